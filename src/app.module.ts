@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { ClockModule } from './common/clock.module';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { loggerParams } from './common/logging';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import type { DatabaseHandle } from './database/data-source.factory';
+import { DatabaseModule } from './database/database.module';
+import { DatabaseReadiness } from './database/database-readiness';
+import { HealthModule } from './health/health.module';
+import { HttpMetricsInterceptor } from './health/http-metrics.interceptor';
+import { JobsModule } from './jobs/jobs.module';
+import { OpsModule } from './ops/ops.module';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly database: DatabaseHandle;
+  /** Run the Bull processors in this process (the worker, or `npm start` on one machine). */
+  readonly processJobs: boolean;
+}
+
+/** The whole service. The API and the worker are the same modules; only `processJobs` differs. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggerModule.forRoot(loggerParams(options.config)),
+        ClockModule,
+        DatabaseModule.forRoot(options.database),
+        HealthModule,
+        AuditModule,
+        JobsModule.forRoot({ processJobs: options.processJobs }),
+        OpsModule,
+      ],
+      providers: [
+        DatabaseReadiness,
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+      ],
+    };
+  }
+}

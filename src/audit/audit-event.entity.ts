@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns';
+
+export const ACTOR_TYPES = ['user', 'api_client', 'system', 'anonymous'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+/** One link of the hash-chained, append-only audit trail. */
+@Entity('audit_events')
+export class AuditEvent {
+  @PrimaryColumn({ type: 'bigint', transformer: bigintNumber }) seq!: number;
+  @Index() @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt!: Date;
+  @Column({ name: 'actor_type', type: 'text' }) actorType!: ActorType;
+  @Index() @Column({ name: 'actor_id', type: 'text', nullable: true }) actorId!: string | null;
+  @Index() @Column({ type: 'text' }) action!: string;
+  @Column({ name: 'resource_type', type: 'text', nullable: true }) resourceType!: string | null;
+  @Index() @Column({ name: 'resource_id', type: 'text', nullable: true }) resourceId!: string | null;
+  @Column({ name: 'request_id', type: 'text', nullable: true }) requestId!: string | null;
+  @Column({ name: 'source_ip', type: 'text', nullable: true }) sourceIp!: string | null;
+  @Column({ type: 'text', nullable: true }) justification!: string | null;
+  @Column({ type: 'jsonb' }) details!: Record<string, unknown>;
+  @Column({ name: 'prev_hash', type: 'text' }) prevHash!: string;
+  @Column({ type: 'text' }) hash!: string;
+}
+
+/** A signed statement "the chain had this head at this sequence". */
+@Entity('audit_checkpoints')
+export class AuditCheckpoint {
+  @PrimaryColumn({ type: 'bigint', transformer: bigintNumber }) seq!: number;
+  @Column({ name: 'head_hash', type: 'text' }) headHash!: string;
+  @Column({ name: 'signed_at', type: 'timestamptz' }) signedAt!: Date;
+  @Column({ name: 'key_id', type: 'text' }) keyId!: string;
+  @Column({ name: 'public_key', type: 'text' }) publicKey!: string;
+  @Column({ type: 'text' }) signature!: string;
+}

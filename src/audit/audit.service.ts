@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Clock } from '../common/clock';
+import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
+import type { AuditContext, AuditEventInput } from './audit-context';
+import { sanitiseDetails } from './audit-details';
+import { AuditEvent } from './audit-event.entity';
+
+/** One key for the transaction-scoped advisory lock that serialises appends to the chain. */
+const AUDIT_APPEND_LOCK = 7_204_311;
+
+/** A transaction in progress, with the audit events of the change it makes. */
+export class AuditedTransaction {
+  private readonly pending: AuditEventInput[] = [];
+  constructor(
+    readonly manager: EntityManager,
+    readonly context: AuditContext,
+  ) {}
+
+  /** Records an event; it is written in the same transaction, just before it commits. */
+  record(event: AuditEventInput): void {
+    this.pending.push(event);
+  }
+
+  /** @internal */
+  takePending(): AuditEventInput[] {
+    return this.pending.splice(0, this.pending.length);
+  }
+}
+
+/**
+ * The one way to change state: `run` opens a transaction, lets the caller make its change and
+ * record what it did, then appends the events to the hash chain in that same transaction. A change
+ * that fails leaves neither the change nor its events; an event cannot exist without its change.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async run<T>(context: AuditContext, work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const tx = new AuditedTransaction(manager, context);
+      const result = await work(tx);
+      await this.append(manager, context, tx.takePending());
+      return result;
+    });
+  }
+
+  /** Records events that change nothing else (a photo view, a denied access, a login failure). */
+  async record(context: AuditContext, ...events: AuditEventInput[]): Promise<void> {
+    await this.run(context, async (tx) => events.forEach((event) => tx.record(event)));
+  }
+
+  /**
+   * Appends inside the caller's transaction. The advisory lock is held until that transaction ends,
+   * so concurrent writers take turns at the head and the chain stays linear; it is taken last, to
+   * keep the time it is held short.
+   */
+  private async append(manager: EntityManager, context: AuditContext, events: AuditEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
+    const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{ seq: string; hash: string }>;
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash = head ? head.hash : GENESIS_HASH;
+    const occurredAt = this.clock.now();
+    const rows: AuditEvent[] = [];
+    for (const input of events) {
+      seq += 1;
+      const fields = {
+        seq,
+        occurredAt,
+        actorType: context.actorType,
+        actorId: context.actorId,
+        action: input.action,
+        resourceType: input.resourceType ?? null,
+        resourceId: input.resourceId ?? null,
+        requestId: context.requestId ?? null,
+        sourceIp: context.sourceIp ?? null,
+        justification: input.justification ?? context.justification ?? null,
+        details: sanitiseDetails(input.details),
+        prevHash,
+      };
+      const hash = hashAuditEvent(fields);
+      rows.push(manager.create(AuditEvent, { ...fields, hash }));
+      prevHash = hash;
+    }
+    await manager.insert(AuditEvent, rows as QueryDeepPartialEntity<AuditEvent>[]);
+  }
+}

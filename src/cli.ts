@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { failStartup, loadConfigOrExit } from './common/process-entry';
+import { openDatabase } from './database/data-source.factory';
+
+/** Operator CLI: `npm run cli -- <command> [--json]`. Reads the same configuration as the server. */
+type Command = (args: string[]) => Promise<void>;
+
+const commands: Record<string, { summary: string; run: Command }> = {
+  'migration:run': {
+    summary: 'apply pending migrations',
+    run: async () => {
+      const database = await openDatabase(loadConfigOrExit(), { runMigrations: false });
+      try {
+        const applied = await database.dataSource.runMigrations({ transaction: 'each' });
+        console.log(applied.length === 0 ? 'no pending migrations' : `applied: ${applied.map((m) => m.name).join(', ')}`);
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'migration:revert': {
+    summary: 'revert the last applied migration',
+    run: async () => {
+      const database = await openDatabase(loadConfigOrExit(), { runMigrations: false });
+      try {
+        await database.dataSource.undoLastMigration({ transaction: 'each' });
+        console.log('reverted the last migration');
+      } finally {
+        await database.close();
+      }
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    const list = Object.entries(commands)
+      .map(([commandName, { summary }]) => `  ${commandName.padEnd(24)} ${summary}`)
+      .join('\n');
+    process.stderr.write(`${name ? `unknown command: ${name}\n` : ''}usage: npm run cli -- <command> [options]\n${list}\n`);
+    process.exit(name ? 2 : 0);
+  }
+  await command.run(args);
+}
+
+main().catch(failStartup);

@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, type VariableSpec } from './config.schema';
+
+/** The typed, validated configuration. Built once at boot from the environment. */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  readonly database: {
+    readonly url: string | undefined;
+    readonly embeddedDir: string;
+    readonly poolSize: number;
+    readonly connectTimeoutMs: number;
+    readonly migrationsRun: boolean;
+  };
+  readonly redis: { readonly url: string; readonly autostart: boolean };
+  readonly queue: {
+    readonly prefix: string;
+    readonly concurrency: number;
+    readonly attempts: number;
+    readonly backoffMs: number;
+  };
+  readonly shutdownTimeoutMs: number;
+  readonly blobStore: 'fs' | 'postgres';
+  readonly blobDir: string;
+  readonly clip: {
+    readonly model: string;
+    readonly executionProviders: string[];
+    readonly batchSize: number;
+    readonly batchWaitMs: number;
+    readonly intraOpThreads: number;
+  };
+  readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+type Env = Record<string, string | undefined>;
+
+function read<T>(env: Env, variable: VariableSpec<T>): T {
+  const raw = env[variable.name];
+  const value = raw === undefined || raw === '' ? variable.defaultValue : raw;
+  if (value === undefined) throw new ConfigError(variable.name, 'is required', undefined);
+  return variable.parse(value, variable.name);
+}
+
+function readOptional<T>(env: Env, variable: VariableSpec<T>): T | undefined {
+  const raw = env[variable.name];
+  if (raw === undefined || raw === '') return undefined;
+  return variable.parse(raw, variable.name);
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first wrong variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const v = CONFIG_VARIABLES;
+  const dataDir = path.resolve(read(env, v.DATA_DIR));
+  return {
+    nodeEnv: read(env, v.NODE_ENV),
+    host: read(env, v.HOST),
+    port: read(env, v.PORT),
+    logLevel: read(env, v.LOG_LEVEL),
+    dataDir,
+    database: {
+      url: readOptional(env, v.DATABASE_URL),
+      embeddedDir: path.join(dataDir, 'pg'),
+      poolSize: read(env, v.DATABASE_POOL_SIZE),
+      connectTimeoutMs: read(env, v.DATABASE_CONNECT_TIMEOUT_MS),
+      migrationsRun: read(env, v.MIGRATIONS_RUN),
+    },
+    redis: { url: read(env, v.REDIS_URL), autostart: read(env, v.REDIS_AUTOSTART) },
+    queue: {
+      prefix: read(env, v.QUEUE_PREFIX),
+      concurrency: read(env, v.WORKER_CONCURRENCY),
+      attempts: read(env, v.JOB_ATTEMPTS),
+      backoffMs: read(env, v.JOB_BACKOFF_MS),
+    },
+    shutdownTimeoutMs: read(env, v.SHUTDOWN_TIMEOUT_MS),
+    blobStore: read(env, v.BLOB_STORE),
+    blobDir: path.join(dataDir, 'blobs'),
+    clip: {
+      model: read(env, v.CLIP_MODEL),
+      executionProviders: read(env, v.CLIP_EXECUTION_PROVIDERS),
+      batchSize: read(env, v.CLIP_BATCH_SIZE),
+      batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
+      intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
+    },
+    audit: {
+      checkpointIntervalMs: read(env, v.AUDIT_CHECKPOINT_INTERVAL_MS),
+      signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
+    },
+  };
+}

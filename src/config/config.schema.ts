@@ -1,0 +1,144 @@
+/**
+ * Every environment variable the service reads, with its default, parser and description.
+ * The README's configuration table is checked against this list by a test, so a new variable
+ * cannot ship undocumented.
+ */
+import * as path from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly received: string | undefined,
+  ) {
+    super(`configuration error: ${variable} ${expected}${received === undefined ? '' : ` (got "${redactIfSecret(variable, received)}")`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function redactIfSecret(variable: string, value: string): string {
+  return /KEY|SECRET|PASSWORD|TOKEN/.test(variable) ? '<redacted>' : value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
+
+type Parser<T> = (raw: string, variable: string) => T;
+
+export interface VariableSpec<T> {
+  readonly name: string;
+  readonly defaultValue: string | undefined;
+  readonly description: string;
+  readonly parse: Parser<T>;
+}
+
+function spec<T>(name: string, defaultValue: string | undefined, description: string, parse: Parser<T>): VariableSpec<T> {
+  return { name, defaultValue, description, parse };
+}
+
+export const parsers = {
+  string: (raw: string) => raw,
+  integer:
+    (min: number, max: number): Parser<number> =>
+    (raw, variable) => {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
+      const value = Number(raw);
+      if (value < min || value > max) throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
+      return value;
+    },
+  number:
+    (min: number, max: number): Parser<number> =>
+    (raw, variable) => {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+        throw new ConfigError(variable, `must be a number between ${min} and ${max}`, raw);
+      }
+      return value;
+    },
+  boolean: ((raw: string, variable: string) => {
+    const normalised = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(normalised)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(normalised)) return false;
+    throw new ConfigError(variable, 'must be true or false', raw);
+  }) as Parser<boolean>,
+  oneOf:
+    <T extends string>(...allowed: T[]): Parser<T> =>
+    (raw, variable) => {
+      if (!(allowed as string[]).includes(raw)) throw new ConfigError(variable, `must be one of ${allowed.join(', ')}`, raw);
+      return raw as T;
+    },
+  url:
+    (...protocols: string[]): Parser<string> =>
+    (raw, variable) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(raw);
+      } catch {
+        throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
+      }
+      if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
+      return raw;
+    },
+  list:
+    (allowed?: readonly string[]): Parser<string[]> =>
+    (raw, variable) => {
+      const items = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      if (items.length === 0) throw new ConfigError(variable, 'must be a comma-separated list', raw);
+      const unknown = allowed ? items.filter((item) => !allowed.includes(item)) : [];
+      if (unknown.length > 0) throw new ConfigError(variable, `may only contain ${allowed!.join(', ')}`, raw);
+      return items;
+    },
+};
+
+export const CONFIG_VARIABLES = {
+  NODE_ENV: spec('NODE_ENV', 'development', 'Runtime mode: development, production or test.', parsers.oneOf('development', 'production', 'test')),
+  HOST: spec('HOST', '0.0.0.0', 'Address the HTTP API listens on.', parsers.string),
+  PORT: spec('PORT', '3000', 'HTTP port of the API.', parsers.integer(1, 65535)),
+  LOG_LEVEL: spec('LOG_LEVEL', 'info', 'pino log level.', parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
+  DATA_DIR: spec('DATA_DIR', './data', 'Folder for local state: the embedded database (DATA_DIR/pg) and file blobs (DATA_DIR/blobs).', parsers.string),
+  DATABASE_URL: spec(
+    'DATABASE_URL',
+    undefined,
+    'PostgreSQL connection URL (postgresql://user@host:port/db). Unset: an embedded PostgreSQL (PGlite) under DATA_DIR/pg, single process only.',
+    parsers.url('postgres:', 'postgresql:'),
+  ),
+  DATABASE_POOL_SIZE: spec('DATABASE_POOL_SIZE', '10', 'Connections per process to a real PostgreSQL server.', parsers.integer(1, 200)),
+  DATABASE_CONNECT_TIMEOUT_MS: spec('DATABASE_CONNECT_TIMEOUT_MS', '5000', 'How long to wait for PostgreSQL to answer at start-up.', parsers.integer(100, 120000)),
+  MIGRATIONS_RUN: spec('MIGRATIONS_RUN', 'true', 'Run pending migrations at start-up (turn off when a deploy step runs `npm run migration:run`).', parsers.boolean),
+  REDIS_URL: spec('REDIS_URL', 'redis://127.0.0.1:6379', 'Redis for the Bull queues.', parsers.url('redis:', 'rediss:')),
+  REDIS_AUTOSTART: spec(
+    'REDIS_AUTOSTART',
+    'true',
+    'When Redis is not reachable at the default local address and `redis-server` is on the PATH, `npm start` starts one as a child process (single-machine runs only).',
+    parsers.boolean,
+  ),
+  QUEUE_PREFIX: spec('QUEUE_PREFIX', 'claims', 'Key prefix of the Bull queues in Redis (lets several deployments or test runs share one Redis).', parsers.string),
+  WORKER_CONCURRENCY: spec('WORKER_CONCURRENCY', '2', 'Jobs a worker process runs at once per queue.', parsers.integer(1, 64)),
+  JOB_ATTEMPTS: spec('JOB_ATTEMPTS', '5', 'Attempts per job before it is kept as failed.', parsers.integer(1, 50)),
+  JOB_BACKOFF_MS: spec('JOB_BACKOFF_MS', '1000', 'First retry delay (exponential backoff).', parsers.integer(0, 600000)),
+  SHUTDOWN_TIMEOUT_MS: spec('SHUTDOWN_TIMEOUT_MS', '15000', 'How long SIGTERM waits for HTTP requests and running jobs to finish.', parsers.integer(0, 600000)),
+  BLOB_STORE: spec('BLOB_STORE', 'fs', 'Where encrypted photo bytes live: fs (DATA_DIR/blobs) or postgres (bytea).', parsers.oneOf('fs', 'postgres')),
+  CLIP_MODEL: spec('CLIP_MODEL', 'fixture', 'Model folder under models/ (or an absolute path) used for scoring.', parsers.string),
+  CLIP_EXECUTION_PROVIDERS: spec(
+    'CLIP_EXECUTION_PROVIDERS',
+    'cpu',
+    'onnxruntime execution providers in order of preference, e.g. cuda,cpu or webgpu,cpu.',
+    parsers.list(['cpu', 'cuda', 'webgpu', 'tensorrt', 'dml', 'coreml']),
+  ),
+  CLIP_BATCH_SIZE: spec('CLIP_BATCH_SIZE', '16', 'Most photos in one inference batch.', parsers.integer(1, 512)),
+  CLIP_BATCH_WAIT_MS: spec('CLIP_BATCH_WAIT_MS', '10', 'How long the micro-batcher waits to fill a batch.', parsers.integer(0, 10000)),
+  CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads (0: onnxruntime decides).', parsers.integer(0, 256)),
+  AUDIT_CHECKPOINT_INTERVAL_MS: spec('AUDIT_CHECKPOINT_INTERVAL_MS', '3600000', 'How often the worker signs an audit checkpoint (0: never automatically).', parsers.integer(0, 7 * 24 * 3600 * 1000)),
+  AUDIT_SIGNING_KEY_FILE: spec(
+    'AUDIT_SIGNING_KEY_FILE',
+    undefined,
+    'PEM file with the Ed25519 private key that signs audit checkpoints. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
+    parsers.string,
+  ),
+};
+
+export type ConfigVariableName = keyof typeof CONFIG_VARIABLES;
+
+export function resolvePath(dataDir: string, value: string): string {
+  return path.isAbsolute(value) ? value : path.resolve(dataDir, value);
+}

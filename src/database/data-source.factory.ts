@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-postgres';
+
+export interface DatabaseHandle {
+  readonly dataSource: DataSource;
+  readonly embedded: EmbeddedDatabase | undefined;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** A URL for logs: the password is never printed. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return '<unparseable DATABASE_URL>';
+  }
+}
+
+function baseOptions(): Pick<DataSourceOptions, 'entities' | 'migrations' | 'synchronize' | 'migrationsTableName' | 'logging'> {
+  return { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations', logging: false };
+}
+
+/**
+ * Connects to PostgreSQL (DATABASE_URL) or opens the embedded PGlite database under DATA_DIR/pg.
+ * Fails with a one-line reason when the server cannot be reached.
+ */
+export async function openDatabase(config: AppConfig, options: { runMigrations?: boolean } = {}): Promise<DatabaseHandle> {
+  const runMigrations = options.runMigrations ?? config.database.migrationsRun;
+  let dataSource: DataSource;
+  let embedded: EmbeddedDatabase | undefined;
+  let description: string;
+  if (config.database.url) {
+    description = describeDatabaseUrl(config.database.url);
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: config.database.url,
+      ...baseOptions(),
+      poolSize: config.database.poolSize,
+      connectTimeoutMS: config.database.connectTimeoutMs,
+      extra: { max: config.database.poolSize, connectionTimeoutMillis: config.database.connectTimeoutMs },
+    });
+  } else {
+    fs.mkdirSync(path.dirname(config.database.embeddedDir), { recursive: true });
+    embedded = await openEmbeddedDatabase(config.database.embeddedDir);
+    description = `embedded PostgreSQL (PGlite) at ${config.database.embeddedDir}`;
+    dataSource = new DataSource({ type: 'postgres', ...baseOptions(), ...embedded.connectionOptions });
+  }
+  try {
+    await dataSource.initialize();
+    if (runMigrations) await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    await embedded?.close();
+    throw new DatabaseUnavailableError(description, error);
+  }
+  return {
+    dataSource,
+    embedded,
+    description,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.close();
+    },
+  };
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(description: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    super(`database not usable (${description}): ${reason}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}

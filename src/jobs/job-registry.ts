@@ -1,0 +1,24 @@
+/**
+ * Every queue and every job, in one place. A job name belongs to exactly one queue; the worker
+ * refuses to start when a job has no handler or two (see JobDispatcher).
+ */
+export enum QueueName {
+  Audit = 'audit',
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  MaintenanceProbe = 'maintenance.probe',
+}
+
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  [JobName.MaintenanceProbe]: QueueName.Maintenance,
+};
+
+export const ALL_QUEUES = Object.values(QueueName);
+
+/** What a handler reports for an expected outcome; unexpected ones throw and are retried. */
+export enum JobStatus {
+  Success = 'success',
+  Skipped = 'skipped',
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bull';
+import { hostname } from 'node:os';
+import { systemContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import { JobHandler } from './job-handler.decorator';
+import { JobName, JobStatus } from './job-registry';
+
+export interface MaintenanceProbeData {
+  probeId: string;
+  /** The first `failTimes` attempts fail on purpose: operators use it to see retries work end to end. */
+  failTimes: number;
+}
+
+export const PROBE_COMPLETED = 'maintenance.probe_completed';
+
+/**
+ * A harmless job that proves the pipeline works: enqueued by the API, run by a worker, retried with
+ * backoff, and recorded exactly once in the audit trail (a second run finds its record and skips).
+ */
+@Injectable()
+export class MaintenanceProbeHandler {
+  constructor(private readonly audit: AuditService) {}
+
+  @JobHandler(JobName.MaintenanceProbe)
+  async handle(job: Job<MaintenanceProbeData>): Promise<JobStatus> {
+    const { probeId, failTimes } = job.data;
+    if (job.attemptsMade < failTimes) throw new Error(`probe ${probeId}: planned failure ${job.attemptsMade + 1} of ${failTimes}`);
+    return this.audit.run(systemContext(JobName.MaintenanceProbe, job.id), async (tx) => {
+      const done = (await tx.manager.query(`SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`, [PROBE_COMPLETED, probeId])) as unknown[];
+      if (done.length > 0) return JobStatus.Skipped;
+      tx.record({
+        action: PROBE_COMPLETED,
+        resourceType: 'probe',
+        resourceId: probeId,
+        details: { attempts: job.attemptsMade + 1, workerPid: process.pid, workerHost: hostname() },
+      });
+      return JobStatus.Success;
+    });
+  }
+}

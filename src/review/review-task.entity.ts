@@ -1,0 +1,39 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
+export const REVIEW_REASONS = ['flagged', 'uncertain', 'qa_sample'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
+export const REVIEW_TASK_STATUSES = ['open', 'assigned', 'decided'] as const;
+export type ReviewTaskStatus = (typeof REVIEW_TASK_STATUSES)[number];
+export const DECISION_OUTCOMES = ['approve', 'deny', 'request_info', 'escalate'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** A claim waiting for an adjuster. `version` is the optimistic lock that decisions must quote. */
+@Entity('review_tasks')
+export class ReviewTask {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+  @Column({ type: 'text' }) reason!: ReviewReason;
+  @Column({ type: 'integer' }) priority!: number;
+  @Column({ name: 'sla_due_at', type: 'timestamptz' }) slaDueAt!: Date;
+  @Index() @Column({ type: 'text' }) team!: string;
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true }) assigneeId!: string | null;
+  @Column({ type: 'text', default: 'open' }) status!: ReviewTaskStatus;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  @VersionColumn() version!: number;
+}
+
+/** An adjuster's or supervisor's decision on a task. Never edited: an override is a new decision. */
+@Entity('decisions')
+export class Decision {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column({ name: 'task_id', type: 'uuid' }) taskId!: string;
+  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+  @Column({ type: 'text' }) outcome!: DecisionOutcome;
+  @Column({ name: 'reason_code', type: 'text' }) reasonCode!: string;
+  @Column({ type: 'text' }) note!: string;
+  @Column({ name: 'reviewer_id', type: 'uuid' }) reviewerId!: string;
+  @Column({ name: 'agrees_with_model', type: 'boolean', nullable: true }) agreesWithModel!: boolean | null;
+  @Column({ name: 'overrides_decision_id', type: 'uuid', nullable: true }) overridesDecisionId!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { failStartup, installShutdownDeadline, loadConfigOrExit } from './common/process-entry';
+import { ensureRedis } from './common/redis-preflight';
+import { openDatabase } from './database/data-source.factory';
+
+/** A job worker: the same modules as the API, no HTTP. Run as many as the load needs. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (!config.database.url) {
+    throw new Error('a separate worker needs DATABASE_URL: the embedded database serves one process only (use `npm start` on a single machine)');
+  }
+  await ensureRedis(config, { allowAutostart: false });
+  const database = await openDatabase(config);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, processJobs: true }), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.enableShutdownHooks();
+  installShutdownDeadline(config.shutdownTimeoutMs);
+  await app.init();
+  logger.log({ database: database.description, pid: process.pid }, 'worker started');
+}
+
+main().catch(failStartup);
