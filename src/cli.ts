@@ -1,11 +1,14 @@
 import 'reflect-metadata';
+import { AUDIT_COMMANDS } from './audit/audit.cli';
+import { AUTH_COMMANDS } from './auth/auth.cli';
+import type { CliCommand } from './cli/cli-command';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openDatabase } from './database/data-source.factory';
 
 /** Operator CLI: `npm run cli -- <command> [--json]`. Reads the same configuration as the server. */
-type Command = (args: string[]) => Promise<void>;
-
-const commands: Record<string, { summary: string; run: Command }> = {
+const commands: Record<string, CliCommand> = {
+  ...AUTH_COMMANDS,
+  ...AUDIT_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {

@@ -1,9 +1,39 @@
 import { SetMetadata } from '@nestjs/common';
 
 export const PUBLIC_ROUTE = 'claims:public-route';
+export const ROUTE_POLICY = 'claims:route-policy';
 
 /**
  * Marks a route as open to anyone, on purpose. Every other route must declare an access policy;
  * the access guard refuses a route that declares neither, so an endpoint cannot ship open by accident.
  */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** CASL actions used by the access rules. */
+export type AccessAction = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'list' | 'assign' | 'decide' | 'override' | 'export' | 'verify' | 'view_content';
+
+/** Subjects (resource types) of the access rules. */
+export type AccessSubject =
+  | 'User'
+  | 'ApiClient'
+  | 'Policy'
+  | 'Claim'
+  | 'Photo'
+  | 'ScoringRun'
+  | 'ReviewTask'
+  | 'Decision'
+  | 'AuditEvent'
+  | 'RetentionPolicy'
+  | 'LegalHold'
+  | 'Threshold'
+  | 'IntakeKey'
+  | 'Ops'
+  | 'all';
+
+/**
+ * Route-level policy: the caller's abilities must allow `action` on `subject` for some row of it,
+ * otherwise 403 (a role that may never call the endpoint). Row-level checks (404 for a row the
+ * caller may not see) happen in services after loading the row.
+ */
+export const RequirePolicy = (action: AccessAction, subject: AccessSubject): MethodDecorator =>
+  SetMetadata(ROUTE_POLICY, { action, subject });
