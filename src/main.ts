@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -17,8 +18,8 @@ async function main(): Promise<void> {
   await ensureRedis(config, { allowAutostart: withWorker });
   const database = await openDatabase(config);
   const app = await NestFactory.create(AppModule.forRoot({ config, database, processJobs: withWorker }), { bufferLogs: true, forceCloseConnections: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
+  app.useLogger(app.get(Logger));
+  const logger = new NestLogger('Bootstrap');
   configureHttpApp(app, config);
   installShutdownDeadline(config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);

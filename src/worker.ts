@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -15,8 +16,8 @@ async function main(): Promise<void> {
   await ensureRedis(config, { allowAutostart: false });
   const database = await openDatabase(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, processJobs: true }), { bufferLogs: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
+  app.useLogger(app.get(Logger));
+  const logger = new NestLogger('Bootstrap');
   app.enableShutdownHooks();
   installShutdownDeadline(config.shutdownTimeoutMs);
   await app.init();

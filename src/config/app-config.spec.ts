@@ -7,16 +7,15 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.clip.executionProviders).toEqual(['cpu']);
-    expect(config.blobStore).toBe('fs');
+    expect(config.queue).toEqual({ prefix: 'claims', concurrency: 2, attempts: 5, backoffMs: 1000 });
   });
 
   it.each([
     ['PORT', 'abc', /PORT must be an integer between 1 and 65535/],
     ['PORT', '70000', /PORT must be an integer/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a URL/],
-    ['BLOB_STORE', 's4', /BLOB_STORE must be one of fs, postgres/],
-    ['CLIP_EXECUTION_PROVIDERS', 'cuda,tpu', /CLIP_EXECUTION_PROVIDERS may only contain/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error/],
+    ['REDIS_URL', 'http://x', /REDIS_URL must be a URL \(redis: or rediss:\)/],
     ['MIGRATIONS_RUN', 'maybe', /MIGRATIONS_RUN must be true or false/],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

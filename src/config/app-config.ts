@@ -23,16 +23,15 @@ export interface AppConfig {
     readonly backoffMs: number;
   };
   readonly shutdownTimeoutMs: number;
-  readonly blobStore: 'fs' | 'postgres';
-  readonly blobDir: string;
-  readonly clip: {
-    readonly model: string;
-    readonly executionProviders: string[];
-    readonly batchSize: number;
-    readonly batchWaitMs: number;
-    readonly intraOpThreads: number;
-  };
   readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
+  readonly auth: {
+    /** Undefined: generated into `jwtSecretFile` on first use. */
+    readonly jwtSecret: string | undefined;
+    readonly jwtSecretFile: string;
+    readonly accessTtlS: number;
+    readonly refreshTtlS: number;
+    readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerIp: number; readonly windowS: number; readonly failureDelayMs: number };
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -77,18 +76,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffMs: read(env, v.JOB_BACKOFF_MS),
     },
     shutdownTimeoutMs: read(env, v.SHUTDOWN_TIMEOUT_MS),
-    blobStore: read(env, v.BLOB_STORE),
-    blobDir: path.join(dataDir, 'blobs'),
-    clip: {
-      model: read(env, v.CLIP_MODEL),
-      executionProviders: read(env, v.CLIP_EXECUTION_PROVIDERS),
-      batchSize: read(env, v.CLIP_BATCH_SIZE),
-      batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
-      intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
-    },
     audit: {
       checkpointIntervalMs: read(env, v.AUDIT_CHECKPOINT_INTERVAL_MS),
       signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
+    },
+    auth: {
+      jwtSecret: readOptional(env, v.JWT_SECRET),
+      jwtSecretFile: path.join(dataDir, 'keys', 'jwt-secret'),
+      accessTtlS: read(env, v.JWT_ACCESS_TTL_S),
+      refreshTtlS: read(env, v.REFRESH_TTL_S),
+      login: {
+        maxFailuresPerAccount: read(env, v.LOGIN_MAX_FAILURES),
+        maxFailuresPerIp: read(env, v.LOGIN_MAX_FAILURES_PER_IP),
+        windowS: read(env, v.LOGIN_WINDOW_S),
+        failureDelayMs: read(env, v.LOGIN_FAILURE_DELAY_MS),
+      },
     },
   };
 }

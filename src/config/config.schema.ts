@@ -117,17 +117,26 @@ export const CONFIG_VARIABLES = {
   JOB_ATTEMPTS: spec('JOB_ATTEMPTS', '5', 'Attempts per job before it is kept as failed.', parsers.integer(1, 50)),
   JOB_BACKOFF_MS: spec('JOB_BACKOFF_MS', '1000', 'First retry delay (exponential backoff).', parsers.integer(0, 600000)),
   SHUTDOWN_TIMEOUT_MS: spec('SHUTDOWN_TIMEOUT_MS', '15000', 'How long SIGTERM waits for HTTP requests and running jobs to finish.', parsers.integer(0, 600000)),
-  BLOB_STORE: spec('BLOB_STORE', 'fs', 'Where encrypted photo bytes live: fs (DATA_DIR/blobs) or postgres (bytea).', parsers.oneOf('fs', 'postgres')),
-  CLIP_MODEL: spec('CLIP_MODEL', 'fixture', 'Model folder under models/ (or an absolute path) used for scoring.', parsers.string),
-  CLIP_EXECUTION_PROVIDERS: spec(
-    'CLIP_EXECUTION_PROVIDERS',
-    'cpu',
-    'onnxruntime execution providers in order of preference, e.g. cuda,cpu or webgpu,cpu.',
-    parsers.list(['cpu', 'cuda', 'webgpu', 'tensorrt', 'dml', 'coreml']),
+  JWT_SECRET: spec(
+    'JWT_SECRET',
+    undefined,
+    'HMAC secret (at least 32 characters) that signs access tokens (HS256). Unset: DATA_DIR/keys/jwt-secret, generated on first use (mode 0600); in production set it, or persist and share that file between replicas.',
+    (raw, variable) => {
+      if (raw.length < 32) throw new ConfigError(variable, 'must be at least 32 characters', raw);
+      return raw;
+    },
   ),
-  CLIP_BATCH_SIZE: spec('CLIP_BATCH_SIZE', '16', 'Most photos in one inference batch.', parsers.integer(1, 512)),
-  CLIP_BATCH_WAIT_MS: spec('CLIP_BATCH_WAIT_MS', '10', 'How long the micro-batcher waits to fill a batch.', parsers.integer(0, 10000)),
-  CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads (0: onnxruntime decides).', parsers.integer(0, 256)),
+  JWT_ACCESS_TTL_S: spec('JWT_ACCESS_TTL_S', '900', 'Lifetime of an access token (JWT) in seconds.', parsers.integer(30, 86400)),
+  REFRESH_TTL_S: spec('REFRESH_TTL_S', '1209600', 'Lifetime of a refresh token in seconds (one use each; rotated on every refresh).', parsers.integer(60, 90 * 86400)),
+  LOGIN_MAX_FAILURES: spec('LOGIN_MAX_FAILURES', '5', 'Failed logins per account within LOGIN_WINDOW_S before further attempts get 429.', parsers.integer(1, 1000)),
+  LOGIN_MAX_FAILURES_PER_IP: spec('LOGIN_MAX_FAILURES_PER_IP', '30', 'Failed logins per source IP within LOGIN_WINDOW_S before further attempts get 429.', parsers.integer(1, 100000)),
+  LOGIN_WINDOW_S: spec('LOGIN_WINDOW_S', '900', 'Window in seconds over which failed logins are counted (kept in Redis, shared by all replicas).', parsers.integer(1, 86400)),
+  LOGIN_FAILURE_DELAY_MS: spec(
+    'LOGIN_FAILURE_DELAY_MS',
+    '200',
+    'Base delay added to a failed login; doubles with each further failure in the window, capped at 3 s (0: no delay).',
+    parsers.integer(0, 10000),
+  ),
   AUDIT_CHECKPOINT_INTERVAL_MS: spec('AUDIT_CHECKPOINT_INTERVAL_MS', '3600000', 'How often the worker signs an audit checkpoint (0: never automatically).', parsers.integer(0, 7 * 24 * 3600 * 1000)),
   AUDIT_SIGNING_KEY_FILE: spec(
     'AUDIT_SIGNING_KEY_FILE',

@@ -45,7 +45,9 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   // Required lazily: the embedded engine (a WASM PostgreSQL) is only loaded when it is used.
   // The main entry is loaded first and handed to the node-postgres adapter, whose CommonJS build
   // would otherwise look for its data files in the wrong folder.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGlite: PGliteClass } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createPgConfig } = require('@electric-sql/pglite/node-postgres') as typeof import('@electric-sql/pglite/node-postgres');
   let pglite: PGlite;
   try {
