@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { AUDIT_COMMANDS } from './audit/audit.cli';
 import { AUTH_COMMANDS } from './auth/auth.cli';
 import type { CliCommand } from './cli/cli-command';
+import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openDatabase } from './database/data-source.factory';
 
@@ -9,6 +10,7 @@ import { openDatabase } from './database/data-source.factory';
 const commands: Record<string, CliCommand> = {
   ...AUTH_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...SCORING_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {
