@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
+import { AccessGuard } from './auth/access.guard';
+import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
@@ -35,6 +37,7 @@ export class AppModule {
         DatabaseModule.forRoot(options.database),
         HealthModule,
         AuditModule,
+        AuthModule,
         JobsModule.forRoot({ processJobs: options.processJobs }),
         OpsModule,
       ],
@@ -42,6 +45,8 @@ export class AppModule {
         DatabaseReadiness,
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        // One global guard: authentication, the per-request ability, and the route's declared policy.
+        { provide: APP_GUARD, useExisting: AccessGuard },
       ],
     };
   }

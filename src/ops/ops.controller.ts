@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RequirePolicy } from '../auth/access.decorators';
 import { JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-probe.handler';
@@ -22,6 +23,7 @@ export class OpsController {
   ) {}
 
   @Post('probe-jobs')
+  @RequirePolicy('manage', 'Ops')
   @HttpCode(202)
   async createProbe(@Body() body: CreateProbeDto): Promise<{ probeId: string; jobId: string }> {
     const data: MaintenanceProbeData = { probeId: randomUUID(), failTimes: body.failTimes ?? 0 };
@@ -30,6 +32,7 @@ export class OpsController {
   }
 
   @Get('probe-jobs/:probeId')
+  @RequirePolicy('manage', 'Ops')
   async probe(@Param('probeId', new ParseUUIDPipe()) probeId: string) {
     const rows = (await this.dataSource.query(
       `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,

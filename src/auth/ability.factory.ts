@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
+import type { AccessAction, AccessSubject } from './access.decorators';
+import type { Actor } from './actor';
+
+/**
+ * A subject is a type name (route-level checks) or a row tagged with its type through CASL's
+ * `subject('Claim', row)` helper (row-level checks in services).
+ */
+export type AccessSubjectRow = ForcedSubject<Exclude<AccessSubject, 'all'>>;
+export type AppAbility = MongoAbility<[AccessAction, AccessSubject | AccessSubjectRow | Record<PropertyKey, unknown>], MongoQuery>;
+
+export interface AbilityOptions {
+  /** The request's `X-Access-Justification`: compliance may open photos only with one. */
+  readonly justification?: string | null;
+}
+
+/**
+ * THE place where role rules live (DESIGN.md section 6). Conditions name columns of the subject's
+ * table (camelCase property names), so `accessibleWhere` can turn them into SQL for list queries;
+ * subjects that are not one table (a photo's assignee comes from its claim's review task) are
+ * checked row by row with `subject('Photo', {claimId, team, assigneeId})` built by the service.
+ */
+@Injectable()
+export class AbilityFactory {
+  createForActor(actor: Actor | undefined, options: AbilityOptions = {}): AppAbility {
+    const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+    if (actor?.kind === 'api_client') {
+      // Intake system: its own policies and claims only; never scores, flags, notes or decisions.
+      can('create', 'Policy');
+      can('read', 'Policy', { createdByClientId: actor.id });
+      can('create', 'Claim');
+      can(['read', 'list', 'update'], 'Claim', { submitterClientId: actor.id });
+      can('create', 'Photo', { submitterClientId: actor.id });
+      can('read', 'IntakeKey');
+    } else if (actor?.kind === 'user') {
+      const team = actor.team;
+      switch (actor.role) {
+        case 'adjuster':
+          can(['read', 'list'], 'Claim', { team });
+          can('read', 'ScoringRun', { team });
+          can(['read', 'list'], 'ReviewTask', { team });
+          can('assign', 'ReviewTask', { team, assigneeId: null });
+          can('decide', 'ReviewTask', { team, assigneeId: actor.id });
+          can('create', 'Decision', { team, reviewerId: actor.id });
+          can('read', 'Decision', { team });
+          can(['read', 'view_content'], 'Photo', { team, assigneeId: actor.id });
+          can('read', 'Policy');
+          break;
+        case 'supervisor':
+          can(['read', 'list'], 'Claim', { team });
+          can('read', 'ScoringRun', { team });
+          can(['read', 'list', 'assign', 'decide', 'override'], 'ReviewTask', { team });
+          can(['create', 'read', 'override'], 'Decision', { team });
+          can(['read', 'view_content'], 'Photo', { team });
+          can('read', 'Policy');
+          break;
+        case 'compliance':
+          can(['read', 'list', 'verify', 'export'], 'AuditEvent');
+          can(['read', 'list'], ['Claim', 'Decision', 'ScoringRun', 'Policy']);
+          can('manage', ['RetentionPolicy', 'LegalHold']);
+          if (options.justification && options.justification.trim().length > 0) can(['read', 'view_content'], 'Photo');
+          cannot(['create', 'update', 'delete', 'override'], 'Decision');
+          break;
+        case 'admin':
+          can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey']);
+          can(['read', 'list', 'verify', 'export'], 'AuditEvent');
+          break;
+      }
+    }
+    // Nobody edits history: audit events are append-only, decisions are overridden by new ones.
+    cannot(['update', 'delete'], 'AuditEvent');
+    cannot(['update', 'delete'], 'Decision');
+    return build();
+  }
+}

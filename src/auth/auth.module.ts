@@ -1,0 +1,51 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { DatabaseHandle } from '../database/data-source.factory';
+import { DATABASE_HANDLE } from '../database/database.module';
+import { AbilityFactory } from './ability.factory';
+import { AccessGuard } from './access.guard';
+import { AccessDeniedInterceptor } from './access.interceptor';
+import { AccessService } from './access.service';
+import { ApiClientsController } from './api-clients.controller';
+import { ApiClientsService } from './api-clients.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { FIRST_ADMIN_COMMAND } from './auth.cli';
+import { LoginThrottle } from './login-throttle.service';
+import { PasswordHasher } from './password-hasher';
+import { TokenService } from './token.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+/** Identity and access: users, API clients, login, tokens, the global access guard and the ability factory. */
+@Module({
+  controllers: [AuthController, UsersController, ApiClientsController],
+  providers: [
+    PasswordHasher,
+    TokenService,
+    LoginThrottle,
+    UsersService,
+    ApiClientsService,
+    AuthService,
+    AbilityFactory,
+    AccessService,
+    AccessGuard,
+    { provide: APP_INTERCEPTOR, useClass: AccessDeniedInterceptor },
+  ],
+  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, ApiClientsService, TokenService],
+})
+export class AuthModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('AuthModule');
+
+  constructor(
+    private readonly users: UsersService,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(await this.users.hasActiveAdmin())) {
+      const embedded = this.database.embedded ? '; the embedded database serves one process, so stop this server first' : '';
+      this.logger.warn(`no admin user yet: create the first one with \`${FIRST_ADMIN_COMMAND}\` (the generated password is printed once${embedded})`);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService, type AuditedTransaction } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { LoginThrottle } from './login-throttle.service';
+import { PasswordHasher } from './password-hasher';
+import { RefreshToken } from './refresh-token.entity';
+import { emailDigest, randomToken, sha256Hex } from './secrets';
+import { TokenService } from './token.service';
+import { User } from './user.entity';
+import { toUserView, type UserView } from './users.service';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: UserView;
+}
+
+export class TooManyLoginAttempts extends HttpException {
+  constructor(readonly retryAfterS: number) {
+    super('too many failed logins; try again later', HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
+const INVALID_LOGIN = 'invalid email or password';
+
+/** Login, refresh-token rotation (reuse revokes the family) and logout. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(context: AuditContext, emailInput: string, password: string): Promise<TokenPair> {
+    const email = emailInput.trim().toLowerCase();
+    const digest = emailDigest(email);
+    const ip = context.sourceIp ?? 'unknown';
+    const state = await this.throttle.check(digest, ip);
+    if (state.blocked) {
+      await this.audit.record(context, { action: 'auth.login_failed', resourceType: 'User', details: { emailDigest: digest, reason: 'throttled' } });
+      throw new TooManyLoginAttempts(state.retryAfterS);
+    }
+    const user = await this.dataSource.getRepository(User).findOne({ where: { email } });
+    const valid = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstNothing(password);
+    if (!user || !valid || user.disabledAt) {
+      const delayMs = await this.throttle.fail(digest, ip);
+      await this.audit.record(context, { action: 'auth.login_failed', resourceType: 'User', details: { emailDigest: digest, reason: 'invalid_credentials' } });
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      throw new UnauthorizedException(INVALID_LOGIN);
+    }
+    await this.throttle.succeed(digest);
+    const userContext: AuditContext = { ...context, actorType: 'user', actorId: user.id };
+    return this.audit.run(userContext, async (tx) => {
+      const pair = await this.issue(tx, user, randomUUID());
+      tx.record({ action: 'auth.login_succeeded', resourceType: 'User', resourceId: user.id, details: { role: user.role } });
+      return pair;
+    });
+  }
+
+  /** One use per refresh token: a second use is theft or a bug, and revokes every token of its family. */
+  async refresh(context: AuditContext, presented: string): Promise<TokenPair> {
+    const tokenHash = sha256Hex(presented);
+    const outcome = await this.audit.run(context, async (tx) => {
+      const token = await tx.manager.findOne(RefreshToken, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+      if (!token) return { error: 'invalid refresh token' } as const;
+      const now = this.clock.now();
+      if (token.usedAt || token.revokedAt) {
+        const revoked = await this.revokeFamily(tx, token.familyId, now);
+        tx.record({
+          action: 'auth.refresh_reuse_detected',
+          resourceType: 'User',
+          resourceId: token.userId,
+          details: { familyId: token.familyId, tokensRevoked: revoked },
+        });
+        return { error: 'refresh token already used; its session is revoked' } as const;
+      }
+      if (token.expiresAt.getTime() <= now.getTime()) return { error: 'refresh token expired' } as const;
+      const user = await tx.manager.findOne(User, { where: { id: token.userId } });
+      if (!user || user.disabledAt) return { error: 'invalid refresh token' } as const;
+      await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
+      const pair = await this.issue(tx, user, token.familyId);
+      tx.record({ action: 'auth.token_refreshed', resourceType: 'User', resourceId: user.id, details: { familyId: token.familyId } });
+      return { pair } as const;
+    });
+    if ('error' in outcome) throw new UnauthorizedException(outcome.error);
+    return outcome.pair;
+  }
+
+  /** Revokes the session (the refresh token's family). Unknown tokens answer the same, to leak nothing. */
+  async logout(context: AuditContext, presented: string): Promise<void> {
+    const tokenHash = sha256Hex(presented);
+    await this.audit.run(context, async (tx) => {
+      const token = await tx.manager.findOne(RefreshToken, { where: { tokenHash } });
+      if (!token) return;
+      const revoked = await this.revokeFamily(tx, token.familyId, this.clock.now());
+      tx.record({ action: 'auth.logout', resourceType: 'User', resourceId: token.userId, details: { familyId: token.familyId, tokensRevoked: revoked } });
+    });
+  }
+
+  private async revokeFamily(tx: AuditedTransaction, familyId: string, now: Date): Promise<number> {
+    const result = await tx.manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, now]);
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
+  private async issue(tx: AuditedTransaction, user: User, familyId: string): Promise<TokenPair> {
+    const refreshToken = randomToken(32);
+    await tx.manager.insert(RefreshToken, {
+      userId: user.id,
+      familyId,
+      tokenHash: sha256Hex(refreshToken),
+      expiresAt: new Date(this.clock.nowMs() + this.config.auth.refreshTtlS * 1000),
+    });
+    const accessToken = await this.tokens.signAccess({ sub: user.id, role: user.role, team: user.team, email: user.email });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.accessTtlS, user: toUserView(user) };
+  }
+}

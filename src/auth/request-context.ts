@@ -1,0 +1,53 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuditContext } from '../audit/audit-context';
+import type { AppAbility } from './ability.factory';
+import type { Actor } from './actor';
+
+/** The request as the access guard leaves it. */
+export interface AccessRequest extends Request {
+  actor?: Actor;
+  ability?: AppAbility;
+}
+
+const JUSTIFICATION_MAX = 1000;
+
+export function justificationOf(request: Request): string | null {
+  const raw = request.headers['x-access-justification'];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  return value ? value.slice(0, JUSTIFICATION_MAX) : null;
+}
+
+export function requestIdOf(request: AccessRequest): string | null {
+  const id = (request as { id?: unknown }).id;
+  if ((typeof id === 'string' && id !== '') || typeof id === 'number') return String(id);
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && header ? header.slice(0, 100) : null;
+}
+
+/** The AuditContext of a request: who (or anonymous), request id, source IP and justification. */
+export function auditContextOf(request: AccessRequest): AuditContext {
+  const actor = request.actor;
+  return {
+    actorType: actor ? (actor.kind === 'user' ? 'user' : 'api_client') : 'anonymous',
+    actorId: actor?.id ?? null,
+    requestId: requestIdOf(request),
+    sourceIp: request.ip ?? request.socket?.remoteAddress ?? null,
+    justification: justificationOf(request),
+  };
+}
+
+/** The authenticated caller (undefined only on public routes). */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor | undefined => {
+  return context.switchToHttp().getRequest<AccessRequest>().actor;
+});
+
+/** The caller's CASL ability, built once per request by the access guard. */
+export const CurrentAbility = createParamDecorator((_data: unknown, context: ExecutionContext): AppAbility | undefined => {
+  return context.switchToHttp().getRequest<AccessRequest>().ability;
+});
+
+/** The AuditContext to pass to `AuditService.run` for a change made by this request. */
+export const AuditCtx = createParamDecorator((_data: unknown, context: ExecutionContext): AuditContext => {
+  return auditContextOf(context.switchToHttp().getRequest<AccessRequest>());
+});

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from './access.decorators';
+import { AuditCtx } from './request-context';
+import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.service';
+
+export const TEAM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export class CreateUserDto {
+  @IsEmail() @MaxLength(320) email!: string;
+  @IsIn(STAFF_ROLES) role!: StaffRole;
+  @IsString() @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' }) team!: string;
+  @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @IsOptional() @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password?: string;
+}
+
+@ApiTags('users')
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** Without a password, one is generated and returned once in `generatedPassword`. */
+  @Post()
+  @RequirePolicy('create', 'User')
+  async create(@Body() body: CreateUserDto, @AuditCtx() context: AuditContext): Promise<{ user: UserView; generatedPassword?: string }> {
+    return this.users.create(context, body);
+  }
+
+  @Get()
+  @RequirePolicy('list', 'User')
+  async list(): Promise<{ items: UserView[] }> {
+    return { items: await this.users.list() };
+  }
+}

@@ -1,0 +1,165 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { PUBLIC_ROUTE, ROUTE_POLICY } from '../src/auth/access.decorators';
+import { NO_POLICY_MESSAGE } from '../src/auth/access.guard';
+import { createIntakeClient, tokenFor } from './support/auth-helpers';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * The access matrix: THE table of route-level expectations. Every route the Express router of the
+ * real app serves must be here; a new route without a row fails this test, so none ships unreviewed.
+ *   'public'         anyone, signed in or not, gets past the guard
+ *   [roles...]       those roles get past the guard (2xx, or a 4xx that is not 401/403: validation, 404);
+ *                    every other signed-in role gets 403, anonymous gets 401
+ */
+type Role = 'intake' | 'adjuster' | 'supervisor' | 'compliance' | 'admin';
+type Expectation = 'public' | readonly Role[];
+
+const STAFF_ADMIN: readonly Role[] = ['admin'];
+const AUDIT_READERS: readonly Role[] = ['compliance', 'admin'];
+
+const ACCESS_MATRIX: Record<string, Expectation> = {
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
+  'GET /metrics': 'public',
+  'GET /api/docs': 'public',
+  'GET /api/docs/': 'public',
+  'GET /api/docs/index.html': 'public',
+  'GET /api/docs/LICENSE': 'public',
+  'GET /api/docs/swagger-ui-init.js': 'public',
+  'GET /api/docs/docs/swagger-ui-init.js': 'public',
+  'GET /api/docs-json': 'public',
+  'GET /api/docs-yaml': 'public',
+  'POST /v1/auth/login': 'public',
+  'POST /v1/auth/refresh': 'public',
+  'POST /v1/auth/logout': 'public',
+  'GET /v1/auth/me': 'public',
+  'POST /v1/users': STAFF_ADMIN,
+  'GET /v1/users': STAFF_ADMIN,
+  'POST /v1/api-clients': STAFF_ADMIN,
+  'GET /v1/api-clients': STAFF_ADMIN,
+  'POST /v1/api-clients/:id/keys': STAFF_ADMIN,
+  'DELETE /v1/api-clients/:id/keys/:keyId': STAFF_ADMIN,
+  'POST /v1/api-clients/:id/revoke': STAFF_ADMIN,
+  'POST /v1/ops/probe-jobs': STAFF_ADMIN,
+  'GET /v1/ops/probe-jobs/:probeId': STAFF_ADMIN,
+  'GET /v1/audit/events': AUDIT_READERS,
+  'GET /v1/audit/checkpoints': AUDIT_READERS,
+  'POST /v1/audit/checkpoints': AUDIT_READERS,
+  'GET /v1/audit/verify': AUDIT_READERS,
+  'GET /v1/audit/export': AUDIT_READERS,
+};
+
+const ROLES: readonly Role[] = ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'];
+
+interface ExpressLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every endpoint of the Express router. `all()` registrations with a wildcard are Nest middleware (pino-http), not endpoints. */
+function expressRoutes(testApp: TestApp): string[] {
+  const express = testApp.app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] }; _router?: { stack: ExpressLayer[] } };
+  const stack = (express.router ?? express._router)?.stack ?? [];
+  const routes = new Set<string>();
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    const methods = Object.keys(layer.route.methods).filter((method) => layer.route!.methods[method]);
+    if (methods.length > 10 && layer.route.path.includes('{*')) continue;
+    for (const method of methods) routes.add(`${method.toUpperCase()} ${layer.route.path}`);
+  }
+  return [...routes].sort();
+}
+
+/** Every Nest controller handler with its declared access (public, policy, or none). */
+function nestHandlers(testApp: TestApp): Array<{ route: string; declared: boolean }> {
+  const handlers: Array<{ route: string; declared: boolean }> = [];
+  for (const module of testApp.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!controller) continue;
+      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      const classPublic = Reflect.getMetadata(PUBLIC_ROUTE, controller) === true;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (paths === undefined || method === undefined) continue;
+        const declared = classPublic || Reflect.getMetadata(PUBLIC_ROUTE, handler) === true || Reflect.getMetadata(ROUTE_POLICY, handler) !== undefined;
+        for (const prefix of prefixes) {
+          for (const path of ([] as string[]).concat(paths)) {
+            const full = `/${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+            handlers.push({ route: `${RequestMethod[method]} ${full}`, declared });
+          }
+        }
+      }
+    }
+  }
+  return handlers;
+}
+
+describe('access matrix: every route × every role', () => {
+  let testApp: TestApp;
+  const credentials: Record<Role, Record<string, string>> = {} as Record<Role, Record<string, string>>;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ label: 'access_matrix' });
+    for (const role of ROLES) {
+      if (role === 'intake') credentials.intake = { 'X-API-Key': (await createIntakeClient(testApp)).apiKey };
+      else credentials[role] = { Authorization: `Bearer ${await tokenFor(testApp, role)}` };
+    }
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('every Nest handler declares @Public() or @RequirePolicy()', () => {
+    const handlers = nestHandlers(testApp);
+    expect(handlers.length).toBeGreaterThan(10);
+    expect(handlers.filter((handler) => !handler.declared).map((handler) => handler.route)).toEqual([]);
+  });
+
+  it('every route of the router is in the access matrix (add the route to the access matrix)', () => {
+    const routes = expressRoutes(testApp);
+    const missing = routes.filter((route) => !(route in ACCESS_MATRIX));
+    if (missing.length > 0) throw new Error(`add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${missing.join(', ')}`);
+    const nestMissing = nestHandlers(testApp)
+      .map((handler) => handler.route)
+      .filter((route) => !(route in ACCESS_MATRIX));
+    if (nestMissing.length > 0) throw new Error(`add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${nestMissing.join(', ')}`);
+    const stale = Object.keys(ACCESS_MATRIX).filter((route) => !routes.includes(route));
+    expect(stale).toEqual([]);
+  });
+
+  it('each route answers each caller as the matrix says', async () => {
+    const http = request(testApp.app.getHttpServer());
+    const failures: string[] = [];
+    for (const route of expressRoutes(testApp)) {
+      const expectation = ACCESS_MATRIX[route];
+      if (!expectation) continue;
+      const [method, pattern] = route.split(' ');
+      const url = pattern.replace(/:[A-Za-z]+/g, () => randomUUID());
+      const callers: Array<Role | 'anonymous'> = ['anonymous', ...ROLES];
+      for (const caller of callers) {
+        let call = http[method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch'](url);
+        for (const [name, value] of Object.entries(caller === 'anonymous' ? {} : credentials[caller])) call = call.set(name, value);
+        const response = method === 'GET' || method === 'DELETE' ? await call : await call.send({});
+        const status = response.status;
+        const body = response.body as { message?: string };
+        if (status === 500 && body?.message === NO_POLICY_MESSAGE) {
+          failures.push(`${route} as ${caller}: ${NO_POLICY_MESSAGE}`);
+          continue;
+        }
+        const passes = expectation === 'public' || (caller !== 'anonymous' && expectation.includes(caller));
+        const expected = passes ? 'past the guard (2xx or 4xx, not 401/403)' : caller === 'anonymous' ? '401' : '403';
+        const ok = passes ? status !== 401 && status !== 403 && status < 500 : status === (caller === 'anonymous' ? 401 : 403);
+        if (!ok) failures.push(`${route} as ${caller}: expected ${expected}, got ${status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

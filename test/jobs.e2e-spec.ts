@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { QueueName } from '../src/jobs/job-registry';
+import { JobQueueService } from '../src/jobs/job-queue.service';
+import { tokenFor } from './support/auth-helpers';
+import { startProcess, waitFor, type RunningProcess } from './support/processes';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface ProbeState {
+  completions: Array<{ seq: number; attempts: number; workerPid: number }>;
+}
+
+describe('jobs: enqueued by the API, processed by a separate worker process', () => {
+  let testApp: TestApp;
+  let worker: RunningProcess;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    // The API process runs no processors: only the worker below can run the job.
+    testApp = await startTestApp({ processJobs: false, label: 'jobs' });
+    adminToken = await tokenFor(testApp, 'admin');
+    worker = startProcess('dist/src/worker.js', [], { ...testApp.env, LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false' });
+    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), 30_000, 'the worker to start');
+  });
+
+  afterAll(async () => {
+    await worker?.stop('SIGTERM');
+    await testApp?.close();
+  });
+
+  async function probe(probeId: string): Promise<ProbeState> {
+    const response = await request(testApp.app.getHttpServer()).get(`/v1/ops/probe-jobs/${probeId}`).set('Authorization', `Bearer ${adminToken}`).expect(200);
+    return response.body as ProbeState;
+  }
+
+  it('a job that fails twice and then succeeds ends succeeded, once, in the worker process', async () => {
+    const created = await request(testApp.app.getHttpServer())
+      .post('/v1/ops/probe-jobs')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ failTimes: 2 })
+      .expect(202);
+    const probeId = created.body.probeId as string;
+    const done = await waitFor(async () => {
+      const state = await probe(probeId);
+      return state.completions.length > 0 ? state : undefined;
+    }, 30_000, 'the probe job to complete');
+    expect(done.completions).toHaveLength(1);
+    expect(done.completions[0].attempts).toBe(3);
+    expect(done.completions[0].workerPid).toBe(worker.child.pid);
+    expect(done.completions[0].workerPid).not.toBe(process.pid);
+
+    // Completed jobs are removed from Redis; the two failed attempts were retries, not separate jobs.
+    const counts = await testApp.app.get(JobQueueService).queue(QueueName.Maintenance).getJobCounts();
+    expect(counts).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await probe(probeId)).completions).toHaveLength(1);
+  });
+});
