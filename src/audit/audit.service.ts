@@ -10,6 +10,25 @@ import { AuditEvent } from './audit-event.entity';
 /** One key for the transaction-scoped advisory lock that serialises appends to the chain. */
 const AUDIT_APPEND_LOCK = 7_204_311;
 
+/** The last event of the chain: its sequence number and hash (seq 0 and the genesis hash when empty). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Takes the chain's append lock for the rest of the caller's transaction (re-entrant: a transaction
+ * that holds it may take it again). Whoever holds it sees a head that no one else can move.
+ */
+export async function lockAuditChain(manager: EntityManager): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
+}
+
+export async function readChainHead(manager: EntityManager): Promise<ChainHead> {
+  const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{ seq: string; hash: string }>;
+  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
 /** A transaction in progress, with the audit events of the change it makes. */
 export class AuditedTransaction {
   private readonly pending: AuditEventInput[] = [];
@@ -62,10 +81,20 @@ export class AuditService {
    */
   private async append(manager: EntityManager, context: AuditContext, events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
-    const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{ seq: string; hash: string }>;
-    let seq = head ? Number(head.seq) : 0;
-    let prevHash = head ? head.hash : GENESIS_HASH;
+    await this.appendWithin(manager, context, events);
+  }
+
+  /**
+   * Appends events inside a transaction the caller already opened, and returns the new head. For
+   * the audit module's own use (a checkpoint signs the head its own event produced); everyone else
+   * goes through `run`, which cannot forget the events.
+   */
+  async appendWithin(manager: EntityManager, context: AuditContext, events: readonly AuditEventInput[]): Promise<ChainHead> {
+    await lockAuditChain(manager);
+    const head = await readChainHead(manager);
+    if (events.length === 0) return head;
+    let seq = head.seq;
+    let prevHash = head.hash;
     const occurredAt = this.clock.now();
     const rows: AuditEvent[] = [];
     for (const input of events) {
@@ -89,5 +118,6 @@ export class AuditService {
       prevHash = hash;
     }
     await manager.insert(AuditEvent, rows as QueryDeepPartialEntity<AuditEvent>[]);
+    return { seq, hash: prevHash };
   }
 }

@@ -9,10 +9,12 @@ export enum QueueName {
 
 export enum JobName {
   MaintenanceProbe = 'maintenance.probe',
+  AuditCheckpoint = 'audit.checkpoint',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.MaintenanceProbe]: QueueName.Maintenance,
+  [JobName.AuditCheckpoint]: QueueName.Audit,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -1,0 +1,69 @@
+import { Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RequirePolicy } from '../auth/access.decorators';
+import { AuditCtx } from '../auth/request-context';
+import type { AuditContext } from './audit-context';
+import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditExportService } from './audit-export.service';
+import { AuditQueryService } from './audit-query.service';
+import { AuditVerificationService } from './audit-verification.service';
+import { AuditPageDto, ExportAuditDto, SearchAuditEventsDto, VerifyAuditDto } from './audit.dto';
+
+/** Audit search, checkpoints, verification and export, for compliance and admin (DESIGN.md §5–6). */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly query: AuditQueryService,
+    private readonly checkpoints: AuditCheckpointService,
+    private readonly verification: AuditVerificationService,
+    private readonly exports: AuditExportService,
+  ) {}
+
+  @Get('events')
+  @RequirePolicy('read', 'AuditEvent')
+  @ApiOperation({ summary: 'Search audit events, newest first' })
+  async events(@Query() query: SearchAuditEventsDto) {
+    return this.query.search(query);
+  }
+
+  @Get('checkpoints')
+  @RequirePolicy('read', 'AuditEvent')
+  @ApiOperation({ summary: 'Signed checkpoints, newest first' })
+  async listCheckpoints(@Query() query: AuditPageDto) {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    return { items: await this.checkpoints.list({ offset: (page - 1) * pageSize, limit: pageSize }), page, pageSize };
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequirePolicy('verify', 'AuditEvent')
+  @ApiOperation({ summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)' })
+  async createCheckpoint(@AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response) {
+    const result = await this.checkpoints.create(context, 'on_demand');
+    response.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  @Get('verify')
+  @RequirePolicy('verify', 'AuditEvent')
+  @ApiOperation({ summary: 'Verify the chain and every checkpoint; reports the first problem' })
+  async verify(@Query() query: VerifyAuditDto) {
+    return this.verification.verify({ fromCheckpoint: query.fromCheckpoint });
+  }
+
+  @Get('export')
+  @RequirePolicy('export', 'AuditEvent')
+  @ApiOperation({ summary: 'Stream an export (jsonl: header line first; csv: "# header" comment line first)' })
+  async export(@Query() query: ExportAuditDto, @AuditCtx() context: AuditContext): Promise<StreamableFile> {
+    const result = await this.exports.open(context, {
+      format: query.format ?? 'jsonl',
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    });
+    return new StreamableFile(result.body, { type: result.contentType, disposition: `attachment; filename="${result.fileName}"` });
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const MAX_PAGE_SIZE = 200;
+
+export class AuditPageDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize?: number;
+}
+
+export class SearchAuditEventsDto extends AuditPageDto {
+  @ApiPropertyOptional({ description: 'actor id (user or API client id, or job:<name>)' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) action?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}
+
+export class VerifyAuditDto {
+  @ApiPropertyOptional({ description: 'start at this signed checkpoint instead of the genesis' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  fromCheckpoint?: number;
+}
+
+export class ExportAuditDto {
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' }) @IsOptional() @IsIn(['jsonl', 'csv']) format?: 'jsonl' | 'csv';
+  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}
