@@ -24,6 +24,18 @@ export interface AppConfig {
   };
   readonly shutdownTimeoutMs: number;
   readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
+  readonly crypto: { readonly masterKeys: string | undefined; readonly masterKeysFile: string; readonly intakeKeyFile: string };
+  readonly blobStore: 'fs' | 'postgres';
+  readonly blobDir: string;
+  readonly photos: { readonly maxBytes: number; readonly maxFilesPerRequest: number; readonly maxFilesPerClaim: number; readonly maxPixels: number; readonly minSide: number };
+  readonly clip: {
+    readonly modelsDir: string;
+    readonly model: string;
+    readonly executionProviders: string[];
+    readonly batchSize: number;
+    readonly batchWaitMs: number;
+    readonly intraOpThreads: number;
+  };
   readonly auth: {
     /** Undefined: generated into `jwtSecretFile` on first use. */
     readonly jwtSecret: string | undefined;
@@ -79,6 +91,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
     audit: {
       checkpointIntervalMs: read(env, v.AUDIT_CHECKPOINT_INTERVAL_MS),
       signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
+    },
+    crypto: {
+      masterKeys: readOptional(env, v.MASTER_KEYS),
+      masterKeysFile: readOptional(env, v.MASTER_KEYS_FILE) ?? path.join(dataDir, 'keys', 'master-keys.json'),
+      intakeKeyFile: readOptional(env, v.INTAKE_KEY_FILE) ?? path.join(dataDir, 'keys', 'intake-p256.pem'),
+    },
+    blobStore: read(env, v.BLOB_STORE),
+    blobDir: path.join(dataDir, 'blobs'),
+    photos: {
+      maxBytes: read(env, v.PHOTO_MAX_BYTES),
+      maxFilesPerRequest: read(env, v.PHOTO_MAX_FILES_PER_REQUEST),
+      maxFilesPerClaim: read(env, v.PHOTO_MAX_FILES_PER_CLAIM),
+      maxPixels: read(env, v.PHOTO_MAX_PIXELS),
+      minSide: read(env, v.PHOTO_MIN_SIDE),
+    },
+    clip: {
+      modelsDir: path.resolve(read(env, v.MODELS_DIR)),
+      model: read(env, v.CLIP_MODEL),
+      executionProviders: read(env, v.CLIP_EXECUTION_PROVIDERS),
+      batchSize: read(env, v.CLIP_BATCH_SIZE),
+      batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
+      intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
     },
     auth: {
       jwtSecret: readOptional(env, v.JWT_SECRET),
