@@ -5,8 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import * as net from 'node:net';
-import { REPO_ROOT, startProcess, waitFor, type RunningProcess } from './support/processes';
+import { REPO_ROOT, freePort, startProcess, waitFor, type RunningProcess } from './support/processes';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -14,19 +13,6 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * whole output is searched for every password, token and key used against it. The CLI is run too, as
  * an operator would, to create the first admin and an intake client.
  */
-/** A free local port (processes.ts's freePort uses a dynamic import, which Jest's CommonJS sandbox refuses). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debug)', () => {
   let database: TestDatabase;
   let dataDir: string;
