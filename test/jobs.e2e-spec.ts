@@ -54,4 +54,21 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await probe(probeId)).completions).toHaveLength(1);
   });
+
+  it('SIGTERM lets the worker finish the job it is running before it exits', async () => {
+    const created = await request(testApp.app.getHttpServer())
+      .post('/v1/ops/probe-jobs')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ holdMs: 2000 })
+      .expect(202);
+    const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
+    await waitFor(async () => ((await queue.getActiveCount()) > 0 ? true : undefined), 15_000, 'the job to be running');
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+    // Nest re-raises the signal once its shutdown hooks are done, so a clean drain ends "killed by SIGTERM".
+    expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+    const state = await probe(created.body.probeId as string);
+    expect(state.completions).toHaveLength(1);
+    expect(worker.output()).toContain('draining: no new jobs, waiting for running ones');
+  });
 });

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -17,7 +17,7 @@ export class JobRegistryError extends Error {}
  * queue's concurrency what WORKER_CONCURRENCY says; named processors would add up).
  */
 @Injectable()
-export class JobDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobDispatcher.name);
   private readonly handlers = new Map<JobName, Handler>();
 
@@ -36,8 +36,12 @@ export class JobDispatcher implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log({ jobs: [...this.handlers.keys()] }, 'worker processing jobs');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Stop taking new jobs and wait for the running ones (Bull's close waits for active jobs).
+  /**
+   * Before any module shuts down (the database closes in onApplicationShutdown), stop taking new jobs
+   * and let the running ones finish: Bull's close waits for this process's active jobs.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log('draining: no new jobs, waiting for running ones');
     await Promise.all(ALL_QUEUES.map((name) => this.queue(name).close().catch(() => undefined)));
   }
 

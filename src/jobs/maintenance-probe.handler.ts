@@ -10,6 +10,8 @@ export interface MaintenanceProbeData {
   probeId: string;
   /** The first `failTimes` attempts fail on purpose: operators use it to see retries work end to end. */
   failTimes: number;
+  /** Keeps the job running this long first, so operators and tests can watch a drain on SIGTERM. */
+  holdMs?: number;
 }
 
 export const PROBE_COMPLETED = 'maintenance.probe_completed';
@@ -26,6 +28,7 @@ export class MaintenanceProbeHandler {
   async handle(job: Job<MaintenanceProbeData>): Promise<JobStatus> {
     const { probeId, failTimes } = job.data;
     if (job.attemptsMade < failTimes) throw new Error(`probe ${probeId}: planned failure ${job.attemptsMade + 1} of ${failTimes}`);
+    if (job.data.holdMs) await new Promise((resolve) => setTimeout(resolve, job.data.holdMs));
     return this.audit.run(systemContext(JobName.MaintenanceProbe, job.id), async (tx) => {
       const done = (await tx.manager.query(`SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`, [PROBE_COMPLETED, probeId])) as unknown[];
       if (done.length > 0) return JobStatus.Skipped;

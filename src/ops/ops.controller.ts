@@ -11,6 +11,7 @@ import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-
 
 export class CreateProbeDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10) failTimes?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) holdMs?: number;
 }
 
 /** Operator endpoints: a probe job that exercises queue, worker, retries and audit end to end. */
@@ -26,7 +27,7 @@ export class OpsController {
   @RequirePolicy('manage', 'Ops')
   @HttpCode(202)
   async createProbe(@Body() body: CreateProbeDto): Promise<{ probeId: string; jobId: string }> {
-    const data: MaintenanceProbeData = { probeId: randomUUID(), failTimes: body.failTimes ?? 0 };
+    const data: MaintenanceProbeData = { probeId: randomUUID(), failTimes: body.failTimes ?? 0, holdMs: body.holdMs ?? 0 };
     const job = await this.jobs.enqueue(JobName.MaintenanceProbe, data, { jobId: `probe:${data.probeId}` });
     return { probeId: data.probeId, jobId: String(job.id) };
   }
