@@ -1,0 +1,93 @@
+import { flag, option, type CliCommand } from '../cli/cli-command';
+import { SYSTEM_CONTEXT, type AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import { SystemClock } from '../common/clock';
+import { loadConfigOrExit } from '../common/process-entry';
+import type { AppConfig } from '../config/app-config';
+import { openDatabase, type DatabaseHandle } from '../database/data-source.factory';
+import { EnvelopeCrypto } from './envelope-crypto';
+import { KeyRing } from './key-ring';
+import { KeyRotationService } from './key-rotation.service';
+
+const CLI_CONTEXT: AuditContext = { ...SYSTEM_CONTEXT, actorId: 'cli' };
+
+class UsageError extends Error {}
+
+/** Builds the rotation service outside Nest (the CLI does not boot the app). */
+export function keyRotationService(config: AppConfig, database: DatabaseHandle): KeyRotationService {
+  const keyRing = new KeyRing(config);
+  return new KeyRotationService(database.dataSource, keyRing, new EnvelopeCrypto(keyRing), new AuditService(database.dataSource, new SystemClock()));
+}
+
+async function withService<T>(work: (service: KeyRotationService) => Promise<T>): Promise<T> {
+  const config = loadConfigOrExit();
+  const database = await openDatabase(config);
+  try {
+    return await work(keyRotationService(config, database));
+  } finally {
+    await database.close();
+  }
+}
+
+function positiveInteger(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} needs a positive integer`);
+  return Number(value);
+}
+
+/** Master key commands of the operator CLI. */
+export const KEY_COMMANDS: Record<string, CliCommand> = {
+  'keys:status': {
+    summary: 'master key ring: versions, photos per version, open rotation [--json]',
+    run: async (args) => {
+      const status = await withService((service) => service.status());
+      if (flag(args, 'json')) {
+        console.log(JSON.stringify(status, null, 2));
+        return;
+      }
+      console.log(`key ring: ${status.ring}${status.source === 'env' ? ' (read-only)' : ''}; active version ${status.activeVersion}`);
+      for (const version of status.versions) console.log(`  v${version.version}${version.active ? ' (active)' : ''}: ${version.photos} photo(s)${version.createdAt ? `, created ${version.createdAt}` : ''}`);
+      for (const unknown of status.unknownVersions) console.log(`  v${unknown.version}: ${unknown.photos} photo(s) under a version NOT in the ring (unreadable until restored)`);
+      console.log(`  shredded: ${status.shreddedPhotos} photo(s)`);
+      if (status.openRotation) console.log(`open rotation ${status.openRotation.id} to v${status.openRotation.targetVersion}: ${status.openRotation.rewrapped} re-wrapped so far; run keys:rotate to resume`);
+      if (status.unknownVersions.length > 0) process.exitCode = 1;
+    },
+  },
+  'keys:rotate': {
+    summary: 'add a master key version (file ring) and re-wrap every data key to it; resumes an interrupted one [--batch-size N] [--json]',
+    run: async (args) => {
+      const json = flag(args, 'json');
+      const batchSize = positiveInteger(option(args, 'batch-size'), 'batch-size');
+      const result = await withService((service) =>
+        service.rotate(CLI_CONTEXT, {
+          batchSize,
+          onProgress: (progress) => {
+            const line = `batch ${progress.batch}: ${progress.rewrappedInBatch} re-wrapped to v${progress.targetVersion} (${progress.rewrapped} in this run, ${progress.failed} failed)`;
+            if (json) process.stderr.write(`${line}\n`);
+            else console.log(line);
+          },
+        }),
+      );
+      if (json) console.log(JSON.stringify(result, null, 2));
+      else {
+        console.log(
+          `${result.resumed ? 'resumed rotation' : result.addedVersion !== null ? `added master key v${result.addedVersion}` : 'rotation'} ${result.rotationId}: ` +
+            `${result.rewrapped} data key(s) re-wrapped to v${result.targetVersion} in ${result.batches} batch(es); ` +
+            (result.completed ? 'complete' : `${result.remaining} still under older versions — run keys:rotate again`),
+        );
+        for (const failure of result.failures) console.log(`  FAILED photo ${failure.photoId} (v${failure.keyVersion}): ${failure.reason}`);
+      }
+      if (!result.completed) process.exitCode = 1;
+    },
+  },
+  'keys:retire': {
+    summary: 'remove a master key version from the file ring, refused while any photo uses it: --version N [--json]',
+    run: async (args) => {
+      const version = positiveInteger(option(args, 'version'), 'version');
+      if (version === undefined) throw new UsageError('usage: keys:retire --version N [--json]');
+      const result = await withService((service) => service.retire(CLI_CONTEXT, version));
+      if (flag(args, 'json')) console.log(JSON.stringify({ retired: result.version }, null, 2));
+      else console.log(`retired master key v${result.version}`);
+    },
+  },
+};

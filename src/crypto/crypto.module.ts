@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { EnvelopeCrypto } from './envelope-crypto';
+import { IntakeKeysController } from './intake-keys.controller';
+import { IntakeKeys } from './intake-keys.service';
+import { KeyRing } from './key-ring';
+import { KeyRotationService } from './key-rotation.service';
+
+/** Envelope encryption of evidence, the master key ring and its rotation, and the JWE intake key. */
+@Global()
+@Module({
+  controllers: [IntakeKeysController],
+  providers: [KeyRing, EnvelopeCrypto, IntakeKeys, KeyRotationService],
+  exports: [KeyRing, EnvelopeCrypto, IntakeKeys, KeyRotationService],
+})
+export class CryptoModule {}

@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SYSTEM_CONTEXT } from '../src/audit/audit-context';
+import { ManualClock } from '../src/common/clock';
+import { EnvelopeCrypto } from '../src/crypto/envelope-crypto';
+import { BLOB_STORE, BlobNotFoundError, InvalidBlobKeyError, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
+import { FsBlobStore } from '../src/evidence/blob-store-fs';
+import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
+import { BlobSweeper } from '../src/evidence/blob-store-sweeper';
+import { createIntakeClient } from './support/auth-helpers';
+import { startTestApp, type TestApp } from './support/test-app';
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of iterable) out.push(item);
+  return out.sort();
+}
+
+async function insertClaim(testApp: TestApp): Promise<string> {
+  const client = await createIntakeClient(testApp);
+  const ds = testApp.database.dataSource;
+  const [policy] = (await ds.query(
+    `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ($1, 'auto', 'car', '2025-01-01', '2026-12-31') RETURNING id`,
+    [`P-${randomUUID()}`],
+  )) as Array<{ id: string }>;
+  const [claim] = (await ds.query(
+    `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
+     VALUES ($1, $2, 'ext', 'collision', 'rear', '2025-06-01', 10, 'team-a', $3, 'h') RETURNING id`,
+    [policy.id, client.id, randomUUID()],
+  )) as Array<{ id: string }>;
+  return claim.id;
+}
+
+async function insertPhotoRow(testApp: TestApp, claimId: string, photoId: string): Promise<void> {
+  const { wrappedDataKey, keyVersion } = await testApp.app.get(EnvelopeCrypto).newDataKey();
+  await testApp.database.dataSource.query(
+    `INSERT INTO photos (id, claim_id, sha256, perceptual_hash, width, height, mime, byte_size, file_name, original_blob_key, preview_blob_key, thumbnail_blob_key, wrapped_data_key, key_version)
+     VALUES ($1, $2, 'sha', 'ph', 10, 10, 'image/jpeg', 1, 'a.jpg', 'k', 'k', 'k', $3, $4)`,
+    [photoId, claimId, wrappedDataKey, keyVersion],
+  );
+}
+
+describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
+  let testApp: TestApp;
+  let store: BlobStore;
+  const clock = new ManualClock(new Date());
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ label: `blob-${kind}`, env: { BLOB_STORE: kind }, manualClock: clock });
+    store = testApp.app.get<BlobStore>(BLOB_STORE);
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('is the store the configuration names', () => {
+    expect(store).toBeInstanceOf(kind === 'postgres' ? PostgresBlobStore : FsBlobStore);
+  });
+
+  it('puts, gets, replaces, lists by prefix, deletes', async () => {
+    const key = photoBlobKey(randomUUID(), randomUUID(), 'original');
+    const bytes = randomBytes(70_000);
+    await store.put(key, bytes);
+    expect(await store.get(key)).toEqual(bytes);
+    expect(await store.exists(key)).toBe(true);
+    await store.put(key, Buffer.from('replaced'));
+    expect(await store.get(key)).toEqual(Buffer.from('replaced'));
+    await store.put('exports/a', Buffer.from('x'));
+    expect(await collect(store.keys('photos/'))).toContain(key);
+    expect(await collect(store.keys('photos/'))).not.toContain('exports/a');
+    expect(await collect(store.keys('exports/'))).toEqual(['exports/a']);
+    await store.delete(key);
+    await store.delete(key);
+    expect(await store.exists(key)).toBe(false);
+    await expect(store.get(key)).rejects.toThrow(BlobNotFoundError);
+    await expect(store.put('../escape', bytes)).rejects.toThrow(InvalidBlobKeyError);
+    await expect(store.get('photos/../../etc/passwd')).rejects.toThrow(InvalidBlobKeyError);
+  });
+
+  it('lists more keys than one page, each once', async () => {
+    const claimId = randomUUID();
+    const keys = Array.from({ length: 520 }, () => photoBlobKey(claimId, randomUUID(), 'thumbnail'));
+    await Promise.all(keys.map((key) => store.put(key, Buffer.from([1]))));
+    expect(await collect(store.keys(`photos/${claimId}/`))).toEqual([...keys].sort());
+    await Promise.all(keys.map((key) => store.delete(key)));
+  });
+
+  it('the sweeper deletes old orphan photo blobs only, and audits it', async () => {
+    const claimId = await insertClaim(testApp);
+    const kept = randomUUID();
+    const orphan = randomUUID();
+    await insertPhotoRow(testApp, claimId, kept);
+    for (const photoId of [kept, orphan]) for (const variant of ['original', 'thumbnail'] as const) await store.put(photoBlobKey(claimId, photoId, variant), randomBytes(10));
+    await store.put('exports/not-a-photo', Buffer.from('x'));
+    const sweeper = testApp.app.get(BlobSweeper);
+
+    // Within the grace period: an upload may still be committing its photo row.
+    const young = await sweeper.sweep(SYSTEM_CONTEXT, { graceMs: 3600_000 });
+    expect(young).toMatchObject({ orphans: 2, deleted: 0, tooYoung: 2 });
+    expect(await store.exists(photoBlobKey(claimId, orphan, 'original'))).toBe(true);
+
+    clock.advance(2 * 3600_000);
+    const dry = await sweeper.sweep(SYSTEM_CONTEXT, { graceMs: 3600_000, dryRun: true });
+    expect(dry).toMatchObject({ orphans: 2, deleted: 0, tooYoung: 0, dryRun: true });
+    expect(await store.exists(photoBlobKey(claimId, orphan, 'original'))).toBe(true);
+
+    const report = await sweeper.sweep(SYSTEM_CONTEXT, { graceMs: 3600_000 });
+    expect(report).toMatchObject({ orphans: 2, deleted: 2, tooYoung: 0 });
+    expect(await store.exists(photoBlobKey(claimId, orphan, 'original'))).toBe(false);
+    expect(await store.exists(photoBlobKey(claimId, orphan, 'thumbnail'))).toBe(false);
+    expect(await store.exists(photoBlobKey(claimId, kept, 'original'))).toBe(true);
+    expect(await store.exists('exports/not-a-photo')).toBe(true);
+    const events = (await testApp.database.dataSource.query(`SELECT details FROM audit_events WHERE action = 'blobs.swept'`)) as Array<{ details: Record<string, unknown> }>;
+    expect(events).toEqual([{ details: expect.objectContaining({ deleted: 2, photoIds: [orphan] }) }]);
+  });
+});
