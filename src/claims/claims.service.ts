@@ -1,0 +1,306 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { subject } from '@casl/ability';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import { canonicalJson } from '../audit/canonical-json';
+import type { AppAbility } from '../auth/ability.factory';
+import { AccessService } from '../auth/access.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { Photo } from '../evidence/photo.entity';
+import { isUuid, PoliciesService } from '../policies/policies.service';
+import { ClaimEvents } from './claim-events';
+import { Claim, type ClaimStatus } from './claim.entity';
+import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
+
+/** A photo as an intake system sees it: what it sent, never scores or flags. */
+export interface IntakePhotoView {
+  id: string;
+  fileName: string;
+  mime: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  sha256: string;
+  createdAt: string;
+}
+
+/** A photo as staff see it: adds hashes and the non-personal EXIF fields (GPS stays encrypted). */
+export interface StaffPhotoView extends IntakePhotoView {
+  perceptualHash: string;
+  exif: { captureTime: string | null; make: string | null; model: string | null; software: string | null; hasGps: boolean };
+}
+
+interface ClaimCoreView {
+  id: string;
+  policyId: string;
+  externalReference: string;
+  claimedPeril: string;
+  description: string;
+  incidentDate: string;
+  amount: string;
+  currency: string;
+  claimantRef: string | null;
+  photoSource: string;
+  status: ClaimStatus;
+  photoCount: number;
+  submittedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What an intake system sees of its own claim: the status, never reviewer notes, scores or flags. */
+export interface IntakeClaimView extends ClaimCoreView {
+  photos: IntakePhotoView[];
+}
+
+/** What staff see: the claim, its team and hold, photo metadata and (once scoring exists) the validation summary. */
+export interface StaffClaimView extends ClaimCoreView {
+  team: string;
+  submitterClientId: string;
+  legalHold: boolean;
+  decidedAt: string | null;
+  photos: StaffPhotoView[];
+  /** Filled by the scoring and validation modules; null while the claim has not been scored. */
+  validation: null;
+}
+
+export type ClaimView = IntakeClaimView | StaffClaimView;
+
+export interface ClaimPage {
+  items: ClaimView[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function core(claim: Claim, photoCount: number): ClaimCoreView {
+  return {
+    id: claim.id,
+    policyId: claim.policyId,
+    externalReference: claim.externalReference,
+    claimedPeril: claim.claimedPeril,
+    description: claim.description,
+    incidentDate: claim.incidentDate,
+    amount: claim.amount,
+    currency: claim.currency,
+    claimantRef: claim.claimantRef,
+    photoSource: claim.photoSource,
+    status: claim.status,
+    photoCount,
+    submittedAt: claim.submittedAt ? claim.submittedAt.toISOString() : null,
+    createdAt: claim.createdAt.toISOString(),
+    updatedAt: claim.updatedAt.toISOString(),
+  };
+}
+
+function intakePhoto(photo: Photo): IntakePhotoView {
+  return {
+    id: photo.id,
+    fileName: photo.fileName,
+    mime: photo.mime,
+    width: photo.width,
+    height: photo.height,
+    byteSize: photo.byteSize,
+    sha256: photo.sha256,
+    createdAt: photo.createdAt.toISOString(),
+  };
+}
+
+function staffPhoto(photo: Photo): StaffPhotoView {
+  return {
+    ...intakePhoto(photo),
+    perceptualHash: photo.perceptualHash,
+    exif: {
+      captureTime: photo.exif.captureTime ?? null,
+      make: photo.exif.make ?? null,
+      model: photo.exif.model ?? null,
+      software: photo.exif.software ?? null,
+      hasGps: photo.exif.hasGps === true,
+    },
+  };
+}
+
+/** The per-role response mapping, explicit: intake systems get `IntakeClaimView`, staff `StaffClaimView`. */
+export function toClaimView(actor: Actor, claim: Claim, photos: Photo[]): ClaimView {
+  if (actor.kind === 'api_client') return { ...core(claim, photos.length), photos: photos.map(intakePhoto) };
+  return {
+    ...core(claim, photos.length),
+    team: claim.team,
+    submitterClientId: claim.submitterClientId,
+    legalHold: claim.legalHold,
+    decidedAt: claim.decidedAt ? claim.decidedAt.toISOString() : null,
+    photos: photos.map(staffPhoto),
+    validation: null,
+  };
+}
+
+/** Claim intake and lifecycle: idempotent creation, reads scoped by the abilities, submission. */
+@Injectable()
+export class ClaimsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly policies: PoliciesService,
+    private readonly events: ClaimEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a claim once per (intake client, Idempotency-Key). Race-safe: the insert is
+   * `ON CONFLICT DO NOTHING` against the unique index, so of concurrent identical requests exactly one
+   * inserts and the others read its row; a replay with a different body (request hash) is a 409.
+   */
+  async create(context: AuditContext, actor: Actor, ability: AppAbility, idempotencyKey: string | undefined, input: CreateClaimDto): Promise<{ claim: ClaimView; created: boolean }> {
+    if (actor.kind !== 'api_client') throw new BadRequestException('claims are created by intake systems');
+    const key = idempotencyKey?.trim();
+    if (!key) throw new BadRequestException('the Idempotency-Key header is required');
+    if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestException('Idempotency-Key must be 1 to 200 printable ASCII characters without spaces');
+    const requestHash = createHash('sha256')
+      .update(
+        canonicalJson({
+          policyId: input.policyId.toLowerCase(),
+          externalReference: input.externalReference,
+          claimedPeril: input.claimedPeril,
+          description: input.description,
+          incidentDate: input.incidentDate,
+          amount: normaliseAmount(input.amount),
+          currency: input.currency,
+          claimantRef: input.claimantRef ?? null,
+          photoSource: input.photoSource,
+        }),
+      )
+      .digest('hex');
+
+    const replay = await this.findByKey(this.dataSource.manager, actor.id, key);
+    if (replay) return { claim: await this.replayed(actor, replay, requestHash), created: false };
+
+    if (Number.isNaN(Date.parse(`${input.incidentDate}T00:00:00Z`))) throw new BadRequestException('incidentDate is not a valid date');
+    const policy = await this.policies.load(input.policyId);
+    if (!policy || !ability.can('read', subject('Policy', policy))) throw new NotFoundException('Policy not found');
+
+    const insertedId = await this.audit.run(context, async (tx) => {
+      const result = await tx.manager
+        .createQueryBuilder()
+        .insert()
+        .into(Claim)
+        .values({
+          policyId: policy.id,
+          submitterClientId: actor.id,
+          externalReference: input.externalReference,
+          claimedPeril: input.claimedPeril,
+          description: input.description,
+          incidentDate: input.incidentDate,
+          amount: normaliseAmount(input.amount),
+          currency: input.currency,
+          claimantRef: input.claimantRef ?? null,
+          photoSource: input.photoSource,
+          status: 'draft',
+          team: actor.team,
+          idempotencyKey: key,
+          requestHash,
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const row = (result.raw as Array<{ id: string }>)[0];
+      if (!row) return null; // another request with this key won the race; nothing changed here
+      tx.record({
+        action: 'claim.created',
+        resourceType: 'Claim',
+        resourceId: row.id,
+        details: { policyId: policy.id, claimedPeril: input.claimedPeril, photoSource: input.photoSource, team: actor.team },
+      });
+      return row.id;
+    });
+    if (insertedId === null) {
+      const winner = await this.findByKey(this.dataSource.manager, actor.id, key);
+      if (!winner) throw new ConflictException('a concurrent request with this Idempotency-Key did not complete; retry');
+      return { claim: await this.replayed(actor, winner, requestHash), created: false };
+    }
+    const claim = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: insertedId });
+    return { claim: toClaimView(actor, claim, []), created: true };
+  }
+
+  async getFor(actor: Actor, ability: AppAbility, id: string): Promise<ClaimView> {
+    const claim = await this.loadFor(ability, 'read', id);
+    return toClaimView(actor, claim, await this.photosOf(claim.id));
+  }
+
+  /** Loads a claim and checks `action` on it: 404 when it does not exist or the caller may not touch it. */
+  async loadFor(ability: AppAbility, action: 'read' | 'update', id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Claim> {
+    const claim = isUuid(id) ? await manager.findOne(Claim, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) }) : null;
+    if (!claim) throw new NotFoundException('Claim not found');
+    this.access.assertCan(ability, action, subject('Claim', claim));
+    return claim;
+  }
+
+  /** One page of the claims the caller may list, filtered in SQL by the abilities. */
+  async list(actor: Actor, ability: AppAbility, query: ListClaimsQuery): Promise<ClaimPage> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const where = this.access.where(ability, 'Claim', { alias: 'claim' });
+    if (where.none) return { items: [], page, pageSize, total: 0 };
+    const builder = this.dataSource.getRepository(Claim).createQueryBuilder('claim').where(where.sql, where.params);
+    if (query.status) builder.andWhere('claim.status = :status', { status: query.status });
+    const [claims, total] = await builder
+      .orderBy('claim.createdAt', 'DESC')
+      .addOrderBy('claim.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    const photos = claims.length === 0 ? [] : await this.dataSource.getRepository(Photo).createQueryBuilder('photo').where('photo.claimId IN (:...ids)', { ids: claims.map((claim) => claim.id) }).orderBy('photo.createdAt', 'ASC').addOrderBy('photo.id', 'ASC').getMany();
+    return {
+      items: claims.map((claim) => toClaimView(actor, claim, photos.filter((photo) => photo.claimId === claim.id))),
+      page,
+      pageSize,
+      total,
+    };
+  }
+
+  /**
+   * draft → queued, in one audited transaction that holds the claim's row lock (so no photo upload
+   * can slip in between the check and the change); afterwards the ClaimSubmitted listeners run
+   * (the scoring module enqueues its job there). A submitted claim is frozen.
+   */
+  async submit(context: AuditContext, ability: AppAbility, id: string): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
+    const event = await this.audit.run(context, async (tx) => {
+      const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
+      if (claim.status !== 'draft') throw new ConflictException(`claim ${claim.id} is already submitted (status ${claim.status})`);
+      const photoCount = await tx.manager.count(Photo, { where: { claimId: claim.id } });
+      if (photoCount === 0) throw new UnprocessableEntityException(`claim ${claim.id} has no photos; upload at least one before submitting`);
+      const submittedAt = this.clock.now();
+      await tx.manager.update(Claim, { id: claim.id }, { status: 'queued', submittedAt });
+      tx.record({ action: 'claim.submitted', resourceType: 'Claim', resourceId: claim.id, details: { photoCount, from: 'draft', to: 'queued' } });
+      return { claimId: claim.id, team: claim.team, photoCount, submittedAt };
+    });
+    await this.events.emitSubmitted(event);
+    return { id: event.claimId, status: 'queued', submittedAt: event.submittedAt.toISOString() };
+  }
+
+  private async photosOf(claimId: string): Promise<Photo[]> {
+    return this.dataSource.getRepository(Photo).find({ where: { claimId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  private async findByKey(manager: EntityManager, clientId: string, key: string): Promise<Claim | null> {
+    return manager.findOne(Claim, { where: { submitterClientId: clientId, idempotencyKey: key } });
+  }
+
+  private async replayed(actor: Actor, claim: Claim, requestHash: string): Promise<ClaimView> {
+    if (claim.requestHash !== requestHash) {
+      throw new ConflictException('this Idempotency-Key was already used with a different request body');
+    }
+    return toClaimView(actor, claim, await this.photosOf(claim.id));
+  }
+}
+
+/** "1250" and "1250.00" are the same amount (and hash the same). */
+function normaliseAmount(amount: string): string {
+  const [whole, fraction = ''] = amount.split('.');
+  return `${BigInt(whole).toString()}.${fraction.padEnd(2, '0')}`;
+}

@@ -1,0 +1,235 @@
+import { ConflictException, GoneException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { subject } from '@casl/ability';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import type { AppAbility } from '../auth/ability.factory';
+import { RowAccessDenied } from '../auth/access.service';
+import { Claim } from '../claims/claim.entity';
+import { ClaimsService, type IntakePhotoView } from '../claims/claims.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DataKeyUnwrapError, EnvelopeCrypto, EvidenceCorruptError, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
+import { IntakeKeys } from '../crypto/intake-keys.service';
+import { isUuid } from '../policies/policies.service';
+import { BLOB_STORE, BlobNotFoundError, photoBlobKey, type BlobStore } from './blob-store';
+import { sanitiseFileName } from './file-name';
+import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
+import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
+import { Photo } from './photo.entity';
+
+export const PHOTO_VARIANTS: readonly BlobVariant[] = ['original', 'preview', 'thumbnail'];
+
+/** Evidence that fails authentication (a flipped byte, swapped blobs, a missing blob): 409, never wrong bytes. */
+export class CorruptEvidenceException extends ConflictException {
+  constructor(photoId: string, variant: BlobVariant) {
+    super(`evidence for photo ${photoId} (${variant}) is corrupt and cannot be served`);
+  }
+}
+
+export interface UploadResult {
+  claimId: string;
+  photos: IntakePhotoView[];
+}
+
+export interface PhotoContent {
+  bytes: Buffer;
+  mime: string;
+  fileName: string;
+}
+
+function photoView(photo: Photo): IntakePhotoView {
+  return {
+    id: photo.id,
+    fileName: photo.fileName,
+    mime: photo.mime,
+    width: photo.width,
+    height: photo.height,
+    byteSize: photo.byteSize,
+    sha256: photo.sha256,
+    createdAt: photo.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Photo evidence: ingest (inspect in memory → seal each variant with a fresh per-photo data key →
+ * put the sealed blobs → rows and audit events in one transaction; blobs removed again on any
+ * failure) and audited, authenticated reads.
+ */
+@Injectable()
+export class PhotosService {
+  private readonly logger = new Logger('PhotosService');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly claims: ClaimsService,
+    private readonly envelope: EnvelopeCrypto,
+    private readonly intakeKeys: IntakeKeys,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** All or nothing: one refused file refuses the request, and nothing of it is stored. */
+  async upload(context: AuditContext, ability: AppAbility, claimId: string, upload: PhotoUpload): Promise<UploadResult> {
+    const claim = await this.claimForUpload(ability, claimId);
+    const received = upload.kind === 'jwe' ? [await this.decryptJwe(upload.compact)] : upload.files;
+    const limits = this.config.photos;
+    if (received.length > limits.maxFilesPerRequest) throw new UnprocessableEntityException(`too many photos in one request: at most ${limits.maxFilesPerRequest} (PHOTO_MAX_FILES_PER_REQUEST)`);
+    await this.assertRoomFor(claim.id, received.length);
+
+    const inspected: InspectedPhoto[] = [];
+    for (const file of received) inspected.push(await inspectPhoto(file.fileName, file.buffer, limits));
+
+    const written: string[] = [];
+    try {
+      const rows: Array<Partial<Photo>> = [];
+      for (const photo of inspected) rows.push(await this.seal(claim.id, photo, written));
+      const saved = await this.audit.run(context, async (tx) => {
+        // The claim's row lock orders this against submit and other uploads: no photo lands on a frozen claim.
+        const locked = await tx.manager.findOne(Claim, { where: { id: claim.id }, lock: { mode: 'pessimistic_write' } });
+        if (!locked) throw new NotFoundException('Claim not found');
+        this.assertDraft(locked);
+        const existing = await tx.manager.count(Photo, { where: { claimId: claim.id } });
+        if (existing + rows.length > limits.maxFilesPerClaim) throw this.tooManyForClaim(existing);
+        await tx.manager.insert(Photo, rows as never);
+        const photos = await tx.manager.find(Photo, { where: rows.map((row) => ({ id: row.id! })) });
+        for (const photo of photos) {
+          tx.record({
+            action: 'photo.uploaded',
+            resourceType: 'Photo',
+            resourceId: photo.id,
+            details: { claimId: claim.id, sha256: photo.sha256, mime: photo.mime, width: photo.width, height: photo.height, byteSize: photo.byteSize, keyVersion: photo.keyVersion, encryptedUpload: upload.kind === 'jwe', hasGps: photo.exif.hasGps === true },
+          });
+        }
+        const order = new Map(rows.map((row, index) => [row.id!, index]));
+        return photos.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+      });
+      return { claimId: claim.id, photos: saved.map(photoView) };
+    } catch (error) {
+      await this.removeBlobs(written);
+      throw error;
+    }
+  }
+
+  /** The decrypted bytes of one variant, for a caller allowed to view them; the view is audited first. */
+  async content(context: AuditContext, ability: AppAbility, claimId: string, photoId: string, variant: BlobVariant): Promise<PhotoContent> {
+    const claim = isUuid(claimId) ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } }) : null;
+    const photo = claim && isUuid(photoId) ? await this.dataSource.getRepository(Photo).findOne({ where: { id: photoId, claimId: claim.id } }) : null;
+    if (!claim || !photo) throw new NotFoundException('Photo not found');
+    const [task] = (await this.dataSource.query(`SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`, [claim.id])) as Array<{ assignee_id: string | null }>;
+    const row = subject('Photo', { claimId: claim.id, team: claim.team, assigneeId: task?.assignee_id ?? null });
+    if (!ability.can('view_content', row)) throw new RowAccessDenied('view_content', 'Photo');
+    if (photo.shreddedAt || !photo.wrappedDataKey) throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
+
+    const bytes = await this.open(context, claim.id, photo, variant);
+    await this.audit.record(context, {
+      action: 'photo.viewed',
+      resourceType: 'Photo',
+      resourceId: photo.id,
+      details: { claimId: claim.id, variant, ...(context.justification ? { justification: context.justification } : {}) },
+    });
+    return { bytes, mime: variant === 'original' ? photo.mime : DERIVED_MIME, fileName: photo.fileName };
+  }
+
+  private async open(context: AuditContext, claimId: string, photo: Photo, variant: BlobVariant): Promise<Buffer> {
+    const key = photoBlobKey(claimId, photo.id, variant);
+    let dataKey: Buffer | undefined;
+    try {
+      dataKey = await this.envelope.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.id);
+      const sealed = await this.blobs.get(key);
+      const bytes = this.envelope.decrypt(dataKey, sealed, { claimId, photoId: photo.id, variant, keyVersion: photo.keyVersion });
+      if (variant === 'original' && createHash('sha256').update(bytes).digest('hex') !== photo.sha256) throw new EvidenceCorruptError(photo.id, variant);
+      return bytes;
+    } catch (error) {
+      if (error instanceof EvidenceShreddedError) throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
+      if (!(error instanceof EvidenceCorruptError || error instanceof DataKeyUnwrapError || error instanceof BlobNotFoundError)) throw error;
+      this.logger.error({ photoId: photo.id, variant, problem: error.name }, 'photo evidence failed authentication');
+      await this.audit.record(context, {
+        action: 'photo.corrupt_detected',
+        resourceType: 'Photo',
+        resourceId: photo.id,
+        details: { claimId, variant, problem: error instanceof BlobNotFoundError ? 'blob_missing' : error instanceof DataKeyUnwrapError ? 'data_key_unwrap_failed' : 'authentication_failed' },
+      });
+      throw new CorruptEvidenceException(photo.id, variant);
+    } finally {
+      dataKey?.fill(0);
+    }
+  }
+
+  private async claimForUpload(ability: AppAbility, claimId: string): Promise<Claim> {
+    const claim = isUuid(claimId) ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } }) : null;
+    if (!claim) throw new NotFoundException('Claim not found');
+    if (!ability.can('create', subject('Photo', { claimId: claim.id, team: claim.team, submitterClientId: claim.submitterClientId }))) throw new RowAccessDenied('create', 'Claim');
+    this.assertDraft(claim);
+    return claim;
+  }
+
+  private assertDraft(claim: Claim): void {
+    if (claim.status !== 'draft') throw new ConflictException(`claim ${claim.id} was submitted (status ${claim.status}); its photos can no longer change`);
+  }
+
+  private tooManyForClaim(existing: number): UnprocessableEntityException {
+    const max = this.config.photos.maxFilesPerClaim;
+    return new UnprocessableEntityException(`too many photos for this claim: it holds ${existing} of at most ${max} (PHOTO_MAX_FILES_PER_CLAIM)`);
+  }
+
+  private async assertRoomFor(claimId: string, adding: number): Promise<void> {
+    const existing = await this.dataSource.getRepository(Photo).count({ where: { claimId } });
+    if (existing + adding > this.config.photos.maxFilesPerClaim) throw this.tooManyForClaim(existing);
+  }
+
+  private async decryptJwe(compact: string): Promise<ReceivedPhoto> {
+    const { plaintext, protectedHeader } = await this.intakeKeys.decrypt(compact);
+    const named = typeof protectedHeader.fileName === 'string' ? protectedHeader.fileName : undefined;
+    return { fileName: named ? sanitiseFileName(named) : 'encrypted-upload', buffer: plaintext };
+  }
+
+  /** Seals the three variants (and GPS) with a fresh data key and writes the blobs; returns the row to insert. */
+  private async seal(claimId: string, photo: InspectedPhoto, written: string[]): Promise<Partial<Photo>> {
+    const photoId = randomUUID();
+    const { dataKey, wrappedDataKey, keyVersion } = await this.envelope.newDataKey();
+    try {
+      const blobKeys = {} as Record<BlobVariant, string>;
+      const plaintexts: Record<BlobVariant, Buffer> = { original: photo.original, preview: photo.preview, thumbnail: photo.thumbnail };
+      for (const variant of PHOTO_VARIANTS) {
+        const key = photoBlobKey(claimId, photoId, variant);
+        const sealed = this.envelope.encrypt(dataKey, plaintexts[variant], { claimId, photoId, variant, keyVersion });
+        written.push(key);
+        await this.blobs.put(key, sealed);
+        blobKeys[variant] = key;
+      }
+      return {
+        id: photoId,
+        claimId,
+        sha256: photo.sha256,
+        perceptualHash: photo.perceptualHash,
+        width: photo.width,
+        height: photo.height,
+        mime: photo.mime,
+        byteSize: photo.byteSize,
+        fileName: photo.fileName,
+        exif: photo.exif,
+        gpsCiphertext: photo.gps ? this.envelope.sealJsonField(dataKey, photo.gps, { photoId, field: 'gps' }) : null,
+        originalBlobKey: blobKeys.original,
+        previewBlobKey: blobKeys.preview,
+        thumbnailBlobKey: blobKeys.thumbnail,
+        wrappedDataKey,
+        keyVersion,
+      };
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  private async removeBlobs(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.blobs.delete(key);
+      } catch (error) {
+        // The orphan sweeper removes what could not be deleted here.
+        this.logger.warn({ err: error, key }, 'could not remove the blob of a failed upload');
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { PoliciesController } from './policies.controller';
+import { PoliciesService } from './policies.service';
+
+@Module({ imports: [AuthModule], controllers: [PoliciesController], providers: [PoliciesService], exports: [PoliciesService] })
+export class PoliciesModule {}
