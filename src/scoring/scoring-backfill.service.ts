@@ -1,0 +1,197 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Job } from 'bull';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EnvelopeCrypto } from '../crypto/envelope-crypto';
+import { BLOB_STORE, type BlobStore } from '../evidence/blob-store';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { JobName, JobStatus, QueueName } from '../jobs/job-registry';
+import { JobQueueService } from '../jobs/job-queue.service';
+import { oneLine } from './model-registry.service';
+import { ScoringMetrics } from './scoring-metrics';
+import { ScoringService } from './scoring.service';
+
+export interface BackfillData {
+  modelHash: string;
+}
+
+export interface BackfillProgress {
+  modelHash: string;
+  modelName: string;
+  state: 'running' | 'completed' | 'skipped';
+  done: number;
+  failed: number;
+  total: number;
+  photosPerSecond: number;
+  etaSeconds: number | null;
+  startedAt: string;
+  updatedAt: string;
+  reason?: string;
+}
+
+interface StalePhoto {
+  id: string;
+  claim_id: string;
+  original_blob_key: string;
+  wrapped_data_key: Buffer | null;
+  key_version: number;
+}
+
+const PAGE = 64;
+const LOG_EVERY_MS = 10_000;
+
+/**
+ * Re-embeds every stored photo whose embedding was made by another model (or none yet) when the
+ * model changes. Enqueued by a worker once its model is loaded (job id per model hash, so many workers
+ * enqueue it once); walks the photos by id (keyset pagination), decrypts each original, embeds it
+ * through the shared micro-batcher and stores the normalised embedding with the model hash. Progress
+ * (done/total, rate, ETA) goes to the logs, the job's progress, Prometheus and Redis (for the API).
+ * Idempotent: a rerun finds only what is still stale.
+ */
+@Injectable()
+export class ScoringBackfillService {
+  private readonly logger = new Logger(ScoringBackfillService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scoring: ScoringService,
+    private readonly jobs: JobQueueService,
+    private readonly metrics: ScoringMetrics,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Enqueues the backfill for `modelHash` when some photo's embedding is stale. */
+  async enqueueIfStale(modelHash: string): Promise<boolean> {
+    const stale = await this.countStale(modelHash);
+    if (stale === 0) return false;
+    await this.jobs.enqueue(JobName.ScoringBackfill, { modelHash } satisfies BackfillData, { jobId: `scoring-backfill:${modelHash}` });
+    return true;
+  }
+
+  async countStale(modelHash: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM photos WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1`,
+      [modelHash],
+    )) as Array<{ n: number }>;
+    return Number(row.n);
+  }
+
+  /** The last progress any worker reported (shared through Redis), or null. */
+  async lastProgress(): Promise<BackfillProgress | null> {
+    const raw = await this.jobs.queue(QueueName.Scoring).client.get(this.progressKey());
+    return raw ? (JSON.parse(raw) as BackfillProgress) : null;
+  }
+
+  @JobHandler(JobName.ScoringBackfill)
+  async handle(job: Job<BackfillData>): Promise<JobStatus> {
+    const model = await this.scoring.model();
+    const startedAt = new Date();
+    const progress: BackfillProgress = {
+      modelHash: model.hash,
+      modelName: model.manifest.name,
+      state: 'running',
+      done: 0,
+      failed: 0,
+      total: 0,
+      photosPerSecond: 0,
+      etaSeconds: null,
+      startedAt: startedAt.toISOString(),
+      updatedAt: startedAt.toISOString(),
+    };
+    if (job.data.modelHash !== model.hash) {
+      // Enqueued by a worker with another model: this worker's model is the one to backfill for.
+      await this.report(job, { ...progress, state: 'skipped', reason: `job is for model ${job.data.modelHash.slice(0, 12)}…, this worker runs ${model.hash.slice(0, 12)}…` });
+      return JobStatus.Skipped;
+    }
+    const evidence = this.evidenceAccess();
+    if (!evidence) {
+      await this.report(job, { ...progress, state: 'skipped', reason: 'photo evidence storage (EnvelopeCrypto, BLOB_STORE) is not part of this build' });
+      return JobStatus.Skipped;
+    }
+    progress.total = await this.countStale(model.hash);
+    this.logger.log({ model: model.manifest.name, modelHash: model.hash, total: progress.total }, 'scoring backfill started');
+    let lastId = '00000000-0000-0000-0000-000000000000';
+    let lastLog = performance.now();
+    const started = performance.now();
+    for (;;) {
+      const page = (await this.dataSource.query(
+        `SELECT id, claim_id, original_blob_key, wrapped_data_key, key_version FROM photos
+          WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1 AND id > $2
+          ORDER BY id LIMIT ${PAGE}`,
+        [model.hash, lastId],
+      )) as StalePhoto[];
+      if (page.length === 0) break;
+      lastId = page[page.length - 1].id;
+      // Submitted together, so the micro-batcher fills whole batches and decrypt/preprocess overlap inference.
+      await Promise.all(
+        page.map(async (photo) => {
+          try {
+            const dataKey = await evidence.crypto.unwrapDataKey(photo.wrapped_data_key, photo.key_version, photo.id);
+            const sealed = await evidence.blobs.get(photo.original_blob_key);
+            const image = evidence.crypto.decrypt(dataKey, sealed, { claimId: photo.claim_id, photoId: photo.id, variant: 'original' });
+            const embedding = await this.scoring.embedPhoto(image);
+            await this.dataSource.query(
+              `UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3 AND shredded_at IS NULL`,
+              [Array.from(embedding), model.hash, photo.id],
+            );
+            progress.done += 1;
+          } catch (error) {
+            progress.failed += 1;
+            this.logger.warn({ photoId: photo.id, err: oneLine(error) }, 'scoring backfill: photo not re-embedded');
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      progress.photosPerSecond = round2((progress.done + progress.failed) / Math.max(seconds, 1e-3));
+      const left = Math.max(progress.total - progress.done - progress.failed, 0);
+      progress.etaSeconds = progress.photosPerSecond > 0 ? Math.round(left / progress.photosPerSecond) : null;
+      await this.report(job, progress);
+      if (performance.now() - lastLog >= LOG_EVERY_MS) {
+        lastLog = performance.now();
+        this.logger.log(this.logFields(progress), `scoring backfill ${progress.done}/${progress.total}`);
+      }
+    }
+    await this.report(job, { ...progress, state: 'completed', etaSeconds: 0 });
+    this.logger.log(this.logFields(progress), `scoring backfill completed ${progress.done}/${progress.total}`);
+    return JobStatus.Success;
+  }
+
+  private logFields(progress: BackfillProgress) {
+    const { modelName, done, failed, total, photosPerSecond, etaSeconds } = progress;
+    return { model: modelName, done, failed, total, photosPerSecond, etaSeconds };
+  }
+
+  private async report(job: Job<BackfillData>, progress: BackfillProgress): Promise<void> {
+    progress.updatedAt = new Date().toISOString();
+    const labels = { model: progress.modelName };
+    this.metrics.backfillDone.set(labels, progress.done);
+    this.metrics.backfillTotal.set(labels, progress.total);
+    this.metrics.backfillFailed.set(labels, progress.failed);
+    this.metrics.backfillRate.set(labels, progress.photosPerSecond);
+    this.metrics.backfillEta.set(labels, progress.etaSeconds ?? -1);
+    await job.progress(progress);
+    await this.jobs.queue(QueueName.Scoring).client.set(this.progressKey(), JSON.stringify(progress));
+  }
+
+  private progressKey(): string {
+    return `${this.config.queue.prefix}:scoring:backfill:last`;
+  }
+
+  /** Photo evidence lives in the evidence module; resolved lazily so scoring does not depend on its wiring. */
+  private evidenceAccess(): { crypto: EnvelopeCrypto; blobs: BlobStore } | undefined {
+    try {
+      return {
+        crypto: this.moduleRef.get(EnvelopeCrypto, { strict: false }),
+        blobs: this.moduleRef.get<BlobStore>(BLOB_STORE, { strict: false }),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
