@@ -5,16 +5,17 @@ import { BLOB_STORE, type BlobStore } from './blob-store';
 import { FsBlobStore } from './blob-store-fs';
 import { PostgresBlobStore } from './blob-store-postgres';
 import { BlobSweeper } from './blob-store-sweeper';
+import { EvidenceVault } from './evidence-vault';
 
 /** The store chosen by BLOB_STORE (fs: DATA_DIR/blobs; postgres: the blobs table). */
 export function createBlobStore(config: Pick<AppConfig, 'blobStore' | 'blobDir'>, dataSource: DataSource): BlobStore {
   return config.blobStore === 'postgres' ? new PostgresBlobStore(dataSource) : new FsBlobStore(config.blobDir);
 }
 
-/** Inject with `@Inject(BLOB_STORE) private readonly blobs: BlobStore`. */
+/** Inject with `@Inject(BLOB_STORE) private readonly blobs: BlobStore`; read evidence back through EvidenceVault. */
 @Global()
 @Module({
-  providers: [{ provide: BLOB_STORE, inject: [APP_CONFIG, DataSource], useFactory: createBlobStore }, BlobSweeper],
-  exports: [BLOB_STORE, BlobSweeper],
+  providers: [{ provide: BLOB_STORE, inject: [APP_CONFIG, DataSource], useFactory: createBlobStore }, BlobSweeper, EvidenceVault],
+  exports: [BLOB_STORE, BlobSweeper, EvidenceVault],
 })
 export class BlobStoreModule {}

@@ -1,6 +1,6 @@
 import { ConflictException, GoneException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { subject } from '@casl/ability';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
@@ -9,10 +9,11 @@ import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
 import { ClaimsService, type IntakePhotoView } from '../claims/claims.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DataKeyUnwrapError, EnvelopeCrypto, EvidenceCorruptError, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
+import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
 import { IntakeKeys } from '../crypto/intake-keys.service';
 import { isUuid } from '../policies/policies.service';
-import { BLOB_STORE, BlobNotFoundError, photoBlobKey, type BlobStore } from './blob-store';
+import { BLOB_STORE, photoBlobKey, type BlobStore } from './blob-store';
+import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';
 import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
@@ -66,6 +67,7 @@ export class PhotosService {
     private readonly claims: ClaimsService,
     private readonly envelope: EnvelopeCrypto,
     private readonly intakeKeys: IntakeKeys,
+    private readonly vault: EvidenceVault,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -133,27 +135,19 @@ export class PhotosService {
   }
 
   private async open(context: AuditContext, claimId: string, photo: Photo, variant: BlobVariant): Promise<Buffer> {
-    const key = photoBlobKey(claimId, photo.id, variant);
-    let dataKey: Buffer | undefined;
     try {
-      dataKey = await this.envelope.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.id);
-      const sealed = await this.blobs.get(key);
-      const bytes = this.envelope.decrypt(dataKey, sealed, { claimId, photoId: photo.id, variant, keyVersion: photo.keyVersion });
-      if (variant === 'original' && createHash('sha256').update(bytes).digest('hex') !== photo.sha256) throw new EvidenceCorruptError(photo.id, variant);
-      return bytes;
+      return await this.vault.read(photo, variant);
     } catch (error) {
       if (error instanceof EvidenceShreddedError) throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
-      if (!(error instanceof EvidenceCorruptError || error instanceof DataKeyUnwrapError || error instanceof BlobNotFoundError)) throw error;
-      this.logger.error({ photoId: photo.id, variant, problem: error.name }, 'photo evidence failed authentication');
+      if (!(error instanceof EvidenceUnreadableError)) throw error;
+      this.logger.error({ photoId: photo.id, variant, problem: error.reason }, 'photo evidence failed authentication');
       await this.audit.record(context, {
         action: 'photo.corrupt_detected',
         resourceType: 'Photo',
         resourceId: photo.id,
-        details: { claimId, variant, problem: error instanceof BlobNotFoundError ? 'blob_missing' : error instanceof DataKeyUnwrapError ? 'data_key_unwrap_failed' : 'authentication_failed' },
+        details: { claimId, variant, problem: error.reason },
       });
       throw new CorruptEvidenceException(photo.id, variant);
-    } finally {
-      dataKey?.fill(0);
     }
   }
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { EnvelopeCrypto } from '../crypto/envelope-crypto';
-import { BLOB_STORE, type BlobStore } from '../evidence/blob-store';
+import { EvidenceVault } from '../evidence/evidence-vault';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, QueueName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
@@ -33,7 +31,7 @@ export interface BackfillProgress {
 interface StalePhoto {
   id: string;
   claim_id: string;
-  original_blob_key: string;
+  sha256: string;
   wrapped_data_key: Buffer | null;
   key_version: number;
 }
@@ -58,7 +56,7 @@ export class ScoringBackfillService {
     private readonly scoring: ScoringService,
     private readonly jobs: JobQueueService,
     private readonly metrics: ScoringMetrics,
-    private readonly moduleRef: ModuleRef,
+    private readonly vault: EvidenceVault,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,11 +103,6 @@ export class ScoringBackfillService {
       await this.report(job, { ...progress, state: 'skipped', reason: `job is for model ${job.data.modelHash.slice(0, 12)}…, this worker runs ${model.hash.slice(0, 12)}…` });
       return JobStatus.Skipped;
     }
-    const evidence = this.evidenceAccess();
-    if (!evidence) {
-      await this.report(job, { ...progress, state: 'skipped', reason: 'photo evidence storage (EnvelopeCrypto, BLOB_STORE) is not part of this build' });
-      return JobStatus.Skipped;
-    }
     progress.total = await this.countStale(model.hash);
     this.logger.log({ model: model.manifest.name, modelHash: model.hash, total: progress.total }, 'scoring backfill started');
     let lastId = '00000000-0000-0000-0000-000000000000';
@@ -117,7 +110,7 @@ export class ScoringBackfillService {
     const started = performance.now();
     for (;;) {
       const page = (await this.dataSource.query(
-        `SELECT id, claim_id, original_blob_key, wrapped_data_key, key_version FROM photos
+        `SELECT id, claim_id, sha256, wrapped_data_key, key_version FROM photos
           WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1 AND id > $2
           ORDER BY id LIMIT ${PAGE}`,
         [model.hash, lastId],
@@ -128,9 +121,10 @@ export class ScoringBackfillService {
       await Promise.all(
         page.map(async (photo) => {
           try {
-            const dataKey = await evidence.crypto.unwrapDataKey(photo.wrapped_data_key, photo.key_version, photo.id);
-            const sealed = await evidence.blobs.get(photo.original_blob_key);
-            const image = evidence.crypto.decrypt(dataKey, sealed, { claimId: photo.claim_id, photoId: photo.id, variant: 'original' });
+            const image = await this.vault.read(
+              { id: photo.id, claimId: photo.claim_id, wrappedDataKey: photo.wrapped_data_key, keyVersion: photo.key_version, sha256: photo.sha256 },
+              'original',
+            );
             const embedding = await this.scoring.embedPhoto(image);
             await this.dataSource.query(
               `UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3 AND shredded_at IS NULL`,
@@ -177,18 +171,6 @@ export class ScoringBackfillService {
 
   private progressKey(): string {
     return `${this.config.queue.prefix}:scoring:backfill:last`;
-  }
-
-  /** Photo evidence lives in the evidence module; resolved lazily so scoring does not depend on its wiring. */
-  private evidenceAccess(): { crypto: EnvelopeCrypto; blobs: BlobStore } | undefined {
-    try {
-      return {
-        crypto: this.moduleRef.get(EnvelopeCrypto, { strict: false }),
-        blobs: this.moduleRef.get<BlobStore>(BLOB_STORE, { strict: false }),
-      };
-    } catch {
-      return undefined;
-    }
   }
 }
 
