@@ -2,7 +2,11 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 export const REVIEW_REASONS = ['flagged', 'uncertain', 'qa_sample'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
-export const REVIEW_TASK_STATUSES = ['open', 'assigned', 'decided'] as const;
+/**
+ * open: waiting in its team's queue; assigned: an adjuster (or supervisor) works on it; escalated: an
+ * adjuster escalated it, it waits for a supervisor (adjusters cannot claim it); decided: closed.
+ */
+export const REVIEW_TASK_STATUSES = ['open', 'assigned', 'escalated', 'decided'] as const;
 export type ReviewTaskStatus = (typeof REVIEW_TASK_STATUSES)[number];
 export const DECISION_OUTCOMES = ['approve', 'deny', 'request_info', 'escalate'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
@@ -18,6 +22,8 @@ export class ReviewTask {
   @Index() @Column({ type: 'text' }) team!: string;
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true }) assigneeId!: string | null;
   @Column({ type: 'text', default: 'open' }) status!: ReviewTaskStatus;
+  /** When an adjuster last escalated it to the team's supervisors (null: never). */
+  @Column({ name: 'escalated_at', type: 'timestamptz', nullable: true }) escalatedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @VersionColumn() version!: number;
@@ -35,5 +41,7 @@ export class Decision {
   @Column({ name: 'reviewer_id', type: 'uuid' }) reviewerId!: string;
   @Column({ name: 'agrees_with_model', type: 'boolean', nullable: true }) agreesWithModel!: boolean | null;
   @Column({ name: 'overrides_decision_id', type: 'uuid', nullable: true }) overridesDecisionId!: string | null;
+  /** Order of making (identity column): a task's history and its effective decision follow it. */
+  @Column({ type: 'bigint', insert: false, update: false }) seq!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

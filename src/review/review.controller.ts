@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../auth/ability.factory';
+import { RequirePolicy } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
+import { ReviewService, type DecisionResult } from './review.service';
+import { ReviewQueryService, type TaskDetail, type TaskPage } from './review-query.service';
+import { reasonCodeCatalogue, type ReasonCodeCatalogue } from './review-policy';
+import type { TaskView } from './review-rows';
+
+/** The review queue (DESIGN.md section 5): HTTP shape only; rules in ReviewService and the ability factory. */
+@ApiTags('review')
+@Controller('v1/review')
+export class ReviewController {
+  constructor(
+    private readonly review: ReviewService,
+    private readonly queries: ReviewQueryService,
+  ) {}
+
+  @Get('reason-codes')
+  @RequirePolicy('read', 'Decision')
+  reasonCodes(): ReasonCodeCatalogue {
+    return reasonCodeCatalogue();
+  }
+
+  @Get('tasks')
+  @RequirePolicy('list', 'ReviewTask')
+  async list(@Query() query: ListTasksQuery, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility): Promise<TaskPage> {
+    return this.queries.list(actor, ability, query);
+  }
+
+  /** 200 with the task now assigned to the caller, or 204 when nothing waits in its queue. */
+  @Post('tasks/next')
+  @RequirePolicy('assign', 'ReviewTask')
+  async next(
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskView | undefined> {
+    const task = await this.review.claimNext(context, actor, ability);
+    if (!task) {
+      response.status(HttpStatus.NO_CONTENT);
+      return undefined;
+    }
+    response.status(HttpStatus.OK);
+    return task;
+  }
+
+  @Get('tasks/:id')
+  @RequirePolicy('read', 'ReviewTask')
+  async detail(@Param('id') id: string, @CurrentAbility() ability: AppAbility): Promise<TaskDetail> {
+    return this.queries.detail(ability, id);
+  }
+
+  @Post('tasks/:id/assign')
+  @HttpCode(HttpStatus.OK)
+  @RequirePolicy('assign', 'ReviewTask')
+  async assign(@Param('id') id: string, @Body() body: AssignTaskDto, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<TaskView> {
+    return this.review.assign(context, actor, ability, id, body);
+  }
+
+  @Post('tasks/:id/decision')
+  @HttpCode(HttpStatus.OK)
+  @RequirePolicy('decide', 'ReviewTask')
+  async decide(@Param('id') id: string, @Body() body: DecideTaskDto, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<DecisionResult> {
+    return this.review.decide(context, actor, ability, id, body);
+  }
+
+  @Post('tasks/:id/override')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePolicy('override', 'Decision')
+  async override(
+    @Param('id') id: string,
+    @Body() body: OverrideDecisionDto,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<DecisionResult> {
+    return this.review.override(context, actor, ability, id, body);
+  }
+}
