@@ -8,14 +8,21 @@ import { ClockModule } from './common/clock.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
 import type { AppConfig } from './config/app-config';
+import { ClaimsModule } from './claims/claims.module';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
 import type { DatabaseHandle } from './database/data-source.factory';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseReadiness } from './database/database-readiness';
+import { BlobStoreModule } from './evidence/blob-store.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor';
 import { JobsModule } from './jobs/jobs.module';
 import { OpsModule } from './ops/ops.module';
+import { PoliciesModule } from './policies/policies.module';
+import { ReviewModule } from './review/review.module';
+import { ScoringModule } from './scoring/scoring.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -38,8 +45,15 @@ export class AppModule {
         HealthModule,
         AuditModule,
         AuthModule,
+        CryptoModule,
+        BlobStoreModule,
         JobsModule.forRoot({ processJobs: options.processJobs }),
         OpsModule,
+        PoliciesModule,
+        ClaimsModule,
+        EvidenceModule,
+        ReviewModule,
+        ScoringModule.forRoot({ processJobs: options.processJobs }),
       ],
       providers: [
         DatabaseReadiness,

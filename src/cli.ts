@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { AUDIT_COMMANDS } from './audit/audit.cli';
 import { AUTH_COMMANDS } from './auth/auth.cli';
 import type { CliCommand } from './cli/cli-command';
+import { KEY_COMMANDS } from './crypto/crypto.cli';
+import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openDatabase } from './database/data-source.factory';
@@ -11,6 +13,8 @@ const commands: Record<string, CliCommand> = {
   ...AUTH_COMMANDS,
   ...AUDIT_COMMANDS,
   ...SCORING_COMMANDS,
+  ...KEY_COMMANDS,
+  ...BLOB_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {

@@ -46,11 +46,33 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/api-clients/:id/revoke': STAFF_ADMIN,
   'POST /v1/ops/probe-jobs': STAFF_ADMIN,
   'GET /v1/ops/probe-jobs/:probeId': STAFF_ADMIN,
+  'GET /v1/scoring/backfill': STAFF_ADMIN,
   'GET /v1/audit/events': AUDIT_READERS,
   'GET /v1/audit/checkpoints': AUDIT_READERS,
   'POST /v1/audit/checkpoints': AUDIT_READERS,
   'GET /v1/audit/verify': AUDIT_READERS,
   'GET /v1/audit/export': AUDIT_READERS,
+  'GET /v1/keys/intake': ['intake', 'admin'],
+  'POST /v1/policies': ['intake', 'admin'],
+  // Staff read the policy a claim is judged against; an intake system reads its own policies only (row level).
+  'GET /v1/policies/:id': ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'],
+  'POST /v1/claims': ['intake'],
+  'GET /v1/claims': ['intake', 'adjuster', 'supervisor', 'compliance'],
+  'GET /v1/claims/:id': ['intake', 'adjuster', 'supervisor', 'compliance'],
+  'POST /v1/claims/:id/submit': ['intake'],
+  'POST /v1/claims/:claimId/photos': ['intake'],
+  // Compliance passes only with X-Access-Justification (not sent here): without one it is a 403.
+  'GET /v1/claims/:claimId/photos/:photoId/content': ['adjuster', 'supervisor'],
+  // Review (src/review/README.md): people in a team's review; intake, compliance and admin never see tasks.
+  'GET /v1/review/tasks': ['adjuster', 'supervisor'],
+  'GET /v1/review/tasks/:id': ['adjuster', 'supervisor'],
+  'POST /v1/review/tasks/next': ['adjuster', 'supervisor'],
+  'POST /v1/review/tasks/:id/assign': ['adjuster', 'supervisor'],
+  'POST /v1/review/tasks/:id/decision': ['adjuster', 'supervisor'],
+  // Only supervisors override; compliance may never change a decision, admin neither.
+  'POST /v1/review/tasks/:id/override': ['supervisor'],
+  // The catalogue is for those who read or write decisions (admin reads no decisions).
+  'GET /v1/review/reason-codes': ['adjuster', 'supervisor', 'compliance'],
 };
 
 const ROLES: readonly Role[] = ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'];

@@ -36,8 +36,11 @@ describe('AbilityFactory', () => {
     expect(ability.can('read', subject('Claim', { team: 'team-b' }))).toBe(false);
     expect(ability.can('view_content', subject('Photo', { team: 'team-a', assigneeId: 'adj-1' }))).toBe(true);
     expect(ability.can('view_content', subject('Photo', { team: 'team-a', assigneeId: 'adj-2' }))).toBe(false);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null }))).toBe(true);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2' }))).toBe(false);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'open' }))).toBe(true);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2', status: 'assigned' }))).toBe(false);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'escalated' }))).toBe(false);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-b', assigneeId: null, status: 'open' }))).toBe(false);
+    expect(ability.can('decide', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2' }))).toBe(false);
     expect(ability.can('decide', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-1' }))).toBe(true);
     expect(ability.can('override', 'Decision')).toBe(false);
     expect(ability.can('read', 'AuditEvent')).toBe(false);
@@ -50,6 +53,18 @@ describe('AbilityFactory', () => {
     expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: 'x' }))).toBe(true);
     expect(ability.can('override', subject('Decision', { team: 'team-a' }))).toBe(true);
     expect(ability.can('update', subject('Decision', { team: 'team-a' }))).toBe(false);
+  });
+
+  it('review: only supervisors of the team override; compliance, admin and adjusters never', () => {
+    expect(factory.createForActor(user('supervisor', 'team-a')).can('override', subject('Decision', { team: 'team-b' }))).toBe(false);
+    for (const role of ['adjuster', 'compliance', 'admin'] as const) {
+      expect(factory.createForActor(user(role)).can('override', 'Decision')).toBe(false);
+      expect(factory.createForActor(user(role)).can('override', subject('Decision', { team: 'team-a' }))).toBe(false);
+    }
+    for (const role of ['compliance', 'admin'] as const) {
+      const ability = factory.createForActor(user(role));
+      for (const action of ['list', 'assign', 'decide'] as const) expect(ability.can(action, 'ReviewTask')).toBe(false);
+    }
   });
 
   it('compliance: reads audit and decisions, photos only with a justification, never changes a decision', () => {
@@ -99,7 +114,7 @@ describe('accessibleWhere', () => {
 
   it('team-scoped roles filter by team; inverted rules exclude rows', () => {
     expect(accessibleWhere(factory.createForActor(user('supervisor', 'team-b')), 'ReviewTask', { alias: 't' })).toMatchObject({ sql: '("t"."team" = :acc_0)', params: { acc_0: 'team-b' } });
-    expect(accessibleWhere(factory.createForActor(user('adjuster', 'team-a', 'adj-1')), 'ReviewTask', { action: 'assign' }).sql).toBe('("team" = :acc_0 AND "assignee_id" IS NULL)');
+    expect(accessibleWhere(factory.createForActor(user('adjuster', 'team-a', 'adj-1')), 'ReviewTask', { action: 'assign' }).sql).toBe('("team" = :acc_0 AND "assignee_id" IS NULL AND "status" = :acc_1)');
     expect(accessibleWhere(factory.createForActor(user('compliance')), 'Decision', { action: 'update' }).none).toBe(true);
     expect(accessibleWhere(factory.createForActor(user('supervisor')), 'Claim').sql).toBe('("team" = :acc_0)');
   });

@@ -40,7 +40,8 @@ export class AbilityFactory {
           can(['read', 'list'], 'Claim', { team });
           can('read', 'ScoringRun', { team });
           can(['read', 'list'], 'ReviewTask', { team });
-          can('assign', 'ReviewTask', { team, assigneeId: null });
+          // Claim an unassigned task of its team's queue; an escalated task waits for a supervisor.
+          can('assign', 'ReviewTask', { team, assigneeId: null, status: 'open' });
           can('decide', 'ReviewTask', { team, assigneeId: actor.id });
           can('create', 'Decision', { team, reviewerId: actor.id });
           can('read', 'Decision', { team });

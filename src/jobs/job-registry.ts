@@ -5,16 +5,22 @@
 export enum QueueName {
   Audit = 'audit',
   Maintenance = 'maintenance',
+  Scoring = 'scoring',
 }
 
 export enum JobName {
   MaintenanceProbe = 'maintenance.probe',
   AuditCheckpoint = 'audit.checkpoint',
+  BlobSweep = 'maintenance.blob-sweep',
+  /** Re-embeds stored photos whose embedding was made by another model (see ScoringBackfillService). */
+  ScoringBackfill = 'scoring.backfill',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.MaintenanceProbe]: QueueName.Maintenance,
   [JobName.AuditCheckpoint]: QueueName.Audit,
+  [JobName.BlobSweep]: QueueName.Maintenance,
+  [JobName.ScoringBackfill]: QueueName.Scoring,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
