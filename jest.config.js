@@ -8,6 +8,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/models/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/setup-ort-realm.ts'],
     },
     {
       displayName: 'e2e',
@@ -15,7 +16,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      setupFiles: ['<rootDir>/test/setup-env.ts'],
+      setupFiles: ['<rootDir>/test/setup-ort-realm.ts', '<rootDir>/test/setup-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup-timeout.ts'],
     },
   ],

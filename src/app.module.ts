@@ -23,6 +23,7 @@ import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReviewModule } from './review/review.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { ValidationModule } from './validation/validation.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -54,6 +55,7 @@ export class AppModule {
         EvidenceModule,
         ReviewModule,
         ScoringModule.forRoot({ processJobs: options.processJobs }),
+        ValidationModule,
       ],
       providers: [
         DatabaseReadiness,

@@ -14,6 +14,7 @@ import { isUuid, PoliciesService } from '../policies/policies.service';
 import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
+import { readValidationSummary, type ValidationSummary } from '../validation/validation-summary';
 
 /** A photo as an intake system sees it: what it sent, never scores or flags. */
 export interface IntakePhotoView {
@@ -63,8 +64,8 @@ export interface StaffClaimView extends ClaimCoreView {
   legalHold: boolean;
   decidedAt: string | null;
   photos: StaffPhotoView[];
-  /** Filled by the scoring and validation modules; null while the claim has not been scored. */
-  validation: null;
+  /** The latest scoring run's outcome and flags; null while the claim has not been scored. */
+  validation: ValidationSummary | null;
 }
 
 export type ClaimView = IntakeClaimView | StaffClaimView;
@@ -126,7 +127,7 @@ function staffPhoto(photo: Photo): StaffPhotoView {
 }
 
 /** The per-role response mapping, explicit: intake systems get `IntakeClaimView`, staff `StaffClaimView`. */
-export function toClaimView(actor: Actor, claim: Claim, photos: Photo[]): ClaimView {
+export function toClaimView(actor: Actor, claim: Claim, photos: Photo[], validation: ValidationSummary | null = null): ClaimView {
   if (actor.kind === 'api_client') return { ...core(claim, photos.length), photos: photos.map(intakePhoto) };
   return {
     ...core(claim, photos.length),
@@ -135,7 +136,7 @@ export function toClaimView(actor: Actor, claim: Claim, photos: Photo[]): ClaimV
     legalHold: claim.legalHold,
     decidedAt: claim.decidedAt ? claim.decidedAt.toISOString() : null,
     photos: photos.map(staffPhoto),
-    validation: null,
+    validation,
   };
 }
 
@@ -229,7 +230,8 @@ export class ClaimsService {
 
   async getFor(actor: Actor, ability: AppAbility, id: string): Promise<ClaimView> {
     const claim = await this.loadFor(ability, 'read', id);
-    return toClaimView(actor, claim, await this.photosOf(claim.id));
+    const validation = actor.kind === 'user' ? await readValidationSummary(this.dataSource.manager, claim.id) : null;
+    return toClaimView(actor, claim, await this.photosOf(claim.id), validation);
   }
 
   /** Loads a claim and checks `action` on it: 404 when it does not exist or the caller may not touch it. */

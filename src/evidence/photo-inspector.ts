@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { PHOTO_MIME, SHARP_FORMAT, polyglotReason, sniffImage, type PhotoKind } from './image-sniffer';
-import { differenceHash } from './perceptual-hash';
+import { cropHashes, differenceHash } from './perceptual-hash';
 import type { PhotoExif } from './photo.entity';
 
 export interface PhotoLimits {
@@ -26,6 +26,8 @@ export interface InspectedPhoto {
   readonly byteSize: number;
   readonly sha256: string;
   readonly perceptualHash: string;
+  /** dHashes of crops, to recognise cropped copies (see cropHashes). */
+  readonly cropHashes: string[];
   /** After EXIF orientation. */
   readonly width: number;
   readonly height: number;
@@ -174,12 +176,14 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
   let preview: Buffer;
   let thumbnail: Buffer;
   let perceptualHash: string;
+  let crops: string[];
   try {
     const base = sharp(buffer, options);
     // A full decode of every pixel: truncation or corruption anywhere in the file fails here.
     await base.clone().stats();
     const oriented = base.clone().rotate();
     perceptualHash = await differenceHash(oriented);
+    crops = await cropHashes(oriented);
     preview = await oriented
       .clone()
       .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
@@ -202,6 +206,7 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
     byteSize: buffer.length,
     sha256: createHash('sha256').update(buffer).digest('hex'),
     perceptualHash,
+    cropHashes: crops,
     width,
     height,
     exif,

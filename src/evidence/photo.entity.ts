@@ -16,6 +16,8 @@ export class Photo {
   @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
   @Index() @Column({ type: 'text' }) sha256!: string;
   @Column({ name: 'perceptual_hash', type: 'text' }) perceptualHash!: string;
+  /** dHashes of 18 crops (see cropHashes), for duplicates that were cropped. */
+  @Column({ name: 'crop_hashes', type: 'text', array: true, default: () => "'{}'" }) cropHashes!: string[];
   @Column({ type: 'integer' }) width!: number;
   @Column({ type: 'integer' }) height!: number;
   @Column({ type: 'text' }) mime!: string;

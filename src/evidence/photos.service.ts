@@ -198,6 +198,7 @@ export class PhotosService {
         claimId,
         sha256: photo.sha256,
         perceptualHash: photo.perceptualHash,
+        cropHashes: photo.cropHashes,
         width: photo.width,
         height: photo.height,
         mime: photo.mime,

@@ -14,6 +14,8 @@ export enum JobName {
   BlobSweep = 'maintenance.blob-sweep',
   /** Re-embeds stored photos whose embedding was made by another model (see ScoringBackfillService). */
   ScoringBackfill = 'scoring.backfill',
+  /** Scores a submitted claim and routes it (ValidationService). */
+  ScoreClaim = 'scoring.score-claim',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -21,6 +23,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditCheckpoint]: QueueName.Audit,
   [JobName.BlobSweep]: QueueName.Maintenance,
   [JobName.ScoringBackfill]: QueueName.Scoring,
+  [JobName.ScoreClaim]: QueueName.Scoring,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);

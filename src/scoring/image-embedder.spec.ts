@@ -1,4 +1,3 @@
-import './jest-ort-realm';
 import * as fs from 'node:fs';
 import { randomSceneSpec, renderScene } from '../scenes/scene-renderer';
 import { ImageEmbedder } from './image-embedder';

@@ -84,6 +84,8 @@ export class ScoringModule {
   static forRoot(options: ScoringModuleOptions): DynamicModule {
     return {
       module: ScoringModule,
+      // Global: one model registry and one micro-batcher per process, whoever scores.
+      global: true,
       controllers: [ScoringController],
       providers: [
         { provide: SCORING_OPTIONS, useValue: options },

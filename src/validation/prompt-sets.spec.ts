@@ -1,4 +1,4 @@
-import { buildPromptSet, insuredObjectClass } from './prompt-sets';
+import { buildPromptSet, insuredObjectClass, perilKey } from './prompt-sets';
 
 describe('prompt sets', () => {
   it('finds the insured object class in a policy description', () => {
@@ -16,5 +16,11 @@ describe('prompt sets', () => {
     expect(custom.version).not.toBe(base.version);
     expect(buildPromptSet('auto', 'sedan').version).toBe(base.version);
     expect(base.objects.map((o) => o.key)).toEqual(expect.arrayContaining(['sedan', 'house', 'motorcycle']));
+  });
+
+  it('maps the names intake systems use for a peril to its prompt key', () => {
+    expect(perilKey('Rust')).toBe('wear_and_tear');
+    expect(perilKey('broken glass')).toBe('glass');
+    expect(perilKey('hail')).toBe('hail');
   });
 });

@@ -29,6 +29,28 @@ export const DEFAULT_DAMAGE_PROMPTS: Record<string, string[]> = {
   none: ['a photo of an undamaged {object}', 'a photo of an intact {object}', 'a photo of a {object} with no damage'],
 };
 
+/** Names intake systems use for the same peril, mapped to the prompt set's key. */
+const PERIL_ALIASES: Record<string, string> = {
+  rust: 'wear_and_tear',
+  wear: 'wear_and_tear',
+  corrosion: 'wear_and_tear',
+  water: 'flood',
+  flooding: 'flood',
+  broken_glass: 'glass',
+  windscreen: 'glass',
+  window: 'glass',
+  smoke: 'fire',
+  hailstorm: 'hail',
+  dents: 'collision',
+  accident: 'collision',
+};
+
+/** The prompt-set key of a peril as a claim or clause names it (lower-cased, aliases resolved). */
+export function perilKey(name: string): string {
+  const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return PERIL_ALIASES[key] ?? key;
+}
+
 /** The insured-object classes, with the words that name them in a policy's object description. */
 export const OBJECT_CLASSES: Record<LineOfBusiness, Array<{ key: string; names: string[]; prompts: string[] }>> = {
   auto: [
@@ -72,7 +94,7 @@ export interface ClausePrompts {
 /** Builds the prompt set for one claim: defaults, overridden per peril by the policy's clause prompts. */
 export function buildPromptSet(line: LineOfBusiness, objectClass: string | null, clausePrompts: ClausePrompts[] = []): PromptSet {
   const noun = objectNoun(line, objectClass);
-  const overrides = new Map(clausePrompts.filter((clause) => clause.prompts.length > 0).map((clause) => [clause.perilKey, clause.prompts]));
+  const overrides = new Map(clausePrompts.filter((clause) => clause.prompts.length > 0).map((clause) => [perilKey(clause.perilKey), clause.prompts]));
   const damage = Object.entries(DEFAULT_DAMAGE_PROMPTS).map(([key, prompts]) => ({
     key,
     prompts: (overrides.get(key) ?? prompts).map((prompt) => prompt.replaceAll('{object}', noun)),

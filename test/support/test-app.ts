@@ -48,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     DATA_DIR: dataDir,
     JOB_BACKOFF_MS: '50',
+    ...(process.env.MODELS_DIR ? { MODELS_DIR: process.env.MODELS_DIR } : {}),
     ...options.env,
   };
   const config = loadConfig(env);

@@ -66,4 +66,17 @@ describe('model checks', () => {
     expect(checks.object_mismatch.flagged).toBe(false);
     expect(checks.object_mismatch.uncertain).toBe(false);
   });
+
+  it('sends a peril the prompts do not describe to review', () => {
+    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.9, none: 0.1 })], { claimedPeril: 'storm' })));
+    expect(checks.peril_mismatch.flagged).toBe(false);
+    expect(checks.peril_mismatch.uncertain).toBe(true);
+    expect(checks.peril_mismatch.reason).toContain('"storm"');
+  });
+
+  it('an undamaged-looking photo is no evidence of another peril', () => {
+    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.05, collision: 0.4, none: 0.55 })])));
+    expect(checks.peril_mismatch.flagged).toBe(false);
+    expect(checks.peril_mismatch.uncertain).toBe(false);
+  });
 });

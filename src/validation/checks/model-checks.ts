@@ -72,13 +72,31 @@ function result(
  * strongest other damage beats the best support for the claimed peril, over all photos.
  */
 export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
+  if (input.photos.length > 0 && input.photos.every((photo) => !(input.claimedPeril in photo.damage))) {
+    // No prompts describe the claimed peril: the model cannot judge it, a person must.
+    const threshold = input.thresholds.peril_mismatch;
+    return {
+      kind: 'peril_mismatch',
+      photoId: null,
+      score: threshold.uncertainFrom,
+      confidence: 0,
+      flagged: false,
+      uncertain: true,
+      severity: 'info',
+      reason: `The claimed peril "${input.claimedPeril}" has no visual description, so the photos cannot be checked against it.`,
+      evidence: { claimedPeril: input.claimedPeril, threshold },
+    };
+  }
   let support = { photoId: null as string | null, value: 0 };
   let alternative = { photoId: null as string | null, key: null as string | null, value: 0 };
   for (const photo of input.photos) {
     const claimed = photo.damage[input.claimedPeril] ?? 0;
     if (claimed > support.value) support = { photoId: photo.photoId, value: claimed };
-    const other = argmax(photo.damage, (key) => key === input.claimedPeril || key === NONE);
-    if (other.value > alternative.value) alternative = { photoId: photo.photoId, key: other.key, value: other.value };
+    // Another peril counts only where it is what the photo shows most: a photo that looks undamaged
+    // (or shows an excluded peril, the exclusion check's business) is no evidence of another peril.
+    const top = argmax(photo.damage, () => false);
+    if (top.key === null || top.key === input.claimedPeril || top.key === NONE || input.exclusionPerils.includes(top.key)) continue;
+    if (top.value > alternative.value) alternative = { photoId: photo.photoId, key: top.key, value: top.value };
   }
   const score = alternative.value - support.value;
   const peril = input.claimedPeril.replaceAll('_', ' ');

@@ -1,5 +1,5 @@
 /**
- * Test-only: Jest runs each test file in its own VM context, whose typed-array constructors differ
+ * Jest set-up for every test file: Jest runs each test file in its own VM context, whose typed-array constructors differ
  * from Node's main context, while onnxruntime-node's native addon returns main-context Float32Arrays;
  * onnxruntime-common's `instanceof Float32Array` check then fails ("A float32 tensor's data must be
  * type of function Float32Array()"). Importing this module first makes the test context use the main

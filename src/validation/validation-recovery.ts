@@ -1,0 +1,37 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { JobDispatcher } from '../jobs/job-dispatcher';
+import { ValidationService } from './validation.service';
+
+/**
+ * A submitted claim is never lost between its commit and the queue: when a process that runs jobs
+ * starts, every claim still queued or mid-scoring is enqueued again (the job id makes this a no-op
+ * for claims whose job is still in Redis).
+ */
+@Injectable()
+export class ValidationRecovery implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ValidationRecovery');
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly dataSource: DataSource,
+    private readonly validation: ValidationService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.runsJobs()) return;
+    const rows = (await this.dataSource.query(`SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`)) as Array<{ id: string }>;
+    for (const row of rows) await this.validation.enqueue(row.id);
+    if (rows.length > 0) this.logger.log({ claims: rows.length }, 're-enqueued claims waiting for scoring');
+  }
+
+  private runsJobs(): boolean {
+    try {
+      this.moduleRef.get(JobDispatcher, { strict: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

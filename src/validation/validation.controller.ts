@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsIn, IsNumber, Max, Min } from 'class-validator';
+import type { AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../auth/ability.factory';
+import { RequirePolicy } from '../auth/access.decorators';
+import { AuditCtx, CurrentAbility } from '../auth/request-context';
+import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
+import { THRESHOLDED_KINDS, type ThresholdedKind } from './default-thresholds';
+import { ThresholdsService } from './thresholds.service';
+import { ValidationService } from './validation.service';
+
+export class UpdateThresholdDto {
+  @IsNumber() @Min(0) @Max(1) flagAt!: number;
+  @IsNumber() @Min(0) @Max(1) uncertainFrom!: number;
+}
+
+class ThresholdParams {
+  @IsIn(LINES_OF_BUSINESS) line!: LineOfBusiness;
+  @IsIn(THRESHOLDED_KINDS) kind!: ThresholdedKind;
+}
+
+@ApiTags('validation')
+@Controller('v1')
+export class ValidationController {
+  constructor(
+    private readonly validation: ValidationService,
+    private readonly thresholds: ThresholdsService,
+  ) {}
+
+  @Get('claims/:id/validation')
+  @RequirePolicy('read', 'ScoringRun')
+  claimValidation(@CurrentAbility() ability: AppAbility, @Param('id', new ParseUUIDPipe()) claimId: string) {
+    return this.validation.view(ability, claimId);
+  }
+
+  @Get('thresholds')
+  @RequirePolicy('manage', 'Threshold')
+  allThresholds() {
+    return this.thresholds.all();
+  }
+
+  @Put('thresholds/:line/:kind')
+  @RequirePolicy('manage', 'Threshold')
+  updateThreshold(@AuditCtx() context: AuditContext, @Param() params: ThresholdParams, @Body() body: UpdateThresholdDto) {
+    return this.thresholds.update(context, params.line, params.kind, body.flagAt, body.uncertainFrom);
+  }
+}

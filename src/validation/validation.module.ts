@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ClaimsModule } from '../claims/claims.module';
+import { ReviewModule } from '../review/review.module';
+import { ClaimEvaluator } from './claim-evaluator';
+import { ThresholdsService } from './thresholds.service';
+import { ValidationController } from './validation.controller';
+import { ValidationRecovery } from './validation-recovery';
+import { ValidationService } from './validation.service';
+
+@Module({
+  imports: [AuthModule, ClaimsModule, ReviewModule],
+  controllers: [ValidationController],
+  providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery],
+  exports: [ValidationService, ClaimEvaluator],
+})
+export class ValidationModule {}

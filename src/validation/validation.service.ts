@@ -1,0 +1,222 @@
+import { Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { subject } from '@casl/ability';
+import type { Job } from 'bull';
+import { DataSource } from 'typeorm';
+import { systemContext } from '../audit/audit-context';
+import { AuditService, type AuditedTransaction } from '../audit/audit.service';
+import type { AppAbility } from '../auth/ability.factory';
+import { AccessService } from '../auth/access.service';
+import { ClaimEvents } from '../claims/claim-events';
+import { Claim } from '../claims/claim.entity';
+import { Clock } from '../common/clock';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { JobName, JobStatus } from '../jobs/job-registry';
+import { JobQueueService } from '../jobs/job-queue.service';
+import { ReviewService } from '../review/review.service';
+import { ScoringRun } from '../scoring/scoring-run.entity';
+import { Check } from './check.entity';
+import { ClaimEvaluator, type ClaimEvaluation } from './claim-evaluator';
+import { reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
+
+export interface ScoreClaimData {
+  claimId: string;
+}
+
+/** Share of auto-cleared claims drawn for human QA review. */
+export const QA_SAMPLE_RATE = 0.02;
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** The per-photo numbers of a run, as stored: enough to replay the decision. */
+export function runScores(evaluation: ClaimEvaluation): Record<string, unknown> {
+  return {
+    insuredObject: evaluation.insuredObject,
+    promptSet: evaluation.promptSet,
+    photos: Object.fromEntries(
+      evaluation.photos.map((photo) => [
+        photo.photoId,
+        {
+          usable: photo.usable,
+          quality: { ...photo.quality, brightness: round(photo.quality.brightness), sharpness: round(photo.quality.sharpness) },
+          damage: Object.fromEntries(photo.damage.map((score) => [score.label, { cosine: round(score.cosine), probability: round(score.probability) }])),
+          objects: Object.fromEntries(photo.objects.map((score) => [score.label, { cosine: round(score.cosine), probability: round(score.probability) }])),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * Scores a submitted claim: queued → scoring → consistent | inconsistent | needs_review, with its
+ * scoring run, checks, photo embeddings, review task and audit events written in one transaction.
+ * Idempotent: a claim that is no longer queued or scoring is skipped, so a retried or duplicated job
+ * changes nothing the second time.
+ */
+@Injectable()
+export class ValidationService implements OnModuleInit {
+  private readonly logger = new Logger('Validation');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly evaluator: ClaimEvaluator,
+    private readonly review: ReviewService,
+    private readonly jobs: JobQueueService,
+    private readonly claimEvents: ClaimEvents,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.claimEvents.onSubmitted(async (event) => {
+      await this.enqueue(event.claimId);
+    });
+  }
+
+  async enqueue(claimId: string): Promise<void> {
+    await this.jobs.enqueue(JobName.ScoreClaim, { claimId } satisfies ScoreClaimData, { jobId: `score-claim:${claimId}` });
+  }
+
+  @JobHandler(JobName.ScoreClaim)
+  async handle(job: Job<ScoreClaimData>): Promise<JobStatus> {
+    const { claimId } = job.data;
+    const context = systemContext(JobName.ScoreClaim, job.id);
+    const started = await this.audit.run(context, async (tx) => {
+      const [claim] = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{ status: string }>;
+      if (!claim || (claim.status !== 'queued' && claim.status !== 'scoring')) return false;
+      if (claim.status === 'queued') {
+        await tx.manager.query(`UPDATE claims SET status = 'scoring', updated_at = now(), version = version + 1 WHERE id = $1`, [claimId]);
+        tx.record({ action: 'claim.status_changed', resourceType: 'Claim', resourceId: claimId, details: { from: 'queued', to: 'scoring' } });
+      }
+      return true;
+    });
+    if (!started) return JobStatus.Skipped;
+
+    const evaluation = await this.evaluator.evaluate(claimId);
+    const stored = await this.audit.run(context, async (tx) => this.store(tx, evaluation));
+    this.logger.log({ claimId, outcome: evaluation.outcome, flags: evaluation.checks.filter((check) => check.flagged).map((check) => check.kind), ms: evaluation.durationMs }, 'claim scored');
+    return stored ? JobStatus.Success : JobStatus.Skipped;
+  }
+
+  private async store(tx: AuditedTransaction, evaluation: ClaimEvaluation): Promise<boolean> {
+    const [claim] = (await tx.manager.query(`SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`, [evaluation.claimId])) as Array<{
+      status: string;
+      team: string;
+      amount: string;
+      submitted_at: Date | null;
+      created_at: Date;
+    }>;
+    if (!claim || claim.status !== 'scoring') return false;
+    const run = await tx.manager.save(
+      tx.manager.create(ScoringRun, {
+        claimId: evaluation.claimId,
+        modelId: evaluation.model.id,
+        modelHash: evaluation.model.hash,
+        promptSetVersion: evaluation.promptSet.version,
+        thresholds: evaluation.thresholds,
+        scores: runScores(evaluation),
+        provider: evaluation.model.provider,
+        durationMs: evaluation.durationMs,
+        outcome: evaluation.outcome,
+      }),
+    );
+    if (evaluation.checks.length > 0) {
+      await tx.manager.save(evaluation.checks.map((check) => tx.manager.create(Check, { ...check, claimId: evaluation.claimId, scoringRunId: run.id })));
+    }
+    for (const photo of evaluation.photos) {
+      await tx.manager.query(`UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3`, [Array.from(photo.embedding), evaluation.model.hash, photo.photoId]);
+    }
+    await tx.manager.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [evaluation.claimId, evaluation.outcome]);
+    const flags = evaluation.checks.filter((check) => check.flagged).map((check) => ({ kind: check.kind, photoId: check.photoId, score: check.score }));
+    tx.record({
+      action: 'scoring.run_completed',
+      resourceType: 'ScoringRun',
+      resourceId: run.id,
+      details: {
+        claimId: evaluation.claimId,
+        modelId: evaluation.model.id,
+        modelHash: evaluation.model.hash,
+        provider: evaluation.model.provider,
+        promptSetVersion: evaluation.promptSet.version,
+        thresholds: evaluation.thresholds,
+        outcome: evaluation.outcome,
+        flags,
+      },
+    });
+    tx.record({ action: 'claim.status_changed', resourceType: 'Claim', resourceId: evaluation.claimId, details: { from: 'scoring', to: evaluation.outcome } });
+
+    const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, QA_SAMPLE_RATE);
+    if (reason) {
+      const now = this.clock.now();
+      const filed = claim.submitted_at ?? claim.created_at;
+      await this.review.openTask(tx, {
+        claimId: evaluation.claimId,
+        reason,
+        priority: reviewPriority({ reason, checks: evaluation.checks, amount: Number(claim.amount), ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000 }),
+        slaDueAt: slaDueAt(reason, now),
+        team: claim.team,
+      });
+    }
+    return true;
+  }
+
+  /**
+   * Re-derives a claim's latest result, writing nothing (for audits and tests): the same photos, the
+   * current model and prompts, and for duplicates only the photos that existed at that run.
+   */
+  async rederive(claimId: string): Promise<ClaimEvaluation> {
+    const run = await this.dataSource.getRepository(ScoringRun).findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    return this.evaluator.evaluate(claimId, { asOf: run?.createdAt });
+  }
+
+  /** Staff view: the latest run with its checks; evidence naming another claim only when the caller may read it. */
+  async view(ability: AppAbility, claimId: string) {
+    const claim = await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } });
+    if (!claim) throw new NotFoundException('Claim not found');
+    this.access.assertCan(ability, 'read', subject('Claim', claim));
+    this.access.assertCan(ability, 'read', subject('ScoringRun', { claimId: claim.id, team: claim.team }));
+    const run = await this.dataSource.getRepository(ScoringRun).findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    if (!run) return { claimId, status: claim.status, run: null, checks: [] };
+    const checks = await this.dataSource.getRepository(Check).find({ where: { scoringRunId: run.id }, order: { createdAt: 'ASC' } });
+    const otherClaimIds = [...new Set(checks.map((check) => check.evidence.otherClaimId).filter((id): id is string => typeof id === 'string'))];
+    const others = otherClaimIds.length === 0 ? [] : await this.dataSource.getRepository(Claim).findByIds(otherClaimIds);
+    const visible = new Set(others.filter((other) => ability.can('read', subject('Claim', other))).map((other) => other.id));
+    return {
+      claimId,
+      status: claim.status,
+      run: {
+        id: run.id,
+        modelId: run.modelId,
+        modelHash: run.modelHash,
+        provider: run.provider,
+        promptSetVersion: run.promptSetVersion,
+        thresholds: run.thresholds,
+        outcome: run.outcome,
+        durationMs: run.durationMs,
+        createdAt: run.createdAt.toISOString(),
+        scores: run.scores,
+      },
+      checks: checks.map((check) => ({
+        id: check.id,
+        kind: check.kind,
+        photoId: check.photoId,
+        score: check.score,
+        confidence: check.confidence,
+        flagged: check.flagged,
+        uncertain: check.uncertain,
+        severity: check.severity,
+        reason: check.reason,
+        evidence: redactOtherClaim(check.evidence, visible),
+      })),
+    };
+  }
+}
+
+function redactOtherClaim(evidence: Record<string, unknown>, visible: Set<string>): Record<string, unknown> {
+  const other = evidence.otherClaimId;
+  if (typeof other !== 'string' || visible.has(other)) return evidence;
+  const { otherClaimId: _claim, otherPhotoId: _photo, ...rest } = evidence;
+  return { ...rest, otherClaim: 'not visible to you' };
+}
