@@ -60,6 +60,9 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/claims': ['intake', 'adjuster', 'supervisor', 'compliance'],
   'GET /v1/claims/:id': ['intake', 'adjuster', 'supervisor', 'compliance'],
   'POST /v1/claims/:id/submit': ['intake'],
+  'GET /v1/claims/:id/validation': ['adjuster', 'supervisor', 'compliance'],
+  'GET /v1/thresholds': STAFF_ADMIN,
+  'PUT /v1/thresholds/:line/:kind': STAFF_ADMIN,
   'POST /v1/claims/:claimId/photos': ['intake'],
   // Compliance passes only with X-Access-Justification (not sent here): without one it is a 403.
   'GET /v1/claims/:claimId/photos/:photoId/content': ['adjuster', 'supervisor'],
