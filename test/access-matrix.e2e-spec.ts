@@ -62,6 +62,7 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/claims/:id/submit': ['intake'],
   'GET /v1/claims/:id/validation': ['adjuster', 'supervisor', 'compliance'],
   'GET /v1/thresholds': STAFF_ADMIN,
+  'GET /v1/metrics/quality': ['supervisor', 'admin'],
   'PUT /v1/thresholds/:line/:kind': STAFF_ADMIN,
   'POST /v1/claims/:claimId/photos': ['intake'],
   // Compliance passes only with X-Access-Justification (not sent here): without one it is a 403.

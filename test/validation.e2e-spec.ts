@@ -146,6 +146,29 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     // Scores are stored as PostgreSQL real (float32): compare at that precision.
     expect(recomputed.map((check) => ({ ...check, score: Math.fround(check.score) }))).toEqual(storedSorted.map((check) => ({ ...check, score: Math.fround(check.score) })));
   });
+  it('reports model–reviewer agreement per check once adjusters decide (GET /v1/metrics/quality)', async () => {
+    const server = testApp.app.getHttpServer();
+    const adjuster = await tokenFor(testApp, 'adjuster', 'team-a');
+    const dataSource = testApp.app.get(DataSource);
+    async function decide(scenario: string, outcome: string, reasonCode: string) {
+      const claim = scored.find((entry) => entry.scenario.name === scenario)!;
+      const [task] = (await dataSource.query(`SELECT id, version FROM review_tasks WHERE claim_id = $1 AND status = 'open'`, [claim.claimId])) as Array<{ id: string; version: number }>;
+      const assigned = await request(server).post(`/v1/review/tasks/${task.id}/assign`).set('Authorization', `Bearer ${adjuster}`).send({ version: task.version }).expect(200);
+      await request(server)
+        .post(`/v1/review/tasks/${task.id}/decision`)
+        .set('Authorization', `Bearer ${adjuster}`)
+        .send({ outcome, reasonCode, note: 'Checked the photos against the claim.', version: assigned.body.version })
+        .expect(200);
+    }
+    await decide('duplicate-2', 'deny', 'duplicate_evidence');
+    await decide('peril-mismatch-3', 'approve', 'model_false_positive');
+    const supervisor = await tokenFor(testApp, 'supervisor', 'team-a');
+    const report = await request(server).get('/v1/metrics/quality').set('Authorization', `Bearer ${supervisor}`).expect(200);
+    const byKind = Object.fromEntries((report.body.checks as Array<{ kind: string }>).map((entry) => [entry.kind, entry])) as Record<string, Record<string, unknown>>;
+    expect(byKind.duplicate_photo).toMatchObject({ truePositive: 1, falsePositive: 0, precision: 1 });
+    expect(byKind.peril_mismatch).toMatchObject({ truePositive: 0, falsePositive: 1, precision: 0, currentFlagAt: expect.any(Number) });
+    await request(server).get('/v1/metrics/quality').set('Authorization', `Bearer ${adjuster}`).expect(403);
+  });
 });
 
 function formatTable(rows: Array<Record<string, string | number>>): string {

@@ -55,6 +55,7 @@ export class AbilityFactory {
           can(['create', 'read', 'override'], 'Decision', { team });
           can(['read', 'view_content'], 'Photo', { team });
           can('read', 'Policy');
+          can('read', 'QualityReport');
           break;
         case 'compliance':
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
@@ -65,6 +66,7 @@ export class AbilityFactory {
           break;
         case 'admin':
           can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey']);
+          can('read', 'QualityReport');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
           break;
       }

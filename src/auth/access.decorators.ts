@@ -26,6 +26,7 @@ export type AccessSubject =
   | 'RetentionPolicy'
   | 'LegalHold'
   | 'Threshold'
+  | 'QualityReport'
   | 'IntakeKey'
   | 'Ops'
   | 'all';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
 import type { AuditContext } from '../audit/audit-context';
@@ -7,6 +7,7 @@ import { RequirePolicy } from '../auth/access.decorators';
 import { AuditCtx, CurrentAbility } from '../auth/request-context';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { THRESHOLDED_KINDS, type ThresholdedKind } from './default-thresholds';
+import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationService } from './validation.service';
 
@@ -26,7 +27,15 @@ export class ValidationController {
   constructor(
     private readonly validation: ValidationService,
     private readonly thresholds: ThresholdsService,
+    private readonly quality: QualityService,
   ) {}
+
+  /** Model–reviewer agreement per check over a period (default: the last 30 days). */
+  @Get('metrics/quality')
+  @RequirePolicy('read', 'QualityReport')
+  qualityReport(@Query('from') from?: string, @Query('to') to?: string) {
+    return this.quality.report(from, to);
+  }
 
   @Get('claims/:id/validation')
   @RequirePolicy('read', 'ScoringRun')

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ReviewModule } from '../review/review.module';
 import { ClaimEvaluator } from './claim-evaluator';
+import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationController } from './validation.controller';
 import { ValidationRecovery } from './validation-recovery';
@@ -11,7 +12,7 @@ import { ValidationService } from './validation.service';
 @Module({
   imports: [AuthModule, ClaimsModule, ReviewModule],
   controllers: [ValidationController],
-  providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery],
+  providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery, QualityService],
   exports: [ValidationService, ClaimEvaluator],
 })
 export class ValidationModule {}
