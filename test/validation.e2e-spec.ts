@@ -13,6 +13,8 @@ interface Scored {
   claimId: string;
   status: string;
   flagged: Set<CheckKind>;
+  /** Highest score per check kind, to explain a miss. */
+  scores: Record<string, number>;
 }
 
 describe('validation over a labelled synthetic claim set (fixture model, real pipeline)', () => {
@@ -27,7 +29,7 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     const property = await createPolicy(testApp, apiKey, PROPERTY_POLICY);
     const rendered = new Map<string, Buffer>();
     const submitted: Array<{ scenario: ClaimScenario; claimId: string }> = [];
-    for (const scenario of claimScenarios()) {
+    for (const scenario of claimScenarios(Number(process.env.CLAIM_SCENARIO_SEED ?? 9000))) {
       const claim = await createClaim(testApp, apiKey, scenario.policy === 'auto' ? auto.id : property.id, {
         claimedPeril: scenario.claimedPeril,
         incidentDate: INCIDENT_DATE,
@@ -49,8 +51,18 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     scored = [];
     for (const { scenario, claimId } of submitted) {
       const [claim] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{ status: string }>;
-      const rows = (await dataSource.query(`SELECT DISTINCT kind FROM checks WHERE claim_id = $1 AND flagged`, [claimId])) as Array<{ kind: CheckKind }>;
-      scored.push({ scenario, claimId, status: claim.status, flagged: new Set(rows.map((row) => row.kind)) });
+      const rows = (await dataSource.query(`SELECT kind, bool_or(flagged) AS flagged, max(score) AS score FROM checks WHERE claim_id = $1 GROUP BY kind`, [claimId])) as Array<{
+        kind: CheckKind;
+        flagged: boolean;
+        score: number;
+      }>;
+      scored.push({
+        scenario,
+        claimId,
+        status: claim.status,
+        flagged: new Set(rows.filter((row) => row.flagged).map((row) => row.kind)),
+        scores: Object.fromEntries(rows.map((row) => [row.kind, Math.round(Number(row.score) * 1000) / 1000])),
+      });
     }
   });
 
@@ -93,8 +105,16 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     console.log(`validation over ${scored.length} labelled claims (fixture model)\n${formatTable(table)}`);
     const misses = scored
       .filter((claim) => CHECK_KINDS.some((kind) => claim.scenario.expected.includes(kind) !== claim.flagged.has(kind)))
-      .map((claim) => `${claim.scenario.name}: expected [${claim.scenario.expected.join(', ')}] got [${[...claim.flagged].join(', ')}]`);
+      .map((claim) => `${claim.scenario.name} (${claim.status}): expected [${claim.scenario.expected.join(', ')}] got [${[...claim.flagged].join(', ')}] scores ${JSON.stringify(claim.scores)}`);
     if (misses.length > 0) console.log(`claims whose flags differ from their labels:\n${misses.join('\n')}`);
+    // How well each check's score separates the claims that should flag from those that should not:
+    // the data for choosing thresholds (calibrate with CLAIM_SCENARIO_SEED=5000, not on this set).
+    const separation = CHECK_KINDS.map((kind) => {
+      const positives = scored.filter((claim) => claim.scenario.expected.includes(kind)).map((claim) => claim.scores[kind] ?? 0);
+      const negatives = scored.filter((claim) => !claim.scenario.expected.includes(kind)).map((claim) => claim.scores[kind] ?? 0);
+      return { check: kind, lowestPositive: Math.min(...positives).toFixed(3), highestNegative: Math.max(...negatives).toFixed(3) };
+    });
+    console.log(`score separation\n${formatTable(separation)}`);
     expect(failures).toEqual([]);
   });
 

@@ -116,11 +116,15 @@ export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
   );
 }
 
-/** `exclusion_evident`: a photo matches an excluded peril clearly above every covered one. */
+/**
+ * `exclusion_evident`: a photo matches an excluded peril clearly above every covered one. Photos that
+ * look undamaged are not evidence of an excluded peril (no_visible_damage speaks for them).
+ */
 export function checkExclusionEvident(input: ModelCheckInput): CheckResult {
   const covered = input.coveragePerils.length > 0 ? input.coveragePerils : [input.claimedPeril];
   let worst = { photoId: null as string | null, key: null as string | null, value: 0, margin: Number.NEGATIVE_INFINITY };
   for (const photo of input.photos) {
+    if (argmax(photo.damage, () => false).key === NONE) continue;
     const excluded = argmax(photo.damage, (key) => !input.exclusionPerils.includes(key));
     const cover = argmax(photo.damage, (key) => !covered.includes(key));
     const margin = excluded.value - cover.value;
@@ -143,14 +147,15 @@ export function checkExclusionEvident(input: ModelCheckInput): CheckResult {
   );
 }
 
-/** `no_visible_damage`: on every photo the undamaged prompts beat every damage prompt. */
+/**
+ * `no_visible_damage`: the undamaged prompts beat every damage prompt, over the photos taken together.
+ * Score = the mean over photos of p(undamaged) − p(strongest damage): one ambiguous close-up does not
+ * hide that the rest show nothing, and one photo that clearly shows damage pulls the mean down.
+ */
 export function checkNoVisibleDamage(input: ModelCheckInput): CheckResult {
-  let weakest = { photoId: null as string | null, margin: Number.POSITIVE_INFINITY };
-  for (const photo of input.photos) {
-    const margin = (photo.damage[NONE] ?? 0) - argmax(photo.damage, (key) => key === NONE).value;
-    if (margin < weakest.margin) weakest = { photoId: photo.photoId, margin };
-  }
-  const score = input.photos.length === 0 ? 0 : Math.max(0, weakest.margin);
+  const margins = input.photos.map((photo) => ({ photoId: photo.photoId, margin: (photo.damage[NONE] ?? 0) - argmax(photo.damage, (key) => key === NONE).value }));
+  const mean = margins.length === 0 ? 0 : margins.reduce((sum, entry) => sum + entry.margin, 0) / margins.length;
+  const score = Math.max(0, mean);
   return result(
     'no_visible_damage',
     score,
@@ -158,11 +163,11 @@ export function checkNoVisibleDamage(input: ModelCheckInput): CheckResult {
     'medium',
     null,
     {
-      flagged: 'None of the photos shows visible damage.',
+      flagged: 'The photos show no visible damage.',
       uncertain: 'The photos show little or no visible damage.',
       clear: 'Damage is visible in the photos.',
     },
-    { weakestMargin: round(Number.isFinite(weakest.margin) ? weakest.margin : 0), photoId: weakest.photoId },
+    { meanMargin: round(mean), photoMargins: margins.map((entry) => ({ photoId: entry.photoId, margin: round(entry.margin) })) },
   );
 }
 
