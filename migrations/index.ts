@@ -2,6 +2,7 @@ import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { KeyRotations1768000000000 } from './1768000000000-key-rotations';
 import { ReviewEscalation1768300000000 } from './1768300000000-review-escalation';
 import { PhotoCropHashes1768400000000 } from './1768400000000-photo-crop-hashes';
+import { RetentionReceipts1768500000000 } from './1768500000000-retention-receipts';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
-export const MIGRATIONS = [InitialSchema1767225600000, KeyRotations1768000000000, ReviewEscalation1768300000000, PhotoCropHashes1768400000000];
+export const MIGRATIONS = [InitialSchema1767225600000, KeyRotations1768000000000, ReviewEscalation1768300000000, PhotoCropHashes1768400000000, RetentionReceipts1768500000000];

@@ -21,6 +21,7 @@ import { HttpMetricsInterceptor } from './health/http-metrics.interceptor';
 import { JobsModule } from './jobs/jobs.module';
 import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
+import { RetentionModule } from './retention/retention.module';
 import { ReviewModule } from './review/review.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { ValidationModule } from './validation/validation.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ReviewModule,
         ScoringModule.forRoot({ processJobs: options.processJobs }),
         ValidationModule,
+        RetentionModule,
       ],
       providers: [
         DatabaseReadiness,

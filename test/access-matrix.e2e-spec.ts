@@ -77,6 +77,17 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/review/tasks/:id/override': ['supervisor'],
   // The catalogue is for those who read or write decisions (admin reads no decisions).
   'GET /v1/review/reason-codes': ['adjuster', 'supervisor', 'compliance'],
+  // Retention (src/retention/README.md): compliance officers only; admin neither sets retention nor holds.
+  'GET /v1/retention/policies': ['compliance'],
+  'POST /v1/retention/policies': ['compliance'],
+  'POST /v1/retention/run': ['compliance'],
+  'GET /v1/retention/upcoming': ['compliance'],
+  'GET /v1/retention/receipts': ['compliance'],
+  'GET /v1/retention/holds': ['compliance'],
+  'POST /v1/retention/erasure-requests': ['compliance'],
+  'GET /v1/retention/erasure-requests': ['compliance'],
+  'POST /v1/claims/:id/legal-hold': ['compliance'],
+  'DELETE /v1/claims/:id/legal-hold': ['compliance'],
 };
 
 const ROLES: readonly Role[] = ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'];

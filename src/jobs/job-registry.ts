@@ -16,6 +16,8 @@ export enum JobName {
   ScoringBackfill = 'scoring.backfill',
   /** Scores a submitted claim and routes it (ValidationService). */
   ScoreClaim = 'scoring.score-claim',
+  /** The daily retention run: purges what is due (PurgeService, src/retention/README.md). */
+  RetentionPurge = 'retention.purge',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -24,6 +26,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.BlobSweep]: QueueName.Maintenance,
   [JobName.ScoringBackfill]: QueueName.Scoring,
   [JobName.ScoreClaim]: QueueName.Scoring,
+  [JobName.RetentionPurge]: QueueName.Maintenance,
 };
 
 export const ALL_QUEUES = Object.values(QueueName);
