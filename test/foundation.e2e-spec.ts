@@ -33,10 +33,10 @@ describe('process start-up', () => {
           const response = await request(url).get('/health/ready');
           return response.status === 200 ? response.body : undefined;
         },
-        60_000,
+        90_000,
         'readiness',
       );
-      expect(ready).toEqual({ status: 'ready', checks: { database: { ok: true }, redis: { ok: true } } });
+      expect(ready).toEqual({ status: 'ready', checks: { database: { ok: true }, redis: { ok: true }, model: { ok: true, detail: expect.stringMatching(/^fixture /) } } });
       await request(url).get('/health/live').expect(200, { status: 'ok' });
       const docs = await request(url).get('/api/docs-json').expect(200);
       expect(docs.body.info.title).toBe('Claims evidence validation API');

@@ -1,0 +1,119 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { logout } from './api';
+import { takeFlash } from './flash';
+import { useSession } from './hooks';
+import { AuditPage } from './pages/AuditPage';
+import { ClaimHistoryPage } from './pages/ClaimHistoryPage';
+import { ClaimPage } from './pages/ClaimPage';
+import { ClaimsPage } from './pages/ClaimsPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotAllowed, NotFound } from './pages/NotAllowed';
+import { QueuePage } from './pages/QueuePage';
+import { TaskPage } from './pages/TaskPage';
+import { AUDIT_ROLES, CLAIM_ROLES, REVIEW_ROLES, homeFor } from './roles';
+import { Link, matchPath, navigate, useLocation } from './router';
+import type { Role } from './types';
+
+
+interface Route {
+  pattern: string;
+  roles: Role[];
+  title: string;
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/tasks', roles: REVIEW_ROLES, title: 'My tasks', render: () => <QueuePage scope="mine" /> },
+  { pattern: '/queue', roles: REVIEW_ROLES, title: 'Team queue', render: () => <QueuePage scope="queue" /> },
+  { pattern: '/tasks/:id', roles: REVIEW_ROLES, title: 'Task', render: (params) => <TaskPage taskId={params.id} /> },
+  { pattern: '/claims', roles: ['compliance'], title: 'Claims', render: () => <ClaimsPage /> },
+  { pattern: '/claims/:id', roles: CLAIM_ROLES, title: 'Claim', render: (params) => <ClaimPage claimId={params.id} /> },
+  { pattern: '/audit', roles: AUDIT_ROLES, title: 'Audit log', render: () => <AuditPage /> },
+  { pattern: '/audit/claims/:id', roles: AUDIT_ROLES, title: 'Claim history', render: (params) => <ClaimHistoryPage claimId={params.id} /> },
+];
+
+const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
+  { to: '/tasks', label: 'My tasks', roles: REVIEW_ROLES },
+  { to: '/queue', label: 'Team queue', roles: REVIEW_ROLES },
+  { to: '/claims', label: 'Claims', roles: ['compliance'] },
+  { to: '/audit', label: 'Audit log', roles: AUDIT_ROLES },
+];
+
+export function App() {
+  const session = useSession();
+  const { path, search } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const [flash, setFlashState] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!session && path !== '/login') {
+      const next = path === '/' ? '' : `?next=${encodeURIComponent(path + search)}`;
+      navigate(`/login${next}`, { replace: true });
+    } else if (session && (path === '/' || path === '/login')) {
+      const next = new URLSearchParams(search).get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session.user.role), { replace: true });
+    }
+  }, [session, path, search]);
+
+  useEffect(() => {
+    setFlashState(takeFlash());
+    const route = ROUTES.find((candidate) => matchPath(candidate.pattern, path));
+    document.title = `${route?.title ?? 'Claims review'} · Claims review`;
+    mainRef.current?.focus({ preventScroll: true });
+  }, [path]);
+
+  if (!session) return path === '/login' ? <LoginPage /> : null;
+  if (path === '/' || path === '/login') return null;
+
+  const role = session.user.role;
+  let content: ReactNode = <NotFound />;
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (!params) continue;
+    content = route.roles.includes(role) ? route.render(params) : <NotAllowed role={role} />;
+    break;
+  }
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Claims review</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((item) => item.roles.includes(role)).map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span data-testid="who">
+            {session.user.email} · <strong>{role}</strong> · {session.user.team}
+          </span>
+          <button
+            type="button"
+            onClick={() => {
+              void logout().then(() => navigate('/login', { replace: true }));
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        {flash && (
+          <div className="alert alert--ok" role="status">
+            {flash}
+          </div>
+        )}
+        {content}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,289 @@
+import { useState } from 'react';
+import { dateTime, label, money } from '../format';
+import { useApi } from '../hooks';
+import { Link } from '../router';
+import type { CheckView, PhotoScores, PolicyView, StaffClaim, StaffPhoto, ValidationView } from '../types';
+import { AuthImage, PhotoDialog } from './Photo';
+import { ScoreBar } from './ScoreBar';
+import { ErrorState, Loading } from './States';
+import { Timeline, type TimelinePoint } from './Timeline';
+
+export interface ClaimEvidenceProps {
+  claimId: string;
+  /** Whether the caller may load photo bytes now (assigned adjuster, supervisor, compliance with justification). */
+  photosAllowed: boolean;
+  /** Whether the caller may load the photos of other claims (duplicate matches): supervisors, compliance. */
+  otherPhotosAllowed?: boolean;
+  /** Shown instead of photos when they are not allowed. */
+  photosHint?: string;
+  justification?: string;
+}
+
+function topPrompts(scores: Record<string, { probability: number }> | undefined, count: number): Array<{ label: string; probability: number }> {
+  return Object.entries(scores ?? {})
+    .map(([key, value]) => ({ label: key, probability: value.probability }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, count);
+}
+
+function CheckBars({ checks }: { checks: CheckView[] }) {
+  if (checks.length === 0) return <p className="muted">No checks.</p>;
+  const ordered = [...checks].sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(b.uncertain) - Number(a.uncertain) || a.kind.localeCompare(b.kind));
+  return (
+    <div className="checks">
+      {ordered.map((check) => (
+        <ScoreBar key={check.id} label={label(check.kind)} score={check.score} threshold={check.evidence.threshold} flagged={check.flagged} uncertain={check.uncertain} reason={check.reason} />
+      ))}
+    </div>
+  );
+}
+
+function Prompts({ scores }: { scores: PhotoScores | undefined }) {
+  if (!scores) return null;
+  const damage = topPrompts(scores.damage, 3);
+  const objects = topPrompts(scores.objects, 2);
+  return (
+    <div className="prompts">
+      <h4>What the model saw</h4>
+      {!scores.usable && <p className="badge badge--uncertain">Photo not usable for the model</p>}
+      <table>
+        <caption className="sr-only">Top prompts for this photo</caption>
+        <thead>
+          <tr>
+            <th scope="col">Prompt</th>
+            <th scope="col">Probability</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...damage.map((entry) => ({ ...entry, group: 'damage' })), ...objects.map((entry) => ({ ...entry, group: 'object' }))].map((entry) => (
+            <tr key={`${entry.group}-${entry.label}`}>
+              <td>
+                <span className="muted">{entry.group}:</span> {label(entry.label)}
+              </td>
+              <td className="num">
+                <span className="minibar" aria-hidden="true">
+                  <span style={{ width: `${Math.round(entry.probability * 100)}%` }} />
+                </span>
+                {entry.probability.toFixed(2)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PhotoCard(props: { claimId: string; photo: StaffPhoto; index: number; checks: CheckView[]; scores?: PhotoScores; allowed: boolean; hint?: string; justification?: string }) {
+  const [open, setOpen] = useState(false);
+  const { photo, index } = props;
+  const flagged = props.checks.some((check) => check.flagged);
+  const name = `Photo ${index + 1} (${photo.fileName})`;
+  return (
+    <article className={`card photo-card${flagged ? ' photo-card--flagged' : ''}`} aria-label={name} data-testid="photo-card">
+      <h3>
+        {name} {flagged && <span className="badge badge--flagged">Flagged</span>}
+      </h3>
+      {props.allowed ? (
+        <button type="button" className="photo-button" onClick={() => setOpen(true)} aria-label={`Open the original of ${name}`}>
+          <AuthImage claimId={props.claimId} photoId={photo.id} variant="preview" alt={name} justification={props.justification} className="preview" />
+        </button>
+      ) : (
+        <div className="photo-placeholder">{props.hint ?? 'Photos are hidden.'}</div>
+      )}
+      <PhotoDialog open={open} onClose={() => setOpen(false)} claimId={props.claimId} photoId={photo.id} variant="original" alt={name} justification={props.justification} />
+      <dl className="facts facts--small">
+        <dt>Size</dt>
+        <dd>
+          {photo.width}×{photo.height}, {Math.round(photo.byteSize / 1024)} KiB
+        </dd>
+        <dt>Captured</dt>
+        <dd>{photo.exif?.captureTime ?? 'no EXIF time'}</dd>
+        <dt>Camera</dt>
+        <dd>{[photo.exif?.make, photo.exif?.model].filter(Boolean).join(' ') || '—'}</dd>
+        {photo.exif?.software && (
+          <>
+            <dt>Software</dt>
+            <dd>{photo.exif.software}</dd>
+          </>
+        )}
+      </dl>
+      <CheckBars checks={props.checks} />
+      <Prompts scores={props.scores} />
+    </article>
+  );
+}
+
+function Duplicate({ claimId, check, photos, allowed, otherAllowed, justification }: { claimId: string; check: CheckView; photos: StaffPhoto[]; allowed: boolean; otherAllowed: boolean; justification?: string }) {
+  const otherClaimId = typeof check.evidence.otherClaimId === 'string' ? check.evidence.otherClaimId : null;
+  const otherPhotoId = typeof check.evidence.otherPhotoId === 'string' ? check.evidence.otherPhotoId : null;
+  const index = photos.findIndex((photo) => photo.id === check.photoId);
+  const similarity = typeof check.evidence.similarity === 'number' ? check.evidence.similarity : check.score;
+  return (
+    <div className="card duplicate" data-testid="duplicate">
+      <p>
+        <strong>{check.reason}</strong> Similarity {similarity.toFixed(2)} ({label(String(check.evidence.method ?? 'unknown'))}).
+      </p>
+      <div className="side-by-side">
+        <figure>
+          {allowed && check.photoId ? <AuthImage claimId={claimId} photoId={check.photoId} variant="preview" alt={`This claim, photo ${index + 1}`} justification={justification} className="preview" /> : <div className="photo-placeholder">Hidden</div>}
+          <figcaption>This claim, photo {index + 1}</figcaption>
+        </figure>
+        <figure>
+          {otherClaimId && otherPhotoId && otherAllowed ? (
+            <AuthImage claimId={otherClaimId} photoId={otherPhotoId} variant="preview" alt="The matching photo of the other claim" justification={justification} className="preview" />
+          ) : (
+            <div className="photo-placeholder">{otherClaimId ? 'Only a supervisor or compliance officer may open the other claim\'s photo.' : 'The other claim is not visible to you.'}</div>
+          )}
+          <figcaption>{otherClaimId ? <Link to={`/claims/${otherClaimId}`}>Other claim {otherClaimId.slice(0, 8)}</Link> : 'Other claim'}</figcaption>
+        </figure>
+      </div>
+    </div>
+  );
+}
+
+export function ClaimEvidence({ claimId, photosAllowed, otherPhotosAllowed = false, photosHint, justification }: ClaimEvidenceProps) {
+  const claim = useApi<StaffClaim>(`/v1/claims/${claimId}`);
+  const validation = useApi<ValidationView>(`/v1/claims/${claimId}/validation`);
+  const policy = useApi<PolicyView>(claim.data ? `/v1/policies/${claim.data.policyId}` : null);
+
+  if (claim.error) return <ErrorState error={claim.error} retry={claim.reload} />;
+  if (!claim.data) return <Loading what="Loading the claim" />;
+  const data = claim.data;
+  const checks = validation.data?.checks ?? [];
+  const photoScores = validation.data?.run?.scores.photos ?? {};
+  const claimLevel = checks.filter((check) => check.photoId === null);
+  const duplicates = checks.filter((check) => check.kind === 'duplicate_photo' && (check.flagged || check.uncertain));
+  const exifChecks = checks.filter((check) => check.kind === 'exif_anomaly');
+  const points: TimelinePoint[] = [
+    { label: 'Policy start', date: policy.data?.effectiveFrom, kind: 'policy' },
+    { label: 'Incident', date: data.incidentDate, kind: 'incident' },
+    ...data.photos.map((photo, index) => ({
+      label: `Photo ${index + 1} taken`,
+      date: photo.exif?.captureTime ?? null,
+      kind: 'capture' as const,
+      anomaly: exifChecks.some((check) => check.photoId === photo.id && check.flagged),
+    })),
+    { label: 'Filed', date: data.submittedAt ?? data.createdAt, kind: 'filing' },
+  ];
+  const flaggedExif = exifChecks.filter((check) => check.flagged);
+
+  return (
+    <div className="evidence">
+      <div className="evidence__facts">
+        <section className="card" aria-labelledby="facts-title">
+          <h2 id="facts-title">Claim {data.externalReference}</h2>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>{label(data.status)}</dd>
+            <dt>Claimed peril</dt>
+            <dd>{label(data.claimedPeril)}</dd>
+            <dt>Incident</dt>
+            <dd>{data.incidentDate}</dd>
+            <dt>Amount</dt>
+            <dd>{money(data.amount, data.currency)}</dd>
+            <dt>Filed</dt>
+            <dd>{dateTime(data.submittedAt)}</dd>
+            <dt>Description</dt>
+            <dd>{data.description}</dd>
+            {data.legalHold && (
+              <>
+                <dt>Legal hold</dt>
+                <dd>
+                  <span className="badge badge--flagged">On hold</span>
+                </dd>
+              </>
+            )}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="policy-title">
+          <h2 id="policy-title">Policy</h2>
+          {policy.error ? (
+            <ErrorState error={policy.error} />
+          ) : !policy.data ? (
+            <Loading what="Loading the policy" />
+          ) : (
+            <>
+              <p>
+                <strong>{policy.data.number}</strong> · {label(policy.data.lineOfBusiness)} · {policy.data.insuredObject}
+                <br />
+                {policy.data.effectiveFrom} to {policy.data.effectiveTo}
+              </p>
+              <ul className="clauses">
+                {policy.data.clauses.map((clause) => (
+                  <li key={clause.id} className={`clause clause--${clause.kind}`}>
+                    <span className={`badge badge--${clause.kind === 'exclusion' ? 'flagged' : 'clear'}`}>{clause.kind}</span> <strong>{clause.code}</strong> {clause.text}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+        <section className="card" aria-labelledby="flags-title">
+          <h2 id="flags-title">Flags</h2>
+          {validation.error ? (
+            <ErrorState error={validation.error} retry={validation.reload} />
+          ) : !validation.data ? (
+            <Loading what="Loading the checks" />
+          ) : !validation.data.run ? (
+            <p className="muted">Not scored yet.</p>
+          ) : (
+            <>
+              <p className="muted">
+                Outcome <strong>{label(validation.data.run.outcome ?? 'none')}</strong> · model {validation.data.run.modelId} · prompts {validation.data.run.promptSetVersion}
+              </p>
+              <ul className="flag-list" data-testid="flag-list">
+                {checks
+                  .filter((check) => check.flagged || check.uncertain)
+                  .map((check) => (
+                    <li key={check.id}>
+                      <span className={`badge badge--${check.flagged ? 'flagged' : 'uncertain'}`}>{check.flagged ? 'Flagged' : 'Needs review'}</span> <strong>{label(check.kind)}</strong>: {check.reason}
+                    </li>
+                  ))}
+                {checks.every((check) => !check.flagged && !check.uncertain) && <li>No flags.</li>}
+              </ul>
+              <h3>Claim-level checks</h3>
+              <CheckBars checks={claimLevel} />
+            </>
+          )}
+        </section>
+        <section className="card" aria-labelledby="dates-title">
+          <h2 id="dates-title">Dates</h2>
+          {flaggedExif.map((check) => (
+            <p key={check.id} className="field-error">
+              {check.reason}
+            </p>
+          ))}
+          <Timeline points={points} title="Policy start, incident, photo capture and filing dates" />
+        </section>
+      </div>
+      <div className="evidence__photos">
+        <h2>Photos ({data.photos.length})</h2>
+        {duplicates.length > 0 && (
+          <section aria-labelledby="dup-title">
+            <h3 id="dup-title">Duplicate matches</h3>
+            {duplicates.map((check) => (
+              <Duplicate key={check.id} claimId={claimId} check={check} photos={data.photos} allowed={photosAllowed} otherAllowed={otherPhotosAllowed && photosAllowed} justification={justification} />
+            ))}
+          </section>
+        )}
+        {data.photos.length === 0 && <p className="muted">No photos.</p>}
+        <div className="photo-grid">
+          {data.photos.map((photo, index) => (
+            <PhotoCard
+              key={photo.id}
+              claimId={claimId}
+              photo={photo}
+              index={index}
+              checks={checks.filter((check) => check.photoId === photo.id)}
+              scores={photoScores[photo.id]}
+              allowed={photosAllowed}
+              hint={photosHint}
+              justification={justification}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError, login } from '../api';
+
+export function LoginPage() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (!email || !password) {
+      setError('Enter your email and password.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await login(email.trim(), password);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401) setError('Email or password is wrong.');
+      else if (caught instanceof ApiError && caught.status === 429) setError('Too many failed sign-ins. Wait a few minutes and try again.');
+      else if (caught instanceof ApiError && caught.status === 400) setError('Enter a valid email address.');
+      else setError(caught instanceof Error ? caught.message : 'Sign-in failed.');
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" className="login">
+      <form className="card login__card" onSubmit={submit} noValidate aria-labelledby="login-title">
+        <h1 id="login-title">Claims review</h1>
+        <p className="muted">Sign in with your staff account.</p>
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} autoFocus required />
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required />
+        {error && (
+          <div className="alert alert--error" role="alert">
+            {error}
+          </div>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

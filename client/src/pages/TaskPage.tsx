@@ -1,0 +1,190 @@
+import { useState } from 'react';
+import { api, ApiError } from '../api';
+import { ClaimEvidence } from '../components/ClaimEvidence';
+import { DecisionForm, OUTCOME_LABELS } from '../components/DecisionForm';
+import { ErrorState, Loading } from '../components/States';
+import { setFlash } from '../flash';
+import { age, dateTime, label } from '../format';
+import { useApi, useSession, useShortcut } from '../hooks';
+import { Link, navigate } from '../router';
+import type { DecisionView, Outcome, ReasonCatalogue, TaskDetail, TaskView } from '../types';
+import { claimNext } from './QueuePage';
+
+export const CONFLICT_MESSAGE = 'Someone else decided or claimed this task since you opened it. Your decision was not saved. Reload the task to see what changed.';
+
+function describeError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 409) return CONFLICT_MESSAGE;
+  if (error instanceof ApiError && error.status === 403) return `Not allowed: ${error.message}`;
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+function Decisions({ decisions, effectiveId, catalogue }: { decisions: DecisionView[]; effectiveId: string | null; catalogue?: ReasonCatalogue }) {
+  if (decisions.length === 0) return null;
+  const reasonLabel = (code: string) => catalogue?.outcomes.flatMap((entry) => entry.reasonCodes).find((entry) => entry.code === code)?.label ?? label(code);
+  return (
+    <section className="card" aria-labelledby="decisions-title">
+      <h2 id="decisions-title">Decisions</h2>
+      <ol className="decisions">
+        {decisions.map((decision) => (
+          <li key={decision.id} className={decision.id === effectiveId ? 'effective' : undefined}>
+            <strong>{OUTCOME_LABELS[decision.outcome]}</strong> — {reasonLabel(decision.reasonCode)}
+            {decision.overridesDecisionId && <span className="badge badge--uncertain">Override</span>}
+            {decision.id === effectiveId && <span className="badge badge--clear">In effect</span>}
+            <div className="muted">
+              {decision.reviewerName ?? decision.reviewerId} · {dateTime(decision.createdAt)}
+            </div>
+            <p className="note">{decision.note}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function TaskPage({ taskId }: { taskId: string }) {
+  const session = useSession();
+  const detail = useApi<TaskDetail>(`/v1/review/tasks/${taskId}`);
+  const catalogue = useApi<ReasonCatalogue>('/v1/review/reason-codes');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const me = session?.user;
+  const task = detail.data?.task;
+  const canClaim = !!detail.data?.allowed.assign && !!task && task.assigneeId === null && me?.role === 'adjuster';
+  const canDecide = !!detail.data && (detail.data.allowed.decide || canClaim);
+
+  const reloadAll = () => {
+    setError(null);
+    setConflict(false);
+    setFormKey((value) => value + 1);
+    detail.reload();
+  };
+
+  const claim = async () => {
+    if (!task || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version: task.version } });
+      detail.reload();
+    } catch (caught) {
+      setConflict(caught instanceof ApiError && caught.status === 409);
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  useShortcut({ c: () => void (canClaim ? claim() : undefined) }, canClaim);
+
+  const decide = async (values: { outcome: Outcome; reasonCode: string; note: string }) => {
+    if (!task) return;
+    setBusy(true);
+    setError(null);
+    setConflict(false);
+    try {
+      let version = task.version;
+      if (task.assigneeId === null && me?.role === 'adjuster') {
+        // Deciding an open task claims it first, quoting the version this page loaded.
+        version = (await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version } })).version;
+      }
+      await api(`/v1/review/tasks/${task.id}/decision`, { method: 'POST', body: { ...values, version } });
+      const nextId = await claimNext().catch(() => null);
+      setFlash(`Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : ' No task is waiting.'}`);
+      navigate(nextId ? `/tasks/${nextId}` : '/tasks');
+    } catch (caught) {
+      setConflict(caught instanceof ApiError && caught.status === 409);
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const override = async (values: { outcome: Outcome; reasonCode: string; note: string }) => {
+    if (!task) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/v1/review/tasks/${task.id}/override`, { method: 'POST', body: { ...values, version: task.version } });
+      setFlash('Override saved.');
+      reloadAll();
+    } catch (caught) {
+      setConflict(caught instanceof ApiError && caught.status === 409);
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (detail.error) return <ErrorState error={detail.error} retry={detail.reload} />;
+  if (!detail.data || !task) return <Loading what="Loading the task" />;
+  const data = detail.data;
+  const photosAllowed = me?.role === 'supervisor' || task.assigneeId === me?.id;
+  const outcomes: Outcome[] = me?.role === 'adjuster' ? ['approve', 'deny', 'request_info', 'escalate'] : ['approve', 'deny', 'request_info'];
+
+  return (
+    <div className="task-page">
+      <div className="page-head">
+        <h1>
+          Task for claim {task.externalReference}
+          <span className={`badge badge--${task.reason}`}>{label(task.reason)}</span>
+          {task.slaBreached && <span className="badge badge--breach">SLA breached</span>}
+        </h1>
+        <Link to="/queue">← Team queue</Link>
+      </div>
+      <dl className="facts facts--inline">
+        <dt>Priority</dt>
+        <dd>{task.priority}</dd>
+        <dt>Status</dt>
+        <dd data-testid="task-status">{label(task.status)}</dd>
+        <dt>Assignee</dt>
+        <dd>{task.assigneeName ?? 'unassigned'}</dd>
+        <dt>SLA due</dt>
+        <dd>{dateTime(task.slaDueAt)}</dd>
+        <dt>Age</dt>
+        <dd>{age(task.ageHours)}</dd>
+      </dl>
+      <div className="task-layout">
+        <div className="task-layout__evidence">
+          <ClaimEvidence claimId={task.claimId} photosAllowed={photosAllowed} otherPhotosAllowed={me?.role === 'supervisor'} photosHint={canClaim ? 'Claim this task to see its photos.' : 'Only the assigned adjuster may see the photos.'} />
+        </div>
+        <aside className="task-layout__side" aria-label="Decide">
+          {error && conflict && (
+            <div className="alert alert--error" role="alert" data-testid="conflict">
+              <p>{error}</p>
+              <button type="button" onClick={reloadAll}>
+                Reload task
+              </button>
+            </div>
+          )}
+          {canClaim && (
+            <section className="card">
+              <h2>Unassigned</h2>
+              <p>Claim it to see the photos, or decide straight away (deciding claims it for you).</p>
+              <button type="button" onClick={() => void claim()} disabled={busy} aria-keyshortcuts="c">
+                Claim this task <kbd aria-hidden="true">c</kbd>
+              </button>
+            </section>
+          )}
+          {canDecide && catalogue.data && (
+            <section className="card" aria-labelledby="decide-title">
+              <h2 id="decide-title">Decision</h2>
+              <p className="help">Shortcuts: a approve, d deny, i request info{me?.role === 'adjuster' ? ', e escalate' : ''}; Ctrl+Enter submits.</p>
+              <DecisionForm key={formKey} catalogue={catalogue.data} outcomes={outcomes} busy={busy} serverError={conflict ? null : error} onSubmit={decide} submitLabel={canClaim ? 'Claim and decide' : 'Submit decision'} />
+            </section>
+          )}
+          {catalogue.error && <ErrorState error={catalogue.error} retry={catalogue.reload} />}
+          {!canDecide && task.status !== 'decided' && <p className="muted card">{task.assigneeName ? `Assigned to ${task.assigneeName}.` : 'You may not decide this task.'}</p>}
+          {data.allowed.override && catalogue.data && (
+            <section className="card" aria-labelledby="override-title">
+              <h2 id="override-title">Override the decision</h2>
+              <p className="help">Replaces the decision in effect; the original stays on record. A note is required.</p>
+              <DecisionForm key={`o${formKey}`} catalogue={catalogue.data} outcomes={['approve', 'deny', 'request_info']} busy={busy} serverError={conflict ? null : error} onSubmit={override} submitLabel="Override" shortcuts={false} />
+            </section>
+          )}
+          <Decisions decisions={data.decisions} effectiveId={data.effectiveDecisionId} catalogue={catalogue.data} />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,308 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createIntakeClient, createUser, type TestUser } from '../support/auth-helpers';
+import { REPO_ROOT, waitFor } from '../support/processes';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createClaim, createPolicy, uploadPhotos } from '../fixtures/intake-fixtures';
+import { AUTO_POLICY, INCIDENT_DATE, claimScenarios, renderPlannedPhoto } from '../fixtures/claim-scenarios';
+
+/**
+ * The review client in a real browser (Debian's Chromium through playwright-core) against the real
+ * server, served by Nest from client/dist, with claims scored by the real pipeline.
+ */
+const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+jest.setTimeout(240_000);
+
+/** The page's document, typed just enough for page functions (this file is compiled without the DOM library). */
+interface MiniDocument {
+  querySelectorAll<T>(selector: string): ArrayLike<T>;
+}
+
+interface ConsoleProblem {
+  page: string;
+  text: string;
+}
+
+describe('review client in the browser', () => {
+  let testApp: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let apiKey: string;
+  let adjuster: TestUser;
+  let adjuster2: TestUser;
+  let compliance: TestUser;
+  let admin: TestUser;
+  const claims: Record<string, string> = {};
+  const problems: ConsoleProblem[] = [];
+  /** Console errors a step expects (the browser logs every failed response, e.g. the 409 of a stale decision). */
+  const expected: Array<{ page: string; pattern: RegExp }> = [];
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'))) {
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    }
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    testApp = await startTestApp({ processJobs: true, label: 'browser' });
+    await testApp.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(testApp.app.getHttpServer().address() as AddressInfo).port}`;
+
+    apiKey = (await createIntakeClient(testApp, 'team-a')).apiKey;
+    adjuster = await createUser(testApp, { role: 'adjuster', email: 'ada.adjuster@example.test' });
+    adjuster2 = await createUser(testApp, { role: 'adjuster', email: 'bo.adjuster@example.test' });
+    compliance = await createUser(testApp, { role: 'compliance', email: 'cy.compliance@example.test' });
+    admin = await createUser(testApp, { role: 'admin', team: 'ops', email: 'al.admin@example.test' });
+
+    // An honest claim, a peril mismatch and a duplicate of the honest claim's photo: two flagged tasks.
+    const wanted = ['honest-auto-0', 'peril-mismatch-0', 'duplicate-0'];
+    const scenarios = claimScenarios().filter((scenario) => wanted.includes(scenario.name));
+    const policy = await createPolicy(testApp, apiKey, AUTO_POLICY);
+    const rendered = new Map<string, Buffer>();
+    const dataSource = testApp.app.get(DataSource);
+    for (const scenario of scenarios) {
+      const claim = await createClaim(testApp, apiKey, policy.id, { claimedPeril: scenario.claimedPeril, incidentDate: INCIDENT_DATE, photoSource: 'camera', externalReference: `WEB-${scenario.name}` });
+      const files = [];
+      for (const [index, plan] of scenario.photos.entries()) {
+        const bytes = await renderPlannedPhoto(plan, rendered);
+        if (index === 0) rendered.set(scenario.name, bytes);
+        files.push({ name: `${scenario.name}-${index}.jpg`, bytes });
+      }
+      await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
+      await request(testApp.app.getHttpServer()).post(`/v1/claims/${claim.id}/submit`).set('X-API-Key', apiKey).expect(202);
+      await waitFor(
+        async () => {
+          const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claim.id])) as Array<{ status: string }>;
+          return ['consistent', 'inconsistent', 'needs_review'].includes(row.status) ? row.status : undefined;
+        },
+        90_000,
+        `claim ${scenario.name} to be scored`,
+      );
+      claims[scenario.name] = claim.id;
+    }
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  afterEach(() => {
+    const unexpected = problems.filter((problem) => !expected.some((allowed) => allowed.page === problem.page && allowed.pattern.test(problem.text)));
+    problems.length = 0;
+    expected.length = 0;
+    expect(unexpected).toEqual([]);
+  });
+
+  async function newPage(name: string, options: { viewport?: { width: number; height: number }; headers?: Record<string, string> } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, extraHTTPHeaders: options.headers });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push({ page: name, text: `${message.text()} ${message.location().url}`.trim() });
+    });
+    page.on('pageerror', (error) => problems.push({ page: name, text: `pageerror: ${error.message}` }));
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  async function signIn(page: Page, user: TestUser, landing: RegExp): Promise<void> {
+    await page.goto(`${baseUrl}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(landing);
+    await page.getByTestId('who').waitFor();
+  }
+
+  /** Waits until every photo preview on the page has loaded from a blob: URL. */
+  async function photosLoaded(page: Page, count: number): Promise<void> {
+    await page.waitForFunction(
+      (expectedCount: number) => {
+        const images = Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ src: string; complete: boolean; naturalWidth: number }>('[data-testid="photo-card"] img'));
+        return images.length >= expectedCount && images.every((image) => image.src.startsWith('blob:') && image.complete && image.naturalWidth > 0);
+      },
+      count,
+      { timeout: 20_000 },
+    );
+  }
+
+  it('serves the client at / with an SPA fallback, and leaves API 404s alone', async () => {
+    const server = testApp.app.getHttpServer();
+    const index = await request(server).get('/tasks/some-id').expect(200);
+    expect(index.headers['content-type']).toMatch(/text\/html/);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(index.text).toContain('<div id="root">');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index.text)![1];
+    const script = await request(server).get(asset).expect(200);
+    expect(script.headers['cache-control']).toContain('immutable');
+    await request(server).get('/assets/no-such-file.js').expect(404);
+    const api404 = await request(server).get('/v1/no-such-thing').expect(404);
+    expect(api404.body).toMatchObject({ statusCode: 404 });
+    await request(server).post('/tasks').expect(404);
+  });
+
+  it('keeps unauthenticated, intake and wrong-role visitors out of the staff pages', async () => {
+    const anonymous = await newPage('anonymous');
+    await anonymous.goto(`${baseUrl}/queue`);
+    await anonymous.waitForURL(/\/login\?next=%2Fqueue/);
+    await anonymous.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await anonymous.getByRole('table').count()).toBe(0);
+    await shot(anonymous, '01-login');
+
+    // An intake system has an API key, not a staff account: the app still asks for a sign-in,
+    // and the API refuses the key on the review routes.
+    const intake = await newPage('intake', { headers: { 'X-API-Key': apiKey } });
+    await intake.goto(`${baseUrl}/tasks`);
+    await intake.waitForURL(/\/login/);
+    await request(testApp.app.getHttpServer()).get('/v1/review/tasks').set('X-API-Key', apiKey).expect(403);
+
+    const wrong = await newPage('admin');
+    await signIn(wrong, admin, /\/audit$/);
+    await wrong.goto(`${baseUrl}/queue`);
+    await wrong.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    expect(await wrong.getByRole('link', { name: 'Team queue' }).count()).toBe(0);
+    await shot(wrong, '02-not-allowed');
+  });
+
+  it('an adjuster decides the highest-priority flagged claim; a second adjuster\'s stale decision gets the conflict message; compliance sees it', async () => {
+    // The API's view of the queue, to check the client opens the right task.
+    const tasksResponse = await request(testApp.app.getHttpServer())
+      .post('/v1/auth/login')
+      .send({ email: adjuster2.email, password: adjuster2.password })
+      .then((login) => request(testApp.app.getHttpServer()).get('/v1/review/tasks?scope=queue&reason=flagged').set('Authorization', `Bearer ${login.body.accessToken as string}`));
+    const flagged = tasksResponse.body.items as Array<{ id: string; claimId: string; priority: number }>;
+    expect(flagged.length).toBeGreaterThanOrEqual(2);
+    const top = flagged[0];
+    expect(top.priority).toBe(Math.max(...flagged.map((task) => task.priority)));
+
+    // Second adjuster opens the same task first (still open, version 1).
+    const second = await newPage('adjuster2');
+    await signIn(second, adjuster2, /\/tasks$/);
+    await second.getByRole('link', { name: 'Team queue' }).click();
+    await second.getByTestId('tab-flagged').click();
+    await second.locator(`[data-task-id="${top.id}"]`).waitFor();
+    expect(await second.getByTestId('task-row').first().getAttribute('data-task-id')).toBe(top.id);
+    await second.getByTestId('task-row').first().getByRole('link').click();
+    await second.waitForURL(new RegExp(`/tasks/${top.id}$`));
+    await second.getByRole('button', { name: /Claim and decide/ }).waitFor();
+
+    // First adjuster: My tasks (empty), Team queue, the top flagged task, claims it, sees photos and flags.
+    const first = await newPage('adjuster');
+    await signIn(first, adjuster, /\/tasks$/);
+    await first.getByText(/No tasks are assigned to you/).waitFor();
+    await shot(first, '03-my-tasks-empty');
+    await first.getByRole('link', { name: 'Team queue' }).click();
+    await first.getByTestId('tab-flagged').click();
+    await first.locator(`[data-task-id="${top.id}"]`).waitFor();
+    await first.waitForFunction(() => !Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ textContent: string | null }>('[data-testid="task-row"] td:nth-child(4)')).some((cell) => cell.textContent === '…'));
+    await shot(first, '04-team-queue');
+    await first.getByTestId('task-row').first().getByRole('link').click();
+    await first.waitForURL(new RegExp(`/tasks/${top.id}$`));
+    await first.getByRole('button', { name: /Claim this task/ }).click();
+    await first.getByTestId('task-status').filter({ hasText: 'Assigned' }).waitFor();
+    const photoCount = await first.getByTestId('photo-card').count();
+    expect(photoCount).toBeGreaterThanOrEqual(1);
+    await photosLoaded(first, photoCount);
+    await first.getByTestId('flag-list').getByText('Flagged').first().waitFor();
+    expect(await first.getByTestId('score-bar').count()).toBeGreaterThan(3);
+    await first.getByRole('img', { name: /Policy start, incident/ }).waitFor();
+    await shot(first, '05-task-claimed');
+
+    // Zoom to the original and back, keyboard only.
+    await first.getByRole('button', { name: /Open the original of Photo 1/ }).click();
+    await first.getByRole('dialog').locator('img').waitFor();
+    await shot(first, '06-photo-original');
+    await first.keyboard.press('Escape');
+    await first.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Decide with the shortcuts: d (deny), then the reason and the note; Ctrl+Enter submits.
+    await first.keyboard.press('d');
+    await first.getByLabel('Reason code').selectOption('evidence_contradicts_claim');
+    await first.getByLabel(/Note/).fill('Photos contradict the claimed peril.');
+    await first.getByLabel(/Note/).press('Control+Enter');
+    await first.getByText(/Decision saved for WEB-/).waitFor();
+    // The next flagged task opened by itself (the other flagged claim), assigned to this adjuster.
+    await first.waitForURL((url) => /\/tasks\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(top.id));
+    await first.getByTestId('task-status').filter({ hasText: 'Assigned' }).waitFor();
+    const nextCount = await first.getByTestId('photo-card').count();
+    await photosLoaded(first, nextCount);
+    await shot(first, '07-next-task');
+
+    // The second adjuster's stale decision: a clear conflict message, nothing overwritten.
+    expected.push({ page: 'adjuster2', pattern: /status of 409/ });
+    await second.getByRole('radio', { name: /Approve/ }).check();
+    await second.getByLabel('Reason code').selectOption('evidence_consistent');
+    await second.getByLabel(/Note/).fill('Looks consistent to me.');
+    await second.getByRole('button', { name: /Claim and decide/ }).click();
+    const conflict = second.getByTestId('conflict');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain('Someone else decided or claimed this task');
+    await shot(second, '08-conflict');
+    await second.getByRole('button', { name: 'Reload task' }).click();
+    await second.getByTestId('task-status').filter({ hasText: 'Decided' }).waitFor();
+    await second.getByText('Photos contradict the claimed peril.').waitFor();
+
+    // Compliance: the decision in the audit view, the chain verified, the claim's history, photos after a justification.
+    const officer = await newPage('compliance');
+    await signIn(officer, compliance, /\/audit$/);
+    await officer.getByTestId('verify-status').filter({ hasText: 'Chain verified' }).waitFor();
+    await officer.getByLabel('Action').fill('review.decision_made');
+    await officer.getByRole('button', { name: 'Search' }).click();
+    const table = officer.getByTestId('audit-table');
+    await table.getByText(top.id.slice(0, 8)).waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(1);
+    expect(await table.textContent()).toContain(adjuster.id.slice(0, 8));
+    expect(await table.textContent()).toContain('"outcome":"deny"');
+    await shot(officer, '09-audit-search');
+    await table.getByRole('link', { name: 'claim' }).click();
+    await officer.waitForURL(new RegExp(`/audit/claims/${top.claimId}$`));
+    const history = officer.getByTestId('history');
+    await history.getByText('Review: decision made').waitFor();
+    await history.getByText('Claim: decided').waitFor();
+    await shot(officer, '10-claim-history');
+    await officer.getByRole('link', { name: 'Claim evidence' }).click();
+    await officer.getByText('Enter a justification above to view photos.').first().waitFor();
+    expect(await officer.locator('[data-testid="photo-card"] img').count()).toBe(0);
+    await officer.getByRole('button', { name: 'Show photos' }).click();
+    await officer.getByText(/at least 10 characters/).waitFor();
+    await officer.getByLabel(/Why do you need/).fill('Quality audit of decision QA-2026-17');
+    await officer.getByRole('button', { name: 'Show photos' }).click();
+    await photosLoaded(officer, await officer.getByTestId('photo-card').count());
+    await shot(officer, '11-compliance-claim');
+    const views = await request(testApp.app.getHttpServer())
+      .post('/v1/auth/login')
+      .send({ email: compliance.email, password: compliance.password })
+      .then((login) => request(testApp.app.getHttpServer()).get('/v1/audit/events?action=photo.viewed&actor=' + compliance.id).set('Authorization', `Bearer ${login.body.accessToken as string}`));
+    expect((views.body.items as Array<{ justification: string }>).every((event) => event.justification === 'Quality audit of decision QA-2026-17')).toBe(true);
+    expect(views.body.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('works at tablet width and signs out', async () => {
+    const tablet = await newPage('tablet', { viewport: { width: 820, height: 1180 } });
+    await signIn(tablet, adjuster, /\/tasks$/);
+    await tablet.getByRole('table', { name: 'Review tasks' }).waitFor();
+    await shot(tablet, '12-tablet-my-tasks');
+    await tablet.getByTestId('task-row').first().getByRole('link').click();
+    await tablet.getByRole('heading', { name: 'Decision' }).waitFor();
+    await photosLoaded(tablet, await tablet.getByTestId('photo-card').count());
+    await shot(tablet, '13-tablet-task');
+    await tablet.getByRole('button', { name: 'Sign out' }).click();
+    await tablet.waitForURL(/\/login/);
+    await tablet.goto(`${baseUrl}/tasks`);
+    await tablet.waitForURL(/\/login/);
+  });
+});
