@@ -36,6 +36,7 @@ export interface AppConfig {
     readonly batchWaitMs: number;
     readonly intraOpThreads: number;
   };
+  readonly review: { readonly qaSampleRate: number; readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number } };
   readonly auth: {
     /** Undefined: generated into `jwtSecretFile` on first use. */
     readonly jwtSecret: string | undefined;
@@ -113,6 +114,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       batchSize: read(env, v.CLIP_BATCH_SIZE),
       batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
       intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
+    },
+    review: {
+      qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),
+      slaHours: { flagged: read(env, v.REVIEW_SLA_HOURS_FLAGGED), uncertain: read(env, v.REVIEW_SLA_HOURS_UNCERTAIN), qa_sample: read(env, v.REVIEW_SLA_HOURS_QA_SAMPLE) },
     },
     auth: {
       jwtSecret: readOptional(env, v.JWT_SECRET),

@@ -172,6 +172,10 @@ export const CONFIG_VARIABLES = {
   CLIP_BATCH_SIZE: spec('CLIP_BATCH_SIZE', '16', 'Most photos in one inference batch.', parsers.integer(1, 512)),
   CLIP_BATCH_WAIT_MS: spec('CLIP_BATCH_WAIT_MS', '10', 'How long the micro-batcher waits for more photos before running a partial batch.', parsers.integer(0, 10000)),
   CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads per session (0: onnxruntime decides).', parsers.integer(0, 256)),
+  REVIEW_QA_SAMPLE_RATE: spec('REVIEW_QA_SAMPLE_RATE', '0.02', 'Share of auto-cleared claims sent to review as a QA sample (deterministic per claim id).', parsers.number(0, 1)),
+  REVIEW_SLA_HOURS_FLAGGED: spec('REVIEW_SLA_HOURS_FLAGGED', '24', 'Hours to decide a review task opened because a check flagged the claim.', parsers.integer(1, 24 * 365)),
+  REVIEW_SLA_HOURS_UNCERTAIN: spec('REVIEW_SLA_HOURS_UNCERTAIN', '48', 'Hours to decide a review task opened because the evidence was uncertain.', parsers.integer(1, 24 * 365)),
+  REVIEW_SLA_HOURS_QA_SAMPLE: spec('REVIEW_SLA_HOURS_QA_SAMPLE', '120', 'Hours to decide a QA-sample review task.', parsers.integer(1, 24 * 365)),
   AUDIT_CHECKPOINT_INTERVAL_MS: spec('AUDIT_CHECKPOINT_INTERVAL_MS', '3600000', 'How often the worker signs an audit checkpoint (0: never automatically).', parsers.integer(0, 7 * 24 * 3600 * 1000)),
   AUDIT_SIGNING_KEY_FILE: spec(
     'AUDIT_SIGNING_KEY_FILE',

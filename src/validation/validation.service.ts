@@ -1,4 +1,4 @@
-import { Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
@@ -9,6 +9,7 @@ import { AccessService } from '../auth/access.service';
 import { ClaimEvents } from '../claims/claim-events';
 import { Claim } from '../claims/claim.entity';
 import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
@@ -21,9 +22,6 @@ import { reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
 export interface ScoreClaimData {
   claimId: string;
 }
-
-/** Share of auto-cleared claims drawn for human QA review. */
-export const QA_SAMPLE_RATE = 0.02;
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -67,6 +65,7 @@ export class ValidationService implements OnModuleInit {
     private readonly claimEvents: ClaimEvents,
     private readonly access: AccessService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -147,7 +146,7 @@ export class ValidationService implements OnModuleInit {
     });
     tx.record({ action: 'claim.status_changed', resourceType: 'Claim', resourceId: evaluation.claimId, details: { from: 'scoring', to: evaluation.outcome } });
 
-    const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, QA_SAMPLE_RATE);
+    const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, this.config.review.qaSampleRate);
     if (reason) {
       const now = this.clock.now();
       const filed = claim.submitted_at ?? claim.created_at;
@@ -155,7 +154,7 @@ export class ValidationService implements OnModuleInit {
         claimId: evaluation.claimId,
         reason,
         priority: reviewPriority({ reason, checks: evaluation.checks, amount: Number(claim.amount), ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000 }),
-        slaDueAt: slaDueAt(reason, now),
+        slaDueAt: slaDueAt(reason, now, this.config.review.slaHours),
         team: claim.team,
       });
     }
