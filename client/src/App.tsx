@@ -8,9 +8,15 @@ import { ClaimPage } from './pages/ClaimPage';
 import { ClaimsPage } from './pages/ClaimsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotAllowed, NotFound } from './pages/NotAllowed';
+import { QualityPage } from './pages/QualityPage';
 import { QueuePage } from './pages/QueuePage';
+import { ErasurePage } from './pages/retention/ErasurePage';
+import { LegalHoldsPage } from './pages/retention/LegalHoldsPage';
+import { PurgesPage } from './pages/retention/PurgesPage';
+import { ReceiptsPage } from './pages/retention/ReceiptsPage';
+import { RetentionPoliciesPage } from './pages/retention/RetentionPoliciesPage';
 import { TaskPage } from './pages/TaskPage';
-import { AUDIT_ROLES, CLAIM_ROLES, REVIEW_ROLES, homeFor } from './roles';
+import { AUDIT_ROLES, CLAIM_ROLES, QUALITY_ROLES, RETENTION_ROLES, REVIEW_ROLES, homeFor } from './roles';
 import { Link, matchPath, navigate, useLocation } from './router';
 import type { Role } from './types';
 
@@ -30,6 +36,12 @@ const ROUTES: Route[] = [
   { pattern: '/claims/:id', roles: CLAIM_ROLES, title: 'Claim', render: (params) => <ClaimPage claimId={params.id} /> },
   { pattern: '/audit', roles: AUDIT_ROLES, title: 'Audit log', render: () => <AuditPage /> },
   { pattern: '/audit/claims/:id', roles: AUDIT_ROLES, title: 'Claim history', render: (params) => <ClaimHistoryPage claimId={params.id} /> },
+  { pattern: '/quality', roles: QUALITY_ROLES, title: 'Model quality', render: () => <QualityPage /> },
+  { pattern: '/retention', roles: RETENTION_ROLES, title: 'Retention policies', render: () => <RetentionPoliciesPage /> },
+  { pattern: '/retention/holds', roles: RETENTION_ROLES, title: 'Legal holds', render: () => <LegalHoldsPage /> },
+  { pattern: '/retention/purges', roles: RETENTION_ROLES, title: 'Upcoming purges', render: () => <PurgesPage /> },
+  { pattern: '/retention/receipts', roles: RETENTION_ROLES, title: 'Purge receipts', render: () => <ReceiptsPage /> },
+  { pattern: '/retention/erasure', roles: RETENTION_ROLES, title: 'Erasure requests', render: () => <ErasurePage /> },
 ];
 
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
@@ -37,6 +49,8 @@ const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: '/queue', label: 'Team queue', roles: REVIEW_ROLES },
   { to: '/claims', label: 'Claims', roles: ['compliance'] },
   { to: '/audit', label: 'Audit log', roles: AUDIT_ROLES },
+  { to: '/retention', label: 'Retention', roles: RETENTION_ROLES },
+  { to: '/quality', label: 'Quality', roles: QUALITY_ROLES },
 ];
 
 export function App() {
@@ -85,7 +99,7 @@ export function App() {
           <ul>
             {NAV.filter((item) => item.roles.includes(role)).map((item) => (
               <li key={item.to}>
-                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                <Link to={item.to} aria-current={path === item.to ? 'page' : path.startsWith(`${item.to}/`) && item.to === '/retention' ? 'true' : undefined}>
                   {item.label}
                 </Link>
               </li>

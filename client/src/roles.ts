@@ -3,6 +3,10 @@ import type { Role } from './types';
 export const REVIEW_ROLES: Role[] = ['adjuster', 'supervisor'];
 export const AUDIT_ROLES: Role[] = ['compliance', 'admin'];
 export const CLAIM_ROLES: Role[] = ['adjuster', 'supervisor', 'compliance'];
+/** `read QualityReport` in the AbilityFactory. */
+export const QUALITY_ROLES: Role[] = ['supervisor', 'admin'];
+/** `manage RetentionPolicy, LegalHold` in the AbilityFactory: compliance only. */
+export const RETENTION_ROLES: Role[] = ['compliance'];
 
 export function homeFor(role: Role): string {
   return REVIEW_ROLES.includes(role) ? '/tasks' : '/audit';

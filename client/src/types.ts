@@ -231,3 +231,131 @@ export interface AuditVerifyReport {
   head: { seq: number; hash: string };
   problem?: { kind: string; seq: number; message: string };
 }
+
+/** GET /v1/metrics/quality (src/validation/quality-report.ts). */
+export interface CheckQuality {
+  kind: string;
+  reviewed: number;
+  agreed: number;
+  disagreed: number;
+  truePositive: number;
+  falsePositive: number;
+  falseNegative: number;
+  precision: number | null;
+  recall: number | null;
+  currentFlagAt: number | null;
+  /** Shown to supervisors, never applied by the service. */
+  recommendedFlagAt: number | null;
+  recommendedAgreement: number | null;
+  series: Array<{ day: string; agreed: number; disagreed: number }>;
+}
+
+export interface QualityReport {
+  from: string;
+  to: string;
+  checks: CheckQuality[];
+}
+
+/** src/retention (README.md there). */
+export const DATA_CLASSES = ['original_photos', 'derived_images', 'embeddings_scores', 'exif_gps', 'claim_records'] as const;
+export const RETENTION_TRIGGERS = ['claim_closed', 'claim_created'] as const;
+export const RETENTION_ACTIONS = ['delete', 'redact', 'keep'] as const;
+export const LINES_OF_BUSINESS = ['auto', 'property'] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+export interface RetentionPolicyView {
+  id: string;
+  dataClass: string;
+  lineOfBusiness: string | null;
+  jurisdiction: string | null;
+  periodDays: number;
+  trigger: string;
+  action: string;
+  active: boolean;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface NewRetentionPolicy {
+  dataClass: string;
+  lineOfBusiness: string | null;
+  jurisdiction: string | null;
+  periodDays: number;
+  trigger: string;
+  action: string;
+}
+
+export interface LegalHoldView {
+  id: string;
+  claimId: string;
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+  releaseReason: string | null;
+}
+
+export interface PurgeItem {
+  claimId: string;
+  dataClass: string;
+  action: 'delete' | 'redact';
+  policyId: string | null;
+  dueAt: string;
+}
+
+export interface UpcomingPurges {
+  asOf: string;
+  until: string;
+  items: Array<PurgeItem & { legalHold: boolean }>;
+}
+
+export interface RetentionRunResult {
+  dryRun: boolean;
+  asOf: string;
+  items: PurgeItem[];
+  skipped: Array<{ claimId: string; reason: 'legal_hold' | 'claim_gone' }>;
+  status: 'completed' | 'dry_run' | 'already_running';
+}
+
+export interface PurgeReceipt {
+  id: string;
+  claimId: string;
+  dataClass: string;
+  policyId: string | null;
+  erasureRequestId: string | null;
+  purgedAt: string;
+  details: Record<string, unknown>;
+}
+
+export interface ReceiptPage {
+  items: PurgeReceipt[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface ErasureClaimOutcome {
+  claimId: string;
+  erased: string[];
+  alreadyPurged: string[];
+  retained: Array<{ dataClass: string; reason: 'legal_hold' | 'retention_duty'; holdId?: string; policyId?: string; until?: string | null }>;
+}
+
+export interface ErasureOutcome {
+  id: string;
+  status: 'completed' | 'partially_completed' | 'nothing_found';
+  requestedAt: string;
+  completedAt: string;
+  claims: ErasureClaimOutcome[];
+}
+
+export interface ErasureRequestView {
+  id: string;
+  claimantRef: string;
+  status: string;
+  requestedBy: string;
+  requestedAt: string;
+  completedAt: string | null;
+  outcome: Record<string, unknown>;
+}

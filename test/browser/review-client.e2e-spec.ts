@@ -38,6 +38,7 @@ describe('review client in the browser', () => {
   let adjuster2: TestUser;
   let compliance: TestUser;
   let admin: TestUser;
+  let supervisor: TestUser;
   const claims: Record<string, string> = {};
   const problems: ConsoleProblem[] = [];
   /** Console errors a step expects (the browser logs every failed response, e.g. the 409 of a stale decision). */
@@ -58,6 +59,7 @@ describe('review client in the browser', () => {
     adjuster2 = await createUser(testApp, { role: 'adjuster', email: 'bo.adjuster@example.test' });
     compliance = await createUser(testApp, { role: 'compliance', email: 'cy.compliance@example.test' });
     admin = await createUser(testApp, { role: 'admin', team: 'ops', email: 'al.admin@example.test' });
+    supervisor = await createUser(testApp, { role: 'supervisor', email: 'su.supervisor@example.test' });
 
     // An honest claim, a peril mismatch and a duplicate of the honest claim's photo: two flagged tasks.
     const wanted = ['honest-auto-0', 'peril-mismatch-0', 'duplicate-0'];
@@ -289,6 +291,126 @@ describe('review client in the browser', () => {
       .then((login) => request(testApp.app.getHttpServer()).get('/v1/audit/events?action=photo.viewed&actor=' + compliance.id).set('Authorization', `Bearer ${login.body.accessToken as string}`));
     expect((views.body.items as Array<{ justification: string }>).every((event) => event.justification === 'Quality audit of decision QA-2026-17')).toBe(true);
     expect(views.body.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a supervisor sees model–reviewer agreement per check on the quality page', async () => {
+    const page = await newPage('supervisor');
+    await signIn(page, supervisor, /\/tasks$/);
+    expect(await page.getByRole('link', { name: 'Retention' }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Quality' }).click();
+    await page.waitForURL(/\/quality$/);
+    await page.getByTestId('quality-period').waitFor();
+    // The adjuster's denial (evidence contradicts the claim) is a reviewer verdict on the peril check.
+    const rows = page.getByTestId('quality-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(1);
+    expect(Number(await rows.first().locator('td').first().textContent())).toBeGreaterThanOrEqual(1);
+    await page.getByText('(recommended, not applied)').waitFor();
+    await page.getByRole('img', { name: /Agreement over time/ }).waitFor();
+    expect(await page.getByTestId('agreement-chart').locator('.chart__agreed, .chart__disagreed').count()).toBeGreaterThanOrEqual(1);
+    await shot(page, '14-quality');
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await page.waitForFunction(() => Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ textContent: string | null }>('[data-testid="agreement-chart"] desc')).some((desc) => /reviewed check/.test(desc.textContent ?? '')));
+    expect(await page.getByRole('button', { name: 'Last 7 days' }).getAttribute('aria-pressed')).toBe('true');
+
+    // Compliance has no quality page; admins do.
+    const officer = await newPage('compliance-quality');
+    await signIn(officer, compliance, /\/audit$/);
+    expect(await officer.getByRole('link', { name: 'Quality' }).count()).toBe(0);
+    await officer.goto(`${baseUrl}/quality`);
+    await officer.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    const adminPage = await newPage('admin-quality');
+    await signIn(adminPage, admin, /\/audit$/);
+    expect(await adminPage.getByRole('link', { name: 'Retention' }).count()).toBe(0);
+    await adminPage.getByRole('link', { name: 'Quality' }).click();
+    await adminPage.getByTestId('quality-row').first().waitFor();
+  });
+
+  it('a compliance officer manages retention: a policy, a legal hold placed and released, dry runs, receipts and an erasure request', async () => {
+    const held = claims['honest-auto-0'];
+    const officer = await newPage('compliance-retention');
+    await signIn(officer, compliance, /\/audit$/);
+    await officer.getByRole('link', { name: 'Retention' }).click();
+    await officer.waitForURL(/\/retention$/);
+    await officer.getByText(/No retention policies yet/).waitFor();
+
+    // A policy that makes every claim's EXIF/GPS due now (redacted, not deleted: nothing here runs it for real).
+    await officer.getByLabel('Data class').selectOption('exif_gps');
+    await officer.getByLabel('Period (days)').fill('0');
+    await officer.getByLabel('Counted from').selectOption('claim_created');
+    await officer.getByLabel('Action').selectOption('redact');
+    await officer.getByRole('button', { name: 'Create policy' }).click();
+    await officer.getByText(/Policy [0-9a-f]{8} created/).waitFor();
+    await officer.getByTestId('policy-row').filter({ hasText: 'Exif gps' }).waitFor();
+    await shot(officer, '15-retention-policies');
+
+    // Place a hold on the honest claim.
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Legal holds' }).click();
+    await officer.waitForURL(/\/retention\/holds$/);
+    await officer.getByText('No active legal holds.').waitFor();
+    await officer.getByLabel('Claim id').fill(held);
+    await officer.getByLabel('Reason').fill('Litigation LIT-2026-04: preserve all evidence');
+    await officer.getByRole('button', { name: 'Place hold' }).click();
+    await officer.getByTestId('hold-message').filter({ hasText: 'Legal hold placed' }).waitFor();
+    await officer.locator(`[data-testid="hold-row"][data-claim-id="${held}"]`).waitFor();
+    await shot(officer, '16-legal-holds');
+
+    // Upcoming shows the held claim marked; the dry run leaves it out.
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: /Upcoming purges/ }).click();
+    await officer.waitForURL(/\/retention\/purges$/);
+    const upcomingHeld = officer.getByTestId('upcoming-table').locator(`[data-claim-id="${held}"]`);
+    await upcomingHeld.first().waitFor();
+    expect(await upcomingHeld.first().textContent()).toContain('Legal hold');
+    await officer.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const result = officer.getByTestId('run-result');
+    await result.filter({ hasText: 'Nothing was changed' }).waitFor();
+    expect(await officer.getByTestId('run-items').locator('[data-testid="purge-item"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await officer.getByTestId('run-items').locator(`[data-claim-id="${held}"]`).count()).toBe(0);
+    await shot(officer, '17-dry-run');
+
+    // The real run asks first; cancelled here (Escape), nothing purged.
+    await officer.getByRole('button', { name: 'Run purge now…' }).click();
+    const dialog = officer.getByRole('dialog', { name: 'Run the purge now?' });
+    await dialog.waitFor();
+    await shot(officer, '18-run-confirm');
+    await officer.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Release the hold (reason required), then the dry run includes the claim again.
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Legal holds' }).click();
+    await officer.getByRole('button', { name: `Release hold on claim ${held.slice(0, 8)}` }).click();
+    const release = officer.getByRole('dialog', { name: 'Release legal hold' });
+    expect(await release.getByRole('button', { name: 'Release hold' }).isDisabled()).toBe(true);
+    await release.getByLabel(/Reason for the release/).fill('Litigation settled');
+    await release.getByRole('button', { name: 'Release hold' }).click();
+    await release.waitFor({ state: 'detached' });
+    await officer.getByTestId('hold-message').filter({ hasText: 'released' }).waitFor();
+    await officer.getByText('No active legal holds.').waitFor();
+    await officer.getByRole('button', { name: 'Released' }).click();
+    await officer.locator(`[data-testid="hold-row"][data-claim-id="${held}"]`).filter({ hasText: 'Litigation settled' }).waitFor();
+    await shot(officer, '19-legal-hold-released');
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: /Upcoming purges/ }).click();
+    await officer.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await officer.getByTestId('run-items').locator(`[data-claim-id="${held}"]`).first().waitFor();
+
+    // Receipts (none: nothing ran for real) and an erasure request for an unknown data subject.
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Purge receipts' }).click();
+    await officer.getByText(/No purge receipts/).waitFor();
+    await shot(officer, '20-purge-receipts');
+    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Erasure requests' }).click();
+    await officer.getByText('No erasure requests yet.').waitFor();
+    await officer.getByLabel('Claimant reference').fill('subject-not-on-file');
+    await officer.getByRole('button', { name: 'Erase…' }).click();
+    await officer.getByRole('dialog').getByRole('button', { name: 'Erase now' }).click();
+    await officer.getByTestId('erasure-result').filter({ hasText: 'Nothing found' }).waitFor();
+    await officer.getByTestId('erasure-row').filter({ hasText: 'subject-not-on-file' }).waitFor();
+    await shot(officer, '21-erasure-requests');
+
+    // The hold and its release are in the audit trail.
+    const token = (await request(testApp.app.getHttpServer()).post('/v1/auth/login').send({ email: compliance.email, password: compliance.password })).body.accessToken as string;
+    const events = await request(testApp.app.getHttpServer()).get(`/v1/audit/events?resourceId=${held}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const actions = (events.body.items as Array<{ action: string }>).map((event) => event.action);
+    expect(actions).toEqual(expect.arrayContaining(['legal_hold.placed', 'legal_hold.released']));
   });
 
   it('works at tablet width and signs out', async () => {
