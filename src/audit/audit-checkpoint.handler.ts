@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { JobDispatcher } from '../jobs/job-dispatcher';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JOB_QUEUE, JobName, JobStatus } from '../jobs/job-registry';
-import { JobQueueService } from '../jobs/job-queue.service';
+import { JobName, JobStatus } from '../jobs/job-registry';
+import { RepeatableJobs } from '../jobs/repeatable-jobs.service';
 import { systemContext } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 
@@ -19,12 +17,9 @@ export const CHECKPOINT_REPEAT_ID = 'audit.checkpoint.repeat';
  */
 @Injectable()
 export class AuditCheckpointHandler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(AuditCheckpointHandler.name);
-
   constructor(
     private readonly checkpoints: AuditCheckpointService,
-    private readonly jobs: JobQueueService,
-    private readonly moduleRef: ModuleRef,
+    private readonly repeatable: RepeatableJobs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -35,23 +30,7 @@ export class AuditCheckpointHandler implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.processesJobs()) return;
     const every = this.config.audit.checkpointIntervalMs;
-    const queue = this.jobs.queue(JOB_QUEUE[JobName.AuditCheckpoint]);
-    for (const repeatable of await queue.getRepeatableJobs()) {
-      if (repeatable.name === JobName.AuditCheckpoint && Number(repeatable.every) !== every) await queue.removeRepeatableByKey(repeatable.key);
-    }
-    if (every === 0) return;
-    await this.jobs.enqueue(JobName.AuditCheckpoint, {}, { repeat: { every }, jobId: CHECKPOINT_REPEAT_ID });
-    this.logger.log({ everyMs: every }, 'audit checkpoint scheduled');
-  }
-
-  private processesJobs(): boolean {
-    try {
-      this.moduleRef.get(JobDispatcher, { strict: false });
-      return true;
-    } catch {
-      return false;
-    }
+    await this.repeatable.keep(JobName.AuditCheckpoint, every === 0 ? null : { every }, { jobId: CHECKPOINT_REPEAT_ID });
   }
 }

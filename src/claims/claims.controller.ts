@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../auth/ability.factory';
@@ -45,6 +45,7 @@ export class ClaimsController {
 
   @Post(':id/submit')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiServiceUnavailableResponse({ description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.' })
   @RequirePolicy('update', 'Claim')
   async submit(@Param('id') id: string, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<{ id: string; status: string; submittedAt: string }> {
     return this.claims.submit(context, ability, id);

@@ -10,6 +10,8 @@ import { AccessService } from '../auth/access.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { Photo } from '../evidence/photo.entity';
+import { JobName } from '../jobs/job-registry';
+import { JobQueueService } from '../jobs/job-queue.service';
 import { isUuid, PoliciesService } from '../policies/policies.service';
 import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
@@ -150,6 +152,7 @@ export class ClaimsService {
     private readonly policies: PoliciesService,
     private readonly events: ClaimEvents,
     private readonly clock: Clock,
+    private readonly jobs: JobQueueService,
   ) {}
 
   /**
@@ -269,8 +272,13 @@ export class ClaimsService {
    * draft → queued, in one audited transaction that holds the claim's row lock (so no photo upload
    * can slip in between the check and the change); afterwards the ClaimSubmitted listeners run
    * (the scoring module enqueues its job there). A submitted claim is frozen.
+   *
+   * While the job queue (Redis) does not answer, submit is refused with 503 before anything changes:
+   * the claim stays a draft and the intake system retries. If Redis goes away between this check and
+   * the enqueue, the claim is already `queued` and is re-enqueued when a worker gets Redis back.
    */
   async submit(context: AuditContext, ability: AppAbility, id: string): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
+    await this.jobs.assertAvailable(JobName.ScoreClaim);
     const event = await this.audit.run(context, async (tx) => {
       const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
       if (claim.status !== 'draft') throw new ConflictException(`claim ${claim.id} is already submitted (status ${claim.status})`);

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import { QueueUnavailableError } from '../jobs/queue-availability';
 
 export interface ErrorBody {
   statusCode: number;
@@ -8,8 +10,26 @@ export interface ErrorBody {
   message: string;
 }
 
+export const DATABASE_UNAVAILABLE = 'the database is unavailable; retry later';
+export const QUEUE_UNAVAILABLE = 'the job queue (Redis) is unavailable; retry later';
+
+/**
+ * A dependency that is down (PostgreSQL, Redis) is the service's honest 503, not a 500: the client
+ * may retry, and readiness says the same. The cause is logged, never sent.
+ */
+export function outageMessage(exception: unknown): string | undefined {
+  if (exception instanceof QueueUnavailableError) return QUEUE_UNAVAILABLE;
+  const name = (exception as { name?: unknown } | null)?.name;
+  // ioredis gives up on a command after maxRetriesPerRequest reconnect attempts (clients other than Bull's).
+  if (name === 'MaxRetriesPerRequestError') return QUEUE_UNAVAILABLE;
+  if (isDatabaseUnavailable(exception)) return DATABASE_UNAVAILABLE;
+  return undefined;
+}
+
 /** Turns any thrown error into the API's one error shape `{statusCode, error, message}`. */
 export function toErrorBody(exception: unknown): ErrorBody {
+  const outage = outageMessage(exception);
+  if (outage) return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: outage };
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
@@ -37,13 +57,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    const outage = outageMessage(exception) !== undefined;
+    if (outage) {
+      this.logger.warn({ err: exception, path: request.path }, `request refused: ${body.message}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, path: request.path }, 'request failed');
     }
     if (response.headersSent) {
       response.end();
       return;
     }
+    if (outage) response.setHeader('Retry-After', '5');
     response.status(body.statusCode).json(body);
   }
 }

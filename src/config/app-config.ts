@@ -21,6 +21,9 @@ export interface AppConfig {
     readonly concurrency: number;
     readonly attempts: number;
     readonly backoffMs: number;
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+    readonly enqueueTimeoutMs: number;
   };
   readonly shutdownTimeoutMs: number;
   readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
@@ -45,6 +48,8 @@ export interface AppConfig {
     readonly refreshTtlS: number;
     readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerIp: number; readonly windowS: number; readonly failureDelayMs: number };
   };
+  /** Seed demo data into an empty database at start-up (DEMO=1 or `--demo`). */
+  readonly demo: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -87,6 +92,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: read(env, v.WORKER_CONCURRENCY),
       attempts: read(env, v.JOB_ATTEMPTS),
       backoffMs: read(env, v.JOB_BACKOFF_MS),
+      lockDurationMs: read(env, v.JOB_LOCK_DURATION_MS),
+      stalledIntervalMs: read(env, v.JOB_STALLED_INTERVAL_MS),
+      enqueueTimeoutMs: read(env, v.JOB_ENQUEUE_TIMEOUT_MS),
     },
     shutdownTimeoutMs: read(env, v.SHUTDOWN_TIMEOUT_MS),
     audit: {
@@ -131,5 +139,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
         failureDelayMs: read(env, v.LOGIN_FAILURE_DELAY_MS),
       },
     },
+    demo: read(env, v.DEMO),
   };
 }

@@ -116,6 +116,14 @@ export const CONFIG_VARIABLES = {
   WORKER_CONCURRENCY: spec('WORKER_CONCURRENCY', '2', 'Jobs a worker process runs at once per queue.', parsers.integer(1, 64)),
   JOB_ATTEMPTS: spec('JOB_ATTEMPTS', '5', 'Attempts per job before it is kept as failed.', parsers.integer(1, 50)),
   JOB_BACKOFF_MS: spec('JOB_BACKOFF_MS', '1000', 'First retry delay (exponential backoff).', parsers.integer(0, 600000)),
+  JOB_LOCK_DURATION_MS: spec(
+    'JOB_LOCK_DURATION_MS',
+    '30000',
+    'How long a running job stays locked to its worker without a lock renewal; a job whose worker died (kill -9, lost host) is re-run by another worker after this.',
+    parsers.integer(1000, 600000),
+  ),
+  JOB_STALLED_INTERVAL_MS: spec('JOB_STALLED_INTERVAL_MS', '30000', 'How often a worker looks for jobs whose lock expired (stalled) and puts them back in the queue.', parsers.integer(500, 600000)),
+  JOB_ENQUEUE_TIMEOUT_MS: spec('JOB_ENQUEUE_TIMEOUT_MS', '2000', 'How long a request waits for Redis to take a job before it answers 503 (the job queue is unavailable).', parsers.integer(100, 60000)),
   SHUTDOWN_TIMEOUT_MS: spec('SHUTDOWN_TIMEOUT_MS', '15000', 'How long SIGTERM waits for HTTP requests and running jobs to finish.', parsers.integer(0, 600000)),
   JWT_SECRET: spec(
     'JWT_SECRET',
@@ -177,6 +185,12 @@ export const CONFIG_VARIABLES = {
   REVIEW_SLA_HOURS_UNCERTAIN: spec('REVIEW_SLA_HOURS_UNCERTAIN', '48', 'Hours to decide a review task opened because the evidence was uncertain.', parsers.integer(1, 24 * 365)),
   REVIEW_SLA_HOURS_QA_SAMPLE: spec('REVIEW_SLA_HOURS_QA_SAMPLE', '120', 'Hours to decide a QA-sample review task.', parsers.integer(1, 24 * 365)),
   AUDIT_CHECKPOINT_INTERVAL_MS: spec('AUDIT_CHECKPOINT_INTERVAL_MS', '3600000', 'How often the worker signs an audit checkpoint (0: never automatically).', parsers.integer(0, 7 * 24 * 3600 * 1000)),
+  DEMO: spec(
+    'DEMO',
+    'false',
+    'On an empty database (no users yet), `npm start` fills it with demo people, an intake client, policies and scored claims, and prints the logins once (same as `npm start -- --demo`).',
+    parsers.boolean,
+  ),
   AUDIT_SIGNING_KEY_FILE: spec(
     'AUDIT_SIGNING_KEY_FILE',
     undefined,

@@ -1,4 +1,4 @@
-import { ConflictException, GoneException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, GoneException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AppAbility } from '../auth/ability.factory';
 import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { ClaimsService, type IntakePhotoView } from '../claims/claims.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
@@ -25,6 +26,26 @@ export const PHOTO_VARIANTS: readonly BlobVariant[] = ['original', 'preview', 't
 export class CorruptEvidenceException extends ConflictException {
   constructor(photoId: string, variant: BlobVariant) {
     super(`evidence for photo ${photoId} (${variant}) is corrupt and cannot be served`);
+  }
+}
+
+const OUT_OF_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * The blob store could not take a photo's bytes (disk full, read-only or missing volume, I/O error):
+ * 507 when it is out of space, 503 otherwise. Nothing of the request was stored.
+ */
+export class EvidenceStoreWriteException extends HttpException {
+  constructor(writeError: unknown) {
+    const code = (writeError as NodeJS.ErrnoException | null)?.code;
+    const full = typeof code === 'string' && OUT_OF_SPACE.has(code);
+    super(
+      full
+        ? 'the photo store is out of space; nothing of this upload was stored; retry later'
+        : 'the photo store could not write the photo; nothing of this upload was stored; retry later',
+      full ? HttpStatus.INSUFFICIENT_STORAGE : HttpStatus.SERVICE_UNAVAILABLE,
+      { cause: writeError },
+    );
   }
 }
 
@@ -190,7 +211,14 @@ export class PhotosService {
         const key = photoBlobKey(claimId, photoId, variant);
         const sealed = this.envelope.encrypt(dataKey, plaintexts[variant], { claimId, photoId, variant, keyVersion });
         written.push(key);
-        await this.blobs.put(key, sealed);
+        try {
+          await this.blobs.put(key, sealed);
+        } catch (error) {
+          // A database blob store that lost PostgreSQL is the database's outage (503 via the filter).
+          if (isDatabaseUnavailable(error)) throw error;
+          this.logger.error({ err: error, key }, 'the blob store could not write a photo; the upload is rolled back');
+          throw new EvidenceStoreWriteException(error);
+        }
         blobKeys[variant] = key;
       }
       return {

@@ -20,6 +20,7 @@ export class JobRegistryError extends Error {}
 export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobDispatcher.name);
   private readonly handlers = new Map<JobName, Handler>();
+  private readonly reconnectListeners: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -33,7 +34,41 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   onApplicationBootstrap(): void {
     this.collectHandlers();
     for (const queueName of ALL_QUEUES) this.startProcessing(queueName);
+    this.watchConnection();
     this.logger.log({ jobs: [...this.handlers.keys()] }, 'worker processing jobs');
+  }
+
+  /**
+   * Called each time Redis comes back after the connection was lost. A Redis that restarted without
+   * persistence has forgotten every waiting job; modules re-enqueue from their own state here (the
+   * job ids make that a no-op for jobs Redis still has).
+   */
+  onReconnected(listener: () => Promise<void>): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  private watchConnection(): void {
+    const client = this.queue(ALL_QUEUES[0]).client as Queue['client'] | undefined;
+    if (typeof client?.on !== 'function') return;
+    let lost = false;
+    client.on('close', () => {
+      if (!lost) this.logger.warn('lost the connection to Redis; reconnecting');
+      lost = true;
+    });
+    client.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      this.logger.log('reconnected to Redis');
+      void (async () => {
+        for (const listener of this.reconnectListeners) {
+          try {
+            await listener();
+          } catch (error) {
+            this.logger.error({ err: error }, 'a recovery step after the Redis reconnect failed');
+          }
+        }
+      })();
+    });
   }
 
   /**

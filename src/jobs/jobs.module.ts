@@ -8,6 +8,8 @@ import { ReadinessService } from '../health/readiness.service';
 import { JobDispatcher } from './job-dispatcher';
 import { ALL_QUEUES } from './job-registry';
 import { JobQueueService } from './job-queue.service';
+import { RepeatableJobs } from './repeatable-jobs.service';
+import { assertQueueConnected, withinQueueDeadline } from './queue-availability';
 import { MaintenanceProbeHandler } from './maintenance-probe.handler';
 
 /**
@@ -33,25 +35,38 @@ export class JobsModule implements OnModuleInit {
           useFactory: (config: AppConfig) => ({
             url: config.redis.url,
             prefix: config.queue.prefix,
+            // ioredis reconnects by itself (its default retryStrategy: forever, at most 2 s apart); with
+            // maxRetriesPerRequest null a command waits for the reconnect, so request paths bound their
+            // waits (JobQueueService, readiness, metrics) instead of hanging while Redis is down.
             redis: { maxRetriesPerRequest: null, enableReadyCheck: false },
+            // A job whose worker died (kill -9) keeps its lock until JOB_LOCK_DURATION_MS passes; a stalled
+            // check every JOB_STALLED_INTERVAL_MS then puts it back in the queue for another worker.
+            settings: { lockDuration: config.queue.lockDurationMs, lockRenewTime: Math.floor(config.queue.lockDurationMs / 2), stalledInterval: config.queue.stalledIntervalMs },
           }),
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [JobQueueService, MaintenanceProbeHandler, ...(options.processJobs ? [JobDispatcher] : [])],
-      exports: [JobQueueService, BullModule],
+      providers: [JobQueueService, RepeatableJobs, MaintenanceProbeHandler, ...(options.processJobs ? [JobDispatcher] : [])],
+      exports: [JobQueueService, RepeatableJobs, BullModule],
     };
   }
 
   onModuleInit(): void {
     const queues = ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     this.readiness.register('redis', async () => {
+      try {
+        assertQueueConnected(queues[0]);
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
       const reply = await queues[0].client.ping();
       return { ok: reply === 'PONG' };
     });
     this.metrics.onScrape(async () => {
       for (const queue of queues) {
-        const counts = await queue.getJobCounts();
+        // While Redis is down the gauges keep their last values rather than holding up the scrape.
+        assertQueueConnected(queue);
+        const counts = await withinQueueDeadline(queue.getJobCounts(), 1000, 'Redis');
         for (const [state, count] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: queue.name, state }, count);
       }
     });

@@ -1,11 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bull';
 import { systemContext } from '../audit/audit-context';
-import { JobDispatcher } from '../jobs/job-dispatcher';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JOB_QUEUE, JobName, JobStatus } from '../jobs/job-registry';
-import { JobQueueService } from '../jobs/job-queue.service';
+import { JobName, JobStatus } from '../jobs/job-registry';
+import { RepeatableJobs } from '../jobs/repeatable-jobs.service';
 import { PurgeService } from './purge.service';
 
 /** Fixed job id of the repeatable job: every worker adds the same repeat key, so Bull keeps one. */
@@ -20,12 +18,9 @@ export const RETENTION_PURGE_CRON = '0 3 * * *';
  */
 @Injectable()
 export class RetentionPurgeHandler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(RetentionPurgeHandler.name);
-
   constructor(
     private readonly purge: PurgeService,
-    private readonly jobs: JobQueueService,
-    private readonly moduleRef: ModuleRef,
+    private readonly repeatable: RepeatableJobs,
   ) {}
 
   @JobHandler(JobName.RetentionPurge)
@@ -35,21 +30,6 @@ export class RetentionPurgeHandler implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.processesJobs()) return;
-    const queue = this.jobs.queue(JOB_QUEUE[JobName.RetentionPurge]);
-    for (const repeatable of await queue.getRepeatableJobs()) {
-      if (repeatable.name === JobName.RetentionPurge && repeatable.cron !== RETENTION_PURGE_CRON) await queue.removeRepeatableByKey(repeatable.key);
-    }
-    await this.jobs.enqueue(JobName.RetentionPurge, {}, { repeat: { cron: RETENTION_PURGE_CRON, tz: 'UTC' }, jobId: RETENTION_PURGE_REPEAT_ID, attempts: 3 });
-    this.logger.log({ cron: RETENTION_PURGE_CRON }, 'retention purge scheduled');
-  }
-
-  private processesJobs(): boolean {
-    try {
-      this.moduleRef.get(JobDispatcher, { strict: false });
-      return true;
-    } catch {
-      return false;
-    }
+    await this.repeatable.keep(JobName.RetentionPurge, { cron: RETENTION_PURGE_CRON, tz: 'UTC' }, { jobId: RETENTION_PURGE_REPEAT_ID, attempts: 3 });
   }
 }

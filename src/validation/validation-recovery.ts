@@ -6,8 +6,8 @@ import { ValidationService } from './validation.service';
 
 /**
  * A submitted claim is never lost between its commit and the queue: when a process that runs jobs
- * starts, every claim still queued or mid-scoring is enqueued again (the job id makes this a no-op
- * for claims whose job is still in Redis).
+ * starts, and whenever it gets Redis back after losing it, every claim still queued or mid-scoring is
+ * enqueued again (the job id makes this a no-op for claims whose job is still in Redis).
  */
 @Injectable()
 export class ValidationRecovery implements OnApplicationBootstrap {
@@ -20,18 +20,24 @@ export class ValidationRecovery implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.runsJobs()) return;
+    const dispatcher = this.dispatcher();
+    if (!dispatcher) return;
+    // Also after Redis comes back: a Redis restarted without persistence has lost the waiting jobs.
+    dispatcher.onReconnected(() => this.recover());
+    await this.recover();
+  }
+
+  async recover(): Promise<void> {
     const rows = (await this.dataSource.query(`SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`)) as Array<{ id: string }>;
     for (const row of rows) await this.validation.enqueue(row.id);
     if (rows.length > 0) this.logger.log({ claims: rows.length }, 're-enqueued claims waiting for scoring');
   }
 
-  private runsJobs(): boolean {
+  private dispatcher(): JobDispatcher | undefined {
     try {
-      this.moduleRef.get(JobDispatcher, { strict: false });
-      return true;
+      return this.moduleRef.get(JobDispatcher, { strict: false });
     } catch {
-      return false;
+      return undefined;
     }
   }
 }
