@@ -147,6 +147,22 @@ function ambiguousScenarios(seedBase: number): ClaimScenario[] {
     photos: [{ scene: { seed: seedBase + 107, object: 'sedan', colour: 'blue', damage: 'hail' } }, { scene: { seed: seedBase + 109, object: 'sedan', colour: 'blue', damage: 'dents' } }],
     expected: [],
   });
+  // Perils the prompt sets do not describe: the model cannot judge them, so they go to review as
+  // uncertain rather than being cleared or flagged.
+  scenarios.push({
+    name: 'uncertain-vandalism-0',
+    policy: 'auto',
+    claimedPeril: 'vandalism',
+    photos: [{ scene: { seed: seedBase + 113, object: 'sedan', colour: 'red', damage: 'broken glass' } }],
+    expected: [],
+  });
+  scenarios.push({
+    name: 'uncertain-storm-0',
+    policy: 'property',
+    claimedPeril: 'storm',
+    photos: [{ scene: { seed: seedBase + 127, object: 'house', colour: 'white', damage: 'broken glass' } }],
+    expected: [],
+  });
   return scenarios;
 }
 
@@ -160,6 +176,8 @@ const DESCRIPTIONS: Record<string, string[]> = {
   hail: ['Parked outside during the hailstorm on Sunday afternoon.', 'Hail the size of marbles; dents all over the roof and bonnet.'],
   fire: ['Engine compartment caught fire on the motorway; fire brigade attended.', 'Kitchen fire spread to the living room before it was put out.'],
   glass: ['Stone chip from a lorry turned into a crack across the windscreen.', 'Window smashed during a storm; boarded up overnight.'],
+  vandalism: ['Side window smashed overnight in the street; nothing stolen.'],
+  storm: ['Storm on Tuesday night blew in two windows on the west side.'],
 };
 
 export function demoDescription(peril: string, index: number): string {
