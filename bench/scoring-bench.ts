@@ -9,6 +9,8 @@
  *   npm run bench:scoring                                    # fixture, fixture-int8, vit-b32-random(-int8) where present
  *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --batches 1,8,32 --images 64
  *
+ *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --torch   # plus PyTorch CPU on the same architecture
+ *
  * Env: CLIP_EXECUTION_PROVIDERS (cpu), CLIP_INTRA_OP_THREADS (0 = onnxruntime decides). Prints numbers, asserts nothing.
  */
 import 'reflect-metadata';
@@ -196,9 +198,29 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (process.argv.includes('--torch')) compareWithTorch(rows, batchSizes, total);
   await db?.query('DROP TABLE IF EXISTS bench_photo_embeddings');
   await db?.end();
   fs.rmSync(blobDir, { recursive: true, force: true });
+}
+
+/**
+ * `--torch`: the same ViT-B/32 vision tower in PyTorch on CPU (models/tools/bench_torch_vision.py), timed
+ * right after onnxruntime in the same run, so the ratio compares like with like on this host's load.
+ */
+function compareWithTorch(rows: Row[], batchSizes: number[], total: number): void {
+  const output = execSync(`/usr/bin/python3 models/tools/bench_torch_vision.py --batches ${batchSizes.join(',')} --images ${total}`, { encoding: 'utf8' });
+  const torch = JSON.parse(output.trim().split('\n').pop()!) as { torch: string; blas: string; threads: number; rows: Array<{ batch: number; imagesPerSecond: number; msPerBatch: number }> };
+  console.log(`\nPyTorch ${torch.torch} CPU (${torch.blas}, ${torch.threads} threads), same ViT-B/32 vision tower, inference only:`);
+  console.log('| batch | PyTorch images/s | onnxruntime fp32 images/s | ratio | onnxruntime int8 images/s | ratio |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const batch of batchSizes) {
+    const baseline = torch.rows.find((row) => row.batch === batch)!.imagesPerSecond;
+    const pick = (model: string) => rows.find((row) => row.model === model && row.batch === batch && row.mode === 'inference')?.imagesPerSecond;
+    const [fp32, int8] = [pick('vit-b32-random'), pick('vit-b32-random-int8')];
+    const cell = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(1)} | ${(value / baseline).toFixed(2)}x`);
+    console.log(`| ${batch} | ${baseline.toFixed(1)} | ${cell(fp32)} | ${cell(int8)} |`);
+  }
 }
 
 main().catch((error: unknown) => {
