@@ -101,7 +101,8 @@ function core(claim: Claim, photoCount: number): ClaimCoreView {
   };
 }
 
-function intakePhoto(photo: Photo): IntakePhotoView {
+/** A photo as the intake system that sent it sees it (also the upload response). */
+export function intakePhoto(photo: Photo): IntakePhotoView {
   return {
     id: photo.id,
     fileName: photo.fileName,

@@ -8,7 +8,7 @@ import type { AppAbility } from '../auth/ability.factory';
 import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { ClaimsService, type IntakePhotoView } from '../claims/claims.service';
+import { ClaimsService, intakePhoto, type IntakePhotoView } from '../claims/claims.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
 import { IntakeKeys } from '../crypto/intake-keys.service';
@@ -58,19 +58,6 @@ export interface PhotoContent {
   bytes: Buffer;
   mime: string;
   fileName: string;
-}
-
-function photoView(photo: Photo): IntakePhotoView {
-  return {
-    id: photo.id,
-    fileName: photo.fileName,
-    mime: photo.mime,
-    width: photo.width,
-    height: photo.height,
-    byteSize: photo.byteSize,
-    sha256: photo.sha256,
-    createdAt: photo.createdAt.toISOString(),
-  };
 }
 
 /**
@@ -128,7 +115,7 @@ export class PhotosService {
         const order = new Map(rows.map((row, index) => [row.id!, index]));
         return photos.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       });
-      return { claimId: claim.id, photos: saved.map(photoView) };
+      return { claimId: claim.id, photos: saved.map(intakePhoto) };
     } catch (error) {
       await this.removeBlobs(written);
       throw error;
