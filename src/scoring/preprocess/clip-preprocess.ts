@@ -2,17 +2,12 @@
  * CLIP image preprocessing, matching OpenAI CLIP's `_transform(n_px)` on PIL images:
  *   Resize(n_px, BICUBIC) -> CenterCrop(n_px) -> convert('RGB') -> ToTensor() -> Normalize(mean, std)
  *
- * sharp only decodes; the resize is a port of Pillow's resampler (./pil-resample.ts), so the output
- * is bit-identical to the PyTorch reference (see README.md in this folder for measurements).
+ * sharp only decodes; the resize is a port of Pillow's resampler (./pil-resample.ts, run as WebAssembly
+ * SIMD by ./pil-resample-wasm.ts), so the output is bit-identical to the PyTorch reference (see README.md in this folder for measurements).
  */
 import { decodeImage, DecodedImage } from './image-decode';
-import {
-  OutputWindow,
-  premultiplyAlpha,
-  resizeBicubicWindow,
-  resizeNearestWindow,
-  unpremultiplyAlpha,
-} from './pil-resample';
+import { OutputWindow, premultiplyAlpha, resizeNearestWindow, unpremultiplyAlpha } from './pil-resample';
+import { resizeBicubicWindowFast } from './pil-resample-wasm';
 
 export interface ClipImageConfig {
   imageSize: number;
@@ -88,7 +83,7 @@ export function resizeBicubicPil(
   if (!(newWidth > 0 && newHeight > 0 && Number.isInteger(newWidth) && Number.isInteger(newHeight))) {
     throw new RangeError(`invalid target size ${newWidth}x${newHeight}`);
   }
-  return resizeBicubicWindow(rgb, width, height, 3, newWidth, newHeight, { x: 0, y: 0, width: newWidth, height: newHeight });
+  return resizeBicubicWindowFast(rgb, width, height, 3, newWidth, newHeight, { x: 0, y: 0, width: newWidth, height: newHeight });
 }
 
 /**
@@ -123,18 +118,18 @@ function resizeAndCrop(image: DecodedImage, size: number): Uint8Array {
   };
   // Pillow returns a plain copy when the size is unchanged: no resampling and no premultiply round trip.
   if (target.width === width && target.height === height) {
-    return resizeBicubicWindow(data, width, height, channels, width, height, window);
+    return resizeBicubicWindowFast(data, width, height, channels, width, height, window);
   }
   if (kind === 'nearest') {
     return resizeNearestWindow(data, width, height, channels, target.width, target.height, window);
   }
   if (kind === 'bicubic-premultiplied') {
     premultiplyAlpha(data, channels); // in place: `data` is our own decode buffer
-    const crop = resizeBicubicWindow(data, width, height, channels, target.width, target.height, window);
+    const crop = resizeBicubicWindowFast(data, width, height, channels, target.width, target.height, window);
     unpremultiplyAlpha(crop, channels);
     return crop;
   }
-  return resizeBicubicWindow(data, width, height, channels, target.width, target.height, window);
+  return resizeBicubicWindowFast(data, width, height, channels, target.width, target.height, window);
 }
 
 /**

@@ -265,6 +265,39 @@ export interface OutputWindow {
 }
 
 /**
+ * What a windowed bicubic resize computes: the coefficients of each pass (null when Pillow skips the
+ * pass because that dimension is unchanged) and the source rows [rowStart, rowEnd) the window reads.
+ * Shared by this file's resizer and the WebAssembly one, so both take exactly the same decisions.
+ */
+export interface BicubicPlan {
+  readonly horizontal: AxisCoefficients | null;
+  readonly vertical: AxisCoefficients | null;
+  readonly rowStart: number;
+  readonly rowEnd: number;
+}
+
+export function planBicubicWindow(
+  width: number,
+  height: number,
+  newWidth: number,
+  newHeight: number,
+  window: OutputWindow,
+): BicubicPlan {
+  checkWindow(newWidth, newHeight, window);
+  const vertical = newHeight !== height ? computeAxisCoefficients(height, newHeight, window.y, window.y + window.height) : null;
+  const horizontal = newWidth !== width ? computeAxisCoefficients(width, newWidth, window.x, window.x + window.width) : null;
+  // Source rows that contribute to the window.
+  let rowStart = window.y;
+  let rowEnd = window.y + window.height;
+  if (vertical && window.height > 0) {
+    const last = window.height - 1;
+    rowStart = vertical.first[0];
+    rowEnd = vertical.first[last] + vertical.count[last];
+  }
+  return { horizontal, vertical, rowStart, rowEnd };
+}
+
+/**
  * Pillow's BICUBIC resize of an interleaved buffer to newWidth x newHeight, returning only `window`
  * of the result (interleaved, same channel count).
  *
@@ -280,24 +313,10 @@ export function resizeBicubicWindow(
   newHeight: number,
   window: OutputWindow,
 ): Uint8Array {
-  checkWindow(newWidth, newHeight, window);
+  const { horizontal, vertical, rowStart, rowEnd } = planBicubicWindow(width, height, newWidth, newHeight, window);
   const rowBytes = window.width * channels;
-  const needHorizontal = newWidth !== width;
-  const needVertical = newHeight !== height;
-  const vertical = needVertical ? computeAxisCoefficients(height, newHeight, window.y, window.y + window.height) : null;
-
-  // Source rows that contribute to the window.
-  let rowStart = window.y;
-  let rowEnd = window.y + window.height;
-  if (vertical && window.height > 0) {
-    const last = window.height - 1;
-    rowStart = vertical.first[0];
-    rowEnd = vertical.first[last] + vertical.count[last];
-  }
-
   let source: RowSource = { data: src, stride: width * channels, columnOffset: window.x * channels, firstRow: 0 };
-  if (needHorizontal) {
-    const horizontal = computeAxisCoefficients(width, newWidth, window.x, window.x + window.width);
+  if (horizontal) {
     const rows = horizontalPass(src, width, channels, horizontal, rowStart, rowEnd);
     source = { data: rows, stride: rowBytes, columnOffset: 0, firstRow: rowStart };
   }
