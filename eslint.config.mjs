@@ -13,4 +13,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // sharp's process-wide settings (cache off) are made in one module; the service imports it from there.
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/sharp.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'sharp', message: 'import sharp from src/common/sharp, where its process-wide settings are made' }] }],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp from '../common/sharp';
 
 /**
  * 64-bit difference hash (dHash) as 16 hex digits: the auto-oriented image in greyscale, resized to

@@ -1,7 +1,7 @@
 import { PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
-import sharp from 'sharp';
+import sharp from '../common/sharp';
 import { PHOTO_MIME, SHARP_FORMAT, polyglotReason, sniffImage, type PhotoKind } from './image-sniffer';
 import { cropHashes, differenceHash } from './perceptual-hash';
 import type { PhotoExif } from './photo.entity';

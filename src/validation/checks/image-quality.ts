@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp from '../../common/sharp';
 import type { CheckResult } from './check-result';
 
 export interface ImageQualityThresholds {
