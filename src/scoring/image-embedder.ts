@@ -40,7 +40,7 @@ export class ImageEmbedder {
       run: async (batch) => {
         const tensor = new Float32Array(batch.length * this.pixelsPerImage);
         batch.forEach((pixels, index) => tensor.set(pixels, index * this.pixelsPerImage));
-        return this.model.embedPixelBatch(tensor, batch.length);
+        return this.model.embedPixelBatch(tensor, batch.length, { transfer: true });
       },
     });
   }

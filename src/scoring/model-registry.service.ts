@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ClipModel } from './model/clip-model';
 import { loadVerifiedManifest, modelHash, type ModelManifest } from './model/model-manifest';
+import { resamplerBackend } from './preprocess/pil-resample-wasm';
 
 export type ModelState =
   | { state: 'idle' }
@@ -46,8 +47,14 @@ export class ModelRegistry implements OnApplicationShutdown {
     return this.status;
   }
 
-  /** The loaded model, loading it on first use; a failed load is remembered and rethrown. */
+  /** The loaded model, loading it on first use (and again if its inference thread died); a failed load is remembered and rethrown. */
   async get(): Promise<ClipModel> {
+    if (this.model && !this.model.alive) {
+      // The inference thread died (a native crash, or it ran out of memory): load the model afresh.
+      this.logger.error(`CLIP model ${this.model.manifest.name}: its inference thread stopped; loading the model again`);
+      this.model = undefined;
+      this.loading = undefined;
+    }
     if (this.model) return this.model;
     this.loading ??= this.load();
     return this.loading;
@@ -75,6 +82,7 @@ export class ModelRegistry implements OnApplicationShutdown {
       const model = await ClipModel.load(this.folder, {
         executionProviders: this.config.clip.executionProviders,
         intraOpThreads: this.config.clip.intraOpThreads,
+        intraOpSpinning: this.config.clip.intraOpSpinning,
       });
       this.model = model;
       this.status = { state: 'loaded', name: model.manifest.name, hash: model.hash, provider: model.provider };
@@ -86,8 +94,9 @@ export class ModelRegistry implements OnApplicationShutdown {
           requestedProviders: this.config.clip.executionProviders,
           skippedProviders: model.skippedProviders,
           loadMs: Math.round(performance.now() - started),
+          resampler: resamplerBackend(),
         },
-        `CLIP model ${model.manifest.name} loaded; running on ${model.provider}`,
+        `CLIP model ${model.manifest.name} loaded; running on ${model.provider}, preprocessing with ${resamplerBackend()}`,
       );
       for (const skipped of model.skippedProviders) this.logger.warn(`execution provider ${skipped.provider} unavailable: ${skipped.reason}`);
       return model;

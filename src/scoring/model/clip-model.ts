@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { preprocessInto, type ClipImageConfig } from '../preprocess/clip-preprocess';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer';
 import { loadVerifiedManifest, modelHash, type ModelManifest } from './model-manifest';
-import { openSession, type SessionOptions } from './onnx-session';
+import type { SessionOptions } from './onnx-session';
+import { SessionThread } from './session-thread';
 
 /** Scales a vector to unit length in place; CLIP compares embeddings by cosine. */
 export function l2Normalise(vector: Float32Array): Float32Array {
@@ -30,7 +30,8 @@ export function zeroShotProbabilities(cosines: number[], logitScale: number): nu
 }
 
 /**
- * A loaded CLIP model: verified files, tokenizer, preprocessing and the two ONNX encoders.
+ * A loaded CLIP model: verified files, tokenizer, preprocessing and the two ONNX encoders, which run
+ * in the model's own inference thread (./session-thread.ts) so that the caller's event loop stays free.
  * Embeddings come back L2-normalised.
  */
 export class ClipModel {
@@ -39,8 +40,7 @@ export class ClipModel {
     readonly manifest: ModelManifest,
     readonly hash: string,
     readonly tokenizer: ClipTokenizer,
-    private readonly textSession: ort.InferenceSession,
-    private readonly visionSession: ort.InferenceSession,
+    private readonly thread: SessionThread,
     readonly provider: string,
     readonly skippedProviders: Array<{ provider: string; reason: string }>,
   ) {}
@@ -51,9 +51,20 @@ export class ClipModel {
       mergeCount: manifest.tokenizer.mergeCount,
       contextLength: manifest.contextLength,
     });
-    const text = await openSession(path.join(folder, manifest.files.text.path), options);
-    const vision = await openSession(path.join(folder, manifest.files.vision.path), options);
-    return new ClipModel(folder, manifest, modelHash(manifest), tokenizer, text.session, vision.session, vision.provider, vision.skipped);
+    const thread = new SessionThread();
+    try {
+      await thread.open('text', path.join(folder, manifest.files.text.path), options);
+      const vision = await thread.open('vision', path.join(folder, manifest.files.vision.path), options);
+      return new ClipModel(folder, manifest, modelHash(manifest), tokenizer, thread, vision.provider, vision.skipped);
+    } catch (error) {
+      await thread.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** False once the inference thread has died (or the model was released): load the model again. */
+  get alive(): boolean {
+    return this.thread.alive;
   }
 
   get imageConfig(): ClipImageConfig {
@@ -67,18 +78,19 @@ export class ClipModel {
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const ids = this.tokenizer.tokenizeBatch(texts);
-    const input = new ort.Tensor('int64', ids, [texts.length, this.manifest.contextLength]);
-    const output = await this.textSession.run({ [this.manifest.inputs.text]: input });
-    return this.splitRows(output[this.manifest.outputs.text], texts.length);
+    const output = await this.thread.run('text', { name: this.manifest.inputs.text, type: 'int64', data: ids, dims: [texts.length, this.manifest.contextLength] }, this.manifest.outputs.text);
+    return this.splitRows(output.data, texts.length);
   }
 
-  /** Embeds an already preprocessed batch `[count, 3, size, size]`. */
-  async embedPixelBatch(pixels: Float32Array, count: number): Promise<Float32Array[]> {
+  /**
+   * Embeds an already preprocessed batch `[count, 3, size, size]`. With `transfer`, `pixels` is handed
+   * to the inference thread rather than copied, and is detached (unusable) afterwards.
+   */
+  async embedPixelBatch(pixels: Float32Array, count: number, options: { transfer?: boolean } = {}): Promise<Float32Array[]> {
     if (count === 0) return [];
     const size = this.manifest.image.size;
-    const input = new ort.Tensor('float32', pixels, [count, 3, size, size]);
-    const output = await this.visionSession.run({ [this.manifest.inputs.image]: input });
-    return this.splitRows(output[this.manifest.outputs.image], count);
+    const output = await this.thread.run('vision', { name: this.manifest.inputs.image, type: 'float32', data: pixels, dims: [count, 3, size, size] }, this.manifest.outputs.image, options);
+    return this.splitRows(output.data, count);
   }
 
   /** Decodes, preprocesses and embeds encoded images (JPEG, PNG, WebP, ...). */
@@ -86,16 +98,14 @@ export class ClipModel {
     const size = this.manifest.image.size;
     const pixels = new Float32Array(images.length * 3 * size * size);
     await Promise.all(images.map((image, index) => preprocessInto(image, this.imageConfig, pixels, index * 3 * size * size, options)));
-    return this.embedPixelBatch(pixels, images.length);
+    return this.embedPixelBatch(pixels, images.length, { transfer: true });
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.textSession.release(), this.visionSession.release()]);
+    await this.thread.close();
   }
 
-  private splitRows(tensor: ort.Tensor | undefined, count: number): Float32Array[] {
-    if (!tensor) throw new Error(`model ${this.manifest.name} returned no output`);
-    const data = tensor.data as Float32Array;
+  private splitRows(data: Float32Array, count: number): Float32Array[] {
     const width = data.length / count;
     if (width !== this.manifest.embeddingSize) throw new Error(`model ${this.manifest.name} returned embeddings of ${width}, the manifest says ${this.manifest.embeddingSize}`);
     return Array.from({ length: count }, (_, row) => l2Normalise(data.slice(row * width, (row + 1) * width)));
