@@ -38,6 +38,7 @@ export interface AppConfig {
     readonly batchSize: number;
     readonly batchWaitMs: number;
     readonly intraOpThreads: number;
+    readonly intraOpSpinning: boolean;
   };
   readonly review: { readonly qaSampleRate: number; readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number } };
   readonly auth: {
@@ -122,6 +123,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       batchSize: read(env, v.CLIP_BATCH_SIZE),
       batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
       intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
+      intraOpSpinning: read(env, v.CLIP_INTRA_OP_SPINNING),
     },
     review: {
       qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),

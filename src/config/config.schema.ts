@@ -180,6 +180,12 @@ export const CONFIG_VARIABLES = {
   CLIP_BATCH_SIZE: spec('CLIP_BATCH_SIZE', '16', 'Most photos in one inference batch.', parsers.integer(1, 512)),
   CLIP_BATCH_WAIT_MS: spec('CLIP_BATCH_WAIT_MS', '10', 'How long the micro-batcher waits for more photos before running a partial batch.', parsers.integer(0, 10000)),
   CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads per session (0: onnxruntime decides).', parsers.integer(0, 256)),
+  CLIP_INTRA_OP_SPINNING: spec(
+    'CLIP_INTRA_OP_SPINNING',
+    'false',
+    'Let idle onnxruntime threads spin between operators instead of sleeping. Off by default: a worker decodes and preprocesses photos on the same cores, and spinning threads take that CPU (see docs/benchmarks.md).',
+    parsers.boolean,
+  ),
   REVIEW_QA_SAMPLE_RATE: spec('REVIEW_QA_SAMPLE_RATE', '0.02', 'Share of auto-cleared claims sent to review as a QA sample (deterministic per claim id).', parsers.number(0, 1)),
   REVIEW_SLA_HOURS_FLAGGED: spec('REVIEW_SLA_HOURS_FLAGGED', '24', 'Hours to decide a review task opened because a check flagged the claim.', parsers.integer(1, 24 * 365)),
   REVIEW_SLA_HOURS_UNCERTAIN: spec('REVIEW_SLA_HOURS_UNCERTAIN', '48', 'Hours to decide a review task opened because the evidence was uncertain.', parsers.integer(1, 24 * 365)),

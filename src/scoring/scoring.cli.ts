@@ -12,7 +12,7 @@ import { ensembleEmbedding, scoreLabels } from './scoring-math';
 async function openModel(args: string[]): Promise<ClipModel> {
   const clip = loadConfig().clip;
   const folder = option(args, 'model') || modelFolder(clip);
-  const model = await ClipModel.load(folder, { executionProviders: clip.executionProviders, intraOpThreads: clip.intraOpThreads });
+  const model = await ClipModel.load(folder, { executionProviders: clip.executionProviders, intraOpThreads: clip.intraOpThreads, intraOpSpinning: clip.intraOpSpinning });
   process.stderr.write(`model ${model.manifest.name} (${model.hash.slice(0, 12)}…) on ${model.provider}\n`);
   return model;
 }

@@ -4,6 +4,11 @@ export interface SessionOptions {
   /** In order of preference, e.g. ['cuda', 'cpu'] or ['webgpu', 'cpu']. */
   executionProviders: string[];
   intraOpThreads: number;
+  /**
+   * Whether idle intra-op threads spin (onnxruntime's default) or sleep. Default false: in a worker the
+   * same cores decode and preprocess the next photos, and spinning threads would take that CPU.
+   */
+  intraOpSpinning?: boolean;
 }
 
 export interface OpenedSession {
@@ -29,6 +34,7 @@ export async function openSession(modelPath: string, options: SessionOptions): P
         graphOptimizationLevel: 'all',
         ...(options.intraOpThreads > 0 ? { intraOpNumThreads: options.intraOpThreads } : {}),
         interOpNumThreads: 1,
+        extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
       });
       return { session, provider, skipped };
     } catch (error) {
