@@ -7,7 +7,7 @@
  * for every model folder given, plus int8-vs-fp32 cosine agreement and throughput ratios in one run.
  *
  *   npm run bench:scoring                                    # fixture, fixture-int8, vit-b32-random(-int8) where present
- *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --batches 1,8,32 --images 64
+ *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --batches 1,8,32 --images 64 --rounds 3
  *
  *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --torch   # plus PyTorch CPU on the same architecture
  *
@@ -54,6 +54,11 @@ async function photos(count: number): Promise<Buffer[]> {
         .toBuffer(),
     ),
   );
+}
+
+/** The row with the median throughput (the upper median for an even count). */
+function median(rows: Row[]): Row {
+  return [...rows].sort((a, b) => a.imagesPerSecond - b.imagesPerSecond)[Math.floor(rows.length / 2)];
 }
 
 async function inferenceOnly(model: ClipModel, images: Buffer[], batch: number, total: number): Promise<Row> {
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const batchSizes = (arg('batches') ?? '1,8,32').split(',').map(Number);
   const total = Number(arg('images') ?? 64);
+  const rounds = Number(arg('rounds') ?? 3);
   const requested = arg('models')?.split(',') ?? ['fixture', 'fixture-int8', 'vit-b32-random', 'vit-b32-random-int8'];
   const folders = requested.map((name) => (path.isAbsolute(name) ? name : path.join(config.clip.modelsDir, name))).filter((folder) => fs.existsSync(path.join(folder, 'manifest.json')));
   const missing = requested.filter((name) => !folders.some((folder) => path.basename(folder) === path.basename(name)));
@@ -152,24 +158,29 @@ async function main(): Promise<void> {
     /* not a checkout */
   }
   console.log(`scoring bench ${new Date().toISOString()} | ${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'} | node ${process.version} | commit ${commit}`);
-  console.log(`providers ${config.clip.executionProviders.join(',')} | intra-op threads ${config.clip.intraOpThreads || 'auto'} | ${total} images per measurement | photos 1024x768 JPEG`);
+  console.log(`providers ${config.clip.executionProviders.join(',')} | intra-op threads ${config.clip.intraOpThreads || 'auto'}, spinning ${config.clip.intraOpSpinning ? 'on' : 'off'} | ${total} images per measurement, median of ${rounds} alternating rounds | photos 1024x768 JPEG`);
   console.log(db ? 'whole path stores each embedding in PostgreSQL (DATABASE_URL, table bench_photo_embeddings, dropped after)' : 'whole path: DATABASE_URL unset, storing the embedding is SKIPPED (decrypt -> preprocess -> infer only)');
 
   const rows: Row[] = [];
   const embeddings = new Map<string, Float32Array[]>();
   for (const folder of folders) {
-    const model = await ClipModel.load(folder, { executionProviders: config.clip.executionProviders, intraOpThreads: config.clip.intraOpThreads });
+    const model = await ClipModel.load(folder, { executionProviders: config.clip.executionProviders, intraOpThreads: config.clip.intraOpThreads, intraOpSpinning: config.clip.intraOpSpinning });
     console.log(`\n${model.manifest.name}: provider ${model.provider}, vision ${(fs.statSync(path.join(folder, model.manifest.files.vision.path)).size / 1e6).toFixed(1)} MB`);
     embeddings.set(model.manifest.name, await model.embedImages(images.slice(0, 8)));
     for (const batch of batchSizes) {
-      const row = await inferenceOnly(model, images, batch, total);
-      rows.push(row);
-      console.log(`  inference  batch ${String(batch).padStart(2)}: ${row.imagesPerSecond.toFixed(1).padStart(7)} images/s ${row.msPerBatch.toFixed(1).padStart(8)} ms/batch`);
-    }
-    for (const batch of batchSizes) {
-      const row = await wholePath(model, sealed, store, crypto, db, batch, total);
-      rows.push(row);
-      console.log(`  whole path batch ${String(batch).padStart(2)}: ${row.imagesPerSecond.toFixed(1).padStart(7)} images/s ${row.msPerBatch.toFixed(1).padStart(8)} ms/batch`);
+      // Alternate the two measurements, `rounds` times each, and keep each one's median: load that
+      // drifts during the run (this is a shared 2-core machine) then hits both sides alike.
+      const inference: Row[] = [];
+      const whole: Row[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        inference.push(await inferenceOnly(model, images, batch, total));
+        whole.push(await wholePath(model, sealed, store, crypto, db, batch, total));
+      }
+      for (const row of [median(inference), median(whole)]) {
+        rows.push(row);
+        const spread = (row.mode === 'inference' ? inference : whole).map((r) => r.imagesPerSecond.toFixed(1)).join(' / ');
+        console.log(`  ${row.mode.padEnd(10)} batch ${String(batch).padStart(2)}: ${row.imagesPerSecond.toFixed(1).padStart(7)} images/s ${row.msPerBatch.toFixed(1).padStart(8)} ms/batch  (rounds: ${spread})`);
+      }
     }
     await model.release();
   }
