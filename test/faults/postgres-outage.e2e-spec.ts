@@ -41,7 +41,8 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
   it('fails readiness and requests cleanly with 503 while it is down, and recovers without a restart', async () => {
     const [existing] = await draftClaims(testApp, apiKey, 1, 1, 700);
     const policy = await createPolicy(testApp, apiKey);
-    await http().get('/health/ready').expect(200);
+    // Ready once the model has loaded in the background (its inference thread starts first).
+    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), 30_000, 'readiness before the outage');
 
     const stoppedAt = Date.now();
     await postgres.stop();
