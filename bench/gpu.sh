@@ -4,7 +4,7 @@
 #
 #   bench/gpu.sh pack [DIR]   on a development machine: build one self-contained bundle (default .gpu-bundle/,
 #                             git-ignored, under 64 MiB): a Node binary, the bench bundled into one file with
-#                             esbuild, the linux-x64 parts of onnxruntime-node and sharp, the fixture models and
+#                             esbuild (plus its inference thread's entry), the linux-x64 parts of onnxruntime-node and sharp, the fixture models and
 #                             the Vulkan loader from Debian's packages.
 #   bench/gpu.sh run  [DIR]   on the GPU host, from the repository root (or with DIR): unpack, install the Vulkan
 #                             loader where none is present, and print images/s for webgpu,cpu and for cpu.
@@ -23,6 +23,9 @@ pack() {
     --external:onnxruntime-node --external:sharp --external:pg-native \
     --external:@nestjs/microservices --external:@nestjs/websockets --external:class-transformer --external:class-validator \
     --outfile="$DIR/bench.js"
+  # The inference thread's entry, where src/scoring/model/session-thread.ts looks for it: beside the bench.
+  npx esbuild dist/src/scoring/model/session-thread.worker.js --bundle --platform=node --target=node20 --log-level=warning \
+    --external:onnxruntime-node --outfile="$DIR/session-thread.worker.js"
   xz -T0 -6 -c "$(command -v node)" > "$DIR/node.xz"
   # onnxruntime-node without the binaries of other platforms (its package is ~290 MB with them).
   mkdir -p "$DIR/node_modules/onnxruntime-node/bin/napi-v6/linux"
