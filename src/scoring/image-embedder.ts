@@ -1,4 +1,4 @@
-import { preprocessInto, type ClipImageConfig } from './preprocess/clip-preprocess';
+import { preprocessToCrop, writeCropTensor, type ClipCrop, type ClipImageConfig } from './preprocess/clip-preprocess';
 import { MicroBatcher } from './micro-batcher';
 import type { ClipModel } from './model/clip-model';
 
@@ -14,12 +14,14 @@ export interface ImageEmbedderOptions {
 export type PixelEmbeddingModel = Pick<ClipModel, 'embedPixelBatch' | 'imageConfig'>;
 
 /**
- * Embeds encoded photos through a MicroBatcher: each photo is decoded and preprocessed into its own
- * tensor as soon as it is submitted, then copied into the batch tensor of whatever batch it joins.
- * A photo's embedding therefore does not depend on which other photos share its batch.
+ * Embeds encoded photos through a MicroBatcher: each photo is decoded, resized and cropped as soon as
+ * it is submitted, then written as floats into the batch tensor of whatever batch it joins. The same
+ * photo always becomes the same tensor, so its embedding does not depend on which other photos share
+ * its batch. Waiting photos are held as their uint8 crop (150 KB at 224 px, not a 600 KB float tensor):
+ * fewer large allocations, less garbage collection on the thread that also prepares the next photos.
  */
 export class ImageEmbedder {
-  private readonly batcher: MicroBatcher<Buffer, Float32Array, Float32Array>;
+  private readonly batcher: MicroBatcher<Buffer, ClipCrop, Float32Array>;
   private readonly pixelsPerImage: number;
 
   constructor(
@@ -28,18 +30,14 @@ export class ImageEmbedder {
   ) {
     const config: ClipImageConfig = model.imageConfig;
     this.pixelsPerImage = 3 * config.imageSize * config.imageSize;
-    this.batcher = new MicroBatcher<Buffer, Float32Array, Float32Array>({
+    this.batcher = new MicroBatcher<Buffer, ClipCrop, Float32Array>({
       batchSize: options.batchSize,
       batchWaitMs: options.batchWaitMs,
       onBatch: options.onBatch,
-      prepare: async (image) => {
-        const pixels = new Float32Array(this.pixelsPerImage);
-        await preprocessInto(image, config, pixels, 0, { autoOrient: options.autoOrient ?? true });
-        return pixels;
-      },
+      prepare: (image) => preprocessToCrop(image, config, { autoOrient: options.autoOrient ?? true }),
       run: async (batch) => {
         const tensor = new Float32Array(batch.length * this.pixelsPerImage);
-        batch.forEach((pixels, index) => tensor.set(pixels, index * this.pixelsPerImage));
+        batch.forEach((crop, index) => writeCropTensor(crop, config, tensor, index * this.pixelsPerImage));
         return this.model.embedPixelBatch(tensor, batch.length, { transfer: true });
       },
     });

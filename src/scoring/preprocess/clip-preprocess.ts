@@ -50,11 +50,25 @@ export async function preprocessInto(
   offset: number,
   opts?: PreprocessOptions,
 ): Promise<void> {
+  checkTarget(config, target, offset);
+  writeCropTensor(await preprocessToCrop(input, config, opts), config, target, offset);
+}
+
+/**
+ * The resized and centre-cropped pixels, before `convert('RGB')`, ToTensor and Normalize: a quarter of
+ * the tensor's bytes. The micro-batcher holds photos in this form while they wait for a batch and
+ * writes the floats straight into the batch tensor (`writeCropTensor`), so no per-photo tensor is made.
+ */
+export interface ClipCrop {
+  /** size x size interleaved pixels, `channels` bytes each. */
+  readonly pixels: Uint8Array;
+  readonly channels: number;
+  readonly size: number;
+}
+
+/** Decode, resize and crop one image (everything but the float conversion). */
+export async function preprocessToCrop(input: Buffer, config: ClipImageConfig, opts?: PreprocessOptions): Promise<ClipCrop> {
   const size = checkedSize(config);
-  const length = 3 * size * size;
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > target.length) {
-    throw new RangeError(`offset ${offset} + ${length} does not fit in a target of length ${target.length}`);
-  }
   let decoded: DecodedImage;
   try {
     decoded = await decodeImage(input, { autoOrient: opts?.autoOrient ?? true });
@@ -62,8 +76,21 @@ export async function preprocessInto(
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`cannot decode image for CLIP preprocessing: ${reason}`, { cause: err });
   }
-  const crop = resizeAndCrop(decoded, size);
-  writeNormalizedChw(crop, decoded.channels, size, normalizationTable(config), target, offset);
+  return { pixels: resizeAndCrop(decoded, size), channels: decoded.channels, size };
+}
+
+/** Writes a crop as the normalised CHW float32 tensor [3, size, size] into `target` at `offset` elements. */
+export function writeCropTensor(crop: ClipCrop, config: ClipImageConfig, target: Float32Array, offset: number): void {
+  checkTarget(config, target, offset);
+  if (crop.size !== config.imageSize) throw new RangeError(`a ${crop.size}px crop does not fit a ${config.imageSize}px model input`);
+  writeNormalizedChw(crop.pixels, crop.channels, crop.size, normalizationTable(config), target, offset);
+}
+
+function checkTarget(config: ClipImageConfig, target: Float32Array, offset: number): void {
+  const length = 3 * checkedSize(config) ** 2;
+  if (!Number.isInteger(offset) || offset < 0 || offset + length > target.length) {
+    throw new RangeError(`offset ${offset} + ${length} does not fit in a target of length ${target.length}`);
+  }
 }
 
 /**
