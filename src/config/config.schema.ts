@@ -182,8 +182,8 @@ export const CONFIG_VARIABLES = {
   CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads per session (0: onnxruntime decides).', parsers.integer(0, 256)),
   CLIP_INTRA_OP_SPINNING: spec(
     'CLIP_INTRA_OP_SPINNING',
-    'false',
-    'Let idle onnxruntime threads spin between operators instead of sleeping. Off by default: a worker decodes and preprocesses photos on the same cores, and spinning threads take that CPU (see docs/benchmarks.md).',
+    'true',
+    'Idle onnxruntime intra-op threads spin between operators (onnxruntime\'s default; fastest, measured in docs/benchmarks.md). false: they sleep, leaving that CPU to whatever shares the cores (an API in the same process, other services), at some inference speed.',
     parsers.boolean,
   ),
   REVIEW_QA_SAMPLE_RATE: spec('REVIEW_QA_SAMPLE_RATE', '0.02', 'Share of auto-cleared claims sent to review as a QA sample (deterministic per claim id).', parsers.number(0, 1)),

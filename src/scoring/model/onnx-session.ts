@@ -5,8 +5,9 @@ export interface SessionOptions {
   executionProviders: string[];
   intraOpThreads: number;
   /**
-   * Whether idle intra-op threads spin (onnxruntime's default) or sleep. Default false: in a worker the
-   * same cores decode and preprocess the next photos, and spinning threads would take that CPU.
+   * Whether idle intra-op threads spin between operators (default true, onnxruntime's own default) or
+   * sleep. Sleeping leaves CPU to other work on the same cores but costs inference speed: int8 ViT-B/32
+   * at batch 1 ran 25% slower, and the whole path was no faster (docs/benchmarks.md).
    */
   intraOpSpinning?: boolean;
 }
@@ -34,7 +35,7 @@ export async function openSession(modelPath: string, options: SessionOptions): P
         graphOptimizationLevel: 'all',
         ...(options.intraOpThreads > 0 ? { intraOpNumThreads: options.intraOpThreads } : {}),
         interOpNumThreads: 1,
-        extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
+        extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning === false ? '0' : '1' } } },
       });
       return { session, provider, skipped };
     } catch (error) {

@@ -51,6 +51,17 @@ describe('CLIP sessions in their own inference thread', () => {
     await expect(model.embedTexts(['a red car'])).rejects.toThrow(/inference thread exited/);
   });
 
+  it('opens sessions whose idle threads sleep (CLIP_INTRA_OP_SPINNING=false) with the same results', async () => {
+    const sleeping = await ClipModel.load(testModelFolder(), { ...CPU, intraOpThreads: 2, intraOpSpinning: false });
+    try {
+      const [a] = await model.embedTexts(['a photo of a blue van with a broken window']);
+      const [b] = await sleeping.embedTexts(['a photo of a blue van with a broken window']);
+      expect(Math.max(...a.map((value, index) => Math.abs(value - b[index])))).toBeLessThanOrEqual(1e-6);
+    } finally {
+      await sleeping.release();
+    }
+  });
+
   it('reports a model file that onnxruntime cannot open, naming the file', async () => {
     const thread = new SessionThread();
     try {
