@@ -7,11 +7,12 @@
  * for every model folder given, plus int8-vs-fp32 cosine agreement and throughput ratios in one run.
  *
  *   npm run bench:scoring                                    # fixture, fixture-int8, vit-b32-random(-int8) where present
- *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --batches 1,8,32 --images 64 --rounds 3
+ *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --batches 1,8,32 --images 128 --rounds 3
  *
  *   npm run bench:scoring -- --models vit-b32-random,vit-b32-random-int8 --torch   # plus PyTorch CPU on the same architecture
  *
- * Env: CLIP_EXECUTION_PROVIDERS (cpu), CLIP_INTRA_OP_THREADS (0 = onnxruntime decides). Prints numbers, asserts nothing.
+ * Env: CLIP_EXECUTION_PROVIDERS (cpu), CLIP_INTRA_OP_THREADS (0 = onnxruntime decides), CLIP_INTRA_OP_SPINNING (true),
+ * CLIP_BATCH_WAIT_MS (10, the whole path's micro-batcher wait, as in the service). Prints numbers, asserts nothing.
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -90,8 +91,9 @@ async function wholePath(
   db: Pool | undefined,
   batch: number,
   total: number,
+  batchWaitMs: number,
 ): Promise<Row> {
-  const embedder = new ImageEmbedder(model, { batchSize: batch, batchWaitMs: 2 });
+  const embedder = new ImageEmbedder(model, { batchSize: batch, batchWaitMs });
   let batches = 0;
   const one = async (photo: SealedPhoto) => {
     const dataKey = await crypto.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.photoId);
@@ -101,7 +103,7 @@ async function wholePath(
   };
   await Promise.all(sealed.slice(0, batch).map(one)); // warm-up
   const count = Math.max(batch * 2, Math.ceil(total / batch) * batch);
-  const counting = new ImageEmbedder(model, { batchSize: batch, batchWaitMs: 2, onBatch: () => (batches += 1) });
+  const counting = new ImageEmbedder(model, { batchSize: batch, batchWaitMs, onBatch: () => (batches += 1) });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, async (_, index) => {
@@ -121,7 +123,7 @@ async function wholePath(
 async function main(): Promise<void> {
   const config = loadConfig();
   const batchSizes = (arg('batches') ?? '1,8,32').split(',').map(Number);
-  const total = Number(arg('images') ?? 64);
+  const total = Number(arg('images') ?? 128);
   const rounds = Number(arg('rounds') ?? 3);
   const requested = arg('models')?.split(',') ?? ['fixture', 'fixture-int8', 'vit-b32-random', 'vit-b32-random-int8'];
   const folders = requested.map((name) => (path.isAbsolute(name) ? name : path.join(config.clip.modelsDir, name))).filter((folder) => fs.existsSync(path.join(folder, 'manifest.json')));
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
     /* not a checkout */
   }
   console.log(`scoring bench ${new Date().toISOString()} | ${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'} | node ${process.version} | commit ${commit}`);
-  console.log(`providers ${config.clip.executionProviders.join(',')} | intra-op threads ${config.clip.intraOpThreads || 'auto'}, spinning ${config.clip.intraOpSpinning ? 'on' : 'off'} | ${total} images per measurement, median of ${rounds} alternating rounds | photos 1024x768 JPEG`);
+  console.log(`providers ${config.clip.executionProviders.join(',')} | intra-op threads ${config.clip.intraOpThreads || 'auto'}, spinning ${config.clip.intraOpSpinning ? 'on' : 'off'} | ${total} images per measurement, median of ${rounds} alternating rounds | whole path batch wait ${config.clip.batchWaitMs} ms (CLIP_BATCH_WAIT_MS) | photos 1024x768 JPEG`);
   console.log(db ? 'whole path stores each embedding in PostgreSQL (DATABASE_URL, table bench_photo_embeddings, dropped after)' : 'whole path: DATABASE_URL unset, storing the embedding is SKIPPED (decrypt -> preprocess -> infer only)');
 
   const rows: Row[] = [];
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
       const whole: Row[] = [];
       for (let round = 0; round < rounds; round += 1) {
         inference.push(await inferenceOnly(model, images, batch, total));
-        whole.push(await wholePath(model, sealed, store, crypto, db, batch, total));
+        whole.push(await wholePath(model, sealed, store, crypto, db, batch, total, config.clip.batchWaitMs));
       }
       for (const row of [median(inference), median(whole)]) {
         rows.push(row);
