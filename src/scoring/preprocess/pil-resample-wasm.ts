@@ -11,7 +11,7 @@
  * for that to be reasonable gets a throwaway instance instead, so one huge photo does not pin
  * hundreds of megabytes for the life of the worker.
  */
-import { planBicubicWindow, resizeBicubicWindow, type AxisCoefficients, type OutputWindow } from './pil-resample';
+import { planBicubicWindow, resizeBicubicWindow, type AxisCoefficients, type WindowResizer } from './pil-resample';
 import { PIL_RESAMPLE_WASM_BASE64 } from './wasm/pil-resample-wasm.generated';
 
 /** The few WebAssembly JS API members used here (this project compiles without the DOM type library). */
@@ -86,15 +86,7 @@ function align16(n: number): number {
  * Same contract and result as `resizeBicubicWindow` (./pil-resample.ts): Pillow's BICUBIC resize to
  * newWidth x newHeight, only `window` of it returned, interleaved with `channels` bytes per pixel.
  */
-export function resizeBicubicWindowFast(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  newWidth: number,
-  newHeight: number,
-  window: OutputWindow,
-): Uint8Array {
+export const resizeBicubicWindowFast: WindowResizer = (src, width, height, channels, newWidth, newHeight, window) => {
   const plan = planBicubicWindow(width, height, newWidth, newHeight, window);
   const { horizontal, vertical, rowStart, rowEnd } = plan;
   const rowBytes = window.width * channels;
@@ -132,7 +124,7 @@ export function resizeBicubicWindowFast(
     kernels.vertical(base, stride, rowBytes, window.height, vAt.rowOffset, vAt.count, vAt.weights, vertical.ksize, outAt);
   }
   return bytes.slice(outAt, outAt + window.height * rowBytes);
-}
+};
 
 function kernelsFor(module: WasmModule, needed: number): Kernels {
   if (needed > SHARED_MEMORY_LIMIT) {

@@ -265,6 +265,20 @@ export interface OutputWindow {
 }
 
 /**
+ * The contract every resizer here shares: resize an interleaved buffer of `channels` bytes per pixel
+ * from width x height to newWidth x newHeight as Pillow would, and return only `window` of the result.
+ */
+export type WindowResizer = (
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  newWidth: number,
+  newHeight: number,
+  window: OutputWindow,
+) => Uint8Array;
+
+/**
  * What a windowed bicubic resize computes: the coefficients of each pass (null when Pillow skips the
  * pass because that dimension is unchanged) and the source rows [rowStart, rowEnd) the window reads.
  * Shared by this file's resizer and the WebAssembly one, so both take exactly the same decisions.
@@ -304,15 +318,7 @@ export function planBicubicWindow(
  * Like Pillow: the horizontal pass runs first, a pass is skipped when its dimension is unchanged,
  * and the horizontal pass only processes the source rows the vertical pass will read.
  */
-export function resizeBicubicWindow(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  newWidth: number,
-  newHeight: number,
-  window: OutputWindow,
-): Uint8Array {
+export const resizeBicubicWindow: WindowResizer = (src, width, height, channels, newWidth, newHeight, window) => {
   const { horizontal, vertical, rowStart, rowEnd } = planBicubicWindow(width, height, newWidth, newHeight, window);
   const rowBytes = window.width * channels;
   let source: RowSource = { data: src, stride: width * channels, columnOffset: window.x * channels, firstRow: 0 };
@@ -322,7 +328,7 @@ export function resizeBicubicWindow(
   }
   if (vertical) return verticalPass(source, rowBytes, vertical);
   return copyRows(source, rowBytes, window.y, window.height);
-}
+};
 
 /** Copy `count` rows starting at source row `row` (used when no vertical resampling is needed). */
 function copyRows(source: RowSource, rowBytes: number, row: number, count: number): Uint8Array {
@@ -360,15 +366,7 @@ export function nearestIndices(inSize: number, outSize: number): Int32Array {
 }
 
 /** Pillow's NEAREST resize (forced for palette and 1-bit images), returning only `window`. */
-export function resizeNearestWindow(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  newWidth: number,
-  newHeight: number,
-  window: OutputWindow,
-): Uint8Array {
+export const resizeNearestWindow: WindowResizer = (src, width, height, channels, newWidth, newHeight, window) => {
   checkWindow(newWidth, newHeight, window);
   const xs = nearestIndices(width, newWidth);
   const ys = nearestIndices(height, newHeight);
@@ -386,7 +384,7 @@ export function resizeNearestWindow(
     }
   }
   return out;
-}
+};
 
 /**
  * In-place RGBA -> RGBa (or LA -> La) as Pillow converts before resizing images with alpha:
