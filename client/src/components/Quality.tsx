@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { label } from '../format';
 import type { CheckQuality } from '../types';
 
@@ -65,27 +66,9 @@ export function QualityTable({ checks }: { checks: readonly CheckQuality[] }) {
         <thead>
           <tr>
             <th scope="col">Check</th>
-            <th scope="col" className="num">
-              Reviewed
-            </th>
-            <th scope="col" className="num">
-              Agreed
-            </th>
-            <th scope="col" className="num">
-              Disagreed
-            </th>
-            <th scope="col" className="num">
-              Agreement
-            </th>
-            <th scope="col" className="num">
-              Precision
-            </th>
-            <th scope="col" className="num">
-              Recall
-            </th>
-            <th scope="col" className="num">
-              Current flagAt
-            </th>
+            {['Reviewed', 'Agreed', 'Disagreed', 'Agreement', 'Precision', 'Recall', 'Current flagAt'].map((name) => (
+              <NumberHeader key={name}>{name}</NumberHeader>
+            ))}
             <th scope="col" className="num">
               Recommended flagAt
               <br />
@@ -189,12 +172,8 @@ export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; 
           <thead>
             <tr>
               <th scope="col">Day</th>
-              <th scope="col" className="num">
-                Agreed
-              </th>
-              <th scope="col" className="num">
-                Disagreed
-              </th>
+              <NumberHeader>Agreed</NumberHeader>
+              <NumberHeader>Disagreed</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -211,5 +190,13 @@ export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; 
         </table>
       </details>
     </figure>
+  );
+}
+
+function NumberHeader({ children }: { children: ReactNode }) {
+  return (
+    <th scope="col" className="num">
+      {children}
+    </th>
   );
 }

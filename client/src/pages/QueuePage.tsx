@@ -125,16 +125,7 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       </div>
       <div className="filters">
         {supervisor && (
-          <label>
-            Status
-            <select value={status} onChange={(event) => setStatus(event.target.value)}>
-              {STATUSES.map((value) => (
-                <option key={value} value={value}>
-                  {label(value)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ValueSelect caption="Status" value={status} values={STATUSES} onChange={setStatus} />
         )}
         <label>
           Order from server
@@ -143,28 +134,8 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
             <option value="sla">SLA, then priority</option>
           </select>
         </label>
-        <label>
-          Line of business
-          <select value={line} onChange={(event) => setLine(event.target.value)}>
-            <option value="">Any</option>
-            {lines.map((value) => (
-              <option key={value} value={value}>
-                {label(value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Check
-          <select value={check} onChange={(event) => setCheck(event.target.value)}>
-            <option value="">Any</option>
-            {checks.map((value) => (
-              <option key={value} value={value}>
-                {label(value)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ValueSelect caption="Line of business" value={line} values={lines} onChange={setLine} any />
+        <ValueSelect caption="Check" value={check} values={checks} onChange={setCheck} any />
         <label>
           Age
           <select value={minAge} onChange={(event) => setMinAge(Number(event.target.value))}>
@@ -223,5 +194,22 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
         </>
       )}
     </section>
+  );
+}
+
+/** A labelled select over values shown with their human label, optionally led by an "Any" (empty) choice. */
+function ValueSelect(props: { caption: string; value: string; values: readonly string[]; onChange(value: string): void; any?: boolean }) {
+  return (
+    <label>
+      {props.caption}
+      <select value={props.value} onChange={(event) => props.onChange(event.target.value)}>
+        {props.any && <option value="">Any</option>}
+        {props.values.map((value) => (
+          <option key={value} value={value}>
+            {label(value)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
