@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { clipReferenceDir } from './support/clip-reference-data';
 import { REPO_ROOT } from './support/processes';
 
-const REFERENCE = path.resolve(process.env.CLIP_REFERENCE_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'clip'));
+const REFERENCE = clipReferenceDir();
 
 function cli(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/src/cli.js'), ...args], { cwd: REPO_ROOT, input, encoding: 'utf8' });

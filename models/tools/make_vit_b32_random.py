@@ -102,8 +102,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--preset', choices=sorted(PRESETS), default='vit-b32')
     parser.add_argument('--out', default=None)
-    parser.add_argument('--merges', default=os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'clip', 'bpe_simple_vocab_16e6.txt.gz'),
-                        help="CLIP's vocabulary (bpe_simple_vocab_16e6.txt.gz, from ../shared/clip or OpenAI's repository)")
+    parser.add_argument('--merges', default=os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'fixtures', 'clip', 'bpe_simple_vocab_16e6.txt.gz'),
+                        help="CLIP's vocabulary (bpe_simple_vocab_16e6.txt.gz, from test/fixtures/clip or OpenAI's repository)")
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
     p = PRESETS[args.preset]

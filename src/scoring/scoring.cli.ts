@@ -25,7 +25,7 @@ export const SCORING_COMMANDS: Record<string, CliCommand> = {
     summary: 'read {"text": ...} JSON lines on stdin, write {"text", "ids"[77]} lines (--merges FILE: a CLIP merges file, .gz or text)',
     run: async (args) => {
       const merges = option(args, 'merges');
-      if (!merges) throw new Error('clip:tokenize needs --merges FILE (e.g. ../shared/clip/bpe_simple_vocab_16e6.txt.gz or models/fixture/merges.txt)');
+      if (!merges) throw new Error('clip:tokenize needs --merges FILE (e.g. test/fixtures/clip/bpe_simple_vocab_16e6.txt.gz or models/fixture/merges.txt)');
       const tokenizer = ClipTokenizer.fromMergesFile(merges);
       const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
       let lineNumber = 0;

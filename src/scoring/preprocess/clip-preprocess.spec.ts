@@ -10,11 +10,12 @@ import {
   resizeBicubicPil,
   resizedDimensions,
 } from './clip-preprocess';
+import { clipReferenceDir } from '../../../test/support/clip-reference-data';
 import { readPngHeader } from './image-decode';
 import { computeAxisCoefficients, nearestIndices, resizeBicubicWindow } from './pil-resample';
 
-/** The OpenAI reference outputs live outside the repo; see /work/shared/clip/README.md section 2. */
-const REFERENCE_DIR = process.env.CLIP_REFERENCE_DIR ?? path.resolve(process.cwd(), '../shared/clip');
+/** The OpenAI reference outputs, vendored in test/fixtures/clip (see its README, section 2). */
+const REFERENCE_DIR = clipReferenceDir();
 const INDEX_PATH = path.join(REFERENCE_DIR, 'preprocess', 'index.json');
 
 interface ReferenceImage {

@@ -9,7 +9,7 @@ import {
   clipReferenceDir,
   loadClipTokenizerCases,
   requireClipReferenceDir,
-} from './clip-reference-data';
+} from '../../../test/support/clip-reference-data';
 import { CLIP_CONTEXT_LENGTH, ClipTokenizer, bytesToUnicode, normalizeText, preTokenize } from './clip-tokenizer';
 import { pythonLower } from './python-text';
 
@@ -62,8 +62,8 @@ describe('OpenAI CLIP reference cases (tokenizer-cases.json)', () => {
 });
 
 describe('CLIP reference data location', () => {
-  it('defaults to ../shared/clip next to the repository root', () => {
-    expect(clipReferenceDir({})).toBe(resolve(process.cwd(), '../shared/clip'));
+  it('defaults to the copy vendored in test/fixtures/clip', () => {
+    expect(clipReferenceDir({})).toBe(resolve(__dirname, '../../../test/fixtures/clip'));
   });
 
   it(`honours ${CLIP_REFERENCE_DIR_ENV}`, () => {

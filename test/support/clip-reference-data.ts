@@ -1,6 +1,6 @@
 /**
- * Where the OpenAI CLIP reference data lives: `../shared/clip` next to the repository root,
- * or the folder named by CLIP_REFERENCE_DIR. The data is never copied into the project.
+ * Where the OpenAI CLIP reference data lives: `test/fixtures/clip` in this repository (vendored, with its
+ * provenance in that folder's README), or the folder named by CLIP_REFERENCE_DIR.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,10 +22,13 @@ export interface ClipTokenizerCase {
   ids_without_ftfy?: number[];
 }
 
-/** The env override, else `../shared/clip` from the working directory (the repo root under jest). */
+/** The vendored copy in this repository. */
+export const VENDORED_CLIP_REFERENCE_DIR = resolve(__dirname, '..', 'fixtures', 'clip');
+
+/** The env override, else the vendored copy. */
 export function clipReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env[CLIP_REFERENCE_DIR_ENV];
-  return override ? resolve(override) : resolve(process.cwd(), '..', 'shared', 'clip');
+  return override ? resolve(override) : VENDORED_CLIP_REFERENCE_DIR;
 }
 
 /** The folder, after checking the tokenizer files are there; fails loudly rather than letting tests skip. */
