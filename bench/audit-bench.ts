@@ -40,7 +40,13 @@ async function main(): Promise<void> {
     databaseUrl = url.toString();
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bench-'));
-  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(writers + 2), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    DATABASE_POOL_SIZE: String(writers + 2),
+    LOG_LEVEL: 'silent',
+  });
   const database = await openDatabase(config, { runMigrations: true });
   try {
     const audit = new AuditService(database.dataSource, new SystemClock());
@@ -53,8 +59,18 @@ async function main(): Promise<void> {
         while (Date.now() < deadline && appended < maxEvents) {
           const t0 = process.hrtime.bigint();
           await audit.record(
-            { actorType: 'user', actorId: `bench-writer-${writer}`, requestId: randomBytes(8).toString('hex'), sourceIp: '127.0.0.1' },
-            { action: 'bench.event', resourceType: 'claim', resourceId: randomBytes(8).toString('hex'), details: { writer, status: 'needs_review', score: Math.random() } },
+            {
+              actorType: 'user',
+              actorId: `bench-writer-${writer}`,
+              requestId: randomBytes(8).toString('hex'),
+              sourceIp: '127.0.0.1',
+            },
+            {
+              action: 'bench.event',
+              resourceType: 'claim',
+              resourceId: randomBytes(8).toString('hex'),
+              details: { writer, status: 'needs_review', score: Math.random() },
+            },
           );
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           appended += 1;
@@ -63,8 +79,12 @@ async function main(): Promise<void> {
     );
     const appendSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    console.log(`append: ${appended} events by ${writers} concurrent writers in ${appendSeconds.toFixed(2)} s = ${(appended / appendSeconds).toFixed(0)} events/s`);
-    console.log(`append latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1]?.toFixed(2)} ms`);
+    console.log(
+      `append: ${appended} events by ${writers} concurrent writers in ${appendSeconds.toFixed(2)} s = ${(appended / appendSeconds).toFixed(0)} events/s`,
+    );
+    console.log(
+      `append latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1]?.toFixed(2)} ms`,
+    );
 
     const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
     const v0 = process.hrtime.bigint();

@@ -56,7 +56,14 @@ export async function createApiKey(env: Record<string, string | undefined>, team
   const database = await openDatabase(config, { runMigrations: true });
   try {
     const clock = new SystemClock();
-    const created = await new ApiClientsService(database.dataSource, new AuditService(database.dataSource, clock), clock).create({ actorType: 'system', actorId: 'bench', requestId: null, sourceIp: null }, { name: 'Benchmark intake', team });
+    const created = await new ApiClientsService(
+      database.dataSource,
+      new AuditService(database.dataSource, clock),
+      clock,
+    ).create(
+      { actorType: 'system', actorId: 'bench', requestId: null, sourceIp: null },
+      { name: 'Benchmark intake', team },
+    );
     return created.apiKey;
   } finally {
     await database.close();
@@ -69,7 +76,11 @@ export interface Server {
 }
 
 export function startNode(script: string, args: string[], env: Record<string, string | undefined>): Server {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
@@ -107,7 +118,12 @@ export interface LoadResult {
 }
 
 /** A bounded async request loop: `concurrency` callers each run `call` until `count` calls are made. */
-export async function load(name: string, count: number, concurrency: number, call: (index: number) => Promise<boolean>): Promise<LoadResult> {
+export async function load(
+  name: string,
+  count: number,
+  concurrency: number,
+  call: (index: number) => Promise<boolean>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -131,7 +147,17 @@ export async function load(name: string, count: number, concurrency: number, cal
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { name, requests: count, errors, seconds, perSecond: count / seconds, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0 };
+  return {
+    name,
+    requests: count,
+    errors,
+    seconds,
+    perSecond: count / seconds,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: latencies[latencies.length - 1] ?? 0,
+  };
 }
 
 export function formatLoad(results: LoadResult[]): string {

@@ -18,8 +18,12 @@ export class KeyRotations1768000000000 implements MigrationInterface {
       started_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       completed_at timestamptz)`);
-    await queryRunner.query(`CREATE UNIQUE INDEX key_rotations_one_open_idx ON key_rotations ((true)) WHERE completed_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX photos_key_version_idx ON photos (key_version) WHERE wrapped_data_key IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX key_rotations_one_open_idx ON key_rotations ((true)) WHERE completed_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX photos_key_version_idx ON photos (key_version) WHERE wrapped_data_key IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

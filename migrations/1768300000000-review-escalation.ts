@@ -11,9 +11,13 @@ export class ReviewEscalation1768300000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE review_tasks DROP CONSTRAINT IF EXISTS review_tasks_status_check`);
-    await queryRunner.query(`ALTER TABLE review_tasks ADD CONSTRAINT review_tasks_status_check CHECK (status IN ('open','assigned','escalated','decided'))`);
+    await queryRunner.query(
+      `ALTER TABLE review_tasks ADD CONSTRAINT review_tasks_status_check CHECK (status IN ('open','assigned','escalated','decided'))`,
+    );
     await queryRunner.query(`ALTER TABLE review_tasks ADD COLUMN escalated_at timestamptz`);
-    await queryRunner.query(`CREATE INDEX review_tasks_assignee_idx ON review_tasks (assignee_id) WHERE status <> 'decided'`);
+    await queryRunner.query(
+      `CREATE INDEX review_tasks_assignee_idx ON review_tasks (assignee_id) WHERE status <> 'decided'`,
+    );
     // Decisions in the order they were made, even when two share a timestamp (a test clock, one transaction).
     await queryRunner.query(`ALTER TABLE decisions ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY`);
     await queryRunner.query(`CREATE INDEX decisions_task_seq_idx ON decisions (task_id, seq)`);
@@ -27,6 +31,8 @@ export class ReviewEscalation1768300000000 implements MigrationInterface {
     await queryRunner.query(`UPDATE review_tasks SET status = 'open', assignee_id = NULL WHERE status = 'escalated'`);
     await queryRunner.query(`ALTER TABLE review_tasks DROP COLUMN IF EXISTS escalated_at`);
     await queryRunner.query(`ALTER TABLE review_tasks DROP CONSTRAINT IF EXISTS review_tasks_status_check`);
-    await queryRunner.query(`ALTER TABLE review_tasks ADD CONSTRAINT review_tasks_status_check CHECK (status IN ('open','assigned','decided'))`);
+    await queryRunner.query(
+      `ALTER TABLE review_tasks ADD CONSTRAINT review_tasks_status_check CHECK (status IN ('open','assigned','decided'))`,
+    );
   }
 }

@@ -9,11 +9,17 @@ export class RetentionReceipts1768500000000 implements MigrationInterface {
   name = 'RetentionReceipts1768500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE UNIQUE INDEX purge_receipts_claim_class_uq ON purge_receipts (claim_id, data_class)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX purge_receipts_claim_class_uq ON purge_receipts (claim_id, data_class)`,
+    );
     await queryRunner.query(`CREATE INDEX purge_receipts_purged_idx ON purge_receipts (purged_at)`);
     await queryRunner.query(`CREATE INDEX erasure_requests_claimant_idx ON erasure_requests (claimant_ref)`);
-    await queryRunner.query(`CREATE UNIQUE INDEX legal_holds_one_active_per_claim ON legal_holds (claim_id) WHERE released_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX claims_claimant_ref_idx ON claims (claimant_ref) WHERE claimant_ref IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX legal_holds_one_active_per_claim ON legal_holds (claim_id) WHERE released_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX claims_claimant_ref_idx ON claims (claimant_ref) WHERE claimant_ref IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

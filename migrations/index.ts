@@ -5,4 +5,10 @@ import { PhotoCropHashes1768400000000 } from './1768400000000-photo-crop-hashes'
 import { RetentionReceipts1768500000000 } from './1768500000000-retention-receipts';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
-export const MIGRATIONS = [InitialSchema1767225600000, KeyRotations1768000000000, ReviewEscalation1768300000000, PhotoCropHashes1768400000000, RetentionReceipts1768500000000];
+export const MIGRATIONS = [
+  InitialSchema1767225600000,
+  KeyRotations1768000000000,
+  ReviewEscalation1768300000000,
+  PhotoCropHashes1768400000000,
+  RetentionReceipts1768500000000,
+];

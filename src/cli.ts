@@ -21,7 +21,9 @@ const commands: Record<string, CliCommand> = {
       const database = await openDatabase(loadConfigOrExit(), { runMigrations: false });
       try {
         const applied = await database.dataSource.runMigrations({ transaction: 'each' });
-        console.log(applied.length === 0 ? 'no pending migrations' : `applied: ${applied.map((m) => m.name).join(', ')}`);
+        console.log(
+          applied.length === 0 ? 'no pending migrations' : `applied: ${applied.map((m) => m.name).join(', ')}`,
+        );
       } finally {
         await database.close();
       }
@@ -48,7 +50,9 @@ async function main(): Promise<void> {
     const list = Object.entries(commands)
       .map(([commandName, { summary }]) => `  ${commandName.padEnd(24)} ${summary}`)
       .join('\n');
-    process.stderr.write(`${name ? `unknown command: ${name}\n` : ''}usage: npm run cli -- <command> [options]\n${list}\n`);
+    process.stderr.write(
+      `${name ? `unknown command: ${name}\n` : ''}usage: npm run cli -- <command> [options]\n${list}\n`,
+    );
     process.exit(name ? 2 : 0);
   }
   await command.run(args);

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await ensureRedis(config, { allowAutostart: withWorker });
   const database = await openDatabase(config);
-  const app = await NestFactory.create(AppModule.forRoot({ config, database, processJobs: withWorker }), { bufferLogs: true, forceCloseConnections: true });
+  const app = await NestFactory.create(AppModule.forRoot({ config, database, processJobs: withWorker }), {
+    bufferLogs: true,
+    forceCloseConnections: true,
+  });
   app.useLogger(app.get(Logger));
   const logger = new NestLogger('Bootstrap');
   configureHttpApp(app, config);
@@ -31,15 +34,26 @@ async function main(): Promise<void> {
 }
 
 /** DEMO=1 / --demo: seed an empty database once and print the logins once, as plain text on stdout. */
-async function offerDemo(app: INestApplication, config: AppConfig, url: string, withWorker: boolean, logger: NestLogger): Promise<void> {
+async function offerDemo(
+  app: INestApplication,
+  config: AppConfig,
+  url: string,
+  withWorker: boolean,
+  logger: NestLogger,
+): Promise<void> {
   try {
     if (await databaseHasUsers(app)) {
-      logger.log('demo: the database already has users, so no demo data was added (the demo logins were printed at the first start)');
+      logger.log(
+        'demo: the database already has users, so no demo data was added (the demo logins were printed at the first start)',
+      );
       return;
     }
     if (!withWorker) logger.warn('demo: this process runs no worker; the demo claims are scored once a worker runs');
     logger.log('demo: seeding people, policies and claims');
-    const result = await seedDemo(app, config, { scoringWaitMs: withWorker ? 300_000 : 0, onProgress: (line) => logger.log(line) });
+    const result = await seedDemo(app, config, {
+      scoringWaitMs: withWorker ? 300_000 : 0,
+      onProgress: (line) => logger.log(line),
+    });
     process.stdout.write(`${demoBanner(url, result)}\n`);
   } catch (error) {
     logger.error(`demo: seeding failed: ${error instanceof Error ? error.message : String(error)}`);

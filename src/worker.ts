@@ -11,11 +11,15 @@ import { openDatabase } from './database/data-source.factory';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   if (!config.database.url) {
-    throw new Error('a separate worker needs DATABASE_URL: the embedded database serves one process only (use `npm start` on a single machine)');
+    throw new Error(
+      'a separate worker needs DATABASE_URL: the embedded database serves one process only (use `npm start` on a single machine)',
+    );
   }
   await ensureRedis(config, { allowAutostart: false });
   const database = await openDatabase(config);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, processJobs: true }), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, processJobs: true }), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   const logger = new NestLogger('Bootstrap');
   app.enableShutdownHooks();

@@ -98,7 +98,10 @@ interface ExpressLayer {
 
 /** Every endpoint of the Express router. `all()` registrations with a wildcard are Nest middleware (pino-http), not endpoints. */
 function expressRoutes(testApp: TestApp): string[] {
-  const express = testApp.app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] }; _router?: { stack: ExpressLayer[] } };
+  const express = testApp.app.getHttpAdapter().getInstance() as {
+    router?: { stack: ExpressLayer[] };
+    _router?: { stack: ExpressLayer[] };
+  };
   const stack = (express.router ?? express._router)?.stack ?? [];
   const routes = new Set<string>();
   for (const layer of stack) {
@@ -125,10 +128,16 @@ function nestHandlers(testApp: TestApp): Array<{ route: string; declared: boolea
         const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (paths === undefined || method === undefined) continue;
-        const declared = classPublic || Reflect.getMetadata(PUBLIC_ROUTE, handler) === true || Reflect.getMetadata(ROUTE_POLICY, handler) !== undefined;
+        const declared =
+          classPublic ||
+          Reflect.getMetadata(PUBLIC_ROUTE, handler) === true ||
+          Reflect.getMetadata(ROUTE_POLICY, handler) !== undefined;
         for (const prefix of prefixes) {
           for (const path of ([] as string[]).concat(paths)) {
-            const full = `/${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+            const full = `/${[prefix, path]
+              .map((part) => part.replace(/^\/+|\/+$/g, ''))
+              .filter(Boolean)
+              .join('/')}`;
             handlers.push({ route: `${RequestMethod[method]} ${full}`, declared });
           }
         }
@@ -163,11 +172,15 @@ describe('access matrix: every route × every role', () => {
   it('every route of the router is in the access matrix (add the route to the access matrix)', () => {
     const routes = expressRoutes(testApp);
     const missing = routes.filter((route) => !(route in ACCESS_MATRIX));
-    if (missing.length > 0) throw new Error(`add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${missing.join(', ')}`);
     const nestMissing = nestHandlers(testApp)
       .map((handler) => handler.route)
       .filter((route) => !(route in ACCESS_MATRIX));
-    if (nestMissing.length > 0) throw new Error(`add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${nestMissing.join(', ')}`);
+    if (nestMissing.length > 0)
+      throw new Error(
+        `add the route to the access matrix in test/access-matrix.e2e-spec.ts: ${nestMissing.join(', ')}`,
+      );
     const stale = Object.keys(ACCESS_MATRIX).filter((route) => !routes.includes(route));
     expect(stale).toEqual([]);
   });
@@ -183,7 +196,8 @@ describe('access matrix: every route × every role', () => {
       const callers: Array<Role | 'anonymous'> = ['anonymous', ...ROLES];
       for (const caller of callers) {
         let call = http[method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch'](url);
-        for (const [name, value] of Object.entries(caller === 'anonymous' ? {} : credentials[caller])) call = call.set(name, value);
+        for (const [name, value] of Object.entries(caller === 'anonymous' ? {} : credentials[caller]))
+          call = call.set(name, value);
         const response = method === 'GET' || method === 'DELETE' ? await call : await call.send({});
         const status = response.status;
         const body = response.body as { message?: string };
@@ -193,7 +207,9 @@ describe('access matrix: every route × every role', () => {
         }
         const passes = expectation === 'public' || (caller !== 'anonymous' && expectation.includes(caller));
         const expected = passes ? 'past the guard (2xx or 4xx, not 401/403)' : caller === 'anonymous' ? '401' : '403';
-        const ok = passes ? status !== 401 && status !== 403 && status < 500 : status === (caller === 'anonymous' ? 401 : 403);
+        const ok = passes
+          ? status !== 401 && status !== 403 && status < 500
+          : status === (caller === 'anonymous' ? 401 : 403);
         if (!ok) failures.push(`${route} as ${caller}: expected ${expected}, got ${status}`);
       }
     }

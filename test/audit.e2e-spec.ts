@@ -9,7 +9,12 @@ import { AuditVerificationService } from '../src/audit/audit-verification.servic
 import { AuditService } from '../src/audit/audit.service';
 import { startTestApp, type TestApp } from './support/test-app';
 
-const COMPLIANCE: AuditContext = { actorType: 'user', actorId: 'compliance-officer', requestId: 'req-1', sourceIp: '127.0.0.1' };
+const COMPLIANCE: AuditContext = {
+  actorType: 'user',
+  actorId: 'compliance-officer',
+  requestId: 'req-1',
+  sourceIp: '127.0.0.1',
+};
 
 describe('audit trail (real PostgreSQL)', () => {
   let testApp: TestApp;
@@ -53,7 +58,12 @@ describe('audit trail (real PostgreSQL)', () => {
       await client.query('DELETE FROM audit_events');
     });
     for (let index = 1; index <= count; index += 1) {
-      await audit.record(COMPLIANCE, { action: 'test.event', resourceType: 'test', resourceId: `r-${index}`, details: { index, note: `event ${index}` } });
+      await audit.record(COMPLIANCE, {
+        action: 'test.event',
+        resourceType: 'test',
+        resourceId: `r-${index}`,
+        details: { index, note: `event ${index}` },
+      });
     }
   }
 
@@ -74,7 +84,9 @@ describe('audit trail (real PostgreSQL)', () => {
     });
 
     it('reports an altered event as hash_mismatch at exactly its seq', async () => {
-      await tamper((client) => client.query(`UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE seq = 7`));
+      await tamper((client) =>
+        client.query(`UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE seq = 7`),
+      );
       const report = await verification.verify({ pageSize: 6 });
       expect(report).toMatchObject({ ok: false, eventsChecked: 6, problem: { kind: 'hash_mismatch', seq: 7 } });
     });
@@ -120,14 +132,28 @@ describe('audit trail (real PostgreSQL)', () => {
       await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           audit.run(COMPLIANCE, async (tx) => {
-            const [client] = (await tx.manager.query(`INSERT INTO api_clients (name, team) VALUES ($1, 'audit-test') RETURNING id`, [`client-${index}`])) as Array<{ id: string }>;
-            tx.record({ action: 'test.api_client_created', resourceType: 'api_client', resourceId: client.id, details: { index } });
+            const [client] = (await tx.manager.query(
+              `INSERT INTO api_clients (name, team) VALUES ($1, 'audit-test') RETURNING id`,
+              [`client-${index}`],
+            )) as Array<{ id: string }>;
+            tx.record({
+              action: 'test.api_client_created',
+              resourceType: 'api_client',
+              resourceId: client.id,
+              details: { index },
+            });
           }),
         ),
       );
-      const seqs = ((await admin.query('SELECT seq FROM audit_events ORDER BY seq')).rows as Array<{ seq: string }>).map((row) => Number(row.seq));
+      const seqs = (
+        (await admin.query('SELECT seq FROM audit_events ORDER BY seq')).rows as Array<{ seq: string }>
+      ).map((row) => Number(row.seq));
       expect(seqs).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
-      expect(await verification.verify({ pageSize: 8 })).toMatchObject({ ok: true, eventsChecked: 50, head: { seq: 50 } });
+      expect(await verification.verify({ pageSize: 8 })).toMatchObject({
+        ok: true,
+        eventsChecked: 50,
+        head: { seq: 50 },
+      });
     });
 
     it('leaves neither the change nor its event when the change fails after recording', async () => {
@@ -153,11 +179,21 @@ describe('audit trail (real PostgreSQL)', () => {
       expect(first).toMatchObject({ created: true, checkpoint: { seq: 21 } });
       const again = await checkpoints.create(COMPLIANCE, 'scheduled');
       expect(again).toMatchObject({ created: false, checkpoint: { seq: 21, signature: first.checkpoint.signature } });
-      const [event] = (await admin.query('SELECT action, actor_id, hash FROM audit_events WHERE seq = 21')).rows as Array<{ action: string; actor_id: string; hash: string }>;
-      expect(event).toEqual({ action: 'audit.checkpoint_created', actor_id: COMPLIANCE.actorId, hash: first.checkpoint.headHash });
+      const [event] = (await admin.query('SELECT action, actor_id, hash FROM audit_events WHERE seq = 21'))
+        .rows as Array<{ action: string; actor_id: string; hash: string }>;
+      expect(event).toEqual({
+        action: 'audit.checkpoint_created',
+        actor_id: COMPLIANCE.actorId,
+        hash: first.checkpoint.headHash,
+      });
       expect(await verification.verify()).toMatchObject({ ok: true, eventsChecked: 21, checkpointsChecked: 1 });
       await audit.record(COMPLIANCE, { action: 'test.event' });
-      expect(await verification.verify({ fromCheckpoint: 21 })).toMatchObject({ ok: true, eventsChecked: 2, from: { seq: 21 }, head: { seq: 22 } });
+      expect(await verification.verify({ fromCheckpoint: 21 })).toMatchObject({
+        ok: true,
+        eventsChecked: 2,
+        from: { seq: 21 },
+        head: { seq: 22 },
+      });
       await expect(verification.verify({ fromCheckpoint: 5 })).rejects.toThrow(/no audit checkpoint/);
     });
 
@@ -165,9 +201,17 @@ describe('audit trail (real PostgreSQL)', () => {
       const { checkpoint } = await checkpoints.create(COMPLIANCE, 'on_demand');
       const forged = Buffer.from(checkpoint.signature, 'base64');
       forged[0] ^= 0xff;
-      await tamper((client) => client.query('UPDATE audit_checkpoints SET signature = $1 WHERE seq = $2', [forged.toString('base64'), checkpoint.seq]));
+      await tamper((client) =>
+        client.query('UPDATE audit_checkpoints SET signature = $1 WHERE seq = $2', [
+          forged.toString('base64'),
+          checkpoint.seq,
+        ]),
+      );
       expect((await verification.verify()).problem).toMatchObject({ kind: 'bad_signature', seq: 21 });
-      expect((await verification.verify({ fromCheckpoint: 21 })).problem).toMatchObject({ kind: 'bad_signature', seq: 21 });
+      expect((await verification.verify({ fromCheckpoint: 21 })).problem).toMatchObject({
+        kind: 'bad_signature',
+        seq: 21,
+      });
     });
 
     it('reports events cut off the end, behind a checkpoint', async () => {
@@ -185,14 +229,22 @@ describe('audit trail (real PostgreSQL)', () => {
       const text = await exportText({ format: 'jsonl' });
       const lines = text.trimEnd().split('\n');
       const header = JSON.parse(lines[0]) as ExportHeader;
-      expect(header).toMatchObject({ kind: 'audit_export', range: { firstSeq: 1, lastSeq: 21, count: 21 }, checkpoint: { seq: 21 } });
+      expect(header).toMatchObject({
+        kind: 'audit_export',
+        range: { firstSeq: 1, lastSeq: 21, count: 21 },
+        checkpoint: { seq: 21 },
+      });
       expect(header.publicKey.keyId).toBe(header.checkpoint?.keyId);
       expect(lines).toHaveLength(22);
       expect(await verifyExportLines(lines)).toMatchObject({ ok: true, eventsChecked: 21, checkpointsVerified: [21] });
 
       const exported = await testApp.app.get(AuditQueryService).search({ action: AUDIT_EXPORTED });
       expect(exported.items).toHaveLength(1);
-      expect(exported.items[0]).toMatchObject({ seq: 22, actorId: COMPLIANCE.actorId, details: { format: 'jsonl', firstSeq: 1, lastSeq: 21, checkpointSeq: 21 } });
+      expect(exported.items[0]).toMatchObject({
+        seq: 22,
+        actorId: COMPLIANCE.actorId,
+        details: { format: 'jsonl', firstSeq: 1, lastSeq: 21, checkpointSeq: 21 },
+      });
 
       const altered = [...lines];
       altered[5] = altered[5].replace('"note":"event 5"', '"note":"event five"');
@@ -206,13 +258,16 @@ describe('audit trail (real PostgreSQL)', () => {
       const earlier = await exportText({ format: 'jsonl' });
       const pinned = parsePinnedCheckpoint(earlier);
       expect(pinned.seq).toBe(21);
-      for (let index = 0; index < 5; index += 1) await audit.record(COMPLIANCE, { action: 'test.later', details: { index } });
+      for (let index = 0; index < 5; index += 1)
+        await audit.record(COMPLIANCE, { action: 'test.later', details: { index } });
       const later = (await exportText({ format: 'jsonl' })).trimEnd().split('\n');
       expect(await verifyExportLines(later, { pinned })).toMatchObject({ ok: true, checkpointsVerified: [21] });
 
       // A coherent rewrite: event 3 changed and every later hash recomputed, the header's checkpoint dropped.
       const header = JSON.parse(later[0]) as ExportHeader;
-      const events = later.slice(1).map((line) => JSON.parse(line) as Parameters<typeof hashAuditEvent>[0] & { hash: string });
+      const events = later
+        .slice(1)
+        .map((line) => JSON.parse(line) as Parameters<typeof hashAuditEvent>[0] & { hash: string });
       events[2].details = { index: 3, note: 'history rewritten' };
       let prevHash = events[0].prevHash;
       for (const event of events) {
@@ -220,13 +275,22 @@ describe('audit trail (real PostgreSQL)', () => {
         event.hash = hashAuditEvent(event);
         prevHash = event.hash;
       }
-      const rewritten = [JSON.stringify({ ...header, checkpoint: null }), ...events.map((event) => JSON.stringify(event))];
+      const rewritten = [
+        JSON.stringify({ ...header, checkpoint: null }),
+        ...events.map((event) => JSON.stringify(event)),
+      ];
       expect((await verifyExportLines(rewritten)).ok).toBe(true);
-      expect(await verifyExportLines(rewritten, { pinned })).toMatchObject({ ok: false, problem: { kind: 'checkpoint_mismatch', seq: 21 } });
+      expect(await verifyExportLines(rewritten, { pinned })).toMatchObject({
+        ok: false,
+        problem: { kind: 'checkpoint_mismatch', seq: 21 },
+      });
     });
 
     it('exports a time range as a contiguous seq range, and CSV with a header comment line', async () => {
-      const rows = (await admin.query('SELECT seq, occurred_at FROM audit_events ORDER BY seq')).rows as Array<{ seq: string; occurred_at: Date }>;
+      const rows = (await admin.query('SELECT seq, occurred_at FROM audit_events ORDER BY seq')).rows as Array<{
+        seq: string;
+        occurred_at: Date;
+      }>;
       const from = rows[4].occurred_at;
       const jsonl = (await exportText({ format: 'jsonl', from })).trimEnd().split('\n');
       const header = JSON.parse(jsonl[0]) as ExportHeader;
@@ -235,7 +299,9 @@ describe('audit trail (real PostgreSQL)', () => {
 
       const csv = (await exportText({ format: 'csv' })).trimEnd().split('\n');
       expect(csv[0].startsWith('# {"kind":"audit_export"')).toBe(true);
-      expect(csv[1]).toBe('seq,occurred_at,actor_type,actor_id,action,resource_type,resource_id,request_id,source_ip,justification,details,prev_hash,hash');
+      expect(csv[1]).toBe(
+        'seq,occurred_at,actor_type,actor_id,action,resource_type,resource_id,request_id,source_ip,justification,details,prev_hash,hash',
+      );
       expect(csv[2].startsWith('1,')).toBe(true);
     });
   });

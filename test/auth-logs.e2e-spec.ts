@@ -36,7 +36,11 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
     };
     url = `http://127.0.0.1:${port}`;
     server = startProcess('dist/src/main.js', [], env);
-    await waitFor(async () => (server.output().includes('claims evidence service listening') ? true : undefined), 60_000, 'the server to listen');
+    await waitFor(
+      async () => (server.output().includes('claims evidence service listening') ? true : undefined),
+      60_000,
+      'the server to listen',
+    );
   });
 
   afterAll(async () => {
@@ -56,7 +60,10 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
   }
 
   it('on an empty database the server says, in one line, how to create the first admin', () => {
-    const lines = server.output().split('\n').filter((line) => line.includes('users:create --email'));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('users:create --email'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('npm run cli -- users:create --email admin@example.com --role admin');
   });
@@ -75,7 +82,9 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
-      const { rows } = await pg.query(`SELECT action, actor_type, actor_id, details::text AS details FROM audit_events WHERE action IN ('user.created', 'api_client.created') ORDER BY seq`);
+      const { rows } = await pg.query(
+        `SELECT action, actor_type, actor_id, details::text AS details FROM audit_events WHERE action IN ('user.created', 'api_client.created') ORDER BY seq`,
+      );
       expect(rows.map((row: { action: string }) => row.action)).toEqual(['user.created', 'api_client.created']);
       expect(rows[0].actor_type).toBe('system');
       expect(rows[0].actor_id).toMatch(/^cli:/);
@@ -86,7 +95,10 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
     }
 
     const http = request(url);
-    const adminLogin = await http.post('/v1/auth/login').send({ email: 'root@example.test', password: adminPassword }).expect(200);
+    const adminLogin = await http
+      .post('/v1/auth/login')
+      .send({ email: 'root@example.test', password: adminPassword })
+      .expect(200);
     secrets.push(adminLogin.body.accessToken, adminLogin.body.refreshToken);
     const adminAuth = { Authorization: `Bearer ${adminLogin.body.accessToken}` };
     expect(server.output()).toContain('JWT_SECRET is not set: generated a new access-token signing secret');
@@ -95,28 +107,62 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
 
     const userPassword = `user-pw-${randomBytes(12).toString('hex')}`;
     secrets.push(userPassword);
-    await http.post('/v1/users').set(adminAuth).send({ email: 'ada@example.test', role: 'adjuster', team: 'team-a', password: userPassword }).expect(201);
-    const generated = await http.post('/v1/users').set(adminAuth).send({ email: 'gen@example.test', role: 'supervisor', team: 'team-a' }).expect(201);
+    await http
+      .post('/v1/users')
+      .set(adminAuth)
+      .send({ email: 'ada@example.test', role: 'adjuster', team: 'team-a', password: userPassword })
+      .expect(201);
+    const generated = await http
+      .post('/v1/users')
+      .set(adminAuth)
+      .send({ email: 'gen@example.test', role: 'supervisor', team: 'team-a' })
+      .expect(201);
     secrets.push(generated.body.generatedPassword);
     const wrongPassword = `wrong-pw-${randomBytes(8).toString('hex')}`;
     secrets.push(wrongPassword);
     await http.post('/v1/auth/login').send({ email: 'ada@example.test', password: wrongPassword }).expect(401);
-    const userLogin = await http.post('/v1/auth/login').send({ email: 'ada@example.test', password: userPassword }).expect(200);
+    const userLogin = await http
+      .post('/v1/auth/login')
+      .send({ email: 'ada@example.test', password: userPassword })
+      .expect(200);
     secrets.push(userLogin.body.accessToken, userLogin.body.refreshToken);
-    const refreshed = await http.post('/v1/auth/refresh').send({ refreshToken: userLogin.body.refreshToken }).expect(200);
+    const refreshed = await http
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: userLogin.body.refreshToken })
+      .expect(200);
     secrets.push(refreshed.body.accessToken, refreshed.body.refreshToken);
     await http.get('/v1/users').set('Authorization', `Bearer ${refreshed.body.accessToken}`).expect(403);
 
-    const client = await http.post('/v1/api-clients').set(adminAuth).send({ name: 'portal', team: 'team-a' }).expect(201);
+    const client = await http
+      .post('/v1/api-clients')
+      .set(adminAuth)
+      .send({ name: 'portal', team: 'team-a' })
+      .expect(201);
     secrets.push(client.body.apiKey);
     const rotated = await http.post(`/v1/api-clients/${client.body.id}/keys`).set(adminAuth).send({}).expect(201);
     secrets.push(rotated.body.apiKey);
     await http.get('/v1/auth/me').set('X-API-Key', client.body.apiKey).expect(200);
     await http.get('/v1/users').set('X-API-Key', rotated.body.apiKey).expect(403);
-    await http.get('/v1/users').set('X-API-Key', cliClient.apiKey as string).expect(403);
-    await http.get('/v1/users').set('X-API-Key', `${(client.body.apiKey as string).slice(0, -4)}abcd`).expect(401);
+    await http
+      .get('/v1/users')
+      .set('X-API-Key', cliClient.apiKey as string)
+      .expect(403);
+    await http
+      .get('/v1/users')
+      .set('X-API-Key', `${(client.body.apiKey as string).slice(0, -4)}abcd`)
+      .expect(401);
 
-    await waitFor(async () => (server.output().split('\n').filter((line) => line.includes('"requestId"')).length >= 12 ? true : undefined), 10_000, 'request logs');
+    await waitFor(
+      async () =>
+        server
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"requestId"')).length >= 12
+          ? true
+          : undefined,
+      10_000,
+      'request logs',
+    );
     const output = server.output();
     expect(output).toContain('"level":20'); // debug lines are being written
     for (const secret of secrets) {

@@ -2,7 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SYSTEM_CONTEXT } from '../src/audit/audit-context';
 import { ManualClock } from '../src/common/clock';
 import { EnvelopeCrypto } from '../src/crypto/envelope-crypto';
-import { BLOB_STORE, BlobNotFoundError, InvalidBlobKeyError, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
+import {
+  BLOB_STORE,
+  BlobNotFoundError,
+  InvalidBlobKeyError,
+  photoBlobKey,
+  type BlobStore,
+} from '../src/evidence/blob-store';
 import { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
 import { BlobSweeper } from '../src/evidence/blob-store-sweeper';
@@ -89,7 +95,9 @@ describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
     const kept = randomUUID();
     const orphan = randomUUID();
     await insertPhotoRow(testApp, claimId, kept);
-    for (const photoId of [kept, orphan]) for (const variant of ['original', 'thumbnail'] as const) await store.put(photoBlobKey(claimId, photoId, variant), randomBytes(10));
+    for (const photoId of [kept, orphan])
+      for (const variant of ['original', 'thumbnail'] as const)
+        await store.put(photoBlobKey(claimId, photoId, variant), randomBytes(10));
     await store.put('exports/not-a-photo', Buffer.from('x'));
     const sweeper = testApp.app.get(BlobSweeper);
 
@@ -109,7 +117,9 @@ describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
     expect(await store.exists(photoBlobKey(claimId, orphan, 'thumbnail'))).toBe(false);
     expect(await store.exists(photoBlobKey(claimId, kept, 'original'))).toBe(true);
     expect(await store.exists('exports/not-a-photo')).toBe(true);
-    const events = (await testApp.database.dataSource.query(`SELECT details FROM audit_events WHERE action = 'blobs.swept'`)) as Array<{ details: Record<string, unknown> }>;
+    const events = (await testApp.database.dataSource.query(
+      `SELECT details FROM audit_events WHERE action = 'blobs.swept'`,
+    )) as Array<{ details: Record<string, unknown> }>;
     expect(events).toEqual([{ details: expect.objectContaining({ deleted: 2, photoIds: [orphan] }) }]);
   });
 });

@@ -8,7 +8,11 @@ import { REPO_ROOT } from './support/processes';
 const REFERENCE = clipReferenceDir();
 
 function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/src/cli.js'), ...args], { cwd: REPO_ROOT, input, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/src/cli.js'), ...args], {
+    cwd: REPO_ROOT,
+    input,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -19,9 +23,18 @@ describe('CLIP conformance through the operator CLI (what others run against our
   });
 
   it('clip:tokenize reproduces all 51 reference cases', () => {
-    const cases = JSON.parse(fs.readFileSync(path.join(REFERENCE, 'tokenizer-cases.json'), 'utf8')) as Array<{ text: string; ids: number[] }>;
-    const output = cli(['clip:tokenize', '--merges', path.join(REFERENCE, 'bpe_simple_vocab_16e6.txt.gz')], cases.map((c) => JSON.stringify({ text: c.text })).join('\n'));
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { text: string; ids: number[] });
+    const cases = JSON.parse(fs.readFileSync(path.join(REFERENCE, 'tokenizer-cases.json'), 'utf8')) as Array<{
+      text: string;
+      ids: number[];
+    }>;
+    const output = cli(
+      ['clip:tokenize', '--merges', path.join(REFERENCE, 'bpe_simple_vocab_16e6.txt.gz')],
+      cases.map((c) => JSON.stringify({ text: c.text })).join('\n'),
+    );
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { text: string; ids: number[] });
     expect(lines).toHaveLength(cases.length);
     expect(lines.map((line) => line.ids)).toEqual(cases.map((c) => c.ids));
   });
@@ -32,7 +45,9 @@ describe('CLIP conformance through the operator CLI (what others run against our
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clip-cli-')), 'out.f32');
     for (const reference of index) {
       const base = reference.replace(/\.f32$/, '');
-      const image = fs.readdirSync(path.join(REFERENCE, 'preprocess')).find((name) => name.startsWith(`${base}.`) && !name.endsWith('.f32'))!;
+      const image = fs
+        .readdirSync(path.join(REFERENCE, 'preprocess'))
+        .find((name) => name.startsWith(`${base}.`) && !name.endsWith('.f32'))!;
       cli(['clip:preprocess', path.join(REFERENCE, 'preprocess', image), '--out', out, '--no-orient']);
       expect(fs.readFileSync(out).equals(fs.readFileSync(path.join(REFERENCE, 'preprocess', reference)))).toBe(true);
     }

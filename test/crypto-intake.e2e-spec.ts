@@ -17,7 +17,10 @@ afterAll(async () => {
 
 it('GET /v1/keys/intake gives an intake system a JWKS it can encrypt photos to', async () => {
   const client = await createIntakeClient(testApp);
-  const response = await request(testApp.app.getHttpServer()).get('/v1/keys/intake').set('X-API-Key', client.apiKey).expect(200);
+  const response = await request(testApp.app.getHttpServer())
+    .get('/v1/keys/intake')
+    .set('X-API-Key', client.apiKey)
+    .expect(200);
   const jwks = response.body as { keys: JWK[] };
   expect(jwks.keys).toHaveLength(1);
   const [jwk] = jwks.keys;
@@ -25,7 +28,9 @@ it('GET /v1/keys/intake gives an intake system a JWKS it can encrypt photos to',
   expect(jwk).not.toHaveProperty('d');
 
   const photo = randomBytes(4096);
-  const jwe = await new CompactEncrypt(photo).setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid, cty: 'image/jpeg' }).encrypt(await importJWK(jwk, 'ECDH-ES+A256KW'));
+  const jwe = await new CompactEncrypt(photo)
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid, cty: 'image/jpeg' })
+    .encrypt(await importJWK(jwk, 'ECDH-ES+A256KW'));
   const { plaintext } = await testApp.app.get(IntakeKeys).decrypt(jwe);
   expect(plaintext).toEqual(photo);
   const tampered = `${jwe.slice(0, -2)}${jwe.endsWith('A') ? 'B' : 'A'}A`;
@@ -35,5 +40,8 @@ it('GET /v1/keys/intake gives an intake system a JWKS it can encrypt photos to',
 it('refuses people other than admins, and anonymous callers', async () => {
   const server = testApp.app.getHttpServer();
   await request(server).get('/v1/keys/intake').expect(401);
-  await request(server).get('/v1/keys/intake').set('Authorization', `Bearer ${await tokenFor(testApp, 'adjuster')}`).expect(403);
+  await request(server)
+    .get('/v1/keys/intake')
+    .set('Authorization', `Bearer ${await tokenFor(testApp, 'adjuster')}`)
+    .expect(403);
 });

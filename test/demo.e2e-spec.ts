@@ -17,7 +17,9 @@ interface Login {
 
 /** The logins from the demo's boxed block: `|   adjuster    ada.adjuster@demo.example   <password> |`. */
 function parseLogins(output: string): Login[] {
-  return [...output.matchAll(/^\|\s+(adjuster|supervisor|compliance|admin)\s+(\S+@\S+)\s+(\S+)\s+\|$/gm)].map((match) => ({ role: match[1], email: match[2], password: match[3] }));
+  return [...output.matchAll(/^\|\s+(adjuster|supervisor|compliance|admin)\s+(\S+@\S+)\s+(\S+)\s+\|$/gm)].map(
+    (match) => ({ role: match[1], email: match[2], password: match[3] }),
+  );
 }
 
 describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', () => {
@@ -53,9 +55,19 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
   it('seeds people, an intake client, policies and scored claims covering every check, and prints the logins once', async () => {
     server = start();
     const running = server;
-    const output = await waitFor(async () => (/DEMO DATA READY[\s\S]*?\n\+-+\+\n/.test(running.output()) ? running.output() : undefined), 360_000, 'the demo logins');
+    const output = await waitFor(
+      async () => (/DEMO DATA READY[\s\S]*?\n\+-+\+\n/.test(running.output()) ? running.output() : undefined),
+      360_000,
+      'the demo logins',
+    );
     const logins = parseLogins(output);
-    expect(logins.map((login) => login.role).sort()).toEqual(['adjuster', 'adjuster', 'admin', 'compliance', 'supervisor']);
+    expect(logins.map((login) => login.role).sort()).toEqual([
+      'adjuster',
+      'adjuster',
+      'admin',
+      'compliance',
+      'supervisor',
+    ]);
     expect(output.match(/DEMO DATA READY/g)).toHaveLength(1);
     expect(output).toMatch(/Intake API key \(X-API-Key\): cev_\S+/);
     // Everything else on stdout/stderr stays JSON log lines.
@@ -64,9 +76,15 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
 
     const url = `http://127.0.0.1:${port}`;
     const adjuster = logins.find((login) => login.role === 'adjuster')!;
-    const signedIn = await request(url).post('/v1/auth/login').send({ email: adjuster.email, password: adjuster.password }).expect(200);
+    const signedIn = await request(url)
+      .post('/v1/auth/login')
+      .send({ email: adjuster.email, password: adjuster.password })
+      .expect(200);
     const bearer = `Bearer ${signedIn.body.accessToken as string}`;
-    const queue = await request(url).get('/v1/review/tasks?scope=queue&reason=flagged').set('Authorization', bearer).expect(200);
+    const queue = await request(url)
+      .get('/v1/review/tasks?scope=queue&reason=flagged')
+      .set('Authorization', bearer)
+      .expect(200);
     expect((queue.body.items as unknown[]).length).toBeGreaterThanOrEqual(10);
 
     // Every check kind is flagged on at least one demo claim (the adjuster's team sees them all).
@@ -76,8 +94,12 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
     expect(items.every((claim) => ['consistent', 'inconsistent', 'needs_review'].includes(claim.status))).toBe(true);
     const flaggedKinds = new Set<string>();
     for (const claim of items.filter((entry) => entry.status === 'inconsistent')) {
-      const validation = await request(url).get(`/v1/claims/${claim.id}/validation`).set('Authorization', bearer).expect(200);
-      for (const check of validation.body.checks as Array<{ kind: string; flagged: boolean }>) if (check.flagged) flaggedKinds.add(check.kind);
+      const validation = await request(url)
+        .get(`/v1/claims/${claim.id}/validation`)
+        .set('Authorization', bearer)
+        .expect(200);
+      for (const check of validation.body.checks as Array<{ kind: string; flagged: boolean }>)
+        if (check.flagged) flaggedKinds.add(check.kind);
     }
     expect([...flaggedKinds].sort()).toEqual([...CHECK_KINDS].sort());
     expect(items.some((claim) => claim.status === 'consistent')).toBe(true);
@@ -91,8 +113,14 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
 
     // Compliance sees a verified chain.
     const compliance = logins.find((login) => login.role === 'compliance')!;
-    const officer = await request(url).post('/v1/auth/login').send({ email: compliance.email, password: compliance.password }).expect(200);
-    const verify = await request(url).get('/v1/audit/verify').set('Authorization', `Bearer ${officer.body.accessToken as string}`).expect(200);
+    const officer = await request(url)
+      .post('/v1/auth/login')
+      .send({ email: compliance.email, password: compliance.password })
+      .expect(200);
+    const verify = await request(url)
+      .get('/v1/audit/verify')
+      .set('Authorization', `Bearer ${officer.body.accessToken as string}`)
+      .expect(200);
     expect(verify.body.ok).toBe(true);
   });
 
@@ -100,16 +128,30 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
     const url = `http://127.0.0.1:${port}`;
     const supervisorLogin = parseLogins(server!.output()).find((login) => login.role === 'supervisor')!;
     const countClaims = async () => {
-      const login = await request(url).post('/v1/auth/login').send({ email: supervisorLogin.email, password: supervisorLogin.password }).expect(200);
-      const page = await request(url).get('/v1/claims?pageSize=1').set('Authorization', `Bearer ${login.body.accessToken as string}`).expect(200);
+      const login = await request(url)
+        .post('/v1/auth/login')
+        .send({ email: supervisorLogin.email, password: supervisorLogin.password })
+        .expect(200);
+      const page = await request(url)
+        .get('/v1/claims?pageSize=1')
+        .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+        .expect(200);
       return page.body.total as number;
     };
     const before = await countClaims();
     await server!.stop('SIGTERM');
     server = start();
     const restarted = server;
-    await waitFor(async () => (restarted.output().includes('the database already has users') ? true : undefined), 120_000, 'the restarted server to skip the demo');
-    await waitFor(async () => ((await request(url).get('/health/ready')).status === 200 ? true : undefined), 60_000, 'readiness');
+    await waitFor(
+      async () => (restarted.output().includes('the database already has users') ? true : undefined),
+      120_000,
+      'the restarted server to skip the demo',
+    );
+    await waitFor(
+      async () => ((await request(url).get('/health/ready')).status === 200 ? true : undefined),
+      60_000,
+      'readiness',
+    );
     expect(restarted.output()).not.toContain('DEMO DATA READY');
     expect(await countClaims()).toBe(before);
   });

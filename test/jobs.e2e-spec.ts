@@ -19,7 +19,11 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     testApp = await startTestApp({ processJobs: false, label: 'jobs' });
     adminToken = await tokenFor(testApp, 'admin');
     worker = startProcess('dist/src/worker.js', [], { ...testApp.env, LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false' });
-    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), 30_000, 'the worker to start');
+    await waitFor(
+      async () => (worker.output().includes('worker started') ? true : undefined),
+      30_000,
+      'the worker to start',
+    );
   });
 
   afterAll(async () => {
@@ -28,7 +32,10 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
   });
 
   async function probe(probeId: string): Promise<ProbeState> {
-    const response = await request(testApp.app.getHttpServer()).get(`/v1/ops/probe-jobs/${probeId}`).set('Authorization', `Bearer ${adminToken}`).expect(200);
+    const response = await request(testApp.app.getHttpServer())
+      .get(`/v1/ops/probe-jobs/${probeId}`)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .expect(200);
     return response.body as ProbeState;
   }
 
@@ -39,10 +46,14 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
       .send({ failTimes: 2 })
       .expect(202);
     const probeId = created.body.probeId as string;
-    const done = await waitFor(async () => {
-      const state = await probe(probeId);
-      return state.completions.length > 0 ? state : undefined;
-    }, 30_000, 'the probe job to complete');
+    const done = await waitFor(
+      async () => {
+        const state = await probe(probeId);
+        return state.completions.length > 0 ? state : undefined;
+      },
+      30_000,
+      'the probe job to complete',
+    );
     expect(done.completions).toHaveLength(1);
     expect(done.completions[0].attempts).toBe(3);
     expect(done.completions[0].workerPid).toBe(worker.child.pid);

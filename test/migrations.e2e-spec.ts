@@ -6,7 +6,18 @@ import { openDatabase, type DatabaseHandle } from '../src/database/data-source.f
 import { MIGRATIONS } from '../migrations';
 import { createTestDatabase } from './support/test-database';
 
-const EXPECTED_TABLES = ['audit_events', 'claims', 'photos', 'policies', 'review_tasks', 'decisions', 'users', 'api_keys', 'retention_policies', 'legal_holds'];
+const EXPECTED_TABLES = [
+  'audit_events',
+  'claims',
+  'photos',
+  'policies',
+  'review_tasks',
+  'decisions',
+  'users',
+  'api_keys',
+  'retention_policies',
+  'legal_holds',
+];
 
 async function tables(database: DatabaseHandle): Promise<string[]> {
   const rows = (await database.dataSource.query(
@@ -27,9 +38,12 @@ async function migrateUpDownUp(database: DatabaseHandle): Promise<void> {
   await expect(database.dataSource.query(`UPDATE audit_events SET action = 'changed'`)).rejects.toThrow(/append-only/);
   await expect(database.dataSource.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
 
-  for (let step = 0; step < MIGRATIONS.length; step += 1) await database.dataSource.undoLastMigration({ transaction: 'each' });
+  for (let step = 0; step < MIGRATIONS.length; step += 1)
+    await database.dataSource.undoLastMigration({ transaction: 'each' });
   expect(await tables(database)).toEqual([]);
-  const [{ count }] = (await database.dataSource.query('SELECT count(*)::int AS count FROM schema_migrations')) as Array<{ count: number }>;
+  const [{ count }] = (await database.dataSource.query(
+    'SELECT count(*)::int AS count FROM schema_migrations',
+  )) as Array<{ count: number }>;
   expect(count).toBe(0);
 
   await database.dataSource.runMigrations({ transaction: 'each' });
@@ -41,7 +55,9 @@ describe('migrations', () => {
     const testDatabase = await createTestDatabase('migrations');
     const database = await openDatabase(loadConfig({ DATABASE_URL: testDatabase.url }), { runMigrations: false });
     try {
-      const [{ server_version }] = (await database.dataSource.query('SHOW server_version')) as Array<{ server_version: string }>;
+      const [{ server_version }] = (await database.dataSource.query('SHOW server_version')) as Array<{
+        server_version: string;
+      }>;
       expect(server_version).toMatch(/^15\./);
       await migrateUpDownUp(database);
     } finally {
@@ -68,7 +84,9 @@ describe('migrations', () => {
     fs.mkdirSync(path.join(dataDir, 'pg'), { recursive: true });
     // A live process (this test's parent, say) holds the lock.
     fs.writeFileSync(path.join(dataDir, 'pg.lock'), String(process.ppid));
-    await expect(openDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false })).rejects.toThrow(/in use by process/);
+    await expect(openDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false })).rejects.toThrow(
+      /in use by process/,
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -27,14 +27,29 @@ describe('policies', () => {
   it('an intake system creates a policy with clauses and reads it back; the creation is audited', async () => {
     const body = policyBody();
     const created = await http().post('/v1/policies').set('X-API-Key', intakeA.apiKey).send(body).expect(201);
-    expect(created.body).toMatchObject({ number: body.number, lineOfBusiness: 'auto', insuredObject: 'blue 2019 Toyota sedan', effectiveFrom: '2025-01-01', effectiveTo: '2026-12-31' });
+    expect(created.body).toMatchObject({
+      number: body.number,
+      lineOfBusiness: 'auto',
+      insuredObject: 'blue 2019 Toyota sedan',
+      effectiveFrom: '2025-01-01',
+      effectiveTo: '2026-12-31',
+    });
     expect(created.body.clauses).toEqual([
-      expect.objectContaining({ code: 'C-COLL', kind: 'coverage', perilKey: 'collision', prompts: ['a photo of a car with collision damage'], promptVersion: 1 }),
+      expect.objectContaining({
+        code: 'C-COLL',
+        kind: 'coverage',
+        perilKey: 'collision',
+        prompts: ['a photo of a car with collision damage'],
+        promptVersion: 1,
+      }),
       expect.objectContaining({ code: 'X-RUST', kind: 'exclusion', perilKey: 'rust', prompts: [] }),
     ]);
     const read = await http().get(`/v1/policies/${created.body.id}`).set('X-API-Key', intakeA.apiKey).expect(200);
     expect(read.body).toEqual(created.body);
-    const [event] = (await testApp.database.dataSource.query(`SELECT actor_id, details FROM audit_events WHERE action = 'policy.created' AND resource_id = $1`, [created.body.id])) as Array<{ actor_id: string; details: { clauses: unknown[] } }>;
+    const [event] = (await testApp.database.dataSource.query(
+      `SELECT actor_id, details FROM audit_events WHERE action = 'policy.created' AND resource_id = $1`,
+      [created.body.id],
+    )) as Array<{ actor_id: string; details: { clauses: unknown[] } }>;
     expect(event.actor_id).toBe(intakeA.id);
     expect(event.details.clauses).toHaveLength(2);
   });
@@ -56,7 +71,12 @@ describe('policies', () => {
     const bad = [
       policyBody({ clauses: [{ code: 'A', kind: 'maybe', text: 't', perilKey: 'hail' }] }),
       policyBody({ clauses: [] }),
-      policyBody({ clauses: [{ code: 'A', kind: 'coverage', text: 't', perilKey: 'hail' }, { code: 'A', kind: 'exclusion', text: 'u', perilKey: 'rust' }] }),
+      policyBody({
+        clauses: [
+          { code: 'A', kind: 'coverage', text: 't', perilKey: 'hail' },
+          { code: 'A', kind: 'exclusion', text: 'u', perilKey: 'rust' },
+        ],
+      }),
       policyBody({ effectiveFrom: '2026-01-01', effectiveTo: '2025-01-01' }),
       policyBody({ lineOfBusiness: 'marine' }),
       policyBody({ surprise: true }),

@@ -5,7 +5,12 @@ import { AuditService } from '../src/audit/audit.service';
 import { ManualClock } from '../src/common/clock';
 import type { TaskDetail, TaskPage } from '../src/review/review-query.service';
 import type { TaskView } from '../src/review/review-rows';
-import { ReviewService, STALE_TASK_MESSAGE, type DecisionResult, type OpenTaskInput } from '../src/review/review.service';
+import {
+  ReviewService,
+  STALE_TASK_MESSAGE,
+  type DecisionResult,
+  type OpenTaskInput,
+} from '../src/review/review.service';
 import type { ReviewReason } from '../src/review/review-task.entity';
 import { createIntakeClient, createUser, login, TEST_CONTEXT, type TestUser } from './support/auth-helpers';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -53,7 +58,16 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
     const [row] = (await dataSource.query(
       `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash, status, submitted_at, created_at)
        VALUES ($1, $2, $3, 'hail', 'hail damaged my roof', '2026-02-20', $4, $5, $6, 'hash', $7, $8, $8) RETURNING id`,
-      [await policyFor(team), intake.id, `EXT-${randomBytes(4).toString('hex')}`, amount, team, randomUUID(), status, new Date(Date.parse(NOW) - 30 * HOUR)],
+      [
+        await policyFor(team),
+        intake.id,
+        `EXT-${randomBytes(4).toString('hex')}`,
+        amount,
+        team,
+        randomUUID(),
+        status,
+        new Date(Date.parse(NOW) - 30 * HOUR),
+      ],
     )) as Array<{ id: string }>;
     return row.id;
   }
@@ -62,9 +76,20 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
     return audit.run(TEST_CONTEXT, (tx) => review.openTask(tx, input));
   }
 
-  async function newTask(team: string, reason: ReviewReason, priority: number, slaHours = 24): Promise<{ taskId: string; claimId: string }> {
+  async function newTask(
+    team: string,
+    reason: ReviewReason,
+    priority: number,
+    slaHours = 24,
+  ): Promise<{ taskId: string; claimId: string }> {
     const claimId = await insertClaim(team, reason);
-    const task = await openTask({ claimId, reason, priority, slaDueAt: new Date(Date.parse(NOW) + slaHours * HOUR), team });
+    const task = await openTask({
+      claimId,
+      reason,
+      priority,
+      slaDueAt: new Date(Date.parse(NOW) + slaHours * HOUR),
+      team,
+    });
     return { taskId: task.id, claimId };
   }
 
@@ -75,7 +100,9 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   }
 
   async function auditActions(resourceId: string): Promise<string[]> {
-    const rows = (await dataSource.query(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY seq`, [resourceId])) as Array<{ action: string }>;
+    const rows = (await dataSource.query(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY seq`, [
+      resourceId,
+    ])) as Array<{ action: string }>;
     return rows.map((row) => row.action);
   }
 
@@ -102,14 +129,22 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   describe('openTask', () => {
     it('is idempotent: a claim with an undecided task keeps it, recorded once', async () => {
       const claimId = await insertClaim('team-a', 'flagged');
-      const input = { claimId, reason: 'flagged' as const, priority: 600, slaDueAt: new Date(Date.parse(NOW) + 24 * HOUR), team: 'team-a' };
+      const input = {
+        claimId,
+        reason: 'flagged' as const,
+        priority: 600,
+        slaDueAt: new Date(Date.parse(NOW) + 24 * HOUR),
+        team: 'team-a',
+      };
       const first = await openTask(input);
       const second = await openTask({ ...input, priority: 900 });
       const concurrent = await Promise.all([openTask(input), openTask(input)]);
       expect(first.created).toBe(true);
       expect(second).toMatchObject({ id: first.id, created: false, priority: 600 });
       expect(concurrent.map((opened) => opened.id)).toEqual([first.id, first.id]);
-      const rows = (await dataSource.query(`SELECT id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided'`, [claimId])) as unknown[];
+      const rows = (await dataSource.query(`SELECT id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided'`, [
+        claimId,
+      ])) as unknown[];
       expect(rows).toHaveLength(1);
       expect(await auditActions(first.id)).toEqual(['review.task_opened']);
     });
@@ -164,7 +199,10 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
       const otherTeam = (await http().get('/v1/review/tasks').set(bearer('adjR'))).body as TaskPage;
       expect(otherTeam.items.map((item) => item.id)).toEqual([other]);
-      expect((await http().get('/v1/review/tasks?pageSize=2&page=2').set(bearer('adjQ1'))).body).toMatchObject({ total: 3, items: [{ id: qa }] });
+      expect((await http().get('/v1/review/tasks?pageSize=2&page=2').set(bearer('adjQ1'))).body).toMatchObject({
+        total: 3,
+        items: [{ id: qa }],
+      });
     });
 
     it('SLA breach follows the clock', async () => {
@@ -179,32 +217,45 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
     });
 
     it('scope=mine holds only tasks assigned to the caller; the supervisor sees the team with assignees', async () => {
-      expect(((await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ1'))).body as TaskPage).items).toEqual([]);
+      expect(((await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ1'))).body as TaskPage).items).toEqual(
+        [],
+      );
       const assigned = await http().post(`/v1/review/tasks/${low}/assign`).set(bearer('adjQ1')).send({ version: 1 });
       expect(assigned.status).toBe(200);
       expect(assigned.body).toMatchObject({ id: low, assigneeId: people.adjQ1.id, status: 'assigned', version: 2 });
       const mine = (await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ1'))).body as TaskPage;
       expect(mine.items.map((item) => item.id)).toEqual([low]);
-      expect(((await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ2'))).body as TaskPage).items).toEqual([]);
+      expect(((await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ2'))).body as TaskPage).items).toEqual(
+        [],
+      );
       const open = (await http().get('/v1/review/tasks?status=open').set(bearer('adjQ2'))).body as TaskPage;
       expect(open.items.map((item) => item.id)).toEqual([high, qa]);
 
       const team = (await http().get('/v1/review/tasks').set(bearer('supQ'))).body as TaskPage;
       expect(team.items.map((item) => item.id)).toEqual([high, low, qa]);
-      expect(team.items.find((item) => item.id === low)).toMatchObject({ assigneeId: people.adjQ1.id, assigneeName: expect.any(String) });
+      expect(team.items.find((item) => item.id === low)).toMatchObject({
+        assigneeId: people.adjQ1.id,
+        assigneeName: expect.any(String),
+      });
       expect(await auditActions(low)).toEqual(['review.task_opened', 'review.task_assigned']);
     });
 
     it("detail: task, claim summary and decisions; another team's task is 404", async () => {
       const detail = await task('adjQ2', high);
       expect(detail.task).toMatchObject({ id: high, reason: 'flagged' });
-      expect(detail.claim).toMatchObject({ claimedPeril: 'hail', policy: { lineOfBusiness: 'property' }, findings: [] });
+      expect(detail.claim).toMatchObject({
+        claimedPeril: 'hail',
+        policy: { lineOfBusiness: 'property' },
+        findings: [],
+      });
       expect(detail.decisions).toEqual([]);
       expect(detail.allowed).toEqual({ assign: true, decide: false, override: false });
       expect((await http().get(`/v1/review/tasks/${other}`).set(bearer('adjQ1'))).status).toBe(404);
       expect((await http().get(`/v1/review/tasks/${other}`).set(bearer('supQ'))).status).toBe(404);
       expect((await http().get(`/v1/review/tasks/not-a-uuid`).set(bearer('supQ'))).status).toBe(404);
-      expect((await http().post(`/v1/review/tasks/${other}/assign`).set(bearer('adjQ1')).send({ version: 1 })).status).toBe(404);
+      expect(
+        (await http().post(`/v1/review/tasks/${other}/assign`).set(bearer('adjQ1')).send({ version: 1 })).status,
+      ).toBe(404);
     });
 
     it('intake clients, compliance and admin never see tasks (403)', async () => {
@@ -213,7 +264,9 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
         expect((await http().get(route).set(bearer('compliance'))).status).toBe(403);
         expect((await http().get(route).set(bearer('admin'))).status).toBe(403);
       }
-      expect((await http().post(`/v1/review/tasks/${high}/decision`).set('X-API-Key', intake.apiKey).send({})).status).toBe(403);
+      expect(
+        (await http().post(`/v1/review/tasks/${high}/decision`).set('X-API-Key', intake.apiKey).send({})).status,
+      ).toBe(403);
     });
   });
 
@@ -233,19 +286,26 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect(claimed[0].assigneeId).toBe(people.adjN1.id);
       expect(claimed[1].assigneeId).toBe(people.adjN2.id);
       expect((await http().post('/v1/review/tasks/next').set(bearer('adjN1')).send()).status).toBe(204);
-      for (const { taskId } of [a, b]) expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned']);
+      for (const { taskId } of [a, b])
+        expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned']);
     });
 
     it('many concurrent next calls never hand one task to two people', async () => {
-      const tasks = await Promise.all(Array.from({ length: 6 }, (_, index) => newTask('team-m', 'flagged', 100 + index)));
+      const tasks = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => newTask('team-m', 'flagged', 100 + index)),
+      );
       const adjusters = await Promise.all(
         Array.from({ length: 8 }, async (_, index) => {
           await person(`adjM${index}`, 'adjuster', 'team-m');
           return `adjM${index}`;
         }),
       );
-      const responses = await Promise.all(adjusters.map((who) => http().post('/v1/review/tasks/next').set(bearer(who)).send()));
-      const got = responses.filter((response) => response.status === 200).map((response) => (response.body as TaskView).id);
+      const responses = await Promise.all(
+        adjusters.map((who) => http().post('/v1/review/tasks/next').set(bearer(who)).send()),
+      );
+      const got = responses
+        .filter((response) => response.status === 200)
+        .map((response) => (response.body as TaskView).id);
       expect(got.sort()).toEqual(tasks.map((entry) => entry.taskId).sort());
       expect(responses.filter((response) => response.status === 204)).toHaveLength(2);
     });
@@ -254,17 +314,42 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   describe('assign and decide', () => {
     it('assign: an adjuster only itself, only unassigned; stale version → 409; supervisor reassigns', async () => {
       const { taskId } = await newTask('team-a', 'flagged', 700);
-      expect((await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ assigneeId: people.adjA2.id, version: 1 })).status).toBe(403);
-      expect((await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 })).status).toBe(200);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/assign`)
+            .set(bearer('adjA1'))
+            .send({ assigneeId: people.adjA2.id, version: 1 })
+        ).status,
+      ).toBe(403);
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 })).status,
+      ).toBe(200);
       const stale = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA2')).send({ version: 1 });
       expect(stale.status).toBe(409);
       expect(stale.body).toEqual({ statusCode: 409, error: 'Conflict', message: STALE_TASK_MESSAGE });
-      expect((await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA2')).send({ version: 2 })).status).toBe(403);
-      expect((await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('supA')).send({ assigneeId: people.adjB.id, version: 2 })).status).toBe(422);
-      const reassigned = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('supA')).send({ assigneeId: people.adjA2.id, version: 2 });
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA2')).send({ version: 2 })).status,
+      ).toBe(403);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/assign`)
+            .set(bearer('supA'))
+            .send({ assigneeId: people.adjB.id, version: 2 })
+        ).status,
+      ).toBe(422);
+      const reassigned = await http()
+        .post(`/v1/review/tasks/${taskId}/assign`)
+        .set(bearer('supA'))
+        .send({ assigneeId: people.adjA2.id, version: 2 });
       expect(reassigned.status).toBe(200);
       expect(reassigned.body).toMatchObject({ assigneeId: people.adjA2.id, version: 3 });
-      expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned', 'review.task_reassigned']);
+      expect(await auditActions(taskId)).toEqual([
+        'review.task_opened',
+        'review.task_assigned',
+        'review.task_reassigned',
+      ]);
     });
 
     it('only the assignee decides (another adjuster of the team: 403, another team: 404); the stale second decision is a 409 and changes nothing', async () => {
@@ -276,36 +361,88 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       const notAssignee = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA2')).send(body);
       expect(notAssignee.status).toBe(403);
       expect(notAssignee.body.message).toMatch(/assignee/);
-      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjB')).send(body)).status).toBe(404);
-      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send({ ...body, note: 'too short' })).status).toBe(400);
-      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send({ ...body, reasonCode: 'evidence_consistent' })).status).toBe(400);
-      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send({ ...body, outcome: 'maybe' })).status).toBe(400);
+      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjB')).send(body)).status).toBe(
+        404,
+      );
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/decision`)
+            .set(bearer('adjA1'))
+            .send({ ...body, note: 'too short' })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/decision`)
+            .set(bearer('adjA1'))
+            .send({ ...body, reasonCode: 'evidence_consistent' })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/decision`)
+            .set(bearer('adjA1'))
+            .send({ ...body, outcome: 'maybe' })
+        ).status,
+      ).toBe(400);
 
       const decided = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send(body);
       expect(decided.status).toBe(200);
       const result = decided.body as DecisionResult;
       expect(result.task).toMatchObject({ status: 'decided', version: version + 1, claimStatus: 'decided' });
-      expect(result.decision).toMatchObject({ outcome: 'deny', reasonCode: 'excluded_peril', reviewerId: people.adjA1.id, agreesWithModel: true, overridesDecisionId: null, note });
+      expect(result.decision).toMatchObject({
+        outcome: 'deny',
+        reasonCode: 'excluded_peril',
+        reviewerId: people.adjA1.id,
+        agreesWithModel: true,
+        overridesDecisionId: null,
+        note,
+      });
 
       const late = await http()
         .post(`/v1/review/tasks/${taskId}/decision`)
         .set(bearer('supA'))
-        .send({ outcome: 'approve', reasonCode: 'evidence_consistent', note: 'Looks fine to me, approving it.', version });
+        .send({
+          outcome: 'approve',
+          reasonCode: 'evidence_consistent',
+          note: 'Looks fine to me, approving it.',
+          version,
+        });
       expect(late.status).toBe(409);
       expect(late.body.message).toBe(STALE_TASK_MESSAGE);
 
-      const decisions = (await dataSource.query(`SELECT outcome, reviewer_id FROM decisions WHERE task_id = $1`, [taskId])) as Array<{ outcome: string; reviewer_id: string }>;
+      const decisions = (await dataSource.query(`SELECT outcome, reviewer_id FROM decisions WHERE task_id = $1`, [
+        taskId,
+      ])) as Array<{ outcome: string; reviewer_id: string }>;
       expect(decisions).toEqual([{ outcome: 'deny', reviewer_id: people.adjA1.id }]);
-      const [claim] = (await dataSource.query(`SELECT status, decided_at FROM claims WHERE id = $1`, [claimId])) as Array<{ status: string; decided_at: Date }>;
+      const [claim] = (await dataSource.query(`SELECT status, decided_at FROM claims WHERE id = $1`, [
+        claimId,
+      ])) as Array<{ status: string; decided_at: Date }>;
       expect(claim.status).toBe('decided');
       expect(new Date(claim.decided_at).toISOString()).toBe(new Date(NOW).toISOString());
-      expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned', 'review.decision_made']);
+      expect(await auditActions(taskId)).toEqual([
+        'review.task_opened',
+        'review.task_assigned',
+        'review.decision_made',
+      ]);
       expect(await auditActions(claimId)).toEqual(['claim.decided']);
-      const denied = (await dataSource.query(`SELECT details FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [people.adjA2.id])) as Array<{ details: { status: number } }>;
+      const denied = (await dataSource.query(
+        `SELECT details FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
+        [people.adjA2.id],
+      )) as Array<{ details: { status: number } }>;
       expect(denied.map((row) => row.details.status)).toContain(403);
 
       // A fresh validation run may open a new task for the decided claim.
-      const reopened = await openTask({ claimId, reason: 'uncertain', priority: 100, slaDueAt: new Date(Date.parse(NOW) + HOUR), team: 'team-a' });
+      const reopened = await openTask({
+        claimId,
+        reason: 'uncertain',
+        priority: 100,
+        slaDueAt: new Date(Date.parse(NOW) + HOUR),
+        team: 'team-a',
+      });
       expect(reopened.created).toBe(true);
     });
 
@@ -314,11 +451,19 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       const claimed = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 });
       const version = (claimed.body as TaskView).version;
       const [mine, supervisor] = await Promise.all([
-        http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send({ outcome: 'approve', reasonCode: 'evidence_consistent', note, version }),
-        http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('supA')).send({ outcome: 'deny', reasonCode: 'evidence_contradicts_claim', note, version }),
+        http()
+          .post(`/v1/review/tasks/${taskId}/decision`)
+          .set(bearer('adjA1'))
+          .send({ outcome: 'approve', reasonCode: 'evidence_consistent', note, version }),
+        http()
+          .post(`/v1/review/tasks/${taskId}/decision`)
+          .set(bearer('supA'))
+          .send({ outcome: 'deny', reasonCode: 'evidence_contradicts_claim', note, version }),
       ]);
       expect([mine.status, supervisor.status].sort()).toEqual([200, 409]);
-      const decisions = (await dataSource.query(`SELECT outcome FROM decisions WHERE task_id = $1`, [taskId])) as unknown[];
+      const decisions = (await dataSource.query(`SELECT outcome FROM decisions WHERE task_id = $1`, [
+        taskId,
+      ])) as unknown[];
       expect(decisions).toHaveLength(1);
     });
 
@@ -332,15 +477,31 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       const escalated = await http()
         .post(`/v1/review/tasks/${taskId}/decision`)
         .set(bearer('adjE'))
-        .send({ outcome: 'escalate', reasonCode: 'possible_fraud', note: 'The same roof appears in another claim from last year.', version: claimed.version });
+        .send({
+          outcome: 'escalate',
+          reasonCode: 'possible_fraud',
+          note: 'The same roof appears in another claim from last year.',
+          version: claimed.version,
+        });
       expect(escalated.status).toBe(200);
-      expect((escalated.body as DecisionResult).task).toMatchObject({ status: 'escalated', assigneeId: null, claimStatus: 'inconsistent', escalatedAt: expect.any(String) });
+      expect((escalated.body as DecisionResult).task).toMatchObject({
+        status: 'escalated',
+        assigneeId: null,
+        claimStatus: 'inconsistent',
+        escalatedAt: expect.any(String),
+      });
       expect((escalated.body as DecisionResult).decision.agreesWithModel).toBeNull();
 
       const version = (escalated.body as DecisionResult).task.version;
       expect((await http().post('/v1/review/tasks/next').set(bearer('adjE2')).send()).status).toBe(204);
-      expect((await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjE2')).send({ version })).status).toBe(403);
-      expect(((await http().get('/v1/review/tasks?status=escalated').set(bearer('supE'))).body as TaskPage).items.map((item) => item.id)).toEqual([taskId]);
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjE2')).send({ version })).status,
+      ).toBe(403);
+      expect(
+        ((await http().get('/v1/review/tasks?status=escalated').set(bearer('supE'))).body as TaskPage).items.map(
+          (item) => item.id,
+        ),
+      ).toEqual([taskId]);
 
       const supervisorNext = await http().post('/v1/review/tasks/next').set(bearer('supE')).send();
       expect(supervisorNext.status).toBe(200);
@@ -348,10 +509,21 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       const final = await http()
         .post(`/v1/review/tasks/${taskId}/decision`)
         .set(bearer('supE'))
-        .send({ outcome: 'deny', reasonCode: 'duplicate_evidence', note: 'Confirmed: photos reused from claim 2025-118.', version: (supervisorNext.body as TaskView).version });
+        .send({
+          outcome: 'deny',
+          reasonCode: 'duplicate_evidence',
+          note: 'Confirmed: photos reused from claim 2025-118.',
+          version: (supervisorNext.body as TaskView).version,
+        });
       expect(final.status).toBe(200);
       expect((final.body as DecisionResult).task).toMatchObject({ status: 'decided', claimStatus: 'decided' });
-      expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned', 'review.task_escalated', 'review.task_assigned', 'review.decision_made']);
+      expect(await auditActions(taskId)).toEqual([
+        'review.task_opened',
+        'review.task_assigned',
+        'review.task_escalated',
+        'review.task_assigned',
+        'review.decision_made',
+      ]);
       expect(await auditActions(claimId)).toEqual(['claim.decided']);
       const detail = await task('supE', taskId);
       expect(detail.decisions.map((decision) => decision.outcome)).toEqual(['escalate', 'deny']);
@@ -361,9 +533,16 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   describe('override', () => {
     it('a supervisor override creates a second decision linked to the first; compliance, admin and adjusters get 403', async () => {
       const { taskId, claimId } = await newTask('team-a', 'qa_sample', 200);
-      const claimed = (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 })).body as TaskView;
-      const overrideBody = { outcome: 'deny', reasonCode: 'object_not_insured', note: 'The car in the photos is not the insured vehicle.' };
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send(overrideBody)).status).toBe(409);
+      const claimed = (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 }))
+        .body as TaskView;
+      const overrideBody = {
+        outcome: 'deny',
+        reasonCode: 'object_not_insured',
+        note: 'The car in the photos is not the insured vehicle.',
+      };
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send(overrideBody)).status,
+      ).toBe(409);
 
       const first = (
         await http()
@@ -374,37 +553,88 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect(first.decision.agreesWithModel).toBe(true);
 
       for (const who of ['compliance', 'admin', 'adjA1']) {
-        expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer(who)).send(overrideBody)).status).toBe(403);
+        expect(
+          (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer(who)).send(overrideBody)).status,
+        ).toBe(403);
       }
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set('X-API-Key', intake.apiKey).send(overrideBody)).status).toBe(403);
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send({ ...overrideBody, note: '' })).status).toBe(400);
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send({ ...overrideBody, outcome: 'escalate', reasonCode: 'complex_case' })).status).toBe(400);
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/override`).set('X-API-Key', intake.apiKey).send(overrideBody))
+          .status,
+      ).toBe(403);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/override`)
+            .set(bearer('supA'))
+            .send({ ...overrideBody, note: '' })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/override`)
+            .set(bearer('supA'))
+            .send({ ...overrideBody, outcome: 'escalate', reasonCode: 'complex_case' })
+        ).status,
+      ).toBe(400);
       await person('supB', 'supervisor', 'team-b');
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supB')).send(overrideBody)).status).toBe(404);
+      expect(
+        (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supB')).send(overrideBody)).status,
+      ).toBe(404);
 
-      const overridden = await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send(overrideBody);
+      const overridden = await http()
+        .post(`/v1/review/tasks/${taskId}/override`)
+        .set(bearer('supA'))
+        .send(overrideBody);
       expect(overridden.status).toBe(201);
       const second = overridden.body as DecisionResult;
-      expect(second.decision).toMatchObject({ outcome: 'deny', overridesDecisionId: first.decision.id, reviewerId: people.supA.id, agreesWithModel: false });
+      expect(second.decision).toMatchObject({
+        outcome: 'deny',
+        overridesDecisionId: first.decision.id,
+        reviewerId: people.supA.id,
+        agreesWithModel: false,
+      });
       expect(second.task.version).toBe(first.task.version + 1);
 
       const detail = await task('supA', taskId);
       expect(detail.decisions.map((decision) => decision.id)).toEqual([first.decision.id, second.decision.id]);
       expect(detail.effectiveDecisionId).toBe(second.decision.id);
       expect(detail.allowed.override).toBe(true);
-      const original = (await dataSource.query(`SELECT outcome, note FROM decisions WHERE id = $1`, [first.decision.id])) as Array<{ outcome: string; note: string }>;
+      const original = (await dataSource.query(`SELECT outcome, note FROM decisions WHERE id = $1`, [
+        first.decision.id,
+      ])) as Array<{ outcome: string; note: string }>;
       expect(original).toEqual([{ outcome: 'approve', note }]);
 
       // A stale override (version given) is refused; a second override chains to the first override.
-      expect((await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send({ ...overrideBody, version: first.task.version })).status).toBe(409);
-      const third = (await http()
-        .post(`/v1/review/tasks/${taskId}/override`)
-        .set(bearer('supA'))
-        .send({ outcome: 'request_info', reasonCode: 'need_more_photos', note: 'Need a photo of the licence plate first.', version: second.task.version })).body as DecisionResult;
+      expect(
+        (
+          await http()
+            .post(`/v1/review/tasks/${taskId}/override`)
+            .set(bearer('supA'))
+            .send({ ...overrideBody, version: first.task.version })
+        ).status,
+      ).toBe(409);
+      const third = (
+        await http()
+          .post(`/v1/review/tasks/${taskId}/override`)
+          .set(bearer('supA'))
+          .send({
+            outcome: 'request_info',
+            reasonCode: 'need_more_photos',
+            note: 'Need a photo of the licence plate first.',
+            version: second.task.version,
+          })
+      ).body as DecisionResult;
       expect(third.decision.overridesDecisionId).toBe(second.decision.id);
 
-      const [overrideEvent] = (await dataSource.query(`SELECT action, details FROM audit_events WHERE resource_id = $1`, [second.decision.id])) as Array<{ action: string; details: Record<string, unknown> }>;
-      expect(overrideEvent).toMatchObject({ action: 'review.decision_overridden', details: { overridesDecisionId: first.decision.id, fromOutcome: 'approve', outcome: 'deny' } });
+      const [overrideEvent] = (await dataSource.query(
+        `SELECT action, details FROM audit_events WHERE resource_id = $1`,
+        [second.decision.id],
+      )) as Array<{ action: string; details: Record<string, unknown> }>;
+      expect(overrideEvent).toMatchObject({
+        action: 'review.decision_overridden',
+        details: { overridesDecisionId: first.decision.id, fromOutcome: 'approve', outcome: 'deny' },
+      });
       expect(overrideEvent.details).not.toHaveProperty('note');
       expect(await auditActions(claimId)).toEqual(['claim.decided']);
     });
@@ -414,7 +644,11 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
     it('staff who read decisions get the catalogue; intake and admin get 403', async () => {
       const response = await http().get('/v1/review/reason-codes').set(bearer('adjA1'));
       expect(response.status).toBe(200);
-      expect(response.body.outcomes.find((entry: { outcome: string }) => entry.outcome === 'deny').reasonCodes.map((code: { code: string }) => code.code)).toContain('excluded_peril');
+      expect(
+        response.body.outcomes
+          .find((entry: { outcome: string }) => entry.outcome === 'deny')
+          .reasonCodes.map((code: { code: string }) => code.code),
+      ).toContain('excluded_peril');
       expect((await http().get('/v1/review/reason-codes').set(bearer('compliance'))).status).toBe(200);
       expect((await http().get('/v1/review/reason-codes').set('X-API-Key', intake.apiKey)).status).toBe(403);
       expect((await http().get('/v1/review/reason-codes').set(bearer('admin'))).status).toBe(403);

@@ -17,7 +17,9 @@ function corruptModelCopy(): { modelsDir: string; name: string } {
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corrupt-models-'));
   const target = path.join(modelsDir, 'broken');
   fs.cpSync(testModelFolder(), target, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(target, 'manifest.json'), 'utf8')) as { files: { vision: { path: string } } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(target, 'manifest.json'), 'utf8')) as {
+    files: { vision: { path: string } };
+  };
   const vision = path.join(target, manifest.files.vision.path);
   const bytes = fs.readFileSync(vision);
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
@@ -27,7 +29,12 @@ function corruptModelCopy(): { modelsDir: string; name: string } {
 
 function modelEnv(): Record<string, string> {
   const folder = testModelFolder();
-  return { MODELS_DIR: path.dirname(folder), CLIP_MODEL: path.basename(folder), CLIP_BATCH_SIZE: '4', CLIP_BATCH_WAIT_MS: '5' };
+  return {
+    MODELS_DIR: path.dirname(folder),
+    CLIP_MODEL: path.basename(folder),
+    CLIP_BATCH_SIZE: '4',
+    CLIP_BATCH_WAIT_MS: '5',
+  };
 }
 
 describe('scoring engine in the real app (real PostgreSQL, Redis, onnxruntime)', () => {
@@ -79,7 +86,10 @@ describe('scoring engine in the real app (real PostgreSQL, Redis, onnxruntime)',
     expect(texts.stats.computed - before.computed).toBe(1);
     expect(texts.stats.memoryHits - before.memoryHits).toBe(1);
     expect(Array.from(fromMemory)).toEqual(Array.from(computed));
-    const rows = (await testApp.database.dataSource.query('SELECT model_hash, text FROM text_embeddings WHERE text_sha256 = $1', [textSha256(prompt)])) as Array<{ model_hash: string; text: string }>;
+    const rows = (await testApp.database.dataSource.query(
+      'SELECT model_hash, text FROM text_embeddings WHERE text_sha256 = $1',
+      [textSha256(prompt)],
+    )) as Array<{ model_hash: string; text: string }>;
     expect(rows).toEqual([{ model_hash: model.hash, text: prompt }]);
     texts.clearMemory();
     const [fromDatabase] = await texts.embed(model, [prompt]);
@@ -102,18 +112,32 @@ describe('scoring engine in the real app (real PostgreSQL, Redis, onnxruntime)',
 
   it('GET /v1/scoring/backfill shows the model and the backfill state to admins', async () => {
     const admin = await tokenFor(testApp, 'admin');
-    const response = await request(testApp.app.getHttpServer()).get('/v1/scoring/backfill').set('Authorization', `Bearer ${admin}`).expect(200);
+    const response = await request(testApp.app.getHttpServer())
+      .get('/v1/scoring/backfill')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
     const model = await testApp.app.get(ModelRegistry).get();
-    expect(response.body).toMatchObject({ model: { state: 'loaded', hash: model.hash, provider: 'cpu' }, stalePhotos: 0, jobs: [] });
+    expect(response.body).toMatchObject({
+      model: { state: 'loaded', hash: model.hash, provider: 'cpu' },
+      stalePhotos: 0,
+      jobs: [],
+    });
     const adjuster = await tokenFor(testApp, 'adjuster');
-    await request(testApp.app.getHttpServer()).get('/v1/scoring/backfill').set('Authorization', `Bearer ${adjuster}`).expect(403);
+    await request(testApp.app.getHttpServer())
+      .get('/v1/scoring/backfill')
+      .set('Authorization', `Bearer ${adjuster}`)
+      .expect(403);
   });
 });
 
 describe('a corrupt or wrongly hashed model', () => {
   it('keeps the API (with its in-process worker) up and /health/ready reports the model not ready, naming the file', async () => {
     const { modelsDir, name } = corruptModelCopy();
-    const testApp = await startTestApp({ processJobs: true, label: 'scoring-corrupt', env: { MODELS_DIR: modelsDir, CLIP_MODEL: name } });
+    const testApp = await startTestApp({
+      processJobs: true,
+      label: 'scoring-corrupt',
+      env: { MODELS_DIR: modelsDir, CLIP_MODEL: name },
+    });
     try {
       const body = await waitFor(
         async () => {
@@ -125,7 +149,9 @@ describe('a corrupt or wrongly hashed model', () => {
         'readiness to report the corrupt model',
       );
       expect(body.status).toBe('not_ready');
-      expect(body.checks.model.detail).toMatch(/vision file vision\.onnx has sha256 .* the file is corrupt or was replaced/);
+      expect(body.checks.model.detail).toMatch(
+        /vision file vision\.onnx has sha256 .* the file is corrupt or was replaced/,
+      );
       await request(testApp.app.getHttpServer()).get('/health/live').expect(200);
     } finally {
       await testApp.close();
@@ -149,7 +175,9 @@ describe('a corrupt or wrongly hashed model', () => {
       const exit = await worker.exited;
       expect(exit.code).toBe(1);
       const lines = worker.output().trim().split('\n');
-      expect(lines[lines.length - 1]).toMatch(/^error: CLIP model broken cannot be loaded: model at .*broken: vision file vision\.onnx has sha256 [0-9a-f]{12}…, the manifest says [0-9a-f]{12}…: the file is corrupt or was replaced$/);
+      expect(lines[lines.length - 1]).toMatch(
+        /^error: CLIP model broken cannot be loaded: model at .*broken: vision file vision\.onnx has sha256 [0-9a-f]{12}…, the manifest says [0-9a-f]{12}…: the file is corrupt or was replaced$/,
+      );
     } finally {
       await database.drop();
       fs.rmSync(modelsDir, { recursive: true, force: true });

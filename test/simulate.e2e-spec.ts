@@ -29,7 +29,11 @@ describe('npm run simulate (built simulator against the built server)', () => {
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: '4',
     });
-    await waitFor(async () => ((await request(url).get('/health/ready')).status === 200 ? true : undefined), 120_000, 'readiness');
+    await waitFor(
+      async () => ((await request(url).get('/health/ready')).status === 200 ? true : undefined),
+      120_000,
+      'readiness',
+    );
   });
 
   afterAll(async () => {
@@ -38,7 +42,10 @@ describe('npm run simulate (built simulator against the built server)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function simulate(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; output: string }> {
+  async function simulate(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ code: number | null; stdout: string; output: string }> {
     const child = startProcess('dist/src/simulate/simulate.js', ['--url', url, ...args], { DATA_DIR: dataDir, ...env });
     let stdout = '';
     child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -51,10 +58,14 @@ describe('npm run simulate (built simulator against the built server)', () => {
     expect(summary.allFinal).toBe(true);
     const total = Object.values(summary.outcomes).reduce((sum, count) => sum + count, 0);
     expect(total).toBe(claims);
-    expect(Object.keys(summary.outcomes).every((status) => ['consistent', 'inconsistent', 'needs_review'].includes(status))).toBe(true);
+    expect(
+      Object.keys(summary.outcomes).every((status) => ['consistent', 'inconsistent', 'needs_review'].includes(status)),
+    ).toBe(true);
     expect(summary.requests.errors).toBe(0);
     expect(summary.claimsPerSecond).toBeGreaterThan(0);
-    expect(summary.flag.truePositive + summary.flag.falsePositive + summary.flag.falseNegative + summary.flag.trueNegative).toBe(claims);
+    expect(
+      summary.flag.truePositive + summary.flag.falsePositive + summary.flag.falseNegative + summary.flag.trueNegative,
+    ).toBe(claims);
     expect(summary.byPlanted.honest.total).toBe(claims / 2);
   }
 
@@ -68,7 +79,11 @@ describe('npm run simulate (built simulator against the built server)', () => {
   });
 
   it('files 12 claims with JWE-encrypted uploads using a given --api-key', async () => {
-    const created = startProcess('dist/src/cli.js', ['api-clients:create', '--name', 'Simulator', '--team', 'sim', '--json'], { DATABASE_URL: database.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' });
+    const created = startProcess(
+      'dist/src/cli.js',
+      ['api-clients:create', '--name', 'Simulator', '--team', 'sim', '--json'],
+      { DATABASE_URL: database.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' },
+    );
     expect((await created.exited).code).toBe(0);
     const apiKey = (JSON.parse(created.output().trim().split('\n').pop()!) as { apiKey: string }).apiKey;
     const result = await simulate(['--claims', '12', '--concurrency', '4', '--encrypt', '--json', '--api-key', apiKey]);
@@ -81,13 +96,17 @@ describe('npm run simulate (built simulator against the built server)', () => {
   });
 
   it('refuses to run without a key it can find, and says how to get one', async () => {
-    const result = await simulate(['--claims', '2'], { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'claims-simulate-empty-')) });
+    const result = await simulate(['--claims', '2'], {
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'claims-simulate-empty-')),
+    });
     expect(result.code).toBe(2);
     expect(result.output).toMatch(/^error: no API key: pass --api-key/m);
   });
 
   it('splits claims by the --mix shares', () => {
-    expect(plantedKinds(10, parseMix('honest=0.5,duplicate_photo=0.5')).filter((kind) => kind === 'honest')).toHaveLength(5);
+    expect(
+      plantedKinds(10, parseMix('honest=0.5,duplicate_photo=0.5')).filter((kind) => kind === 'honest'),
+    ).toHaveLength(5);
     expect(() => parseMix('honest=1,bogus=2')).toThrow(/unknown kind "bogus"/);
   });
 });

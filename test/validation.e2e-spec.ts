@@ -6,7 +6,14 @@ import { createIntakeClient, tokenFor } from './support/auth-helpers';
 import { waitFor } from './support/processes';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createClaim, createPolicy, uploadPhotos } from './fixtures/intake-fixtures';
-import { AUTO_POLICY, INCIDENT_DATE, PROPERTY_POLICY, claimScenarios, renderPlannedPhoto, type ClaimScenario } from './fixtures/claim-scenarios';
+import {
+  AUTO_POLICY,
+  INCIDENT_DATE,
+  PROPERTY_POLICY,
+  claimScenarios,
+  renderPlannedPhoto,
+  type ClaimScenario,
+} from './fixtures/claim-scenarios';
 
 interface Scored {
   scenario: ClaimScenario;
@@ -43,15 +50,23 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
       }
       await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
       // Submitted one by one and scored before the next, so a planted duplicate always finds its original.
-      await request(testApp.app.getHttpServer()).post(`/v1/claims/${claim.id}/submit`).set('X-API-Key', apiKey).expect(202);
+      await request(testApp.app.getHttpServer())
+        .post(`/v1/claims/${claim.id}/submit`)
+        .set('X-API-Key', apiKey)
+        .expect(202);
       await waitForFinalStatus(claim.id);
       submitted.push({ scenario, claimId: claim.id });
     }
     const dataSource = testApp.app.get(DataSource);
     scored = [];
     for (const { scenario, claimId } of submitted) {
-      const [claim] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{ status: string }>;
-      const rows = (await dataSource.query(`SELECT kind, bool_or(flagged) AS flagged, max(score) AS score FROM checks WHERE claim_id = $1 GROUP BY kind`, [claimId])) as Array<{
+      const [claim] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{
+        status: string;
+      }>;
+      const rows = (await dataSource.query(
+        `SELECT kind, bool_or(flagged) AS flagged, max(score) AS score FROM checks WHERE claim_id = $1 GROUP BY kind`,
+        [claimId],
+      )) as Array<{
         kind: CheckKind;
         flagged: boolean;
         score: number;
@@ -74,7 +89,9 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     const dataSource = testApp.app.get(DataSource);
     return waitFor(
       async () => {
-        const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{ status: string }>;
+        const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{
+          status: string;
+        }>;
         return ['consistent', 'inconsistent', 'needs_review'].includes(row.status) ? row.status : undefined;
       },
       60_000,
@@ -99,20 +116,39 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
       }
       const precision = truePositive + falsePositive === 0 ? 1 : truePositive / (truePositive + falsePositive);
       const recall = truePositive + falseNegative === 0 ? 1 : truePositive / (truePositive + falseNegative);
-      table.push({ check: kind, positives: truePositive + falseNegative, truePositive, falsePositive, falseNegative, precision: precision.toFixed(3), recall: recall.toFixed(3) });
+      table.push({
+        check: kind,
+        positives: truePositive + falseNegative,
+        truePositive,
+        falsePositive,
+        falseNegative,
+        precision: precision.toFixed(3),
+        recall: recall.toFixed(3),
+      });
       if (precision < 0.9 || recall < 0.9) failures.push(kind);
     }
     console.log(`validation over ${scored.length} labelled claims (fixture model)\n${formatTable(table)}`);
     const misses = scored
       .filter((claim) => CHECK_KINDS.some((kind) => claim.scenario.expected.includes(kind) !== claim.flagged.has(kind)))
-      .map((claim) => `${claim.scenario.name} (${claim.status}): expected [${claim.scenario.expected.join(', ')}] got [${[...claim.flagged].join(', ')}] scores ${JSON.stringify(claim.scores)}`);
+      .map(
+        (claim) =>
+          `${claim.scenario.name} (${claim.status}): expected [${claim.scenario.expected.join(', ')}] got [${[...claim.flagged].join(', ')}] scores ${JSON.stringify(claim.scores)}`,
+      );
     if (misses.length > 0) console.log(`claims whose flags differ from their labels:\n${misses.join('\n')}`);
     // How well each check's score separates the claims that should flag from those that should not:
     // the data for choosing thresholds (calibrate with CLAIM_SCENARIO_SEED=5000, not on this set).
     const separation = CHECK_KINDS.map((kind) => {
-      const positives = scored.filter((claim) => claim.scenario.expected.includes(kind)).map((claim) => claim.scores[kind] ?? 0);
-      const negatives = scored.filter((claim) => !claim.scenario.expected.includes(kind)).map((claim) => claim.scores[kind] ?? 0);
-      return { check: kind, lowestPositive: Math.min(...positives).toFixed(3), highestNegative: Math.max(...negatives).toFixed(3) };
+      const positives = scored
+        .filter((claim) => claim.scenario.expected.includes(kind))
+        .map((claim) => claim.scores[kind] ?? 0);
+      const negatives = scored
+        .filter((claim) => !claim.scenario.expected.includes(kind))
+        .map((claim) => claim.scores[kind] ?? 0);
+      return {
+        check: kind,
+        lowestPositive: Math.min(...positives).toFixed(3),
+        highestNegative: Math.max(...negatives).toFixed(3),
+      };
     });
     console.log(`score separation\n${formatTable(separation)}`);
     expect(failures).toEqual([]);
@@ -122,36 +158,67 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     const flagged = scored.find((claim) => claim.scenario.name === 'peril-mismatch-0')!;
     expect(flagged.status).toBe('inconsistent');
     const dataSource = testApp.app.get(DataSource);
-    const tasks = (await dataSource.query(`SELECT reason, priority, sla_due_at FROM review_tasks WHERE claim_id = $1`, [flagged.claimId])) as Array<{ reason: string }>;
+    const tasks = (await dataSource.query(`SELECT reason, priority, sla_due_at FROM review_tasks WHERE claim_id = $1`, [
+      flagged.claimId,
+    ])) as Array<{ reason: string }>;
     expect(tasks).toEqual([expect.objectContaining({ reason: 'flagged' })]);
-    const intakeView = await request(testApp.app.getHttpServer()).get(`/v1/claims/${flagged.claimId}`).set('X-API-Key', apiKey).expect(200);
+    const intakeView = await request(testApp.app.getHttpServer())
+      .get(`/v1/claims/${flagged.claimId}`)
+      .set('X-API-Key', apiKey)
+      .expect(200);
     expect(intakeView.body.status).toBe('inconsistent');
     expect(JSON.stringify(intakeView.body)).not.toMatch(/peril_mismatch|score|flag/i);
-    await request(testApp.app.getHttpServer()).get(`/v1/claims/${flagged.claimId}/validation`).set('X-API-Key', apiKey).expect(403);
+    await request(testApp.app.getHttpServer())
+      .get(`/v1/claims/${flagged.claimId}/validation`)
+      .set('X-API-Key', apiKey)
+      .expect(403);
   });
 
   it('shows staff the checks, scores, model and prompt versions; the audit trail holds the model run', async () => {
     const claim = scored.find((entry) => entry.scenario.name === 'duplicate-0')!;
     const supervisor = await tokenFor(testApp, 'supervisor', 'team-a');
-    const view = await request(testApp.app.getHttpServer()).get(`/v1/claims/${claim.claimId}/validation`).set('Authorization', `Bearer ${supervisor}`).expect(200);
-    expect(view.body.run).toMatchObject({ modelId: 'fixture', modelHash: expect.stringMatching(/^[0-9a-f]{64}$/), promptSetVersion: expect.stringMatching(/^ps1-/) });
-    const duplicate = (view.body.checks as Array<{ kind: string; flagged: boolean; evidence: Record<string, unknown> }>).find((check) => check.kind === 'duplicate_photo' && check.flagged)!;
+    const view = await request(testApp.app.getHttpServer())
+      .get(`/v1/claims/${claim.claimId}/validation`)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .expect(200);
+    expect(view.body.run).toMatchObject({
+      modelId: 'fixture',
+      modelHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      promptSetVersion: expect.stringMatching(/^ps1-/),
+    });
+    const duplicate = (
+      view.body.checks as Array<{ kind: string; flagged: boolean; evidence: Record<string, unknown> }>
+    ).find((check) => check.kind === 'duplicate_photo' && check.flagged)!;
     const original = scored.find((entry) => entry.scenario.name === 'honest-auto-0')!;
     expect(duplicate.evidence.otherClaimId).toBe(original.claimId);
     const otherTeam = await tokenFor(testApp, 'supervisor', 'team-b');
-    await request(testApp.app.getHttpServer()).get(`/v1/claims/${claim.claimId}/validation`).set('Authorization', `Bearer ${otherTeam}`).expect(404);
-    const events = (await testApp.app.get(DataSource).query(`SELECT details FROM audit_events WHERE action = 'scoring.run_completed' AND details->>'claimId' = $1`, [claim.claimId])) as Array<{
+    await request(testApp.app.getHttpServer())
+      .get(`/v1/claims/${claim.claimId}/validation`)
+      .set('Authorization', `Bearer ${otherTeam}`)
+      .expect(404);
+    const events = (await testApp.app
+      .get(DataSource)
+      .query(`SELECT details FROM audit_events WHERE action = 'scoring.run_completed' AND details->>'claimId' = $1`, [
+        claim.claimId,
+      ])) as Array<{
       details: Record<string, unknown>;
     }>;
     expect(events).toHaveLength(1);
-    expect(events[0].details).toMatchObject({ modelHash: view.body.run.modelHash, promptSetVersion: view.body.run.promptSetVersion, outcome: 'inconsistent' });
+    expect(events[0].details).toMatchObject({
+      modelHash: view.body.run.modelHash,
+      promptSetVersion: view.body.run.promptSetVersion,
+      outcome: 'inconsistent',
+    });
   });
 
   it('re-deriving a decided claim gives the same numbers', async () => {
     const claim = scored.find((entry) => entry.scenario.name === 'honest-auto-1')!;
     const dataSource = testApp.app.get(DataSource);
     await dataSource.query(`UPDATE claims SET status = 'decided', decided_at = now() WHERE id = $1`, [claim.claimId]);
-    const stored = (await dataSource.query(`SELECT kind, photo_id, score, flagged, uncertain FROM checks WHERE claim_id = $1`, [claim.claimId])) as Array<{
+    const stored = (await dataSource.query(
+      `SELECT kind, photo_id, score, flagged, uncertain FROM checks WHERE claim_id = $1`,
+      [claim.claimId],
+    )) as Array<{
       kind: string;
       photo_id: string | null;
       score: number;
@@ -160,11 +227,19 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     }>;
     const again = await testApp.app.get(ValidationService).rederive(claim.claimId);
     const recomputed = again.checks
-      .map((check) => ({ kind: check.kind, photo_id: check.photoId, score: check.score, flagged: check.flagged, uncertain: check.uncertain }))
+      .map((check) => ({
+        kind: check.kind,
+        photo_id: check.photoId,
+        score: check.score,
+        flagged: check.flagged,
+        uncertain: check.uncertain,
+      }))
       .sort((a, b) => `${a.kind}${a.photo_id}`.localeCompare(`${b.kind}${b.photo_id}`));
     const storedSorted = [...stored].sort((a, b) => `${a.kind}${a.photo_id}`.localeCompare(`${b.kind}${b.photo_id}`));
     // Scores are stored as PostgreSQL real (float32): compare at that precision.
-    expect(recomputed.map((check) => ({ ...check, score: Math.fround(check.score) }))).toEqual(storedSorted.map((check) => ({ ...check, score: Math.fround(check.score) })));
+    expect(recomputed.map((check) => ({ ...check, score: Math.fround(check.score) }))).toEqual(
+      storedSorted.map((check) => ({ ...check, score: Math.fround(check.score) })),
+    );
   });
   it('reports model–reviewer agreement per check once adjusters decide (GET /v1/metrics/quality)', async () => {
     const server = testApp.app.getHttpServer();
@@ -172,8 +247,15 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     const dataSource = testApp.app.get(DataSource);
     async function decide(scenario: string, outcome: string, reasonCode: string) {
       const claim = scored.find((entry) => entry.scenario.name === scenario)!;
-      const [task] = (await dataSource.query(`SELECT id, version FROM review_tasks WHERE claim_id = $1 AND status = 'open'`, [claim.claimId])) as Array<{ id: string; version: number }>;
-      const assigned = await request(server).post(`/v1/review/tasks/${task.id}/assign`).set('Authorization', `Bearer ${adjuster}`).send({ version: task.version }).expect(200);
+      const [task] = (await dataSource.query(
+        `SELECT id, version FROM review_tasks WHERE claim_id = $1 AND status = 'open'`,
+        [claim.claimId],
+      )) as Array<{ id: string; version: number }>;
+      const assigned = await request(server)
+        .post(`/v1/review/tasks/${task.id}/assign`)
+        .set('Authorization', `Bearer ${adjuster}`)
+        .send({ version: task.version })
+        .expect(200);
       await request(server)
         .post(`/v1/review/tasks/${task.id}/decision`)
         .set('Authorization', `Bearer ${adjuster}`)
@@ -183,10 +265,20 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
     await decide('duplicate-2', 'deny', 'duplicate_evidence');
     await decide('peril-mismatch-3', 'approve', 'model_false_positive');
     const supervisor = await tokenFor(testApp, 'supervisor', 'team-a');
-    const report = await request(server).get('/v1/metrics/quality').set('Authorization', `Bearer ${supervisor}`).expect(200);
-    const byKind = Object.fromEntries((report.body.checks as Array<{ kind: string }>).map((entry) => [entry.kind, entry])) as Record<string, Record<string, unknown>>;
+    const report = await request(server)
+      .get('/v1/metrics/quality')
+      .set('Authorization', `Bearer ${supervisor}`)
+      .expect(200);
+    const byKind = Object.fromEntries(
+      (report.body.checks as Array<{ kind: string }>).map((entry) => [entry.kind, entry]),
+    ) as Record<string, Record<string, unknown>>;
     expect(byKind.duplicate_photo).toMatchObject({ truePositive: 1, falsePositive: 0, precision: 1 });
-    expect(byKind.peril_mismatch).toMatchObject({ truePositive: 0, falsePositive: 1, precision: 0, currentFlagAt: expect.any(Number) });
+    expect(byKind.peril_mismatch).toMatchObject({
+      truePositive: 0,
+      falsePositive: 1,
+      precision: 0,
+      currentFlagAt: expect.any(Number),
+    });
     await request(server).get('/v1/metrics/quality').set('Authorization', `Bearer ${adjuster}`).expect(403);
   });
 });

@@ -20,7 +20,6 @@ import { AUDIT_ROLES, CLAIM_ROLES, QUALITY_ROLES, RETENTION_ROLES, REVIEW_ROLES,
 import { Link, matchPath, navigate, useLocation } from './router';
 import type { Role } from './types';
 
-
 interface Route {
   pattern: string;
   roles: Role[];
@@ -35,9 +34,19 @@ const ROUTES: Route[] = [
   { pattern: '/claims', roles: ['compliance'], title: 'Claims', render: () => <ClaimsPage /> },
   { pattern: '/claims/:id', roles: CLAIM_ROLES, title: 'Claim', render: (params) => <ClaimPage claimId={params.id} /> },
   { pattern: '/audit', roles: AUDIT_ROLES, title: 'Audit log', render: () => <AuditPage /> },
-  { pattern: '/audit/claims/:id', roles: AUDIT_ROLES, title: 'Claim history', render: (params) => <ClaimHistoryPage claimId={params.id} /> },
+  {
+    pattern: '/audit/claims/:id',
+    roles: AUDIT_ROLES,
+    title: 'Claim history',
+    render: (params) => <ClaimHistoryPage claimId={params.id} />,
+  },
   { pattern: '/quality', roles: QUALITY_ROLES, title: 'Model quality', render: () => <QualityPage /> },
-  { pattern: '/retention', roles: RETENTION_ROLES, title: 'Retention policies', render: () => <RetentionPoliciesPage /> },
+  {
+    pattern: '/retention',
+    roles: RETENTION_ROLES,
+    title: 'Retention policies',
+    render: () => <RetentionPoliciesPage />,
+  },
   { pattern: '/retention/holds', roles: RETENTION_ROLES, title: 'Legal holds', render: () => <LegalHoldsPage /> },
   { pattern: '/retention/purges', roles: RETENTION_ROLES, title: 'Upcoming purges', render: () => <PurgesPage /> },
   { pattern: '/retention/receipts', roles: RETENTION_ROLES, title: 'Purge receipts', render: () => <ReceiptsPage /> },
@@ -65,7 +74,9 @@ export function App() {
       navigate(`/login${next}`, { replace: true });
     } else if (session && (path === '/' || path === '/login')) {
       const next = new URLSearchParams(search).get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session.user.role), { replace: true });
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session.user.role), {
+        replace: true,
+      });
     }
   }, [session, path, search]);
 
@@ -99,7 +110,16 @@ export function App() {
           <ul>
             {NAV.filter((item) => item.roles.includes(role)).map((item) => (
               <li key={item.to}>
-                <Link to={item.to} aria-current={path === item.to ? 'page' : path.startsWith(`${item.to}/`) && item.to === '/retention' ? 'true' : undefined}>
+                <Link
+                  to={item.to}
+                  aria-current={
+                    path === item.to
+                      ? 'page'
+                      : path.startsWith(`${item.to}/`) && item.to === '/retention'
+                        ? 'true'
+                        : undefined
+                  }
+                >
                   {item.label}
                 </Link>
               </li>

@@ -55,7 +55,12 @@ export function setSession(next: Session | null): void {
 }
 
 function toSession(pair: TokenPair): Session {
-  return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + pair.expiresIn * 1000, user: pair.user };
+  return {
+    accessToken: pair.accessToken,
+    refreshToken: pair.refreshToken,
+    expiresAt: Date.now() + pair.expiresIn * 1000,
+    user: pair.user,
+  };
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -71,7 +76,11 @@ async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 export async function login(email: string, password: string): Promise<Session> {
-  const response = await fetch('/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const response = await fetch('/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (!response.ok) throw await errorFrom(response);
   const next = toSession((await response.json()) as TokenPair);
   setSession(next);
@@ -87,7 +96,11 @@ export function refreshSession(): Promise<Session | null> {
   if (!current) return Promise.resolve(null);
   refreshing = (async () => {
     try {
-      const response = await fetch('/v1/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: current.refreshToken }) });
+      const response = await fetch('/v1/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refreshToken: current.refreshToken }),
+      });
       if (!response.ok) {
         setSession(null);
         return null;
@@ -109,7 +122,11 @@ export async function logout(): Promise<void> {
   setSession(null);
   if (!current) return;
   try {
-    await fetch('/v1/auth/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: current.refreshToken }) });
+    await fetch('/v1/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken: current.refreshToken }),
+    });
   } catch {
     /* signed out locally either way */
   }
@@ -160,18 +177,28 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 }
 
 /** A photo as an object URL (the content endpoint needs the bearer token, so an <img src> cannot fetch it). */
-export async function fetchPhotoUrl(claimId: string, photoId: string, variant: 'original' | 'preview' | 'thumbnail', justification?: string, signal?: AbortSignal): Promise<string> {
-  const response = await apiRaw(`/v1/claims/${encodeURIComponent(claimId)}/photos/${encodeURIComponent(photoId)}/content?variant=${variant}`, {
-    signal,
-    headers: { Accept: 'image/*', ...(justification ? { 'X-Access-Justification': justification } : {}) },
-  });
+export async function fetchPhotoUrl(
+  claimId: string,
+  photoId: string,
+  variant: 'original' | 'preview' | 'thumbnail',
+  justification?: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const response = await apiRaw(
+    `/v1/claims/${encodeURIComponent(claimId)}/photos/${encodeURIComponent(photoId)}/content?variant=${variant}`,
+    {
+      signal,
+      headers: { Accept: 'image/*', ...(justification ? { 'X-Access-Justification': justification } : {}) },
+    },
+  );
   if (!response.ok) throw await errorFrom(response);
   return URL.createObjectURL(await response.blob());
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -29,7 +29,11 @@ export function age(hours: number): string {
 export function parseLooseDate(value: string | null | undefined): number | null {
   if (!value) return null;
   const normal = /^\d{4}:\d{2}:\d{2}/.test(value) ? value.replace(/^(\d{4}):(\d{2}):(\d{2})[ T]?/, '$1-$2-$3T') : value;
-  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(normal) ? `${normal}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(normal) ? normal : `${normal}Z`;
+  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(normal)
+    ? `${normal}T00:00:00Z`
+    : /[zZ]|[+-]\d{2}:?\d{2}$/.test(normal)
+      ? normal
+      : `${normal}Z`;
   const time = Date.parse(withZone);
   return Number.isNaN(time) ? null : time;
 }

@@ -14,7 +14,10 @@ export interface Loadable<T> {
 
 /** GETs `path` (null: nothing to load) and keeps loading/error/data; reload() fetches again. */
 export function useApi<T>(path: string | null, options: { headers?: Record<string, string> } = {}): Loadable<T> {
-  const [state, setState] = useState<{ path: string | null; data?: T; error?: Error; loading: boolean }>({ path, loading: path !== null });
+  const [state, setState] = useState<{ path: string | null; data?: T; error?: Error; loading: boolean }>({
+    path,
+    loading: path !== null,
+  });
   const [nonce, setNonce] = useState(0);
   const headers = JSON.stringify(options.headers ?? {});
   useEffect(() => {

@@ -109,7 +109,13 @@ export interface StaffPhoto {
   sha256: string;
   createdAt: string;
   perceptualHash?: string;
-  exif?: { captureTime: string | null; make: string | null; model: string | null; software: string | null; hasGps: boolean };
+  exif?: {
+    captureTime: string | null;
+    make: string | null;
+    model: string | null;
+    software: string | null;
+    hasGps: boolean;
+  };
 }
 
 export interface StaffClaim {
@@ -257,7 +263,13 @@ export interface QualityReport {
 }
 
 /** src/retention (README.md there). */
-export const DATA_CLASSES = ['original_photos', 'derived_images', 'embeddings_scores', 'exif_gps', 'claim_records'] as const;
+export const DATA_CLASSES = [
+  'original_photos',
+  'derived_images',
+  'embeddings_scores',
+  'exif_gps',
+  'claim_records',
+] as const;
 export const RETENTION_TRIGGERS = ['claim_closed', 'claim_created'] as const;
 export const RETENTION_ACTIONS = ['delete', 'redact', 'keep'] as const;
 export const LINES_OF_BUSINESS = ['auto', 'property'] as const;
@@ -339,7 +351,13 @@ export interface ErasureClaimOutcome {
   claimId: string;
   erased: string[];
   alreadyPurged: string[];
-  retained: Array<{ dataClass: string; reason: 'legal_hold' | 'retention_duty'; holdId?: string; policyId?: string; until?: string | null }>;
+  retained: Array<{
+    dataClass: string;
+    reason: 'legal_hold' | 'retention_duty';
+    holdId?: string;
+    policyId?: string;
+    until?: string | null;
+  }>;
 }
 
 export interface ErasureOutcome {

@@ -8,7 +8,9 @@ import { loadVerifiedManifest } from '../../src/scoring/model/model-manifest';
 import { FetchError, fetchModel, type CatalogueEntry } from './fetch-model';
 
 /** A local HTTP server with Range support standing in for the model hub (no network here). */
-async function serve(files: Record<string, Buffer>): Promise<{ url: string; requests: Array<{ path: string; range?: string }>; close(): Promise<void> }> {
+async function serve(
+  files: Record<string, Buffer>,
+): Promise<{ url: string; requests: Array<{ path: string; range?: string }>; close(): Promise<void> }> {
   const requests: Array<{ path: string; range?: string }> = [];
   const server = http.createServer((req, res) => {
     const body = files[req.url ?? ''];
@@ -17,14 +19,21 @@ async function serve(files: Record<string, Buffer>): Promise<{ url: string; requ
     const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (match) {
       const start = Number(match[1]);
-      res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      res.writeHead(206, {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+      });
       return void res.end(body.subarray(start));
     }
     res.writeHead(200, { 'content-length': body.length }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function entry(base: string, sizes: { text: number; vision: number; merges: number }): CatalogueEntry {
@@ -62,7 +71,11 @@ describe('models:fetch', () => {
       expect(server.requests.find((r) => r.path === '/vision.onnx')?.range).toBe('bytes=1000-');
       expect(fs.readFileSync(path.join(modelsDir, 'test-clip', 'vision.onnx')).equals(vision)).toBe(true);
       const manifest = await loadVerifiedManifest(path.join(modelsDir, 'test-clip'));
-      expect(manifest.files.vision).toEqual({ path: 'vision.onnx', bytes: vision.length, sha256: createHash('sha256').update(vision).digest('hex') });
+      expect(manifest.files.vision).toEqual({
+        path: 'vision.onnx',
+        bytes: vision.length,
+        sha256: createHash('sha256').update(vision).digest('hex'),
+      });
       // A second run finds everything in place and downloads nothing.
       const before = server.requests.length;
       await fetchModel('test-clip', { modelsDir, timeoutMs: 5000 }, catalogue);
@@ -78,7 +91,9 @@ describe('models:fetch', () => {
     const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fetch-'));
     try {
       const catalogue = { 'test-clip': entry(server.url, { text: text.length + 1, vision: vision.length, merges: 0 }) };
-      await expect(fetchModel('test-clip', { modelsDir, timeoutMs: 5000 }, catalogue)).rejects.toThrow(/offers \d+ bytes, the catalogue pins \d+: refusing a different file/);
+      await expect(fetchModel('test-clip', { modelsDir, timeoutMs: 5000 }, catalogue)).rejects.toThrow(
+        /offers \d+ bytes, the catalogue pins \d+: refusing a different file/,
+      );
     } finally {
       await server.close();
       fs.rmSync(modelsDir, { recursive: true, force: true });
@@ -91,8 +106,12 @@ describe('models:fetch', () => {
     await closed.close(); // a port nothing listens on
     const catalogue = { 'test-clip': entry(closed.url, { text: 0, vision: 0, merges: 0 }) };
     await expect(fetchModel('test-clip', { modelsDir, timeoutMs: 2000 }, catalogue)).rejects.toThrow(FetchError);
-    await expect(fetchModel('test-clip', { modelsDir, timeoutMs: 2000 }, catalogue)).rejects.toThrow(/cannot download http:\/\/127\.0\.0\.1:\d+\/text\.onnx: ECONNREFUSED \(no network access\?/);
-    await expect(fetchModel('nope', { modelsDir, timeoutMs: 2000 })).rejects.toThrow(/unknown model "nope"; known: openai-clip-vit-b32, openai-clip-vit-l14/);
+    await expect(fetchModel('test-clip', { modelsDir, timeoutMs: 2000 }, catalogue)).rejects.toThrow(
+      /cannot download http:\/\/127\.0\.0\.1:\d+\/text\.onnx: ECONNREFUSED \(no network access\?/,
+    );
+    await expect(fetchModel('nope', { modelsDir, timeoutMs: 2000 })).rejects.toThrow(
+      /unknown model "nope"; known: openai-clip-vit-b32, openai-clip-vit-l14/,
+    );
     fs.rmSync(modelsDir, { recursive: true, force: true });
   });
 });

@@ -57,14 +57,25 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   'openai-clip-vit-b32': {
     name: 'openai-clip-vit-b32',
     description: 'OpenAI CLIP ViT-B/32 (fp32 ONNX export)',
-    provenance: 'OpenAI CLIP ViT-B/32 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-base-patch32 (onnx/)',
+    provenance:
+      'OpenAI CLIP ViT-B/32 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-base-patch32 (onnx/)',
     licence: 'MIT (OpenAI CLIP)',
     embeddingSize: 512,
     logitScale: 100,
     imageSize: 224,
     files: {
-      text: { url: hf('Xenova/clip-vit-base-patch32', 'onnx/text_model.onnx'), bytes: 0, approxMB: 254, path: 'text.onnx' },
-      vision: { url: hf('Xenova/clip-vit-base-patch32', 'onnx/vision_model.onnx'), bytes: 0, approxMB: 352, path: 'vision.onnx' },
+      text: {
+        url: hf('Xenova/clip-vit-base-patch32', 'onnx/text_model.onnx'),
+        bytes: 0,
+        approxMB: 254,
+        path: 'text.onnx',
+      },
+      vision: {
+        url: hf('Xenova/clip-vit-base-patch32', 'onnx/vision_model.onnx'),
+        bytes: 0,
+        approxMB: 352,
+        path: 'vision.onnx',
+      },
       merges: { url: hf('Xenova/clip-vit-base-patch32', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
     },
     inputs: { text: 'input_ids', image: 'pixel_values' },
@@ -73,14 +84,25 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   'openai-clip-vit-l14': {
     name: 'openai-clip-vit-l14',
     description: 'OpenAI CLIP ViT-L/14 (fp32 ONNX export, 224 px)',
-    provenance: 'OpenAI CLIP ViT-L/14 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-large-patch14 (onnx/)',
+    provenance:
+      'OpenAI CLIP ViT-L/14 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-large-patch14 (onnx/)',
     licence: 'MIT (OpenAI CLIP)',
     embeddingSize: 768,
     logitScale: 100,
     imageSize: 224,
     files: {
-      text: { url: hf('Xenova/clip-vit-large-patch14', 'onnx/text_model.onnx'), bytes: 0, approxMB: 495, path: 'text.onnx' },
-      vision: { url: hf('Xenova/clip-vit-large-patch14', 'onnx/vision_model.onnx'), bytes: 0, approxMB: 1216, path: 'vision.onnx' },
+      text: {
+        url: hf('Xenova/clip-vit-large-patch14', 'onnx/text_model.onnx'),
+        bytes: 0,
+        approxMB: 495,
+        path: 'text.onnx',
+      },
+      vision: {
+        url: hf('Xenova/clip-vit-large-patch14', 'onnx/vision_model.onnx'),
+        bytes: 0,
+        approxMB: 1216,
+        path: 'vision.onnx',
+      },
       merges: { url: hf('Xenova/clip-vit-large-patch14', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
     },
     inputs: { text: 'input_ids', image: 'pixel_values' },
@@ -113,18 +135,27 @@ export async function downloadResumable(file: CatalogueFile, target: string, opt
   }
   let response: Response;
   try {
-    response = await fetchImpl(file.url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
+    response = await fetchImpl(file.url, {
+      headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+      signal: AbortSignal.timeout(options.timeoutMs),
+      redirect: 'follow',
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-    throw new FetchError(`cannot download ${file.url}: ${reason} (no network access? copy the model folder from a connected machine, or use models/export/export_open_clip.py)`);
+    throw new FetchError(
+      `cannot download ${file.url}: ${reason} (no network access? copy the model folder from a connected machine, or use models/export/export_open_clip.py)`,
+    );
   }
-  if (response.status !== 200 && response.status !== 206) throw new FetchError(`cannot download ${file.url}: HTTP ${response.status}`);
+  if (response.status !== 200 && response.status !== 206)
+    throw new FetchError(`cannot download ${file.url}: HTTP ${response.status}`);
   const resumed = response.status === 206;
   const expectedBody = Number(response.headers.get('content-length') ?? NaN);
   const start = resumed ? offset : 0;
   if (file.bytes > 0 && Number.isFinite(expectedBody) && start + expectedBody !== file.bytes) {
-    throw new FetchError(`${file.url}: the server offers ${start + expectedBody} bytes, the catalogue pins ${file.bytes}: refusing a different file`);
+    throw new FetchError(
+      `${file.url}: the server offers ${start + expectedBody} bytes, the catalogue pins ${file.bytes}: refusing a different file`,
+    );
   }
   const out = fs.createWriteStream(part, { flags: resumed ? 'a' : 'w' });
   let received = start;
@@ -136,15 +167,20 @@ export async function downloadResumable(file: CatalogueFile, target: string, opt
       received += chunk.length;
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
-        options.log?.(`  ${path.basename(target)}: ${(received / 1e6).toFixed(1)} MB${file.bytes ? ` of ${(file.bytes / 1e6).toFixed(1)}` : ''}`);
+        options.log?.(
+          `  ${path.basename(target)}: ${(received / 1e6).toFixed(1)} MB${file.bytes ? ` of ${(file.bytes / 1e6).toFixed(1)}` : ''}`,
+        );
       }
     }
   } finally {
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
   const size = fs.statSync(part).size;
   const expected = file.bytes || (Number.isFinite(expectedBody) ? start + expectedBody : size);
-  if (size !== expected) throw new FetchError(`${file.url}: got ${size} bytes, expected ${expected}; run the command again to resume`);
+  if (size !== expected)
+    throw new FetchError(`${file.url}: got ${size} bytes, expected ${expected}; run the command again to resume`);
   fs.renameSync(part, target);
 }
 
@@ -160,7 +196,8 @@ export async function writeManifest(entry: CatalogueEntry, folder: string): Prom
   for (const [role, file] of Object.entries(entry.files)) {
     const full = path.join(folder, file.path);
     const bytes = fs.statSync(full).size;
-    if (file.bytes > 0 && bytes !== file.bytes) throw new FetchError(`${role} file ${file.path} has ${bytes} bytes, the catalogue pins ${file.bytes}`);
+    if (file.bytes > 0 && bytes !== file.bytes)
+      throw new FetchError(`${role} file ${file.path} has ${bytes} bytes, the catalogue pins ${file.bytes}`);
     files[role] = { path: file.path, sha256: await sha256(full), bytes };
   }
   const manifest = {
@@ -183,13 +220,19 @@ export async function writeManifest(entry: CatalogueEntry, folder: string): Prom
   return target;
 }
 
-export async function fetchModel(name: string, options: FetchOptions, catalogue: Record<string, CatalogueEntry> = CATALOGUE): Promise<string> {
+export async function fetchModel(
+  name: string,
+  options: FetchOptions,
+  catalogue: Record<string, CatalogueEntry> = CATALOGUE,
+): Promise<string> {
   const entry = catalogue[name];
   if (!entry) throw new FetchError(`unknown model "${name}"; known: ${Object.keys(catalogue).join(', ')}`);
   const folder = path.join(options.modelsDir, name);
   fs.mkdirSync(folder, { recursive: true });
   for (const [role, file] of Object.entries(entry.files)) {
-    options.log?.(`${role}: ${file.url}${file.bytes ? ` (${(file.bytes / 1e6).toFixed(1)} MB)` : file.approxMB ? ` (~${file.approxMB} MB)` : ''}`);
+    options.log?.(
+      `${role}: ${file.url}${file.bytes ? ` (${(file.bytes / 1e6).toFixed(1)} MB)` : file.approxMB ? ` (~${file.approxMB} MB)` : ''}`,
+    );
     await downloadResumable(file, path.join(folder, file.path), options);
   }
   return writeManifest(entry, folder);
@@ -204,15 +247,23 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--list') || args.length === 0) {
     for (const entry of Object.values(CATALOGUE)) {
-      const total = Object.values(entry.files).reduce((sum, file) => sum + (file.bytes ? file.bytes / 1e6 : file.approxMB ?? 0), 0);
+      const total = Object.values(entry.files).reduce(
+        (sum, file) => sum + (file.bytes ? file.bytes / 1e6 : (file.approxMB ?? 0)),
+        0,
+      );
       console.log(`${entry.name.padEnd(22)} ~${total.toFixed(0).padStart(5)} MB  ${entry.description}`);
     }
-    if (args.length === 0) console.log('\nusage: npm run models:fetch -- <name> [--models-dir DIR] [--timeout-ms 15000]');
+    if (args.length === 0)
+      console.log('\nusage: npm run models:fetch -- <name> [--models-dir DIR] [--timeout-ms 15000]');
     return;
   }
   const name = args[0];
   const modelsDir = path.resolve(argValue(args, 'models-dir') ?? process.env.MODELS_DIR ?? 'models');
-  const manifest = await fetchModel(name, { modelsDir, timeoutMs: Number(argValue(args, 'timeout-ms') ?? 15000), log: (line) => console.log(line) });
+  const manifest = await fetchModel(name, {
+    modelsDir,
+    timeoutMs: Number(argValue(args, 'timeout-ms') ?? 15000),
+    log: (line) => console.log(line),
+  });
   console.log(`wrote ${manifest}; use it with CLIP_MODEL=${name}`);
 }
 

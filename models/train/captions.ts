@@ -15,7 +15,8 @@ import {
 } from '../../src/scenes/scene-renderer';
 import { Rng, pick } from '../../src/scenes/prng';
 
-export type CaptionGroup = 'full' | 'object' | 'object+colour' | 'object+damage' | 'colour' | 'damage' | 'colour+damage';
+export type CaptionGroup =
+  'full' | 'object' | 'object+colour' | 'object+damage' | 'colour' | 'damage' | 'colour+damage';
 
 export interface Caption {
   text: string;
@@ -94,7 +95,9 @@ export const DAMAGE_ADJECTIVES: Record<SceneDamage, readonly string[]> = {
 export const EVAL_PROMPTS = {
   object: SCENE_OBJECTS.map((o) => `a photo of ${article(o)} ${o}`),
   colour: SCENE_COLOURS.map((c) => `a photo of something ${c}`),
-  damage: SCENE_DAMAGES.map((d) => (d === 'none' ? 'a photo of something undamaged' : `a photo of ${DAMAGE_NAMES[d][0]}`)),
+  damage: SCENE_DAMAGES.map((d) =>
+    d === 'none' ? 'a photo of something undamaged' : `a photo of ${DAMAGE_NAMES[d][0]}`,
+  ),
 } as const;
 
 /**
@@ -149,7 +152,11 @@ export const SERVICE_PROMPTS: readonly string[] = [
 ];
 
 function cap(text: string, objects: number, colours: number, damages: number): Caption {
-  const stated = [objects !== ALL_OBJECTS ? 'object' : '', colours !== ALL_COLOURS ? 'colour' : '', damages !== ALL_DAMAGES ? 'damage' : '']
+  const stated = [
+    objects !== ALL_OBJECTS ? 'object' : '',
+    colours !== ALL_COLOURS ? 'colour' : '',
+    damages !== ALL_DAMAGES ? 'damage' : '',
+  ]
     .filter(Boolean)
     .join('+');
   if (!stated) throw new Error(`caption "${text}" states no attribute`);
@@ -195,7 +202,10 @@ export function partialCaptions(o: SceneObject, c: SceneColour, d: SceneDamage):
   const damaged = ALL_DAMAGES & ~dmgBit('none');
   const objectNames: Array<{ name: string; mask: number }> = [
     ...OBJECT_NAMES[o].map((name) => ({ name, mask: objBit(o) })),
-    ...OBJECT_GROUPS.filter((g) => g.members.includes(o)).map((g) => ({ name: g.name, mask: bits(SCENE_OBJECTS, g.members) })),
+    ...OBJECT_GROUPS.filter((g) => g.members.includes(o)).map((g) => ({
+      name: g.name,
+      mask: bits(SCENE_OBJECTS, g.members),
+    })),
   ];
   for (const { name, mask } of objectNames) {
     // object only
@@ -214,7 +224,8 @@ export function partialCaptions(o: SceneObject, c: SceneColour, d: SceneDamage):
         out.push(cap(`a photo of ${withArticle(name)} with ${dn}`, mask, ALL_COLOURS, db));
         out.push(cap(`${dn} on ${withArticle(name)}`, mask, ALL_COLOURS, db));
       }
-      for (const adj of DAMAGE_ADJECTIVES[d]) out.push(cap(`a photo of ${withArticle(`${adj} ${name}`)}`, mask, ALL_COLOURS, db));
+      for (const adj of DAMAGE_ADJECTIVES[d])
+        out.push(cap(`a photo of ${withArticle(`${adj} ${name}`)}`, mask, ALL_COLOURS, db));
     }
   }
   // colour only
@@ -244,7 +255,14 @@ export function partialCaptions(o: SceneObject, c: SceneColour, d: SceneDamage):
  * from a uniformly chosen group (object only, colour only, damage only, object+colour, ...), so
  * that short prompts like "a photo of something red" are seen as often as any other kind.
  */
-export function sampleCaptions(rng: Rng, o: SceneObject, c: SceneColour, d: SceneDamage, k: number, pFull = 0.5): Caption[] {
+export function sampleCaptions(
+  rng: Rng,
+  o: SceneObject,
+  c: SceneColour,
+  d: SceneDamage,
+  k: number,
+  pFull = 0.5,
+): Caption[] {
   const full = fullCaptions(o, c, d);
   const groups = new Map<CaptionGroup, Caption[]>();
   for (const p of partialCaptions(o, c, d)) {

@@ -8,7 +8,13 @@
  * graph does the same 4x4 average pooling on the normalised tensor; pooling commutes with the
  * per-channel affine normalisation, so the trainer only re-applies (u / 255 - mean) / std.
  */
-import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, SceneSpec, randomSceneSpec } from '../../src/scenes/scene-renderer';
+import {
+  SCENE_COLOURS,
+  SCENE_DAMAGES,
+  SCENE_OBJECTS,
+  SceneSpec,
+  randomSceneSpec,
+} from '../../src/scenes/scene-renderer';
 
 export const POOL = 4;
 export const IMAGE_SIZE = 224;
@@ -19,10 +25,16 @@ export const POOLED_BYTES = 3 * POOLED_SIZE * POOLED_SIZE;
 export const SPLIT_SEED_BASE = { train: 0, eval: 1_000_000, tsEval: 2_000_000 } as const;
 
 /** Balanced attributes: scene i of a split gets combination i mod 441 (object fastest). */
-export function sceneForIndex(split: keyof typeof SPLIT_SEED_BASE, index: number, width?: number, height?: number): SceneSpec {
+export function sceneForIndex(
+  split: keyof typeof SPLIT_SEED_BASE,
+  index: number,
+  width?: number,
+  height?: number,
+): SceneSpec {
   const object = SCENE_OBJECTS[index % SCENE_OBJECTS.length];
   const colour = SCENE_COLOURS[Math.floor(index / SCENE_OBJECTS.length) % SCENE_COLOURS.length];
-  const damage = SCENE_DAMAGES[Math.floor(index / (SCENE_OBJECTS.length * SCENE_COLOURS.length)) % SCENE_DAMAGES.length];
+  const damage =
+    SCENE_DAMAGES[Math.floor(index / (SCENE_OBJECTS.length * SCENE_COLOURS.length)) % SCENE_DAMAGES.length];
   return randomSceneSpec(SPLIT_SEED_BASE[split] + index, { object, colour, damage, width, height });
 }
 

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   for (const attr of ATTRS) {
     const prompts = [...EVAL_PROMPTS[attr]];
     const ids = tokenizer.tokenizeBatch(prompts);
-    const out = await textSession.run({ input_ids: new ort.Tensor('int64', ids, [prompts.length, tokenizer.contextLength]) });
+    const out = await textSession.run({
+      input_ids: new ort.Tensor('int64', ids, [prompts.length, tokenizer.contextLength]),
+    });
     const t = out.text_embeds;
     dim = t.dims[1];
     promptEmbeds[attr] = normalizeRows(t.data as Float32Array, prompts.length, dim);
@@ -184,7 +186,9 @@ async function main(): Promise<void> {
   console.log(
     `cosine between different scenes: same attributes mean ${result.cosine.sameAttributesDifferentSeedMean?.toFixed(3)} (max ${result.cosine.sameAttributesDifferentSeedMax?.toFixed(3)}), different attributes mean ${result.cosine.differentAttributesMean?.toFixed(3)}`,
   );
-  console.log(`zero-shot accuracy on ${count} held-out scenes (seeds ${result.seeds.join('-')}), TS path (renderer -> preprocess -> onnxruntime-node):`);
+  console.log(
+    `zero-shot accuracy on ${count} held-out scenes (seeds ${result.seeds.join('-')}), TS path (renderer -> preprocess -> onnxruntime-node):`,
+  );
   for (const attr of ATTRS) console.log(`  ${attr.padEnd(7)} ${(accuracy[attr] * 100).toFixed(2)}%`);
   console.log(`took ${result.seconds.total.toFixed(1)} s; wrote ${outPath}`);
   if (ATTRS.some((a) => accuracy[a] < minAcc)) {

@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, randomSceneSpec, renderScene } from '../../src/scenes/scene-renderer';
+import {
+  SCENE_COLOURS,
+  SCENE_DAMAGES,
+  SCENE_OBJECTS,
+  randomSceneSpec,
+  renderScene,
+} from '../../src/scenes/scene-renderer';
 import { OPENAI_CLIP_IMAGE_CONFIG, preprocessInto } from '../../src/scoring/preprocess/clip-preprocess';
 import { ClipTokenizer } from '../../src/scoring/tokenizer/clip-tokenizer';
 import { EVAL_PROMPTS, SERVICE_PROMPTS, captionCorpus, fullCaptions, partialCaptions } from './captions';
@@ -42,7 +48,10 @@ describe('fixture captions and merges', () => {
 
   it('learn-merges reproduces the committed merges.txt', () => {
     const corpus = captionCorpus();
-    const text = formatMerges(learnMerges(corpus), `fixture (byte-level BPE learned by models/train/learn-merges.ts from ${corpus.length} captions)`);
+    const text = formatMerges(
+      learnMerges(corpus),
+      `fixture (byte-level BPE learned by models/train/learn-merges.ts from ${corpus.length} captions)`,
+    );
     expect(text).toBe(readFileSync(join(FIXTURE, 'merges.txt'), 'utf8'));
   });
 
@@ -64,14 +73,18 @@ describe('fixture model', () => {
       expect(data.length).toBe(entry.bytes);
       expect(createHash('sha256').update(data).digest('hex')).toBe(entry.sha256);
     }
-    const tokenizer = ClipTokenizer.fromMergesFile(join(FIXTURE, manifest.tokenizer.mergesFile), { mergeCount: manifest.tokenizer.mergeCount });
+    const tokenizer = ClipTokenizer.fromMergesFile(join(FIXTURE, manifest.tokenizer.mergesFile), {
+      mergeCount: manifest.tokenizer.mergeCount,
+    });
     expect(tokenizer.vocabSize).toBe(512 + manifest.tokenizer.mergeCount + 2);
     for (const acc of Object.values(manifest.training.zeroShotAccuracy)) expect(acc).toBeGreaterThanOrEqual(0.95);
   });
 
   it('classifies freshly rendered scenes zero-shot through onnxruntime', async () => {
     const text = await ort.InferenceSession.create(join(FIXTURE, manifest.files.text.path), { intraOpNumThreads: 1 });
-    const vision = await ort.InferenceSession.create(join(FIXTURE, manifest.files.vision.path), { intraOpNumThreads: 1 });
+    const vision = await ort.InferenceSession.create(join(FIXTURE, manifest.files.vision.path), {
+      intraOpNumThreads: 1,
+    });
     const tokenizer = ClipTokenizer.fromMergesFile(join(FIXTURE, manifest.files.merges.path));
     const dim = manifest.embeddingSize;
     const norm = (data: Float32Array, rows: number): Float32Array[] =>
@@ -84,7 +97,10 @@ describe('fixture model', () => {
     for (const attr of ['object', 'colour', 'damage'] as const) {
       const list = [...EVAL_PROMPTS[attr]];
       const out = await text.run({
-        [manifest.inputs.text]: new ort.Tensor('int64', tokenizer.tokenizeBatch(list), [list.length, manifest.contextLength]),
+        [manifest.inputs.text]: new ort.Tensor('int64', tokenizer.tokenizeBatch(list), [
+          list.length,
+          manifest.contextLength,
+        ]),
       });
       const t = out[manifest.outputs.text];
       expect(t.dims).toEqual([list.length, dim]);
@@ -99,7 +115,9 @@ describe('fixture model', () => {
     for (const [i, spec] of specs.entries()) {
       await preprocessInto(await renderScene(spec), OPENAI_CLIP_IMAGE_CONFIG, pixels, i * 3 * size * size);
     }
-    const out = await vision.run({ [manifest.inputs.image]: new ort.Tensor('float32', pixels, [specs.length, 3, size, size]) });
+    const out = await vision.run({
+      [manifest.inputs.image]: new ort.Tensor('float32', pixels, [specs.length, 3, size, size]),
+    });
     expect(out[manifest.outputs.image].dims).toEqual([specs.length, dim]);
     const images = norm(out[manifest.outputs.image].data as Float32Array, specs.length);
     const argmax = (img: Float32Array, list: Float32Array[]): number => {

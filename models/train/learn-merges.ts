@@ -104,7 +104,13 @@ function main(): void {
   const t0 = Date.now();
   const merges = learnMerges(corpus, { minCount });
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, formatMerges(merges, `fixture (byte-level BPE learned by models/train/learn-merges.ts from ${corpus.length} captions)`));
+  writeFileSync(
+    out,
+    formatMerges(
+      merges,
+      `fixture (byte-level BPE learned by models/train/learn-merges.ts from ${corpus.length} captions)`,
+    ),
+  );
   console.log(`learned ${merges.length} merges from ${corpus.length} captions in ${Date.now() - t0} ms -> ${out}`);
 }
 

@@ -29,7 +29,15 @@ import { deriveSeed, mulberry32 } from '../../src/scenes/prng';
 import { OPENAI_CLIP_IMAGE_CONFIG, preprocessImage } from '../../src/scoring/preprocess/clip-preprocess';
 import { ClipTokenizer } from '../../src/scoring/tokenizer/clip-tokenizer';
 import { Caption, EVAL_PROMPTS, sampleCaptions } from './captions';
-import { POOLED_BYTES, POOLED_SIZE, POOL, SPLIT_SEED_BASE, encodeBin, poolToUint8, sceneForIndex } from './dataset-format';
+import {
+  POOLED_BYTES,
+  POOLED_SIZE,
+  POOL,
+  SPLIT_SEED_BASE,
+  encodeBin,
+  poolToUint8,
+  sceneForIndex,
+} from './dataset-format';
 
 type Split = 'train' | 'eval';
 
@@ -100,7 +108,8 @@ async function main(): Promise<void> {
   const perScene = Number(args['captions-per-scene'] ?? 8);
   const width = Number(args.width ?? 640);
   const height = Number(args.height ?? 480);
-  if (!existsSync(mergesPath)) throw new Error(`${mergesPath} missing: run node dist/models/train/learn-merges.js first`);
+  if (!existsSync(mergesPath))
+    throw new Error(`${mergesPath} missing: run node dist/models/train/learn-merges.js first`);
   mkdirSync(outDir, { recursive: true });
 
   // captions
@@ -121,7 +130,10 @@ async function main(): Promise<void> {
     }
     return i;
   };
-  const sceneMeta: Record<Split, { seeds: number[]; object: number[]; colour: number[]; damage: number[]; captions: number[][] }> = {
+  const sceneMeta: Record<
+    Split,
+    { seeds: number[]; object: number[]; colour: number[]; damage: number[]; captions: number[][] }
+  > = {
     train: { seeds: [], object: [], colour: [], damage: [], captions: [] },
     eval: { seeds: [], object: [], colour: [], damage: [], captions: [] },
   };
@@ -145,12 +157,18 @@ async function main(): Promise<void> {
     attributes: { object: SCENE_OBJECTS, colour: SCENE_COLOURS, damage: SCENE_DAMAGES },
     captions: table.map((c) => ({ ...c, ids: tokenizer.tokenize(c.text) })),
     evalPrompts: Object.fromEntries(
-      Object.entries(EVAL_PROMPTS).map(([k, list]) => [k, list.map((text) => ({ text, ids: tokenizer.tokenize(text) }))]),
+      Object.entries(EVAL_PROMPTS).map(([k, list]) => [
+        k,
+        list.map((text) => ({ text, ids: tokenizer.tokenize(text) })),
+      ]),
     ),
   };
   writeFileSync(join(outDir, 'captions.json'), JSON.stringify(captionsJson));
   for (const split of ['train', 'eval'] as const) {
-    writeFileSync(join(outDir, `${split}.json`), JSON.stringify({ split, seedBase: SPLIT_SEED_BASE[split], width, height, ...sceneMeta[split] }));
+    writeFileSync(
+      join(outDir, `${split}.json`),
+      JSON.stringify({ split, seedBase: SPLIT_SEED_BASE[split], width, height, ...sceneMeta[split] }),
+    );
   }
   console.log(`captions: ${table.length} unique, vocab ${tokenizer.vocabSize}`);
   if ('captions-only' in args) return;
@@ -173,7 +191,10 @@ async function main(): Promise<void> {
     train: partial ? readImages(join(outDir, 'train.bin'), counts.train) : new Uint8Array(counts.train * POOLED_BYTES),
     eval: partial ? readImages(join(outDir, 'eval.bin'), counts.eval) : new Uint8Array(counts.eval * POOLED_BYTES),
   };
-  if (partial) console.log(`re-rendering ${jobs.length} scenes (objects ${rerenderObjects.join(',') || '-'}, damages ${rerenderDamages.join(',') || '-'})`);
+  if (partial)
+    console.log(
+      `re-rendering ${jobs.length} scenes (objects ${rerenderObjects.join(',') || '-'}, damages ${rerenderDamages.join(',') || '-'})`,
+    );
   const t0 = Date.now();
   let done = 0;
   let lastLog = 0;
@@ -184,13 +205,18 @@ async function main(): Promise<void> {
         const worker = new Worker(__filename, { workerData: { jobs: mine, width, height } satisfies WorkerInput });
         worker.on('message', (msg: WorkerBatch) => {
           msg.jobs.forEach((job, i) => {
-            buffers[job.split].set(msg.data.subarray(i * POOLED_BYTES, (i + 1) * POOLED_BYTES), job.index * POOLED_BYTES);
+            buffers[job.split].set(
+              msg.data.subarray(i * POOLED_BYTES, (i + 1) * POOLED_BYTES),
+              job.index * POOLED_BYTES,
+            );
           });
           done += msg.jobs.length;
           if (Date.now() - lastLog > 15000) {
             lastLog = Date.now();
             const rate = done / ((Date.now() - t0) / 1000);
-            console.log(`${done}/${jobs.length} scenes, ${rate.toFixed(1)}/s, eta ${((jobs.length - done) / rate).toFixed(0)} s`);
+            console.log(
+              `${done}/${jobs.length} scenes, ${rate.toFixed(1)}/s, eta ${((jobs.length - done) / rate).toFixed(0)} s`,
+            );
           }
         });
         worker.on('error', reject);
@@ -213,7 +239,9 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(outDir, `${split}.bin`), encodeBin(header, buffers[split]));
   }
-  console.log(`wrote ${jobs.length} scenes to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s with ${workers} workers`);
+  console.log(
+    `wrote ${jobs.length} scenes to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(0)} s with ${workers} workers`,
+  );
 }
 
 if (isMainThread) {

@@ -39,7 +39,8 @@ export function hashAuditEvent(event: ChainedEventFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export type ChainProblemKind = 'sequence_gap' | 'broken_link' | 'hash_mismatch' | 'checkpoint_mismatch' | 'bad_signature';
+export type ChainProblemKind =
+  'sequence_gap' | 'broken_link' | 'hash_mismatch' | 'checkpoint_mismatch' | 'bad_signature';
 
 export interface ChainProblem {
   kind: ChainProblemKind;
@@ -82,11 +83,19 @@ export class ChainVerifier {
       return false;
     }
     if (event.prevHash !== this.previousHash) {
-      this.problem = { kind: 'broken_link', seq: event.seq, message: `event ${event.seq} does not link to event ${event.seq - 1}` };
+      this.problem = {
+        kind: 'broken_link',
+        seq: event.seq,
+        message: `event ${event.seq} does not link to event ${event.seq - 1}`,
+      };
       return false;
     }
     if (hashAuditEvent(event) !== event.hash) {
-      this.problem = { kind: 'hash_mismatch', seq: event.seq, message: `event ${event.seq} was altered after it was written (its hash does not match its content)` };
+      this.problem = {
+        kind: 'hash_mismatch',
+        seq: event.seq,
+        message: `event ${event.seq} was altered after it was written (its hash does not match its content)`,
+      };
       return false;
     }
     this.previousHash = event.hash;

@@ -31,6 +31,8 @@ export class AuditCheckpointHandler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.audit.checkpointIntervalMs;
-    await this.repeatable.keep(JobName.AuditCheckpoint, every === 0 ? null : { every }, { jobId: CHECKPOINT_REPEAT_ID });
+    await this.repeatable.keep(JobName.AuditCheckpoint, every === 0 ? null : { every }, {
+      jobId: CHECKPOINT_REPEAT_ID,
+    });
   }
 }

@@ -36,17 +36,17 @@ export class AuditCheckpointService {
       const existing = head.seq > 0 ? await findCheckpoint(manager, head.seq) : undefined;
       if (existing) return { checkpoint: existing, created: false };
       const newHead = await this.audit.appendWithin(manager, context, [
-        { action: CHECKPOINT_CREATED, resourceType: 'audit_checkpoint', details: { trigger, keyId: this.signingKey.keyId, previousSeq: head.seq } },
+        {
+          action: CHECKPOINT_CREATED,
+          resourceType: 'audit_checkpoint',
+          details: { trigger, keyId: this.signingKey.keyId, previousSeq: head.seq },
+        },
       ]);
       const signed = this.signingKey.sign({ seq: newHead.seq, headHash: newHead.hash, signedAt: this.clock.now() });
-      await manager.query(`INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, public_key, signature) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        signed.seq,
-        signed.headHash,
-        signed.signedAt,
-        signed.keyId,
-        signed.publicKey,
-        signed.signature,
-      ]);
+      await manager.query(
+        `INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, public_key, signature) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [signed.seq, signed.headHash, signed.signedAt, signed.keyId, signed.publicKey, signed.signature],
+      );
       return { checkpoint: { ...signed, signedAt: new Date(signed.signedAt) }, created: true };
     });
   }

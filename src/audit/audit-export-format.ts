@@ -92,7 +92,12 @@ export function parsePinnedCheckpoint(text: string): SignedCheckpoint {
   }
   const object = value as Partial<ExportHeader> & Partial<SignedCheckpoint>;
   const checkpoint = object.kind === EXPORT_KIND ? object.checkpoint : (object as SignedCheckpoint);
-  if (!checkpoint || typeof checkpoint.signature !== 'string' || typeof checkpoint.headHash !== 'string' || checkpoint.seq === undefined) {
+  if (
+    !checkpoint ||
+    typeof checkpoint.signature !== 'string' ||
+    typeof checkpoint.headHash !== 'string' ||
+    checkpoint.seq === undefined
+  ) {
     throw new Error('the checkpoint file holds neither a checkpoint nor an export whose header carries one');
   }
   return checkpoint;
@@ -105,7 +110,10 @@ export function parsePinnedCheckpoint(text: string): SignedCheckpoint {
  * their seqs. A pinned checkpoint from an earlier export proves this export extends that history
  * rather than rewriting it.
  */
-export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<string>, options: { pinned?: SignedCheckpoint } = {}): Promise<ExportVerifyReport> {
+export async function verifyExportLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: { pinned?: SignedCheckpoint } = {},
+): Promise<ExportVerifyReport> {
   let header: ExportHeader | undefined;
   let verifier: ChainVerifier | undefined;
   let lineNumber = 0;
@@ -134,7 +142,11 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
     if (!header) {
       const candidate = value as ExportHeader;
       if (candidate?.kind !== EXPORT_KIND || candidate.version !== EXPORT_VERSION) {
-        return report({ kind: 'malformed', seq: null, message: 'the first line is not an audit export header (was the file exported as jsonl?)' });
+        return report({
+          kind: 'malformed',
+          seq: null,
+          message: 'the first line is not an audit export header (was the file exported as jsonl?)',
+        });
       }
       header = candidate;
       trustedKeyId = options.pinned?.keyId ?? header.publicKey?.keyId;
@@ -144,10 +156,19 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
       ] as const) {
         if (!checkpoint) continue;
         const badSignature = checkCheckpointSignature(checkpoint, trustedKeyId ? [trustedKeyId] : undefined);
-        if (badSignature) return report({ kind: badSignature.includes('not a trusted') ? 'untrusted_key' : 'bad_signature', seq: Number(checkpoint.seq), message: `${label}: ${badSignature}` });
+        if (badSignature)
+          return report({
+            kind: badSignature.includes('not a trusted') ? 'untrusted_key' : 'bad_signature',
+            seq: Number(checkpoint.seq),
+            message: `${label}: ${badSignature}`,
+          });
         const other = pending.get(Number(checkpoint.seq));
         if (other && other.checkpoint.headHash !== checkpoint.headHash) {
-          return report({ kind: 'checkpoint_mismatch', seq: Number(checkpoint.seq), message: `the pinned checkpoint and the header's checkpoint sign different heads for event ${checkpoint.seq}: history was rewritten` });
+          return report({
+            kind: 'checkpoint_mismatch',
+            seq: Number(checkpoint.seq),
+            message: `the pinned checkpoint and the header's checkpoint sign different heads for event ${checkpoint.seq}: history was rewritten`,
+          });
         }
         pending.set(Number(checkpoint.seq), { checkpoint, label });
       }
@@ -157,7 +178,11 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
     if (!event) return report({ kind: 'malformed', seq: null, message: `line ${lineNumber} is not an audit event` });
     if (!verifier) {
       if (event.seq !== header.range.firstSeq) {
-        return report({ kind: 'incomplete', seq: event.seq, message: `the export should start at event ${header.range.firstSeq} but starts at ${event.seq}` });
+        return report({
+          kind: 'incomplete',
+          seq: event.seq,
+          message: `the export should start at event ${header.range.firstSeq} but starts at ${event.seq}`,
+        });
       }
       verifier = new ChainVerifier({ seq: event.seq - 1, hash: event.prevHash });
     }
@@ -179,18 +204,39 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
   const checked = verifier?.eventsChecked ?? 0;
   const lastSeq = verifier?.head.seq ?? null;
   if (checked !== header.range.count || (header.range.count > 0 && lastSeq !== header.range.lastSeq)) {
-    return report({ kind: 'incomplete', seq: lastSeq, message: `the header announces ${header.range.count} events up to ${header.range.lastSeq}, the file has ${checked} up to ${lastSeq}` });
+    return report({
+      kind: 'incomplete',
+      seq: lastSeq,
+      message: `the header announces ${header.range.count} events up to ${header.range.lastSeq}, the file has ${checked} up to ${lastSeq}`,
+    });
   }
   for (const [seq, { label }] of pending) {
-    return report({ kind: 'checkpoint_mismatch', seq, message: `${label} ${seq} lies outside the exported events ${header.range.firstSeq}..${header.range.lastSeq}; it cannot be checked against this export` });
+    return report({
+      kind: 'checkpoint_mismatch',
+      seq,
+      message: `${label} ${seq} lies outside the exported events ${header.range.firstSeq}..${header.range.lastSeq}; it cannot be checked against this export`,
+    });
   }
   return report();
 }
 
 function parseEvent(value: unknown): AuditEventRecord | undefined {
   const event = value as Record<string, unknown> | null;
-  if (!event || typeof event !== 'object' || typeof event.seq !== 'number' || typeof event.hash !== 'string' || typeof event.prevHash !== 'string') return undefined;
-  if (typeof event.occurredAt !== 'string' || typeof event.action !== 'string' || !event.details || typeof event.details !== 'object') return undefined;
+  if (
+    !event ||
+    typeof event !== 'object' ||
+    typeof event.seq !== 'number' ||
+    typeof event.hash !== 'string' ||
+    typeof event.prevHash !== 'string'
+  )
+    return undefined;
+  if (
+    typeof event.occurredAt !== 'string' ||
+    typeof event.action !== 'string' ||
+    !event.details ||
+    typeof event.details !== 'object'
+  )
+    return undefined;
   return {
     seq: event.seq,
     occurredAt: new Date(event.occurredAt),

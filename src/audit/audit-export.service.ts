@@ -48,7 +48,9 @@ export class AuditExportService {
       const firstSeq = bounds.first_seq === null ? null : Number(bounds.first_seq);
       const lastSeq = bounds.last_seq === null ? null : Number(bounds.last_seq);
       const empty = firstSeq === null || lastSeq === null || firstSeq > lastSeq;
-      const [checkpoint] = empty ? [] : await listCheckpoints(tx.manager, { fromSeq: firstSeq, untilSeq: lastSeq, newestFirst: true, limit: 1 });
+      const [checkpoint] = empty
+        ? []
+        : await listCheckpoints(tx.manager, { fromSeq: firstSeq, untilSeq: lastSeq, newestFirst: true, limit: 1 });
       const exportHeader: ExportHeader = {
         kind: EXPORT_KIND,
         version: EXPORT_VERSION,
@@ -84,7 +86,11 @@ export class AuditExportService {
     if (header.format === 'jsonl') yield `${JSON.stringify(header)}\n`;
     else yield `# ${JSON.stringify(header)}\n${CSV_COLUMNS.join(',')}\n`;
     if (header.range.firstSeq === null || header.range.lastSeq === null) return;
-    for await (const page of eventPages(this.dataSource.manager, { afterSeq: header.range.firstSeq - 1, untilSeq: header.range.lastSeq, pageSize })) {
+    for await (const page of eventPages(this.dataSource.manager, {
+      afterSeq: header.range.firstSeq - 1,
+      untilSeq: header.range.lastSeq,
+      pageSize,
+    })) {
       // One chunk per page: few writes, and the stream's back-pressure paces the next query.
       yield page.map((event) => (header.format === 'jsonl' ? JSON.stringify(event) : csvRow(event))).join('\n') + '\n';
     }

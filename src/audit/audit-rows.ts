@@ -91,12 +91,14 @@ export async function searchEvents(
   if (filter.from !== undefined) add('occurred_at >= ?', filter.from);
   if (filter.to !== undefined) add('occurred_at < ?', filter.to);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const [{ total }] = (await manager.query(`SELECT count(*)::int AS total FROM audit_events ${where}`, params)) as Array<{ total: number }>;
-  const rows = (await manager.query(`SELECT ${EVENT_COLUMNS} FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
-    ...params,
-    page.limit,
-    page.offset,
-  ])) as EventRow[];
+  const [{ total }] = (await manager.query(
+    `SELECT count(*)::int AS total FROM audit_events ${where}`,
+    params,
+  )) as Array<{ total: number }>;
+  const rows = (await manager.query(
+    `SELECT ${EVENT_COLUMNS} FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, page.limit, page.offset],
+  )) as EventRow[];
   return { items: rows.map(toEventRecord), total };
 }
 
@@ -116,11 +118,20 @@ export interface CheckpointRecord extends SignedCheckpoint {
 const CHECKPOINT_COLUMNS = 'seq, head_hash, signed_at, key_id, public_key, signature';
 
 function toCheckpoint(row: CheckpointRow): CheckpointRecord {
-  return { seq: Number(row.seq), headHash: row.head_hash, signedAt: new Date(row.signed_at), keyId: row.key_id, publicKey: row.public_key, signature: row.signature };
+  return {
+    seq: Number(row.seq),
+    headHash: row.head_hash,
+    signedAt: new Date(row.signed_at),
+    keyId: row.key_id,
+    publicKey: row.public_key,
+    signature: row.signature,
+  };
 }
 
 export async function findCheckpoint(manager: EntityManager, seq: number): Promise<CheckpointRecord | undefined> {
-  const [row] = (await manager.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq = $1`, [seq])) as CheckpointRow[];
+  const [row] = (await manager.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq = $1`, [
+    seq,
+  ])) as CheckpointRow[];
   return row ? toCheckpoint(row) : undefined;
 }
 

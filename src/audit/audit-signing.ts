@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -23,7 +31,14 @@ export interface SignedCheckpoint extends CheckpointStatement {
 
 /** The exact bytes signed: canonical JSON of {headHash, seq, signedAt (ISO 8601, ms)}. */
 export function checkpointStatementBytes(statement: CheckpointStatement): Buffer {
-  return Buffer.from(canonicalJson({ seq: Number(statement.seq), headHash: statement.headHash, signedAt: new Date(statement.signedAt).toISOString() }), 'utf8');
+  return Buffer.from(
+    canonicalJson({
+      seq: Number(statement.seq),
+      headHash: statement.headHash,
+      signedAt: new Date(statement.signedAt).toISOString(),
+    }),
+    'utf8',
+  );
 }
 
 /** keyId: the first 16 hex digits of SHA-256 over the raw 32-byte Ed25519 public key. */
@@ -37,7 +52,10 @@ export function keyIdOf(publicKey: KeyObject | string): string {
  * Checks a checkpoint's signature with the public key it carries, that its keyId is that key's id,
  * and (when given) that the key is one the verifier trusts. Returns a reason, or undefined when good.
  */
-export function checkCheckpointSignature(checkpoint: SignedCheckpoint, trustedKeyIds?: readonly string[]): string | undefined {
+export function checkCheckpointSignature(
+  checkpoint: SignedCheckpoint,
+  trustedKeyIds?: readonly string[],
+): string | undefined {
   let key: KeyObject;
   try {
     key = createPublicKey(checkpoint.publicKey);
@@ -46,8 +64,10 @@ export function checkCheckpointSignature(checkpoint: SignedCheckpoint, trustedKe
   }
   if (key.asymmetricKeyType !== 'ed25519') return `checkpoint ${checkpoint.seq}: its key is not Ed25519`;
   const keyId = keyIdOf(key);
-  if (keyId !== checkpoint.keyId) return `checkpoint ${checkpoint.seq}: keyId ${checkpoint.keyId} does not belong to its public key (${keyId})`;
-  if (trustedKeyIds && !trustedKeyIds.includes(keyId)) return `checkpoint ${checkpoint.seq}: signed by key ${keyId}, which is not a trusted audit key (${trustedKeyIds.join(', ')})`;
+  if (keyId !== checkpoint.keyId)
+    return `checkpoint ${checkpoint.seq}: keyId ${checkpoint.keyId} does not belong to its public key (${keyId})`;
+  if (trustedKeyIds && !trustedKeyIds.includes(keyId))
+    return `checkpoint ${checkpoint.seq}: signed by key ${keyId}, which is not a trusted audit key (${trustedKeyIds.join(', ')})`;
   let valid = false;
   try {
     valid = verify(null, checkpointStatementBytes(checkpoint), key, Buffer.from(checkpoint.signature, 'base64'));
@@ -79,7 +99,14 @@ export class AuditSigningKey {
   sign(statement: CheckpointStatement): SignedCheckpoint {
     const key = this.load();
     const signature = sign(null, checkpointStatementBytes(statement), key.privateKey).toString('base64');
-    return { seq: statement.seq, headHash: statement.headHash, signedAt: statement.signedAt, keyId: key.keyId, publicKey: key.publicKeyPem, signature };
+    return {
+      seq: statement.seq,
+      headHash: statement.headHash,
+      signedAt: statement.signedAt,
+      keyId: key.keyId,
+      publicKey: key.publicKeyPem,
+      signature,
+    };
   }
 
   private load() {
@@ -93,9 +120,14 @@ export class AuditSigningKey {
       pem = createKeyFile(file);
     }
     const privateKey = createPrivateKey(pem);
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`AUDIT_SIGNING_KEY_FILE ${file} does not hold an Ed25519 private key`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(`AUDIT_SIGNING_KEY_FILE ${file} does not hold an Ed25519 private key`);
     const publicKey = createPublicKey(privateKey);
-    this.loaded = { privateKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), keyId: keyIdOf(publicKey) };
+    this.loaded = {
+      privateKey,
+      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      keyId: keyIdOf(publicKey),
+    };
     return this.loaded;
   }
 }

@@ -47,7 +47,12 @@ export class AuditVerificationService {
       const badSignature = checkCheckpointSignature(anchor, trusted);
       if (badSignature) return failed(from, 0, 0, { kind: 'bad_signature', seq: anchor.seq, message: badSignature });
       const anchorEvent = await findEvent(manager, anchor.seq);
-      if (!anchorEvent) return failed(from, 0, 0, { kind: 'checkpoint_mismatch', seq: anchor.seq, message: `checkpoint ${anchor.seq}: the chain has no event ${anchor.seq}` });
+      if (!anchorEvent)
+        return failed(from, 0, 0, {
+          kind: 'checkpoint_mismatch',
+          seq: anchor.seq,
+          message: `checkpoint ${anchor.seq}: the chain has no event ${anchor.seq}`,
+        });
       // Start just before the anchor so that its own event is re-hashed and compared to the checkpoint.
       start = { seq: anchor.seq - 1, hash: anchorEvent.prevHash };
     }
@@ -60,7 +65,11 @@ export class AuditVerificationService {
       const badSignature = checkCheckpointSignature(checkpoint, trusted);
       if (badSignature) return { kind: 'bad_signature', seq: checkpoint.seq, message: badSignature };
       if (checkpoint.headHash !== chainHash) {
-        return { kind: 'checkpoint_mismatch', seq: checkpoint.seq, message: `checkpoint ${checkpoint.seq} signed head ${checkpoint.headHash.slice(0, 16)}…, the chain has ${chainHash.slice(0, 16)}…` };
+        return {
+          kind: 'checkpoint_mismatch',
+          seq: checkpoint.seq,
+          message: `checkpoint ${checkpoint.seq} signed head ${checkpoint.headHash.slice(0, 16)}…, the chain has ${chainHash.slice(0, 16)}…`,
+        };
       }
       return undefined;
     };
@@ -86,10 +95,22 @@ export class AuditVerificationService {
         message: `checkpoint ${beyond.seq} is beyond the chain's last event ${verifier.head.seq}: events were removed from the end`,
       };
     }
-    return { ok: !problem, eventsChecked: verifier.eventsChecked, checkpointsChecked, from, head: verifier.head, ...(problem ? { problem } : {}) };
+    return {
+      ok: !problem,
+      eventsChecked: verifier.eventsChecked,
+      checkpointsChecked,
+      from,
+      head: verifier.head,
+      ...(problem ? { problem } : {}),
+    };
   }
 }
 
-function failed(from: { seq: number; hash: string }, eventsChecked: number, checkpointsChecked: number, problem: ChainProblem): AuditVerifyReport {
+function failed(
+  from: { seq: number; hash: string },
+  eventsChecked: number,
+  checkpointsChecked: number,
+  problem: ChainProblem,
+): AuditVerifyReport {
   return { ok: false, eventsChecked, checkpointsChecked, from, head: from, problem };
 }

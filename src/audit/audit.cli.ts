@@ -25,7 +25,8 @@ function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boole
     return;
   }
   console.log(summary);
-  if (report.problem) console.log(`FAILED: ${report.problem.kind} at seq ${report.problem.seq ?? '-'}: ${report.problem.message}`);
+  if (report.problem)
+    console.log(`FAILED: ${report.problem.kind} at seq ${report.problem.seq ?? '-'}: ${report.problem.message}`);
 }
 
 /** Audit commands of the operator CLI. Verification commands exit 1 when the chain does not verify. */
@@ -57,10 +58,18 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       const database = await openDatabase(config);
       try {
         const clock = new SystemClock();
-        const service = new AuditCheckpointService(database.dataSource, new AuditService(database.dataSource, clock), new AuditSigningKey(config), clock);
+        const service = new AuditCheckpointService(
+          database.dataSource,
+          new AuditService(database.dataSource, clock),
+          new AuditSigningKey(config),
+          clock,
+        );
         const result = await service.create({ ...SYSTEM_CONTEXT, actorId: 'cli' }, 'on_demand');
         if (flag(args, 'json')) console.log(JSON.stringify(result, null, 2));
-        else console.log(`${result.created ? 'signed' : 'unchanged head, existing'} checkpoint ${result.checkpoint.seq} ${result.checkpoint.headHash} (key ${result.checkpoint.keyId})`);
+        else
+          console.log(
+            `${result.created ? 'signed' : 'unchanged head, existing'} checkpoint ${result.checkpoint.seq} ${result.checkpoint.headHash} (key ${result.checkpoint.keyId})`,
+          );
       } finally {
         await database.close();
       }
@@ -70,7 +79,8 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
     summary: 'verify a JSONL audit export offline: FILE [--checkpoint FILE] [--json]',
     run: async (args) => {
       const file = args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--checkpoint');
-      if (!file) throw new UsageError('usage: audit:verify-export FILE [--checkpoint CHECKPOINT_OR_EARLIER_EXPORT] [--json]');
+      if (!file)
+        throw new UsageError('usage: audit:verify-export FILE [--checkpoint CHECKPOINT_OR_EARLIER_EXPORT] [--json]');
       const checkpointFile = option(args, 'checkpoint');
       const pinned = checkpointFile ? parsePinnedCheckpoint(fs.readFileSync(checkpointFile, 'utf8')) : undefined;
       const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });

@@ -41,7 +41,9 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(201)
   @RequirePolicy('verify', 'AuditEvent')
-  @ApiOperation({ summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)' })
+  @ApiOperation({
+    summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)',
+  })
   async createCheckpoint(@AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response) {
     const result = await this.checkpoints.create(context, 'on_demand');
     response.status(result.created ? 201 : 200);
@@ -64,6 +66,9 @@ export class AuditController {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     });
-    return new StreamableFile(result.body, { type: result.contentType, disposition: `attachment; filename="${result.fileName}"` });
+    return new StreamableFile(result.body, {
+      type: result.contentType,
+      disposition: `attachment; filename="${result.fileName}"`,
+    });
   }
 }

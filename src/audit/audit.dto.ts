@@ -5,7 +5,13 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } fro
 export const MAX_PAGE_SIZE = 200;
 
 export class AuditPageDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -16,7 +22,11 @@ export class AuditPageDto {
 }
 
 export class SearchAuditEventsDto extends AuditPageDto {
-  @ApiPropertyOptional({ description: 'actor id (user or API client id, or job:<name>)' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
+  @ApiPropertyOptional({ description: 'actor id (user or API client id, or job:<name>)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) action?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
@@ -34,7 +44,8 @@ export class VerifyAuditDto {
 }
 
 export class ExportAuditDto {
-  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' }) @IsOptional() @IsIn(['jsonl', 'csv']) format?: 'jsonl' | 'csv';
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' }) @IsOptional() @IsIn(['jsonl', 'csv']) format?:
+    'jsonl' | 'csv';
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }

@@ -11,7 +11,15 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditSigningKey, AuditCheckpointService, AuditVerificationService, AuditQueryService, AuditExportService, AuditCheckpointHandler],
+  providers: [
+    AuditService,
+    AuditSigningKey,
+    AuditCheckpointService,
+    AuditVerificationService,
+    AuditQueryService,
+    AuditExportService,
+    AuditCheckpointHandler,
+  ],
   exports: [AuditService, AuditCheckpointService, AuditVerificationService],
 })
 export class AuditModule {}

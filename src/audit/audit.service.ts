@@ -25,7 +25,10 @@ export async function lockAuditChain(manager: EntityManager): Promise<void> {
 }
 
 export async function readChainHead(manager: EntityManager): Promise<ChainHead> {
-  const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{ seq: string; hash: string }>;
+  const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{
+    seq: string;
+    hash: string;
+  }>;
   return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -89,7 +92,11 @@ export class AuditService {
    * the audit module's own use (a checkpoint signs the head its own event produced); everyone else
    * goes through `run`, which cannot forget the events.
    */
-  async appendWithin(manager: EntityManager, context: AuditContext, events: readonly AuditEventInput[]): Promise<ChainHead> {
+  async appendWithin(
+    manager: EntityManager,
+    context: AuditContext,
+    events: readonly AuditEventInput[],
+  ): Promise<ChainHead> {
     await lockAuditChain(manager);
     const head = await readChainHead(manager);
     if (events.length === 0) return head;

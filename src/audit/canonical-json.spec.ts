@@ -9,7 +9,9 @@ describe('canonicalJson', () => {
   });
 
   it('drops undefined, writes dates as ISO and keeps array order', () => {
-    expect(canonicalJson({ z: undefined, d: new Date('2026-01-01T00:00:00Z'), list: [3, 1, 2] })).toBe('{"d":"2026-01-01T00:00:00.000Z","list":[3,1,2]}');
+    expect(canonicalJson({ z: undefined, d: new Date('2026-01-01T00:00:00Z'), list: [3, 1, 2] })).toBe(
+      '{"d":"2026-01-01T00:00:00.000Z","list":[3,1,2]}',
+    );
   });
 
   it('survives a JSON round trip (what jsonb does to a value)', () => {

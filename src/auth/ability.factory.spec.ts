@@ -6,7 +6,13 @@ import type { Actor } from './actor';
 const factory = new AbilityFactory();
 const intakeA: Actor = { kind: 'api_client', id: '00000000-0000-4000-8000-00000000000a', team: 'team-a', name: 'A' };
 const intakeB: Actor = { kind: 'api_client', id: '00000000-0000-4000-8000-00000000000b', team: 'team-a', name: 'B' };
-const user = (role: 'adjuster' | 'supervisor' | 'compliance' | 'admin', team = 'team-a', id = `u-${role}`): Actor => ({ kind: 'user', id, role, team, email: `${role}@x` });
+const user = (role: 'adjuster' | 'supervisor' | 'compliance' | 'admin', team = 'team-a', id = `u-${role}`): Actor => ({
+  kind: 'user',
+  id,
+  role,
+  team,
+  email: `${role}@x`,
+});
 const claimOfA = subject('Claim', { id: 'c1', submitterClientId: intakeA.id, team: 'team-a' });
 const claimOfB = subject('Claim', { id: 'c2', submitterClientId: intakeB.id, team: 'team-a' });
 
@@ -36,10 +42,18 @@ describe('AbilityFactory', () => {
     expect(ability.can('read', subject('Claim', { team: 'team-b' }))).toBe(false);
     expect(ability.can('view_content', subject('Photo', { team: 'team-a', assigneeId: 'adj-1' }))).toBe(true);
     expect(ability.can('view_content', subject('Photo', { team: 'team-a', assigneeId: 'adj-2' }))).toBe(false);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'open' }))).toBe(true);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2', status: 'assigned' }))).toBe(false);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'escalated' }))).toBe(false);
-    expect(ability.can('assign', subject('ReviewTask', { team: 'team-b', assigneeId: null, status: 'open' }))).toBe(false);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'open' }))).toBe(
+      true,
+    );
+    expect(
+      ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2', status: 'assigned' })),
+    ).toBe(false);
+    expect(
+      ability.can('assign', subject('ReviewTask', { team: 'team-a', assigneeId: null, status: 'escalated' })),
+    ).toBe(false);
+    expect(ability.can('assign', subject('ReviewTask', { team: 'team-b', assigneeId: null, status: 'open' }))).toBe(
+      false,
+    );
     expect(ability.can('decide', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-2' }))).toBe(false);
     expect(ability.can('decide', subject('ReviewTask', { team: 'team-a', assigneeId: 'adj-1' }))).toBe(true);
     expect(ability.can('override', 'Decision')).toBe(false);
@@ -56,7 +70,9 @@ describe('AbilityFactory', () => {
   });
 
   it('review: only supervisors of the team override; compliance, admin and adjusters never', () => {
-    expect(factory.createForActor(user('supervisor', 'team-a')).can('override', subject('Decision', { team: 'team-b' }))).toBe(false);
+    expect(
+      factory.createForActor(user('supervisor', 'team-a')).can('override', subject('Decision', { team: 'team-b' })),
+    ).toBe(false);
     for (const role of ['adjuster', 'compliance', 'admin'] as const) {
       expect(factory.createForActor(user(role)).can('override', 'Decision')).toBe(false);
       expect(factory.createForActor(user(role)).can('override', subject('Decision', { team: 'team-a' }))).toBe(false);
@@ -73,15 +89,19 @@ describe('AbilityFactory', () => {
     expect(without.can('export', 'AuditEvent')).toBe(true);
     expect(without.can('read', 'Decision')).toBe(true);
     expect(without.can('view_content', 'Photo')).toBe(false);
-    for (const action of ['create', 'update', 'override', 'delete'] as const) expect(without.can(action, 'Decision')).toBe(false);
+    for (const action of ['create', 'update', 'override', 'delete'] as const)
+      expect(without.can(action, 'Decision')).toBe(false);
     const withJustification = factory.createForActor(user('compliance'), { justification: 'complaint #12 review' });
     expect(withJustification.can('view_content', subject('Photo', { team: 'team-z' }))).toBe(true);
-    expect(factory.createForActor(user('compliance'), { justification: '   ' }).can('view_content', 'Photo')).toBe(false);
+    expect(factory.createForActor(user('compliance'), { justification: '   ' }).can('view_content', 'Photo')).toBe(
+      false,
+    );
   });
 
   it('admin manages users, clients, policies, thresholds, ops; never edits audit events or decisions', () => {
     const ability = factory.createForActor(user('admin'));
-    for (const type of ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops'] as const) expect(ability.can('manage', type)).toBe(true);
+    for (const type of ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops'] as const)
+      expect(ability.can('manage', type)).toBe(true);
     expect(ability.can('read', 'AuditEvent')).toBe(true);
     expect(ability.can('update', 'AuditEvent')).toBe(false);
     expect(ability.can('delete', 'AuditEvent')).toBe(false);
@@ -101,21 +121,34 @@ describe('accessibleWhere', () => {
     const where = accessibleWhere(factory.createForActor(intakeA), 'Claim', { alias: 'c' });
     expect(where.sql).toBe('("c"."submitter_client_id" = :acc_0)');
     expect(where.params).toEqual({ acc_0: intakeA.id });
-    const positional = accessibleWhere(factory.createForActor(intakeA), 'Claim', { paramStyle: 'positional', firstIndex: 3 });
+    const positional = accessibleWhere(factory.createForActor(intakeA), 'Claim', {
+      paramStyle: 'positional',
+      firstIndex: 3,
+    });
     expect(positional.sql).toBe('("submitter_client_id" = $3)');
     expect(positional.values).toEqual([intakeA.id]);
   });
 
   it('no rule: FALSE; unconditional rule: TRUE', () => {
     expect(accessibleWhere(factory.createForActor(user('admin')), 'Claim')).toMatchObject({ sql: 'FALSE', none: true });
-    expect(accessibleWhere(factory.createForActor(user('compliance')), 'Claim')).toMatchObject({ sql: 'TRUE', none: false });
+    expect(accessibleWhere(factory.createForActor(user('compliance')), 'Claim')).toMatchObject({
+      sql: 'TRUE',
+      none: false,
+    });
     expect(accessibleWhere(factory.createForActor(undefined), 'Claim').none).toBe(true);
   });
 
   it('team-scoped roles filter by team; inverted rules exclude rows', () => {
-    expect(accessibleWhere(factory.createForActor(user('supervisor', 'team-b')), 'ReviewTask', { alias: 't' })).toMatchObject({ sql: '("t"."team" = :acc_0)', params: { acc_0: 'team-b' } });
-    expect(accessibleWhere(factory.createForActor(user('adjuster', 'team-a', 'adj-1')), 'ReviewTask', { action: 'assign' }).sql).toBe('("team" = :acc_0 AND "assignee_id" IS NULL AND "status" = :acc_1)');
-    expect(accessibleWhere(factory.createForActor(user('compliance')), 'Decision', { action: 'update' }).none).toBe(true);
+    expect(
+      accessibleWhere(factory.createForActor(user('supervisor', 'team-b')), 'ReviewTask', { alias: 't' }),
+    ).toMatchObject({ sql: '("t"."team" = :acc_0)', params: { acc_0: 'team-b' } });
+    expect(
+      accessibleWhere(factory.createForActor(user('adjuster', 'team-a', 'adj-1')), 'ReviewTask', { action: 'assign' })
+        .sql,
+    ).toBe('("team" = :acc_0 AND "assignee_id" IS NULL AND "status" = :acc_1)');
+    expect(accessibleWhere(factory.createForActor(user('compliance')), 'Decision', { action: 'update' }).none).toBe(
+      true,
+    );
     expect(accessibleWhere(factory.createForActor(user('supervisor')), 'Claim').sql).toBe('("team" = :acc_0)');
   });
 });

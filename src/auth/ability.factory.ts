@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
+import {
+  AbilityBuilder,
+  createMongoAbility,
+  type ForcedSubject,
+  type MongoAbility,
+  type MongoQuery,
+} from '@casl/ability';
 import type { AccessAction, AccessSubject } from './access.decorators';
 import type { Actor } from './actor';
 
@@ -8,7 +14,10 @@ import type { Actor } from './actor';
  * `subject('Claim', row)` helper (row-level checks in services).
  */
 export type AccessSubjectRow = ForcedSubject<Exclude<AccessSubject, 'all'>>;
-export type AppAbility = MongoAbility<[AccessAction, AccessSubject | AccessSubjectRow | Record<PropertyKey, unknown>], MongoQuery>;
+export type AppAbility = MongoAbility<
+  [AccessAction, AccessSubject | AccessSubjectRow | Record<PropertyKey, unknown>],
+  MongoQuery
+>;
 
 export interface AbilityOptions {
   /** The request's `X-Access-Justification`: compliance may open photos only with one. */

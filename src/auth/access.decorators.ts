@@ -10,7 +10,19 @@ export const ROUTE_POLICY = 'claims:route-policy';
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
 /** CASL actions used by the access rules. */
-export type AccessAction = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'list' | 'assign' | 'decide' | 'override' | 'export' | 'verify' | 'view_content';
+export type AccessAction =
+  | 'manage'
+  | 'create'
+  | 'read'
+  | 'update'
+  | 'delete'
+  | 'list'
+  | 'assign'
+  | 'decide'
+  | 'override'
+  | 'export'
+  | 'verify'
+  | 'view_content';
 
 /** Subjects (resource types) of the access rules. */
 export type AccessSubject =

@@ -1,4 +1,12 @@
-import { ForbiddenException, Injectable, InternalServerErrorException, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  InternalServerErrorException,
+  Logger,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../health/metrics.service';
@@ -38,7 +46,10 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AccessRequest>();
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true;
-    const policy = this.reflector.getAllAndOverride<{ action: AccessAction; subject: AccessSubject } | undefined>(ROUTE_POLICY, targets);
+    const policy = this.reflector.getAllAndOverride<{ action: AccessAction; subject: AccessSubject } | undefined>(
+      ROUTE_POLICY,
+      targets,
+    );
     if (!isPublic && !policy) {
       this.logger.error({ method: request.method, route: this.routeOf(request) }, NO_POLICY_MESSAGE);
       this.metrics.accessDenied.inc({ reason: 'no_policy' });
@@ -96,14 +107,25 @@ export class AccessGuard implements CanActivate {
     return `${request.baseUrl ?? ''}${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
   }
 
-  private async deny(request: AccessRequest, reason: string, status: number, policy?: { action: AccessAction; subject: AccessSubject }): Promise<void> {
+  private async deny(
+    request: AccessRequest,
+    reason: string,
+    status: number,
+    policy?: { action: AccessAction; subject: AccessSubject },
+  ): Promise<void> {
     this.metrics.accessDenied.inc({ reason });
     this.logger.debug({ method: request.method, route: this.routeOf(request), reason, status }, 'access denied');
     try {
       await this.audit.record(auditContextOf(request), {
         action: 'access.denied',
         resourceType: policy?.subject ?? null,
-        details: { route: this.routeOf(request), method: request.method, reason, status, ...(policy ? { policyAction: policy.action } : {}) },
+        details: {
+          route: this.routeOf(request),
+          method: request.method,
+          reason,
+          status,
+          ...(policy ? { policyAction: policy.action } : {}),
+        },
       });
     } catch (error) {
       this.logger.error({ err: error }, 'could not record access.denied');

@@ -26,7 +26,11 @@ export class AccessService {
     }
   }
 
-  where(ability: AppAbility, subjectType: Exclude<AccessSubject, 'all'>, options?: AccessibleWhereOptions): SqlCondition {
+  where(
+    ability: AppAbility,
+    subjectType: Exclude<AccessSubject, 'all'>,
+    options?: AccessibleWhereOptions,
+  ): SqlCondition {
     return accessibleWhere(ability, subjectType, options);
   }
 }

@@ -79,7 +79,8 @@ class SqlBuilder {
         if (!Array.isArray(value)) throw new Error(`${operator} needs an array`);
         if (value.length === 0) return operator === '$in' ? 'FALSE' : 'TRUE';
         const list = this.style === 'positional' ? `ANY(${this.param(value)})` : this.param(value);
-        if (this.style === 'positional') return operator === '$in' ? `${column} = ${list}` : `NOT (${column} = ${list})`;
+        if (this.style === 'positional')
+          return operator === '$in' ? `${column} = ${list}` : `NOT (${column} = ${list})`;
         return operator === '$in' ? `${column} IN ${list}` : `${column} NOT IN ${list}`;
       }
       default:
@@ -94,7 +95,11 @@ class SqlBuilder {
  * considered from the highest priority (declared last) down; an inverted rule excludes its rows, an
  * unconditional allowing rule ends the walk, no allowing rule at all yields `FALSE`.
  */
-export function accessibleWhere(ability: AppAbility, subjectType: Exclude<AccessSubject, 'all'>, options: AccessibleWhereOptions = {}): SqlCondition {
+export function accessibleWhere(
+  ability: AppAbility,
+  subjectType: Exclude<AccessSubject, 'all'>,
+  options: AccessibleWhereOptions = {},
+): SqlCondition {
   const builder = new SqlBuilder(options.alias, options.paramStyle ?? 'named', options.firstIndex ?? 1);
   // Each allowing rule counts only for rows that no higher-priority inverted rule excludes.
   const allowed: string[] = [];

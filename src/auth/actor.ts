@@ -2,7 +2,13 @@ import type { StaffRole } from './user.entity';
 
 /** Who is calling: a person signed in with a JWT, or an intake system with an API key. */
 export type Actor =
-  | { readonly kind: 'user'; readonly id: string; readonly role: StaffRole; readonly team: string; readonly email: string }
+  | {
+      readonly kind: 'user';
+      readonly id: string;
+      readonly role: StaffRole;
+      readonly team: string;
+      readonly email: string;
+    }
   | { readonly kind: 'api_client'; readonly id: string; readonly team: string; readonly name: string };
 
 /** Roles as the access rules see them: the four staff roles and the intake role of API clients. */

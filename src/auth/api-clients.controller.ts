@@ -9,7 +9,9 @@ import { TEAM_PATTERN } from './users.controller';
 
 export class CreateApiClientDto {
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
-  @IsString() @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' }) team!: string;
+  @IsString()
+  @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' })
+  team!: string;
 }
 
 export class CreateApiKeyDto {
@@ -37,20 +39,31 @@ export class ApiClientsController {
   /** Rotation: adds a key; the old one keeps working until it is deleted or expires. */
   @Post(':id/keys')
   @RequirePolicy('update', 'ApiClient')
-  async addKey(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CreateApiKeyDto, @AuditCtx() context: AuditContext) {
+  async addKey(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: CreateApiKeyDto,
+    @AuditCtx() context: AuditContext,
+  ) {
     return this.clients.addKey(context, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
   }
 
   @Delete(':id/keys/:keyId')
   @RequirePolicy('update', 'ApiClient')
-  async revokeKey(@Param('id', new ParseUUIDPipe()) id: string, @Param('keyId', new ParseUUIDPipe()) keyId: string, @AuditCtx() context: AuditContext): Promise<ApiKeyView> {
+  async revokeKey(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+    @AuditCtx() context: AuditContext,
+  ): Promise<ApiKeyView> {
     return this.clients.revokeKey(context, id, keyId);
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
   @RequirePolicy('update', 'ApiClient')
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @AuditCtx() context: AuditContext): Promise<ApiClientView> {
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AuditCtx() context: AuditContext,
+  ): Promise<ApiClientView> {
     return this.clients.revoke(context, id);
   }
 }

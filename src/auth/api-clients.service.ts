@@ -43,36 +43,75 @@ export class ApiClientsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(context: AuditContext, input: { name: string; team: string }): Promise<{ id: string; name: string; team: string; keyId: string; apiKey: string }> {
+  async create(
+    context: AuditContext,
+    input: { name: string; team: string },
+  ): Promise<{ id: string; name: string; team: string; keyId: string; apiKey: string }> {
     const generated = generateApiKey();
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.save(tx.manager.create(ApiClient, { name: input.name.trim(), team: input.team.trim() }));
-      const key = await tx.manager.save(tx.manager.create(ApiKey, { clientId: client.id, prefix: generated.prefix, keyHash: generated.hash }));
-      tx.record({ action: 'api_client.created', resourceType: 'ApiClient', resourceId: client.id, details: { name: client.name, team: client.team, keyId: key.id, keyPrefix: key.prefix } });
+      const client = await tx.manager.save(
+        tx.manager.create(ApiClient, { name: input.name.trim(), team: input.team.trim() }),
+      );
+      const key = await tx.manager.save(
+        tx.manager.create(ApiKey, { clientId: client.id, prefix: generated.prefix, keyHash: generated.hash }),
+      );
+      tx.record({
+        action: 'api_client.created',
+        resourceType: 'ApiClient',
+        resourceId: client.id,
+        details: { name: client.name, team: client.team, keyId: key.id, keyPrefix: key.prefix },
+      });
       return { id: client.id, name: client.name, team: client.team, keyId: key.id, apiKey: generated.key };
     });
   }
 
   /** Adds a key; the client's other keys stay valid until removed or expired (zero-downtime rotation). */
-  async addKey(context: AuditContext, clientId: string, options: { expiresAt?: Date } = {}): Promise<{ id: string; keyId: string; apiKey: string; expiresAt: string | null }> {
+  async addKey(
+    context: AuditContext,
+    clientId: string,
+    options: { expiresAt?: Date } = {},
+  ): Promise<{ id: string; keyId: string; apiKey: string; expiresAt: string | null }> {
     const generated = generateApiKey();
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.findOne(ApiClient, { where: { id: clientId }, lock: { mode: 'pessimistic_write' } });
+      const client = await tx.manager.findOne(ApiClient, {
+        where: { id: clientId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!client || client.revokedAt) throw new NotFoundException('API client not found');
-      const key = await tx.manager.save(tx.manager.create(ApiKey, { clientId, prefix: generated.prefix, keyHash: generated.hash, expiresAt: options.expiresAt ?? null }));
-      tx.record({ action: 'api_key.created', resourceType: 'ApiClient', resourceId: clientId, details: { keyId: key.id, keyPrefix: key.prefix, expiresAt: key.expiresAt } });
+      const key = await tx.manager.save(
+        tx.manager.create(ApiKey, {
+          clientId,
+          prefix: generated.prefix,
+          keyHash: generated.hash,
+          expiresAt: options.expiresAt ?? null,
+        }),
+      );
+      tx.record({
+        action: 'api_key.created',
+        resourceType: 'ApiClient',
+        resourceId: clientId,
+        details: { keyId: key.id, keyPrefix: key.prefix, expiresAt: key.expiresAt },
+      });
       return { id: clientId, keyId: key.id, apiKey: generated.key, expiresAt: key.expiresAt?.toISOString() ?? null };
     });
   }
 
   async revokeKey(context: AuditContext, clientId: string, keyId: string): Promise<ApiKeyView> {
     return this.audit.run(context, async (tx) => {
-      const key = await tx.manager.findOne(ApiKey, { where: { id: keyId, clientId }, lock: { mode: 'pessimistic_write' } });
+      const key = await tx.manager.findOne(ApiKey, {
+        where: { id: keyId, clientId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!key) throw new NotFoundException('API key not found');
       if (!key.revokedAt) {
         key.revokedAt = this.clock.now();
         await tx.manager.update(ApiKey, { id: key.id }, { revokedAt: key.revokedAt });
-        tx.record({ action: 'api_key.revoked', resourceType: 'ApiClient', resourceId: clientId, details: { keyId: key.id, keyPrefix: key.prefix } });
+        tx.record({
+          action: 'api_key.revoked',
+          resourceType: 'ApiClient',
+          resourceId: clientId,
+          details: { keyId: key.id, keyPrefix: key.prefix },
+        });
       }
       return keyView(key);
     });
@@ -81,14 +120,22 @@ export class ApiClientsService {
   /** Revokes the client and all its keys, at once. */
   async revoke(context: AuditContext, clientId: string): Promise<ApiClientView> {
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.findOne(ApiClient, { where: { id: clientId }, lock: { mode: 'pessimistic_write' } });
+      const client = await tx.manager.findOne(ApiClient, {
+        where: { id: clientId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!client) throw new NotFoundException('API client not found');
       const now = this.clock.now();
       if (!client.revokedAt) {
         client.revokedAt = now;
         await tx.manager.update(ApiClient, { id: clientId }, { revokedAt: now });
         await tx.manager.update(ApiKey, { clientId, revokedAt: IsNull() }, { revokedAt: now });
-        tx.record({ action: 'api_client.revoked', resourceType: 'ApiClient', resourceId: clientId, details: { name: client.name } });
+        tx.record({
+          action: 'api_client.revoked',
+          resourceType: 'ApiClient',
+          resourceId: clientId,
+          details: { name: client.name },
+        });
       }
       const keys = await tx.manager.find(ApiKey, { where: { clientId }, order: { createdAt: 'ASC' } });
       return this.view(client, keys);
@@ -98,11 +145,23 @@ export class ApiClientsService {
   async list(): Promise<ApiClientView[]> {
     const clients = await this.dataSource.getRepository(ApiClient).find({ order: { createdAt: 'ASC' } });
     const keys = await this.dataSource.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
-    return clients.map((client) => this.view(client, keys.filter((key) => key.clientId === client.id)));
+    return clients.map((client) =>
+      this.view(
+        client,
+        keys.filter((key) => key.clientId === client.id),
+      ),
+    );
   }
 
   private view(client: ApiClient, keys: ApiKey[]): ApiClientView {
-    return { id: client.id, name: client.name, team: client.team, revokedAt: client.revokedAt?.toISOString() ?? null, createdAt: client.createdAt.toISOString(), keys: keys.map(keyView) };
+    return {
+      id: client.id,
+      name: client.name,
+      team: client.team,
+      revokedAt: client.revokedAt?.toISOString() ?? null,
+      createdAt: client.createdAt.toISOString(),
+      keys: keys.map(keyView),
+    };
   }
 
   /**
@@ -116,7 +175,15 @@ export class ApiClientsService {
       `SELECT k.key_hash, k.expires_at, k.revoked_at AS key_revoked_at, c.id, c.name, c.team, c.revoked_at AS client_revoked_at
          FROM api_keys k JOIN api_clients c ON c.id = k.client_id WHERE k.prefix = $1`,
       [prefix],
-    )) as Array<{ key_hash: string; expires_at: Date | null; key_revoked_at: Date | null; id: string; name: string; team: string; client_revoked_at: Date | null }>;
+    )) as Array<{
+      key_hash: string;
+      expires_at: Date | null;
+      key_revoked_at: Date | null;
+      id: string;
+      name: string;
+      team: string;
+      client_revoked_at: Date | null;
+    }>;
     const row = rows[0];
     const hash = sha256Hex(presented);
     if (!row || !equalHex(hash, row.key_hash)) return undefined;

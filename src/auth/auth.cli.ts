@@ -46,20 +46,34 @@ function print(json: boolean, value: Record<string, unknown>, lines: string[]): 
 /** Identity commands of the operator CLI. Creations go through the same services and are audited. */
 export const AUTH_COMMANDS: Record<string, CliCommand> = {
   'users:create': {
-    summary: 'create a user: --email E --role adjuster|supervisor|compliance|admin [--team T] [--password P] [--name N] [--json]',
+    summary:
+      'create a user: --email E --role adjuster|supervisor|compliance|admin [--team T] [--password P] [--name N] [--json]',
     run: async (args) => {
       const email = required(args, 'email');
       const role = required(args, 'role');
-      if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+      if (!(STAFF_ROLES as readonly string[]).includes(role))
+        throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
       const team = option(args, 'team') || 'default';
       const password = option(args, 'password') || undefined;
       const json = flag(args, 'json');
       const result = await withDatabase((database, audit) =>
-        new UsersService(database.dataSource, audit, new PasswordHasher()).create(cliContext(), { email, role: role as StaffRole, team, password, displayName: option(args, 'name') || undefined }),
+        new UsersService(database.dataSource, audit, new PasswordHasher()).create(cliContext(), {
+          email,
+          role: role as StaffRole,
+          team,
+          password,
+          displayName: option(args, 'name') || undefined,
+        }),
       );
-      const lines = [`created ${result.user.role} ${result.user.email} (team ${result.user.team}, id ${result.user.id})`];
+      const lines = [
+        `created ${result.user.role} ${result.user.email} (team ${result.user.team}, id ${result.user.id})`,
+      ];
       if (result.generatedPassword) lines.push(`password (shown once, store it now): ${result.generatedPassword}`);
-      print(json, { user: result.user, ...(result.generatedPassword ? { password: result.generatedPassword } : {}) }, lines);
+      print(
+        json,
+        { user: result.user, ...(result.generatedPassword ? { password: result.generatedPassword } : {}) },
+        lines,
+      );
     },
   },
   'api-clients:create': {
@@ -68,11 +82,17 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const name = required(args, 'name');
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
-      const created = await withDatabase((database, audit) => new ApiClientsService(database.dataSource, audit, new SystemClock()).create(cliContext(), { name, team }));
-      print(json, { id: created.id, name: created.name, team: created.team, keyId: created.keyId, apiKey: created.apiKey }, [
-        `created API client ${created.name} (team ${created.team}, id ${created.id})`,
-        `API key (shown once, store it now): ${created.apiKey}`,
-      ]);
+      const created = await withDatabase((database, audit) =>
+        new ApiClientsService(database.dataSource, audit, new SystemClock()).create(cliContext(), { name, team }),
+      );
+      print(
+        json,
+        { id: created.id, name: created.name, team: created.team, keyId: created.keyId, apiKey: created.apiKey },
+        [
+          `created API client ${created.name} (team ${created.team}, id ${created.id})`,
+          `API key (shown once, store it now): ${created.apiKey}`,
+        ],
+      );
     },
   },
 };

@@ -25,7 +25,11 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response): Promise<TokenPair> {
+  async login(
+    @Body() body: LoginDto,
+    @AuditCtx() context: AuditContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenPair> {
     response.setHeader('Cache-Control', 'no-store');
     try {
       return await this.auth.login(context, body.email, body.password);
@@ -39,7 +43,11 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() body: RefreshDto, @AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response): Promise<TokenPair> {
+  async refresh(
+    @Body() body: RefreshDto,
+    @AuditCtx() context: AuditContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenPair> {
     response.setHeader('Cache-Control', 'no-store');
     return this.auth.refresh(context, body.refreshToken);
   }

@@ -44,8 +44,12 @@ export class AuthModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!(await this.users.hasActiveAdmin())) {
-      const embedded = this.database.embedded ? '; the embedded database serves one process, so stop this server first' : '';
-      this.logger.warn(`no admin user yet: create the first one with \`${FIRST_ADMIN_COMMAND}\` (the generated password is printed once${embedded})`);
+      const embedded = this.database.embedded
+        ? '; the embedded database serves one process, so stop this server first'
+        : '';
+      this.logger.warn(
+        `no admin user yet: create the first one with \`${FIRST_ADMIN_COMMAND}\` (the generated password is printed once${embedded})`,
+      );
     }
   }
 }

@@ -48,14 +48,24 @@ export class AuthService {
     const ip = context.sourceIp ?? 'unknown';
     const state = await this.throttle.check(digest, ip);
     if (state.blocked) {
-      await this.audit.record(context, { action: 'auth.login_failed', resourceType: 'User', details: { emailDigest: digest, reason: 'throttled' } });
+      await this.audit.record(context, {
+        action: 'auth.login_failed',
+        resourceType: 'User',
+        details: { emailDigest: digest, reason: 'throttled' },
+      });
       throw new TooManyLoginAttempts(state.retryAfterS);
     }
     const user = await this.dataSource.getRepository(User).findOne({ where: { email } });
-    const valid = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstNothing(password);
+    const valid = user
+      ? await this.hasher.verify(password, user.passwordHash)
+      : await this.hasher.verifyAgainstNothing(password);
     if (!user || !valid || user.disabledAt) {
       const delayMs = await this.throttle.fail(digest, ip);
-      await this.audit.record(context, { action: 'auth.login_failed', resourceType: 'User', details: { emailDigest: digest, reason: 'invalid_credentials' } });
+      await this.audit.record(context, {
+        action: 'auth.login_failed',
+        resourceType: 'User',
+        details: { emailDigest: digest, reason: 'invalid_credentials' },
+      });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       throw new UnauthorizedException(INVALID_LOGIN);
     }
@@ -63,7 +73,12 @@ export class AuthService {
     const userContext: AuditContext = { ...context, actorType: 'user', actorId: user.id };
     return this.audit.run(userContext, async (tx) => {
       const pair = await this.issue(tx, user, randomUUID());
-      tx.record({ action: 'auth.login_succeeded', resourceType: 'User', resourceId: user.id, details: { role: user.role } });
+      tx.record({
+        action: 'auth.login_succeeded',
+        resourceType: 'User',
+        resourceId: user.id,
+        details: { role: user.role },
+      });
       return pair;
     });
   }
@@ -72,7 +87,10 @@ export class AuthService {
   async refresh(context: AuditContext, presented: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(presented);
     const outcome = await this.audit.run(context, async (tx) => {
-      const token = await tx.manager.findOne(RefreshToken, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+      const token = await tx.manager.findOne(RefreshToken, {
+        where: { tokenHash },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!token) return { error: 'invalid refresh token' } as const;
       const now = this.clock.now();
       if (token.usedAt || token.revokedAt) {
@@ -90,7 +108,12 @@ export class AuthService {
       if (!user || user.disabledAt) return { error: 'invalid refresh token' } as const;
       await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
       const pair = await this.issue(tx, user, token.familyId);
-      tx.record({ action: 'auth.token_refreshed', resourceType: 'User', resourceId: user.id, details: { familyId: token.familyId } });
+      tx.record({
+        action: 'auth.token_refreshed',
+        resourceType: 'User',
+        resourceId: user.id,
+        details: { familyId: token.familyId },
+      });
       return { pair } as const;
     });
     if ('error' in outcome) throw new UnauthorizedException(outcome.error);
@@ -104,12 +127,20 @@ export class AuthService {
       const token = await tx.manager.findOne(RefreshToken, { where: { tokenHash } });
       if (!token) return;
       const revoked = await this.revokeFamily(tx, token.familyId, this.clock.now());
-      tx.record({ action: 'auth.logout', resourceType: 'User', resourceId: token.userId, details: { familyId: token.familyId, tokensRevoked: revoked } });
+      tx.record({
+        action: 'auth.logout',
+        resourceType: 'User',
+        resourceId: token.userId,
+        details: { familyId: token.familyId, tokensRevoked: revoked },
+      });
     });
   }
 
   private async revokeFamily(tx: AuditedTransaction, familyId: string, now: Date): Promise<number> {
-    const result = await tx.manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, now]);
+    const result = await tx.manager.query(
+      `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`,
+      [familyId, now],
+    );
     return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
   }
 
@@ -121,7 +152,18 @@ export class AuthService {
       tokenHash: sha256Hex(refreshToken),
       expiresAt: new Date(this.clock.nowMs() + this.config.auth.refreshTtlS * 1000),
     });
-    const accessToken = await this.tokens.signAccess({ sub: user.id, role: user.role, team: user.team, email: user.email });
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.accessTtlS, user: toUserView(user) };
+    const accessToken = await this.tokens.signAccess({
+      sub: user.id,
+      role: user.role,
+      team: user.team,
+      email: user.email,
+    });
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.accessTtlS,
+      user: toUserView(user),
+    };
   }
 }

@@ -19,7 +19,11 @@ export class LoginThrottle implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   private redis(): Redis {
-    this.client ??= new Redis(this.config.redis.url, { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: false });
+    this.client ??= new Redis(this.config.redis.url, {
+      maxRetriesPerRequest: 2,
+      enableReadyCheck: true,
+      lazyConnect: false,
+    });
     return this.client;
   }
 
@@ -31,19 +35,35 @@ export class LoginThrottle implements OnModuleDestroy {
   async check(accountKey: string, ip: string): Promise<ThrottleState> {
     const keys = this.keys(accountKey, ip);
     const limits = this.config.auth.login;
-    const result = (await this.redis().multi().get(keys.account).pttl(keys.account).get(keys.ip).pttl(keys.ip).exec()) ?? [];
-    const [account, accountTtl, perIp, ipTtl] = result.map(([, value]) => value) as [string | null, number, string | null, number];
+    const result =
+      (await this.redis().multi().get(keys.account).pttl(keys.account).get(keys.ip).pttl(keys.ip).exec()) ?? [];
+    const [account, accountTtl, perIp, ipTtl] = result.map(([, value]) => value) as [
+      string | null,
+      number,
+      string | null,
+      number,
+    ];
     const accountBlocked = Number(account ?? 0) >= limits.maxFailuresPerAccount;
     const ipBlocked = Number(perIp ?? 0) >= limits.maxFailuresPerIp;
     const ttls = [accountBlocked ? accountTtl : 0, ipBlocked ? ipTtl : 0].filter((ttl) => ttl > 0);
-    return { blocked: accountBlocked || ipBlocked, retryAfterS: ttls.length ? Math.ceil(Math.max(...ttls) / 1000) : limits.windowS };
+    return {
+      blocked: accountBlocked || ipBlocked,
+      retryAfterS: ttls.length ? Math.ceil(Math.max(...ttls) / 1000) : limits.windowS,
+    };
   }
 
   /** Counts one failure; returns the delay the failed answer should wait (doubling, capped at 3 s). */
   async fail(accountKey: string, ip: string): Promise<number> {
     const keys = this.keys(accountKey, ip);
     const windowS = this.config.auth.login.windowS;
-    const result = (await this.redis().multi().incr(keys.account).expire(keys.account, windowS, 'NX').incr(keys.ip).expire(keys.ip, windowS, 'NX').exec()) ?? [];
+    const result =
+      (await this.redis()
+        .multi()
+        .incr(keys.account)
+        .expire(keys.account, windowS, 'NX')
+        .incr(keys.ip)
+        .expire(keys.ip, windowS, 'NX')
+        .exec()) ?? [];
     const failures = Number(result[0]?.[1] ?? 1);
     const base = this.config.auth.login.failureDelayMs;
     return base === 0 ? 0 : Math.min(3000, base * 2 ** Math.min(failures - 1, 10));

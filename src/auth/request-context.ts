@@ -43,9 +43,11 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
 });
 
 /** The caller's CASL ability, built once per request by the access guard. */
-export const CurrentAbility = createParamDecorator((_data: unknown, context: ExecutionContext): AppAbility | undefined => {
-  return context.switchToHttp().getRequest<AccessRequest>().ability;
-});
+export const CurrentAbility = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AppAbility | undefined => {
+    return context.switchToHttp().getRequest<AccessRequest>().ability;
+  },
+);
 
 /** The AuditContext to pass to `AuditService.run` for a change made by this request. */
 export const AuditCtx = createParamDecorator((_data: unknown, context: ExecutionContext): AuditContext => {

@@ -89,7 +89,8 @@ export class TokenService {
         clockTolerance: 5,
       });
       const { sub, role, team, email, typ } = payload as Record<string, unknown>;
-      if (typ !== 'access' || typeof sub !== 'string' || typeof team !== 'string' || typeof email !== 'string') throw new Error('claims');
+      if (typ !== 'access' || typeof sub !== 'string' || typeof team !== 'string' || typeof email !== 'string')
+        throw new Error('claims');
       if (typeof role !== 'string' || !(STAFF_ROLES as readonly string[]).includes(role)) throw new Error('role');
       return { sub, role: role as StaffRole, team, email };
     } catch (error) {

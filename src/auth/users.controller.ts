@@ -12,7 +12,9 @@ export const TEAM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export class CreateUserDto {
   @IsEmail() @MaxLength(320) email!: string;
   @IsIn(STAFF_ROLES) role!: StaffRole;
-  @IsString() @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' }) team!: string;
+  @IsString()
+  @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' })
+  team!: string;
   @IsOptional() @IsString() @MaxLength(200) displayName?: string;
   @IsOptional() @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password?: string;
 }
@@ -25,7 +27,10 @@ export class UsersController {
   /** Without a password, one is generated and returned once in `generatedPassword`. */
   @Post()
   @RequirePolicy('create', 'User')
-  async create(@Body() body: CreateUserDto, @AuditCtx() context: AuditContext): Promise<{ user: UserView; generatedPassword?: string }> {
+  async create(
+    @Body() body: CreateUserDto,
+    @AuditCtx() context: AuditContext,
+  ): Promise<{ user: UserView; generatedPassword?: string }> {
     return this.users.create(context, body);
   }
 

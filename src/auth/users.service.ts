@@ -51,18 +51,31 @@ export class UsersService {
 
   async create(context: AuditContext, input: CreateUserInput): Promise<{ user: UserView; generatedPassword?: string }> {
     const email = input.email.trim().toLowerCase();
-    if (!(STAFF_ROLES as readonly string[]).includes(input.role)) throw new BadRequestException(`role must be one of ${STAFF_ROLES.join(', ')}`);
+    if (!(STAFF_ROLES as readonly string[]).includes(input.role))
+      throw new BadRequestException(`role must be one of ${STAFF_ROLES.join(', ')}`);
     const generatedPassword = input.password === undefined ? randomBytes(18).toString('base64url') : undefined;
     const password = input.password ?? generatedPassword!;
-    if (password.length < MIN_PASSWORD_LENGTH) throw new BadRequestException(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new BadRequestException(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
     const passwordHash = await this.hasher.hash(password);
     const user = await this.audit.run(context, async (tx) => {
       const existing = await tx.manager.findOne(User, { where: { email } });
       if (existing) throw new ConflictException('a user with this email exists');
       const created = await tx.manager.save(
-        tx.manager.create(User, { email, displayName: input.displayName?.trim() || email.split('@')[0], passwordHash, role: input.role, team: input.team.trim() }),
+        tx.manager.create(User, {
+          email,
+          displayName: input.displayName?.trim() || email.split('@')[0],
+          passwordHash,
+          role: input.role,
+          team: input.team.trim(),
+        }),
       );
-      tx.record({ action: 'user.created', resourceType: 'User', resourceId: created.id, details: { role: created.role, team: created.team, emailDigest: emailDigest(email) } });
+      tx.record({
+        action: 'user.created',
+        resourceType: 'User',
+        resourceId: created.id,
+        details: { role: created.role, team: created.team, emailDigest: emailDigest(email) },
+      });
       return created;
     });
     return { user: toUserView(user), ...(generatedPassword ? { generatedPassword } : {}) };
@@ -83,7 +96,9 @@ export class UsersService {
   }
 
   async hasActiveAdmin(): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`)) as unknown[];
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`,
+    )) as unknown[];
     return rows.length > 0;
   }
 }

@@ -31,7 +31,10 @@ export class ClaimEvents {
       try {
         await listener(event);
       } catch (error) {
-        this.logger.error({ err: error, claimId: event.claimId }, 'a ClaimSubmitted listener failed; the claim stays queued');
+        this.logger.error(
+          { err: error, claimId: event.claimId },
+          'a ClaimSubmitted listener failed; the claim stays queued',
+        );
       }
     }
   }

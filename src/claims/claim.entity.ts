@@ -1,7 +1,24 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { decimalString } from '../database/columns';
 
-export const CLAIM_STATUSES = ['draft', 'queued', 'scoring', 'consistent', 'inconsistent', 'needs_review', 'decided', 'closed'] as const;
+export const CLAIM_STATUSES = [
+  'draft',
+  'queued',
+  'scoring',
+  'consistent',
+  'inconsistent',
+  'needs_review',
+  'decided',
+  'closed',
+] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 /** A claim posted by an intake system, with its lifecycle status. */

@@ -33,21 +33,35 @@ export class ClaimsController {
 
   @Get()
   @RequirePolicy('list', 'Claim')
-  async list(@Query() query: ListClaimsQuery, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility): Promise<ClaimPage> {
+  async list(
+    @Query() query: ListClaimsQuery,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+  ): Promise<ClaimPage> {
     return this.claims.list(actor, ability, query);
   }
 
   @Get(':id')
   @RequirePolicy('read', 'Claim')
-  async get(@Param('id') id: string, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility): Promise<ClaimView> {
+  async get(
+    @Param('id') id: string,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+  ): Promise<ClaimView> {
     return this.claims.getFor(actor, ability, id);
   }
 
   @Post(':id/submit')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiServiceUnavailableResponse({ description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.' })
+  @ApiServiceUnavailableResponse({
+    description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.',
+  })
   @RequirePolicy('update', 'Claim')
-  async submit(@Param('id') id: string, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<{ id: string; status: string; submittedAt: string }> {
+  async submit(
+    @Param('id') id: string,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<{ id: string; status: string; submittedAt: string }> {
     return this.claims.submit(context, ability, id);
   }
 }

@@ -8,11 +8,18 @@ export type PhotoSource = (typeof PHOTO_SOURCES)[number];
 export class CreateClaimDto {
   @IsUUID() policyId!: string;
   @IsString() @MinLength(1) @MaxLength(200) externalReference!: string;
-  @IsString() @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'claimedPeril must be a peril key: lowercase letters, digits or underscore' }) claimedPeril!: string;
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, {
+    message: 'claimedPeril must be a peril key: lowercase letters, digits or underscore',
+  })
+  claimedPeril!: string;
   @IsString() @MinLength(1) @MaxLength(10000) description!: string;
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'incidentDate must be a date YYYY-MM-DD' }) incidentDate!: string;
   /** Decimal string with at most two decimals (money stays exact), e.g. "1250.00". */
-  @Matches(/^\d{1,12}(\.\d{1,2})?$/, { message: 'amount must be a non-negative decimal string with at most 2 decimals, e.g. "1250.00"' }) amount!: string;
+  @Matches(/^\d{1,12}(\.\d{1,2})?$/, {
+    message: 'amount must be a non-negative decimal string with at most 2 decimals, e.g. "1250.00"',
+  })
+  amount!: string;
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code, e.g. EUR' }) currency!: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) claimantRef?: string;
   @IsIn(PHOTO_SOURCES) photoSource!: PhotoSource;

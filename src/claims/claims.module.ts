@@ -5,5 +5,10 @@ import { ClaimEvents } from './claim-events';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
 
-@Module({ imports: [AuthModule, PoliciesModule], controllers: [ClaimsController], providers: [ClaimsService, ClaimEvents], exports: [ClaimsService, ClaimEvents] })
+@Module({
+  imports: [AuthModule, PoliciesModule],
+  controllers: [ClaimsController],
+  providers: [ClaimsService, ClaimEvents],
+  exports: [ClaimsService, ClaimEvents],
+})
 export class ClaimsModule {}

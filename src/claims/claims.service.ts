@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -33,7 +39,13 @@ export interface IntakePhotoView {
 /** A photo as staff see it: adds hashes and the non-personal EXIF fields (GPS stays encrypted). */
 export interface StaffPhotoView extends IntakePhotoView {
   perceptualHash: string;
-  exif: { captureTime: string | null; make: string | null; model: string | null; software: string | null; hasGps: boolean };
+  exif: {
+    captureTime: string | null;
+    make: string | null;
+    model: string | null;
+    software: string | null;
+    hasGps: boolean;
+  };
 }
 
 interface ClaimCoreView {
@@ -130,7 +142,12 @@ function staffPhoto(photo: Photo): StaffPhotoView {
 }
 
 /** The per-role response mapping, explicit: intake systems get `IntakeClaimView`, staff `StaffClaimView`. */
-export function toClaimView(actor: Actor, claim: Claim, photos: Photo[], validation: ValidationSummary | null = null): ClaimView {
+export function toClaimView(
+  actor: Actor,
+  claim: Claim,
+  photos: Photo[],
+  validation: ValidationSummary | null = null,
+): ClaimView {
   if (actor.kind === 'api_client') return { ...core(claim, photos.length), photos: photos.map(intakePhoto) };
   return {
     ...core(claim, photos.length),
@@ -161,11 +178,18 @@ export class ClaimsService {
    * `ON CONFLICT DO NOTHING` against the unique index, so of concurrent identical requests exactly one
    * inserts and the others read its row; a replay with a different body (request hash) is a 409.
    */
-  async create(context: AuditContext, actor: Actor, ability: AppAbility, idempotencyKey: string | undefined, input: CreateClaimDto): Promise<{ claim: ClaimView; created: boolean }> {
+  async create(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    idempotencyKey: string | undefined,
+    input: CreateClaimDto,
+  ): Promise<{ claim: ClaimView; created: boolean }> {
     if (actor.kind !== 'api_client') throw new BadRequestException('claims are created by intake systems');
     const key = idempotencyKey?.trim();
     if (!key) throw new BadRequestException('the Idempotency-Key header is required');
-    if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestException('Idempotency-Key must be 1 to 200 printable ASCII characters without spaces');
+    if (!IDEMPOTENCY_KEY.test(key))
+      throw new BadRequestException('Idempotency-Key must be 1 to 200 printable ASCII characters without spaces');
     const requestHash = createHash('sha256')
       .update(
         canonicalJson({
@@ -185,7 +209,8 @@ export class ClaimsService {
     const replay = await this.findByKey(this.dataSource.manager, actor.id, key);
     if (replay) return { claim: await this.replayed(actor, replay, requestHash), created: false };
 
-    if (Number.isNaN(Date.parse(`${input.incidentDate}T00:00:00Z`))) throw new BadRequestException('incidentDate is not a valid date');
+    if (Number.isNaN(Date.parse(`${input.incidentDate}T00:00:00Z`)))
+      throw new BadRequestException('incidentDate is not a valid date');
     const policy = await this.policies.load(input.policyId);
     if (!policy || !ability.can('read', subject('Policy', policy))) throw new NotFoundException('Policy not found');
 
@@ -219,13 +244,19 @@ export class ClaimsService {
         action: 'claim.created',
         resourceType: 'Claim',
         resourceId: row.id,
-        details: { policyId: policy.id, claimedPeril: input.claimedPeril, photoSource: input.photoSource, team: actor.team },
+        details: {
+          policyId: policy.id,
+          claimedPeril: input.claimedPeril,
+          photoSource: input.photoSource,
+          team: actor.team,
+        },
       });
       return row.id;
     });
     if (insertedId === null) {
       const winner = await this.findByKey(this.dataSource.manager, actor.id, key);
-      if (!winner) throw new ConflictException('a concurrent request with this Idempotency-Key did not complete; retry');
+      if (!winner)
+        throw new ConflictException('a concurrent request with this Idempotency-Key did not complete; retry');
       return { claim: await this.replayed(actor, winner, requestHash), created: false };
     }
     const claim = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: insertedId });
@@ -239,8 +270,19 @@ export class ClaimsService {
   }
 
   /** Loads a claim and checks `action` on it: 404 when it does not exist or the caller may not touch it. */
-  async loadFor(ability: AppAbility, action: 'read' | 'update', id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Claim> {
-    const claim = isUuid(id) ? await manager.findOne(Claim, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) }) : null;
+  async loadFor(
+    ability: AppAbility,
+    action: 'read' | 'update',
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<Claim> {
+    const claim = isUuid(id)
+      ? await manager.findOne(Claim, {
+          where: { id },
+          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        })
+      : null;
     if (!claim) throw new NotFoundException('Claim not found');
     this.access.assertCan(ability, action, subject('Claim', claim));
     return claim;
@@ -260,9 +302,24 @@ export class ClaimsService {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
-    const photos = claims.length === 0 ? [] : await this.dataSource.getRepository(Photo).createQueryBuilder('photo').where('photo.claimId IN (:...ids)', { ids: claims.map((claim) => claim.id) }).orderBy('photo.createdAt', 'ASC').addOrderBy('photo.id', 'ASC').getMany();
+    const photos =
+      claims.length === 0
+        ? []
+        : await this.dataSource
+            .getRepository(Photo)
+            .createQueryBuilder('photo')
+            .where('photo.claimId IN (:...ids)', { ids: claims.map((claim) => claim.id) })
+            .orderBy('photo.createdAt', 'ASC')
+            .addOrderBy('photo.id', 'ASC')
+            .getMany();
     return {
-      items: claims.map((claim) => toClaimView(actor, claim, photos.filter((photo) => photo.claimId === claim.id))),
+      items: claims.map((claim) =>
+        toClaimView(
+          actor,
+          claim,
+          photos.filter((photo) => photo.claimId === claim.id),
+        ),
+      ),
       page,
       pageSize,
       total,
@@ -278,16 +335,29 @@ export class ClaimsService {
    * the claim stays a draft and the intake system retries. If Redis goes away between this check and
    * the enqueue, the claim is already `queued` and is re-enqueued when a worker gets Redis back.
    */
-  async submit(context: AuditContext, ability: AppAbility, id: string): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
+  async submit(
+    context: AuditContext,
+    ability: AppAbility,
+    id: string,
+  ): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
     await this.jobs.assertAvailable(JobName.ScoreClaim);
     const event = await this.audit.run(context, async (tx) => {
       const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
-      if (claim.status !== 'draft') throw new ConflictException(`claim ${claim.id} is already submitted (status ${claim.status})`);
+      if (claim.status !== 'draft')
+        throw new ConflictException(`claim ${claim.id} is already submitted (status ${claim.status})`);
       const photoCount = await tx.manager.count(Photo, { where: { claimId: claim.id } });
-      if (photoCount === 0) throw new UnprocessableEntityException(`claim ${claim.id} has no photos; upload at least one before submitting`);
+      if (photoCount === 0)
+        throw new UnprocessableEntityException(
+          `claim ${claim.id} has no photos; upload at least one before submitting`,
+        );
       const submittedAt = this.clock.now();
       await tx.manager.update(Claim, { id: claim.id }, { status: 'queued', submittedAt });
-      tx.record({ action: 'claim.submitted', resourceType: 'Claim', resourceId: claim.id, details: { photoCount, from: 'draft', to: 'queued' } });
+      tx.record({
+        action: 'claim.submitted',
+        resourceType: 'Claim',
+        resourceId: claim.id,
+        details: { photoCount, from: 'draft', to: 'queued' },
+      });
       return { claimId: claim.id, team: claim.team, photoCount, submittedAt };
     });
     await this.events.emitSubmitted(event);

@@ -12,7 +12,12 @@ export function configureHttpApp(app: INestApplication, _config: AppConfig): voi
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'blob:', 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'blob:', 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+        },
       },
     }),
   );
@@ -36,7 +41,11 @@ const SERVER_PATHS = /^\/(v1|api|health|metrics)(\/|$)/;
 
 /** The built review client (client/dist), looked up beside the source tree and beside the compiled one. */
 export function findClientDist(): string | null {
-  const candidates = [path.resolve(__dirname, '../../client/dist'), path.resolve(__dirname, '../../../client/dist'), path.resolve(process.cwd(), 'client/dist')];
+  const candidates = [
+    path.resolve(__dirname, '../../client/dist'),
+    path.resolve(__dirname, '../../../client/dist'),
+    path.resolve(process.cwd(), 'client/dist'),
+  ];
   return candidates.find((candidate) => fs.existsSync(path.join(candidate, 'index.html'))) ?? null;
 }
 

@@ -36,16 +36,33 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const error = STATUS_CODES[statusCode] ?? 'Error';
     if (typeof response === 'string') return { statusCode, error, message: response };
     const body = response as { message?: unknown; error?: unknown };
-    const message = Array.isArray(body.message) ? body.message.join('; ') : typeof body.message === 'string' ? body.message : exception.message;
+    const message = Array.isArray(body.message)
+      ? body.message.join('; ')
+      : typeof body.message === 'string'
+        ? body.message
+        : exception.message;
     return { statusCode, error: typeof body.error === 'string' ? body.error : error, message };
   }
   const withStatus = exception as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
   // body-parser and multer errors carry an HTTP status of their own (e.g. 413 for an oversized body).
-  const status = typeof withStatus?.status === 'number' ? withStatus.status : typeof withStatus?.statusCode === 'number' ? withStatus.statusCode : undefined;
+  const status =
+    typeof withStatus?.status === 'number'
+      ? withStatus.status
+      : typeof withStatus?.statusCode === 'number'
+        ? withStatus.statusCode
+        : undefined;
   if (status !== undefined && status >= 400 && status < 500) {
-    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: typeof withStatus.message === 'string' ? withStatus.message : 'Bad request' };
+    return {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      message: typeof withStatus.message === 'string' ? withStatus.message : 'Bad request',
+    };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    message: 'Internal server error',
+  };
 }
 
 @Catch()

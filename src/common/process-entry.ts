@@ -8,7 +8,8 @@ import { loadConfig, type AppConfig } from '../config/app-config';
 export function failStartup(error: unknown): never {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   process.stderr.write(`error: ${message}\n`);
-  if (process.env.DEBUG_STARTUP === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (process.env.DEBUG_STARTUP === '1' && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }
 

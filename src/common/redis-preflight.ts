@@ -2,12 +2,23 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 
-const DEFAULT_LOCAL = new Set(['redis://127.0.0.1:6379', 'redis://localhost:6379', 'redis://127.0.0.1:6379/', 'redis://localhost:6379/']);
+const DEFAULT_LOCAL = new Set([
+  'redis://127.0.0.1:6379',
+  'redis://localhost:6379',
+  'redis://127.0.0.1:6379/',
+  'redis://localhost:6379/',
+]);
 
 export class RedisUnavailableError extends Error {}
 
 async function ping(url: string, timeoutMs: number): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -34,11 +45,17 @@ function redactUrl(url: string): string {
  * a `redis-server` on the PATH is started as a child process (ephemeral, no persistence); otherwise
  * the error says how to get one.
  */
-export async function ensureRedis(config: AppConfig, options: { allowAutostart: boolean }): Promise<ChildProcess | undefined> {
+export async function ensureRedis(
+  config: AppConfig,
+  options: { allowAutostart: boolean },
+): Promise<ChildProcess | undefined> {
   if (await ping(config.redis.url, 2000)) return undefined;
-  const canAutostart = options.allowAutostart && config.redis.autostart && DEFAULT_LOCAL.has(config.redis.url) && hasRedisServer();
+  const canAutostart =
+    options.allowAutostart && config.redis.autostart && DEFAULT_LOCAL.has(config.redis.url) && hasRedisServer();
   if (canAutostart) {
-    const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     process.once('exit', () => child.kill('SIGTERM'));
     for (let attempt = 0; attempt < 50; attempt += 1) {
       if (await ping(config.redis.url, 500)) return child;

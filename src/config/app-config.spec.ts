@@ -7,7 +7,15 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.queue).toEqual({ prefix: 'claims', concurrency: 2, attempts: 5, backoffMs: 1000, lockDurationMs: 30000, stalledIntervalMs: 30000, enqueueTimeoutMs: 2000 });
+    expect(config.queue).toEqual({
+      prefix: 'claims',
+      concurrency: 2,
+      attempts: 5,
+      backoffMs: 1000,
+      lockDurationMs: 30000,
+      stalledIntervalMs: 30000,
+      enqueueTimeoutMs: 2000,
+    });
   });
 
   it.each([

@@ -27,10 +27,20 @@ export interface AppConfig {
   };
   readonly shutdownTimeoutMs: number;
   readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
-  readonly crypto: { readonly masterKeys: string | undefined; readonly masterKeysFile: string; readonly intakeKeyFile: string };
+  readonly crypto: {
+    readonly masterKeys: string | undefined;
+    readonly masterKeysFile: string;
+    readonly intakeKeyFile: string;
+  };
   readonly blobStore: 'fs' | 'postgres';
   readonly blobDir: string;
-  readonly photos: { readonly maxBytes: number; readonly maxFilesPerRequest: number; readonly maxFilesPerClaim: number; readonly maxPixels: number; readonly minSide: number };
+  readonly photos: {
+    readonly maxBytes: number;
+    readonly maxFilesPerRequest: number;
+    readonly maxFilesPerClaim: number;
+    readonly maxPixels: number;
+    readonly minSide: number;
+  };
   readonly clip: {
     readonly modelsDir: string;
     readonly model: string;
@@ -40,14 +50,22 @@ export interface AppConfig {
     readonly intraOpThreads: number;
     readonly intraOpSpinning: boolean;
   };
-  readonly review: { readonly qaSampleRate: number; readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number } };
+  readonly review: {
+    readonly qaSampleRate: number;
+    readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number };
+  };
   readonly auth: {
     /** Undefined: generated into `jwtSecretFile` on first use. */
     readonly jwtSecret: string | undefined;
     readonly jwtSecretFile: string;
     readonly accessTtlS: number;
     readonly refreshTtlS: number;
-    readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerIp: number; readonly windowS: number; readonly failureDelayMs: number };
+    readonly login: {
+      readonly maxFailuresPerAccount: number;
+      readonly maxFailuresPerIp: number;
+      readonly windowS: number;
+      readonly failureDelayMs: number;
+    };
   };
   /** Seed demo data into an empty database at start-up (DEMO=1 or `--demo`). */
   readonly demo: boolean;
@@ -127,7 +145,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     review: {
       qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),
-      slaHours: { flagged: read(env, v.REVIEW_SLA_HOURS_FLAGGED), uncertain: read(env, v.REVIEW_SLA_HOURS_UNCERTAIN), qa_sample: read(env, v.REVIEW_SLA_HOURS_QA_SAMPLE) },
+      slaHours: {
+        flagged: read(env, v.REVIEW_SLA_HOURS_FLAGGED),
+        uncertain: read(env, v.REVIEW_SLA_HOURS_UNCERTAIN),
+        qa_sample: read(env, v.REVIEW_SLA_HOURS_QA_SAMPLE),
+      },
     },
     auth: {
       jwtSecret: readOptional(env, v.JWT_SECRET),

@@ -11,13 +11,19 @@ export class ConfigError extends Error {
     readonly expected: string,
     readonly received: string | undefined,
   ) {
-    super(`configuration error: ${variable} ${expected}${received === undefined ? '' : ` (got "${redactIfSecret(variable, received)}")`}`);
+    super(
+      `configuration error: ${variable} ${expected}${received === undefined ? '' : ` (got "${redactIfSecret(variable, received)}")`}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 function redactIfSecret(variable: string, value: string): string {
-  return /KEY|SECRET|PASSWORD|TOKEN/.test(variable) ? '<redacted>' : value.length > 120 ? `${value.slice(0, 117)}...` : value;
+  return /KEY|SECRET|PASSWORD|TOKEN/.test(variable)
+    ? '<redacted>'
+    : value.length > 120
+      ? `${value.slice(0, 117)}...`
+      : value;
 }
 
 type Parser<T> = (raw: string, variable: string) => T;
@@ -29,7 +35,12 @@ export interface VariableSpec<T> {
   readonly parse: Parser<T>;
 }
 
-function spec<T>(name: string, defaultValue: string | undefined, description: string, parse: Parser<T>): VariableSpec<T> {
+function spec<T>(
+  name: string,
+  defaultValue: string | undefined,
+  description: string,
+  parse: Parser<T>,
+): VariableSpec<T> {
   return { name, defaultValue, description, parse };
 }
 
@@ -38,9 +49,11 @@ export const parsers = {
   integer:
     (min: number, max: number): Parser<number> =>
     (raw, variable) => {
-      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
+      if (!/^-?\d+$/.test(raw.trim()))
+        throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
       const value = Number(raw);
-      if (value < min || value > max) throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
+      if (value < min || value > max)
+        throw new ConfigError(variable, `must be an integer between ${min} and ${max}`, raw);
       return value;
     },
   number:
@@ -61,7 +74,8 @@ export const parsers = {
   oneOf:
     <T extends string>(...allowed: T[]): Parser<T> =>
     (raw, variable) => {
-      if (!(allowed as string[]).includes(raw)) throw new ConfigError(variable, `must be one of ${allowed.join(', ')}`, raw);
+      if (!(allowed as string[]).includes(raw))
+        throw new ConfigError(variable, `must be one of ${allowed.join(', ')}`, raw);
       return raw as T;
     },
   url:
@@ -73,7 +87,8 @@ export const parsers = {
       } catch {
         throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
       }
-      if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
+      if (!protocols.includes(parsed.protocol))
+        throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
       return raw;
     },
   list:
@@ -91,40 +106,105 @@ export const parsers = {
 };
 
 export const CONFIG_VARIABLES = {
-  NODE_ENV: spec('NODE_ENV', 'development', 'Runtime mode: development, production or test.', parsers.oneOf('development', 'production', 'test')),
+  NODE_ENV: spec(
+    'NODE_ENV',
+    'development',
+    'Runtime mode: development, production or test.',
+    parsers.oneOf('development', 'production', 'test'),
+  ),
   HOST: spec('HOST', '0.0.0.0', 'Address the HTTP API listens on.', parsers.string),
   PORT: spec('PORT', '3000', 'HTTP port of the API.', parsers.integer(1, 65535)),
-  LOG_LEVEL: spec('LOG_LEVEL', 'info', 'pino log level.', parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
-  DATA_DIR: spec('DATA_DIR', './data', 'Folder for local state: the embedded database (DATA_DIR/pg) and file blobs (DATA_DIR/blobs).', parsers.string),
+  LOG_LEVEL: spec(
+    'LOG_LEVEL',
+    'info',
+    'pino log level.',
+    parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  ),
+  DATA_DIR: spec(
+    'DATA_DIR',
+    './data',
+    'Folder for local state: the embedded database (DATA_DIR/pg) and file blobs (DATA_DIR/blobs).',
+    parsers.string,
+  ),
   DATABASE_URL: spec(
     'DATABASE_URL',
     undefined,
     'PostgreSQL connection URL (postgresql://user@host:port/db). Unset: an embedded PostgreSQL (PGlite) under DATA_DIR/pg, single process only.',
     parsers.url('postgres:', 'postgresql:'),
   ),
-  DATABASE_POOL_SIZE: spec('DATABASE_POOL_SIZE', '10', 'Connections per process to a real PostgreSQL server.', parsers.integer(1, 200)),
-  DATABASE_CONNECT_TIMEOUT_MS: spec('DATABASE_CONNECT_TIMEOUT_MS', '5000', 'How long to wait for PostgreSQL to answer at start-up.', parsers.integer(100, 120000)),
-  MIGRATIONS_RUN: spec('MIGRATIONS_RUN', 'true', 'Run pending migrations at start-up (turn off when a deploy step runs `npm run migration:run`).', parsers.boolean),
-  REDIS_URL: spec('REDIS_URL', 'redis://127.0.0.1:6379', 'Redis for the Bull queues.', parsers.url('redis:', 'rediss:')),
+  DATABASE_POOL_SIZE: spec(
+    'DATABASE_POOL_SIZE',
+    '10',
+    'Connections per process to a real PostgreSQL server.',
+    parsers.integer(1, 200),
+  ),
+  DATABASE_CONNECT_TIMEOUT_MS: spec(
+    'DATABASE_CONNECT_TIMEOUT_MS',
+    '5000',
+    'How long to wait for PostgreSQL to answer at start-up.',
+    parsers.integer(100, 120000),
+  ),
+  MIGRATIONS_RUN: spec(
+    'MIGRATIONS_RUN',
+    'true',
+    'Run pending migrations at start-up (turn off when a deploy step runs `npm run migration:run`).',
+    parsers.boolean,
+  ),
+  REDIS_URL: spec(
+    'REDIS_URL',
+    'redis://127.0.0.1:6379',
+    'Redis for the Bull queues.',
+    parsers.url('redis:', 'rediss:'),
+  ),
   REDIS_AUTOSTART: spec(
     'REDIS_AUTOSTART',
     'true',
     'When Redis is not reachable at the default local address and `redis-server` is on the PATH, `npm start` starts one as a child process (single-machine runs only).',
     parsers.boolean,
   ),
-  QUEUE_PREFIX: spec('QUEUE_PREFIX', 'claims', 'Key prefix of the Bull queues in Redis (lets several deployments or test runs share one Redis).', parsers.string),
-  WORKER_CONCURRENCY: spec('WORKER_CONCURRENCY', '2', 'Jobs a worker process runs at once per queue.', parsers.integer(1, 64)),
+  QUEUE_PREFIX: spec(
+    'QUEUE_PREFIX',
+    'claims',
+    'Key prefix of the Bull queues in Redis (lets several deployments or test runs share one Redis).',
+    parsers.string,
+  ),
+  WORKER_CONCURRENCY: spec(
+    'WORKER_CONCURRENCY',
+    '2',
+    'Jobs a worker process runs at once per queue.',
+    parsers.integer(1, 64),
+  ),
   JOB_ATTEMPTS: spec('JOB_ATTEMPTS', '5', 'Attempts per job before it is kept as failed.', parsers.integer(1, 50)),
-  JOB_BACKOFF_MS: spec('JOB_BACKOFF_MS', '1000', 'First retry delay (exponential backoff).', parsers.integer(0, 600000)),
+  JOB_BACKOFF_MS: spec(
+    'JOB_BACKOFF_MS',
+    '1000',
+    'First retry delay (exponential backoff).',
+    parsers.integer(0, 600000),
+  ),
   JOB_LOCK_DURATION_MS: spec(
     'JOB_LOCK_DURATION_MS',
     '30000',
     'How long a running job stays locked to its worker without a lock renewal; a job whose worker died (kill -9, lost host) is re-run by another worker after this.',
     parsers.integer(1000, 600000),
   ),
-  JOB_STALLED_INTERVAL_MS: spec('JOB_STALLED_INTERVAL_MS', '30000', 'How often a worker looks for jobs whose lock expired (stalled) and puts them back in the queue.', parsers.integer(500, 600000)),
-  JOB_ENQUEUE_TIMEOUT_MS: spec('JOB_ENQUEUE_TIMEOUT_MS', '2000', 'How long a request waits for Redis to take a job before it answers 503 (the job queue is unavailable).', parsers.integer(100, 60000)),
-  SHUTDOWN_TIMEOUT_MS: spec('SHUTDOWN_TIMEOUT_MS', '15000', 'How long SIGTERM waits for HTTP requests and running jobs to finish.', parsers.integer(0, 600000)),
+  JOB_STALLED_INTERVAL_MS: spec(
+    'JOB_STALLED_INTERVAL_MS',
+    '30000',
+    'How often a worker looks for jobs whose lock expired (stalled) and puts them back in the queue.',
+    parsers.integer(500, 600000),
+  ),
+  JOB_ENQUEUE_TIMEOUT_MS: spec(
+    'JOB_ENQUEUE_TIMEOUT_MS',
+    '2000',
+    'How long a request waits for Redis to take a job before it answers 503 (the job queue is unavailable).',
+    parsers.integer(100, 60000),
+  ),
+  SHUTDOWN_TIMEOUT_MS: spec(
+    'SHUTDOWN_TIMEOUT_MS',
+    '15000',
+    'How long SIGTERM waits for HTTP requests and running jobs to finish.',
+    parsers.integer(0, 600000),
+  ),
   JWT_SECRET: spec(
     'JWT_SECRET',
     undefined,
@@ -134,11 +214,36 @@ export const CONFIG_VARIABLES = {
       return raw;
     },
   ),
-  JWT_ACCESS_TTL_S: spec('JWT_ACCESS_TTL_S', '900', 'Lifetime of an access token (JWT) in seconds.', parsers.integer(30, 86400)),
-  REFRESH_TTL_S: spec('REFRESH_TTL_S', '1209600', 'Lifetime of a refresh token in seconds (one use each; rotated on every refresh).', parsers.integer(60, 90 * 86400)),
-  LOGIN_MAX_FAILURES: spec('LOGIN_MAX_FAILURES', '5', 'Failed logins per account within LOGIN_WINDOW_S before further attempts get 429.', parsers.integer(1, 1000)),
-  LOGIN_MAX_FAILURES_PER_IP: spec('LOGIN_MAX_FAILURES_PER_IP', '30', 'Failed logins per source IP within LOGIN_WINDOW_S before further attempts get 429.', parsers.integer(1, 100000)),
-  LOGIN_WINDOW_S: spec('LOGIN_WINDOW_S', '900', 'Window in seconds over which failed logins are counted (kept in Redis, shared by all replicas).', parsers.integer(1, 86400)),
+  JWT_ACCESS_TTL_S: spec(
+    'JWT_ACCESS_TTL_S',
+    '900',
+    'Lifetime of an access token (JWT) in seconds.',
+    parsers.integer(30, 86400),
+  ),
+  REFRESH_TTL_S: spec(
+    'REFRESH_TTL_S',
+    '1209600',
+    'Lifetime of a refresh token in seconds (one use each; rotated on every refresh).',
+    parsers.integer(60, 90 * 86400),
+  ),
+  LOGIN_MAX_FAILURES: spec(
+    'LOGIN_MAX_FAILURES',
+    '5',
+    'Failed logins per account within LOGIN_WINDOW_S before further attempts get 429.',
+    parsers.integer(1, 1000),
+  ),
+  LOGIN_MAX_FAILURES_PER_IP: spec(
+    'LOGIN_MAX_FAILURES_PER_IP',
+    '30',
+    'Failed logins per source IP within LOGIN_WINDOW_S before further attempts get 429.',
+    parsers.integer(1, 100000),
+  ),
+  LOGIN_WINDOW_S: spec(
+    'LOGIN_WINDOW_S',
+    '900',
+    'Window in seconds over which failed logins are counted (kept in Redis, shared by all replicas).',
+    parsers.integer(1, 86400),
+  ),
   LOGIN_FAILURE_DELAY_MS: spec(
     'LOGIN_FAILURE_DELAY_MS',
     '200',
@@ -163,14 +268,54 @@ export const CONFIG_VARIABLES = {
     'PEM file with the private key (P-256) that decrypts client-side encrypted uploads (JWE ECDH-ES+A256KW); its public half is published at /v1/keys/intake. Unset: DATA_DIR/keys/intake-p256.pem, created on first use.',
     parsers.string,
   ),
-  BLOB_STORE: spec('BLOB_STORE', 'fs', 'Where encrypted photo bytes live: fs (DATA_DIR/blobs, atomic writes) or postgres (bytea rows).', parsers.oneOf('fs', 'postgres')),
-  PHOTO_MAX_BYTES: spec('PHOTO_MAX_BYTES', '20971520', 'Largest photo file accepted, in bytes.', parsers.integer(1024, 512 * 1024 * 1024)),
-  PHOTO_MAX_FILES_PER_REQUEST: spec('PHOTO_MAX_FILES_PER_REQUEST', '20', 'Most photos in one upload request.', parsers.integer(1, 500)),
-  PHOTO_MAX_FILES_PER_CLAIM: spec('PHOTO_MAX_FILES_PER_CLAIM', '50', 'Most photos one claim may hold.', parsers.integer(1, 5000)),
-  PHOTO_MAX_PIXELS: spec('PHOTO_MAX_PIXELS', '50000000', 'Largest image accepted, in pixels (width x height), against decompression bombs.', parsers.integer(1, 1_000_000_000)),
-  PHOTO_MIN_SIDE: spec('PHOTO_MIN_SIDE', '32', 'Smallest accepted width or height in pixels; smaller images cannot be judged.', parsers.integer(1, 4096)),
-  MODELS_DIR: spec('MODELS_DIR', './models', 'Folder holding the model folders (models/<name>/manifest.json).', parsers.string),
-  CLIP_MODEL: spec('CLIP_MODEL', 'fixture', 'Model folder under MODELS_DIR (or an absolute path) used for scoring.', parsers.string),
+  BLOB_STORE: spec(
+    'BLOB_STORE',
+    'fs',
+    'Where encrypted photo bytes live: fs (DATA_DIR/blobs, atomic writes) or postgres (bytea rows).',
+    parsers.oneOf('fs', 'postgres'),
+  ),
+  PHOTO_MAX_BYTES: spec(
+    'PHOTO_MAX_BYTES',
+    '20971520',
+    'Largest photo file accepted, in bytes.',
+    parsers.integer(1024, 512 * 1024 * 1024),
+  ),
+  PHOTO_MAX_FILES_PER_REQUEST: spec(
+    'PHOTO_MAX_FILES_PER_REQUEST',
+    '20',
+    'Most photos in one upload request.',
+    parsers.integer(1, 500),
+  ),
+  PHOTO_MAX_FILES_PER_CLAIM: spec(
+    'PHOTO_MAX_FILES_PER_CLAIM',
+    '50',
+    'Most photos one claim may hold.',
+    parsers.integer(1, 5000),
+  ),
+  PHOTO_MAX_PIXELS: spec(
+    'PHOTO_MAX_PIXELS',
+    '50000000',
+    'Largest image accepted, in pixels (width x height), against decompression bombs.',
+    parsers.integer(1, 1_000_000_000),
+  ),
+  PHOTO_MIN_SIDE: spec(
+    'PHOTO_MIN_SIDE',
+    '32',
+    'Smallest accepted width or height in pixels; smaller images cannot be judged.',
+    parsers.integer(1, 4096),
+  ),
+  MODELS_DIR: spec(
+    'MODELS_DIR',
+    './models',
+    'Folder holding the model folders (models/<name>/manifest.json).',
+    parsers.string,
+  ),
+  CLIP_MODEL: spec(
+    'CLIP_MODEL',
+    'fixture',
+    'Model folder under MODELS_DIR (or an absolute path) used for scoring.',
+    parsers.string,
+  ),
   CLIP_EXECUTION_PROVIDERS: spec(
     'CLIP_EXECUTION_PROVIDERS',
     'cpu',
@@ -178,19 +323,54 @@ export const CONFIG_VARIABLES = {
     parsers.list(['cpu', 'cuda', 'webgpu', 'tensorrt', 'dml', 'coreml']),
   ),
   CLIP_BATCH_SIZE: spec('CLIP_BATCH_SIZE', '16', 'Most photos in one inference batch.', parsers.integer(1, 512)),
-  CLIP_BATCH_WAIT_MS: spec('CLIP_BATCH_WAIT_MS', '10', 'How long the micro-batcher waits for more photos before running a partial batch.', parsers.integer(0, 10000)),
-  CLIP_INTRA_OP_THREADS: spec('CLIP_INTRA_OP_THREADS', '0', 'onnxruntime intra-op threads per session (0: onnxruntime decides).', parsers.integer(0, 256)),
+  CLIP_BATCH_WAIT_MS: spec(
+    'CLIP_BATCH_WAIT_MS',
+    '10',
+    'How long the micro-batcher waits for more photos before running a partial batch.',
+    parsers.integer(0, 10000),
+  ),
+  CLIP_INTRA_OP_THREADS: spec(
+    'CLIP_INTRA_OP_THREADS',
+    '0',
+    'onnxruntime intra-op threads per session (0: onnxruntime decides).',
+    parsers.integer(0, 256),
+  ),
   CLIP_INTRA_OP_SPINNING: spec(
     'CLIP_INTRA_OP_SPINNING',
     'true',
-    'Idle onnxruntime intra-op threads spin between operators (onnxruntime\'s default; fastest, measured in docs/benchmarks.md). false: they sleep, leaving that CPU to whatever shares the cores (an API in the same process, other services), at some inference speed.',
+    "Idle onnxruntime intra-op threads spin between operators (onnxruntime's default; fastest, measured in docs/benchmarks.md). false: they sleep, leaving that CPU to whatever shares the cores (an API in the same process, other services), at some inference speed.",
     parsers.boolean,
   ),
-  REVIEW_QA_SAMPLE_RATE: spec('REVIEW_QA_SAMPLE_RATE', '0.02', 'Share of auto-cleared claims sent to review as a QA sample (deterministic per claim id).', parsers.number(0, 1)),
-  REVIEW_SLA_HOURS_FLAGGED: spec('REVIEW_SLA_HOURS_FLAGGED', '24', 'Hours to decide a review task opened because a check flagged the claim.', parsers.integer(1, 24 * 365)),
-  REVIEW_SLA_HOURS_UNCERTAIN: spec('REVIEW_SLA_HOURS_UNCERTAIN', '48', 'Hours to decide a review task opened because the evidence was uncertain.', parsers.integer(1, 24 * 365)),
-  REVIEW_SLA_HOURS_QA_SAMPLE: spec('REVIEW_SLA_HOURS_QA_SAMPLE', '120', 'Hours to decide a QA-sample review task.', parsers.integer(1, 24 * 365)),
-  AUDIT_CHECKPOINT_INTERVAL_MS: spec('AUDIT_CHECKPOINT_INTERVAL_MS', '3600000', 'How often the worker signs an audit checkpoint (0: never automatically).', parsers.integer(0, 7 * 24 * 3600 * 1000)),
+  REVIEW_QA_SAMPLE_RATE: spec(
+    'REVIEW_QA_SAMPLE_RATE',
+    '0.02',
+    'Share of auto-cleared claims sent to review as a QA sample (deterministic per claim id).',
+    parsers.number(0, 1),
+  ),
+  REVIEW_SLA_HOURS_FLAGGED: spec(
+    'REVIEW_SLA_HOURS_FLAGGED',
+    '24',
+    'Hours to decide a review task opened because a check flagged the claim.',
+    parsers.integer(1, 24 * 365),
+  ),
+  REVIEW_SLA_HOURS_UNCERTAIN: spec(
+    'REVIEW_SLA_HOURS_UNCERTAIN',
+    '48',
+    'Hours to decide a review task opened because the evidence was uncertain.',
+    parsers.integer(1, 24 * 365),
+  ),
+  REVIEW_SLA_HOURS_QA_SAMPLE: spec(
+    'REVIEW_SLA_HOURS_QA_SAMPLE',
+    '120',
+    'Hours to decide a QA-sample review task.',
+    parsers.integer(1, 24 * 365),
+  ),
+  AUDIT_CHECKPOINT_INTERVAL_MS: spec(
+    'AUDIT_CHECKPOINT_INTERVAL_MS',
+    '3600000',
+    'How often the worker signs an audit checkpoint (0: never automatically).',
+    parsers.integer(0, 7 * 24 * 3600 * 1000),
+  ),
   DEMO: spec(
     'DEMO',
     'false',

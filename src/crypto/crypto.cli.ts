@@ -16,7 +16,12 @@ class UsageError extends Error {}
 /** Builds the rotation service outside Nest (the CLI does not boot the app). */
 export function keyRotationService(config: AppConfig, database: DatabaseHandle): KeyRotationService {
   const keyRing = new KeyRing(config);
-  return new KeyRotationService(database.dataSource, keyRing, new EnvelopeCrypto(keyRing), new AuditService(database.dataSource, new SystemClock()));
+  return new KeyRotationService(
+    database.dataSource,
+    keyRing,
+    new EnvelopeCrypto(keyRing),
+    new AuditService(database.dataSource, new SystemClock()),
+  );
 }
 
 async function withService<T>(work: (service: KeyRotationService) => Promise<T>): Promise<T> {
@@ -45,16 +50,28 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
         console.log(JSON.stringify(status, null, 2));
         return;
       }
-      console.log(`key ring: ${status.ring}${status.source === 'env' ? ' (read-only)' : ''}; active version ${status.activeVersion}`);
-      for (const version of status.versions) console.log(`  v${version.version}${version.active ? ' (active)' : ''}: ${version.photos} photo(s)${version.createdAt ? `, created ${version.createdAt}` : ''}`);
-      for (const unknown of status.unknownVersions) console.log(`  v${unknown.version}: ${unknown.photos} photo(s) under a version NOT in the ring (unreadable until restored)`);
+      console.log(
+        `key ring: ${status.ring}${status.source === 'env' ? ' (read-only)' : ''}; active version ${status.activeVersion}`,
+      );
+      for (const version of status.versions)
+        console.log(
+          `  v${version.version}${version.active ? ' (active)' : ''}: ${version.photos} photo(s)${version.createdAt ? `, created ${version.createdAt}` : ''}`,
+        );
+      for (const unknown of status.unknownVersions)
+        console.log(
+          `  v${unknown.version}: ${unknown.photos} photo(s) under a version NOT in the ring (unreadable until restored)`,
+        );
       console.log(`  shredded: ${status.shreddedPhotos} photo(s)`);
-      if (status.openRotation) console.log(`open rotation ${status.openRotation.id} to v${status.openRotation.targetVersion}: ${status.openRotation.rewrapped} re-wrapped so far; run keys:rotate to resume`);
+      if (status.openRotation)
+        console.log(
+          `open rotation ${status.openRotation.id} to v${status.openRotation.targetVersion}: ${status.openRotation.rewrapped} re-wrapped so far; run keys:rotate to resume`,
+        );
       if (status.unknownVersions.length > 0) process.exitCode = 1;
     },
   },
   'keys:rotate': {
-    summary: 'add a master key version (file ring) and re-wrap every data key to it; resumes an interrupted one [--batch-size N] [--json]',
+    summary:
+      'add a master key version (file ring) and re-wrap every data key to it; resumes an interrupted one [--batch-size N] [--json]',
     run: async (args) => {
       const json = flag(args, 'json');
       const batchSize = positiveInteger(option(args, 'batch-size'), 'batch-size');
@@ -75,7 +92,8 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
             `${result.rewrapped} data key(s) re-wrapped to v${result.targetVersion} in ${result.batches} batch(es); ` +
             (result.completed ? 'complete' : `${result.remaining} still under older versions — run keys:rotate again`),
         );
-        for (const failure of result.failures) console.log(`  FAILED photo ${failure.photoId} (v${failure.keyVersion}): ${failure.reason}`);
+        for (const failure of result.failures)
+          console.log(`  FAILED photo ${failure.photoId} (v${failure.keyVersion}): ${failure.reason}`);
       }
       if (!result.completed) process.exitCode = 1;
     },

@@ -2,11 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataKeyUnwrapError, EnvelopeCrypto, EvidenceCorruptError, EvidenceShreddedError, type BlobBinding } from './envelope-crypto';
+import {
+  DataKeyUnwrapError,
+  EnvelopeCrypto,
+  EvidenceCorruptError,
+  EvidenceShreddedError,
+  type BlobBinding,
+} from './envelope-crypto';
 import { KeyRing, UnknownKeyVersionError } from './key-ring';
 
 function ringFrom(masterKeys: string): KeyRing {
-  return new KeyRing({ crypto: { masterKeys, masterKeysFile: '/nonexistent/unused.json', intakeKeyFile: '/nonexistent/unused.pem' } });
+  return new KeyRing({
+    crypto: { masterKeys, masterKeysFile: '/nonexistent/unused.json', intakeKeyFile: '/nonexistent/unused.pem' },
+  });
 }
 
 const v1 = randomBytes(32).toString('base64');
@@ -31,7 +39,9 @@ describe('EnvelopeCrypto', () => {
 
   it('round-trips an empty plaintext', async () => {
     const { dataKey } = await crypto.newDataKey();
-    expect(crypto.decrypt(dataKey, crypto.encrypt(dataKey, Buffer.alloc(0), binding), binding)).toEqual(Buffer.alloc(0));
+    expect(crypto.decrypt(dataKey, crypto.encrypt(dataKey, Buffer.alloc(0), binding), binding)).toEqual(
+      Buffer.alloc(0),
+    );
   });
 
   it('refuses a sealed blob with any single byte flipped', async () => {
@@ -48,19 +58,27 @@ describe('EnvelopeCrypto', () => {
     const { dataKey } = await crypto.newDataKey();
     const sealed = crypto.encrypt(dataKey, randomBytes(40), binding);
     expect(() => crypto.decrypt(dataKey, sealed.subarray(0, sealed.length - 1), binding)).toThrow(EvidenceCorruptError);
-    expect(() => crypto.decrypt(dataKey, Buffer.concat([sealed, Buffer.from([0])]), binding)).toThrow(EvidenceCorruptError);
+    expect(() => crypto.decrypt(dataKey, Buffer.concat([sealed, Buffer.from([0])]), binding)).toThrow(
+      EvidenceCorruptError,
+    );
     expect(() => crypto.decrypt(dataKey, Buffer.alloc(0), binding)).toThrow(EvidenceCorruptError);
   });
 
   it('refuses a blob decrypted under another binding (swapped photo, variant or claim) or another data key', async () => {
     const { dataKey } = await crypto.newDataKey();
     const sealed = crypto.encrypt(dataKey, plaintext, binding);
-    for (const other of [{ ...binding, photoId: randomUUID() }, { ...binding, variant: 'thumbnail' as const }, { ...binding, claimId: randomUUID() }]) {
+    for (const other of [
+      { ...binding, photoId: randomUUID() },
+      { ...binding, variant: 'thumbnail' as const },
+      { ...binding, claimId: randomUUID() },
+    ]) {
       expect(() => crypto.decrypt(dataKey, sealed, other)).toThrow(EvidenceCorruptError);
     }
     const { dataKey: otherKey } = await crypto.newDataKey();
     expect(() => crypto.decrypt(otherKey, sealed, binding)).toThrow(EvidenceCorruptError);
-    expect(() => crypto.decrypt(dataKey, sealed, { ...binding, variant: 'preview' })).toThrow(`evidence is corrupt or was tampered with (photo ${binding.photoId}, preview)`);
+    expect(() => crypto.decrypt(dataKey, sealed, { ...binding, variant: 'preview' })).toThrow(
+      `evidence is corrupt or was tampered with (photo ${binding.photoId}, preview)`,
+    );
   });
 
   it('seals small fields bound to the photo and the field name', async () => {
@@ -68,8 +86,12 @@ describe('EnvelopeCrypto', () => {
     const gps = { latitude: 52.37, longitude: 4.89 };
     const sealed = crypto.sealJsonField(dataKey, gps, { photoId: binding.photoId, field: 'gps' });
     expect(crypto.openJsonField(dataKey, sealed, { photoId: binding.photoId, field: 'gps' })).toEqual(gps);
-    expect(() => crypto.openField(dataKey, sealed, { photoId: randomUUID(), field: 'gps' })).toThrow(EvidenceCorruptError);
-    expect(() => crypto.openField(dataKey, sealed, { photoId: binding.photoId, field: 'other' })).toThrow(EvidenceCorruptError);
+    expect(() => crypto.openField(dataKey, sealed, { photoId: randomUUID(), field: 'gps' })).toThrow(
+      EvidenceCorruptError,
+    );
+    expect(() => crypto.openField(dataKey, sealed, { photoId: binding.photoId, field: 'other' })).toThrow(
+      EvidenceCorruptError,
+    );
   });
 
   it('wraps with the active version and unwraps across versions', async () => {
@@ -87,7 +109,9 @@ describe('EnvelopeCrypto', () => {
     // A wrapped key names its version in the AAD: claiming another version fails.
     await expect(rotated.unwrapDataKey(old.wrappedDataKey, 2)).rejects.toThrow(DataKeyUnwrapError);
     // The old ring does not know v2.
-    await expect(new EnvelopeCrypto(before).unwrapDataKey(rewrapped.wrappedDataKey, 2)).rejects.toThrow(UnknownKeyVersionError);
+    await expect(new EnvelopeCrypto(before).unwrapDataKey(rewrapped.wrappedDataKey, 2)).rejects.toThrow(
+      UnknownKeyVersionError,
+    );
     const tampered = Buffer.from(old.wrappedDataKey);
     tampered[20] ^= 0xff;
     await expect(rotated.unwrapDataKey(tampered, 1)).rejects.toThrow(DataKeyUnwrapError);
@@ -101,7 +125,9 @@ describe('EnvelopeCrypto', () => {
   it('works with a file ring that is created on first use', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envelope-'));
     try {
-      const ring = new KeyRing({ crypto: { masterKeys: undefined, masterKeysFile: path.join(dir, 'keys', 'ring.json'), intakeKeyFile: '' } });
+      const ring = new KeyRing({
+        crypto: { masterKeys: undefined, masterKeysFile: path.join(dir, 'keys', 'ring.json'), intakeKeyFile: '' },
+      });
       const envelope = new EnvelopeCrypto(ring);
       const first = await envelope.newDataKey();
       ring.rotate();

@@ -40,7 +40,9 @@ export class EvidenceCorruptError extends Error {
 export class EvidenceShreddedError extends Error {
   override name = 'EvidenceShreddedError';
   constructor(readonly photoId?: string) {
-    super(`evidence was shredded: its data key is destroyed and it can never be decrypted${photoId ? ` (photo ${photoId})` : ''}`);
+    super(
+      `evidence was shredded: its data key is destroyed and it can never be decrypted${photoId ? ` (photo ${photoId})` : ''}`,
+    );
   }
 }
 
@@ -48,7 +50,9 @@ export class EvidenceShreddedError extends Error {
 export class DataKeyUnwrapError extends Error {
   override name = 'DataKeyUnwrapError';
   constructor(readonly keyVersion: number) {
-    super(`wrapped data key does not authenticate under master key version ${keyVersion} (corrupt, or the key ring differs from the one that wrapped it)`);
+    super(
+      `wrapped data key does not authenticate under master key version ${keyVersion} (corrupt, or the key ring differs from the one that wrapped it)`,
+    );
   }
 }
 
@@ -62,13 +66,15 @@ const OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
 /** Canonical AAD of a blob: a domain label and the binding fields, NUL-separated (ids never contain NUL). */
 export function blobAad(binding: BlobBinding): Buffer {
   for (const value of [binding.claimId, binding.photoId, binding.variant]) {
-    if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) throw new TypeError('blob binding needs non-empty claimId, photoId and variant');
+    if (typeof value !== 'string' || value.length === 0 || value.includes('\0'))
+      throw new TypeError('blob binding needs non-empty claimId, photoId and variant');
   }
   return Buffer.from(['claims-evidence/blob/v1', binding.claimId, binding.photoId, binding.variant].join('\0'), 'utf8');
 }
 
 function fieldAad(binding: FieldBinding): Buffer {
-  if (!binding.photoId || !binding.field || binding.photoId.includes('\0') || binding.field.includes('\0')) throw new TypeError('field binding needs photoId and field');
+  if (!binding.photoId || !binding.field || binding.photoId.includes('\0') || binding.field.includes('\0'))
+    throw new TypeError('field binding needs photoId and field');
   return Buffer.from(['claims-evidence/field/v1', binding.photoId, binding.field].join('\0'), 'utf8');
 }
 
@@ -93,7 +99,10 @@ function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer | undefined {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(sealed.subarray(1 + NONCE_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     return undefined;
   }
@@ -124,7 +133,10 @@ export class EnvelopeCrypto {
   }
 
   /** Wraps an existing data key under a given KEK version (the active one by default): used by rotation. */
-  async wrapDataKey(dataKey: Buffer, keyVersion = this.keyRing.active().version): Promise<{ wrappedDataKey: Buffer; keyVersion: number }> {
+  async wrapDataKey(
+    dataKey: Buffer,
+    keyVersion = this.keyRing.active().version,
+  ): Promise<{ wrappedDataKey: Buffer; keyVersion: number }> {
     checkDataKey(dataKey);
     return { wrappedDataKey: seal(this.keyRing.key(keyVersion), dataKey, wrapAad(keyVersion)), keyVersion };
   }
@@ -134,8 +146,13 @@ export class EnvelopeCrypto {
    * UnknownKeyVersionError when the KEK version is not in the ring, DataKeyUnwrapError when the
    * wrapped key does not authenticate.
    */
-  async unwrapDataKey(wrappedDataKey: Buffer | null | undefined, keyVersion: number, photoId?: string): Promise<Buffer> {
-    if (wrappedDataKey === null || wrappedDataKey === undefined || wrappedDataKey.length === 0) throw new EvidenceShreddedError(photoId);
+  async unwrapDataKey(
+    wrappedDataKey: Buffer | null | undefined,
+    keyVersion: number,
+    photoId?: string,
+  ): Promise<Buffer> {
+    if (wrappedDataKey === null || wrappedDataKey === undefined || wrappedDataKey.length === 0)
+      throw new EvidenceShreddedError(photoId);
     const dataKey = open(this.keyRing.key(keyVersion), wrappedDataKey, wrapAad(keyVersion));
     if (!dataKey || dataKey.length !== KEY_BYTES) throw new DataKeyUnwrapError(keyVersion);
     return dataKey;

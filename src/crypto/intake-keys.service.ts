@@ -49,7 +49,8 @@ export class IntakeKeys {
 
   async decrypt(compactJwe: string): Promise<{ plaintext: Buffer; protectedHeader: Record<string, unknown> }> {
     const key = await this.load();
-    if (typeof compactJwe !== 'string' || compactJwe.trim().split('.').length !== 5) throw new IntakeDecryptError('not a JWE in compact serialisation');
+    if (typeof compactJwe !== 'string' || compactJwe.trim().split('.').length !== 5)
+      throw new IntakeDecryptError('not a JWE in compact serialisation');
     const jwe = compactJwe.trim();
     let header: Record<string, unknown>;
     try {
@@ -57,13 +58,24 @@ export class IntakeKeys {
     } catch {
       throw new IntakeDecryptError('its protected header cannot be read');
     }
-    if (header.alg !== INTAKE_JWE_ALG) throw new IntakeDecryptError(`alg must be ${INTAKE_JWE_ALG} (got ${String(header.alg)})`);
-    if (header.enc !== INTAKE_JWE_ENC) throw new IntakeDecryptError(`enc must be ${INTAKE_JWE_ENC} (got ${String(header.enc)})`);
+    if (header.alg !== INTAKE_JWE_ALG)
+      throw new IntakeDecryptError(`alg must be ${INTAKE_JWE_ALG} (got ${String(header.alg)})`);
+    if (header.enc !== INTAKE_JWE_ENC)
+      throw new IntakeDecryptError(`enc must be ${INTAKE_JWE_ENC} (got ${String(header.enc)})`);
     if (header.zip !== undefined) throw new IntakeDecryptError('compressed (zip) payloads are not accepted');
-    if (header.kid !== undefined && header.kid !== key.kid) throw new IntakeDecryptError(`it was encrypted to another key (kid ${String(header.kid)}; ours is ${key.kid}, see GET /v1/keys/intake)`);
+    if (header.kid !== undefined && header.kid !== key.kid)
+      throw new IntakeDecryptError(
+        `it was encrypted to another key (kid ${String(header.kid)}; ours is ${key.kid}, see GET /v1/keys/intake)`,
+      );
     try {
-      const result = await compactDecrypt(jwe, key.privateKey, { keyManagementAlgorithms: [INTAKE_JWE_ALG], contentEncryptionAlgorithms: [INTAKE_JWE_ENC] });
-      return { plaintext: Buffer.from(result.plaintext), protectedHeader: result.protectedHeader as Record<string, unknown> };
+      const result = await compactDecrypt(jwe, key.privateKey, {
+        keyManagementAlgorithms: [INTAKE_JWE_ALG],
+        contentEncryptionAlgorithms: [INTAKE_JWE_ENC],
+      });
+      return {
+        plaintext: Buffer.from(result.plaintext),
+        protectedHeader: result.protectedHeader as Record<string, unknown>,
+      };
     } catch {
       throw new IntakeDecryptError('it does not authenticate (tampered, or encrypted to another key)');
     }

@@ -58,7 +58,8 @@ describe('KeyRing', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const fileRing = (file = path.join(dir, 'keys', 'master-keys.json')) => new KeyRing({ crypto: { masterKeys: undefined, masterKeysFile: file, intakeKeyFile: '' } });
+  const fileRing = (file = path.join(dir, 'keys', 'master-keys.json')) =>
+    new KeyRing({ crypto: { masterKeys: undefined, masterKeysFile: file, intakeKeyFile: '' } });
 
   it('creates the file ring with one key, mode 0600, on first use, and keeps it', () => {
     const file = path.join(dir, 'keys', 'master-keys.json');
@@ -85,7 +86,9 @@ describe('KeyRing', () => {
   });
 
   it('is read-only when MASTER_KEYS is set, and says how to rotate', () => {
-    const ring = new KeyRing({ crypto: { masterKeys: `1:${keyA},3:${keyB}`, masterKeysFile: path.join(dir, 'unused.json'), intakeKeyFile: '' } });
+    const ring = new KeyRing({
+      crypto: { masterKeys: `1:${keyA},3:${keyB}`, masterKeysFile: path.join(dir, 'unused.json'), intakeKeyFile: '' },
+    });
     expect(ring.source).toBe('env');
     expect(ring.active().version).toBe(3);
     expect(() => ring.rotate()).toThrow(/MASTER_KEYS is set, so the key ring is read-only/);

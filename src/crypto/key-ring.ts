@@ -22,7 +22,9 @@ export class UnknownKeyVersionError extends KeyRingError {
     readonly version: number,
     source: string,
   ) {
-    super(`master key version ${version} is not in the key ring (${source}); was it retired, or is this host missing the current key ring?`);
+    super(
+      `master key version ${version} is not in the key ring (${source}); was it retired, or is this host missing the current key ring?`,
+    );
   }
 }
 
@@ -37,12 +39,14 @@ function decodeKey(encoded: string, where: string): Buffer {
   const trimmed = encoded.trim();
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new KeyRingError(`${where} is not base64`);
   const key = Buffer.from(trimmed, trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64');
-  if (key.length !== KEY_BYTES) throw new KeyRingError(`${where} must decode to ${KEY_BYTES} bytes (got ${key.length})`);
+  if (key.length !== KEY_BYTES)
+    throw new KeyRingError(`${where} must decode to ${KEY_BYTES} bytes (got ${key.length})`);
   return key;
 }
 
 function parseVersion(raw: string, where: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) throw new KeyRingError(`${where}: version must be a positive integer`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw)))
+    throw new KeyRingError(`${where}: version must be a positive integer`);
   return Number(raw);
 }
 
@@ -65,8 +69,15 @@ export function parseMasterKeysVariable(raw: string): MasterKey[] {
   const keys = entries.map((entry, index) => {
     const where = `MASTER_KEYS entry ${index + 1}`;
     const colon = entry.indexOf(':');
-    if (colon === -1) throw new KeyRingError(`${where} must be VERSION:BASE64 (32 random bytes, e.g. from \`openssl rand -base64 32\`)`);
-    return { version: parseVersion(entry.slice(0, colon), where), key: decodeKey(entry.slice(colon + 1), where), createdAt: null };
+    if (colon === -1)
+      throw new KeyRingError(
+        `${where} must be VERSION:BASE64 (32 random bytes, e.g. from \`openssl rand -base64 32\`)`,
+      );
+    return {
+      version: parseVersion(entry.slice(0, colon), where),
+      key: decodeKey(entry.slice(colon + 1), where),
+      createdAt: null,
+    };
   });
   return checkUnique(keys, 'MASTER_KEYS');
 }
@@ -86,8 +97,13 @@ export function parseMasterKeysFile(text: string, file: string): MasterKey[] {
   }
   const keys = ring.keys.map((entry, index) => {
     const where = `${source} keys[${index}]`;
-    if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string') throw new KeyRingError(`${where} must have a version and a base64 key`);
-    return { version: parseVersion(String(entry.version), where), key: decodeKey(entry.key, where), createdAt: typeof entry.createdAt === 'string' ? entry.createdAt : null };
+    if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string')
+      throw new KeyRingError(`${where} must have a version and a base64 key`);
+    return {
+      version: parseVersion(String(entry.version), where),
+      key: decodeKey(entry.key, where),
+      createdAt: typeof entry.createdAt === 'string' ? entry.createdAt : null,
+    };
   });
   return checkUnique(keys, source);
 }
@@ -95,7 +111,11 @@ export function parseMasterKeysFile(text: string, file: string): MasterKey[] {
 function serialise(keys: readonly MasterKey[]): string {
   const file: KeyRingFile = {
     format: 1,
-    keys: keys.map((key) => ({ version: key.version, key: key.key.toString('base64'), createdAt: key.createdAt ?? new Date().toISOString() })),
+    keys: keys.map((key) => ({
+      version: key.version,
+      key: key.key.toString('base64'),
+      createdAt: key.createdAt ?? new Date().toISOString(),
+    })),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
@@ -157,14 +177,18 @@ export class KeyRing {
   /** Removes a version (file ring only). The caller checks first that no data key still uses it. */
   retire(version: number): void {
     const keys = this.requireFileRing('retire');
-    if (!keys.some((key) => key.version === version)) throw new KeyRingError(`version ${version} is not in the key ring`);
-    if (keys[keys.length - 1].version === version) throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
+    if (!keys.some((key) => key.version === version))
+      throw new KeyRingError(`version ${version} is not in the key ring`);
+    if (keys[keys.length - 1].version === version)
+      throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
     this.writeFile(keys.filter((key) => key.version !== version));
   }
 
   private requireFileRing(operation: string): readonly MasterKey[] {
     if (this.source === 'env') {
-      throw new KeyRingError(`MASTER_KEYS is set, so the key ring is read-only: to ${operation}, change MASTER_KEYS (add or remove a VERSION:BASE64 entry) on every host and restart`);
+      throw new KeyRingError(
+        `MASTER_KEYS is set, so the key ring is read-only: to ${operation}, change MASTER_KEYS (add or remove a VERSION:BASE64 entry) on every host and restart`,
+      );
     }
     this.cache = undefined;
     return this.load();
@@ -186,8 +210,12 @@ export class KeyRing {
     try {
       stat = fs.statSync(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new KeyRingError(`MASTER_KEYS_FILE (${file}) cannot be read: ${(error as Error).message}`);
-      createSecretFileOnce(file, serialise([{ version: 1, key: randomBytes(KEY_BYTES), createdAt: new Date().toISOString() }]));
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new KeyRingError(`MASTER_KEYS_FILE (${file}) cannot be read: ${(error as Error).message}`);
+      createSecretFileOnce(
+        file,
+        serialise([{ version: 1, key: randomBytes(KEY_BYTES), createdAt: new Date().toISOString() }]),
+      );
       stat = fs.statSync(file);
     }
     const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;

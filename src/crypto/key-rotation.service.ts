@@ -58,7 +58,9 @@ export class KeyInUseError extends KeyRingError {
     readonly version: number,
     readonly photos: number,
   ) {
-    super(`master key version ${version} still wraps the data keys of ${photos} photo(s); run keys:rotate until it completes, then retire`);
+    super(
+      `master key version ${version} still wraps the data keys of ${photos} photo(s); run keys:rotate until it completes, then retire`,
+    );
   }
 }
 
@@ -99,18 +101,31 @@ export class KeyRotationService {
       if (open) {
         rotationId = open.id;
         const target = this.keyRing.active().version;
-        if (target !== open.target_version) await this.dataSource.query(`UPDATE key_rotations SET target_version = $2, updated_at = now() WHERE id = $1`, [rotationId, target]);
+        if (target !== open.target_version)
+          await this.dataSource.query(
+            `UPDATE key_rotations SET target_version = $2, updated_at = now() WHERE id = $1`,
+            [rotationId, target],
+          );
       } else {
         const previousVersion = this.keyRing.active().version;
         if (this.keyRing.source === 'file') addedVersion = this.keyRing.rotate();
         const targetVersion = this.keyRing.active().version;
         rotationId = await this.audit.run(context, async (tx) => {
-          const [row] = (await tx.manager.query(`INSERT INTO key_rotations (target_version, added_version) VALUES ($1, $2) RETURNING id`, [targetVersion, addedVersion])) as Array<{ id: string }>;
+          const [row] = (await tx.manager.query(
+            `INSERT INTO key_rotations (target_version, added_version) VALUES ($1, $2) RETURNING id`,
+            [targetVersion, addedVersion],
+          )) as Array<{ id: string }>;
           tx.record({
             action: 'keys.rotated',
             resourceType: 'master_key',
             resourceId: `v${targetVersion}`,
-            details: { rotationId: row.id, version: targetVersion, previousVersion, ring: this.keyRing.source, addedVersion },
+            details: {
+              rotationId: row.id,
+              version: targetVersion,
+              previousVersion,
+              ring: this.keyRing.source,
+              addedVersion,
+            },
           });
           return row.id;
         });
@@ -128,13 +143,23 @@ export class KeyRotationService {
         rewrapped += batch.rewrapped;
         failures.push(...batch.failures);
         cursor = batch.lastId;
-        await options.onProgress?.({ rotationId, targetVersion, batch: batches, rewrappedInBatch: batch.rewrapped, rewrapped, failed: failures.length });
+        await options.onProgress?.({
+          rotationId,
+          targetVersion,
+          batch: batches,
+          rewrappedInBatch: batch.rewrapped,
+          rewrapped,
+          failed: failures.length,
+        });
       }
       const remaining = await this.countBelow(targetVersion);
       const completed = remaining === 0;
       if (completed) {
         await this.audit.run(context, async (tx) => {
-          const [row] = (await tx.manager.query(`UPDATE key_rotations SET completed_at = now(), updated_at = now() WHERE id = $1 RETURNING rewrapped`, [rotationId])) as [Array<{ rewrapped: number }>, number];
+          const [row] = (await tx.manager.query(
+            `UPDATE key_rotations SET completed_at = now(), updated_at = now() WHERE id = $1 RETURNING rewrapped`,
+            [rotationId],
+          )) as [Array<{ rewrapped: number }>, number];
           tx.record({
             action: 'keys.rotation_completed',
             resourceType: 'master_key',
@@ -143,7 +168,17 @@ export class KeyRotationService {
           });
         });
       }
-      return { rotationId, targetVersion, addedVersion, resumed: open !== undefined, batches, rewrapped, failures, remaining, completed };
+      return {
+        rotationId,
+        targetVersion,
+        addedVersion,
+        resumed: open !== undefined,
+        batches,
+        rewrapped,
+        failures,
+        remaining,
+        completed,
+      };
     });
   }
 
@@ -151,12 +186,22 @@ export class KeyRotationService {
   async retire(context: AuditContext, version: number): Promise<{ version: number }> {
     return this.exclusively(async () => {
       if (this.keyRing.source === 'env') this.keyRing.retire(version); // throws: read-only, with the fix
-      if (!this.keyRing.versions().includes(version)) throw new KeyRingError(`version ${version} is not in the key ring (${this.keyRing.versions().join(', ')})`);
-      if (version === this.keyRing.active().version) throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
+      if (!this.keyRing.versions().includes(version))
+        throw new KeyRingError(`version ${version} is not in the key ring (${this.keyRing.versions().join(', ')})`);
+      if (version === this.keyRing.active().version)
+        throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
       await this.audit.run(context, async (tx) => {
-        const [row] = (await tx.manager.query(`SELECT count(*)::int AS photos FROM photos WHERE key_version = $1 AND wrapped_data_key IS NOT NULL`, [version])) as Array<{ photos: number }>;
+        const [row] = (await tx.manager.query(
+          `SELECT count(*)::int AS photos FROM photos WHERE key_version = $1 AND wrapped_data_key IS NOT NULL`,
+          [version],
+        )) as Array<{ photos: number }>;
         if (row.photos > 0) throw new KeyInUseError(version, row.photos);
-        tx.record({ action: 'keys.retired', resourceType: 'master_key', resourceId: `v${version}`, details: { version, ring: this.keyRing.source } });
+        tx.record({
+          action: 'keys.retired',
+          resourceType: 'master_key',
+          resourceId: `v${version}`,
+          details: { version, ring: this.keyRing.source },
+        });
         // Last step inside the transaction: if the file cannot be written, neither is the event.
         this.keyRing.retire(version);
       });
@@ -168,7 +213,9 @@ export class KeyRotationService {
     const counts = (await this.dataSource.query(
       `SELECT key_version AS version, count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NOT NULL GROUP BY key_version ORDER BY key_version`,
     )) as Array<{ version: number; photos: number }>;
-    const [shredded] = (await this.dataSource.query(`SELECT count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NULL`)) as Array<{ photos: number }>;
+    const [shredded] = (await this.dataSource.query(
+      `SELECT count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NULL`,
+    )) as Array<{ photos: number }>;
     const open = await this.openRotation(this.dataSource.manager);
     const keys = this.keyRing.keys();
     const active = this.keyRing.active().version;
@@ -185,11 +232,24 @@ export class KeyRotationService {
       })),
       unknownVersions: counts.filter((count) => !inRing.has(count.version)),
       shreddedPhotos: shredded.photos,
-      openRotation: open ? { id: open.id, targetVersion: open.target_version, rewrapped: open.rewrapped, startedAt: new Date(open.started_at).toISOString() } : null,
+      openRotation: open
+        ? {
+            id: open.id,
+            targetVersion: open.target_version,
+            rewrapped: open.rewrapped,
+            startedAt: new Date(open.started_at).toISOString(),
+          }
+        : null,
     };
   }
 
-  private async rewrapBatch(context: AuditContext, rotationId: string, targetVersion: number, after: string, limit: number) {
+  private async rewrapBatch(
+    context: AuditContext,
+    rotationId: string,
+    targetVersion: number,
+    after: string,
+    limit: number,
+  ) {
     return this.audit.run(context, async (tx) => {
       const rows = (await tx.manager.query(
         `SELECT id, wrapped_data_key, key_version FROM photos
@@ -205,7 +265,11 @@ export class KeyRotationService {
         try {
           dataKey = await this.envelope.unwrapDataKey(row.wrapped_data_key, row.key_version, row.id);
           const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
-          await tx.manager.query(`UPDATE photos SET wrapped_data_key = $2, key_version = $3 WHERE id = $1`, [row.id, wrapped.wrappedDataKey, targetVersion]);
+          await tx.manager.query(`UPDATE photos SET wrapped_data_key = $2, key_version = $3 WHERE id = $1`, [
+            row.id,
+            wrapped.wrappedDataKey,
+            targetVersion,
+          ]);
           fromVersions[`v${row.key_version}`] = (fromVersions[`v${row.key_version}`] ?? 0) + 1;
           rewrapped += 1;
         } catch (error) {
@@ -215,7 +279,10 @@ export class KeyRotationService {
         }
       }
       if (rows.length > 0) {
-        await tx.manager.query(`UPDATE key_rotations SET rewrapped = rewrapped + $2, failed = failed + $3, updated_at = now() WHERE id = $1`, [rotationId, rewrapped, failures.length]);
+        await tx.manager.query(
+          `UPDATE key_rotations SET rewrapped = rewrapped + $2, failed = failed + $3, updated_at = now() WHERE id = $1`,
+          [rotationId, rewrapped, failures.length],
+        );
         tx.record({
           action: 'keys.rewrapped',
           resourceType: 'master_key',
@@ -236,12 +303,17 @@ export class KeyRotationService {
   }
 
   private async countBelow(version: number): Promise<number> {
-    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS photos FROM photos WHERE key_version < $1 AND wrapped_data_key IS NOT NULL`, [version])) as Array<{ photos: number }>;
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS photos FROM photos WHERE key_version < $1 AND wrapped_data_key IS NOT NULL`,
+      [version],
+    )) as Array<{ photos: number }>;
     return row.photos;
   }
 
   private async openRotation(manager: EntityManager): Promise<OpenRotationRow | undefined> {
-    const [row] = (await manager.query(`SELECT id, target_version, rewrapped, started_at FROM key_rotations WHERE completed_at IS NULL ORDER BY started_at DESC LIMIT 1`)) as OpenRotationRow[];
+    const [row] = (await manager.query(
+      `SELECT id, target_version, rewrapped, started_at FROM key_rotations WHERE completed_at IS NULL ORDER BY started_at DESC LIMIT 1`,
+    )) as OpenRotationRow[];
     return row;
   }
 
@@ -253,7 +325,9 @@ export class KeyRotationService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [row] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [KEY_ROTATION_LOCK])) as Array<{ locked: boolean }>;
+      const [row] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [KEY_ROTATION_LOCK])) as Array<{
+        locked: boolean;
+      }>;
       if (!row.locked) throw new RotationBusyError();
       try {
         return await work();

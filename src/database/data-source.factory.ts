@@ -24,15 +24,27 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-function baseOptions(): Pick<DataSourceOptions, 'entities' | 'migrations' | 'synchronize' | 'migrationsTableName' | 'logging'> {
-  return { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations', logging: false };
+function baseOptions(): Pick<
+  DataSourceOptions,
+  'entities' | 'migrations' | 'synchronize' | 'migrationsTableName' | 'logging'
+> {
+  return {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsTableName: 'schema_migrations',
+    logging: false,
+  };
 }
 
 /**
  * Connects to PostgreSQL (DATABASE_URL) or opens the embedded PGlite database under DATA_DIR/pg.
  * Fails with a one-line reason when the server cannot be reached.
  */
-export async function openDatabase(config: AppConfig, options: { runMigrations?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: AppConfig,
+  options: { runMigrations?: boolean } = {},
+): Promise<DatabaseHandle> {
   const runMigrations = options.runMigrations ?? config.database.migrationsRun;
   let dataSource: DataSource;
   let embedded: EmbeddedDatabase | undefined;

@@ -10,7 +10,14 @@ function errno(code: string, message = code): NodeJS.ErrnoException {
 describe('isDatabaseUnavailable', () => {
   it.each([
     ['a refused connection', errno('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
-    ['an admin shutdown (57P01) wrapped by TypeORM', new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
+    [
+      'an admin shutdown (57P01) wrapped by TypeORM',
+      new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
+    ],
     ['a server starting up (57P03)', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
     ['a connection exception (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
@@ -20,10 +27,16 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it.each([
-    ['a unique violation', new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key value'), { code: '23505' }))],
+    [
+      'a unique violation',
+      new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key value'), { code: '23505' })),
+    ],
     ['a syntax error', Object.assign(new Error('syntax error'), { code: '42601' })],
     ['a file error', Object.assign(new Error('ENOENT'), { code: 'ENOENT', syscall: 'open' })],
-    ['a Redis client error', Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'a Redis client error',
+      Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
+    ],
     ['nothing', undefined],
   ])('does not mistake %s for an outage', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
@@ -32,9 +45,24 @@ describe('isDatabaseUnavailable', () => {
 
 describe('toErrorBody for outages', () => {
   it('answers 503 with a message that names the dependency and never the cause', () => {
-    expect(toErrorBody(errno('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432'))).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry later' });
-    expect(toErrorBody(new QueueUnavailableError('not connected (reconnecting)'))).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the job queue (Redis) is unavailable; retry later' });
-    expect(toErrorBody(Object.assign(new Error('x'), { name: 'MaxRetriesPerRequestError' }))).toMatchObject({ statusCode: 503, message: 'the job queue (Redis) is unavailable; retry later' });
-    expect(toErrorBody(new Error('boom'))).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+    expect(toErrorBody(errno('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432'))).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the database is unavailable; retry later',
+    });
+    expect(toErrorBody(new QueueUnavailableError('not connected (reconnecting)'))).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the job queue (Redis) is unavailable; retry later',
+    });
+    expect(toErrorBody(Object.assign(new Error('x'), { name: 'MaxRetriesPerRequestError' }))).toMatchObject({
+      statusCode: 503,
+      message: 'the job queue (Redis) is unavailable; retry later',
+    });
+    expect(toErrorBody(new Error('boom'))).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+    });
   });
 });

@@ -47,8 +47,9 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   // would otherwise look for its data files in the wrong folder.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGlite: PGliteClass } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  type NodePostgresAdapter = typeof import('@electric-sql/pglite/node-postgres');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createPgConfig } = require('@electric-sql/pglite/node-postgres') as typeof import('@electric-sql/pglite/node-postgres');
+  const { createPgConfig } = require('@electric-sql/pglite/node-postgres') as NodePostgresAdapter;
   let pglite: PGlite;
   try {
     pglite = await PGliteClass.create(dataDir);

@@ -129,7 +129,9 @@ function ambiguousScenarios(seedBase: number): ClaimScenario[] {
       name: `ambiguous-soft-${index}`,
       policy: 'auto',
       claimedPeril: peril,
-      photos: [{ scene: { seed: seedBase + 11 * index, object: 'sedan', colour: 'silver', damage: damage[peril], blur: 2.5 } }],
+      photos: [
+        { scene: { seed: seedBase + 11 * index, object: 'sedan', colour: 'silver', damage: damage[peril], blur: 2.5 } },
+      ],
       expected: [],
     });
   });
@@ -137,14 +139,20 @@ function ambiguousScenarios(seedBase: number): ClaimScenario[] {
     name: 'ambiguous-van-0',
     policy: 'auto',
     claimedPeril: 'collision',
-    photos: [{ scene: { seed: seedBase + 101, object: 'van', colour: 'white', damage: 'dents' } }, { scene: { seed: seedBase + 103, object: 'sedan', colour: 'blue', damage: 'dents' } }],
+    photos: [
+      { scene: { seed: seedBase + 101, object: 'van', colour: 'white', damage: 'dents' } },
+      { scene: { seed: seedBase + 103, object: 'sedan', colour: 'blue', damage: 'dents' } },
+    ],
     expected: [],
   });
   scenarios.push({
     name: 'ambiguous-mixed-0',
     policy: 'auto',
     claimedPeril: 'hail',
-    photos: [{ scene: { seed: seedBase + 107, object: 'sedan', colour: 'blue', damage: 'hail' } }, { scene: { seed: seedBase + 109, object: 'sedan', colour: 'blue', damage: 'dents' } }],
+    photos: [
+      { scene: { seed: seedBase + 107, object: 'sedan', colour: 'blue', damage: 'hail' } },
+      { scene: { seed: seedBase + 109, object: 'sedan', colour: 'blue', damage: 'dents' } },
+    ],
     expected: [],
   });
   // Perils the prompt sets do not describe: the model cannot judge them, so they go to review as
@@ -172,10 +180,23 @@ export function demoScenarios(): ClaimScenario[] {
 }
 
 const DESCRIPTIONS: Record<string, string[]> = {
-  collision: ['Reversed into a bollard in the supermarket car park.', 'Rear-ended at a red light on the ring road.', 'Hit a deer on the country road at dusk.'],
-  hail: ['Parked outside during the hailstorm on Sunday afternoon.', 'Hail the size of marbles; dents all over the roof and bonnet.'],
-  fire: ['Engine compartment caught fire on the motorway; fire brigade attended.', 'Kitchen fire spread to the living room before it was put out.'],
-  glass: ['Stone chip from a lorry turned into a crack across the windscreen.', 'Window smashed during a storm; boarded up overnight.'],
+  collision: [
+    'Reversed into a bollard in the supermarket car park.',
+    'Rear-ended at a red light on the ring road.',
+    'Hit a deer on the country road at dusk.',
+  ],
+  hail: [
+    'Parked outside during the hailstorm on Sunday afternoon.',
+    'Hail the size of marbles; dents all over the roof and bonnet.',
+  ],
+  fire: [
+    'Engine compartment caught fire on the motorway; fire brigade attended.',
+    'Kitchen fire spread to the living room before it was put out.',
+  ],
+  glass: [
+    'Stone chip from a lorry turned into a crack across the windscreen.',
+    'Window smashed during a storm; boarded up overnight.',
+  ],
   vandalism: ['Side window smashed overnight in the street; nothing stolen.'],
   storm: ['Storm on Tuesday night blew in two windows on the west side.'],
 };

@@ -13,7 +13,15 @@ import { PhotosService } from '../evidence/photos.service';
 import type { CreatePolicyDto } from '../policies/policies.dto';
 import { PoliciesService } from '../policies/policies.service';
 import { INCIDENT_DATE, renderPlannedPhoto } from './claim-scenarios';
-import { DEMO_AUTO_POLICY, DEMO_INTAKE_CLIENT, DEMO_PEOPLE, DEMO_PROPERTY_POLICY, demoAmount, demoDescription, demoScenarios } from './demo-data';
+import {
+  DEMO_AUTO_POLICY,
+  DEMO_INTAKE_CLIENT,
+  DEMO_PEOPLE,
+  DEMO_PROPERTY_POLICY,
+  demoAmount,
+  demoDescription,
+  demoScenarios,
+} from './demo-data';
 
 export interface DemoLogin {
   role: string;
@@ -41,7 +49,9 @@ export function demoIntakeKeyFile(config: AppConfig): string {
 }
 
 export async function databaseHasUsers(app: INestApplicationContext): Promise<boolean> {
-  const [row] = (await app.get(DataSource).query(`SELECT EXISTS (SELECT 1 FROM users) AS present`)) as Array<{ present: boolean }>;
+  const [row] = (await app.get(DataSource).query(`SELECT EXISTS (SELECT 1 FROM users) AS present`)) as Array<{
+    present: boolean;
+  }>;
   return row.present;
 }
 
@@ -50,12 +60,21 @@ export async function databaseHasUsers(app: INestApplicationContext): Promise<bo
  * has its audit events and every claim is scored by the worker like any other. The caller checks
  * that the database has no users first (the demo runs once per database).
  */
-export async function seedDemo(app: INestApplicationContext, config: AppConfig, options: { scoringWaitMs?: number; onProgress?: (line: string) => void } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  app: INestApplicationContext,
+  config: AppConfig,
+  options: { scoringWaitMs?: number; onProgress?: (line: string) => void } = {},
+): Promise<DemoSeedResult> {
   const progress = options.onProgress ?? (() => undefined);
   const users = app.get(UsersService);
   const logins: DemoLogin[] = [];
   for (const person of DEMO_PEOPLE) {
-    const created = await users.create(SEED_CONTEXT, { email: person.email, role: person.role, team: person.team, displayName: person.name });
+    const created = await users.create(SEED_CONTEXT, {
+      email: person.email,
+      role: person.role,
+      team: person.team,
+      displayName: person.name,
+    });
     logins.push({ role: person.role, email: person.email, password: created.generatedPassword!, team: person.team });
   }
   const client = await app.get(ApiClientsService).create(SEED_CONTEXT, DEMO_INTAKE_CLIENT);
@@ -107,13 +126,23 @@ export async function seedDemo(app: INestApplicationContext, config: AppConfig, 
   let byStatus: Record<string, number> = {};
   let settled = false;
   while (Date.now() < deadline) {
-    const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`, [claimIds])) as Array<{ status: string; n: number }>;
+    const rows = (await dataSource.query(
+      `SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`,
+      [claimIds],
+    )) as Array<{ status: string; n: number }>;
     byStatus = Object.fromEntries(rows.map((row) => [row.status, row.n]));
     settled = rows.every((row) => FINAL.has(row.status));
     if (settled) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { logins, intakeApiKey: client.apiKey, intakeKeyFile: keyFile, claims: claimIds.length, byStatus, scoredWithinWait: settled };
+  return {
+    logins,
+    intakeApiKey: client.apiKey,
+    intakeKeyFile: keyFile,
+    claims: claimIds.length,
+    byStatus,
+    scoredWithinWait: settled,
+  };
 }
 
 /** The one plain-text block the demo prints on stdout: where to go and how to sign in. */

@@ -7,7 +7,9 @@ import { FsBlobStore } from './blob-store-fs';
 
 function allFiles(root: string): string[] {
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) => fs.statSync(path.join(root, name)).isFile());
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) =>
+    fs.statSync(path.join(root, name)).isFile(),
+  );
 }
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -28,7 +30,8 @@ describe('FsBlobStore', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const key = (variant: 'original' | 'thumbnail' = 'original') => photoBlobKey('6f1c1f5e-8a53-4f57-9d53-0d3e1ad6f3a1', 'b7c1e0b2-3f44-4e1e-a3a9-3a0c9e7e2f10', variant);
+  const key = (variant: 'original' | 'thumbnail' = 'original') =>
+    photoBlobKey('6f1c1f5e-8a53-4f57-9d53-0d3e1ad6f3a1', 'b7c1e0b2-3f44-4e1e-a3a9-3a0c9e7e2f10', variant);
 
   it('puts, gets, lists, replaces and deletes, leaving no temp file', async () => {
     const bytes = randomBytes(1000);
@@ -59,15 +62,25 @@ describe('FsBlobStore', () => {
     expect(relative[1]).toMatch(/^[0-9a-f]{2}$/);
   });
 
-  it.each(['../etc/passwd', '/etc/passwd', 'photos/../../x', 'photos/./x', 'photos//x', 'photos/x/', 'photos\\x', 'a\0b', '', '.hidden', 'x'.repeat(201), 'photos/ä'])(
-    'rejects the key %j',
-    async (bad) => {
-      await expect(store.put(bad, randomBytes(3))).rejects.toThrow(InvalidBlobKeyError);
-      await expect(store.get(bad)).rejects.toThrow(InvalidBlobKeyError);
-      await expect(store.delete(bad)).rejects.toThrow(InvalidBlobKeyError);
-      await expect(store.exists(bad)).rejects.toThrow(InvalidBlobKeyError);
-    },
-  );
+  it.each([
+    '../etc/passwd',
+    '/etc/passwd',
+    'photos/../../x',
+    'photos/./x',
+    'photos//x',
+    'photos/x/',
+    'photos\\x',
+    'a\0b',
+    '',
+    '.hidden',
+    'x'.repeat(201),
+    'photos/ä',
+  ])('rejects the key %j', async (bad) => {
+    await expect(store.put(bad, randomBytes(3))).rejects.toThrow(InvalidBlobKeyError);
+    await expect(store.get(bad)).rejects.toThrow(InvalidBlobKeyError);
+    await expect(store.delete(bad)).rejects.toThrow(InvalidBlobKeyError);
+    await expect(store.exists(bad)).rejects.toThrow(InvalidBlobKeyError);
+  });
 
   it('leaves no partial or temp file when a write fails (target is not replaceable)', async () => {
     await store.put(key('thumbnail'), randomBytes(3)); // creates the shard folders of one key

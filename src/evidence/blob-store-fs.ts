@@ -19,8 +19,14 @@ export class FsBlobStore implements BlobStore {
   pathOf(key: string): string {
     assertBlobKey(key);
     const hash = createHash('sha256').update(key, 'utf8').digest('hex');
-    const file = path.join(this.root, hash.slice(0, 2), hash.slice(2, 4), Buffer.from(key, 'utf8').toString('base64url'));
-    if (!file.startsWith(path.resolve(this.root) + path.sep) && !file.startsWith(this.root + path.sep)) throw new Error('blob path escapes the store');
+    const file = path.join(
+      this.root,
+      hash.slice(0, 2),
+      hash.slice(2, 4),
+      Buffer.from(key, 'utf8').toString('base64url'),
+    );
+    if (!file.startsWith(path.resolve(this.root) + path.sep) && !file.startsWith(this.root + path.sep))
+      throw new Error('blob path escapes the store');
     return file;
   }
 

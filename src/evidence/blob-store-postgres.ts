@@ -9,12 +9,17 @@ export class PostgresBlobStore implements BlobStore {
 
   async put(key: string, sealed: Buffer): Promise<void> {
     assertBlobKey(key);
-    await this.dataSource.query(`INSERT INTO blobs (key, data) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data, created_at = now()`, [key, sealed]);
+    await this.dataSource.query(
+      `INSERT INTO blobs (key, data) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data, created_at = now()`,
+      [key, sealed],
+    );
   }
 
   async get(key: string): Promise<Buffer> {
     assertBlobKey(key);
-    const [row] = (await this.dataSource.query(`SELECT data FROM blobs WHERE key = $1`, [key])) as Array<{ data: Buffer }>;
+    const [row] = (await this.dataSource.query(`SELECT data FROM blobs WHERE key = $1`, [key])) as Array<{
+      data: Buffer;
+    }>;
     if (!row) throw new BlobNotFoundError(key);
     return Buffer.from(row.data);
   }

@@ -63,9 +63,21 @@ export class BlobSweeper {
     const deletedPhotoIds = new Set<string>();
     let chunk: BlobEntry[] = [];
     const flush = async () => {
-      const ids = [...new Set(chunk.map((entry) => photoIdOfBlobKey(entry.key)).filter((id): id is string => id !== undefined && UUID.test(id)))];
+      const ids = [
+        ...new Set(
+          chunk
+            .map((entry) => photoIdOfBlobKey(entry.key))
+            .filter((id): id is string => id !== undefined && UUID.test(id)),
+        ),
+      ];
       const existing = new Set(
-        ids.length === 0 ? [] : ((await this.dataSource.query(`SELECT id FROM photos WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string }>).map((row) => row.id),
+        ids.length === 0
+          ? []
+          : (
+              (await this.dataSource.query(`SELECT id FROM photos WHERE id = ANY($1::uuid[])`, [ids])) as Array<{
+                id: string;
+              }>
+            ).map((row) => row.id),
       );
       for (const entry of chunk) {
         const photoId = photoIdOfBlobKey(entry.key);
@@ -97,14 +109,21 @@ export class BlobSweeper {
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
-    if (this.store instanceof FsBlobStore && !dryRun) report.staleTempFiles = await this.store.removeStaleTempFiles(cutoff);
+    if (this.store instanceof FsBlobStore && !dryRun)
+      report.staleTempFiles = await this.store.removeStaleTempFiles(cutoff);
     if (!dryRun && (report.deleted > 0 || report.staleTempFiles > 0)) {
       const photoIds = [...deletedPhotoIds];
       await this.audit.record(context, {
         action: 'blobs.swept',
         resourceType: 'blob_store',
         resourceId: null,
-        details: { deleted: report.deleted, staleTempFiles: report.staleTempFiles, graceMs, photoIds: photoIds.slice(0, 200), photoIdsTruncated: photoIds.length > 200 },
+        details: {
+          deleted: report.deleted,
+          staleTempFiles: report.staleTempFiles,
+          graceMs,
+          photoIds: photoIds.slice(0, 200),
+          photoIdsTruncated: photoIds.length > 200,
+        },
       });
     }
     return report;

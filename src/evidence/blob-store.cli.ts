@@ -13,12 +13,18 @@ export const BLOB_COMMANDS: Record<string, CliCommand> = {
     summary: `delete photo blobs without a photo row, older than the grace period [--grace-minutes ${DEFAULT_SWEEP_GRACE_MS / 60_000}] [--dry-run] [--json]`,
     run: async (args) => {
       const graceRaw = option(args, 'grace-minutes');
-      if (graceRaw !== undefined && !/^\d+$/.test(graceRaw)) throw new Error('--grace-minutes needs a whole number of minutes');
+      if (graceRaw !== undefined && !/^\d+$/.test(graceRaw))
+        throw new Error('--grace-minutes needs a whole number of minutes');
       const config = loadConfigOrExit();
       const database = await openDatabase(config);
       try {
         const clock = new SystemClock();
-        const sweeper = new BlobSweeper(createBlobStore(config, database.dataSource), database.dataSource, new AuditService(database.dataSource, clock), clock);
+        const sweeper = new BlobSweeper(
+          createBlobStore(config, database.dataSource),
+          database.dataSource,
+          new AuditService(database.dataSource, clock),
+          clock,
+        );
         const report = await sweeper.sweep(
           { ...SYSTEM_CONTEXT, actorId: 'cli' },
           { graceMs: graceRaw === undefined ? undefined : Number(graceRaw) * 60_000, dryRun: flag(args, 'dry-run') },

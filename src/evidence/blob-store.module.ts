@@ -15,7 +15,11 @@ export function createBlobStore(config: Pick<AppConfig, 'blobStore' | 'blobDir'>
 /** Inject with `@Inject(BLOB_STORE) private readonly blobs: BlobStore`; read evidence back through EvidenceVault. */
 @Global()
 @Module({
-  providers: [{ provide: BLOB_STORE, inject: [APP_CONFIG, DataSource], useFactory: createBlobStore }, BlobSweeper, EvidenceVault],
+  providers: [
+    { provide: BLOB_STORE, inject: [APP_CONFIG, DataSource], useFactory: createBlobStore },
+    BlobSweeper,
+    EvidenceVault,
+  ],
   exports: [BLOB_STORE, BlobSweeper, EvidenceVault],
 })
 export class BlobStoreModule {}

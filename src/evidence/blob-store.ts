@@ -33,7 +33,9 @@ export class BlobNotFoundError extends Error {
 export class InvalidBlobKeyError extends Error {
   override name = 'InvalidBlobKeyError';
   constructor(key: unknown) {
-    super(`invalid blob key ${JSON.stringify(String(key)).slice(0, 120)}: segments of [A-Za-z0-9._-] starting with a letter or digit, joined by "/", at most 200 characters`);
+    super(
+      `invalid blob key ${JSON.stringify(String(key)).slice(0, 120)}: segments of [A-Za-z0-9._-] starting with a letter or digit, joined by "/", at most 200 characters`,
+    );
   }
 }
 
@@ -42,7 +44,8 @@ export const MAX_BLOB_KEY_LENGTH = 200;
 
 /** Checks a key: relative, `/`-separated segments, no `.`/`..`, no empty segment, no backslash or NUL. */
 export function assertBlobKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_BLOB_KEY_LENGTH) throw new InvalidBlobKeyError(key);
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_BLOB_KEY_LENGTH)
+    throw new InvalidBlobKeyError(key);
   for (const segment of key.split('/')) if (!SEGMENT.test(segment)) throw new InvalidBlobKeyError(key);
 }
 

@@ -38,15 +38,22 @@ export class EvidenceVault {
     try {
       dataKey = await this.envelope.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.id);
       const sealed = await this.blobs.get(photoBlobKey(photo.claimId, photo.id, variant));
-      const bytes = this.envelope.decrypt(dataKey, sealed, { claimId: photo.claimId, photoId: photo.id, variant, keyVersion: photo.keyVersion });
+      const bytes = this.envelope.decrypt(dataKey, sealed, {
+        claimId: photo.claimId,
+        photoId: photo.id,
+        variant,
+        keyVersion: photo.keyVersion,
+      });
       if (variant === 'original' && createHash('sha256').update(bytes).digest('hex') !== photo.sha256) {
         throw new EvidenceUnreadableError(photo.id, variant, 'authentication_failed');
       }
       return bytes;
     } catch (error) {
       if (error instanceof BlobNotFoundError) throw new EvidenceUnreadableError(photo.id, variant, 'blob_missing');
-      if (error instanceof DataKeyUnwrapError) throw new EvidenceUnreadableError(photo.id, variant, 'data_key_unwrap_failed');
-      if (error instanceof EvidenceCorruptError) throw new EvidenceUnreadableError(photo.id, variant, 'authentication_failed');
+      if (error instanceof DataKeyUnwrapError)
+        throw new EvidenceUnreadableError(photo.id, variant, 'data_key_unwrap_failed');
+      if (error instanceof EvidenceCorruptError)
+        throw new EvidenceUnreadableError(photo.id, variant, 'authentication_failed');
       throw error;
     } finally {
       dataKey?.fill(0);

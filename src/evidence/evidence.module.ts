@@ -6,5 +6,10 @@ import { PhotosController } from './photos.controller';
 import { PhotosService } from './photos.service';
 
 /** Photo evidence: ingest and audited reads. EnvelopeCrypto, IntakeKeys and BLOB_STORE come from the global crypto and blob-store modules. */
-@Module({ imports: [AuthModule, ClaimsModule], controllers: [PhotosController], providers: [PhotosService, PhotoUploadInterceptor], exports: [PhotosService] })
+@Module({
+  imports: [AuthModule, ClaimsModule],
+  controllers: [PhotosController],
+  providers: [PhotosService, PhotoUploadInterceptor],
+  exports: [PhotosService],
+})
 export class EvidenceModule {}

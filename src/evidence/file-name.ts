@@ -12,9 +12,16 @@ export const MAX_FILE_NAME_LENGTH = 120;
  * never used as a path (blobs are keyed by ids) and never used to decide the file's type.
  */
 export function sanitiseFileName(raw: string | undefined | null): string {
-  let name = String(raw ?? '').normalize('NFC').replace(CONTROL, '').replace(INVISIBLE, '');
+  let name = String(raw ?? '')
+    .normalize('NFC')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE, '');
   name = name.split(/[/\\]/).pop() ?? '';
-  name = name.replace(RISKY, '_').replace(/^[.\s]+/, '').replace(/\s+/g, ' ').trim();
+  name = name
+    .replace(RISKY, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (name.length > MAX_FILE_NAME_LENGTH) {
     const dot = name.lastIndexOf('.');
     const extension = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';

@@ -10,7 +10,13 @@ export const PHOTO_MIME: Record<PhotoKind, string> = {
 };
 
 /** The sharp `format` each kind must decode as. */
-export const SHARP_FORMAT: Record<PhotoKind, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', heic: 'heif', avif: 'heif' };
+export const SHARP_FORMAT: Record<PhotoKind, string> = {
+  jpeg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  heic: 'heif',
+  avif: 'heif',
+};
 
 export type SniffResult = { ok: true; kind: PhotoKind } | { ok: false; reason: string };
 
@@ -37,7 +43,10 @@ function sniffFtyp(buffer: Buffer): SniffResult | undefined {
   if (brands.some((brand) => AVIF_BRANDS.has(brand))) return { ok: true, kind: 'avif' };
   if (brands.some((brand) => HEIC_BRANDS.has(brand))) return { ok: true, kind: 'heic' };
   if (brands.includes('mif1') || brands.includes('msf1')) return { ok: true, kind: 'heic' };
-  return { ok: false, reason: `is an ISO media file (brand "${brands[0].replace(/[^\x20-\x7e]/g, '?')}") that is not an image; ${ACCEPTED}` };
+  return {
+    ok: false,
+    reason: `is an ISO media file (brand "${brands[0].replace(/[^\x20-\x7e]/g, '?')}") that is not an image; ${ACCEPTED}`,
+  };
 }
 
 /**
@@ -52,18 +61,29 @@ export function sniffImage(buffer: Buffer): SniffResult {
   const ftyp = buffer.length >= 12 ? sniffFtyp(buffer) : undefined;
   if (ftyp) return ftyp;
   const head = ascii(buffer, 0, 6);
-  if (head.startsWith('GIF87a') || head.startsWith('GIF89a')) return { ok: false, reason: `is a GIF, which is not accepted; ${ACCEPTED}` };
+  if (head.startsWith('GIF87a') || head.startsWith('GIF89a'))
+    return { ok: false, reason: `is a GIF, which is not accepted; ${ACCEPTED}` };
   if (head.startsWith('BM')) return { ok: false, reason: `is a BMP, which is not accepted; ${ACCEPTED}` };
-  if (startsWith(buffer, [0x49, 0x49, 0x2a, 0x00]) || startsWith(buffer, [0x4d, 0x4d, 0x00, 0x2a])) return { ok: false, reason: `is a TIFF, which is not accepted; ${ACCEPTED}` };
+  if (startsWith(buffer, [0x49, 0x49, 0x2a, 0x00]) || startsWith(buffer, [0x4d, 0x4d, 0x00, 0x2a]))
+    return { ok: false, reason: `is a TIFF, which is not accepted; ${ACCEPTED}` };
   if (head.startsWith('%PDF')) return { ok: false, reason: `is a PDF, not an image; ${ACCEPTED}` };
-  if (startsWith(buffer, [0x50, 0x4b, 0x03, 0x04]) || startsWith(buffer, [0x50, 0x4b, 0x05, 0x06])) return { ok: false, reason: `is a ZIP archive, not an image; ${ACCEPTED}` };
-  if (startsWith(buffer, [0x00, 0x00, 0x01, 0x00])) return { ok: false, reason: `is an icon (ICO), which is not accepted; ${ACCEPTED}` };
-  const text = ascii(buffer, 0, 512).replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart().toLowerCase();
-  if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return { ok: false, reason: `is an SVG (markup, may carry scripts), which is not accepted; ${ACCEPTED}` };
-  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<script')) return { ok: false, reason: `is HTML, not an image; ${ACCEPTED}` };
+  if (startsWith(buffer, [0x50, 0x4b, 0x03, 0x04]) || startsWith(buffer, [0x50, 0x4b, 0x05, 0x06]))
+    return { ok: false, reason: `is a ZIP archive, not an image; ${ACCEPTED}` };
+  if (startsWith(buffer, [0x00, 0x00, 0x01, 0x00]))
+    return { ok: false, reason: `is an icon (ICO), which is not accepted; ${ACCEPTED}` };
+  const text = ascii(buffer, 0, 512)
+    .replace(/^\ufeff|^\xef\xbb\xbf/, '')
+    .trimStart()
+    .toLowerCase();
+  if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg')))
+    return { ok: false, reason: `is an SVG (markup, may carry scripts), which is not accepted; ${ACCEPTED}` };
+  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<script'))
+    return { ok: false, reason: `is HTML, not an image; ${ACCEPTED}` };
   if (text.startsWith('<')) return { ok: false, reason: `is markup (XML or HTML), not an image; ${ACCEPTED}` };
   const sample = buffer.subarray(0, 512);
-  const printable = sample.filter((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f)).length;
+  const printable = sample.filter(
+    (byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f),
+  ).length;
   if (printable / sample.length > 0.95) return { ok: false, reason: `is text, not an image; ${ACCEPTED}` };
   return { ok: false, reason: `is not a recognised image (unknown content); ${ACCEPTED}` };
 }
@@ -88,7 +108,8 @@ const OTHER_CONTAINERS: Array<[Buffer, string]> = [
 export function polyglotReason(buffer: Buffer, kind: PhotoKind): string | undefined {
   const lower = buffer.toString('latin1').toLowerCase();
   for (const marker of MARKUP) {
-    if (lower.includes(marker)) return `embeds markup ("${marker}"): it is also an HTML/SVG/script document (polyglot), which is not accepted`;
+    if (lower.includes(marker))
+      return `embeds markup ("${marker}"): it is also an HTML/SVG/script document (polyglot), which is not accepted`;
   }
   const tail = buffer.subarray(Math.max(0, buffer.length - 65_557));
   if (tail.includes(ZIP_END_OF_CENTRAL_DIRECTORY)) return 'is also a ZIP archive (polyglot), which is not accepted';

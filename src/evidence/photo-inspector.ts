@@ -108,7 +108,13 @@ async function readExif(buffer: Buffer): Promise<{ exif: PhotoExif; gps: GpsPosi
   let gps: GpsPosition | null = null;
   try {
     const position = (await exifr.gps(buffer)) as { latitude?: unknown; longitude?: unknown } | undefined;
-    if (position && typeof position.latitude === 'number' && typeof position.longitude === 'number' && Number.isFinite(position.latitude) && Number.isFinite(position.longitude)) {
+    if (
+      position &&
+      typeof position.latitude === 'number' &&
+      typeof position.longitude === 'number' &&
+      Number.isFinite(position.latitude) &&
+      Number.isFinite(position.longitude)
+    ) {
       gps = { latitude: position.latitude, longitude: position.longitude };
       const altitude = tags?.GPSAltitude;
       if (typeof altitude === 'number' && Number.isFinite(altitude)) gps.altitude = altitude;
@@ -132,8 +138,15 @@ async function readExif(buffer: Buffer): Promise<{ exif: PhotoExif; gps: GpsPosi
 function decodeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message.toLowerCase() : '';
   if (message.includes('pixel limit')) return 'has more pixels than PHOTO_MAX_PIXELS allows';
-  if (message.includes('truncat') || message.includes('premature end') || message.includes('unexpected end') || message.includes('not enough data')) return 'is truncated: the image data ends early';
-  if (message.includes('unsupported') || message.includes('no decoder') || message.includes('compression format')) return 'uses an encoding this service cannot decode';
+  if (
+    message.includes('truncat') ||
+    message.includes('premature end') ||
+    message.includes('unexpected end') ||
+    message.includes('not enough data')
+  )
+    return 'is truncated: the image data ends early';
+  if (message.includes('unsupported') || message.includes('no decoder') || message.includes('compression format'))
+    return 'uses an encoding this service cannot decode';
   return 'is corrupt: it cannot be decoded as an image';
 }
 
@@ -159,15 +172,25 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
   } catch (error) {
     throw new PhotoRejected(fileName, decodeFailure(error));
   }
-  if (metadata.format !== SHARP_FORMAT[kind]) throw new PhotoRejected(fileName, `starts like ${kind.toUpperCase()} but its content is not (${String(metadata.format)})`);
+  if (metadata.format !== SHARP_FORMAT[kind])
+    throw new PhotoRejected(
+      fileName,
+      `starts like ${kind.toUpperCase()} but its content is not (${String(metadata.format)})`,
+    );
   const rawWidth = metadata.width ?? 0;
   const rawHeight = metadata.height ?? 0;
   if (rawWidth <= 0 || rawHeight <= 0) throw new PhotoRejected(fileName, 'has no readable dimensions');
   if (rawWidth * rawHeight > limits.maxPixels) {
-    throw new PhotoRejected(fileName, `is ${rawWidth}×${rawHeight} pixels, more than the limit of ${limits.maxPixels} pixels (PHOTO_MAX_PIXELS)`);
+    throw new PhotoRejected(
+      fileName,
+      `is ${rawWidth}×${rawHeight} pixels, more than the limit of ${limits.maxPixels} pixels (PHOTO_MAX_PIXELS)`,
+    );
   }
   if (Math.min(rawWidth, rawHeight) < limits.minSide) {
-    throw new PhotoRejected(fileName, `is ${rawWidth}×${rawHeight} pixels; the smallest accepted side is ${limits.minSide} pixels (PHOTO_MIN_SIDE)`);
+    throw new PhotoRejected(
+      fileName,
+      `is ${rawWidth}×${rawHeight} pixels; the smallest accepted side is ${limits.minSide} pixels (PHOTO_MIN_SIDE)`,
+    );
   }
   const swapped = (metadata.orientation ?? 1) >= 5;
   const width = swapped ? rawHeight : rawWidth;

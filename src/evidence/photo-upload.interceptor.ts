@@ -1,4 +1,15 @@
-import { BadRequestException, HttpException, Inject, Injectable, PayloadTooLargeException, UnprocessableEntityException, UnsupportedMediaTypeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  Inject,
+  Injectable,
+  PayloadTooLargeException,
+  UnprocessableEntityException,
+  UnsupportedMediaTypeException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import type { Observable } from 'rxjs';
@@ -17,7 +28,8 @@ export interface ReceivedPhoto {
 }
 
 /** What the interceptor leaves on the request for the handler. */
-export type PhotoUpload = { readonly kind: 'multipart'; readonly files: ReceivedPhoto[] } | { readonly kind: 'jwe'; readonly compact: string };
+export type PhotoUpload =
+  { readonly kind: 'multipart'; readonly files: ReceivedPhoto[] } | { readonly kind: 'jwe'; readonly compact: string };
 
 export interface PhotoUploadRequest extends Request {
   photoUpload?: PhotoUpload;
@@ -44,7 +56,14 @@ export class PhotoUploadInterceptor implements NestInterceptor {
     this.multipart = multer({
       storage: multer.memoryStorage(),
       defParamCharset: 'utf8',
-      limits: { fileSize: limits.maxBytes, files: limits.maxFilesPerRequest, fields: 20, fieldSize: 16 * 1024, parts: limits.maxFilesPerRequest + 20, headerPairs: 200 },
+      limits: {
+        fileSize: limits.maxBytes,
+        files: limits.maxFilesPerRequest,
+        fields: 20,
+        fieldSize: 16 * 1024,
+        parts: limits.maxFilesPerRequest + 20,
+        headerPairs: 200,
+      },
       fileFilter: (request, file, accept) => {
         (request as PhotoUploadRequest).currentPhotoName = sanitiseFileName(file.originalname);
         accept(null, true);
@@ -56,16 +75,31 @@ export class PhotoUploadInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<PhotoUploadRequest>();
     const response = context.switchToHttp().getResponse<Response>();
     if (request.is('multipart/form-data')) {
-      await new Promise<void>((resolve, reject) => this.multipart(request, response, (error: unknown) => (error ? reject(this.multipartError(error, request)) : resolve())));
-      const files = ((request.files as Express.Multer.File[] | undefined) ?? []).map((file) => ({ fileName: sanitiseFileName(file.originalname), buffer: file.buffer }));
-      if (files.length === 0) throw new UnprocessableEntityException(`no photos in the request: send one or more files in the multipart field "${PHOTOS_FIELD}"`);
+      await new Promise<void>((resolve, reject) =>
+        this.multipart(request, response, (error: unknown) =>
+          error ? reject(this.multipartError(error, request)) : resolve(),
+        ),
+      );
+      const files = ((request.files as Express.Multer.File[] | undefined) ?? []).map((file) => ({
+        fileName: sanitiseFileName(file.originalname),
+        buffer: file.buffer,
+      }));
+      if (files.length === 0)
+        throw new UnprocessableEntityException(
+          `no photos in the request: send one or more files in the multipart field "${PHOTOS_FIELD}"`,
+        );
       request.photoUpload = { kind: 'multipart', files };
     } else if (request.is(JOSE_MEDIA_TYPE)) {
       const body = await readLimited(request, joseLimit(this.config.photos.maxBytes));
-      if (body === undefined) throw new PayloadTooLargeException(`encrypted upload is larger than the limit for one photo of ${this.config.photos.maxBytes} bytes (PHOTO_MAX_BYTES)`);
+      if (body === undefined)
+        throw new PayloadTooLargeException(
+          `encrypted upload is larger than the limit for one photo of ${this.config.photos.maxBytes} bytes (PHOTO_MAX_BYTES)`,
+        );
       request.photoUpload = { kind: 'jwe', compact: body.toString('latin1').trim() };
     } else {
-      throw new UnsupportedMediaTypeException(`send photos as multipart/form-data in the field "${PHOTOS_FIELD}", or one photo as a compact JWE with Content-Type ${JOSE_MEDIA_TYPE}`);
+      throw new UnsupportedMediaTypeException(
+        `send photos as multipart/form-data in the field "${PHOTOS_FIELD}", or one photo as a compact JWE with Content-Type ${JOSE_MEDIA_TYPE}`,
+      );
     }
     return next.handle();
   }
@@ -77,9 +111,13 @@ export class PhotoUploadInterceptor implements NestInterceptor {
         case 'LIMIT_FILE_SIZE':
           return new PhotoTooLarge(request.currentPhotoName ?? 'unnamed', limits.maxBytes);
         case 'LIMIT_FILE_COUNT':
-          return new UnprocessableEntityException(`too many photos in one request: at most ${limits.maxFilesPerRequest} (PHOTO_MAX_FILES_PER_REQUEST)`);
+          return new UnprocessableEntityException(
+            `too many photos in one request: at most ${limits.maxFilesPerRequest} (PHOTO_MAX_FILES_PER_REQUEST)`,
+          );
         case 'LIMIT_UNEXPECTED_FILE':
-          return new BadRequestException(`unexpected file field "${sanitiseFileName(error.field)}": photos go in the multipart field "${PHOTOS_FIELD}"`);
+          return new BadRequestException(
+            `unexpected file field "${sanitiseFileName(error.field)}": photos go in the multipart field "${PHOTOS_FIELD}"`,
+          );
         default:
           return new BadRequestException(`malformed upload: ${error.message}`);
       }

@@ -1,4 +1,18 @@
-import { BadRequestException, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
@@ -20,7 +34,12 @@ export class PhotosController {
   @RequirePolicy('create', 'Photo')
   @UseInterceptors(PhotoUploadInterceptor)
   @ApiConsumes('multipart/form-data', 'application/jose')
-  async upload(@Param('claimId') claimId: string, @Req() request: PhotoUploadRequest, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<UploadResult> {
+  async upload(
+    @Param('claimId') claimId: string,
+    @Req() request: PhotoUploadRequest,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<UploadResult> {
     return this.photos.upload(context, ability, claimId, request.photoUpload!);
   }
 
@@ -37,10 +56,15 @@ export class PhotosController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const chosen = (variant ?? 'original') as BlobVariant;
-    if (!PHOTO_VARIANTS.includes(chosen)) throw new BadRequestException(`variant must be one of ${PHOTO_VARIANTS.join(', ')}`);
+    if (!PHOTO_VARIANTS.includes(chosen))
+      throw new BadRequestException(`variant must be one of ${PHOTO_VARIANTS.join(', ')}`);
     const content = await this.photos.content(context, ability, claimId, photoId, chosen);
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    return new StreamableFile(content.bytes, { type: content.mime, length: content.bytes.length, disposition: 'inline' });
+    return new StreamableFile(content.bytes, {
+      type: content.mime,
+      length: content.bytes.length,
+      disposition: 'inline',
+    });
   }
 }

@@ -1,4 +1,14 @@
-import { ConflictException, GoneException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  GoneException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -81,11 +91,19 @@ export class PhotosService {
   ) {}
 
   /** All or nothing: one refused file refuses the request, and nothing of it is stored. */
-  async upload(context: AuditContext, ability: AppAbility, claimId: string, upload: PhotoUpload): Promise<UploadResult> {
+  async upload(
+    context: AuditContext,
+    ability: AppAbility,
+    claimId: string,
+    upload: PhotoUpload,
+  ): Promise<UploadResult> {
     const claim = await this.claimForUpload(ability, claimId);
     const received = upload.kind === 'jwe' ? [await this.decryptJwe(upload.compact)] : upload.files;
     const limits = this.config.photos;
-    if (received.length > limits.maxFilesPerRequest) throw new UnprocessableEntityException(`too many photos in one request: at most ${limits.maxFilesPerRequest} (PHOTO_MAX_FILES_PER_REQUEST)`);
+    if (received.length > limits.maxFilesPerRequest)
+      throw new UnprocessableEntityException(
+        `too many photos in one request: at most ${limits.maxFilesPerRequest} (PHOTO_MAX_FILES_PER_REQUEST)`,
+      );
     await this.assertRoomFor(claim.id, received.length);
 
     const inspected: InspectedPhoto[] = [];
@@ -97,7 +115,10 @@ export class PhotosService {
       for (const photo of inspected) rows.push(await this.seal(claim.id, photo, written));
       const saved = await this.audit.run(context, async (tx) => {
         // The claim's row lock orders this against submit and other uploads: no photo lands on a frozen claim.
-        const locked = await tx.manager.findOne(Claim, { where: { id: claim.id }, lock: { mode: 'pessimistic_write' } });
+        const locked = await tx.manager.findOne(Claim, {
+          where: { id: claim.id },
+          lock: { mode: 'pessimistic_write' },
+        });
         if (!locked) throw new NotFoundException('Claim not found');
         this.assertDraft(locked);
         const existing = await tx.manager.count(Photo, { where: { claimId: claim.id } });
@@ -109,7 +130,17 @@ export class PhotosService {
             action: 'photo.uploaded',
             resourceType: 'Photo',
             resourceId: photo.id,
-            details: { claimId: claim.id, sha256: photo.sha256, mime: photo.mime, width: photo.width, height: photo.height, byteSize: photo.byteSize, keyVersion: photo.keyVersion, encryptedUpload: upload.kind === 'jwe', hasGps: photo.exif.hasGps === true },
+            details: {
+              claimId: claim.id,
+              sha256: photo.sha256,
+              mime: photo.mime,
+              width: photo.width,
+              height: photo.height,
+              byteSize: photo.byteSize,
+              keyVersion: photo.keyVersion,
+              encryptedUpload: upload.kind === 'jwe',
+              hasGps: photo.exif.hasGps === true,
+            },
           });
         }
         const order = new Map(rows.map((row, index) => [row.id!, index]));
@@ -123,21 +154,40 @@ export class PhotosService {
   }
 
   /** The decrypted bytes of one variant, for a caller allowed to view them; the view is audited first. */
-  async content(context: AuditContext, ability: AppAbility, claimId: string, photoId: string, variant: BlobVariant): Promise<PhotoContent> {
-    const claim = isUuid(claimId) ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } }) : null;
-    const photo = claim && isUuid(photoId) ? await this.dataSource.getRepository(Photo).findOne({ where: { id: photoId, claimId: claim.id } }) : null;
+  async content(
+    context: AuditContext,
+    ability: AppAbility,
+    claimId: string,
+    photoId: string,
+    variant: BlobVariant,
+  ): Promise<PhotoContent> {
+    const claim = isUuid(claimId)
+      ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } })
+      : null;
+    const photo =
+      claim && isUuid(photoId)
+        ? await this.dataSource.getRepository(Photo).findOne({ where: { id: photoId, claimId: claim.id } })
+        : null;
     if (!claim || !photo) throw new NotFoundException('Photo not found');
-    const [task] = (await this.dataSource.query(`SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`, [claim.id])) as Array<{ assignee_id: string | null }>;
+    const [task] = (await this.dataSource.query(
+      `SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`,
+      [claim.id],
+    )) as Array<{ assignee_id: string | null }>;
     const row = subject('Photo', { claimId: claim.id, team: claim.team, assigneeId: task?.assignee_id ?? null });
     if (!ability.can('view_content', row)) throw new RowAccessDenied('view_content', 'Photo');
-    if (photo.shreddedAt || !photo.wrappedDataKey) throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
+    if (photo.shreddedAt || !photo.wrappedDataKey)
+      throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
 
     const bytes = await this.open(context, claim.id, photo, variant);
     await this.audit.record(context, {
       action: 'photo.viewed',
       resourceType: 'Photo',
       resourceId: photo.id,
-      details: { claimId: claim.id, variant, ...(context.justification ? { justification: context.justification } : {}) },
+      details: {
+        claimId: claim.id,
+        variant,
+        ...(context.justification ? { justification: context.justification } : {}),
+      },
     });
     return { bytes, mime: variant === 'original' ? photo.mime : DERIVED_MIME, fileName: photo.fileName };
   }
@@ -146,7 +196,8 @@ export class PhotosService {
     try {
       return await this.vault.read(photo, variant);
     } catch (error) {
-      if (error instanceof EvidenceShreddedError) throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
+      if (error instanceof EvidenceShreddedError)
+        throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
       if (!(error instanceof EvidenceUnreadableError)) throw error;
       this.logger.error({ photoId: photo.id, variant, problem: error.reason }, 'photo evidence failed authentication');
       await this.audit.record(context, {
@@ -160,20 +211,33 @@ export class PhotosService {
   }
 
   private async claimForUpload(ability: AppAbility, claimId: string): Promise<Claim> {
-    const claim = isUuid(claimId) ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } }) : null;
+    const claim = isUuid(claimId)
+      ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } })
+      : null;
     if (!claim) throw new NotFoundException('Claim not found');
-    if (!ability.can('create', subject('Photo', { claimId: claim.id, team: claim.team, submitterClientId: claim.submitterClientId }))) throw new RowAccessDenied('create', 'Claim');
+    if (
+      !ability.can(
+        'create',
+        subject('Photo', { claimId: claim.id, team: claim.team, submitterClientId: claim.submitterClientId }),
+      )
+    )
+      throw new RowAccessDenied('create', 'Claim');
     this.assertDraft(claim);
     return claim;
   }
 
   private assertDraft(claim: Claim): void {
-    if (claim.status !== 'draft') throw new ConflictException(`claim ${claim.id} was submitted (status ${claim.status}); its photos can no longer change`);
+    if (claim.status !== 'draft')
+      throw new ConflictException(
+        `claim ${claim.id} was submitted (status ${claim.status}); its photos can no longer change`,
+      );
   }
 
   private tooManyForClaim(existing: number): UnprocessableEntityException {
     const max = this.config.photos.maxFilesPerClaim;
-    return new UnprocessableEntityException(`too many photos for this claim: it holds ${existing} of at most ${max} (PHOTO_MAX_FILES_PER_CLAIM)`);
+    return new UnprocessableEntityException(
+      `too many photos for this claim: it holds ${existing} of at most ${max} (PHOTO_MAX_FILES_PER_CLAIM)`,
+    );
   }
 
   private async assertRoomFor(claimId: string, adding: number): Promise<void> {
@@ -193,7 +257,11 @@ export class PhotosService {
     const { dataKey, wrappedDataKey, keyVersion } = await this.envelope.newDataKey();
     try {
       const blobKeys = {} as Record<BlobVariant, string>;
-      const plaintexts: Record<BlobVariant, Buffer> = { original: photo.original, preview: photo.preview, thumbnail: photo.thumbnail };
+      const plaintexts: Record<BlobVariant, Buffer> = {
+        original: photo.original,
+        preview: photo.preview,
+        thumbnail: photo.thumbnail,
+      };
       for (const variant of PHOTO_VARIANTS) {
         const key = photoBlobKey(claimId, photoId, variant);
         const sealed = this.envelope.encrypt(dataKey, plaintexts[variant], { claimId, photoId, variant, keyVersion });

@@ -4,5 +4,9 @@ import { MetricsService } from './metrics.service';
 import { ReadinessService } from './readiness.service';
 
 @Global()
-@Module({ controllers: [HealthController], providers: [MetricsService, ReadinessService], exports: [MetricsService, ReadinessService] })
+@Module({
+  controllers: [HealthController],
+  providers: [MetricsService, ReadinessService],
+  exports: [MetricsService, ReadinessService],
+})
 export class HealthModule {}

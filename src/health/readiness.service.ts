@@ -11,14 +11,19 @@ export class ReadinessService {
     this.checks.set(name, check);
   }
 
-  async evaluate(timeoutMs = 2000): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }> {
+  async evaluate(
+    timeoutMs = 2000,
+  ): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }> {
     const entries = await Promise.all(
       [...this.checks.entries()].map(async ([name, check]) => {
         try {
           const result = await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
           return [name, result] as const;
         } catch (error) {
-          return [name, { ok: false, detail: error instanceof Error ? error.message.split('\n')[0] : String(error) }] as const;
+          return [
+            name,
+            { ok: false, detail: error instanceof Error ? error.message.split('\n')[0] : String(error) },
+          ] as const;
         }
       }),
     );

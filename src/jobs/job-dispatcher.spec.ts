@@ -33,8 +33,16 @@ class Unrelated {}
 class OtherJobHandlers {}
 for (const job of Object.values(JobName).filter((name) => name !== JobName.MaintenanceProbe)) {
   const method = `handle_${job}`;
-  Object.defineProperty(OtherJobHandlers.prototype, method, { value: async () => JobStatus.Success, writable: true, configurable: true });
-  JobHandler(job)(OtherJobHandlers.prototype, method, Object.getOwnPropertyDescriptor(OtherJobHandlers.prototype, method)!);
+  Object.defineProperty(OtherJobHandlers.prototype, method, {
+    value: async () => JobStatus.Success,
+    writable: true,
+    configurable: true,
+  });
+  JobHandler(job)(
+    OtherJobHandlers.prototype,
+    method,
+    Object.getOwnPropertyDescriptor(OtherJobHandlers.prototype, method)!,
+  );
 }
 
 async function boot(handlers: Array<new () => unknown>) {
@@ -46,7 +54,14 @@ async function boot(handlers: Array<new () => unknown>) {
   }));
   const moduleRef = await Test.createTestingModule({
     imports: [DiscoveryModule],
-    providers: [JobDispatcher, MetricsService, { provide: APP_CONFIG, useValue: loadConfig({}) }, ...fakeQueues, OtherJobHandlers, ...handlers],
+    providers: [
+      JobDispatcher,
+      MetricsService,
+      { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ...fakeQueues,
+      OtherJobHandlers,
+      ...handlers,
+    ],
   }).compile();
   return { app: moduleRef.createNestApplication(), processed };
 }
@@ -61,11 +76,15 @@ describe('JobDispatcher', () => {
 
   it('refuses to start when a job has no handler', async () => {
     const { app } = await boot([Unrelated]);
-    await expect(app.init()).rejects.toThrow(new JobRegistryError(`job registry is inconsistent: job ${JobName.MaintenanceProbe} has no handler`));
+    await expect(app.init()).rejects.toThrow(
+      new JobRegistryError(`job registry is inconsistent: job ${JobName.MaintenanceProbe} has no handler`),
+    );
   });
 
   it('refuses to start when a job has two handlers', async () => {
     const { app } = await boot([FirstProbeHandler, SecondProbeHandler]);
-    await expect(app.init()).rejects.toThrow(/maintenance\.probe has 2 handlers: FirstProbeHandler\.handle, SecondProbeHandler\.handle/);
+    await expect(app.init()).rejects.toThrow(
+      /maintenance\.probe has 2 handlers: FirstProbeHandler\.handle, SecondProbeHandler\.handle/,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -77,7 +83,13 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.logger.log('draining: no new jobs, waiting for running ones');
-    await Promise.all(ALL_QUEUES.map((name) => this.queue(name).close().catch(() => undefined)));
+    await Promise.all(
+      ALL_QUEUES.map((name) =>
+        this.queue(name)
+          .close()
+          .catch(() => undefined),
+      ),
+    );
   }
 
   private queue(name: QueueName): Queue {
@@ -110,7 +122,8 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   private startProcessing(queueName: QueueName): void {
     void this.queue(queueName).process('*', this.config.queue.concurrency, async (job: Job) => {
       const handler = this.handlers.get(job.name as JobName);
-      if (!handler || JOB_QUEUE[job.name as JobName] !== queueName) throw new Error(`no handler for job ${job.name} on queue ${queueName}`);
+      if (!handler || JOB_QUEUE[job.name as JobName] !== queueName)
+        throw new Error(`no handler for job ${job.name} on queue ${queueName}`);
       const stop = this.metrics.jobDuration.startTimer({ queue: queueName, job: job.name });
       try {
         const status = await handler(job);
@@ -118,7 +131,10 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
         return status;
       } catch (error) {
         stop({ status: 'failed' });
-        this.logger.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: error }, 'job attempt failed');
+        this.logger.warn(
+          { job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: error },
+          'job attempt failed',
+        );
         throw error;
       }
     });

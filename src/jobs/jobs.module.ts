@@ -41,12 +41,21 @@ export class JobsModule implements OnModuleInit {
             redis: { maxRetriesPerRequest: null, enableReadyCheck: false },
             // A job whose worker died (kill -9) keeps its lock until JOB_LOCK_DURATION_MS passes; a stalled
             // check every JOB_STALLED_INTERVAL_MS then puts it back in the queue for another worker.
-            settings: { lockDuration: config.queue.lockDurationMs, lockRenewTime: Math.floor(config.queue.lockDurationMs / 2), stalledInterval: config.queue.stalledIntervalMs },
+            settings: {
+              lockDuration: config.queue.lockDurationMs,
+              lockRenewTime: Math.floor(config.queue.lockDurationMs / 2),
+              stalledInterval: config.queue.stalledIntervalMs,
+            },
           }),
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [JobQueueService, RepeatableJobs, MaintenanceProbeHandler, ...(options.processJobs ? [JobDispatcher] : [])],
+      providers: [
+        JobQueueService,
+        RepeatableJobs,
+        MaintenanceProbeHandler,
+        ...(options.processJobs ? [JobDispatcher] : []),
+      ],
       exports: [JobQueueService, RepeatableJobs, BullModule],
     };
   }
@@ -67,9 +76,9 @@ export class JobsModule implements OnModuleInit {
         // While Redis is down the gauges keep their last values rather than holding up the scrape.
         assertQueueConnected(queue);
         const counts = await withinQueueDeadline(queue.getJobCounts(), 1000, 'Redis');
-        for (const [state, count] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: queue.name, state }, count);
+        for (const [state, count] of Object.entries(counts))
+          this.metrics.queueDepth.set({ queue: queue.name, state }, count);
       }
     });
   }
 }
-

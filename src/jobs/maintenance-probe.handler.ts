@@ -27,10 +27,14 @@ export class MaintenanceProbeHandler {
   @JobHandler(JobName.MaintenanceProbe)
   async handle(job: Job<MaintenanceProbeData>): Promise<JobStatus> {
     const { probeId, failTimes } = job.data;
-    if (job.attemptsMade < failTimes) throw new Error(`probe ${probeId}: planned failure ${job.attemptsMade + 1} of ${failTimes}`);
+    if (job.attemptsMade < failTimes)
+      throw new Error(`probe ${probeId}: planned failure ${job.attemptsMade + 1} of ${failTimes}`);
     if (job.data.holdMs) await new Promise((resolve) => setTimeout(resolve, job.data.holdMs));
     return this.audit.run(systemContext(JobName.MaintenanceProbe, job.id), async (tx) => {
-      const done = (await tx.manager.query(`SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`, [PROBE_COMPLETED, probeId])) as unknown[];
+      const done = (await tx.manager.query(
+        `SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`,
+        [PROBE_COMPLETED, probeId],
+      )) as unknown[];
       if (done.length > 0) return JobStatus.Skipped;
       tx.record({
         action: PROBE_COMPLETED,

@@ -19,7 +19,10 @@ export async function withinQueueDeadline<T>(work: Promise<T>, timeoutMs: number
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new QueueUnavailableError(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new QueueUnavailableError(`${what} did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

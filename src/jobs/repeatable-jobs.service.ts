@@ -4,7 +4,8 @@ import { JobDispatcher } from './job-dispatcher';
 import { JOB_QUEUE, type JobName } from './job-registry';
 import { JobQueueService } from './job-queue.service';
 
-export type RepeatSchedule = { every: number; cron?: undefined; tz?: undefined } | { cron: string; tz?: string; every?: undefined };
+export type RepeatSchedule =
+  { every: number; cron?: undefined; tz?: undefined } | { cron: string; tz?: string; every?: undefined };
 
 /**
  * Keeps exactly one schedule of a repeatable job across every worker: only processes that run jobs
@@ -22,21 +23,36 @@ export class RepeatableJobs {
   ) {}
 
   /** `schedule` null: the job must not repeat (any old schedule is removed). */
-  async keep(job: JobName, schedule: RepeatSchedule | null, options: { jobId: string; attempts?: number }): Promise<void> {
+  async keep(
+    job: JobName,
+    schedule: RepeatSchedule | null,
+    options: { jobId: string; attempts?: number },
+  ): Promise<void> {
     const dispatcher = this.dispatcher();
     if (!dispatcher) return;
     await this.apply(job, schedule, options);
     dispatcher.onReconnected(() => this.apply(job, schedule, options));
   }
 
-  private async apply(job: JobName, schedule: RepeatSchedule | null, options: { jobId: string; attempts?: number }): Promise<void> {
+  private async apply(
+    job: JobName,
+    schedule: RepeatSchedule | null,
+    options: { jobId: string; attempts?: number },
+  ): Promise<void> {
     const queue = this.jobs.queue(JOB_QUEUE[job]);
     for (const repeatable of await queue.getRepeatableJobs()) {
-      const same = schedule && Number(repeatable.every ?? 0) === Number(schedule.every ?? 0) && (repeatable.cron ?? null) === (schedule.cron ?? null);
+      const same =
+        schedule &&
+        Number(repeatable.every ?? 0) === Number(schedule.every ?? 0) &&
+        (repeatable.cron ?? null) === (schedule.cron ?? null);
       if (repeatable.name === job && !same) await queue.removeRepeatableByKey(repeatable.key);
     }
     if (!schedule) return;
-    await this.jobs.enqueue(job, {}, { repeat: schedule, jobId: options.jobId, ...(options.attempts ? { attempts: options.attempts } : {}) });
+    await this.jobs.enqueue(
+      job,
+      {},
+      { repeat: schedule, jobId: options.jobId, ...(options.attempts ? { attempts: options.attempts } : {}) },
+    );
     this.logger.log({ job, ...schedule }, 'repeatable job scheduled');
   }
 

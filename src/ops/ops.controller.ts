@@ -27,7 +27,11 @@ export class OpsController {
   @RequirePolicy('manage', 'Ops')
   @HttpCode(202)
   async createProbe(@Body() body: CreateProbeDto): Promise<{ probeId: string; jobId: string }> {
-    const data: MaintenanceProbeData = { probeId: randomUUID(), failTimes: body.failTimes ?? 0, holdMs: body.holdMs ?? 0 };
+    const data: MaintenanceProbeData = {
+      probeId: randomUUID(),
+      failTimes: body.failTimes ?? 0,
+      holdMs: body.holdMs ?? 0,
+    };
     const job = await this.jobs.enqueue(JobName.MaintenanceProbe, data, { jobId: `probe:${data.probeId}` });
     return { probeId: data.probeId, jobId: String(job.id) };
   }

@@ -15,7 +15,11 @@ export class PoliciesController {
 
   @Post()
   @RequirePolicy('create', 'Policy')
-  async create(@Body() body: CreatePolicyDto, @CurrentActor() actor: Actor, @AuditCtx() context: AuditContext): Promise<PolicyView> {
+  async create(
+    @Body() body: CreatePolicyDto,
+    @CurrentActor() actor: Actor,
+    @AuditCtx() context: AuditContext,
+  ): Promise<PolicyView> {
     return this.policies.create(context, actor, body);
   }
 

@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { CLAUSE_KINDS, LINES_OF_BUSINESS, type ClauseKind, type LineOfBusiness } from './policy.entity';
 
 export const PERIL_KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -8,8 +20,18 @@ export class CreateClauseDto {
   @IsString() @MinLength(1) @MaxLength(64) code!: string;
   @IsIn(CLAUSE_KINDS) kind!: ClauseKind;
   @IsString() @MinLength(1) @MaxLength(4000) text!: string;
-  @IsString() @Matches(PERIL_KEY_PATTERN, { message: 'perilKey must be lowercase letters, digits or underscore, starting with a letter' }) perilKey!: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(300, { each: true }) prompts?: string[];
+  @IsString()
+  @Matches(PERIL_KEY_PATTERN, {
+    message: 'perilKey must be lowercase letters, digits or underscore, starting with a letter',
+  })
+  perilKey!: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(300, { each: true })
+  prompts?: string[];
 }
 
 export class CreatePolicyDto {
@@ -17,7 +39,16 @@ export class CreatePolicyDto {
   @IsIn(LINES_OF_BUSINESS) lineOfBusiness!: LineOfBusiness;
   @IsString() @MinLength(1) @MaxLength(500) insuredObject!: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(64) jurisdiction?: string;
-  @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveFrom must be a date YYYY-MM-DD' }) effectiveFrom!: string;
-  @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveTo must be a date YYYY-MM-DD' }) effectiveTo!: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CreateClauseDto) clauses!: CreateClauseDto[];
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveFrom must be a date YYYY-MM-DD' })
+  effectiveFrom!: string;
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveTo must be a date YYYY-MM-DD' })
+  effectiveTo!: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CreateClauseDto)
+  clauses!: CreateClauseDto[];
 }

@@ -3,5 +3,10 @@ import { AuthModule } from '../auth/auth.module';
 import { PoliciesController } from './policies.controller';
 import { PoliciesService } from './policies.service';
 
-@Module({ imports: [AuthModule], controllers: [PoliciesController], providers: [PoliciesService], exports: [PoliciesService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [PoliciesController],
+  providers: [PoliciesService],
+  exports: [PoliciesService],
+})
 export class PoliciesModule {}

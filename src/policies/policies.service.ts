@@ -70,7 +70,8 @@ export class PoliciesService {
   ) {}
 
   async create(context: AuditContext, actor: Actor, input: CreatePolicyDto): Promise<PolicyView> {
-    if (input.effectiveTo < input.effectiveFrom) throw new BadRequestException('effectiveTo must not be before effectiveFrom');
+    if (input.effectiveTo < input.effectiveFrom)
+      throw new BadRequestException('effectiveTo must not be before effectiveFrom');
     const codes = new Set<string>();
     for (const clause of input.clauses) {
       if (codes.has(clause.code)) throw new BadRequestException(`clause code "${clause.code}" appears twice`);
@@ -89,7 +90,13 @@ export class PoliciesService {
           effectiveTo: input.effectiveTo,
           createdByClientId: actor.kind === 'api_client' ? actor.id : null,
           clauses: input.clauses.map((clause) =>
-            tx.manager.create(Clause, { code: clause.code, kind: clause.kind, text: clause.text, perilKey: clause.perilKey, prompts: clause.prompts ?? [] }),
+            tx.manager.create(Clause, {
+              code: clause.code,
+              kind: clause.kind,
+              text: clause.text,
+              perilKey: clause.perilKey,
+              prompts: clause.prompts ?? [],
+            }),
           ),
         }),
       );
@@ -97,7 +104,10 @@ export class PoliciesService {
         action: 'policy.created',
         resourceType: 'Policy',
         resourceId: created.id,
-        details: { lineOfBusiness: created.lineOfBusiness, clauses: input.clauses.map((clause) => ({ code: clause.code, kind: clause.kind, perilKey: clause.perilKey })) },
+        details: {
+          lineOfBusiness: created.lineOfBusiness,
+          clauses: input.clauses.map((clause) => ({ code: clause.code, kind: clause.kind, perilKey: clause.perilKey })),
+        },
       });
       return created;
     });

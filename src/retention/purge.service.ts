@@ -5,7 +5,15 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { shredDataKey } from '../crypto/envelope-crypto';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../evidence/blob-store';
-import { bindingDuty, planClaim, resolveClaim, sortItems, type ClaimFacts, type PolicyRule, type PurgeItem } from './retention-rules';
+import {
+  bindingDuty,
+  planClaim,
+  resolveClaim,
+  sortItems,
+  type ClaimFacts,
+  type PolicyRule,
+  type PurgeItem,
+} from './retention-rules';
 import { DATA_CLASSES, type DataClass } from './retention.entity';
 
 /** The steps of purging one claim, in order; each commits (or is idempotent) before the next starts. */
@@ -37,7 +45,13 @@ export interface ErasureOutcome {
     claimId: string;
     erased: DataClass[];
     alreadyPurged: DataClass[];
-    retained: Array<{ dataClass: DataClass; reason: 'legal_hold' | 'retention_duty'; holdId?: string; policyId?: string; until?: string | null }>;
+    retained: Array<{
+      dataClass: DataClass;
+      reason: 'legal_hold' | 'retention_duty';
+      holdId?: string;
+      policyId?: string;
+      until?: string | null;
+    }>;
   }>;
 }
 
@@ -90,8 +104,24 @@ export class PurgeService {
   async activePolicies(manager: EntityManager = this.dataSource.manager): Promise<PolicyRule[]> {
     const rows = (await manager.query(
       `SELECT id, data_class, line_of_business, jurisdiction, period_days, trigger, action FROM retention_policies WHERE active ORDER BY id`,
-    )) as Array<{ id: string; data_class: DataClass; line_of_business: string | null; jurisdiction: string | null; period_days: number; trigger: PolicyRule['trigger']; action: PolicyRule['action'] }>;
-    return rows.map((row) => ({ id: row.id, dataClass: row.data_class, lineOfBusiness: row.line_of_business, jurisdiction: row.jurisdiction, periodDays: row.period_days, trigger: row.trigger, action: row.action }));
+    )) as Array<{
+      id: string;
+      data_class: DataClass;
+      line_of_business: string | null;
+      jurisdiction: string | null;
+      period_days: number;
+      trigger: PolicyRule['trigger'];
+      action: PolicyRule['action'];
+    }>;
+    return rows.map((row) => ({
+      id: row.id,
+      dataClass: row.data_class,
+      lineOfBusiness: row.line_of_business,
+      jurisdiction: row.jurisdiction,
+      periodDays: row.period_days,
+      trigger: row.trigger,
+      action: row.action,
+    }));
   }
 
   /**
@@ -115,7 +145,8 @@ export class PurgeService {
         if (row.legal_hold && !includeHeld) continue;
         const purged = new Set(row.purged);
         if (purged.size === DATA_CLASSES.length) continue;
-        for (const item of planClaim(policies, facts(row), purged, horizon)) items.push({ ...item, legalHold: row.legal_hold });
+        for (const item of planClaim(policies, facts(row), purged, horizon))
+          items.push({ ...item, legalHold: row.legal_hold });
       }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1].id;
@@ -137,8 +168,11 @@ export class PurgeService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [PURGE_RUN_LOCK])) as Array<{ locked: boolean }>;
-      if (!lock.locked) return { dryRun: false, asOf: asOf.toISOString(), items: [], skipped: [], status: 'already_running' };
+      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [PURGE_RUN_LOCK])) as Array<{
+        locked: boolean;
+      }>;
+      if (!lock.locked)
+        return { dryRun: false, asOf: asOf.toISOString(), items: [], skipped: [], status: 'already_running' };
       try {
         const items = (await this.plan(asOf)).map(strip);
         const skipped: RunResult['skipped'] = [];
@@ -153,7 +187,10 @@ export class PurgeService {
           resourceType: 'RetentionRun',
           details: { asOf: asOf.toISOString(), items: items.length, claims: byClaim.size, skipped },
         });
-        this.logger.log({ items: items.length, claims: byClaim.size, skipped: skipped.length }, 'retention run completed');
+        this.logger.log(
+          { items: items.length, claims: byClaim.size, skipped: skipped.length },
+          'retention run completed',
+        );
         return { dryRun: false, asOf: asOf.toISOString(), items, skipped, status: 'completed' };
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [PURGE_RUN_LOCK]);
@@ -167,7 +204,13 @@ export class PurgeService {
    * Purges `items` (classes of one claim). Idempotent and resumable: classes with a receipt are done;
    * shredding only touches keys still present; deleting a missing blob is no error.
    */
-  async purgeClaim(context: AuditContext, claimId: string, items: readonly PurgeItem[], erasureRequestId: string | null, at: Date): Promise<'done' | 'legal_hold' | 'claim_gone'> {
+  async purgeClaim(
+    context: AuditContext,
+    claimId: string,
+    items: readonly PurgeItem[],
+    erasureRequestId: string | null,
+    at: Date,
+  ): Promise<'done' | 'legal_hold' | 'claim_gone'> {
     const receipted = await this.receiptedClasses(this.dataSource.manager, claimId);
     const pending = items.filter((item) => !receipted.has(item.dataClass));
     if (pending.length === 0) return 'done';
@@ -182,7 +225,10 @@ export class PurgeService {
         const claim = await this.lockClaim(tx.manager, claimId);
         if (!claim) return 'claim_gone' as const;
         if (claim.legal_hold) return 'legal_hold' as const;
-        const photos = (await tx.manager.query(`SELECT id FROM photos WHERE claim_id = $1 AND wrapped_data_key IS NOT NULL ORDER BY id`, [claimId])) as Array<{ id: string }>;
+        const photos = (await tx.manager.query(
+          `SELECT id FROM photos WHERE claim_id = $1 AND wrapped_data_key IS NOT NULL ORDER BY id`,
+          [claimId],
+        )) as Array<{ id: string }>;
         const shredded: string[] = [];
         for (const photo of photos) if (await shredDataKey(tx.manager, photo.id, at)) shredded.push(photo.id);
         if (shredded.length > 0) {
@@ -200,17 +246,23 @@ export class PurgeService {
     await this.stepHook?.('keys_shredded', claimId);
 
     // Step 2: the blobs (idempotent; a blob store is not transactional, so this sits between two commits).
-    const [claim] = (await this.dataSource.query(`SELECT legal_hold FROM claims WHERE id = $1`, [claimId])) as Array<{ legal_hold: boolean }>;
+    const [claim] = (await this.dataSource.query(`SELECT legal_hold FROM claims WHERE id = $1`, [claimId])) as Array<{
+      legal_hold: boolean;
+    }>;
     if (!claim) return 'claim_gone';
     if (claim.legal_hold) return 'legal_hold'; // a hold placed after step 1: stop here, the next run after release finishes
     const variants = new Set<string>();
     for (const item of pending) {
       if (deletesClaim || shred) ['original', 'preview', 'thumbnail'].forEach((variant) => variants.add(variant));
-      else if (item.dataClass === 'original_photos' || item.dataClass === 'derived_images') PHOTO_VARIANTS[item.dataClass].forEach((variant) => variants.add(variant));
+      else if (item.dataClass === 'original_photos' || item.dataClass === 'derived_images')
+        PHOTO_VARIANTS[item.dataClass].forEach((variant) => variants.add(variant));
     }
-    const photos = (await this.dataSource.query(`SELECT id FROM photos WHERE claim_id = $1 ORDER BY id`, [claimId])) as Array<{ id: string }>;
+    const photos = (await this.dataSource.query(`SELECT id FROM photos WHERE claim_id = $1 ORDER BY id`, [
+      claimId,
+    ])) as Array<{ id: string }>;
     for (const photo of photos) {
-      for (const variant of variants) await this.blobs.delete(photoBlobKey(claimId, photo.id, variant as 'original' | 'preview' | 'thumbnail'));
+      for (const variant of variants)
+        await this.blobs.delete(photoBlobKey(claimId, photo.id, variant as 'original' | 'preview' | 'thumbnail'));
     }
     await this.stepHook?.('blobs_deleted', claimId);
 
@@ -220,20 +272,43 @@ export class PurgeService {
       if (!locked) return 'claim_gone' as const;
       if (locked.legal_hold) return 'legal_hold' as const;
       const done = await this.receiptedClasses(tx.manager, claimId);
-      const todo = pending.filter((item) => !done.has(item.dataClass)).sort((a, b) => Number(a.dataClass === 'claim_records') - Number(b.dataClass === 'claim_records'));
+      const todo = pending
+        .filter((item) => !done.has(item.dataClass))
+        .sort((a, b) => Number(a.dataClass === 'claim_records') - Number(b.dataClass === 'claim_records'));
       for (const item of todo) {
         await this.purgeRows(tx.manager, claimId, item);
         const [receipt] = (await tx.manager.query(
           `INSERT INTO purge_receipts (claim_id, data_class, policy_id, erasure_request_id, purged_at, details)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (claim_id, data_class) DO NOTHING RETURNING id`,
-          [claimId, item.dataClass, item.policyId, erasureRequestId, at, JSON.stringify({ action: item.action, dueAt: item.dueAt, photoCount: photos.length, keysShredded: shred, blobVariantsDeleted: [...variants].sort() })],
+          [
+            claimId,
+            item.dataClass,
+            item.policyId,
+            erasureRequestId,
+            at,
+            JSON.stringify({
+              action: item.action,
+              dueAt: item.dueAt,
+              photoCount: photos.length,
+              keysShredded: shred,
+              blobVariantsDeleted: [...variants].sort(),
+            }),
+          ],
         )) as Array<{ id: string }>;
         if (!receipt) continue;
         tx.record({
           action: 'retention.purged',
           resourceType: 'Claim',
           resourceId: claimId,
-          details: { receiptId: receipt.id, dataClass: item.dataClass, action: item.action, policyId: item.policyId, erasureRequestId, photoCount: photos.length, keysShredded: shred },
+          details: {
+            receiptId: receipt.id,
+            dataClass: item.dataClass,
+            action: item.action,
+            policyId: item.policyId,
+            erasureRequestId,
+            photoCount: photos.length,
+            keysShredded: shred,
+          },
         });
       }
       return 'done' as const;
@@ -251,11 +326,10 @@ export class PurgeService {
   async erase(context: AuditContext, requestedBy: string, claimantRef: string): Promise<ErasureOutcome> {
     const requestedAt = this.clock.now();
     const requestId = await this.audit.run(context, async (tx) => {
-      const [row] = (await tx.manager.query(`INSERT INTO erasure_requests (claimant_ref, status, requested_by, requested_at) VALUES ($1, 'pending', $2, $3) RETURNING id`, [
-        claimantRef,
-        requestedBy,
-        requestedAt,
-      ])) as Array<{ id: string }>;
+      const [row] = (await tx.manager.query(
+        `INSERT INTO erasure_requests (claimant_ref, status, requested_by, requested_at) VALUES ($1, 'pending', $2, $3) RETURNING id`,
+        [claimantRef, requestedBy, requestedAt],
+      )) as Array<{ id: string }>;
       tx.record({ action: 'erasure.requested', resourceType: 'ErasureRequest', resourceId: row.id, details: {} });
       return row.id;
     });
@@ -271,12 +345,18 @@ export class PurgeService {
     for (const row of rows) {
       const claim = facts(row);
       const receipted = await this.receiptedClasses(this.dataSource.manager, claim.claimId);
-      const entry: ErasureOutcome['claims'][number] = { claimId: claim.claimId, erased: [], alreadyPurged: [], retained: [] };
+      const entry: ErasureOutcome['claims'][number] = {
+        claimId: claim.claimId,
+        erased: [],
+        alreadyPurged: [],
+        retained: [],
+      };
       outcome.push(entry);
       if (claim.legalHold) {
         for (const dataClass of DATA_CLASSES) {
           if (receipted.has(dataClass)) entry.alreadyPurged.push(dataClass);
-          else entry.retained.push({ dataClass, reason: 'legal_hold', ...(row.hold_id ? { holdId: row.hold_id } : {}) });
+          else
+            entry.retained.push({ dataClass, reason: 'legal_hold', ...(row.hold_id ? { holdId: row.hold_id } : {}) });
         }
         continue;
       }
@@ -289,24 +369,57 @@ export class PurgeService {
         }
         const duty = bindingDuty(rules.get(dataClass), requestedAt);
         if (duty) {
-          entry.retained.push({ dataClass, reason: 'retention_duty', policyId: duty.policyId, until: duty.until ? duty.until.toISOString() : null });
+          entry.retained.push({
+            dataClass,
+            reason: 'retention_duty',
+            policyId: duty.policyId,
+            until: duty.until ? duty.until.toISOString() : null,
+          });
           continue;
         }
-        items.push({ claimId: claim.claimId, dataClass, action: dataClass === 'claim_records' ? 'redact' : 'delete', policyId: null, dueAt: requestedAt.toISOString() });
+        items.push({
+          claimId: claim.claimId,
+          dataClass,
+          action: dataClass === 'claim_records' ? 'redact' : 'delete',
+          policyId: null,
+          dueAt: requestedAt.toISOString(),
+        });
       }
       if (items.length === 0) continue;
       const state = await this.purgeClaim(context, claim.claimId, items, requestId, requestedAt);
       if (state === 'done') entry.erased.push(...items.map((item) => item.dataClass));
-      else if (state === 'legal_hold') entry.retained.push(...items.map((item) => ({ dataClass: item.dataClass, reason: 'legal_hold' as const })));
+      else if (state === 'legal_hold')
+        entry.retained.push(...items.map((item) => ({ dataClass: item.dataClass, reason: 'legal_hold' as const })));
     }
 
-    const status: ErasureOutcome['status'] = rows.length === 0 ? 'nothing_found' : outcome.some((claim) => claim.retained.length > 0) ? 'partially_completed' : 'completed';
+    const status: ErasureOutcome['status'] =
+      rows.length === 0
+        ? 'nothing_found'
+        : outcome.some((claim) => claim.retained.length > 0)
+          ? 'partially_completed'
+          : 'completed';
     const completedAt = this.clock.now();
     await this.audit.run(context, async (tx) => {
-      await tx.manager.query(`UPDATE erasure_requests SET status = $2, completed_at = $3, outcome = $4 WHERE id = $1`, [requestId, status, completedAt, JSON.stringify({ claims: outcome })]);
-      tx.record({ action: 'erasure.completed', resourceType: 'ErasureRequest', resourceId: requestId, details: { status, claims: outcome } });
+      await tx.manager.query(`UPDATE erasure_requests SET status = $2, completed_at = $3, outcome = $4 WHERE id = $1`, [
+        requestId,
+        status,
+        completedAt,
+        JSON.stringify({ claims: outcome }),
+      ]);
+      tx.record({
+        action: 'erasure.completed',
+        resourceType: 'ErasureRequest',
+        resourceId: requestId,
+        details: { status, claims: outcome },
+      });
     });
-    return { id: requestId, status, requestedAt: requestedAt.toISOString(), completedAt: completedAt.toISOString(), claims: outcome };
+    return {
+      id: requestId,
+      status,
+      requestedAt: requestedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      claims: outcome,
+    };
   }
 
   private async purgeRows(manager: EntityManager, claimId: string, item: PurgeItem): Promise<void> {
@@ -315,11 +428,20 @@ export class PurgeService {
       case 'derived_images':
         return; // keys and blobs went in steps 1 and 2; the photo row (hashes, sizes) stays until the claim record goes
       case 'exif_gps':
-        if (item.action === 'delete') await manager.query(`UPDATE photos SET gps_ciphertext = NULL, exif = '{}'::jsonb WHERE claim_id = $1`, [claimId]);
-        else await manager.query(`UPDATE photos SET gps_ciphertext = NULL, exif = CASE WHEN exif ? 'captureTime' THEN jsonb_build_object('captureTime', exif->'captureTime') ELSE '{}'::jsonb END WHERE claim_id = $1`, [claimId]);
+        if (item.action === 'delete')
+          await manager.query(`UPDATE photos SET gps_ciphertext = NULL, exif = '{}'::jsonb WHERE claim_id = $1`, [
+            claimId,
+          ]);
+        else
+          await manager.query(
+            `UPDATE photos SET gps_ciphertext = NULL, exif = CASE WHEN exif ? 'captureTime' THEN jsonb_build_object('captureTime', exif->'captureTime') ELSE '{}'::jsonb END WHERE claim_id = $1`,
+            [claimId],
+          );
         return;
       case 'embeddings_scores':
-        await manager.query(`UPDATE photos SET embedding = NULL, embedding_model_hash = NULL WHERE claim_id = $1`, [claimId]);
+        await manager.query(`UPDATE photos SET embedding = NULL, embedding_model_hash = NULL WHERE claim_id = $1`, [
+          claimId,
+        ]);
         if (item.action === 'delete') {
           await manager.query(`DELETE FROM checks WHERE claim_id = $1`, [claimId]);
           await manager.query(`DELETE FROM scoring_runs WHERE claim_id = $1`, [claimId]);
@@ -335,23 +457,36 @@ export class PurgeService {
           await manager.query(`DELETE FROM legal_holds WHERE claim_id = $1`, [claimId]);
           await manager.query(`DELETE FROM claims WHERE id = $1`, [claimId]);
         } else {
-          await manager.query(`UPDATE claims SET claimant_ref = NULL, description = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [claimId, REDACTED_DESCRIPTION]);
+          await manager.query(
+            `UPDATE claims SET claimant_ref = NULL, description = $2, updated_at = now(), version = version + 1 WHERE id = $1`,
+            [claimId, REDACTED_DESCRIPTION],
+          );
         }
         return;
     }
   }
 
   private async lockClaim(manager: EntityManager, claimId: string): Promise<{ legal_hold: boolean } | undefined> {
-    const [claim] = (await manager.query(`SELECT legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{ legal_hold: boolean }>;
+    const [claim] = (await manager.query(`SELECT legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [
+      claimId,
+    ])) as Array<{ legal_hold: boolean }>;
     return claim;
   }
 
   private async receiptedClasses(manager: EntityManager, claimId: string): Promise<Set<DataClass>> {
-    const rows = (await manager.query(`SELECT data_class FROM purge_receipts WHERE claim_id = $1`, [claimId])) as Array<{ data_class: DataClass }>;
+    const rows = (await manager.query(`SELECT data_class FROM purge_receipts WHERE claim_id = $1`, [
+      claimId,
+    ])) as Array<{ data_class: DataClass }>;
     return new Set(rows.map((row) => row.data_class));
   }
 }
 
 function strip(item: PurgeItem & { legalHold?: boolean }): PurgeItem {
-  return { claimId: item.claimId, dataClass: item.dataClass, action: item.action, policyId: item.policyId, dueAt: item.dueAt };
+  return {
+    claimId: item.claimId,
+    dataClass: item.dataClass,
+    action: item.action,
+    policyId: item.policyId,
+    dueAt: item.dueAt,
+  };
 }

@@ -30,6 +30,10 @@ export class RetentionPurgeHandler implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.repeatable.keep(JobName.RetentionPurge, { cron: RETENTION_PURGE_CRON, tz: 'UTC' }, { jobId: RETENTION_PURGE_REPEAT_ID, attempts: 3 });
+    await this.repeatable.keep(
+      JobName.RetentionPurge,
+      { cron: RETENTION_PURGE_CRON, tz: 'UTC' },
+      { jobId: RETENTION_PURGE_REPEAT_ID, attempts: 3 },
+    );
   }
 }

@@ -58,7 +58,10 @@ export interface PurgeItem {
 const DAY_MS = 86_400_000;
 
 export function appliesTo(policy: PolicyRule, claim: ClaimFacts): boolean {
-  return (policy.lineOfBusiness === null || policy.lineOfBusiness === claim.lineOfBusiness) && (policy.jurisdiction === null || policy.jurisdiction === claim.jurisdiction);
+  return (
+    (policy.lineOfBusiness === null || policy.lineOfBusiness === claim.lineOfBusiness) &&
+    (policy.jurisdiction === null || policy.jurisdiction === claim.jurisdiction)
+  );
 }
 
 /** When a policy's period ends for a claim; null while its trigger has not happened. */
@@ -73,17 +76,31 @@ function later(a: Date | null, b: Date | null): Date | null {
 }
 
 /** The rule for one class of a claim (precedence 2 and 3), or null when no policy applies. */
-export function resolveClass(policies: readonly PolicyRule[], claim: ClaimFacts, dataClass: DataClass): ClassRule | null {
+export function resolveClass(
+  policies: readonly PolicyRule[],
+  claim: ClaimFacts,
+  dataClass: DataClass,
+): ClassRule | null {
   const applicable = policies.filter((policy) => policy.dataClass === dataClass && appliesTo(policy, claim));
   if (applicable.length === 0) return null;
   const dues = applicable.map((policy) => ({ policy, due: policyDueAt(policy, claim) }));
   const dueAt = dues.map((entry) => entry.due).reduce<Date | null>((acc, due) => later(acc, due), dues[0].due);
-  const action = applicable.some((policy) => policy.action === 'delete') ? 'delete' : applicable.some((policy) => policy.action === 'redact') ? 'redact' : null;
+  const action = applicable.some((policy) => policy.action === 'delete')
+    ? 'delete'
+    : applicable.some((policy) => policy.action === 'redact')
+      ? 'redact'
+      : null;
   // The acting policy: the one of the winning action with the latest due date (ties: smallest id, stable).
   const acting = dues
     .filter((entry) => entry.policy.action === (action ?? 'keep'))
-    .sort((a, b) => (a.due === null ? -1 : b.due === null ? 1 : b.due.getTime() - a.due.getTime()) || a.policy.id.localeCompare(b.policy.id))[0];
-  const duties = dues.filter((entry) => entry.policy.action === 'keep').map((entry) => ({ policyId: entry.policy.id, until: entry.due }));
+    .sort(
+      (a, b) =>
+        (a.due === null ? -1 : b.due === null ? 1 : b.due.getTime() - a.due.getTime()) ||
+        a.policy.id.localeCompare(b.policy.id),
+    )[0];
+  const duties = dues
+    .filter((entry) => entry.policy.action === 'keep')
+    .map((entry) => ({ policyId: entry.policy.id, until: entry.due }));
   return { dataClass, action, dueAt, policyId: acting.policy.id, duties };
 }
 
@@ -102,16 +119,29 @@ export function resolveClaim(policies: readonly PolicyRule[], claim: ClaimFacts)
  * list), leaving out classes already purged (they have a receipt). Legal holds are NOT applied here:
  * the caller drops (run) or marks (upcoming) held claims.
  */
-export function planClaim(policies: readonly PolicyRule[], claim: ClaimFacts, purged: ReadonlySet<DataClass>, horizon: Date): PurgeItem[] {
+export function planClaim(
+  policies: readonly PolicyRule[],
+  claim: ClaimFacts,
+  purged: ReadonlySet<DataClass>,
+  horizon: Date,
+): PurgeItem[] {
   const rules = resolveClaim(policies, claim);
   const records = rules.get('claim_records');
   if (records?.action === 'delete') {
     // Precedence 4: the claim row goes last, when every class's retention has ended.
-    const dueAt = [...rules.values()].map((rule) => rule.dueAt).reduce<Date | null>((acc, due) => later(acc, due), records.dueAt);
+    const dueAt = [...rules.values()]
+      .map((rule) => rule.dueAt)
+      .reduce<Date | null>((acc, due) => later(acc, due), records.dueAt);
     if (dueAt !== null && dueAt.getTime() <= horizon.getTime()) {
       return DATA_CLASSES.filter((dataClass) => !purged.has(dataClass)).map((dataClass) => {
         const own = rules.get(dataClass);
-        return { claimId: claim.claimId, dataClass, action: 'delete' as const, policyId: own?.action === 'delete' ? own.policyId : records.policyId, dueAt: dueAt.toISOString() };
+        return {
+          claimId: claim.claimId,
+          dataClass,
+          action: 'delete' as const,
+          policyId: own?.action === 'delete' ? own.policyId : records.policyId,
+          dueAt: dueAt.toISOString(),
+        };
       });
     }
   }
@@ -121,7 +151,13 @@ export function planClaim(policies: readonly PolicyRule[], claim: ClaimFacts, pu
     if (!rule || purged.has(dataClass) || rule.action === null || rule.dueAt === null) continue;
     if (dataClass === 'claim_records' && rule.action === 'delete') continue; // not yet due as a whole (above)
     if (rule.dueAt.getTime() > horizon.getTime()) continue;
-    items.push({ claimId: claim.claimId, dataClass, action: rule.action, policyId: rule.policyId, dueAt: rule.dueAt.toISOString() });
+    items.push({
+      claimId: claim.claimId,
+      dataClass,
+      action: rule.action,
+      policyId: rule.policyId,
+      dueAt: rule.dueAt.toISOString(),
+    });
   }
   return items;
 }
@@ -131,10 +167,15 @@ export function bindingDuty(rule: ClassRule | undefined, now: Date): { policyId:
   if (!rule) return null;
   const binding = rule.duties.filter((duty) => duty.until === null || duty.until.getTime() > now.getTime());
   if (binding.length === 0) return null;
-  return binding.sort((a, b) => (a.until === null ? -1 : b.until === null ? 1 : b.until.getTime() - a.until.getTime()))[0];
+  return binding.sort((a, b) =>
+    a.until === null ? -1 : b.until === null ? 1 : b.until.getTime() - a.until.getTime(),
+  )[0];
 }
 
 /** Stable order of items: by claim, then by class in DATA_CLASSES order. */
 export function sortItems<T extends PurgeItem>(items: T[]): T[] {
-  return items.sort((a, b) => a.claimId.localeCompare(b.claimId) || DATA_CLASSES.indexOf(a.dataClass) - DATA_CLASSES.indexOf(b.dataClass));
+  return items.sort(
+    (a, b) =>
+      a.claimId.localeCompare(b.claimId) || DATA_CLASSES.indexOf(a.dataClass) - DATA_CLASSES.indexOf(b.dataClass),
+  );
 }

@@ -5,7 +5,15 @@ import { RequirePolicy } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { AuditCtx, CurrentActor } from '../auth/request-context';
 import { PurgeService, type ErasureOutcome, type RunResult } from './purge.service';
-import { CreateRetentionPolicyDto, ErasureRequestDto, LegalHoldDto, ListHoldsQuery, ListReceiptsQuery, RunRetentionDto, UpcomingQuery } from './retention.dto';
+import {
+  CreateRetentionPolicyDto,
+  ErasureRequestDto,
+  LegalHoldDto,
+  ListHoldsQuery,
+  ListReceiptsQuery,
+  RunRetentionDto,
+  UpcomingQuery,
+} from './retention.dto';
 import { RetentionService, type LegalHoldView, type ReceiptView, type RetentionPolicyView } from './retention.service';
 
 /**
@@ -29,7 +37,11 @@ export class RetentionController {
 
   @Post('policies')
   @RequirePolicy('create', 'RetentionPolicy')
-  async createPolicy(@Body() body: CreateRetentionPolicyDto, @CurrentActor() actor: Actor, @AuditCtx() context: AuditContext): Promise<RetentionPolicyView> {
+  async createPolicy(
+    @Body() body: CreateRetentionPolicyDto,
+    @CurrentActor() actor: Actor,
+    @AuditCtx() context: AuditContext,
+  ): Promise<RetentionPolicyView> {
     return this.retention.createPolicy(context, actor.id, body);
   }
 
@@ -49,7 +61,9 @@ export class RetentionController {
 
   @Get('receipts')
   @RequirePolicy('read', 'RetentionPolicy')
-  async receipts(@Query() query: ListReceiptsQuery): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
+  async receipts(
+    @Query() query: ListReceiptsQuery,
+  ): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
     return this.retention.listReceipts(query);
   }
 
@@ -62,7 +76,11 @@ export class RetentionController {
   @Post('erasure-requests')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('delete', 'RetentionPolicy')
-  async erase(@Body() body: ErasureRequestDto, @CurrentActor() actor: Actor, @AuditCtx() context: AuditContext): Promise<ErasureOutcome> {
+  async erase(
+    @Body() body: ErasureRequestDto,
+    @CurrentActor() actor: Actor,
+    @AuditCtx() context: AuditContext,
+  ): Promise<ErasureOutcome> {
     return this.purge.erase(context, actor.id, body.claimantRef);
   }
 
@@ -81,13 +99,23 @@ export class LegalHoldController {
 
   @Post(':id/legal-hold')
   @RequirePolicy('create', 'LegalHold')
-  async place(@Param('id') id: string, @Body() body: LegalHoldDto, @CurrentActor() actor: Actor, @AuditCtx() context: AuditContext): Promise<LegalHoldView> {
+  async place(
+    @Param('id') id: string,
+    @Body() body: LegalHoldDto,
+    @CurrentActor() actor: Actor,
+    @AuditCtx() context: AuditContext,
+  ): Promise<LegalHoldView> {
     return this.retention.placeHold(context, actor.id, id, body.reason);
   }
 
   @Delete(':id/legal-hold')
   @RequirePolicy('delete', 'LegalHold')
-  async release(@Param('id') id: string, @Body() body: LegalHoldDto, @CurrentActor() actor: Actor, @AuditCtx() context: AuditContext): Promise<LegalHoldView> {
+  async release(
+    @Param('id') id: string,
+    @Body() body: LegalHoldDto,
+    @CurrentActor() actor: Actor,
+    @AuditCtx() context: AuditContext,
+  ): Promise<LegalHoldView> {
     return this.retention.releaseHold(context, actor.id, id, body.reason);
   }
 }

@@ -1,7 +1,14 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
-import { DATA_CLASSES, RETENTION_ACTIONS, RETENTION_TRIGGERS, type DataClass, type RetentionAction, type RetentionTrigger } from './retention.entity';
+import {
+  DATA_CLASSES,
+  RETENTION_ACTIONS,
+  RETENTION_TRIGGERS,
+  type DataClass,
+  type RetentionAction,
+  type RetentionTrigger,
+} from './retention.entity';
 
 export class CreateRetentionPolicyDto {
   @IsIn(DATA_CLASSES) dataClass!: DataClass;

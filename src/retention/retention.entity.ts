@@ -1,6 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const DATA_CLASSES = ['original_photos', 'derived_images', 'embeddings_scores', 'exif_gps', 'claim_records'] as const;
+export const DATA_CLASSES = [
+  'original_photos',
+  'derived_images',
+  'embeddings_scores',
+  'exif_gps',
+  'claim_records',
+] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 export const RETENTION_TRIGGERS = ['claim_closed', 'claim_created'] as const;
 export type RetentionTrigger = (typeof RETENTION_TRIGGERS)[number];

@@ -6,5 +6,10 @@ import { LegalHoldController, RetentionController } from './retention.controller
 import { RetentionService } from './retention.service';
 
 /** Retention policies, legal holds, the purge job and erasure requests (src/retention/README.md). */
-@Module({ imports: [AuthModule], controllers: [RetentionController, LegalHoldController], providers: [RetentionService, PurgeService, RetentionPurgeHandler], exports: [PurgeService, RetentionService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [RetentionController, LegalHoldController],
+  providers: [RetentionService, PurgeService, RetentionPurgeHandler],
+  exports: [PurgeService, RetentionService],
+})
 export class RetentionModule {}

@@ -48,7 +48,11 @@ function policyView(policy: RetentionPolicy): RetentionPolicyView {
 }
 
 function holdView(hold: LegalHold): LegalHoldView {
-  return { ...hold, placedAt: hold.placedAt.toISOString(), releasedAt: hold.releasedAt ? hold.releasedAt.toISOString() : null };
+  return {
+    ...hold,
+    placedAt: hold.placedAt.toISOString(),
+    releasedAt: hold.releasedAt ? hold.releasedAt.toISOString() : null,
+  };
 }
 
 function receiptView(receipt: PurgeReceipt): ReceiptView {
@@ -66,11 +70,17 @@ export class RetentionService {
   ) {}
 
   async listPolicies(): Promise<RetentionPolicyView[]> {
-    const policies = await this.dataSource.getRepository(RetentionPolicy).find({ order: { dataClass: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    const policies = await this.dataSource
+      .getRepository(RetentionPolicy)
+      .find({ order: { dataClass: 'ASC', createdAt: 'ASC', id: 'ASC' } });
     return policies.map(policyView);
   }
 
-  async createPolicy(context: AuditContext, createdBy: string, input: CreateRetentionPolicyDto): Promise<RetentionPolicyView> {
+  async createPolicy(
+    context: AuditContext,
+    createdBy: string,
+    input: CreateRetentionPolicyDto,
+  ): Promise<RetentionPolicyView> {
     const saved = await this.audit.run(context, async (tx) => {
       const policy = await tx.manager.save(
         tx.manager.create(RetentionPolicy, {
@@ -88,7 +98,14 @@ export class RetentionService {
         action: 'retention.policy_created',
         resourceType: 'RetentionPolicy',
         resourceId: policy.id,
-        details: { dataClass: policy.dataClass, lineOfBusiness: policy.lineOfBusiness, jurisdiction: policy.jurisdiction, periodDays: policy.periodDays, trigger: policy.trigger, action: policy.action },
+        details: {
+          dataClass: policy.dataClass,
+          lineOfBusiness: policy.lineOfBusiness,
+          jurisdiction: policy.jurisdiction,
+          periodDays: policy.periodDays,
+          trigger: policy.trigger,
+          action: policy.action,
+        },
       });
       return policy;
     });
@@ -98,21 +115,53 @@ export class RetentionService {
   /** Places a hold: the claim is never purged while it lasts. One active hold per claim (409 for a second). */
   async placeHold(context: AuditContext, placedBy: string, claimId: string, reason: string): Promise<LegalHoldView> {
     return this.audit.run(context, async (tx) => {
-      const [claim] = isUuid(claimId) ? ((await tx.manager.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{ id: string; legal_hold: boolean }>) : [];
+      const [claim] = isUuid(claimId)
+        ? ((await tx.manager.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+            id: string;
+            legal_hold: boolean;
+          }>)
+        : [];
       if (!claim) throw new NotFoundException('Claim not found');
       const active = await tx.manager.findOne(LegalHold, { where: { claimId, releasedAt: IsNull() } });
       if (claim.legal_hold || active) throw new ConflictException(`claim ${claimId} is already under a legal hold`);
-      const hold = await tx.manager.save(tx.manager.create(LegalHold, { claimId, reason, placedBy, placedAt: this.clock.now(), releasedBy: null, releasedAt: null, releaseReason: null }));
-      await tx.manager.query(`UPDATE claims SET legal_hold = true, updated_at = now(), version = version + 1 WHERE id = $1`, [claimId]);
-      tx.record({ action: 'legal_hold.placed', resourceType: 'Claim', resourceId: claimId, details: { holdId: hold.id, reason } });
+      const hold = await tx.manager.save(
+        tx.manager.create(LegalHold, {
+          claimId,
+          reason,
+          placedBy,
+          placedAt: this.clock.now(),
+          releasedBy: null,
+          releasedAt: null,
+          releaseReason: null,
+        }),
+      );
+      await tx.manager.query(
+        `UPDATE claims SET legal_hold = true, updated_at = now(), version = version + 1 WHERE id = $1`,
+        [claimId],
+      );
+      tx.record({
+        action: 'legal_hold.placed',
+        resourceType: 'Claim',
+        resourceId: claimId,
+        details: { holdId: hold.id, reason },
+      });
       return holdView(hold);
     });
   }
 
   /** Releases the active hold: the claim becomes due again wherever its retention has ended. */
-  async releaseHold(context: AuditContext, releasedBy: string, claimId: string, reason: string): Promise<LegalHoldView> {
+  async releaseHold(
+    context: AuditContext,
+    releasedBy: string,
+    claimId: string,
+    reason: string,
+  ): Promise<LegalHoldView> {
     return this.audit.run(context, async (tx) => {
-      const [claim] = isUuid(claimId) ? ((await tx.manager.query(`SELECT id FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{ id: string }>) : [];
+      const [claim] = isUuid(claimId)
+        ? ((await tx.manager.query(`SELECT id FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+            id: string;
+          }>)
+        : [];
       if (!claim) throw new NotFoundException('Claim not found');
       const hold = await tx.manager
         .getRepository(LegalHold)
@@ -124,27 +173,45 @@ export class RetentionService {
       hold.releasedAt = this.clock.now();
       hold.releaseReason = reason;
       await tx.manager.save(hold);
-      await tx.manager.query(`UPDATE claims SET legal_hold = false, updated_at = now(), version = version + 1 WHERE id = $1`, [claimId]);
-      tx.record({ action: 'legal_hold.released', resourceType: 'Claim', resourceId: claimId, details: { holdId: hold.id, reason } });
+      await tx.manager.query(
+        `UPDATE claims SET legal_hold = false, updated_at = now(), version = version + 1 WHERE id = $1`,
+        [claimId],
+      );
+      tx.record({
+        action: 'legal_hold.released',
+        resourceType: 'Claim',
+        resourceId: claimId,
+        details: { holdId: hold.id, reason },
+      });
       return holdView(hold);
     });
   }
 
   async listHolds(status: 'active' | 'released' | 'all' = 'active'): Promise<LegalHoldView[]> {
-    const builder = this.dataSource.getRepository(LegalHold).createQueryBuilder('hold').orderBy('hold.placedAt', 'DESC').addOrderBy('hold.id', 'ASC');
+    const builder = this.dataSource
+      .getRepository(LegalHold)
+      .createQueryBuilder('hold')
+      .orderBy('hold.placedAt', 'DESC')
+      .addOrderBy('hold.id', 'ASC');
     if (status === 'active') builder.where('hold.releasedAt IS NULL');
     if (status === 'released') builder.where('hold.releasedAt IS NOT NULL');
     return (await builder.getMany()).map(holdView);
   }
 
   /** What falls due within `days` (already due included); held claims are listed marked, never purged. */
-  async upcoming(days: number): Promise<{ asOf: string; until: string; items: Array<PurgeItem & { legalHold: boolean }> }> {
+  async upcoming(
+    days: number,
+  ): Promise<{ asOf: string; until: string; items: Array<PurgeItem & { legalHold: boolean }> }> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + days * 86_400_000);
     return { asOf: now.toISOString(), until: until.toISOString(), items: await this.purge.plan(until, true) };
   }
 
-  async listReceipts(query: { claimId?: string; page?: number; pageSize?: number }): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
+  async listReceipts(query: {
+    claimId?: string;
+    page?: number;
+    pageSize?: number;
+  }): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
     const builder = this.dataSource.getRepository(PurgeReceipt).createQueryBuilder('receipt');
@@ -158,8 +225,16 @@ export class RetentionService {
     return { items: items.map(receiptView), page, pageSize, total };
   }
 
-  async listErasureRequests(): Promise<Array<Omit<ErasureRequest, 'requestedAt' | 'completedAt'> & { requestedAt: string; completedAt: string | null }>> {
-    const rows = await this.dataSource.getRepository(ErasureRequest).find({ order: { requestedAt: 'DESC', id: 'ASC' }, take: 500 });
-    return rows.map((row) => ({ ...row, requestedAt: row.requestedAt.toISOString(), completedAt: row.completedAt ? row.completedAt.toISOString() : null }));
+  async listErasureRequests(): Promise<
+    Array<Omit<ErasureRequest, 'requestedAt' | 'completedAt'> & { requestedAt: string; completedAt: string | null }>
+  > {
+    const rows = await this.dataSource
+      .getRepository(ErasureRequest)
+      .find({ order: { requestedAt: 'DESC', id: 'ASC' }, take: 500 });
+    return rows.map((row) => ({
+      ...row,
+      requestedAt: row.requestedAt.toISOString(),
+      completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+    }));
   }
 }

@@ -1,5 +1,11 @@
 import { DECISION_OUTCOMES } from './review-task.entity';
-import { agreesWithModel, isReasonCodeFor, REASON_CODE_LABELS, REASON_CODES, reasonCodeCatalogue } from './review-policy';
+import {
+  agreesWithModel,
+  isReasonCodeFor,
+  REASON_CODE_LABELS,
+  REASON_CODES,
+  reasonCodeCatalogue,
+} from './review-policy';
 
 describe('review policy', () => {
   it('agreement: flagged or uncertain + deny agrees, + approve disagrees', () => {

@@ -6,7 +6,13 @@ import type { DecisionOutcome, ReviewReason } from './review-task.entity';
  */
 export const REASON_CODES: Readonly<Record<DecisionOutcome, readonly string[]>> = {
   approve: ['evidence_consistent', 'minor_discrepancy_explained', 'model_false_positive'],
-  deny: ['evidence_contradicts_claim', 'excluded_peril', 'duplicate_evidence', 'object_not_insured', 'evidence_manipulated'],
+  deny: [
+    'evidence_contradicts_claim',
+    'excluded_peril',
+    'duplicate_evidence',
+    'object_not_insured',
+    'evidence_manipulated',
+  ],
   request_info: ['need_more_photos', 'photos_unusable', 'need_documents'],
   escalate: ['possible_fraud', 'complex_case', 'high_value'],
 };

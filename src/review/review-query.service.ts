@@ -70,7 +70,10 @@ export class ReviewQueryService {
   async list(actor: Actor, ability: AppAbility, query: ListTasksQuery): Promise<TaskPage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 25;
-    const countsByReason = Object.fromEntries(REVIEW_REASONS.map((reason) => [reason, 0])) as Record<ReviewReason, number>;
+    const countsByReason = Object.fromEntries(REVIEW_REASONS.map((reason) => [reason, 0])) as Record<
+      ReviewReason,
+      number
+    >;
     const where = this.access.where(ability, 'ReviewTask', { alias: 't', paramStyle: 'positional' });
     if (where.none) return { items: [], page, pageSize, total: 0, countsByReason };
 
@@ -85,14 +88,19 @@ export class ReviewQueryService {
     if (status === 'undecided') conditions.push(`t.status <> 'decided'`);
     else if (status !== 'all') conditions.push(`t.status = ${param(status)}`);
 
-    const counts = (await this.dataSource.query(`SELECT t.reason, count(*)::int AS count FROM review_tasks t WHERE ${conditions.join(' AND ')} GROUP BY t.reason`, values)) as Array<{
+    const counts = (await this.dataSource.query(
+      `SELECT t.reason, count(*)::int AS count FROM review_tasks t WHERE ${conditions.join(' AND ')} GROUP BY t.reason`,
+      values,
+    )) as Array<{
       reason: ReviewReason;
       count: number;
     }>;
     for (const row of counts) countsByReason[row.reason] = Number(row.count);
 
     if (query.reason) conditions.push(`t.reason = ${param(query.reason)}`);
-    const total = query.reason ? countsByReason[query.reason] : Object.values(countsByReason).reduce((sum, count) => sum + count, 0);
+    const total = query.reason
+      ? countsByReason[query.reason]
+      : Object.values(countsByReason).reduce((sum, count) => sum + count, 0);
     const order =
       (query.sort ?? 'priority') === 'sla'
         ? 't.sla_due_at ASC, t.priority DESC, t.created_at ASC, t.id ASC'
@@ -112,7 +120,8 @@ export class ReviewQueryService {
       : [];
     if (!rows[0]) throw new NotFoundException('ReviewTask not found');
     const row = rows[0];
-    const taskSubject = () => subject('ReviewTask', { id: row.id, team: row.team, assigneeId: row.assignee_id, status: row.status });
+    const taskSubject = () =>
+      subject('ReviewTask', { id: row.id, team: row.team, assigneeId: row.assignee_id, status: row.status });
     this.access.assertCan(ability, 'read', taskSubject());
     const task = toTaskView(row, this.clock.now());
 
@@ -129,12 +138,26 @@ export class ReviewQueryService {
          AND scoring_run_id = (SELECT id FROM scoring_runs WHERE claim_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
        ORDER BY flagged DESC, confidence DESC`,
       [row.claim_id],
-    )) as Array<{ kind: string; severity: string; flagged: boolean; uncertain: boolean; confidence: number; reason: string; photo_id: string | null }>;
-    const decisions = ((await this.dataSource.query(`${DECISION_SELECT} WHERE d.task_id = $1 ORDER BY d.seq ASC`, [row.id])) as Parameters<typeof toDecisionView>[0][]).map(
-      toDecisionView,
+    )) as Array<{
+      kind: string;
+      severity: string;
+      flagged: boolean;
+      uncertain: boolean;
+      confidence: number;
+      reason: string;
+      photo_id: string | null;
+    }>;
+    const decisions = (
+      (await this.dataSource.query(`${DECISION_SELECT} WHERE d.task_id = $1 ORDER BY d.seq ASC`, [
+        row.id,
+      ])) as Parameters<typeof toDecisionView>[0][]
+    ).map(toDecisionView);
+    const overridden = new Set(
+      decisions.map((decision) => decision.overridesDecisionId).filter((id): id is string => id !== null),
     );
-    const overridden = new Set(decisions.map((decision) => decision.overridesDecisionId).filter((id): id is string => id !== null));
-    const effective = [...decisions].reverse().find((decision) => decision.outcome !== 'escalate' && !overridden.has(decision.id));
+    const effective = [...decisions]
+      .reverse()
+      .find((decision) => decision.outcome !== 'escalate' && !overridden.has(decision.id));
     const iso = (value: unknown): string | null => (value ? new Date(value as string).toISOString() : null);
     return {
       task,
@@ -151,7 +174,12 @@ export class ReviewQueryService {
         legalHold: claim.legal_hold as boolean,
         submittedAt: iso(claim.submitted_at),
         decidedAt: iso(claim.decided_at),
-        policy: { id: claim.policy_id as string, number: claim.policy_number as string, lineOfBusiness: claim.line_of_business as string, insuredObject: claim.insured_object as string },
+        policy: {
+          id: claim.policy_id as string,
+          number: claim.policy_number as string,
+          lineOfBusiness: claim.line_of_business as string,
+          insuredObject: claim.insured_object as string,
+        },
         photoCount: Number(claim.photo_count),
         findings: findings.map((finding) => ({
           kind: finding.kind,

@@ -94,6 +94,7 @@ export function toTaskView(row: TaskRowRaw, now: Date): TaskView {
 
 /** Rows of a `query()` result: node-postgres answers UPDATE/DELETE through TypeORM as `[rows, count]`. */
 export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return result as T[];
 }

@@ -29,7 +29,11 @@ export class ReviewController {
 
   @Get('tasks')
   @RequirePolicy('list', 'ReviewTask')
-  async list(@Query() query: ListTasksQuery, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility): Promise<TaskPage> {
+  async list(
+    @Query() query: ListTasksQuery,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+  ): Promise<TaskPage> {
     return this.queries.list(actor, ability, query);
   }
 
@@ -60,14 +64,26 @@ export class ReviewController {
   @Post('tasks/:id/assign')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('assign', 'ReviewTask')
-  async assign(@Param('id') id: string, @Body() body: AssignTaskDto, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<TaskView> {
+  async assign(
+    @Param('id') id: string,
+    @Body() body: AssignTaskDto,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<TaskView> {
     return this.review.assign(context, actor, ability, id, body);
   }
 
   @Post('tasks/:id/decision')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('decide', 'ReviewTask')
-  async decide(@Param('id') id: string, @Body() body: DecideTaskDto, @CurrentActor() actor: Actor, @CurrentAbility() ability: AppAbility, @AuditCtx() context: AuditContext): Promise<DecisionResult> {
+  async decide(
+    @Param('id') id: string,
+    @Body() body: DecideTaskDto,
+    @CurrentActor() actor: Actor,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<DecisionResult> {
     return this.review.decide(context, actor, ability, id, body);
   }
 

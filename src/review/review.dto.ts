@@ -1,7 +1,14 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
-import { DECISION_OUTCOMES, REVIEW_REASONS, REVIEW_TASK_STATUSES, type DecisionOutcome, type ReviewReason, type ReviewTaskStatus } from './review-task.entity';
+import {
+  DECISION_OUTCOMES,
+  REVIEW_REASONS,
+  REVIEW_TASK_STATUSES,
+  type DecisionOutcome,
+  type ReviewReason,
+  type ReviewTaskStatus,
+} from './review-task.entity';
 
 export const TASK_SCOPES = ['mine', 'queue'] as const;
 export type TaskScope = (typeof TASK_SCOPES)[number];
@@ -39,7 +46,10 @@ export class DecideTaskDto {
 }
 
 export class OverrideDecisionDto {
-  @IsIn(OVERRIDE_OUTCOMES, { message: `outcome must be one of ${OVERRIDE_OUTCOMES.join(', ')} (an override is a final decision)` }) outcome!: OverrideOutcome;
+  @IsIn(OVERRIDE_OUTCOMES, {
+    message: `outcome must be one of ${OVERRIDE_OUTCOMES.join(', ')} (an override is a final decision)`,
+  })
+  outcome!: OverrideOutcome;
   @IsString() @MinLength(1) @MaxLength(100) reasonCode!: string;
   @IsString() @MinLength(NOTE_MIN_LENGTH, noteMessage) @MaxLength(NOTE_MAX_LENGTH, noteMessage) note!: string;
   /** Optional: when given, a task changed since (another override) answers 409. */

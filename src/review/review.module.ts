@@ -5,5 +5,10 @@ import { ReviewService } from './review.service';
 import { ReviewQueryService } from './review-query.service';
 
 /** Review tasks, queues, assignment and decisions. Validation opens tasks through `ReviewService.openTask`. */
-@Module({ imports: [AuthModule], controllers: [ReviewController], providers: [ReviewService, ReviewQueryService], exports: [ReviewService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [ReviewController],
+  providers: [ReviewService, ReviewQueryService],
+  exports: [ReviewService],
+})
 export class ReviewModule {}

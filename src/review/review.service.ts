@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
@@ -137,7 +144,13 @@ export class ReviewService {
         action: 'review.task_opened',
         resourceType: 'ReviewTask',
         resourceId: inserted[0].id,
-        details: { claimId: input.claimId, reason: input.reason, priority: Math.round(input.priority), slaDueAt: input.slaDueAt, team: input.team },
+        details: {
+          claimId: input.claimId,
+          reason: input.reason,
+          priority: Math.round(input.priority),
+          slaDueAt: input.slaDueAt,
+          team: input.team,
+        },
       });
       return toOpened(inserted[0], true);
     }
@@ -156,7 +169,12 @@ export class ReviewService {
    */
   async claimNext(context: AuditContext, actor: Actor, ability: AppAbility): Promise<TaskView | null> {
     const user = requireUser(actor);
-    const where = this.access.where(ability, 'ReviewTask', { alias: 'q', action: 'assign', paramStyle: 'positional', firstIndex: 3 });
+    const where = this.access.where(ability, 'ReviewTask', {
+      alias: 'q',
+      action: 'assign',
+      paramStyle: 'positional',
+      firstIndex: 3,
+    });
     if (where.none) return null;
     const now = this.clock.now();
     const claimedId = await this.audit.run(context, async (tx) => {
@@ -177,7 +195,13 @@ export class ReviewService {
         action: 'review.task_assigned',
         resourceType: 'ReviewTask',
         resourceId: row.id,
-        details: { claimId: row.claim_id, assigneeId: user.id, previousAssigneeId: null, via: 'next', version: row.version },
+        details: {
+          claimId: row.claim_id,
+          assigneeId: user.id,
+          previousAssigneeId: null,
+          via: 'next',
+          version: row.version,
+        },
       });
       return row.id;
     });
@@ -188,20 +212,36 @@ export class ReviewService {
    * Assigns a task. Adjuster: only itself, only an `open` unassigned task of its team. Supervisor: anyone
    * active in the team (adjuster or supervisor), including a reassignment. `version` must be current.
    */
-  async assign(context: AuditContext, actor: Actor, ability: AppAbility, taskId: string, input: AssignTaskDto): Promise<TaskView> {
+  async assign(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    taskId: string,
+    input: AssignTaskDto,
+  ): Promise<TaskView> {
     const user = requireUser(actor);
     const assigneeId = input.assigneeId ?? user.id;
     await this.audit.run(context, async (tx) => {
       const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
       if (task.status === 'decided') throw new ConflictException('the task is already decided');
-      if (user.role === 'adjuster' && assigneeId !== user.id) await this.forbid(context, 'assign', 'adjusters may assign a task only to themselves');
+      if (user.role === 'adjuster' && assigneeId !== user.id)
+        await this.forbid(context, 'assign', 'adjusters may assign a task only to themselves');
       if (!ability.can('assign', subject('ReviewTask', { ...task }))) {
-        await this.forbid(context, 'assign', 'you may not assign this task (an adjuster may claim only an unassigned task of its team that is not escalated)');
+        await this.forbid(
+          context,
+          'assign',
+          'you may not assign this task (an adjuster may claim only an unassigned task of its team that is not escalated)',
+        );
       }
       if (task.assignee_id === assigneeId) throw new ConflictException('the task is already assigned to that person');
-      const assignee = (await tx.manager.query(`SELECT id, role, team FROM users WHERE id = $1 AND disabled_at IS NULL`, [assigneeId])) as Array<{ id: string; role: string; team: string }>;
+      const assignee = (await tx.manager.query(
+        `SELECT id, role, team FROM users WHERE id = $1 AND disabled_at IS NULL`,
+        [assigneeId],
+      )) as Array<{ id: string; role: string; team: string }>;
       if (!assignee[0] || assignee[0].team !== task.team || !['adjuster', 'supervisor'].includes(assignee[0].role)) {
-        throw new UnprocessableEntityException(`the assignee must be an active adjuster or supervisor of team ${task.team}`);
+        throw new UnprocessableEntityException(
+          `the assignee must be an active adjuster or supervisor of team ${task.team}`,
+        );
       }
       const updated = (await tx.manager.query(
         `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
@@ -214,7 +254,14 @@ export class ReviewService {
         action: task.assignee_id ? 'review.task_reassigned' : 'review.task_assigned',
         resourceType: 'ReviewTask',
         resourceId: task.id,
-        details: { claimId: task.claim_id, assigneeId, previousAssigneeId: task.assignee_id, fromStatus: task.status, via: 'assign', version },
+        details: {
+          claimId: task.claim_id,
+          assigneeId,
+          previousAssigneeId: task.assignee_id,
+          fromStatus: task.status,
+          via: 'assign',
+          version,
+        },
       });
     });
     return this.loadView(this.dataSource.manager, taskId);
@@ -225,17 +272,29 @@ export class ReviewService {
    * may not decide). approve/deny/request_info close the task and decide the claim; escalate keeps the
    * claim open and puts the task, unassigned, in status `escalated` for the team's supervisors.
    */
-  async decide(context: AuditContext, actor: Actor, ability: AppAbility, taskId: string, input: DecideTaskDto): Promise<DecisionResult> {
+  async decide(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    taskId: string,
+    input: DecideTaskDto,
+  ): Promise<DecisionResult> {
     const user = requireUser(actor);
-    if (!isReasonCodeFor(input.outcome, input.reasonCode)) throw new BadRequestException(`reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`);
+    if (!isReasonCodeFor(input.outcome, input.reasonCode))
+      throw new BadRequestException(
+        `reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`,
+      );
     const decisionId = await this.audit.run(context, async (tx) => {
       const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
-      if (task.status === 'decided') throw new ConflictException('the task is already decided; a supervisor may override the decision');
+      if (task.status === 'decided')
+        throw new ConflictException('the task is already decided; a supervisor may override the decision');
       if (!ability.can('decide', subject('ReviewTask', { ...task }))) {
-        await this.forbid(context, 'decide', 'only the task\'s assignee or a supervisor of its team may decide it');
+        await this.forbid(context, 'decide', "only the task's assignee or a supervisor of its team may decide it");
       }
       if (input.outcome === 'escalate' && user.role !== 'adjuster') {
-        throw new BadRequestException('escalate hands a task to the supervisors; a supervisor decides with approve, deny or request_info');
+        throw new BadRequestException(
+          'escalate hands a task to the supervisors; a supervisor decides with approve, deny or request_info',
+        );
       }
       const now = this.clock.now();
       const escalate = input.outcome === 'escalate';
@@ -250,7 +309,17 @@ export class ReviewService {
       const version = rowsOf<{ version: number }>(updated)[0]?.version;
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.insertDecision(tx.manager, { taskId: task.id, claimId: task.claim_id, outcome: input.outcome, reasonCode: input.reasonCode, note: input.note, reviewerId: user.id, agrees, overrides: null, now });
+      const decision = await this.insertDecision(tx.manager, {
+        taskId: task.id,
+        claimId: task.claim_id,
+        outcome: input.outcome,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        reviewerId: user.id,
+        agrees,
+        overrides: null,
+        now,
+      });
       tx.record({
         action: escalate ? 'review.task_escalated' : 'review.decision_made',
         resourceType: 'ReviewTask',
@@ -268,18 +337,32 @@ export class ReviewService {
         },
       });
       if (!escalate) {
-        const before = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [task.claim_id])) as Array<{ status: string }>;
-        await tx.manager.query(`UPDATE claims SET status = 'decided', decided_at = $1, updated_at = $1, version = version + 1 WHERE id = $2`, [now, task.claim_id]);
+        const before = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [
+          task.claim_id,
+        ])) as Array<{ status: string }>;
+        await tx.manager.query(
+          `UPDATE claims SET status = 'decided', decided_at = $1, updated_at = $1, version = version + 1 WHERE id = $2`,
+          [now, task.claim_id],
+        );
         tx.record({
           action: 'claim.decided',
           resourceType: 'Claim',
           resourceId: task.claim_id,
-          details: { from: before[0]?.status ?? null, to: 'decided', outcome: input.outcome, decisionId: decision, taskId: task.id },
+          details: {
+            from: before[0]?.status ?? null,
+            to: 'decided',
+            outcome: input.outcome,
+            decisionId: decision,
+            taskId: task.id,
+          },
         });
       }
       return decision;
     });
-    return { task: await this.loadView(this.dataSource.manager, taskId), decision: await this.loadDecision(decisionId) };
+    return {
+      task: await this.loadView(this.dataSource.manager, taskId),
+      decision: await this.loadDecision(decisionId),
+    };
   }
 
   /**
@@ -287,15 +370,25 @@ export class ReviewService {
    * later decision overrides) with a new decision linked to it. Decisions are never edited. The claim
    * stays decided; the task's version moves on so open screens reload.
    */
-  async override(context: AuditContext, actor: Actor, ability: AppAbility, taskId: string, input: OverrideDecisionDto): Promise<DecisionResult> {
+  async override(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    taskId: string,
+    input: OverrideDecisionDto,
+  ): Promise<DecisionResult> {
     const user = requireUser(actor);
-    if (!isReasonCodeFor(input.outcome, input.reasonCode)) throw new BadRequestException(`reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`);
+    if (!isReasonCodeFor(input.outcome, input.reasonCode))
+      throw new BadRequestException(
+        `reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`,
+      );
     const decisionId = await this.audit.run(context, async (tx) => {
       const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
       if (!ability.can('override', subject('Decision', { team: task.team, claimId: task.claim_id, taskId: task.id }))) {
-        await this.forbid(context, 'override', 'only a supervisor of the task\'s team may override its decision');
+        await this.forbid(context, 'override', "only a supervisor of the task's team may override its decision");
       }
-      if (task.status !== 'decided') throw new ConflictException('the task is not decided yet: decide it instead of overriding');
+      if (task.status !== 'decided')
+        throw new ConflictException('the task is not decided yet: decide it instead of overriding');
       const effective = (await tx.manager.query(
         `SELECT d.id, d.outcome, d.reason_code FROM decisions d
          WHERE d.task_id = $1 AND d.outcome <> 'escalate'
@@ -305,11 +398,24 @@ export class ReviewService {
       )) as Array<{ id: string; outcome: DecisionOutcome; reason_code: string }>;
       if (!effective[0]) throw new ConflictException('the task has no decision to override');
       const now = this.clock.now();
-      const updated = (await tx.manager.query(`UPDATE review_tasks SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 RETURNING version`, [now, task.id, task.version])) as unknown;
+      const updated = (await tx.manager.query(
+        `UPDATE review_tasks SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 RETURNING version`,
+        [now, task.id, task.version],
+      )) as unknown;
       const version = rowsOf<{ version: number }>(updated)[0]?.version;
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.insertDecision(tx.manager, { taskId: task.id, claimId: task.claim_id, outcome: input.outcome, reasonCode: input.reasonCode, note: input.note, reviewerId: user.id, agrees, overrides: effective[0].id, now });
+      const decision = await this.insertDecision(tx.manager, {
+        taskId: task.id,
+        claimId: task.claim_id,
+        outcome: input.outcome,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        reviewerId: user.id,
+        agrees,
+        overrides: effective[0].id,
+        now,
+      });
       tx.record({
         action: 'review.decision_overridden',
         resourceType: 'Decision',
@@ -329,7 +435,10 @@ export class ReviewService {
       });
       return decision;
     });
-    return { task: await this.loadView(this.dataSource.manager, taskId), decision: await this.loadDecision(decisionId) };
+    return {
+      task: await this.loadView(this.dataSource.manager, taskId),
+      decision: await this.loadDecision(decisionId),
+    };
   }
 
   /** One task as a queue row (no access check: callers checked it). */
@@ -348,9 +457,17 @@ export class ReviewService {
    * Loads and row-locks the task for a change: 404 when it does not exist or the caller may not see it;
    * 409 with the stale-version message when `version` is given and is not the current one.
    */
-  private async loadForChange(manager: EntityManager, ability: AppAbility, taskId: string, version: number | undefined): Promise<TaskLockRow & { assigneeId: string | null }> {
+  private async loadForChange(
+    manager: EntityManager,
+    ability: AppAbility,
+    taskId: string,
+    version: number | undefined,
+  ): Promise<TaskLockRow & { assigneeId: string | null }> {
     const rows = UUID.test(taskId)
-      ? ((await manager.query(`SELECT id, claim_id, reason, team, assignee_id, status, version FROM review_tasks WHERE id = $1 FOR UPDATE`, [taskId])) as TaskLockRow[])
+      ? ((await manager.query(
+          `SELECT id, claim_id, reason, team, assignee_id, status, version FROM review_tasks WHERE id = $1 FOR UPDATE`,
+          [taskId],
+        )) as TaskLockRow[])
       : [];
     const row = rows[0];
     if (!row) throw new NotFoundException('ReviewTask not found');
@@ -362,19 +479,43 @@ export class ReviewService {
 
   private async insertDecision(
     manager: EntityManager,
-    input: { taskId: string; claimId: string; outcome: DecisionOutcome; reasonCode: string; note: string; reviewerId: string; agrees: boolean | null; overrides: string | null; now: Date },
+    input: {
+      taskId: string;
+      claimId: string;
+      outcome: DecisionOutcome;
+      reasonCode: string;
+      note: string;
+      reviewerId: string;
+      agrees: boolean | null;
+      overrides: string | null;
+      now: Date;
+    },
   ): Promise<string> {
     const rows = (await manager.query(
       `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id, agrees_with_model, overrides_decision_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [input.taskId, input.claimId, input.outcome, input.reasonCode, input.note, input.reviewerId, input.agrees, input.overrides, input.now],
+      [
+        input.taskId,
+        input.claimId,
+        input.outcome,
+        input.reasonCode,
+        input.note,
+        input.reviewerId,
+        input.agrees,
+        input.overrides,
+        input.now,
+      ],
     )) as Array<{ id: string }>;
     return rows[0].id;
   }
 
   /** A task the caller may see but not change this way: 403, counted in the audit trail like other denials. */
   private async forbid(context: AuditContext, action: AccessAction, message: string): Promise<never> {
-    await this.audit.record(context, { action: 'access.denied', resourceType: 'ReviewTask', details: { reason: 'row_action', status: 403, policyAction: action } });
+    await this.audit.record(context, {
+      action: 'access.denied',
+      resourceType: 'ReviewTask',
+      details: { reason: 'row_action', status: 403, policyAction: action },
+    });
     throw new ForbiddenException(message);
   }
 }

@@ -31,7 +31,10 @@ async function pHash(image: Buffer): Promise<bigint> {
       let s = 0;
       for (let x = 0; x < N; x++) {
         for (let y = 0; y < N; y++) {
-          s += px[y * N + x] * Math.cos(((2 * x + 1) * u * Math.PI) / (2 * N)) * Math.cos(((2 * y + 1) * v * Math.PI) / (2 * N));
+          s +=
+            px[y * N + x] *
+            Math.cos(((2 * x + 1) * u * Math.PI) / (2 * N)) *
+            Math.cos(((2 * y + 1) * v * Math.PI) / (2 * N));
         }
       }
       coeffs.push(s);
@@ -114,8 +117,23 @@ describe('randomSceneSpec', () => {
   });
 
   it('respects constraints', () => {
-    const spec = randomSceneSpec(3, { object: 'barn', damage: 'hail', lighting: 'dark', blur: 2, width: 320, height: 240 });
-    expect(spec).toMatchObject({ object: 'barn', damage: 'hail', lighting: 'dark', blur: 2, width: 320, height: 240, seed: 3 });
+    const spec = randomSceneSpec(3, {
+      object: 'barn',
+      damage: 'hail',
+      lighting: 'dark',
+      blur: 2,
+      width: 320,
+      height: 240,
+    });
+    expect(spec).toMatchObject({
+      object: 'barn',
+      damage: 'hail',
+      lighting: 'dark',
+      blur: 2,
+      width: 320,
+      height: 240,
+      seed: 3,
+    });
     for (let i = 0; i < 50; i++) {
       const s = randomSceneSpec(i, { objects: ['sedan', 'van'], colours: ['red'] });
       expect(['sedan', 'van']).toContain(s.object);
@@ -135,10 +153,18 @@ describe('randomSceneSpec', () => {
 
 describe('sceneCaption', () => {
   it('describes the scene', () => {
-    expect(sceneCaption({ object: 'sedan', colour: 'red', damage: 'hail' })).toBe('a photo of a red sedan with hail damage');
-    expect(sceneCaption({ object: 'house', colour: 'blue', damage: 'none' })).toBe('a photo of an undamaged blue house');
-    expect(sceneCaption({ object: 'van', colour: 'white', damage: 'broken glass' })).toBe('a photo of a white van with broken glass');
-    expect(sceneCaption({ object: 'barn', colour: 'silver', damage: 'rust' })).toBe('a photo of a silver barn with rust');
+    expect(sceneCaption({ object: 'sedan', colour: 'red', damage: 'hail' })).toBe(
+      'a photo of a red sedan with hail damage',
+    );
+    expect(sceneCaption({ object: 'house', colour: 'blue', damage: 'none' })).toBe(
+      'a photo of an undamaged blue house',
+    );
+    expect(sceneCaption({ object: 'van', colour: 'white', damage: 'broken glass' })).toBe(
+      'a photo of a white van with broken glass',
+    );
+    expect(sceneCaption({ object: 'barn', colour: 'silver', damage: 'rust' })).toBe(
+      'a photo of a silver barn with rust',
+    );
   });
 });
 
@@ -185,7 +211,14 @@ describe('renderScene', () => {
 
   it('renders every object with every damage, and the damage visibly changes the photo', async () => {
     for (const [oi, object] of SCENE_OBJECTS.entries()) {
-      const base: SceneSpec = { object, colour: SCENE_COLOURS[oi % SCENE_COLOURS.length], damage: 'none', seed: 500 + oi, width: 320, height: 240 };
+      const base: SceneSpec = {
+        object,
+        colour: SCENE_COLOURS[oi % SCENE_COLOURS.length],
+        damage: 'none',
+        seed: 500 + oi,
+        width: 320,
+        height: 240,
+      };
       const clean = await renderScene(base, 'png');
       const st = await stats(clean);
       expect(st.std).toBeGreaterThan(15);
@@ -196,7 +229,8 @@ describe('renderScene', () => {
         expect(meta).toMatchObject({ width: 320, height: 240 });
         // same seed: same layout, so the difference is the damage alone
         const diff = await meanAbsDiff(clean, damaged);
-        if (diff < 0.5) throw new Error(`${damage} on ${object} barely changes the image (mean abs diff ${diff.toFixed(2)})`);
+        if (diff < 0.5)
+          throw new Error(`${damage} on ${object} barely changes the image (mean abs diff ${diff.toFixed(2)})`);
       }
     }
   });
@@ -210,7 +244,12 @@ describe('renderScene', () => {
     expect(strip(a)).toBe(strip(b));
     const hail = sceneSvg({ object: 'suv', colour: 'red', damage: 'hail', seed: 77 });
     expect(hail.length).toBeGreaterThan(a.length);
-    expect(await meanAbsDiff(await renderScene({ object: 'suv', colour: 'red', damage: 'none', seed: 77 }, 'png'), await renderScene({ object: 'suv', colour: 'red', damage: 'none', seed: 78 }, 'png'))).toBeGreaterThan(10);
+    expect(
+      await meanAbsDiff(
+        await renderScene({ object: 'suv', colour: 'red', damage: 'none', seed: 77 }, 'png'),
+        await renderScene({ object: 'suv', colour: 'red', damage: 'none', seed: 78 }, 'png'),
+      ),
+    ).toBeGreaterThan(10);
   });
 
   it("lighting 'dark' darkens the photo", async () => {

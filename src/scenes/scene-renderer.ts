@@ -577,7 +577,11 @@ function drawGarage(rng: Rng): ObjectDrawing {
   const doorW = uniform(rng, 80, 96);
   const doorX = uniform(rng, -88, -70);
   const doorH = -wallTop - 18;
-  const lines = Array.from({ length: 6 }, (_, i) => `M${f(doorX)},${f(-doorH + ((i + 1) * doorH) / 7)} L${f(doorX + doorW)},${f(-doorH + ((i + 1) * doorH) / 7)}`).join(' ');
+  const lines = Array.from(
+    { length: 6 },
+    (_, i) =>
+      `M${f(doorX)},${f(-doorH + ((i + 1) * doorH) / 7)} L${f(doorX + doorW)},${f(-doorH + ((i + 1) * doorH) / 7)}`,
+  ).join(' ');
   const roof = roofColour(rng);
   const wx = doorX + doorW + uniform(rng, 12, 20);
   const wx2 = Math.min(wx + 44, 60);
@@ -770,7 +774,9 @@ function drawClutter(rng: Rng, x: number, baseY: number, size: number): string {
       const c = hsl(uniform(rng, 25, 40), uniform(rng, 10, 25), uniform(rng, 40, 62));
       const w = size * uniform(rng, 1, 2.2);
       const h = size * 0.3;
-      let s = rect(x - w / 2, baseY - h * 0.8, w, h * 0.1, ` fill="${c}"`) + rect(x - w / 2, baseY - h * 0.45, w, h * 0.1, ` fill="${c}"`);
+      let s =
+        rect(x - w / 2, baseY - h * 0.8, w, h * 0.1, ` fill="${c}"`) +
+        rect(x - w / 2, baseY - h * 0.45, w, h * 0.1, ` fill="${c}"`);
       for (let px = x - w / 2; px <= x + w / 2; px += h * 0.45) s += rect(px, baseY - h, h * 0.08, h, ` fill="${c}"`);
       return s;
     }
@@ -780,7 +786,16 @@ function drawClutter(rng: Rng, x: number, baseY: number, size: number): string {
     }
     case 'sign': {
       const c = hsl(uniform(rng, 0, 360), uniform(rng, 5, 20), uniform(rng, 55, 75));
-      return rect(x - size * 0.02, baseY - size * 0.8, size * 0.04, size * 0.8, ' fill="#6a6d70"') + rect(x - size * 0.16, baseY - size * 0.95, size * 0.32, size * 0.2, ` fill="${c}" stroke="#555" stroke-width="1"`);
+      return (
+        rect(x - size * 0.02, baseY - size * 0.8, size * 0.04, size * 0.8, ' fill="#6a6d70"') +
+        rect(
+          x - size * 0.16,
+          baseY - size * 0.95,
+          size * 0.32,
+          size * 0.2,
+          ` fill="${c}" stroke="#555" stroke-width="1"`,
+        )
+      );
     }
     default: {
       const c = hsl(uniform(rng, 150, 220), uniform(rng, 5, 15), uniform(rng, 22, 35));
@@ -1003,7 +1018,9 @@ function flame(rng: Rng, x: number, y: number, w: number, h: number): string {
     const tip = x + uniform(rng, -ww * 0.4, ww * 0.4);
     return `<path d="M${f(x - ww / 2)},${f(y)} Q${f(x - ww * 0.6)},${f(y - hh * 0.55)} ${f(tip)},${f(y - hh)} Q${f(x + ww * 0.6)},${f(y - hh * 0.55)} ${f(x + ww / 2)},${f(y)} Z" fill="${fill}" fill-opacity="${f(op)}"/>`;
   };
-  return layer(w, h, '#e03a12', 0.9) + layer(w * 0.72, h * 0.75, '#ff8a1a', 0.95) + layer(w * 0.42, h * 0.45, '#ffe25a', 1);
+  return (
+    layer(w, h, '#e03a12', 0.9) + layer(w * 0.72, h * 0.75, '#ff8a1a', 0.95) + layer(w * 0.42, h * 0.45, '#ffe25a', 1)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1030,7 +1047,9 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   parts.push(`<rect x="0" y="0" width="${W}" height="${f(horizon + 1)}" fill="url(#sky)"/>`);
   // sun / clouds
   if (chance(rng, 0.3)) {
-    parts.push(`<circle cx="${f(uniform(rng, 0, W))}" cy="${f(uniform(rng, 0, horizon * 0.5))}" r="${f(uniform(rng, 12, 30) * s)}" fill="#fffbe6" fill-opacity="0.85"/>`);
+    parts.push(
+      `<circle cx="${f(uniform(rng, 0, W))}" cy="${f(uniform(rng, 0, horizon * 0.5))}" r="${f(uniform(rng, 12, 30) * s)}" fill="#fffbe6" fill-opacity="0.85"/>`,
+    );
   }
   const clouds = randInt(rng, 0, 5);
   for (let i = 0; i < clouds; i++) {
@@ -1079,7 +1098,9 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   }
 
   // shadow
-  parts.push(`<ellipse cx="${f(cx)}" cy="${f(groundY)}" rx="${f(objW * 0.55)}" ry="${f(Math.max(4, objH * 0.06))}" fill="#000" fill-opacity="${f(uniform(rng, 0.25, 0.45))}"/>`);
+  parts.push(
+    `<ellipse cx="${f(cx)}" cy="${f(groundY)}" rx="${f(objW * 0.55)}" ry="${f(Math.max(4, objH * 0.06))}" fill="#000" fill-opacity="${f(uniform(rng, 0.25, 0.45))}"/>`,
+  );
 
   const paint = paintColour(mulberry32(deriveSeed(spec.seed, 0xc0104)), spec.colour);
   // damage has its own stream: the same seed gives the same layout whatever the damage
@@ -1194,9 +1215,15 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     const sub = vehicle ? uniform(drng, 0.22, 0.42) : uniform(drng, 0.14, 0.3);
     const waterTop = Math.min(groundY - Math.min(objH * sub, H * 0.35), H * 0.86);
     const muddy = chance(drng, 0.6);
-    const waterCol = muddy ? hsl(uniform(drng, 28, 45), uniform(drng, 25, 40), uniform(drng, 26, 36)) : hsl(uniform(drng, 70, 190), uniform(drng, 10, 22), uniform(drng, 26, 34));
-    const waterTopCol = muddy ? hsl(uniform(drng, 30, 45), uniform(drng, 15, 30), uniform(drng, 46, 58)) : hsl(uniform(drng, 170, 210), uniform(drng, 10, 25), uniform(drng, 50, 62));
-    defs.push(`<linearGradient id="water" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${waterTopCol}"/><stop offset="1" stop-color="${waterCol}"/></linearGradient>`);
+    const waterCol = muddy
+      ? hsl(uniform(drng, 28, 45), uniform(drng, 25, 40), uniform(drng, 26, 36))
+      : hsl(uniform(drng, 70, 190), uniform(drng, 10, 22), uniform(drng, 26, 34));
+    const waterTopCol = muddy
+      ? hsl(uniform(drng, 30, 45), uniform(drng, 15, 30), uniform(drng, 46, 58))
+      : hsl(uniform(drng, 170, 210), uniform(drng, 10, 25), uniform(drng, 50, 62));
+    defs.push(
+      `<linearGradient id="water" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${waterTopCol}"/><stop offset="1" stop-color="${waterCol}"/></linearGradient>`,
+    );
     const edge: Array<[number, number]> = [];
     const n = 20;
     for (let i = 0; i <= n; i++) edge.push([(i * W) / n, waterTop + uniform(drng, -3, 3) * s]);
@@ -1218,7 +1245,13 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     // floating debris
     const debris = randInt(drng, 2, 6);
     for (let i = 0; i < debris; i++) {
-      water += rect(uniform(drng, 0, W), uniform(drng, waterTop + 6, H - 6), uniform(drng, 8, 24) * s, uniform(drng, 2, 5) * s, ` fill="${hsl(uniform(drng, 20, 40), 30, uniform(drng, 20, 35))}"`);
+      water += rect(
+        uniform(drng, 0, W),
+        uniform(drng, waterTop + 6, H - 6),
+        uniform(drng, 8, 24) * s,
+        uniform(drng, 2, 5) * s,
+        ` fill="${hsl(uniform(drng, 20, 40), 30, uniform(drng, 20, 35))}"`,
+      );
     }
     parts.push(water);
   }

@@ -47,20 +47,28 @@ describe('ImageEmbedder on the real model (onnxruntime CPU)', () => {
 
   it('routes a decoding error to its own caller only', async () => {
     const embedder = new ImageEmbedder(model, { batchSize: 4, batchWaitMs: 5 });
-    const results = await Promise.allSettled([embedder.embed(photos[0]), embedder.embed(Buffer.from('not an image')), embedder.embed(photos[1])]);
+    const results = await Promise.allSettled([
+      embedder.embed(photos[0]),
+      embedder.embed(Buffer.from('not an image')),
+      embedder.embed(photos[1]),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await embedder.close();
   });
 
   it('an int8 variant (models/<name>-int8, made by models/tools/quantize_int8.py) agrees with fp32 (cosine >= 0.99)', async () => {
     const int8Folder = `${testModelFolder()}-int8`;
-    if (!fs.existsSync(`${int8Folder}/manifest.json`)) throw new Error(`${int8Folder} is missing: npm run models:int8 -- ${testModelFolder()}`);
+    if (!fs.existsSync(`${int8Folder}/manifest.json`))
+      throw new Error(`${int8Folder} is missing: npm run models:int8 -- ${testModelFolder()}`);
     const int8 = await ClipModel.load(int8Folder, CPU);
     try {
       const [fp32Images, int8Images] = [await model.embedImages(photos), await int8.embedImages(photos)];
       const texts = ['a photo of a red sedan with dents', 'a photo of a house on fire', 'a photo of a flooded garage'];
       const [fp32Texts, int8Texts] = [await model.embedTexts(texts), await int8.embedTexts(texts)];
-      const agreements = [...fp32Images.map((e, i) => cosine(e, int8Images[i])), ...fp32Texts.map((e, i) => cosine(e, int8Texts[i]))];
+      const agreements = [
+        ...fp32Images.map((e, i) => cosine(e, int8Images[i])),
+        ...fp32Texts.map((e, i) => cosine(e, int8Texts[i])),
+      ];
       process.stdout.write(`int8 vs fp32 cosine: min ${Math.min(...agreements).toFixed(5)}\n`);
       for (const agreement of agreements) expect(agreement).toBeGreaterThanOrEqual(0.99);
     } finally {

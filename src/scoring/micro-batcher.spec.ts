@@ -2,7 +2,13 @@ import { MicroBatcher } from './micro-batcher';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-function makeBatcher(options: { batchSize: number; batchWaitMs: number; failPrepare?: (n: number) => boolean; failRun?: (n: number) => boolean; prepareDelay?: (n: number) => number }) {
+function makeBatcher(options: {
+  batchSize: number;
+  batchWaitMs: number;
+  failPrepare?: (n: number) => boolean;
+  failRun?: (n: number) => boolean;
+  prepareDelay?: (n: number) => number;
+}) {
   const batches: number[][] = [];
   const batcher = new MicroBatcher<number, number, string>({
     batchSize: options.batchSize,
@@ -35,7 +41,11 @@ describe('MicroBatcher', () => {
 
   it('runs a partial batch after batchWaitMs when no more items come', async () => {
     const { batcher, batches } = makeBatcher({ batchSize: 8, batchWaitMs: 20 });
-    await expect(Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)])).resolves.toEqual(['result-1', 'result-2', 'result-3']);
+    await expect(Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)])).resolves.toEqual([
+      'result-1',
+      'result-2',
+      'result-3',
+    ]);
     expect(batches).toEqual([[10, 20, 30]]);
   });
 
@@ -49,7 +59,12 @@ describe('MicroBatcher', () => {
   it('when a batch fails, retries its items one by one so only the failing caller gets the error', async () => {
     const { batcher, batches } = makeBatcher({ batchSize: 4, batchWaitMs: 50, failRun: (n) => n === 3 });
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.submit(n)));
-    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'error'))).toEqual(['result-1', 'result-2', 'error', 'result-4']);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'error'))).toEqual([
+      'result-1',
+      'result-2',
+      'error',
+      'result-4',
+    ]);
     expect(batches[0]).toHaveLength(4);
     expect(batches.slice(1)).toEqual([[10], [20], [30], [40]]);
   });

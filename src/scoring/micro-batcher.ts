@@ -101,7 +101,11 @@ export class MicroBatcher<Input, Prepared, Output> {
     if (this.running || this.ready.length === 0) return;
     // Nothing else can join this batch: do not wait for the timer.
     const nothingMoreComing = this.waiting.length === 0 && this.preparing === 0;
-    if (this.ready.length >= this.options.batchSize || this.due || (nothingMoreComing && this.options.batchWaitMs <= 0)) {
+    if (
+      this.ready.length >= this.options.batchSize ||
+      this.due ||
+      (nothingMoreComing && this.options.batchWaitMs <= 0)
+    ) {
       this.runBatch();
       return;
     }
@@ -134,7 +138,8 @@ export class MicroBatcher<Input, Prepared, Output> {
   private async execute(batch: Array<Pending<Input, Prepared, Output>>): Promise<void> {
     try {
       const outputs = await this.options.run(batch.map((item) => item.prepared as Prepared));
-      if (outputs.length !== batch.length) throw new Error(`batch of ${batch.length} returned ${outputs.length} results`);
+      if (outputs.length !== batch.length)
+        throw new Error(`batch of ${batch.length} returned ${outputs.length} results`);
       batch.forEach((item, index) => item.resolve(outputs[index]));
     } catch (error) {
       if (batch.length === 1) {

@@ -51,7 +51,9 @@ export class ModelRegistry implements OnApplicationShutdown {
   async get(): Promise<ClipModel> {
     if (this.model && !this.model.alive) {
       // The inference thread died (a native crash, or it ran out of memory): load the model afresh.
-      this.logger.error(`CLIP model ${this.model.manifest.name}: its inference thread stopped; loading the model again`);
+      this.logger.error(
+        `CLIP model ${this.model.manifest.name}: its inference thread stopped; loading the model again`,
+      );
       this.model = undefined;
       this.loading = undefined;
     }
@@ -64,7 +66,8 @@ export class ModelRegistry implements OnApplicationShutdown {
   async verify(): Promise<ModelManifest> {
     this.verifying ??= loadVerifiedManifest(this.folder).then(
       (manifest) => {
-        if (this.status.state === 'idle' || this.status.state === 'loading') this.status = { state: 'verified', name: manifest.name, hash: modelHash(manifest) };
+        if (this.status.state === 'idle' || this.status.state === 'loading')
+          this.status = { state: 'verified', name: manifest.name, hash: modelHash(manifest) };
         return manifest;
       },
       (error: unknown) => {
@@ -98,7 +101,8 @@ export class ModelRegistry implements OnApplicationShutdown {
         },
         `CLIP model ${model.manifest.name} loaded; running on ${model.provider}, preprocessing with ${resamplerBackend()}`,
       );
-      for (const skipped of model.skippedProviders) this.logger.warn(`execution provider ${skipped.provider} unavailable: ${skipped.reason}`);
+      for (const skipped of model.skippedProviders)
+        this.logger.warn(`execution provider ${skipped.provider} unavailable: ${skipped.reason}`);
       return model;
     } catch (error) {
       this.status = { state: 'failed', error: oneLine(error) };

@@ -64,7 +64,9 @@ export class ScoringBackfillService {
   async enqueueIfStale(modelHash: string): Promise<boolean> {
     const stale = await this.countStale(modelHash);
     if (stale === 0) return false;
-    await this.jobs.enqueue(JobName.ScoringBackfill, { modelHash } satisfies BackfillData, { jobId: `scoring-backfill:${modelHash}` });
+    await this.jobs.enqueue(JobName.ScoringBackfill, { modelHash } satisfies BackfillData, {
+      jobId: `scoring-backfill:${modelHash}`,
+    });
     return true;
   }
 
@@ -100,11 +102,18 @@ export class ScoringBackfillService {
     };
     if (job.data.modelHash !== model.hash) {
       // Enqueued by a worker with another model: this worker's model is the one to backfill for.
-      await this.report(job, { ...progress, state: 'skipped', reason: `job is for model ${job.data.modelHash.slice(0, 12)}…, this worker runs ${model.hash.slice(0, 12)}…` });
+      await this.report(job, {
+        ...progress,
+        state: 'skipped',
+        reason: `job is for model ${job.data.modelHash.slice(0, 12)}…, this worker runs ${model.hash.slice(0, 12)}…`,
+      });
       return JobStatus.Skipped;
     }
     progress.total = await this.countStale(model.hash);
-    this.logger.log({ model: model.manifest.name, modelHash: model.hash, total: progress.total }, 'scoring backfill started');
+    this.logger.log(
+      { model: model.manifest.name, modelHash: model.hash, total: progress.total },
+      'scoring backfill started',
+    );
     let lastId = '00000000-0000-0000-0000-000000000000';
     let lastLog = performance.now();
     const started = performance.now();
@@ -122,7 +131,13 @@ export class ScoringBackfillService {
         page.map(async (photo) => {
           try {
             const image = await this.vault.read(
-              { id: photo.id, claimId: photo.claim_id, wrappedDataKey: photo.wrapped_data_key, keyVersion: photo.key_version, sha256: photo.sha256 },
+              {
+                id: photo.id,
+                claimId: photo.claim_id,
+                wrappedDataKey: photo.wrapped_data_key,
+                keyVersion: photo.key_version,
+                sha256: photo.sha256,
+              },
               'original',
             );
             const embedding = await this.scoring.embedPhoto(image);

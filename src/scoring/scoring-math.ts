@@ -25,7 +25,11 @@ export interface LabelScore {
 }
 
 /** Scores one normalised image embedding against normalised label embeddings. */
-export function scoreLabels(image: Float32Array, labels: Array<{ label: string; embedding: Float32Array }>, logitScale: number): LabelScore[] {
+export function scoreLabels(
+  image: Float32Array,
+  labels: Array<{ label: string; embedding: Float32Array }>,
+  logitScale: number,
+): LabelScore[] {
   const cosines = labels.map(({ embedding }) => cosine(image, embedding));
   const probabilities = zeroShotProbabilities(cosines, logitScale);
   return labels.map(({ label }, index) => ({ label, cosine: cosines[index], probability: probabilities[index] }));

@@ -17,14 +17,59 @@ export class ScoringMetrics {
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
-    this.batchSize = new Histogram({ name: 'clip_image_batch_size', help: 'Photos per CLIP vision inference batch.', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
-    this.batchDuration = new Histogram({ name: 'clip_image_batch_seconds', help: 'Duration of CLIP vision inference batches.', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
-    this.modelInfo = new Gauge({ name: 'clip_model_info', help: 'The CLIP model of this process (1 for the current state).', labelNames: ['model', 'hash', 'provider', 'state'], registers });
-    this.backfillDone = new Gauge({ name: 'scoring_backfill_done', help: 'Photos re-embedded by the running or last backfill.', labelNames: ['model'], registers });
-    this.backfillTotal = new Gauge({ name: 'scoring_backfill_total', help: 'Photos the running or last backfill had to re-embed.', labelNames: ['model'], registers });
-    this.backfillFailed = new Gauge({ name: 'scoring_backfill_failed', help: 'Photos the running or last backfill could not re-embed.', labelNames: ['model'], registers });
-    this.backfillRate = new Gauge({ name: 'scoring_backfill_photos_per_second', help: 'Re-embedding rate of the running backfill.', labelNames: ['model'], registers });
-    this.backfillEta = new Gauge({ name: 'scoring_backfill_eta_seconds', help: 'Estimated seconds left in the running backfill.', labelNames: ['model'], registers });
-    this.textCache = new Counter({ name: 'clip_text_embeddings_total', help: 'Prompt embeddings served, by source (memory, database, computed).', labelNames: ['source'], registers });
+    this.batchSize = new Histogram({
+      name: 'clip_image_batch_size',
+      help: 'Photos per CLIP vision inference batch.',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: 'clip_image_batch_seconds',
+      help: 'Duration of CLIP vision inference batches.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.modelInfo = new Gauge({
+      name: 'clip_model_info',
+      help: 'The CLIP model of this process (1 for the current state).',
+      labelNames: ['model', 'hash', 'provider', 'state'],
+      registers,
+    });
+    this.backfillDone = new Gauge({
+      name: 'scoring_backfill_done',
+      help: 'Photos re-embedded by the running or last backfill.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.backfillTotal = new Gauge({
+      name: 'scoring_backfill_total',
+      help: 'Photos the running or last backfill had to re-embed.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.backfillFailed = new Gauge({
+      name: 'scoring_backfill_failed',
+      help: 'Photos the running or last backfill could not re-embed.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.backfillRate = new Gauge({
+      name: 'scoring_backfill_photos_per_second',
+      help: 'Re-embedding rate of the running backfill.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.backfillEta = new Gauge({
+      name: 'scoring_backfill_eta_seconds',
+      help: 'Estimated seconds left in the running backfill.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.textCache = new Counter({
+      name: 'clip_text_embeddings_total',
+      help: 'Prompt embeddings served, by source (memory, database, computed).',
+      labelNames: ['source'],
+      registers,
+    });
   }
 }

@@ -26,11 +26,14 @@ export class ScoringStatusService {
   async backfill(): Promise<BackfillStatus> {
     const state = this.registry.state;
     const model: BackfillStatus['model'] = { state: state.state };
-    if (state.state === 'loaded' || state.state === 'verified') Object.assign(model, { name: state.name, hash: state.hash });
+    if (state.state === 'loaded' || state.state === 'verified')
+      Object.assign(model, { name: state.name, hash: state.hash });
     if (state.state === 'loaded') model.provider = state.provider;
     if (state.state === 'failed') model.error = state.error;
     const queue = this.queues.queue(QueueName.Scoring);
-    const jobs = (await queue.getJobs(['waiting', 'active', 'delayed', 'failed'])).filter((job) => job?.name === JobName.ScoringBackfill);
+    const jobs = (await queue.getJobs(['waiting', 'active', 'delayed', 'failed'])).filter(
+      (job) => job?.name === JobName.ScoringBackfill,
+    );
     const described = await Promise.all(
       jobs.map(async (job) => ({
         id: String(job.id),

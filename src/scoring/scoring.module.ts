@@ -54,12 +54,16 @@ export class ScoringStartup implements OnApplicationBootstrap {
     });
     const hasHttp = Boolean(this.adapterHost.httpAdapter);
     if (!this.options.processJobs) {
-      this.registry.verify().catch((error: unknown) => this.logger.error(`CLIP model is not usable: ${oneLine(error)}`));
+      this.registry
+        .verify()
+        .catch((error: unknown) => this.logger.error(`CLIP model is not usable: ${oneLine(error)}`));
       return;
     }
     const preload = this.preload();
     if (hasHttp) {
-      preload.catch((error: unknown) => this.logger.error(`${oneLine(error)}; the API stays up, /health/ready reports the model not ready`));
+      preload.catch((error: unknown) =>
+        this.logger.error(`${oneLine(error)}; the API stays up, /health/ready reports the model not ready`),
+      );
       return;
     }
     await preload; // a worker without its model must not start: the error ends the process
@@ -68,10 +72,14 @@ export class ScoringStartup implements OnApplicationBootstrap {
   private async preload(): Promise<void> {
     try {
       const model = await this.registry.get();
-      this.metrics.modelInfo.set({ model: model.manifest.name, hash: model.hash, provider: model.provider, state: 'loaded' }, 1);
+      this.metrics.modelInfo.set(
+        { model: model.manifest.name, hash: model.hash, provider: model.provider, state: 'loaded' },
+        1,
+      );
       // Warm the sessions so the first real request does not pay the first-run cost.
       await model.embedTexts(['a photo']);
-      if (await this.backfill.enqueueIfStale(model.hash).catch(() => false)) this.logger.log({ modelHash: model.hash }, 'photos embedded by another model: backfill enqueued');
+      if (await this.backfill.enqueueIfStale(model.hash).catch(() => false))
+        this.logger.log({ modelHash: model.hash }, 'photos embedded by another model: backfill enqueued');
     } catch (error) {
       this.metrics.modelInfo.set({ model: '', hash: '', provider: '', state: 'failed' }, 1);
       throw error;

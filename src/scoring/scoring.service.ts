@@ -70,7 +70,10 @@ export class ScoringService {
   /** Cosine and softmax probability of each label for a photo. */
   async scorePhoto(image: Buffer, labels: LabelPrompts[]): Promise<PhotoScores> {
     const model = await this.registry.get();
-    const [embedding, labelEmbeddings] = await Promise.all([this.embedPhoto(image), this.texts.embedEnsembles(model, labels)]);
+    const [embedding, labelEmbeddings] = await Promise.all([
+      this.embedPhoto(image),
+      this.texts.embedEnsembles(model, labels),
+    ]);
     return {
       modelName: model.manifest.name,
       modelHash: model.hash,

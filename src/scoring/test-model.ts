@@ -9,7 +9,9 @@ export function testModelFolder(): string {
   const root = path.resolve(__dirname, '..', '..');
   const folder = path.resolve(root, process.env.CLIP_TEST_MODEL ?? path.join('models', 'fixture'));
   if (!fs.existsSync(path.join(folder, 'manifest.json'))) {
-    throw new Error(`test model missing: ${folder}/manifest.json (the fixture model is trained by models/train/train_fixture.py; or set CLIP_TEST_MODEL)`);
+    throw new Error(
+      `test model missing: ${folder}/manifest.json (the fixture model is trained by models/train/train_fixture.py; or set CLIP_TEST_MODEL)`,
+    );
   }
   return folder;
 }

@@ -71,8 +71,14 @@ export class TextEmbeddingService {
   }
 
   /** One embedding per label: the normalised mean of its prompts' normalised embeddings. */
-  async embedEnsembles(model: ClipModel, labels: Array<{ label: string; prompts: string[] }>): Promise<Array<{ label: string; embedding: Float32Array }>> {
-    const all = await this.embed(model, labels.flatMap((label) => label.prompts));
+  async embedEnsembles(
+    model: ClipModel,
+    labels: Array<{ label: string; prompts: string[] }>,
+  ): Promise<Array<{ label: string; embedding: Float32Array }>> {
+    const all = await this.embed(
+      model,
+      labels.flatMap((label) => label.prompts),
+    );
     let offset = 0;
     return labels.map(({ label, prompts }) => {
       const embeddings = all.slice(offset, offset + prompts.length);

@@ -1,7 +1,14 @@
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { AUTO_POLICY, INCIDENT_DATE, PROPERTY_POLICY, claimScenarios, renderPlannedPhoto, type ClaimScenario } from '../demo/claim-scenarios';
+import {
+  AUTO_POLICY,
+  INCIDENT_DATE,
+  PROPERTY_POLICY,
+  claimScenarios,
+  renderPlannedPhoto,
+  type ClaimScenario,
+} from '../demo/claim-scenarios';
 import { CHECK_KINDS, type CheckKind } from '../validation/check.entity';
 
 /**
@@ -57,7 +64,14 @@ export interface SimulatorSummary {
   /** Per planted kind: how many, and how many the service flagged (status inconsistent). */
   byPlanted: Record<string, { total: number; inconsistent: number; needsReview: number; consistent: number }>;
   /** Claim level: planted inconsistency vs status inconsistent (needs_review counts as not flagged). */
-  flag: { truePositive: number; falsePositive: number; falseNegative: number; trueNegative: number; precision: number; recall: number };
+  flag: {
+    truePositive: number;
+    falsePositive: number;
+    falseNegative: number;
+    trueNegative: number;
+    precision: number;
+    recall: number;
+  };
   requests: { total: number; errors: number };
   photos: number;
   seconds: { filing: number; total: number };
@@ -79,14 +93,19 @@ export const DEFAULT_MIX: Record<PlantedKind, number> = {
 /** `honest=0.5,peril_mismatch=0.2,...`: unknown kinds and bad numbers are usage errors. */
 export function parseMix(text: string): Partial<Record<PlantedKind, number>> {
   const mix: Partial<Record<PlantedKind, number>> = {};
-  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=');
-    if (!(PLANTED_KINDS as readonly string[]).includes(name)) throw new Error(`--mix: unknown kind "${name}" (one of ${PLANTED_KINDS.join(', ')})`);
+    if (!(PLANTED_KINDS as readonly string[]).includes(name))
+      throw new Error(`--mix: unknown kind "${name}" (one of ${PLANTED_KINDS.join(', ')})`);
     const share = Number(value);
     if (!Number.isFinite(share) || share < 0) throw new Error(`--mix: ${name} needs a non-negative number`);
     mix[name as PlantedKind] = share;
   }
-  if (Object.values(mix).reduce((sum, share) => sum + (share ?? 0), 0) <= 0) throw new Error('--mix: the shares add up to 0');
+  if (Object.values(mix).reduce((sum, share) => sum + (share ?? 0), 0) <= 0)
+    throw new Error('--mix: the shares add up to 0');
   return mix;
 }
 
@@ -124,9 +143,14 @@ function scenariosFor(kinds: PlantedKind[], seedBase: number): ClaimScenario[] {
     let list = pools.get(kind);
     if (!list || list.length === 0) {
       // Each round renders other scenes (another seed base), so honest photos never repeat by accident.
-      const scenarios = claimScenarios(seedBase + round++ * 10_000).map((scenario) => ({ ...scenario, name: `${scenario.name}@${round}` }));
+      const scenarios = claimScenarios(seedBase + round++ * 10_000).map((scenario) => ({
+        ...scenario,
+        name: `${scenario.name}@${round}`,
+      }));
       for (const candidate of PLANTED_KINDS) {
-        const fresh = scenarios.filter((scenario) => (candidate === 'honest' ? scenario.expected.length === 0 : scenario.expected.includes(candidate)));
+        const fresh = scenarios.filter((scenario) =>
+          candidate === 'honest' ? scenario.expected.length === 0 : scenario.expected.includes(candidate),
+        );
         if (!pools.get(candidate)?.length) pools.set(candidate, fresh);
       }
       list = pools.get(kind)!;
@@ -155,7 +179,11 @@ class IntakeApi {
     private readonly apiKey: string,
   ) {}
 
-  async call(method: string, path: string, options: { json?: unknown; body?: string | FormData; headers?: Record<string, string>; expect?: number[] } = {}): Promise<HttpResult> {
+  async call(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string | FormData; headers?: Record<string, string>; expect?: number[] } = {},
+  ): Promise<HttpResult> {
     const headers: Record<string, string> = { 'X-API-Key': this.apiKey, ...(options.headers ?? {}) };
     let body = options.body;
     if (options.json !== undefined) {
@@ -179,7 +207,10 @@ class IntakeApi {
     }
     if (!(options.expect ?? [200, 201, 202]).includes(response.status)) {
       this.errors += 1;
-      const message = typeof parsed === 'object' && parsed && 'message' in parsed ? String((parsed as { message: unknown }).message) : text.slice(0, 200);
+      const message =
+        typeof parsed === 'object' && parsed && 'message' in parsed
+          ? String((parsed as { message: unknown }).message)
+          : text.slice(0, 200);
       throw new Error(`${method} ${path}: ${response.status} ${message}`);
     }
     return { status: response.status, body: parsed };
@@ -203,7 +234,11 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
   const seedBase = options.seedBase ?? 100_000 + randomInt(0, 9_000_000);
   const kinds = plantedKinds(options.claims, options.mix);
   const scenarios = scenariosFor(kinds, seedBase);
-  const claims: SimulatedClaim[] = scenarios.map((scenario, index) => ({ index, planted: kinds[index], scenario: scenario.name }));
+  const claims: SimulatedClaim[] = scenarios.map((scenario, index) => ({
+    index,
+    planted: kinds[index],
+    scenario: scenario.name,
+  }));
   const errors: string[] = [];
   const progress = (phase: SimulatorProgress['phase']) =>
     options.onProgress?.({
@@ -217,8 +252,10 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
   const started = performance.now();
   // Policies first: one auto and one property policy per run, as an intake system registers them.
   const run = randomBytes(4).toString('hex');
-  const auto = (await api.call('POST', '/v1/policies', { json: { ...AUTO_POLICY, number: `SIM-AUTO-${run}` } })).body as { id: string };
-  const property = (await api.call('POST', '/v1/policies', { json: { ...PROPERTY_POLICY, number: `SIM-HOME-${run}` } })).body as { id: string };
+  const auto = (await api.call('POST', '/v1/policies', { json: { ...AUTO_POLICY, number: `SIM-AUTO-${run}` } }))
+    .body as { id: string };
+  const property = (await api.call('POST', '/v1/policies', { json: { ...PROPERTY_POLICY, number: `SIM-HOME-${run}` } }))
+    .body as { id: string };
   let jwk: JWK | undefined;
   if (options.encrypt) jwk = ((await api.call('GET', '/v1/keys/intake')).body as { keys: JWK[] }).keys[0];
   const intakeKey = jwk ? await importJWK(jwk, 'ECDH-ES+A256KW') : undefined;
@@ -227,7 +264,8 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
   const rendered = new Map<string, Buffer>();
   const uploaded = new Map<string, Promise<void>>();
   const uploadDone = new Map<string, () => void>();
-  for (const scenario of scenarios) uploaded.set(scenario.name, new Promise<void>((resolve) => uploadDone.set(scenario.name, resolve)));
+  for (const scenario of scenarios)
+    uploaded.set(scenario.name, new Promise<void>((resolve) => uploadDone.set(scenario.name, resolve)));
   const sources = new Map<string, string>();
   let photos = 0;
   // Duplicates point at their generator's honest scenario; map that name to one of this run's honest claims.
@@ -277,12 +315,23 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
       }
       if (intakeKey && jwk) {
         for (const bytes of files) {
-          const compact = await new CompactEncrypt(bytes).setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid, cty: 'image/jpeg' }).encrypt(intakeKey);
-          await api.call('POST', `/v1/claims/${claim.claimId}/photos`, { body: compact, headers: { 'content-type': 'application/jose' } });
+          const compact = await new CompactEncrypt(bytes)
+            .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: jwk.kid, cty: 'image/jpeg' })
+            .encrypt(intakeKey);
+          await api.call('POST', `/v1/claims/${claim.claimId}/photos`, {
+            body: compact,
+            headers: { 'content-type': 'application/jose' },
+          });
         }
       } else {
         const form = new FormData();
-        files.forEach((bytes, photoIndex) => form.append('photos', new Blob([bytes], { type: 'image/jpeg' }), `${scenario.name.replace(/[^a-z0-9-]/gi, '_')}-${photoIndex + 1}.jpg`));
+        files.forEach((bytes, photoIndex) =>
+          form.append(
+            'photos',
+            new Blob([bytes], { type: 'image/jpeg' }),
+            `${scenario.name.replace(/[^a-z0-9-]/gi, '_')}-${photoIndex + 1}.jpg`,
+          ),
+        );
         await api.call('POST', `/v1/claims/${claim.claimId}/photos`, { body: form });
       }
       photos += files.length;
@@ -314,7 +363,8 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
       }
     });
     progress('waiting');
-    if (claims.some((claim) => claim.claimId && !claim.error && !isFinal(claim.status))) await new Promise((resolve) => setTimeout(resolve, 250));
+    if (claims.some((claim) => claim.claimId && !claim.error && !isFinal(claim.status)))
+      await new Promise((resolve) => setTimeout(resolve, 250));
   }
   progress('waiting');
   return summarise(options, url, seedBase, claims, api, photos, errors, { started, filed, lastResult });
@@ -354,8 +404,12 @@ function summarise(
     else flag.trueNegative += 1;
   }
   const round = (value: number) => Math.round(value * 1000) / 1000;
-  flag.precision = round(flag.truePositive + flag.falsePositive === 0 ? 1 : flag.truePositive / (flag.truePositive + flag.falsePositive));
-  flag.recall = round(flag.truePositive + flag.falseNegative === 0 ? 1 : flag.truePositive / (flag.truePositive + flag.falseNegative));
+  flag.precision = round(
+    flag.truePositive + flag.falsePositive === 0 ? 1 : flag.truePositive / (flag.truePositive + flag.falsePositive),
+  );
+  flag.recall = round(
+    flag.truePositive + flag.falseNegative === 0 ? 1 : flag.truePositive / (flag.truePositive + flag.falseNegative),
+  );
   const finals = claims.filter((claim) => isFinal(claim.status)).length;
   const totalSeconds = (times.lastResult - times.started) / 1000;
   return {
@@ -386,7 +440,8 @@ export function formatSummary(summary: SimulatorSummary): string {
     '',
     `${'planted'.padEnd(18)} ${'claims'.padStart(6)} ${'inconsistent'.padStart(12)} ${'needs_review'.padStart(12)} ${'consistent'.padStart(10)}`,
     ...Object.entries(summary.byPlanted).map(
-      ([kind, entry]) => `${kind.padEnd(18)} ${String(entry.total).padStart(6)} ${String(entry.inconsistent).padStart(12)} ${String(entry.needsReview).padStart(12)} ${String(entry.consistent).padStart(10)}`,
+      ([kind, entry]) =>
+        `${kind.padEnd(18)} ${String(entry.total).padStart(6)} ${String(entry.inconsistent).padStart(12)} ${String(entry.needsReview).padStart(12)} ${String(entry.consistent).padStart(10)}`,
     ),
     '',
     `flags vs planted (claim level, inconsistent = flagged): precision ${summary.flag.precision.toFixed(3)}, recall ${summary.flag.recall.toFixed(3)} (TP ${summary.flag.truePositive}, FP ${summary.flag.falsePositive}, FN ${summary.flag.falseNegative}, TN ${summary.flag.trueNegative})`,

@@ -22,7 +22,8 @@ function positiveInteger(args: string[], name: string, fallback: number): number
   const raw = option(args, name);
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`--${name} must be a positive integer (got "${raw}")`);
   return value;
 }
 
@@ -38,17 +39,25 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
     const database = await openDatabase(config, { runMigrations: false });
     try {
       const team = option(args, 'team') || 'simulator';
-      const created = await new ApiClientsService(database.dataSource, new AuditService(database.dataSource, new SystemClock()), new SystemClock()).create(
+      const created = await new ApiClientsService(
+        database.dataSource,
+        new AuditService(database.dataSource, new SystemClock()),
+        new SystemClock(),
+      ).create(
         { actorType: 'system', actorId: 'cli:simulate', requestId: null, sourceIp: null },
         { name: `Intake simulator ${new Date().toISOString()}`, team },
       );
-      return { apiKey: created.apiKey, source: `new intake client ${created.id} (team ${team}) in ${database.description}` };
+      return {
+        apiKey: created.apiKey,
+        source: `new intake client ${created.id} (team ${team}) in ${database.description}`,
+      };
     } finally {
       await database.close();
     }
   }
   const demoKey = demoIntakeKeyFile(config);
-  if (fs.existsSync(demoKey)) return { apiKey: fs.readFileSync(demoKey, 'utf8').trim(), source: `the demo intake key in ${demoKey}` };
+  if (fs.existsSync(demoKey))
+    return { apiKey: fs.readFileSync(demoKey, 'utf8').trim(), source: `the demo intake key in ${demoKey}` };
   throw new UsageError(
     'no API key: pass --api-key cev_... (from `npm run cli -- api-clients:create --name Simulator --team T`, run while the server is stopped when it uses the embedded database), ' +
       'or start the server with DEMO=1 on an empty database (it saves a demo intake key the simulator finds), or set DATABASE_URL so the simulator can create a client itself',
@@ -65,7 +74,9 @@ function progressPrinter(json: boolean): (progress: SimulatorProgress) => void {
     if (tty && !json) {
       const width = 30;
       const filled = Math.round((done / Math.max(1, progress.total)) * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${progress.total}${progress.failed ? ` (${progress.failed} failed)` : ''}   `);
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${progress.total}${progress.failed ? ` (${progress.failed} failed)` : ''}   `,
+      );
       if (progress.phase === 'waiting' && done === progress.total && lastText !== 'end') {
         lastText = 'end';
         process.stderr.write('\n');
@@ -96,7 +107,9 @@ async function main(): Promise<void> {
   const mix = mixText ? parseMix(mixText) : DEFAULT_MIX;
   const url = option(args, 'url') || 'http://localhost:3000';
   const { apiKey, source } = await resolveApiKey(args);
-  process.stderr.write(`simulate: ${claims} claims, concurrency ${concurrency}, against ${url}, API key from ${source}\n`);
+  process.stderr.write(
+    `simulate: ${claims} claims, concurrency ${concurrency}, against ${url}, API key from ${source}\n`,
+  );
   const summary = await runSimulation({
     url,
     apiKey,

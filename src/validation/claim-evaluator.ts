@@ -67,10 +67,12 @@ export class ClaimEvaluator {
   async evaluate(claimId: string, options: { asOf?: Date } = {}): Promise<ClaimEvaluation> {
     const started = performance.now();
     const claim = await this.dataSource.getRepository(Claim).findOneOrFail({ where: { id: claimId } });
-    const policy = await this.dataSource.getRepository(Policy).findOneOrFail({ where: { id: claim.policyId }, relations: { clauses: true } });
-    const photos = (await this.dataSource.getRepository(Photo).find({ where: { claimId }, order: { createdAt: 'ASC', id: 'ASC' } })).filter(
-      (photo) => !photo.shreddedAt && photo.wrappedDataKey,
-    );
+    const policy = await this.dataSource
+      .getRepository(Policy)
+      .findOneOrFail({ where: { id: claim.policyId }, relations: { clauses: true } });
+    const photos = (
+      await this.dataSource.getRepository(Photo).find({ where: { claimId }, order: { createdAt: 'ASC', id: 'ASC' } })
+    ).filter((photo) => !photo.shreddedAt && photo.wrappedDataKey);
     const model = await this.scoring.model();
     const thresholds = await this.thresholdsService.forLine(policy.lineOfBusiness);
     const insuredObject = insuredObjectClass(policy.lineOfBusiness, policy.insuredObject);
@@ -117,15 +119,21 @@ export class ClaimEvaluator {
     const byPhotoOrder = (a: { photoId: string | null }, b: { photoId: string | null }) =>
       photos.findIndex((photo) => photo.id === a.photoId) - photos.findIndex((photo) => photo.id === b.photoId);
 
-    const usable: PhotoZeroShot[] = evaluated.filter((photo) => photo.usable).map((photo) => ({ photoId: photo.photoId, damage: asRecord(photo.damage), objects: asRecord(photo.objects) }));
+    const usable: PhotoZeroShot[] = evaluated
+      .filter((photo) => photo.usable)
+      .map((photo) => ({ photoId: photo.photoId, damage: asRecord(photo.damage), objects: asRecord(photo.objects) }));
     const modelChecks =
       usable.length === 0
         ? []
         : runModelChecks({
             photos: usable,
             claimedPeril: perilKey(claim.claimedPeril),
-            coveragePerils: policy.clauses.filter((clause) => clause.kind === 'coverage').map((clause) => perilKey(clause.perilKey)),
-            exclusionPerils: policy.clauses.filter((clause) => clause.kind === 'exclusion').map((clause) => perilKey(clause.perilKey)),
+            coveragePerils: policy.clauses
+              .filter((clause) => clause.kind === 'coverage')
+              .map((clause) => perilKey(clause.perilKey)),
+            exclusionPerils: policy.clauses
+              .filter((clause) => clause.kind === 'exclusion')
+              .map((clause) => perilKey(clause.perilKey)),
             insuredObject,
             thresholds,
           });
@@ -134,13 +142,25 @@ export class ClaimEvaluator {
     const duplicateChecks = checkDuplicates(
       evaluated.map((photo) => {
         const row = photos.find((candidate) => candidate.id === photo.photoId)!;
-        return { photoId: row.id, claimId: claim.id, sha256: row.sha256, perceptualHash: row.perceptualHash, cropHashes: row.cropHashes, embedding: photo.embedding };
+        return {
+          photoId: row.id,
+          claimId: claim.id,
+          sha256: row.sha256,
+          perceptualHash: row.perceptualHash,
+          cropHashes: row.cropHashes,
+          embedding: photo.embedding,
+        };
       }),
       candidates,
       thresholds.duplicate_photo,
     );
 
-    const checks = [...modelChecks, ...duplicateChecks.sort(byPhotoOrder), ...exifChecks.sort(byPhotoOrder), ...qualityChecks.sort(byPhotoOrder)];
+    const checks = [
+      ...modelChecks,
+      ...duplicateChecks.sort(byPhotoOrder),
+      ...exifChecks.sort(byPhotoOrder),
+      ...qualityChecks.sort(byPhotoOrder),
+    ];
     return {
       claimId: claim.id,
       model: { id: model.manifest.name, hash: model.hash, provider: model.provider },
@@ -162,7 +182,14 @@ export class ClaimEvaluator {
       `SELECT id, claim_id, sha256, perceptual_hash, crop_hashes, CASE WHEN embedding_model_hash = $2 THEN embedding END AS embedding
          FROM photos WHERE claim_id <> $1 AND shredded_at IS NULL AND created_at <= $3`,
       [claimId, modelHash, asOf],
-    )) as Array<{ id: string; claim_id: string; sha256: string; perceptual_hash: string; crop_hashes: string[]; embedding: number[] | null }>;
+    )) as Array<{
+      id: string;
+      claim_id: string;
+      sha256: string;
+      perceptual_hash: string;
+      crop_hashes: string[];
+      embedding: number[] | null;
+    }>;
     return rows.map((row) => ({
       photoId: row.id,
       claimId: row.claim_id,

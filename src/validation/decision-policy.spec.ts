@@ -3,12 +3,25 @@ import type { CheckResult } from './checks/check-result';
 import { decideOutcome, isQaSample, reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
 
 function check(overrides: Partial<CheckResult>): CheckResult {
-  return { kind: 'peril_mismatch', photoId: null, score: 0, confidence: 1, flagged: false, uncertain: false, severity: 'info', reason: '', evidence: {}, ...overrides };
+  return {
+    kind: 'peril_mismatch',
+    photoId: null,
+    score: 0,
+    confidence: 1,
+    flagged: false,
+    uncertain: false,
+    severity: 'info',
+    reason: '',
+    evidence: {},
+    ...overrides,
+  };
 }
 
 describe('decision policy', () => {
   it('flags beat uncertainty, uncertainty beats a clean result', () => {
-    expect(decideOutcome([check({}), check({ uncertain: true }), check({ flagged: true, severity: 'high' })])).toBe('inconsistent');
+    expect(decideOutcome([check({}), check({ uncertain: true }), check({ flagged: true, severity: 'high' })])).toBe(
+      'inconsistent',
+    );
     expect(decideOutcome([check({}), check({ uncertain: true })])).toBe('needs_review');
     expect(decideOutcome([check({}), check({ kind: 'exif_anomaly' })])).toBe('consistent');
   });
@@ -18,7 +31,9 @@ describe('decision policy', () => {
     const drawn = ids.filter((id) => isQaSample(id, 0.02)).length / ids.length;
     expect(drawn).toBeGreaterThan(0.015);
     expect(drawn).toBeLessThan(0.025);
-    expect(ids.slice(0, 500).map((id) => isQaSample(id, 0.02))).toEqual(ids.slice(0, 500).map((id) => isQaSample(id, 0.02)));
+    expect(ids.slice(0, 500).map((id) => isQaSample(id, 0.02))).toEqual(
+      ids.slice(0, 500).map((id) => isQaSample(id, 0.02)),
+    );
     expect(isQaSample(ids[0], 0)).toBe(false);
     expect(isQaSample(ids[0], 1)).toBe(true);
   });
@@ -31,10 +46,30 @@ describe('decision policy', () => {
   });
 
   it('puts severe, uncertain, expensive and old claims first', () => {
-    const low = reviewPriority({ reason: 'flagged', checks: [check({ flagged: true, severity: 'low' })], amount: 500, ageHours: 1 });
-    const high = reviewPriority({ reason: 'flagged', checks: [check({ flagged: true, severity: 'high' })], amount: 500, ageHours: 1 });
-    const richer = reviewPriority({ reason: 'flagged', checks: [check({ flagged: true, severity: 'low' })], amount: 50_000, ageHours: 1 });
-    const older = reviewPriority({ reason: 'flagged', checks: [check({ flagged: true, severity: 'low' })], amount: 500, ageHours: 40 });
+    const low = reviewPriority({
+      reason: 'flagged',
+      checks: [check({ flagged: true, severity: 'low' })],
+      amount: 500,
+      ageHours: 1,
+    });
+    const high = reviewPriority({
+      reason: 'flagged',
+      checks: [check({ flagged: true, severity: 'high' })],
+      amount: 500,
+      ageHours: 1,
+    });
+    const richer = reviewPriority({
+      reason: 'flagged',
+      checks: [check({ flagged: true, severity: 'low' })],
+      amount: 50_000,
+      ageHours: 1,
+    });
+    const older = reviewPriority({
+      reason: 'flagged',
+      checks: [check({ flagged: true, severity: 'low' })],
+      amount: 500,
+      ageHours: 40,
+    });
     const qa = reviewPriority({ reason: 'qa_sample', checks: [], amount: 500, ageHours: 1 });
     expect(high).toBeGreaterThan(low);
     expect(richer).toBeGreaterThan(low);

@@ -49,8 +49,14 @@ export interface PriorityInput {
  * the evidence is, the money at stake (log scale, so one huge claim does not drown the queue) and age.
  */
 export function reviewPriority(input: PriorityInput): number {
-  const worst = Math.max(0, ...input.checks.filter((check) => check.flagged).map((check) => SEVERITY_WEIGHT[check.severity]));
-  const uncertainty = Math.max(0, ...input.checks.filter((check) => check.uncertain).map((check) => 1 - Math.abs(check.score - 0.5) * 2));
+  const worst = Math.max(
+    0,
+    ...input.checks.filter((check) => check.flagged).map((check) => SEVERITY_WEIGHT[check.severity]),
+  );
+  const uncertainty = Math.max(
+    0,
+    ...input.checks.filter((check) => check.uncertain).map((check) => 1 - Math.abs(check.score - 0.5) * 2),
+  );
   const reasonBase = input.reason === 'flagged' ? 400 : input.reason === 'uncertain' ? 250 : 50;
   const severity = worst * 100;
   const uncertain = uncertainty * 100;

@@ -3,7 +3,13 @@ import type { CheckKind } from './check.entity';
 import type { Threshold } from './checks/model-checks';
 
 /** Thresholded checks: the model checks and duplicates. EXIF and image quality carry their own rules. */
-export const THRESHOLDED_KINDS = ['peril_mismatch', 'exclusion_evident', 'object_mismatch', 'no_visible_damage', 'duplicate_photo'] as const satisfies readonly CheckKind[];
+export const THRESHOLDED_KINDS = [
+  'peril_mismatch',
+  'exclusion_evident',
+  'object_mismatch',
+  'no_visible_damage',
+  'duplicate_photo',
+] as const satisfies readonly CheckKind[];
 export type ThresholdedKind = (typeof THRESHOLDED_KINDS)[number];
 
 export type ThresholdSet = Record<ThresholdedKind, Threshold>;

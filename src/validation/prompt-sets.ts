@@ -21,7 +21,12 @@ export interface PromptSet {
 /** Damage classes by peril key. `none` is the undamaged class; `wear_and_tear` is usually an exclusion. */
 export const DEFAULT_DAMAGE_PROMPTS: Record<string, string[]> = {
   collision: ['a photo of a {object} with dents', 'a photo of a dented {object}', 'collision damage', 'dents'],
-  glass: ['a photo of a {object} with broken glass', 'a photo of a {object} with a broken window', 'broken glass', 'shattered glass'],
+  glass: [
+    'a photo of a {object} with broken glass',
+    'a photo of a {object} with a broken window',
+    'broken glass',
+    'shattered glass',
+  ],
   fire: ['a photo of a {object} with fire damage', 'a photo of a burnt {object}', 'fire damage', 'smoke damage'],
   flood: ['a photo of a flooded {object}', 'a photo of a {object} with flood damage', 'flood damage', 'water damage'],
   hail: ['a photo of a {object} with hail damage', 'a photo of a hail-damaged {object}', 'hail damage'],
@@ -47,7 +52,10 @@ const PERIL_ALIASES: Record<string, string> = {
 
 /** The prompt-set key of a peril as a claim or clause names it (lower-cased, aliases resolved). */
 export function perilKey(name: string): string {
-  const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return PERIL_ALIASES[key] ?? key;
 }
 
@@ -56,7 +64,11 @@ export const OBJECT_CLASSES: Record<LineOfBusiness, Array<{ key: string; names: 
   auto: [
     { key: 'sedan', names: ['sedan', 'saloon'], prompts: ['a photo of a sedan'] },
     { key: 'suv', names: ['suv', 'sport utility'], prompts: ['a photo of a suv'] },
-    { key: 'pickup truck', names: ['pickup', 'truck', 'lorry'], prompts: ['a photo of a pickup truck', 'a photo of a truck'] },
+    {
+      key: 'pickup truck',
+      names: ['pickup', 'truck', 'lorry'],
+      prompts: ['a photo of a pickup truck', 'a photo of a truck'],
+    },
     { key: 'van', names: ['van', 'minivan'], prompts: ['a photo of a van'] },
     { key: 'motorcycle', names: ['motorcycle', 'motorbike', 'scooter'], prompts: ['a photo of a motorcycle'] },
   ],
@@ -70,13 +82,17 @@ export const OBJECT_CLASSES: Record<LineOfBusiness, Array<{ key: string; names: 
 
 /** Every object class of every line, so a car on a house policy is caught too. */
 export function allObjectClasses(): Array<{ key: string; names: string[]; prompts: string[]; line: LineOfBusiness }> {
-  return (Object.keys(OBJECT_CLASSES) as LineOfBusiness[]).flatMap((line) => OBJECT_CLASSES[line].map((entry) => ({ ...entry, line })));
+  return (Object.keys(OBJECT_CLASSES) as LineOfBusiness[]).flatMap((line) =>
+    OBJECT_CLASSES[line].map((entry) => ({ ...entry, line })),
+  );
 }
 
 /** The object class a policy's insured-object description names ("blue 2019 Toyota sedan" → sedan). */
 export function insuredObjectClass(line: LineOfBusiness, description: string): string | null {
   const words = description.toLowerCase();
-  const match = OBJECT_CLASSES[line].find((entry) => entry.names.some((name) => new RegExp(`\\b${name}\\b`).test(words)));
+  const match = OBJECT_CLASSES[line].find((entry) =>
+    entry.names.some((name) => new RegExp(`\\b${name}\\b`).test(words)),
+  );
   return match?.key ?? null;
 }
 
@@ -92,9 +108,17 @@ export interface ClausePrompts {
 }
 
 /** Builds the prompt set for one claim: defaults, overridden per peril by the policy's clause prompts. */
-export function buildPromptSet(line: LineOfBusiness, objectClass: string | null, clausePrompts: ClausePrompts[] = []): PromptSet {
+export function buildPromptSet(
+  line: LineOfBusiness,
+  objectClass: string | null,
+  clausePrompts: ClausePrompts[] = [],
+): PromptSet {
   const noun = objectNoun(line, objectClass);
-  const overrides = new Map(clausePrompts.filter((clause) => clause.prompts.length > 0).map((clause) => [perilKey(clause.perilKey), clause.prompts]));
+  const overrides = new Map(
+    clausePrompts
+      .filter((clause) => clause.prompts.length > 0)
+      .map((clause) => [perilKey(clause.perilKey), clause.prompts]),
+  );
   const damage = Object.entries(DEFAULT_DAMAGE_PROMPTS).map(([key, prompts]) => ({
     key,
     prompts: (overrides.get(key) ?? prompts).map((prompt) => prompt.replaceAll('{object}', noun)),

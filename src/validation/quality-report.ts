@@ -52,7 +52,9 @@ function ratio(numerator: number, denominator: number): number | null {
 }
 
 /** The threshold (among the observed scores) that maximises agreement with the reviewers. */
-function bestThreshold(labelled: Array<{ score: number; verdict: boolean }>): { flagAt: number; agreement: number } | null {
+function bestThreshold(
+  labelled: Array<{ score: number; verdict: boolean }>,
+): { flagAt: number; agreement: number } | null {
   if (labelled.length === 0) return null;
   const candidates = [...new Set(labelled.map((item) => item.score))].sort((a, b) => a - b);
   candidates.push(candidates[candidates.length - 1] + 1e-6);
@@ -60,7 +62,8 @@ function bestThreshold(labelled: Array<{ score: number; verdict: boolean }>): { 
   for (const flagAt of candidates) {
     const agreed = labelled.filter((item) => item.score >= flagAt === item.verdict).length;
     const agreement = agreed / labelled.length;
-    if (!best || agreement > best.agreement) best = { flagAt: Math.round(flagAt * 1000) / 1000, agreement: Math.round(agreement * 1000) / 1000 };
+    if (!best || agreement > best.agreement)
+      best = { flagAt: Math.round(flagAt * 1000) / 1000, agreement: Math.round(agreement * 1000) / 1000 };
   }
   return best;
 }

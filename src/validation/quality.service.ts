@@ -19,7 +19,8 @@ export class QualityService {
   async report(fromText?: string, toText?: string): Promise<{ from: string; to: string; checks: CheckQuality[] }> {
     const to = toText ? new Date(toText) : this.clock.now();
     const from = fromText ? new Date(fromText) : new Date(to.getTime() - 30 * 24 * 3600 * 1000);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new BadRequestException('from and to must be ISO dates');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new BadRequestException('from and to must be ISO dates');
     // The claim's final human decision (the latest that no later decision overrides) against the
     // checks of the claim's latest scoring run.
     const rows = (await this.dataSource.query(
@@ -38,7 +39,16 @@ export class QualityService {
          JOIN checks c ON c.scoring_run_id = lr.id
         GROUP BY f.claim_id, c.kind, f.outcome, f.reason_code, f.created_at, lr.thresholds`,
       [from, to],
-    )) as Array<{ claim_id: string; kind: CheckKind; score: number; flagged: boolean; outcome: string; reason_code: string; created_at: Date; flag_at: number | null }>;
+    )) as Array<{
+      claim_id: string;
+      kind: CheckKind;
+      score: number;
+      flagged: boolean;
+      outcome: string;
+      reason_code: string;
+      created_at: Date;
+      flag_at: number | null;
+    }>;
     const reviewed: ReviewedCheck[] = rows.map((row) => ({
       claimId: row.claim_id,
       kind: row.kind,

@@ -15,14 +15,20 @@ export class ThresholdsService {
 
   async forLine(line: LineOfBusiness, manager: EntityManager = this.dataSource.manager): Promise<ThresholdSet> {
     const thresholds = defaultThresholds(line);
-    const rows = (await manager.query(`SELECT kind, flag_at, uncertain_from FROM check_thresholds WHERE line_of_business = $1`, [line])) as Array<{
+    const rows = (await manager.query(
+      `SELECT kind, flag_at, uncertain_from FROM check_thresholds WHERE line_of_business = $1`,
+      [line],
+    )) as Array<{
       kind: string;
       flag_at: number;
       uncertain_from: number;
     }>;
     for (const row of rows) {
       if ((THRESHOLDED_KINDS as readonly string[]).includes(row.kind)) {
-        thresholds[row.kind as ThresholdedKind] = { flagAt: Number(row.flag_at), uncertainFrom: Number(row.uncertain_from) };
+        thresholds[row.kind as ThresholdedKind] = {
+          flagAt: Number(row.flag_at),
+          uncertainFrom: Number(row.uncertain_from),
+        };
       }
     }
     return thresholds;
@@ -33,7 +39,13 @@ export class ThresholdsService {
     return Object.fromEntries(entries) as Record<LineOfBusiness, ThresholdSet>;
   }
 
-  async update(context: AuditContext, line: LineOfBusiness, kind: ThresholdedKind, flagAt: number, uncertainFrom: number): Promise<ThresholdSet> {
+  async update(
+    context: AuditContext,
+    line: LineOfBusiness,
+    kind: ThresholdedKind,
+    flagAt: number,
+    uncertainFrom: number,
+  ): Promise<ThresholdSet> {
     if (uncertainFrom > flagAt) throw new BadRequestException('uncertainFrom must not be above flagAt');
     return this.audit.run(context, async (tx) => {
       const before = (await this.forLine(line, tx.manager))[kind];
@@ -43,7 +55,12 @@ export class ThresholdsService {
          ON CONFLICT (line_of_business, kind) DO UPDATE SET flag_at = EXCLUDED.flag_at, uncertain_from = EXCLUDED.uncertain_from, updated_by = EXCLUDED.updated_by, updated_at = now()`,
         [line, kind, flagAt, uncertainFrom, context.actorId],
       );
-      tx.record({ action: 'thresholds.updated', resourceType: 'Threshold', resourceId: `${line}:${kind}`, details: { line, kind, before, after: { flagAt, uncertainFrom } } });
+      tx.record({
+        action: 'thresholds.updated',
+        resourceType: 'Threshold',
+        resourceId: `${line}:${kind}`,
+        details: { line, kind, before, after: { flagAt, uncertainFrom } },
+      });
       return this.forLine(line, tx.manager);
     });
   }

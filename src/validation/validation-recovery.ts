@@ -28,7 +28,9 @@ export class ValidationRecovery implements OnApplicationBootstrap {
   }
 
   async recover(): Promise<void> {
-    const rows = (await this.dataSource.query(`SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`)) as Array<{ id: string }>;
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`,
+    )) as Array<{ id: string }>;
     for (const row of rows) await this.validation.enqueue(row.id);
     if (rows.length > 0) this.logger.log({ claims: rows.length }, 're-enqueued claims waiting for scoring');
   }

@@ -51,7 +51,11 @@ export class ValidationController {
 
   @Put('thresholds/:line/:kind')
   @RequirePolicy('manage', 'Threshold')
-  updateThreshold(@AuditCtx() context: AuditContext, @Param() params: ThresholdParams, @Body() body: UpdateThresholdDto) {
+  updateThreshold(
+    @AuditCtx() context: AuditContext,
+    @Param() params: ThresholdParams,
+    @Body() body: UpdateThresholdDto,
+  ) {
     return this.thresholds.update(context, params.line, params.kind, body.flagAt, body.uncertainFrom);
   }
 }

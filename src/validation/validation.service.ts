@@ -37,9 +37,23 @@ export function runScores(evaluation: ClaimEvaluation): Record<string, unknown> 
         photo.photoId,
         {
           usable: photo.usable,
-          quality: { ...photo.quality, brightness: round(photo.quality.brightness), sharpness: round(photo.quality.sharpness) },
-          damage: Object.fromEntries(photo.damage.map((score) => [score.label, { cosine: round(score.cosine), probability: round(score.probability) }])),
-          objects: Object.fromEntries(photo.objects.map((score) => [score.label, { cosine: round(score.cosine), probability: round(score.probability) }])),
+          quality: {
+            ...photo.quality,
+            brightness: round(photo.quality.brightness),
+            sharpness: round(photo.quality.sharpness),
+          },
+          damage: Object.fromEntries(
+            photo.damage.map((score) => [
+              score.label,
+              { cosine: round(score.cosine), probability: round(score.probability) },
+            ]),
+          ),
+          objects: Object.fromEntries(
+            photo.objects.map((score) => [
+              score.label,
+              { cosine: round(score.cosine), probability: round(score.probability) },
+            ]),
+          ),
         },
       ]),
     ),
@@ -75,7 +89,9 @@ export class ValidationService implements OnModuleInit {
   }
 
   async enqueue(claimId: string): Promise<void> {
-    await this.jobs.enqueue(JobName.ScoreClaim, { claimId } satisfies ScoreClaimData, { jobId: `score-claim:${claimId}` });
+    await this.jobs.enqueue(JobName.ScoreClaim, { claimId } satisfies ScoreClaimData, {
+      jobId: `score-claim:${claimId}`,
+    });
   }
 
   @JobHandler(JobName.ScoreClaim)
@@ -83,11 +99,21 @@ export class ValidationService implements OnModuleInit {
     const { claimId } = job.data;
     const context = systemContext(JobName.ScoreClaim, job.id);
     const started = await this.audit.run(context, async (tx) => {
-      const [claim] = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{ status: string }>;
+      const [claim] = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [
+        claimId,
+      ])) as Array<{ status: string }>;
       if (!claim || (claim.status !== 'queued' && claim.status !== 'scoring')) return false;
       if (claim.status === 'queued') {
-        await tx.manager.query(`UPDATE claims SET status = 'scoring', updated_at = now(), version = version + 1 WHERE id = $1`, [claimId]);
-        tx.record({ action: 'claim.status_changed', resourceType: 'Claim', resourceId: claimId, details: { from: 'queued', to: 'scoring' } });
+        await tx.manager.query(
+          `UPDATE claims SET status = 'scoring', updated_at = now(), version = version + 1 WHERE id = $1`,
+          [claimId],
+        );
+        tx.record({
+          action: 'claim.status_changed',
+          resourceType: 'Claim',
+          resourceId: claimId,
+          details: { from: 'queued', to: 'scoring' },
+        });
       }
       return true;
     });
@@ -95,12 +121,23 @@ export class ValidationService implements OnModuleInit {
 
     const evaluation = await this.evaluator.evaluate(claimId);
     const stored = await this.audit.run(context, async (tx) => this.store(tx, evaluation));
-    this.logger.log({ claimId, outcome: evaluation.outcome, flags: evaluation.checks.filter((check) => check.flagged).map((check) => check.kind), ms: evaluation.durationMs }, 'claim scored');
+    this.logger.log(
+      {
+        claimId,
+        outcome: evaluation.outcome,
+        flags: evaluation.checks.filter((check) => check.flagged).map((check) => check.kind),
+        ms: evaluation.durationMs,
+      },
+      'claim scored',
+    );
     return stored ? JobStatus.Success : JobStatus.Skipped;
   }
 
   private async store(tx: AuditedTransaction, evaluation: ClaimEvaluation): Promise<boolean> {
-    const [claim] = (await tx.manager.query(`SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`, [evaluation.claimId])) as Array<{
+    const [claim] = (await tx.manager.query(
+      `SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`,
+      [evaluation.claimId],
+    )) as Array<{
       status: string;
       team: string;
       amount: string;
@@ -122,13 +159,26 @@ export class ValidationService implements OnModuleInit {
       }),
     );
     if (evaluation.checks.length > 0) {
-      await tx.manager.save(evaluation.checks.map((check) => tx.manager.create(Check, { ...check, claimId: evaluation.claimId, scoringRunId: run.id })));
+      await tx.manager.save(
+        evaluation.checks.map((check) =>
+          tx.manager.create(Check, { ...check, claimId: evaluation.claimId, scoringRunId: run.id }),
+        ),
+      );
     }
     for (const photo of evaluation.photos) {
-      await tx.manager.query(`UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3`, [Array.from(photo.embedding), evaluation.model.hash, photo.photoId]);
+      await tx.manager.query(`UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3`, [
+        Array.from(photo.embedding),
+        evaluation.model.hash,
+        photo.photoId,
+      ]);
     }
-    await tx.manager.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [evaluation.claimId, evaluation.outcome]);
-    const flags = evaluation.checks.filter((check) => check.flagged).map((check) => ({ kind: check.kind, photoId: check.photoId, score: check.score }));
+    await tx.manager.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
+      evaluation.claimId,
+      evaluation.outcome,
+    ]);
+    const flags = evaluation.checks
+      .filter((check) => check.flagged)
+      .map((check) => ({ kind: check.kind, photoId: check.photoId, score: check.score }));
     tx.record({
       action: 'scoring.run_completed',
       resourceType: 'ScoringRun',
@@ -144,7 +194,12 @@ export class ValidationService implements OnModuleInit {
         flags,
       },
     });
-    tx.record({ action: 'claim.status_changed', resourceType: 'Claim', resourceId: evaluation.claimId, details: { from: 'scoring', to: evaluation.outcome } });
+    tx.record({
+      action: 'claim.status_changed',
+      resourceType: 'Claim',
+      resourceId: evaluation.claimId,
+      details: { from: 'scoring', to: evaluation.outcome },
+    });
 
     const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, this.config.review.qaSampleRate);
     if (reason) {
@@ -153,7 +208,12 @@ export class ValidationService implements OnModuleInit {
       await this.review.openTask(tx, {
         claimId: evaluation.claimId,
         reason,
-        priority: reviewPriority({ reason, checks: evaluation.checks, amount: Number(claim.amount), ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000 }),
+        priority: reviewPriority({
+          reason,
+          checks: evaluation.checks,
+          amount: Number(claim.amount),
+          ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000,
+        }),
         slaDueAt: slaDueAt(reason, now, this.config.review.slaHours),
         team: claim.team,
       });
@@ -166,7 +226,9 @@ export class ValidationService implements OnModuleInit {
    * current model and prompts, and for duplicates only the photos that existed at that run.
    */
   async rederive(claimId: string): Promise<ClaimEvaluation> {
-    const run = await this.dataSource.getRepository(ScoringRun).findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    const run = await this.dataSource
+      .getRepository(ScoringRun)
+      .findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
     return this.evaluator.evaluate(claimId, { asOf: run?.createdAt });
   }
 
@@ -176,12 +238,23 @@ export class ValidationService implements OnModuleInit {
     if (!claim) throw new NotFoundException('Claim not found');
     this.access.assertCan(ability, 'read', subject('Claim', claim));
     this.access.assertCan(ability, 'read', subject('ScoringRun', { claimId: claim.id, team: claim.team }));
-    const run = await this.dataSource.getRepository(ScoringRun).findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    const run = await this.dataSource
+      .getRepository(ScoringRun)
+      .findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
     if (!run) return { claimId, status: claim.status, run: null, checks: [] };
-    const checks = await this.dataSource.getRepository(Check).find({ where: { scoringRunId: run.id }, order: { createdAt: 'ASC' } });
-    const otherClaimIds = [...new Set(checks.map((check) => check.evidence.otherClaimId).filter((id): id is string => typeof id === 'string'))];
-    const others = otherClaimIds.length === 0 ? [] : await this.dataSource.getRepository(Claim).findByIds(otherClaimIds);
-    const visible = new Set(others.filter((other) => ability.can('read', subject('Claim', other))).map((other) => other.id));
+    const checks = await this.dataSource
+      .getRepository(Check)
+      .find({ where: { scoringRunId: run.id }, order: { createdAt: 'ASC' } });
+    const otherClaimIds = [
+      ...new Set(
+        checks.map((check) => check.evidence.otherClaimId).filter((id): id is string => typeof id === 'string'),
+      ),
+    ];
+    const others =
+      otherClaimIds.length === 0 ? [] : await this.dataSource.getRepository(Claim).findByIds(otherClaimIds);
+    const visible = new Set(
+      others.filter((other) => ability.can('read', subject('Claim', other))).map((other) => other.id),
+    );
     return {
       claimId,
       status: claim.status,

@@ -47,7 +47,18 @@ describe('review client in the browser', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'))) {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+      execFileSync(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--config',
+          'client/vite.config.ts',
+          '--logLevel',
+          'warn',
+        ],
+        { cwd: REPO_ROOT, stdio: 'inherit' },
+      );
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     testApp = await startTestApp({ processJobs: true, label: 'browser' });
@@ -68,7 +79,12 @@ describe('review client in the browser', () => {
     const rendered = new Map<string, Buffer>();
     const dataSource = testApp.app.get(DataSource);
     for (const scenario of scenarios) {
-      const claim = await createClaim(testApp, apiKey, policy.id, { claimedPeril: scenario.claimedPeril, incidentDate: INCIDENT_DATE, photoSource: 'camera', externalReference: `WEB-${scenario.name}` });
+      const claim = await createClaim(testApp, apiKey, policy.id, {
+        claimedPeril: scenario.claimedPeril,
+        incidentDate: INCIDENT_DATE,
+        photoSource: 'camera',
+        externalReference: `WEB-${scenario.name}`,
+      });
       const files = [];
       for (const [index, plan] of scenario.photos.entries()) {
         const bytes = await renderPlannedPhoto(plan, rendered);
@@ -76,10 +92,15 @@ describe('review client in the browser', () => {
         files.push({ name: `${scenario.name}-${index}.jpg`, bytes });
       }
       await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
-      await request(testApp.app.getHttpServer()).post(`/v1/claims/${claim.id}/submit`).set('X-API-Key', apiKey).expect(202);
+      await request(testApp.app.getHttpServer())
+        .post(`/v1/claims/${claim.id}/submit`)
+        .set('X-API-Key', apiKey)
+        .expect(202);
       await waitFor(
         async () => {
-          const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claim.id])) as Array<{ status: string }>;
+          const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claim.id])) as Array<{
+            status: string;
+          }>;
           return ['consistent', 'inconsistent', 'needs_review'].includes(row.status) ? row.status : undefined;
         },
         90_000,
@@ -88,7 +109,11 @@ describe('review client in the browser', () => {
       claims[scenario.name] = claim.id;
     }
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
   });
 
   afterAll(async () => {
@@ -98,18 +123,27 @@ describe('review client in the browser', () => {
   });
 
   afterEach(() => {
-    const unexpected = problems.filter((problem) => !expected.some((allowed) => allowed.page === problem.page && allowed.pattern.test(problem.text)));
+    const unexpected = problems.filter(
+      (problem) => !expected.some((allowed) => allowed.page === problem.page && allowed.pattern.test(problem.text)),
+    );
     problems.length = 0;
     expected.length = 0;
     expect(unexpected).toEqual([]);
   });
 
-  async function newPage(name: string, options: { viewport?: { width: number; height: number }; headers?: Record<string, string> } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, extraHTTPHeaders: options.headers });
+  async function newPage(
+    name: string,
+    options: { viewport?: { width: number; height: number }; headers?: Record<string, string> } = {},
+  ): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      extraHTTPHeaders: options.headers,
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push({ page: name, text: `${message.text()} ${message.location().url}`.trim() });
+      if (message.type() === 'error')
+        problems.push({ page: name, text: `${message.text()} ${message.location().url}`.trim() });
     });
     page.on('pageerror', (error) => problems.push({ page: name, text: `pageerror: ${error.message}` }));
     return page;
@@ -133,8 +167,17 @@ describe('review client in the browser', () => {
   async function photosLoaded(page: Page, count: number): Promise<void> {
     await page.waitForFunction(
       (expectedCount: number) => {
-        const images = Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ src: string; complete: boolean; naturalWidth: number }>('[data-testid="photo-card"] img'));
-        return images.length >= expectedCount && images.every((image) => image.src.startsWith('blob:') && image.complete && image.naturalWidth > 0);
+        const images = Array.from(
+          (globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{
+            src: string;
+            complete: boolean;
+            naturalWidth: number;
+          }>('[data-testid="photo-card"] img'),
+        );
+        return (
+          images.length >= expectedCount &&
+          images.every((image) => image.src.startsWith('blob:') && image.complete && image.naturalWidth > 0)
+        );
       },
       count,
       { timeout: 20_000 },
@@ -180,12 +223,16 @@ describe('review client in the browser', () => {
     await shot(wrong, '02-not-allowed');
   });
 
-  it('an adjuster decides the highest-priority flagged claim; a second adjuster\'s stale decision gets the conflict message; compliance sees it', async () => {
+  it("an adjuster decides the highest-priority flagged claim; a second adjuster's stale decision gets the conflict message; compliance sees it", async () => {
     // The API's view of the queue, to check the client opens the right task.
     const tasksResponse = await request(testApp.app.getHttpServer())
       .post('/v1/auth/login')
       .send({ email: adjuster2.email, password: adjuster2.password })
-      .then((login) => request(testApp.app.getHttpServer()).get('/v1/review/tasks?scope=queue&reason=flagged').set('Authorization', `Bearer ${login.body.accessToken as string}`));
+      .then((login) =>
+        request(testApp.app.getHttpServer())
+          .get('/v1/review/tasks?scope=queue&reason=flagged')
+          .set('Authorization', `Bearer ${login.body.accessToken as string}`),
+      );
     const flagged = tasksResponse.body.items as Array<{ id: string; claimId: string; priority: number }>;
     expect(flagged.length).toBeGreaterThanOrEqual(2);
     const top = flagged[0];
@@ -210,7 +257,14 @@ describe('review client in the browser', () => {
     await first.getByRole('link', { name: 'Team queue' }).click();
     await first.getByTestId('tab-flagged').click();
     await first.locator(`[data-task-id="${top.id}"]`).waitFor();
-    await first.waitForFunction(() => !Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ textContent: string | null }>('[data-testid="task-row"] td:nth-child(4)')).some((cell) => cell.textContent === '…'));
+    await first.waitForFunction(
+      () =>
+        !Array.from(
+          (globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{
+            textContent: string | null;
+          }>('[data-testid="task-row"] td:nth-child(4)'),
+        ).some((cell) => cell.textContent === '…'),
+    );
     await shot(first, '04-team-queue');
     await first.getByTestId('task-row').first().getByRole('link').click();
     await first.waitForURL(new RegExp(`/tasks/${top.id}$`));
@@ -288,8 +342,16 @@ describe('review client in the browser', () => {
     const views = await request(testApp.app.getHttpServer())
       .post('/v1/auth/login')
       .send({ email: compliance.email, password: compliance.password })
-      .then((login) => request(testApp.app.getHttpServer()).get('/v1/audit/events?action=photo.viewed&actor=' + compliance.id).set('Authorization', `Bearer ${login.body.accessToken as string}`));
-    expect((views.body.items as Array<{ justification: string }>).every((event) => event.justification === 'Quality audit of decision QA-2026-17')).toBe(true);
+      .then((login) =>
+        request(testApp.app.getHttpServer())
+          .get('/v1/audit/events?action=photo.viewed&actor=' + compliance.id)
+          .set('Authorization', `Bearer ${login.body.accessToken as string}`),
+      );
+    expect(
+      (views.body.items as Array<{ justification: string }>).every(
+        (event) => event.justification === 'Quality audit of decision QA-2026-17',
+      ),
+    ).toBe(true);
     expect(views.body.total).toBeGreaterThanOrEqual(1);
   });
 
@@ -307,10 +369,18 @@ describe('review client in the browser', () => {
     expect(Number(await rows.first().locator('td').first().textContent())).toBeGreaterThanOrEqual(1);
     await page.getByText('(recommended, not applied)').waitFor();
     await page.getByRole('img', { name: /Agreement over time/ }).waitFor();
-    expect(await page.getByTestId('agreement-chart').locator('.chart__agreed, .chart__disagreed').count()).toBeGreaterThanOrEqual(1);
+    expect(
+      await page.getByTestId('agreement-chart').locator('.chart__agreed, .chart__disagreed').count(),
+    ).toBeGreaterThanOrEqual(1);
     await shot(page, '14-quality');
     await page.getByRole('button', { name: 'Last 7 days' }).click();
-    await page.waitForFunction(() => Array.from((globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ textContent: string | null }>('[data-testid="agreement-chart"] desc')).some((desc) => /reviewed check/.test(desc.textContent ?? '')));
+    await page.waitForFunction(() =>
+      Array.from(
+        (globalThis as unknown as { document: MiniDocument }).document.querySelectorAll<{ textContent: string | null }>(
+          '[data-testid="agreement-chart"] desc',
+        ),
+      ).some((desc) => /reviewed check/.test(desc.textContent ?? '')),
+    );
     expect(await page.getByRole('button', { name: 'Last 7 days' }).getAttribute('aria-pressed')).toBe('true');
 
     // Compliance has no quality page; admins do.
@@ -356,7 +426,10 @@ describe('review client in the browser', () => {
     await shot(officer, '16-legal-holds');
 
     // Upcoming shows the held claim marked; the dry run leaves it out.
-    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: /Upcoming purges/ }).click();
+    await officer
+      .getByRole('navigation', { name: 'Retention' })
+      .getByRole('link', { name: /Upcoming purges/ })
+      .click();
     await officer.waitForURL(/\/retention\/purges$/);
     const upcomingHeld = officer.getByTestId('upcoming-table').locator(`[data-claim-id="${held}"]`);
     await upcomingHeld.first().waitFor();
@@ -364,7 +437,9 @@ describe('review client in the browser', () => {
     await officer.getByRole('button', { name: 'Dry run', exact: true }).click();
     const result = officer.getByTestId('run-result');
     await result.filter({ hasText: 'Nothing was changed' }).waitFor();
-    expect(await officer.getByTestId('run-items').locator('[data-testid="purge-item"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await officer.getByTestId('run-items').locator('[data-testid="purge-item"]').count()).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(await officer.getByTestId('run-items').locator(`[data-claim-id="${held}"]`).count()).toBe(0);
     await shot(officer, '17-dry-run');
 
@@ -387,9 +462,15 @@ describe('review client in the browser', () => {
     await officer.getByTestId('hold-message').filter({ hasText: 'released' }).waitFor();
     await officer.getByText('No active legal holds.').waitFor();
     await officer.getByRole('button', { name: 'Released' }).click();
-    await officer.locator(`[data-testid="hold-row"][data-claim-id="${held}"]`).filter({ hasText: 'Litigation settled' }).waitFor();
+    await officer
+      .locator(`[data-testid="hold-row"][data-claim-id="${held}"]`)
+      .filter({ hasText: 'Litigation settled' })
+      .waitFor();
     await shot(officer, '19-legal-hold-released');
-    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: /Upcoming purges/ }).click();
+    await officer
+      .getByRole('navigation', { name: 'Retention' })
+      .getByRole('link', { name: /Upcoming purges/ })
+      .click();
     await officer.getByRole('button', { name: 'Dry run', exact: true }).click();
     await officer.getByTestId('run-items').locator(`[data-claim-id="${held}"]`).first().waitFor();
 
@@ -397,7 +478,10 @@ describe('review client in the browser', () => {
     await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Purge receipts' }).click();
     await officer.getByText(/No purge receipts/).waitFor();
     await shot(officer, '20-purge-receipts');
-    await officer.getByRole('navigation', { name: 'Retention' }).getByRole('link', { name: 'Erasure requests' }).click();
+    await officer
+      .getByRole('navigation', { name: 'Retention' })
+      .getByRole('link', { name: 'Erasure requests' })
+      .click();
     await officer.getByText('No erasure requests yet.').waitFor();
     await officer.getByLabel('Claimant reference').fill('subject-not-on-file');
     await officer.getByRole('button', { name: 'Erase…' }).click();
@@ -407,8 +491,15 @@ describe('review client in the browser', () => {
     await shot(officer, '21-erasure-requests');
 
     // The hold and its release are in the audit trail.
-    const token = (await request(testApp.app.getHttpServer()).post('/v1/auth/login').send({ email: compliance.email, password: compliance.password })).body.accessToken as string;
-    const events = await request(testApp.app.getHttpServer()).get(`/v1/audit/events?resourceId=${held}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const token = (
+      await request(testApp.app.getHttpServer())
+        .post('/v1/auth/login')
+        .send({ email: compliance.email, password: compliance.password })
+    ).body.accessToken as string;
+    const events = await request(testApp.app.getHttpServer())
+      .get(`/v1/audit/events?resourceId=${held}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     const actions = (events.body.items as Array<{ action: string }>).map((event) => event.action);
     expect(actions).toEqual(expect.arrayContaining(['legal_hold.placed', 'legal_hold.released']));
   });

@@ -39,7 +39,12 @@ describe('fault: blob store write failure during upload', () => {
     small = { name: 'small.jpg', bytes: await solidImage(200, 160, 'jpeg') };
     scene = { name: 'scene.jpg', bytes: await scenePhoto(811) };
     // Noise does not compress: a ~1.5 MB JPEG whose sealed original cannot fit in what is left.
-    noisy = { name: 'noisy.jpg', bytes: await sharp(randomBytes(1200 * 900 * 3), { raw: { width: 1200, height: 900, channels: 3 } }).jpeg({ quality: 95 }).toBuffer() };
+    noisy = {
+      name: 'noisy.jpg',
+      bytes: await sharp(randomBytes(1200 * 900 * 3), { raw: { width: 1200, height: 900, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .toBuffer(),
+    };
   });
 
   afterAll(async () => {
@@ -51,9 +56,14 @@ describe('fault: blob store write failure during upload', () => {
   const http = () => request(testApp.app.getHttpServer());
 
   async function expectNothingStored(claimId: string): Promise<void> {
-    const [{ photos }] = (await dataSource.query(`SELECT count(*)::int AS photos FROM photos WHERE claim_id = $1`, [claimId])) as Array<{ photos: number }>;
+    const [{ photos }] = (await dataSource.query(`SELECT count(*)::int AS photos FROM photos WHERE claim_id = $1`, [
+      claimId,
+    ])) as Array<{ photos: number }>;
     expect(photos).toBe(0);
-    const [{ events }] = (await dataSource.query(`SELECT count(*)::int AS events FROM audit_events WHERE action = 'photo.uploaded' AND details->>'claimId' = $1`, [claimId])) as Array<{ events: number }>;
+    const [{ events }] = (await dataSource.query(
+      `SELECT count(*)::int AS events FROM audit_events WHERE action = 'photo.uploaded' AND details->>'claimId' = $1`,
+      [claimId],
+    )) as Array<{ events: number }>;
     expect(events).toBe(0);
     const store = await blobStoreContents(testApp.dataDir);
     const named = new Set(await photoBlobKeys(dataSource));
@@ -89,7 +99,10 @@ describe('fault: blob store write failure during upload', () => {
       // A fresh, empty store on the small filesystem (the blobs of the test above go with the old folder).
       fs.rmSync(blobsDir, { recursive: true, force: true });
       tiny = mountTinyFilesystem(blobsDir, 4 * 1024 * 1024);
-      if (!tiny) process.stderr.write('blob-write-failure: cannot mount a tmpfs here (not root?); the disk-full cases are skipped\n');
+      if (!tiny)
+        process.stderr.write(
+          'blob-write-failure: cannot mount a tmpfs here (not root?); the disk-full cases are skipped\n',
+        );
     });
 
     it('full before the first byte: 507, nothing stored, no temp file', async () => {
@@ -119,7 +132,9 @@ describe('fault: blob store write failure during upload', () => {
       // The small photo's three blobs were written, the noisy original was not: the failure came mid-upload.
       expect(puts.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
       expect(response.status).toBe(507);
-      expect(response.body.message).toBe('the photo store is out of space; nothing of this upload was stored; retry later');
+      expect(response.body.message).toBe(
+        'the photo store is out of space; nothing of this upload was stored; retry later',
+      );
       await expectNothingStored(claim.id);
 
       // Space freed: the same upload is stored whole.

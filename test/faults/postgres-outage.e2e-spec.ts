@@ -7,7 +7,11 @@ import { waitFor } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { claimBody, createPolicy } from '../fixtures/intake-fixtures';
 
-const DATABASE_DOWN = { statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry later' };
+const DATABASE_DOWN = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  message: 'the database is unavailable; retry later',
+};
 
 /**
  * Fault: PostgreSQL (a private cluster on a free port: the machine's shared server is never touched)
@@ -25,7 +29,11 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
     postgres = await startPrivatePostgres();
     savedServerUrl = process.env.TEST_POSTGRES_URL;
     process.env.TEST_POSTGRES_URL = postgres.url; // startTestApp creates (and drops) its database there
-    testApp = await startTestApp({ processJobs: true, label: 'fault_postgres', env: { DATABASE_CONNECT_TIMEOUT_MS: '2000' } });
+    testApp = await startTestApp({
+      processJobs: true,
+      label: 'fault_postgres',
+      env: { DATABASE_CONNECT_TIMEOUT_MS: '2000' },
+    });
     apiKey = (await createIntakeClient(testApp, 'team-a')).apiKey;
   });
 
@@ -42,7 +50,11 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
     const [existing] = await draftClaims(testApp, apiKey, 1, 1, 700);
     const policy = await createPolicy(testApp, apiKey);
     // Ready once the model has loaded in the background (its inference thread starts first).
-    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), 30_000, 'readiness before the outage');
+    await waitFor(
+      async () => ((await http().get('/health/ready')).status === 200 ? true : undefined),
+      30_000,
+      'readiness before the outage',
+    );
 
     const stoppedAt = Date.now();
     await postgres.stop();
@@ -58,7 +70,11 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
       expect(read.status).toBe(503);
       expect(read.body).toEqual(DATABASE_DOWN);
       expect(read.headers['retry-after']).toBe('5');
-      const write = await http().post('/v1/claims').set('X-API-Key', apiKey).set('Idempotency-Key', `pg-down-${attempt}`).send(claimBody(policy.id));
+      const write = await http()
+        .post('/v1/claims')
+        .set('X-API-Key', apiKey)
+        .set('Idempotency-Key', `pg-down-${attempt}`)
+        .send(claimBody(policy.id));
       expect(write.status).toBe(503);
       expect(write.body).toEqual(DATABASE_DOWN);
       expect(Date.now() - started).toBeLessThan(5000);
@@ -70,10 +86,19 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
     await postgres.start();
 
     // The pool reconnects by itself: the same process serves again.
-    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness to recover');
+    await waitFor(
+      async () => ((await http().get('/health/ready')).status === 200 ? true : undefined),
+      15_000,
+      'readiness to recover',
+    );
     await http().get(`/v1/claims/${existing}`).set('X-API-Key', apiKey).expect(200);
     // The refused write changed nothing: the same Idempotency-Key now creates the claim.
-    await http().post('/v1/claims').set('X-API-Key', apiKey).set('Idempotency-Key', 'pg-down-0').send(claimBody(policy.id)).expect(201);
+    await http()
+      .post('/v1/claims')
+      .set('X-API-Key', apiKey)
+      .set('Idempotency-Key', 'pg-down-0')
+      .send(claimBody(policy.id))
+      .expect(201);
 
     // And the whole path works again, the in-process worker included.
     await submit(testApp, apiKey, existing).expect(202);

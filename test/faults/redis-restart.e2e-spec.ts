@@ -7,7 +7,11 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-service
 import { waitFor } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const QUEUE_DOWN = { statusCode: 503, error: 'Service Unavailable', message: 'the job queue (Redis) is unavailable; retry later' };
+const QUEUE_DOWN = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  message: 'the job queue (Redis) is unavailable; retry later',
+};
 
 /**
  * Fault: Redis (a private server: the machine's shared one is never touched) stops in the middle of
@@ -48,7 +52,11 @@ describe('fault: Redis stops and restarts during intake', () => {
   }
 
   it('answers 503 while Redis is down, accepts again after, and loses no submitted claim', async () => {
-    const [before, during, after] = [await draftClaims(testApp, apiKey, 3, 1, 300), await draftClaims(testApp, apiKey, 3, 1, 400), await draftClaims(testApp, apiKey, 2, 1, 500)];
+    const [before, during, after] = [
+      await draftClaims(testApp, apiKey, 3, 1, 300),
+      await draftClaims(testApp, apiKey, 3, 1, 400),
+      await draftClaims(testApp, apiKey, 2, 1, 500),
+    ];
 
     // Hold the first claim mid-scoring (its result insert waits on this lock), so the other two are
     // still waiting in Redis when it goes away.
@@ -69,11 +77,20 @@ describe('fault: Redis stops and restarts during intake', () => {
     await redis.stop();
 
     // Readiness says so, quickly.
-    const ready = await timed(() => waitFor(async () => {
-      const response = await http().get('/health/ready');
-      return response.status === 503 ? response : undefined;
-    }, 10_000, 'readiness to fail'));
-    expect(ready.value.body).toMatchObject({ status: 'not_ready', checks: { redis: { ok: false }, database: { ok: true } } });
+    const ready = await timed(() =>
+      waitFor(
+        async () => {
+          const response = await http().get('/health/ready');
+          return response.status === 503 ? response : undefined;
+        },
+        10_000,
+        'readiness to fail',
+      ),
+    );
+    expect(ready.value.body).toMatchObject({
+      status: 'not_ready',
+      checks: { redis: { ok: false }, database: { ok: true } },
+    });
 
     // Submitting is refused honestly and quickly; the claim stays a draft the client can submit later.
     for (const id of during) {
@@ -99,7 +116,11 @@ describe('fault: Redis stops and restarts during intake', () => {
     locker = undefined;
 
     await redis.start();
-    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness to recover');
+    await waitFor(
+      async () => ((await http().get('/health/ready')).status === 200 ? true : undefined),
+      15_000,
+      'readiness to recover',
+    );
 
     // Accepted again: the refused claims are retried, new ones submitted.
     for (const id of [...during, ...after, ...lateDraft]) await submit(testApp, apiKey, id).expect(202);
@@ -110,7 +131,11 @@ describe('fault: Redis stops and restarts during intake', () => {
     await waitUntilScored(dataSource, all, 30_000);
     const ledger = await scoringLedger(dataSource, all);
     for (const id of all) {
-      expect({ id, runs: ledger.runs.get(id), events: ledger.completedEvents.get(id) }).toEqual({ id, runs: 1, events: 1 });
+      expect({ id, runs: ledger.runs.get(id), events: ledger.completedEvents.get(id) }).toEqual({
+        id,
+        runs: 1,
+        events: 1,
+      });
       expect(ledger.reviewTasks.get(id) ?? 0).toBeLessThanOrEqual(1);
     }
   });

@@ -2,7 +2,15 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditVerificationService } from '../../src/audit/audit-verification.service';
 import { createIntakeClient } from '../support/auth-helpers';
-import { blobStoreContents, draftClaims, photoBlobKeys, scoringLedger, statuses, submit, waitUntilScored } from '../support/fault-helpers';
+import {
+  blobStoreContents,
+  draftClaims,
+  photoBlobKeys,
+  scoringLedger,
+  statuses,
+  submit,
+  waitUntilScored,
+} from '../support/fault-helpers';
 import { startProcess, waitFor, type RunningProcess } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -35,7 +43,11 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
   async function startWorker(): Promise<RunningProcess> {
     const worker = startProcess('dist/src/worker.js', [], workerEnv());
     workers.push(worker);
-    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), 30_000, 'the worker to start');
+    await waitFor(
+      async () => (worker.output().includes('worker started') ? true : undefined),
+      30_000,
+      'the worker to start',
+    );
     return worker;
   }
 
@@ -72,7 +84,9 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
         const [{ waiting }] = (await dataSource.query(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%scoring_runs%'`,
         )) as Array<{ waiting: number }>;
-        return current.filter((status) => status === 'scoring').length === CONCURRENCY && waiting === CONCURRENCY ? true : undefined;
+        return current.filter((status) => status === 'scoring').length === CONCURRENCY && waiting === CONCURRENCY
+          ? true
+          : undefined;
       },
       30_000,
       `${CONCURRENCY} claims blocked mid-scoring`,

@@ -18,11 +18,16 @@ export interface TestUser {
 }
 
 /** Creates a person directly through the UsersService (no admin token needed). */
-export async function createUser(testApp: TestApp, options: { role: StaffRole; team?: string; email?: string; password?: string }): Promise<TestUser> {
+export async function createUser(
+  testApp: TestApp,
+  options: { role: StaffRole; team?: string; email?: string; password?: string },
+): Promise<TestUser> {
   const team = options.team ?? 'team-a';
   const email = (options.email ?? `${options.role}-${randomBytes(4).toString('hex')}@example.test`).toLowerCase();
   const password = options.password ?? `pw-${randomBytes(12).toString('base64url')}`;
-  const { user } = await testApp.app.get(UsersService).create(TEST_CONTEXT, { email, role: options.role, team, password });
+  const { user } = await testApp.app
+    .get(UsersService)
+    .create(TEST_CONTEXT, { email, role: options.role, team, password });
   return { id: user.id, email: user.email, password, role: user.role, team: user.team };
 }
 
@@ -36,7 +41,8 @@ export interface LoginResult {
 /** Logs in over HTTP; returns the whole answer. */
 export async function loginFull(testApp: TestApp, email: string, password: string): Promise<LoginResult> {
   const response = await request(testApp.app.getHttpServer()).post('/v1/auth/login').send({ email, password });
-  if (response.status !== 200) throw new Error(`login failed with ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`login failed with ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as LoginResult;
 }
 
@@ -52,7 +58,13 @@ export async function tokenFor(testApp: TestApp, role: StaffRole, team = 'team-a
 }
 
 /** An intake API client in `team`, with its one API key. */
-export async function createIntakeClient(testApp: TestApp, team = 'team-a', name?: string): Promise<{ id: string; apiKey: string; keyId: string }> {
-  const created = await testApp.app.get(ApiClientsService).create(TEST_CONTEXT, { name: name ?? `intake-${randomBytes(3).toString('hex')}`, team });
+export async function createIntakeClient(
+  testApp: TestApp,
+  team = 'team-a',
+  name?: string,
+): Promise<{ id: string; apiKey: string; keyId: string }> {
+  const created = await testApp.app
+    .get(ApiClientsService)
+    .create(TEST_CONTEXT, { name: name ?? `intake-${randomBytes(3).toString('hex')}`, team });
   return { id: created.id, apiKey: created.apiKey, keyId: created.keyId };
 }

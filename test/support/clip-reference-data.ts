@@ -35,7 +35,9 @@ export function clipReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
 export function requireClipReferenceDir(dir: string = clipReferenceDir()): string {
   const needed = [OPENAI_MERGES_FILE, TOKENIZER_CASES_FILE];
   if (!needed.every((file) => existsSync(join(dir, file)))) {
-    throw new Error(`CLIP reference data missing at ${dir} (expected ${needed.join(', ')}; set ${CLIP_REFERENCE_DIR_ENV} to override)`);
+    throw new Error(
+      `CLIP reference data missing at ${dir} (expected ${needed.join(', ')}; set ${CLIP_REFERENCE_DIR_ENV} to override)`,
+    );
   }
   return dir;
 }

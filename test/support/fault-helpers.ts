@@ -12,13 +12,23 @@ import type { TestApp } from './test-app';
 export const FINAL_STATUSES = ['consistent', 'inconsistent', 'needs_review'];
 
 /** Draft claims with `photos` rendered photos each, ready to submit. */
-export async function draftClaims(testApp: TestApp, apiKey: string, count: number, photos = 2, seedBase = 100): Promise<string[]> {
+export async function draftClaims(
+  testApp: TestApp,
+  apiKey: string,
+  count: number,
+  photos = 2,
+  seedBase = 100,
+): Promise<string[]> {
   const policy = await createPolicy(testApp, apiKey, { ...AUTO_POLICY, number: `FAULT-${Date.now()}-${seedBase}` });
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
-    const claim = await createClaim(testApp, apiKey, policy.id, { claimedPeril: 'collision', incidentDate: '2026-03-01' });
+    const claim = await createClaim(testApp, apiKey, policy.id, {
+      claimedPeril: 'collision',
+      incidentDate: '2026-03-01',
+    });
     const files = [];
-    for (let photo = 0; photo < photos; photo += 1) files.push({ name: `photo-${index}-${photo}.jpg`, bytes: await scenePhoto(seedBase + index * 10 + photo) });
+    for (let photo = 0; photo < photos; photo += 1)
+      files.push({ name: `photo-${index}-${photo}.jpg`, bytes: await scenePhoto(seedBase + index * 10 + photo) });
     await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
     ids.push(claim.id);
   }
@@ -30,11 +40,17 @@ export function submit(testApp: TestApp, apiKey: string, claimId: string): reque
 }
 
 export async function statuses(dataSource: DataSource, claimIds: string[]): Promise<Map<string, string>> {
-  const rows = (await dataSource.query(`SELECT id, status FROM claims WHERE id = ANY($1::uuid[])`, [claimIds])) as Array<{ id: string; status: string }>;
+  const rows = (await dataSource.query(`SELECT id, status FROM claims WHERE id = ANY($1::uuid[])`, [
+    claimIds,
+  ])) as Array<{ id: string; status: string }>;
   return new Map(rows.map((row) => [row.id, row.status]));
 }
 
-export async function waitUntilScored(dataSource: DataSource, claimIds: string[], timeoutMs: number): Promise<Map<string, string>> {
+export async function waitUntilScored(
+  dataSource: DataSource,
+  claimIds: string[],
+  timeoutMs: number,
+): Promise<Map<string, string>> {
   return waitFor(
     async () => {
       const current = await statuses(dataSource, claimIds);
@@ -56,19 +72,25 @@ export async function scoringLedger(dataSource: DataSource, claimIds: string[]) 
     return new Map(rows.map((row) => [row.claim_id, Number(row.n)]));
   };
   return {
-    runs: await count(`SELECT claim_id::text AS claim_id, count(*) AS n FROM scoring_runs WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`),
+    runs: await count(
+      `SELECT claim_id::text AS claim_id, count(*) AS n FROM scoring_runs WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`,
+    ),
     completedEvents: await count(
       `SELECT details->>'claimId' AS claim_id, count(*) AS n FROM audit_events WHERE action = 'scoring.run_completed' AND details->>'claimId' = ANY($1::text[]) GROUP BY 1`,
     ),
     scoringTransitions: await count(
       `SELECT resource_id AS claim_id, count(*) AS n FROM audit_events WHERE action = 'claim.status_changed' AND details->>'to' = 'scoring' AND resource_id = ANY($1::text[]) GROUP BY 1`,
     ),
-    reviewTasks: await count(`SELECT claim_id::text AS claim_id, count(*) AS n FROM review_tasks WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`),
+    reviewTasks: await count(
+      `SELECT claim_id::text AS claim_id, count(*) AS n FROM review_tasks WHERE claim_id = ANY($1::uuid[]) GROUP BY claim_id`,
+    ),
   };
 }
 
 /** What the file blob store under DATA_DIR/blobs holds: blob keys, and temp files a failed put would leave. */
-export async function blobStoreContents(dataDir: string): Promise<{ keys: string[]; tempFiles: string[]; files: string[] }> {
+export async function blobStoreContents(
+  dataDir: string,
+): Promise<{ keys: string[]; tempFiles: string[]; files: string[] }> {
   const root = path.join(dataDir, 'blobs');
   const keys: string[] = [];
   for await (const key of new FsBlobStore(root).keys()) keys.push(key);

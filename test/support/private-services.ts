@@ -29,7 +29,13 @@ export interface PrivateRedis {
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -53,8 +59,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url,
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) return;
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await waitFor(async () => ((await redisAnswers(url)) ? true : undefined), 10_000, `the private Redis on port ${port} to answer`);
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
+      await waitFor(
+        async () => ((await redisAnswers(url)) ? true : undefined),
+        10_000,
+        `the private Redis on port ${port} to answer`,
+      );
     },
     async stop() {
       const running = child;
@@ -109,7 +123,8 @@ function asClusterOwner(binary: string, args: string[]): string[] {
 
 function run(command: string[], what: string): void {
   const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`${what} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${what} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -120,9 +135,23 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, 'data');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-  run(asClusterOwner(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']), 'initdb');
+  run(
+    asClusterOwner(path.join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]),
+    'initdb',
+  );
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
-  const pgCtl = (args: string[], what: string) => run(asClusterOwner(path.join(bin, 'pg_ctl'), ['-D', data, ...args]), what);
+  const pgCtl = (args: string[], what: string) =>
+    run(asClusterOwner(path.join(bin, 'pg_ctl'), ['-D', data, ...args]), what);
   let running = false;
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const emergencyStop = () => {
@@ -191,7 +220,9 @@ export interface TinyFilesystem {
  */
 export function mountTinyFilesystem(dir: string, sizeBytes: number): TinyFilesystem | undefined {
   fs.mkdirSync(dir, { recursive: true });
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0700`, 'tmpfs', dir], {
+    encoding: 'utf8',
+  });
   if (mounted.status !== 0) return undefined;
   const filler = path.join(dir, 'zz-filler');
   const unmount = () => {

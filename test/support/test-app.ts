@@ -53,7 +53,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const config = loadConfig(env);
   const database = await openDatabase(config);
-  const builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, database, processJobs: options.processJobs ?? false })] });
+  const builder = Test.createTestingModule({
+    imports: [AppModule.forRoot({ config, database, processJobs: options.processJobs ?? false })],
+  });
   if (options.manualClock) builder.overrideProvider(Clock).useValue(options.manualClock);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });

@@ -19,7 +19,10 @@ export interface ClaimEvidenceProps {
   justification?: string;
 }
 
-function topPrompts(scores: Record<string, { probability: number }> | undefined, count: number): Array<{ label: string; probability: number }> {
+function topPrompts(
+  scores: Record<string, { probability: number }> | undefined,
+  count: number,
+): Array<{ label: string; probability: number }> {
   return Object.entries(scores ?? {})
     .map(([key, value]) => ({ label: key, probability: value.probability }))
     .sort((a, b) => b.probability - a.probability)
@@ -28,11 +31,24 @@ function topPrompts(scores: Record<string, { probability: number }> | undefined,
 
 function CheckBars({ checks }: { checks: CheckView[] }) {
   if (checks.length === 0) return <p className="muted">No checks.</p>;
-  const ordered = [...checks].sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(b.uncertain) - Number(a.uncertain) || a.kind.localeCompare(b.kind));
+  const ordered = [...checks].sort(
+    (a, b) =>
+      Number(b.flagged) - Number(a.flagged) ||
+      Number(b.uncertain) - Number(a.uncertain) ||
+      a.kind.localeCompare(b.kind),
+  );
   return (
     <div className="checks">
       {ordered.map((check) => (
-        <ScoreBar key={check.id} label={label(check.kind)} score={check.score} threshold={check.evidence.threshold} flagged={check.flagged} uncertain={check.uncertain} reason={check.reason} />
+        <ScoreBar
+          key={check.id}
+          label={label(check.kind)}
+          score={check.score}
+          threshold={check.evidence.threshold}
+          flagged={check.flagged}
+          uncertain={check.uncertain}
+          reason={check.reason}
+        />
       ))}
     </div>
   );
@@ -55,7 +71,10 @@ function Prompts({ scores }: { scores: PhotoScores | undefined }) {
           </tr>
         </thead>
         <tbody>
-          {[...damage.map((entry) => ({ ...entry, group: 'damage' })), ...objects.map((entry) => ({ ...entry, group: 'object' }))].map((entry) => (
+          {[
+            ...damage.map((entry) => ({ ...entry, group: 'damage' })),
+            ...objects.map((entry) => ({ ...entry, group: 'object' })),
+          ].map((entry) => (
             <tr key={`${entry.group}-${entry.label}`}>
               <td>
                 <span className="muted">{entry.group}:</span> {label(entry.label)}
@@ -74,24 +93,57 @@ function Prompts({ scores }: { scores: PhotoScores | undefined }) {
   );
 }
 
-function PhotoCard(props: { claimId: string; photo: StaffPhoto; index: number; checks: CheckView[]; scores?: PhotoScores; allowed: boolean; hint?: string; justification?: string }) {
+function PhotoCard(props: {
+  claimId: string;
+  photo: StaffPhoto;
+  index: number;
+  checks: CheckView[];
+  scores?: PhotoScores;
+  allowed: boolean;
+  hint?: string;
+  justification?: string;
+}) {
   const [open, setOpen] = useState(false);
   const { photo, index } = props;
   const flagged = props.checks.some((check) => check.flagged);
   const name = `Photo ${index + 1} (${photo.fileName})`;
   return (
-    <article className={`card photo-card${flagged ? ' photo-card--flagged' : ''}`} aria-label={name} data-testid="photo-card">
+    <article
+      className={`card photo-card${flagged ? ' photo-card--flagged' : ''}`}
+      aria-label={name}
+      data-testid="photo-card"
+    >
       <h3>
         {name} {flagged && <span className="badge badge--flagged">Flagged</span>}
       </h3>
       {props.allowed ? (
-        <button type="button" className="photo-button" onClick={() => setOpen(true)} aria-label={`Open the original of ${name}`}>
-          <AuthImage claimId={props.claimId} photoId={photo.id} variant="preview" alt={name} justification={props.justification} className="preview" />
+        <button
+          type="button"
+          className="photo-button"
+          onClick={() => setOpen(true)}
+          aria-label={`Open the original of ${name}`}
+        >
+          <AuthImage
+            claimId={props.claimId}
+            photoId={photo.id}
+            variant="preview"
+            alt={name}
+            justification={props.justification}
+            className="preview"
+          />
         </button>
       ) : (
         <div className="photo-placeholder">{props.hint ?? 'Photos are hidden.'}</div>
       )}
-      <PhotoDialog open={open} onClose={() => setOpen(false)} claimId={props.claimId} photoId={photo.id} variant="original" alt={name} justification={props.justification} />
+      <PhotoDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        claimId={props.claimId}
+        photoId={photo.id}
+        variant="original"
+        alt={name}
+        justification={props.justification}
+      />
       <dl className="facts facts--small">
         <dt>Size</dt>
         <dd>
@@ -114,7 +166,21 @@ function PhotoCard(props: { claimId: string; photo: StaffPhoto; index: number; c
   );
 }
 
-function Duplicate({ claimId, check, photos, allowed, otherAllowed, justification }: { claimId: string; check: CheckView; photos: StaffPhoto[]; allowed: boolean; otherAllowed: boolean; justification?: string }) {
+function Duplicate({
+  claimId,
+  check,
+  photos,
+  allowed,
+  otherAllowed,
+  justification,
+}: {
+  claimId: string;
+  check: CheckView;
+  photos: StaffPhoto[];
+  allowed: boolean;
+  otherAllowed: boolean;
+  justification?: string;
+}) {
   const otherClaimId = typeof check.evidence.otherClaimId === 'string' ? check.evidence.otherClaimId : null;
   const otherPhotoId = typeof check.evidence.otherPhotoId === 'string' ? check.evidence.otherPhotoId : null;
   const index = photos.findIndex((photo) => photo.id === check.photoId);
@@ -122,27 +188,62 @@ function Duplicate({ claimId, check, photos, allowed, otherAllowed, justificatio
   return (
     <div className="card duplicate" data-testid="duplicate">
       <p>
-        <strong>{check.reason}</strong> Similarity {similarity.toFixed(2)} ({label(String(check.evidence.method ?? 'unknown'))}).
+        <strong>{check.reason}</strong> Similarity {similarity.toFixed(2)} (
+        {label(String(check.evidence.method ?? 'unknown'))}).
       </p>
       <div className="side-by-side">
         <figure>
-          {allowed && check.photoId ? <AuthImage claimId={claimId} photoId={check.photoId} variant="preview" alt={`This claim, photo ${index + 1}`} justification={justification} className="preview" /> : <div className="photo-placeholder">Hidden</div>}
+          {allowed && check.photoId ? (
+            <AuthImage
+              claimId={claimId}
+              photoId={check.photoId}
+              variant="preview"
+              alt={`This claim, photo ${index + 1}`}
+              justification={justification}
+              className="preview"
+            />
+          ) : (
+            <div className="photo-placeholder">Hidden</div>
+          )}
           <figcaption>This claim, photo {index + 1}</figcaption>
         </figure>
         <figure>
           {otherClaimId && otherPhotoId && otherAllowed ? (
-            <AuthImage claimId={otherClaimId} photoId={otherPhotoId} variant="preview" alt="The matching photo of the other claim" justification={justification} className="preview" />
+            <AuthImage
+              claimId={otherClaimId}
+              photoId={otherPhotoId}
+              variant="preview"
+              alt="The matching photo of the other claim"
+              justification={justification}
+              className="preview"
+            />
           ) : (
-            <div className="photo-placeholder">{otherClaimId ? 'Only a supervisor or compliance officer may open the other claim\'s photo.' : 'The other claim is not visible to you.'}</div>
+            <div className="photo-placeholder">
+              {otherClaimId
+                ? "Only a supervisor or compliance officer may open the other claim's photo."
+                : 'The other claim is not visible to you.'}
+            </div>
           )}
-          <figcaption>{otherClaimId ? <Link to={`/claims/${otherClaimId}`}>Other claim {otherClaimId.slice(0, 8)}</Link> : 'Other claim'}</figcaption>
+          <figcaption>
+            {otherClaimId ? (
+              <Link to={`/claims/${otherClaimId}`}>Other claim {otherClaimId.slice(0, 8)}</Link>
+            ) : (
+              'Other claim'
+            )}
+          </figcaption>
         </figure>
       </div>
     </div>
   );
 }
 
-export function ClaimEvidence({ claimId, photosAllowed, otherPhotosAllowed = false, photosHint, justification }: ClaimEvidenceProps) {
+export function ClaimEvidence({
+  claimId,
+  photosAllowed,
+  otherPhotosAllowed = false,
+  photosHint,
+  justification,
+}: ClaimEvidenceProps) {
   const claim = useApi<StaffClaim>(`/v1/claims/${claimId}`);
   const validation = useApi<ValidationView>(`/v1/claims/${claimId}/validation`);
   const policy = useApi<PolicyView>(claim.data ? `/v1/policies/${claim.data.policyId}` : null);
@@ -205,14 +306,18 @@ export function ClaimEvidence({ claimId, photosAllowed, otherPhotosAllowed = fal
           ) : (
             <>
               <p>
-                <strong>{policy.data.number}</strong> · {label(policy.data.lineOfBusiness)} · {policy.data.insuredObject}
+                <strong>{policy.data.number}</strong> · {label(policy.data.lineOfBusiness)} ·{' '}
+                {policy.data.insuredObject}
                 <br />
                 {policy.data.effectiveFrom} to {policy.data.effectiveTo}
               </p>
               <ul className="clauses">
                 {policy.data.clauses.map((clause) => (
                   <li key={clause.id} className={`clause clause--${clause.kind}`}>
-                    <span className={`badge badge--${clause.kind === 'exclusion' ? 'flagged' : 'clear'}`}>{clause.kind}</span> <strong>{clause.code}</strong> {clause.text}
+                    <span className={`badge badge--${clause.kind === 'exclusion' ? 'flagged' : 'clear'}`}>
+                      {clause.kind}
+                    </span>{' '}
+                    <strong>{clause.code}</strong> {clause.text}
                   </li>
                 ))}
               </ul>
@@ -230,14 +335,18 @@ export function ClaimEvidence({ claimId, photosAllowed, otherPhotosAllowed = fal
           ) : (
             <>
               <p className="muted">
-                Outcome <strong>{label(validation.data.run.outcome ?? 'none')}</strong> · model {validation.data.run.modelId} · prompts {validation.data.run.promptSetVersion}
+                Outcome <strong>{label(validation.data.run.outcome ?? 'none')}</strong> · model{' '}
+                {validation.data.run.modelId} · prompts {validation.data.run.promptSetVersion}
               </p>
               <ul className="flag-list" data-testid="flag-list">
                 {checks
                   .filter((check) => check.flagged || check.uncertain)
                   .map((check) => (
                     <li key={check.id}>
-                      <span className={`badge badge--${check.flagged ? 'flagged' : 'uncertain'}`}>{check.flagged ? 'Flagged' : 'Needs review'}</span> <strong>{label(check.kind)}</strong>: {check.reason}
+                      <span className={`badge badge--${check.flagged ? 'flagged' : 'uncertain'}`}>
+                        {check.flagged ? 'Flagged' : 'Needs review'}
+                      </span>{' '}
+                      <strong>{label(check.kind)}</strong>: {check.reason}
                     </li>
                   ))}
                 {checks.every((check) => !check.flagged && !check.uncertain) && <li>No flags.</li>}
@@ -263,7 +372,15 @@ export function ClaimEvidence({ claimId, photosAllowed, otherPhotosAllowed = fal
           <section aria-labelledby="dup-title">
             <h3 id="dup-title">Duplicate matches</h3>
             {duplicates.map((check) => (
-              <Duplicate key={check.id} claimId={claimId} check={check} photos={data.photos} allowed={photosAllowed} otherAllowed={otherPhotosAllowed && photosAllowed} justification={justification} />
+              <Duplicate
+                key={check.id}
+                claimId={claimId}
+                check={check}
+                photos={data.photos}
+                allowed={photosAllowed}
+                otherAllowed={otherPhotosAllowed && photosAllowed}
+                justification={justification}
+              />
             ))}
           </section>
         )}

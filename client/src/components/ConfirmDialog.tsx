@@ -49,7 +49,14 @@ export function ConfirmDialog({
   };
   return (
     <div className="modal-backdrop" onClick={() => !busy && onCancel()}>
-      <form className="modal dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onClick={(event) => event.stopPropagation()} onSubmit={submit}>
+      <form
+        className="modal dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onClick={(event) => event.stopPropagation()}
+        onSubmit={submit}
+      >
         <h2 id={titleId}>{title}</h2>
         <div className="dialog__body">{children}</div>
         <div className="dialog__buttons">

@@ -8,8 +8,17 @@ afterEach(cleanup);
 const catalogue: ReasonCatalogue = {
   noteMinLength: 10,
   outcomes: [
-    { outcome: 'approve', reasonCodes: [{ code: 'evidence_consistent', label: 'The photos show what the claim says' }] },
-    { outcome: 'deny', reasonCodes: [{ code: 'evidence_contradicts_claim', label: 'The photos contradict the claim' }, { code: 'duplicate_evidence', label: 'Reused photos' }] },
+    {
+      outcome: 'approve',
+      reasonCodes: [{ code: 'evidence_consistent', label: 'The photos show what the claim says' }],
+    },
+    {
+      outcome: 'deny',
+      reasonCodes: [
+        { code: 'evidence_contradicts_claim', label: 'The photos contradict the claim' },
+        { code: 'duplicate_evidence', label: 'Reused photos' },
+      ],
+    },
     { outcome: 'request_info', reasonCodes: [{ code: 'need_more_photos', label: 'More photos are needed' }] },
     { outcome: 'escalate', reasonCodes: [{ code: 'possible_fraud', label: 'Signs of fraud' }] },
   ],
@@ -22,19 +31,34 @@ describe('validateDecision', () => {
       reasonCode: 'Choose a reason code.',
       note: 'Write a note: say why.',
     });
-    expect(validateDecision({ outcome: 'approve', reasonCode: 'duplicate_evidence', note: 'short' }, catalogue)).toEqual({
+    expect(
+      validateDecision({ outcome: 'approve', reasonCode: 'duplicate_evidence', note: 'short' }, catalogue),
+    ).toEqual({
       reasonCode: 'This reason code does not belong to the chosen outcome.',
       note: 'The note needs at least 10 characters (now 5).',
     });
-    expect(validateDecision({ outcome: 'deny', reasonCode: 'duplicate_evidence', note: '   padded   ' }, catalogue).note).toMatch(/at least 10/);
-    expect(validateDecision({ outcome: 'deny', reasonCode: 'duplicate_evidence', note: 'Same photo as claim 123.' }, catalogue)).toEqual({});
+    expect(
+      validateDecision({ outcome: 'deny', reasonCode: 'duplicate_evidence', note: '   padded   ' }, catalogue).note,
+    ).toMatch(/at least 10/);
+    expect(
+      validateDecision(
+        { outcome: 'deny', reasonCode: 'duplicate_evidence', note: 'Same photo as claim 123.' },
+        catalogue,
+      ),
+    ).toEqual({});
   });
 });
 
 describe('DecisionForm', () => {
   function setup() {
     const onSubmit = vi.fn();
-    render(<DecisionForm catalogue={catalogue} outcomes={['approve', 'deny', 'request_info', 'escalate']} onSubmit={onSubmit} />);
+    render(
+      <DecisionForm
+        catalogue={catalogue}
+        outcomes={['approve', 'deny', 'request_info', 'escalate']}
+        onSubmit={onSubmit}
+      />,
+    );
     return onSubmit;
   }
 
@@ -42,7 +66,11 @@ describe('DecisionForm', () => {
     const onSubmit = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Submit decision' }));
     expect(onSubmit).not.toHaveBeenCalled();
-    expect(screen.getAllByRole('alert').map((node) => node.textContent)).toEqual(['Choose an outcome.', 'Choose a reason code.', 'Write a note: say why.']);
+    expect(screen.getAllByRole('alert').map((node) => node.textContent)).toEqual([
+      'Choose an outcome.',
+      'Choose a reason code.',
+      'Write a note: say why.',
+    ]);
     expect(document.activeElement).toBe(screen.getByRole('radio', { name: /Approve/ }));
   });
 
@@ -51,7 +79,11 @@ describe('DecisionForm', () => {
     const select = screen.getByLabelText('Reason code') as HTMLSelectElement;
     expect(select.options).toHaveLength(1);
     fireEvent.click(screen.getByRole('radio', { name: /Deny/ }));
-    expect([...select.options].map((option) => option.value)).toEqual(['', 'evidence_contradicts_claim', 'duplicate_evidence']);
+    expect([...select.options].map((option) => option.value)).toEqual([
+      '',
+      'evidence_contradicts_claim',
+      'duplicate_evidence',
+    ]);
     fireEvent.change(select, { target: { value: 'duplicate_evidence' } });
     expect(select.value).toBe('duplicate_evidence');
     fireEvent.click(screen.getByRole('radio', { name: /Approve/ }));
@@ -71,7 +103,11 @@ describe('DecisionForm', () => {
     fireEvent.change(note, { target: { value: '  Photos show hail, not a collision.  ' } });
     expect(screen.queryByRole('alert')).toBeNull();
     fireEvent.keyDown(note, { key: 'Enter', ctrlKey: true });
-    expect(onSubmit).toHaveBeenCalledWith({ outcome: 'deny', reasonCode: 'evidence_contradicts_claim', note: 'Photos show hail, not a collision.' });
+    expect(onSubmit).toHaveBeenCalledWith({
+      outcome: 'deny',
+      reasonCode: 'evidence_contradicts_claim',
+      note: 'Photos show hail, not a collision.',
+    });
   });
 
   it('picks an outcome with its single-key shortcut outside text fields', () => {
@@ -82,7 +118,14 @@ describe('DecisionForm', () => {
   });
 
   it('shows the server error it is given', () => {
-    render(<DecisionForm catalogue={catalogue} outcomes={['approve']} onSubmit={() => undefined} serverError="Someone else decided this task." />);
+    render(
+      <DecisionForm
+        catalogue={catalogue}
+        outcomes={['approve']}
+        onSubmit={() => undefined}
+        serverError="Someone else decided this task."
+      />,
+    );
     expect(screen.getByTestId('decision-error').textContent).toBe('Someone else decided this task.');
   });
 });

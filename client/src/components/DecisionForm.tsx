@@ -10,7 +10,12 @@ export interface DecisionValues {
 
 export type DecisionErrors = Partial<Record<keyof DecisionValues, string>>;
 
-export const OUTCOME_LABELS: Record<Outcome, string> = { approve: 'Approve', deny: 'Deny', request_info: 'Request information', escalate: 'Escalate' };
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  approve: 'Approve',
+  deny: 'Deny',
+  request_info: 'Request information',
+  escalate: 'Escalate',
+};
 const OUTCOME_KEYS: Record<Outcome, string> = { approve: 'a', deny: 'd', request_info: 'i', escalate: 'e' };
 
 export function validateDecision(values: DecisionValues, catalogue: ReasonCatalogue): DecisionErrors {
@@ -18,10 +23,12 @@ export function validateDecision(values: DecisionValues, catalogue: ReasonCatalo
   if (!values.outcome) errors.outcome = 'Choose an outcome.';
   const codes = catalogue.outcomes.find((entry) => entry.outcome === values.outcome)?.reasonCodes ?? [];
   if (!values.reasonCode) errors.reasonCode = 'Choose a reason code.';
-  else if (values.outcome && !codes.some((code) => code.code === values.reasonCode)) errors.reasonCode = 'This reason code does not belong to the chosen outcome.';
+  else if (values.outcome && !codes.some((code) => code.code === values.reasonCode))
+    errors.reasonCode = 'This reason code does not belong to the chosen outcome.';
   const note = values.note.trim();
   if (note.length === 0) errors.note = 'Write a note: say why.';
-  else if (note.length < catalogue.noteMinLength) errors.note = `The note needs at least ${catalogue.noteMinLength} characters (now ${note.length}).`;
+  else if (note.length < catalogue.noteMinLength)
+    errors.note = `The note needs at least ${catalogue.noteMinLength} characters (now ${note.length}).`;
   else if (note.length > 5000) errors.note = 'The note may have at most 5000 characters.';
   return errors;
 }
@@ -38,7 +45,15 @@ export interface DecisionFormProps {
   shortcuts?: boolean;
 }
 
-export function DecisionForm({ catalogue, outcomes, submitLabel = 'Submit decision', busy = false, serverError, onSubmit, shortcuts = true }: DecisionFormProps) {
+export function DecisionForm({
+  catalogue,
+  outcomes,
+  submitLabel = 'Submit decision',
+  busy = false,
+  serverError,
+  onSubmit,
+  shortcuts = true,
+}: DecisionFormProps) {
   const [values, setValues] = useState<DecisionValues>({ outcome: '', reasonCode: '', note: '' });
   const [errors, setErrors] = useState<DecisionErrors>({});
   const [touched, setTouched] = useState(false);
@@ -57,11 +72,20 @@ export function DecisionForm({ catalogue, outcomes, submitLabel = 'Submit decisi
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) && (target as HTMLInputElement).type !== 'radio') return;
+      if (
+        target &&
+        ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) &&
+        (target as HTMLInputElement).type !== 'radio'
+      )
+        return;
       const outcome = outcomes.find((candidate) => OUTCOME_KEYS[candidate] === event.key);
       if (!outcome) return;
       event.preventDefault();
-      setValues((current) => ({ ...current, outcome, reasonCode: current.outcome === outcome ? current.reasonCode : '' }));
+      setValues((current) => ({
+        ...current,
+        outcome,
+        reasonCode: current.outcome === outcome ? current.reasonCode : '',
+      }));
       formRef.current?.querySelector<HTMLSelectElement>('select[name="reasonCode"]')?.focus();
     };
     window.addEventListener('keydown', onKey);
@@ -75,7 +99,12 @@ export function DecisionForm({ catalogue, outcomes, submitLabel = 'Submit decisi
     setErrors(found);
     const first = (['outcome', 'reasonCode', 'note'] as const).find((field) => found[field]);
     if (first) {
-      const selector = first === 'outcome' ? 'input[name="outcome"]' : first === 'reasonCode' ? 'select[name="reasonCode"]' : 'textarea[name="note"]';
+      const selector =
+        first === 'outcome'
+          ? 'input[name="outcome"]'
+          : first === 'reasonCode'
+            ? 'select[name="reasonCode"]'
+            : 'textarea[name="note"]';
       formRef.current?.querySelector<HTMLElement>(selector)?.focus();
       return;
     }
@@ -89,7 +118,13 @@ export function DecisionForm({ catalogue, outcomes, submitLabel = 'Submit decisi
         <div className="outcomes">
           {outcomes.map((outcome) => (
             <label key={outcome} className={`outcome outcome--${outcome}`}>
-              <input type="radio" name="outcome" value={outcome} checked={values.outcome === outcome} onChange={() => set({ outcome })} />
+              <input
+                type="radio"
+                name="outcome"
+                value={outcome}
+                checked={values.outcome === outcome}
+                onChange={() => set({ outcome })}
+              />
               {OUTCOME_LABELS[outcome]} <kbd aria-hidden="true">{OUTCOME_KEYS[outcome]}</kbd>
             </label>
           ))}

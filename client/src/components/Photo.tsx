@@ -25,7 +25,12 @@ export function AuthImage({ claimId, photoId, variant, alt, justification, class
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ error: error instanceof ApiError && error.status === 404 ? 'You may not view this photo.' : 'The photo could not be loaded.' });
+        setState({
+          error:
+            error instanceof ApiError && error.status === 404
+              ? 'You may not view this photo.'
+              : 'The photo could not be loaded.',
+        });
       });
     return () => {
       controller.abort();
@@ -61,7 +66,13 @@ export function PhotoDialog({ open, onClose, ...photo }: PhotoProps & { open: bo
   if (!open) return null;
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={`Original: ${photo.alt}`} onClick={(event) => event.stopPropagation()}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Original: ${photo.alt}`}
+        onClick={(event) => event.stopPropagation()}
+      >
         <div className="modal__bar">
           <strong>{photo.alt}</strong>
           <button ref={closeRef} type="button" onClick={onClose}>

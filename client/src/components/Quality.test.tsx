@@ -52,9 +52,13 @@ describe('QualityTable', () => {
   it('shows counts, rates and both thresholds, the recommendation labelled as not applied', () => {
     render(<QualityTable checks={[peril]} />);
     const table = screen.getByRole('table', { name: /Agreement between the model and reviewers/ });
-    expect(within(table).getByRole('columnheader', { name: /Recommended flagAt.*recommended, not applied/ })).toBeTruthy();
+    expect(
+      within(table).getByRole('columnheader', { name: /Recommended flagAt.*recommended, not applied/ }),
+    ).toBeTruthy();
     const row = within(table).getByRole('row', { name: /Peril mismatch/ });
-    const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
+    const cells = within(row)
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent);
     expect(cells).toEqual(['4', '3', '1', '75.0%', '66.7%', '100.0%', '0.550', '0.612would agree 100.0%']);
   });
 
@@ -75,9 +79,13 @@ describe('AgreementChart', () => {
     expect(container.querySelectorAll('g[data-day]')).toHaveLength(5);
     // Two days with reviews: two agreed bars, and a disagreed bar of zero height on the day without disagreement.
     expect(container.querySelectorAll('.chart__agreed')).toHaveLength(2);
-    const heights = Array.from(container.querySelectorAll('.chart__disagreed')).map((rect) => Number(rect.getAttribute('height')));
+    const heights = Array.from(container.querySelectorAll('.chart__disagreed')).map((rect) =>
+      Number(rect.getAttribute('height')),
+    );
     expect(heights[0]).toBe(0);
-    const agreed = Array.from(container.querySelectorAll('.chart__agreed')).map((rect) => Number(rect.getAttribute('height')));
+    const agreed = Array.from(container.querySelectorAll('.chart__agreed')).map((rect) =>
+      Number(rect.getAttribute('height')),
+    );
     // The tallest day (2 reviews) fills the plot; one agreed review is half of it.
     expect(agreed[0]).toBeCloseTo(agreed[1] * 2);
     expect(heights[1]).toBeCloseTo(agreed[1]);
@@ -88,7 +96,8 @@ describe('AgreementChart', () => {
     render(<AgreementChart days={days} subject="Peril mismatch" />);
     const image = screen.getByRole('img', { name: /Agreement over time/ });
     expect(image.getAttribute('aria-labelledby')).toContain('agreement-chart-desc');
-    const text = 'Peril mismatch from 2026-03-01 to 2026-03-05: 4 reviewed checks on 2 days, 3 agreed (75.0%), 1 disagreed.';
+    const text =
+      'Peril mismatch from 2026-03-01 to 2026-03-05: 4 reviewed checks on 2 days, 3 agreed (75.0%), 1 disagreed.';
     expect(describeSeries(days, 'Peril mismatch')).toBe(text);
     expect(screen.getAllByText(text).length).toBeGreaterThanOrEqual(1);
     const data = screen.getByRole('table', { name: 'Reviewed checks per day' });
@@ -96,7 +105,11 @@ describe('AgreementChart', () => {
   });
 
   it('sums several checks per day', () => {
-    const other = check('no_visible_damage', { reviewed: 1, agreed: 1, series: [{ day: '2026-03-02', agreed: 1, disagreed: 0 }] });
+    const other = check('no_visible_damage', {
+      reviewed: 1,
+      agreed: 1,
+      series: [{ day: '2026-03-02', agreed: 1, disagreed: 0 }],
+    });
     expect(combineSeries([peril, other])).toEqual([
       { day: '2026-03-02', agreed: 3, disagreed: 0 },
       { day: '2026-03-04', agreed: 1, disagreed: 1 },
@@ -108,13 +121,23 @@ describe('QualityPage', () => {
   function stubFetch(answer: (url: string) => Response) {
     const fetchMock = vi.fn((input: RequestInfo | URL) => Promise.resolve(answer(String(input))));
     vi.stubGlobal('fetch', fetchMock);
-    setSession({ accessToken: 'token', refreshToken: 'refresh', expiresAt: Date.now() + 3_600_000, user: { id: 'u1', email: 's@example.test', role: 'supervisor', team: 'team-a' } });
+    setSession({
+      accessToken: 'token',
+      refreshToken: 'refresh',
+      expiresAt: Date.now() + 3_600_000,
+      user: { id: 'u1', email: 's@example.test', role: 'supervisor', team: 'team-a' },
+    });
     return fetchMock;
   }
-  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
   it('loads the last 30 days, shows reviewed checks only, and asks again for another period', async () => {
-    const report: QualityReport = { from: '2026-02-03T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z', checks: [peril, check('exif_anomaly')] };
+    const report: QualityReport = {
+      from: '2026-02-03T00:00:00.000Z',
+      to: '2026-03-05T00:00:00.000Z',
+      checks: [peril, check('exif_anomaly')],
+    };
     const fetchMock = stubFetch(() => json(report));
     render(<QualityPage />);
     expect(screen.getByRole('status').textContent).toMatch(/Loading the quality report/);
@@ -128,11 +151,15 @@ describe('QualityPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Last 7 days' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
     const second = new URL(String(fetchMock.mock.calls[1][0]), 'http://localhost');
-    expect(Date.parse(second.searchParams.get('to')!) - Date.parse(second.searchParams.get('from')!)).toBe(7 * 86_400_000);
+    expect(Date.parse(second.searchParams.get('to')!) - Date.parse(second.searchParams.get('from')!)).toBe(
+      7 * 86_400_000,
+    );
   });
 
   it('shows an empty state without reviews and an error state on failure', async () => {
-    stubFetch(() => json({ from: '2026-02-03T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z', checks: [check('peril_mismatch')] }));
+    stubFetch(() =>
+      json({ from: '2026-02-03T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z', checks: [check('peril_mismatch')] }),
+    );
     render(<QualityPage />);
     await screen.findByText(/No reviewed decisions in this period/);
     expect(screen.queryByRole('table')).toBeNull();

@@ -84,10 +84,24 @@ export function QualityTable({ checks }: { checks: readonly CheckQuality[] }) {
               <td className="num">{check.agreed}</td>
               <td className="num">{check.disagreed}</td>
               <td className="num">{percent(agreement(check))}</td>
-              <td className="num" title={check.precision === null ? 'No flags among the reviewed claims' : `${check.truePositive} of ${check.truePositive + check.falsePositive} flags confirmed`}>
+              <td
+                className="num"
+                title={
+                  check.precision === null
+                    ? 'No flags among the reviewed claims'
+                    : `${check.truePositive} of ${check.truePositive + check.falsePositive} flags confirmed`
+                }
+              >
                 {percent(check.precision)}
               </td>
-              <td className="num" title={check.recall === null ? 'No confirmed problems among the reviewed claims' : `${check.truePositive} of ${check.truePositive + check.falseNegative} confirmed problems flagged`}>
+              <td
+                className="num"
+                title={
+                  check.recall === null
+                    ? 'No confirmed problems among the reviewed claims'
+                    : `${check.truePositive} of ${check.truePositive + check.falseNegative} confirmed problems flagged`
+                }
+              >
                 {percent(check.recall)}
               </td>
               <td className="num">{threshold(check.currentFlagAt)}</td>
@@ -97,7 +111,9 @@ export function QualityTable({ checks }: { checks: readonly CheckQuality[] }) {
                 ) : (
                   <>
                     <span className="recommended">{threshold(check.recommendedFlagAt)}</span>
-                    {check.recommendedAgreement !== null && <div className="muted small">would agree {percent(check.recommendedAgreement)}</div>}
+                    {check.recommendedAgreement !== null && (
+                      <div className="muted small">would agree {percent(check.recommendedAgreement)}</div>
+                    )}
                   </>
                 )}
               </td>
@@ -122,10 +138,16 @@ export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; 
   const barWidth = Math.max(1, Math.min(28, slot * 0.7));
   const y = (value: number) => PAD.top + plotHeight - (value / max) * plotHeight;
   const description = describeSeries(days, subject);
-  const labelled = days.length <= 1 ? days.map((_, index) => index) : [0, Math.floor((days.length - 1) / 2), days.length - 1];
+  const labelled =
+    days.length <= 1 ? days.map((_, index) => index) : [0, Math.floor((days.length - 1) / 2), days.length - 1];
   return (
     <figure className="chart" data-testid="agreement-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="agreement-chart-title agreement-chart-desc" preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby="agreement-chart-title agreement-chart-desc"
+        preserveAspectRatio="xMidYMid meet"
+      >
         <title id="agreement-chart-title">Agreement over time</title>
         <desc id="agreement-chart-desc">{description}</desc>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} className="chart__axis" />
@@ -144,8 +166,20 @@ export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; 
               <title>{`${day.day}: ${day.agreed} agreed, ${day.disagreed} disagreed`}</title>
               {total === 0 ? null : (
                 <>
-                  <rect className="chart__agreed" x={x} width={barWidth} y={y(day.agreed)} height={y(0) - y(day.agreed)} />
-                  <rect className="chart__disagreed" x={x} width={barWidth} y={y(total)} height={y(day.agreed) - y(total)} />
+                  <rect
+                    className="chart__agreed"
+                    x={x}
+                    width={barWidth}
+                    y={y(day.agreed)}
+                    height={y(0) - y(day.agreed)}
+                  />
+                  <rect
+                    className="chart__disagreed"
+                    x={x}
+                    width={barWidth}
+                    y={y(total)}
+                    height={y(day.agreed) - y(total)}
+                  />
                 </>
               )}
             </g>
@@ -155,14 +189,21 @@ export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; 
           const first = index === 0 && days.length > 1;
           const last = index === days.length - 1 && days.length > 1;
           return (
-            <text key={days[index].day} x={first ? PAD.left : last ? WIDTH - PAD.right : PAD.left + index * slot + slot / 2} y={HEIGHT - 8} textAnchor={first ? 'start' : last ? 'end' : 'middle'} className="chart__label">
+            <text
+              key={days[index].day}
+              x={first ? PAD.left : last ? WIDTH - PAD.right : PAD.left + index * slot + slot / 2}
+              y={HEIGHT - 8}
+              textAnchor={first ? 'start' : last ? 'end' : 'middle'}
+              className="chart__label"
+            >
               {days[index].day}
             </text>
           );
         })}
       </svg>
       <figcaption>
-        <span className="legend legend--agreed" aria-hidden="true" /> Agreed <span className="legend legend--disagreed" aria-hidden="true" /> Disagreed
+        <span className="legend legend--agreed" aria-hidden="true" /> Agreed{' '}
+        <span className="legend legend--disagreed" aria-hidden="true" /> Disagreed
         <p className="muted small">{description}</p>
       </figcaption>
       <details>

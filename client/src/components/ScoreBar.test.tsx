@@ -8,7 +8,16 @@ describe('ScoreBar', () => {
   const threshold = { flagAt: 0.5, uncertainFrom: 0.3 };
 
   it('shows a flagged score above its threshold, in words and as a meter', () => {
-    render(<ScoreBar label="Peril mismatch" score={0.72} threshold={threshold} flagged uncertain={false} reason="The photos show hail rather than the claimed collision." />);
+    render(
+      <ScoreBar
+        label="Peril mismatch"
+        score={0.72}
+        threshold={threshold}
+        flagged
+        uncertain={false}
+        reason="The photos show hail rather than the claimed collision."
+      />,
+    );
     const meter = screen.getByRole('meter', { name: 'Peril mismatch score' });
     expect(meter.getAttribute('aria-valuenow')).toBe('0.72');
     expect(meter.getAttribute('aria-valuetext')).toBe('0.72 — flags at 0.50, review from 0.30');
@@ -18,7 +27,9 @@ describe('ScoreBar', () => {
   });
 
   it('draws the fill to the score and the marker at the flag threshold', () => {
-    const { container } = render(<ScoreBar label="Exclusion" score={0.4} threshold={threshold} flagged={false} uncertain />);
+    const { container } = render(
+      <ScoreBar label="Exclusion" score={0.4} threshold={threshold} flagged={false} uncertain />,
+    );
     expect((container.querySelector('.scorebar__fill') as HTMLElement).style.width).toBe('40%');
     expect((container.querySelector('.scorebar__mark') as HTMLElement).style.left).toBe('50%');
     expect((container.querySelector('.scorebar__band') as HTMLElement).style.left).toBe('30%');

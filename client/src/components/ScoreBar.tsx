@@ -9,7 +9,12 @@ export interface ScoreBarProps {
   reason?: string;
 }
 
-export function scoreStatus(score: number, threshold: Threshold | undefined, flagged: boolean, uncertain: boolean): 'flagged' | 'uncertain' | 'clear' {
+export function scoreStatus(
+  score: number,
+  threshold: Threshold | undefined,
+  flagged: boolean,
+  uncertain: boolean,
+): 'flagged' | 'uncertain' | 'clear' {
   if (flagged) return 'flagged';
   if (uncertain) return 'uncertain';
   if (threshold && score >= threshold.flagAt) return 'flagged';
@@ -28,7 +33,9 @@ export function ScoreBar({ label, score, threshold, flagged, uncertain, reason }
     <div className={`scorebar scorebar--${status}`} data-testid="score-bar" data-status={status}>
       <div className="scorebar__head">
         <span className="scorebar__label">{label}</span>
-        <span className={`badge badge--${status}`}>{status === 'flagged' ? 'Flagged' : status === 'uncertain' ? 'Needs review' : 'Clear'}</span>
+        <span className={`badge badge--${status}`}>
+          {status === 'flagged' ? 'Flagged' : status === 'uncertain' ? 'Needs review' : 'Clear'}
+        </span>
       </div>
       <div
         className="scorebar__track"
@@ -39,9 +46,22 @@ export function ScoreBar({ label, score, threshold, flagged, uncertain, reason }
         aria-valuenow={Math.round(score * 1000) / 1000}
         aria-valuetext={describe}
       >
-        {threshold && <span className="scorebar__band" style={{ left: pct(threshold.uncertainFrom), width: pct(threshold.flagAt - threshold.uncertainFrom) }} aria-hidden="true" />}
+        {threshold && (
+          <span
+            className="scorebar__band"
+            style={{ left: pct(threshold.uncertainFrom), width: pct(threshold.flagAt - threshold.uncertainFrom) }}
+            aria-hidden="true"
+          />
+        )}
         <span className="scorebar__fill" style={{ width: pct(score) }} aria-hidden="true" />
-        {threshold && <span className="scorebar__mark" style={{ left: pct(threshold.flagAt) }} title={`flags at ${threshold.flagAt}`} aria-hidden="true" />}
+        {threshold && (
+          <span
+            className="scorebar__mark"
+            style={{ left: pct(threshold.flagAt) }}
+            title={`flags at ${threshold.flagAt}`}
+            aria-hidden="true"
+          />
+        )}
       </div>
       <div className="scorebar__numbers">{describe}</div>
       {reason && <p className="scorebar__reason">{reason}</p>}

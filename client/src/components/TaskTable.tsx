@@ -10,7 +10,13 @@ export interface SortState {
 }
 
 /** Default order of each column when first clicked: most urgent first. */
-export const DEFAULT_DIRECTION: Record<SortKey, 'asc' | 'desc'> = { priority: 'desc', sla: 'asc', age: 'desc', amount: 'desc', reference: 'asc' };
+export const DEFAULT_DIRECTION: Record<SortKey, 'asc' | 'desc'> = {
+  priority: 'desc',
+  sla: 'asc',
+  age: 'desc',
+  amount: 'desc',
+  reference: 'asc',
+};
 
 function compareBy(key: SortKey, a: TaskView, b: TaskView): number {
   switch (key) {
@@ -87,9 +93,17 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
             {columns.map((column) => {
               const active = column.key !== null && sort.key === column.key;
               return (
-                <th key={column.title} scope="col" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <th
+                  key={column.title}
+                  scope="col"
+                  aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
+                >
                   {column.key ? (
-                    <button type="button" className="sort" onClick={() => onSort(nextSort(sort, column.key as SortKey))}>
+                    <button
+                      type="button"
+                      className="sort"
+                      onClick={() => onSort(nextSort(sort, column.key as SortKey))}
+                    >
                       {column.title}
                       <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
                     </button>
@@ -103,7 +117,12 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
         </thead>
         <tbody>
           {sorted.map((task) => (
-            <tr key={task.id} className={task.slaBreached ? 'breached' : undefined} data-testid="task-row" data-task-id={task.id}>
+            <tr
+              key={task.id}
+              className={task.slaBreached ? 'breached' : undefined}
+              data-testid="task-row"
+              data-task-id={task.id}
+            >
               <td>
                 <Link to={`/tasks/${task.id}`}>{task.externalReference}</Link>
                 <div className="muted">{label(task.claimedPeril)}</div>
@@ -112,7 +131,19 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
               <td>
                 <span className={`badge badge--${task.reason}`}>{label(task.reason)}</span>
               </td>
-              <td>{flags[task.claimId] === undefined ? <span className="muted">…</span> : flags[task.claimId]!.length === 0 ? <span className="muted">none</span> : flags[task.claimId]!.map((kind) => <span key={kind} className="chip">{label(kind)}</span>)}</td>
+              <td>
+                {flags[task.claimId] === undefined ? (
+                  <span className="muted">…</span>
+                ) : flags[task.claimId]!.length === 0 ? (
+                  <span className="muted">none</span>
+                ) : (
+                  flags[task.claimId]!.map((kind) => (
+                    <span key={kind} className="chip">
+                      {label(kind)}
+                    </span>
+                  ))
+                )}
+              </td>
               <td>{label(task.lineOfBusiness)}</td>
               <td className="num">{money(task.amount, task.currency)}</td>
               <td className="num">{age(task.ageHours)}</td>

@@ -11,7 +11,9 @@ const DAY = 86_400_000;
 
 /** Dates on one horizontal line (SVG): policy start, incident, photo capture(s), filing. */
 export function Timeline({ points, title }: { points: TimelinePoint[]; title: string }) {
-  const dated = points.map((point) => ({ ...point, time: parseLooseDate(point.date) })).filter((point): point is TimelinePoint & { time: number } => point.time !== null);
+  const dated = points
+    .map((point) => ({ ...point, time: parseLooseDate(point.date) }))
+    .filter((point): point is TimelinePoint & { time: number } => point.time !== null);
   if (dated.length === 0) return <p className="muted">No dates to show.</p>;
   const min = Math.min(...dated.map((point) => point.time));
   const max = Math.max(...dated.map((point) => point.time));
@@ -27,9 +29,26 @@ export function Timeline({ points, title }: { points: TimelinePoint[]; title: st
         <line x1={left} x2={right} y1={20} y2={20} stroke="#57606a" strokeWidth={2} />
         {sorted.map((point, index) => (
           <g key={`${point.kind}-${index}`}>
-            <circle cx={x(point.time)} cy={20} r={6} className={`tl-dot tl-${point.kind}${point.anomaly ? ' tl-anomaly' : ''}`} />
-            <line x1={x(point.time)} x2={x(point.time)} y1={26} y2={34 + index * 18} stroke="#8c959f" strokeDasharray="2 2" />
-            <text x={Math.min(x(point.time), right - 175)} y={46 + index * 18} fontSize={11} fill={point.anomaly ? '#a40e26' : '#24292f'}>
+            <circle
+              cx={x(point.time)}
+              cy={20}
+              r={6}
+              className={`tl-dot tl-${point.kind}${point.anomaly ? ' tl-anomaly' : ''}`}
+            />
+            <line
+              x1={x(point.time)}
+              x2={x(point.time)}
+              y1={26}
+              y2={34 + index * 18}
+              stroke="#8c959f"
+              strokeDasharray="2 2"
+            />
+            <text
+              x={Math.min(x(point.time), right - 175)}
+              y={46 + index * 18}
+              fontSize={11}
+              fill={point.anomaly ? '#a40e26' : '#24292f'}
+            >
               {point.label}: {new Date(point.time).toISOString().slice(0, 10)}
               {point.anomaly ? ' ⚠' : ''}
             </text>
@@ -37,7 +56,12 @@ export function Timeline({ points, title }: { points: TimelinePoint[]; title: st
         ))}
       </svg>
       <figcaption className="sr-only">
-        {sorted.map((point) => `${point.label} ${new Date(point.time).toISOString().slice(0, 10)}${point.anomaly ? ' (anomaly)' : ''}`).join('; ')}
+        {sorted
+          .map(
+            (point) =>
+              `${point.label} ${new Date(point.time).toISOString().slice(0, 10)}${point.anomaly ? ' (anomaly)' : ''}`,
+          )
+          .join('; ')}
       </figcaption>
     </figure>
   );

@@ -33,7 +33,8 @@ export function VerifyStatus() {
     <div className={`alert ${report.ok ? 'alert--ok' : 'alert--error'}`} role="status" data-testid="verify-status">
       {report.ok ? (
         <>
-          <strong>Chain verified.</strong> {report.eventsChecked} events and {report.checkpointsChecked} signed checkpoints checked; head at #{report.head.seq}.
+          <strong>Chain verified.</strong> {report.eventsChecked} events and {report.checkpointsChecked} signed
+          checkpoints checked; head at #{report.head.seq}.
         </>
       ) : (
         <>
@@ -86,7 +87,8 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
               <td className="num">{event.seq}</td>
               <td>{dateTime(event.occurredAt)}</td>
               <td>
-                <span className="muted">{event.actorType}</span> <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
+                <span className="muted">{event.actorType}</span>{' '}
+                <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
               </td>
               <td>
                 <code>{event.action}</code>
@@ -115,13 +117,22 @@ export function AuditPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setFilters({ ...draft, actor: draft.actor.trim(), action: draft.action.trim(), resourceType: draft.resourceType.trim(), resourceId: draft.resourceId.trim() });
+    setFilters({
+      ...draft,
+      actor: draft.actor.trim(),
+      action: draft.action.trim(),
+      resourceType: draft.resourceType.trim(),
+      resourceId: draft.resourceId.trim(),
+    });
     setPage(1);
   };
 
   const download = async (format: 'jsonl' | 'csv') => {
     setExportError(null);
-    const response = await apiRaw(`/v1/audit/export${query({ format, from: toIso(filters.from), to: toIso(filters.to) })}`, { headers: { Accept: '*/*' } });
+    const response = await apiRaw(
+      `/v1/audit/export${query({ format, from: toIso(filters.from), to: toIso(filters.to) })}`,
+      { headers: { Accept: '*/*' } },
+    );
     if (!response.ok) {
       setExportError(`Export failed (${response.status}).`);
       return;
@@ -139,7 +150,13 @@ export function AuditPage() {
   const field = (key: keyof Filters, text: string, type = 'text', placeholder = '') => (
     <label>
       {text}
-      <input type={type} name={key} value={draft[key]} placeholder={placeholder} onChange={(event) => setDraft({ ...draft, [key]: event.target.value })} />
+      <input
+        type={type}
+        name={key}
+        value={draft[key]}
+        placeholder={placeholder}
+        onChange={(event) => setDraft({ ...draft, [key]: event.target.value })}
+      />
     </label>
   );
 

@@ -27,13 +27,19 @@ export function ClaimHistoryPage({ claimId }: { claimId: string }) {
     let cancelled = false;
     (async () => {
       const own = await eventsFor(claimId);
-      const related = new Set<string>([...claim.data!.photos.map((photo) => photo.id), ...(validation.data?.run ? [validation.data.run.id] : [])]);
+      const related = new Set<string>([
+        ...claim.data!.photos.map((photo) => photo.id),
+        ...(validation.data?.run ? [validation.data.run.id] : []),
+      ]);
       for (const event of own) if (typeof event.details.taskId === 'string') related.add(event.details.taskId);
       const more = await Promise.all([...related].map((id) => eventsFor(id)));
       // Task events found through a decision may name further tasks (reopened claims): one more hop.
       const seen = new Map<number, AuditEvent>();
       for (const event of [...own, ...more.flat()]) seen.set(event.seq, event);
-      const events = [...seen.values()].filter((event) => event.resourceId === claimId || event.details.claimId === claimId || related.has(event.resourceId ?? ''));
+      const events = [...seen.values()].filter(
+        (event) =>
+          event.resourceId === claimId || event.details.claimId === claimId || related.has(event.resourceId ?? ''),
+      );
       events.sort((a, b) => a.seq - b.seq);
       if (!cancelled) setState({ events });
     })().catch((error: unknown) => {

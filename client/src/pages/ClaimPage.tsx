@@ -16,7 +16,9 @@ export function ClaimPage({ claimId }: { claimId: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (draft.trim().length < MIN_JUSTIFICATION) {
-      setError(`Give a justification of at least ${MIN_JUSTIFICATION} characters (it is recorded with every photo you view).`);
+      setError(
+        `Give a justification of at least ${MIN_JUSTIFICATION} characters (it is recorded with every photo you view).`,
+      );
       return;
     }
     setError(null);
@@ -33,7 +35,14 @@ export function ClaimPage({ claimId }: { claimId: string }) {
         <form className="card justification" onSubmit={submit} noValidate aria-labelledby="just-title">
           <h2 id="just-title">Viewing photos needs a justification</h2>
           <label htmlFor="justification">Why do you need to see this claim's photos?</label>
-          <textarea id="justification" rows={2} value={draft} onChange={(event) => setDraft(event.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'just-error' : 'just-help'} />
+          <textarea
+            id="justification"
+            rows={2}
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'just-error' : 'just-help'}
+          />
           <p id="just-help" className="help">
             Recorded in the audit trail with each photo view.
           </p>
@@ -56,7 +65,9 @@ export function ClaimPage({ claimId }: { claimId: string }) {
         claimId={claimId}
         photosAllowed={compliance ? !!justification : session?.user.role === 'supervisor'}
         otherPhotosAllowed={compliance || session?.user.role === 'supervisor'}
-        photosHint={compliance ? 'Enter a justification above to view photos.' : 'Open the claim from its task to see the photos.'}
+        photosHint={
+          compliance ? 'Enter a justification above to view photos.' : 'Open the claim from its task to see the photos.'
+        }
         justification={justification}
       />
     </div>

@@ -11,7 +11,9 @@ const STATUSES = ['', 'queued', 'scoring', 'consistent', 'inconsistent', 'needs_
 export function ClaimsPage() {
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
-  const claims = useApi<{ items: StaffClaim[]; page: number; pageSize: number; total: number }>(`/v1/claims${query({ status, page, pageSize: 25 })}`);
+  const claims = useApi<{ items: StaffClaim[]; page: number; pageSize: number; total: number }>(
+    `/v1/claims${query({ status, page, pageSize: 25 })}`,
+  );
   return (
     <section aria-labelledby="claims-title">
       <h1 id="claims-title">Claims</h1>

@@ -19,7 +19,8 @@ export function LoginPage() {
       await login(email.trim(), password);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401) setError('Email or password is wrong.');
-      else if (caught instanceof ApiError && caught.status === 429) setError('Too many failed sign-ins. Wait a few minutes and try again.');
+      else if (caught instanceof ApiError && caught.status === 429)
+        setError('Too many failed sign-ins. Wait a few minutes and try again.');
       else if (caught instanceof ApiError && caught.status === 400) setError('Enter a valid email address.');
       else setError(caught instanceof Error ? caught.message : 'Sign-in failed.');
       setBusy(false);
@@ -32,9 +33,26 @@ export function LoginPage() {
         <h1 id="login-title">Claims review</h1>
         <p className="muted">Sign in with your staff account.</p>
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} autoFocus required />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          autoFocus
+          required
+        />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          required
+        />
         {error && (
           <div className="alert alert--error" role="alert">
             {error}

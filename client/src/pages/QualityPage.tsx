@@ -25,7 +25,9 @@ export function QualityPage() {
   const reviewed = report.data?.checks.filter((check) => check.reviewed > 0) ?? [];
   const unreviewed = report.data?.checks.filter((check) => check.reviewed === 0) ?? [];
   const selected = reviewed.find((check) => check.kind === chartKind);
-  const series = report.data ? fillDays(selected ? selected.series : combineSeries(reviewed), report.data.from, report.data.to) : [];
+  const series = report.data
+    ? fillDays(selected ? selected.series : combineSeries(reviewed), report.data.from, report.data.to)
+    : [];
 
   return (
     <section aria-labelledby="quality-title">
@@ -33,14 +35,20 @@ export function QualityPage() {
         <h1 id="quality-title">Model quality</h1>
         <div className="tabs" role="group" aria-label="Period">
           {PERIODS.map((period) => (
-            <button key={period} type="button" aria-pressed={days === period} onClick={() => (days === period ? setRefreshed((value) => value + 1) : setDays(period))}>
+            <button
+              key={period}
+              type="button"
+              aria-pressed={days === period}
+              onClick={() => (days === period ? setRefreshed((value) => value + 1) : setDays(period))}
+            >
               Last {period} days
             </button>
           ))}
         </div>
       </div>
       <p className="help">
-        How often each check agreed with the reviewers' final decisions (an approval says a flag was wrong; a denial's reason code confirms the checks it names). Thresholds in the last column are{' '}
+        How often each check agreed with the reviewers' final decisions (an approval says a flag was wrong; a denial's
+        reason code confirms the checks it names). Thresholds in the last column are{' '}
         <strong>recommended, not applied</strong>: an admin changes thresholds separately.
       </p>
       {report.error ? (
@@ -58,13 +66,20 @@ export function QualityPage() {
           ) : (
             <>
               <QualityTable checks={reviewed} />
-              {unreviewed.length > 0 && <p className="help">Not reviewed in this period: {unreviewed.map((check) => label(check.kind)).join(', ')}.</p>}
+              {unreviewed.length > 0 && (
+                <p className="help">
+                  Not reviewed in this period: {unreviewed.map((check) => label(check.kind)).join(', ')}.
+                </p>
+              )}
               <div className="card chart-card">
                 <div className="page-head">
                   <h2>Agreement over time</h2>
                   <label className="inline">
                     Check{' '}
-                    <select value={selected ? selected.kind : 'all'} onChange={(event) => setChartKind(event.target.value)}>
+                    <select
+                      value={selected ? selected.kind : 'all'}
+                      onChange={(event) => setChartKind(event.target.value)}
+                    >
                       <option value="all">All checks</option>
                       {reviewed.map((check) => (
                         <option key={check.kind} value={check.kind}>

@@ -45,7 +45,12 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       api<StaffClaim>(`/v1/claims/${task.claimId}`)
         .then((claim) => {
           if (cancelled) return;
-          const kinds = [...new Set([...(claim.validation?.flags ?? []).map((flag) => flag.kind), ...(claim.validation?.uncertain ?? [])])];
+          const kinds = [
+            ...new Set([
+              ...(claim.validation?.flags ?? []).map((flag) => flag.kind),
+              ...(claim.validation?.uncertain ?? []),
+            ]),
+          ];
           setFlags((current) => ({ ...current, [task.claimId]: kinds }));
         })
         .catch(() => {
@@ -60,7 +65,12 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
   const items = tasks.data?.items ?? [];
   const lines = useMemo(() => [...new Set(items.map((task) => task.lineOfBusiness))].sort(), [items]);
   const checks = useMemo(() => [...new Set(Object.values(flags).flatMap((kinds) => kinds ?? []))].sort(), [flags]);
-  const visible = items.filter((task) => (!line || task.lineOfBusiness === line) && task.ageHours >= minAge && (!check || (flags[task.claimId] ?? []).includes(check)));
+  const visible = items.filter(
+    (task) =>
+      (!line || task.lineOfBusiness === line) &&
+      task.ageHours >= minAge &&
+      (!check || (flags[task.claimId] ?? []).includes(check)),
+  );
   const people = useMemo(() => {
     const map = new Map<string, string>();
     if (session) map.set(session.user.id, `${session.user.email} (me)`);
@@ -91,7 +101,12 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       setMessage({ kind: 'ok', text: `${task.externalReference} assigned.` });
       tasks.reload();
     } catch (error) {
-      const text = error instanceof ApiError && error.status === 409 ? 'Someone else changed this task since the list loaded; the list is reloaded.' : error instanceof Error ? error.message : 'Could not assign.';
+      const text =
+        error instanceof ApiError && error.status === 409
+          ? 'Someone else changed this task since the list loaded; the list is reloaded.'
+          : error instanceof Error
+            ? error.message
+            : 'Could not assign.';
       setMessage({ kind: 'error', text });
       tasks.reload();
     }
@@ -118,15 +133,19 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
           All <span className="count">{all ?? '…'}</span>
         </button>
         {REASONS.map((key) => (
-          <button key={key} type="button" aria-pressed={reason === key} onClick={() => setReason(key)} data-testid={`tab-${key}`}>
-            {label(key)} <span className="count">{counts ? counts[key] ?? 0 : '…'}</span>
+          <button
+            key={key}
+            type="button"
+            aria-pressed={reason === key}
+            onClick={() => setReason(key)}
+            data-testid={`tab-${key}`}
+          >
+            {label(key)} <span className="count">{counts ? (counts[key] ?? 0) : '…'}</span>
           </button>
         ))}
       </div>
       <div className="filters">
-        {supervisor && (
-          <ValueSelect caption="Status" value={status} values={STATUSES} onChange={setStatus} />
-        )}
+        {supervisor && <ValueSelect caption="Status" value={status} values={STATUSES} onChange={setStatus} />}
         <label>
           Order from server
           <select value={serverSort} onChange={(event) => setServerSort(event.target.value as 'priority' | 'sla')}>
@@ -151,7 +170,13 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       ) : !tasks.data ? (
         <Loading what="Loading tasks" />
       ) : visible.length === 0 ? (
-        <Empty>{items.length === 0 ? (scope === 'mine' ? 'No tasks are assigned to you. Press n to claim the next one.' : 'The queue is empty.') : 'No task matches these filters.'}</Empty>
+        <Empty>
+          {items.length === 0
+            ? scope === 'mine'
+              ? 'No tasks are assigned to you. Press n to claim the next one.'
+              : 'The queue is empty.'
+            : 'No task matches these filters.'}
+        </Empty>
       ) : (
         <>
           <p className="muted" aria-live="polite">
@@ -198,7 +223,13 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
 }
 
 /** A labelled select over values shown with their human label, optionally led by an "Any" (empty) choice. */
-function ValueSelect(props: { caption: string; value: string; values: readonly string[]; onChange(value: string): void; any?: boolean }) {
+function ValueSelect(props: {
+  caption: string;
+  value: string;
+  values: readonly string[];
+  onChange(value: string): void;
+  any?: boolean;
+}) {
   return (
     <label>
       {props.caption}

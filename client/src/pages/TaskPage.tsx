@@ -10,7 +10,8 @@ import { Link, navigate } from '../router';
 import type { DecisionView, Outcome, ReasonCatalogue, TaskDetail, TaskView } from '../types';
 import { claimNext } from './QueuePage';
 
-export const CONFLICT_MESSAGE = 'Someone else decided or claimed this task since you opened it. Your decision was not saved. Reload the task to see what changed.';
+export const CONFLICT_MESSAGE =
+  'Someone else decided or claimed this task since you opened it. Your decision was not saved. Reload the task to see what changed.';
 
 function describeError(error: unknown): string {
   if (error instanceof ApiError && error.status === 409) return CONFLICT_MESSAGE;
@@ -18,9 +19,19 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : 'Something went wrong.';
 }
 
-function Decisions({ decisions, effectiveId, catalogue }: { decisions: DecisionView[]; effectiveId: string | null; catalogue?: ReasonCatalogue }) {
+function Decisions({
+  decisions,
+  effectiveId,
+  catalogue,
+}: {
+  decisions: DecisionView[];
+  effectiveId: string | null;
+  catalogue?: ReasonCatalogue;
+}) {
   if (decisions.length === 0) return null;
-  const reasonLabel = (code: string) => catalogue?.outcomes.flatMap((entry) => entry.reasonCodes).find((entry) => entry.code === code)?.label ?? label(code);
+  const reasonLabel = (code: string) =>
+    catalogue?.outcomes.flatMap((entry) => entry.reasonCodes).find((entry) => entry.code === code)?.label ??
+    label(code);
   return (
     <section className="card" aria-labelledby="decisions-title">
       <h2 id="decisions-title">Decisions</h2>
@@ -86,11 +97,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
       let version = task.version;
       if (task.assigneeId === null && me?.role === 'adjuster') {
         // Deciding an open task claims it first, quoting the version this page loaded.
-        version = (await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version } })).version;
+        version = (await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version } }))
+          .version;
       }
       await api(`/v1/review/tasks/${task.id}/decision`, { method: 'POST', body: { ...values, version } });
       const nextId = await claimNext().catch(() => null);
-      setFlash(`Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : ' No task is waiting.'}`);
+      setFlash(
+        `Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : ' No task is waiting.'}`,
+      );
       navigate(nextId ? `/tasks/${nextId}` : '/tasks');
     } catch (caught) {
       setConflict(caught instanceof ApiError && caught.status === 409);
@@ -120,7 +134,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!detail.data || !task) return <Loading what="Loading the task" />;
   const data = detail.data;
   const photosAllowed = me?.role === 'supervisor' || task.assigneeId === me?.id;
-  const outcomes: Outcome[] = me?.role === 'adjuster' ? ['approve', 'deny', 'request_info', 'escalate'] : ['approve', 'deny', 'request_info'];
+  const outcomes: Outcome[] =
+    me?.role === 'adjuster' ? ['approve', 'deny', 'request_info', 'escalate'] : ['approve', 'deny', 'request_info'];
 
   return (
     <div className="task-page">
@@ -146,7 +161,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
       </dl>
       <div className="task-layout">
         <div className="task-layout__evidence">
-          <ClaimEvidence claimId={task.claimId} photosAllowed={photosAllowed} otherPhotosAllowed={me?.role === 'supervisor'} photosHint={canClaim ? 'Claim this task to see its photos.' : 'Only the assigned adjuster may see the photos.'} />
+          <ClaimEvidence
+            claimId={task.claimId}
+            photosAllowed={photosAllowed}
+            otherPhotosAllowed={me?.role === 'supervisor'}
+            photosHint={
+              canClaim ? 'Claim this task to see its photos.' : 'Only the assigned adjuster may see the photos.'
+            }
+          />
         </div>
         <aside className="task-layout__side" aria-label="Decide">
           {error && conflict && (
@@ -169,17 +191,41 @@ export function TaskPage({ taskId }: { taskId: string }) {
           {canDecide && catalogue.data && (
             <section className="card" aria-labelledby="decide-title">
               <h2 id="decide-title">Decision</h2>
-              <p className="help">Shortcuts: a approve, d deny, i request info{me?.role === 'adjuster' ? ', e escalate' : ''}; Ctrl+Enter submits.</p>
-              <DecisionForm key={formKey} catalogue={catalogue.data} outcomes={outcomes} busy={busy} serverError={conflict ? null : error} onSubmit={decide} submitLabel={canClaim ? 'Claim and decide' : 'Submit decision'} />
+              <p className="help">
+                Shortcuts: a approve, d deny, i request info{me?.role === 'adjuster' ? ', e escalate' : ''}; Ctrl+Enter
+                submits.
+              </p>
+              <DecisionForm
+                key={formKey}
+                catalogue={catalogue.data}
+                outcomes={outcomes}
+                busy={busy}
+                serverError={conflict ? null : error}
+                onSubmit={decide}
+                submitLabel={canClaim ? 'Claim and decide' : 'Submit decision'}
+              />
             </section>
           )}
           {catalogue.error && <ErrorState error={catalogue.error} retry={catalogue.reload} />}
-          {!canDecide && task.status !== 'decided' && <p className="muted card">{task.assigneeName ? `Assigned to ${task.assigneeName}.` : 'You may not decide this task.'}</p>}
+          {!canDecide && task.status !== 'decided' && (
+            <p className="muted card">
+              {task.assigneeName ? `Assigned to ${task.assigneeName}.` : 'You may not decide this task.'}
+            </p>
+          )}
           {data.allowed.override && catalogue.data && (
             <section className="card" aria-labelledby="override-title">
               <h2 id="override-title">Override the decision</h2>
               <p className="help">Replaces the decision in effect; the original stays on record. A note is required.</p>
-              <DecisionForm key={`o${formKey}`} catalogue={catalogue.data} outcomes={['approve', 'deny', 'request_info']} busy={busy} serverError={conflict ? null : error} onSubmit={override} submitLabel="Override" shortcuts={false} />
+              <DecisionForm
+                key={`o${formKey}`}
+                catalogue={catalogue.data}
+                outcomes={['approve', 'deny', 'request_info']}
+                busy={busy}
+                serverError={conflict ? null : error}
+                onSubmit={override}
+                submitLabel="Override"
+                shortcuts={false}
+              />
             </section>
           )}
           <Decisions decisions={data.decisions} effectiveId={data.effectiveDecisionId} catalogue={catalogue.data} />

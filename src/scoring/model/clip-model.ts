@@ -78,7 +78,11 @@ export class ClipModel {
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const ids = this.tokenizer.tokenizeBatch(texts);
-    const output = await this.thread.run('text', { name: this.manifest.inputs.text, type: 'int64', data: ids, dims: [texts.length, this.manifest.contextLength] }, this.manifest.outputs.text);
+    const output = await this.thread.run(
+      'text',
+      { name: this.manifest.inputs.text, type: 'int64', data: ids, dims: [texts.length, this.manifest.contextLength] },
+      this.manifest.outputs.text,
+    );
     return this.splitRows(output.data, texts.length);
   }
 
@@ -86,10 +90,19 @@ export class ClipModel {
    * Embeds an already preprocessed batch `[count, 3, size, size]`. With `transfer`, `pixels` is handed
    * to the inference thread rather than copied, and is detached (unusable) afterwards.
    */
-  async embedPixelBatch(pixels: Float32Array, count: number, options: { transfer?: boolean } = {}): Promise<Float32Array[]> {
+  async embedPixelBatch(
+    pixels: Float32Array,
+    count: number,
+    options: { transfer?: boolean } = {},
+  ): Promise<Float32Array[]> {
     if (count === 0) return [];
     const size = this.manifest.image.size;
-    const output = await this.thread.run('vision', { name: this.manifest.inputs.image, type: 'float32', data: pixels, dims: [count, 3, size, size] }, this.manifest.outputs.image, options);
+    const output = await this.thread.run(
+      'vision',
+      { name: this.manifest.inputs.image, type: 'float32', data: pixels, dims: [count, 3, size, size] },
+      this.manifest.outputs.image,
+      options,
+    );
     return this.splitRows(output.data, count);
   }
 
@@ -97,7 +110,9 @@ export class ClipModel {
   async embedImages(images: Buffer[], options: { autoOrient?: boolean } = {}): Promise<Float32Array[]> {
     const size = this.manifest.image.size;
     const pixels = new Float32Array(images.length * 3 * size * size);
-    await Promise.all(images.map((image, index) => preprocessInto(image, this.imageConfig, pixels, index * 3 * size * size, options)));
+    await Promise.all(
+      images.map((image, index) => preprocessInto(image, this.imageConfig, pixels, index * 3 * size * size, options)),
+    );
     return this.embedPixelBatch(pixels, images.length, { transfer: true });
   }
 
@@ -107,7 +122,10 @@ export class ClipModel {
 
   private splitRows(data: Float32Array, count: number): Float32Array[] {
     const width = data.length / count;
-    if (width !== this.manifest.embeddingSize) throw new Error(`model ${this.manifest.name} returned embeddings of ${width}, the manifest says ${this.manifest.embeddingSize}`);
+    if (width !== this.manifest.embeddingSize)
+      throw new Error(
+        `model ${this.manifest.name} returned embeddings of ${width}, the manifest says ${this.manifest.embeddingSize}`,
+      );
     return Array.from({ length: count }, (_, row) => l2Normalise(data.slice(row * width, (row + 1) * width)));
   }
 }

@@ -15,7 +15,10 @@ describe.each([['webgpu'], ['cuda']])('execution provider list %s,cpu', (acceler
   beforeAll(async () => {
     photos = await Promise.all([21, 22].map((seed) => renderScene(randomSceneSpec(seed))));
     cpu = await ClipModel.load(testModelFolder(), { executionProviders: ['cpu'], intraOpThreads: 1 });
-    preferred = await ClipModel.load(testModelFolder(), { executionProviders: [accelerator, 'cpu'], intraOpThreads: 1 });
+    preferred = await ClipModel.load(testModelFolder(), {
+      executionProviders: [accelerator, 'cpu'],
+      intraOpThreads: 1,
+    });
   });
 
   afterAll(async () => {
@@ -33,7 +36,10 @@ describe.each([['webgpu'], ['cuda']])('execution provider list %s,cpu', (acceler
 
   it('gives the same image and text embeddings as the CPU session (within 1e-3)', async () => {
     const [a, b] = [await cpu.embedImages(photos), await preferred.embedImages(photos)];
-    const [ta, tb] = [await cpu.embedTexts(['a photo of a red car with hail damage']), await preferred.embedTexts(['a photo of a red car with hail damage'])];
+    const [ta, tb] = [
+      await cpu.embedTexts(['a photo of a red car with hail damage']),
+      await preferred.embedTexts(['a photo of a red car with hail damage']),
+    ];
     for (const [x, y] of [...a.map((embedding, index) => [embedding, b[index]]), [ta[0], tb[0]]]) {
       let max = 0;
       for (let index = 0; index < x.length; index += 1) max = Math.max(max, Math.abs(x[index] - y[index]));

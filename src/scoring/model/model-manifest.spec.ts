@@ -22,7 +22,11 @@ function makeModelFolder() {
     tokenizer: { mergesFile: 'merges.txt' },
     inputs: { text: 'input_ids', image: 'pixel_values' },
     outputs: { text: 'text_embeds', image: 'image_embeds' },
-    files: { text: entry(folder, 'text.onnx', 'text-graph'), vision: entry(folder, 'vision.onnx', 'vision-graph'), merges: entry(folder, 'merges.txt', '#version\na b\n') },
+    files: {
+      text: entry(folder, 'text.onnx', 'text-graph'),
+      vision: entry(folder, 'vision.onnx', 'vision-graph'),
+      merges: entry(folder, 'merges.txt', '#version\na b\n'),
+    },
   };
   fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
   return { folder, manifest };
@@ -41,19 +45,28 @@ describe('model manifest verification', () => {
     const { folder } = makeModelFolder();
     fs.writeFileSync(path.join(folder, 'vision.onnx'), 'vision-grapH');
     await expect(loadVerifiedManifest(folder)).rejects.toThrow(ModelIntegrityError);
-    await expect(loadVerifiedManifest(folder)).rejects.toThrow(/vision file vision\.onnx has sha256 .* the file is corrupt or was replaced/);
+    await expect(loadVerifiedManifest(folder)).rejects.toThrow(
+      /vision file vision\.onnx has sha256 .* the file is corrupt or was replaced/,
+    );
   });
 
   it('refuses a truncated file', async () => {
     const { folder } = makeModelFolder();
     fs.writeFileSync(path.join(folder, 'text.onnx'), 'text');
-    await expect(loadVerifiedManifest(folder)).rejects.toThrow(/text file text\.onnx has 4 bytes, the manifest says 10/);
+    await expect(loadVerifiedManifest(folder)).rejects.toThrow(
+      /text file text\.onnx has 4 bytes, the manifest says 10/,
+    );
   });
 
   it('refuses a missing manifest or a path that leaves the folder', async () => {
-    await expect(loadVerifiedManifest(fs.mkdtempSync(path.join(os.tmpdir(), 'empty-')))).rejects.toThrow(/manifest\.json is missing/);
+    await expect(loadVerifiedManifest(fs.mkdtempSync(path.join(os.tmpdir(), 'empty-')))).rejects.toThrow(
+      /manifest\.json is missing/,
+    );
     const { folder, manifest } = makeModelFolder();
-    fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ ...manifest, files: { ...manifest.files, text: { ...manifest.files.text, path: '../x' } } }));
+    fs.writeFileSync(
+      path.join(folder, 'manifest.json'),
+      JSON.stringify({ ...manifest, files: { ...manifest.files, text: { ...manifest.files.text, path: '../x' } } }),
+    );
     await expect(loadVerifiedManifest(folder)).rejects.toThrow(/must stay inside the model folder/);
   });
 });

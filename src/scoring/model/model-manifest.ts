@@ -43,10 +43,12 @@ export function parseManifest(folder: string, raw: unknown): ModelManifest {
   const manifest = raw as Partial<ModelManifest>;
   if (!manifest || typeof manifest !== 'object') fail(folder, 'manifest.json is not a JSON object');
   for (const field of ['name', 'provenance', 'licence'] as const) {
-    if (typeof manifest[field] !== 'string' || manifest[field] === '') fail(folder, `manifest field "${field}" must be a non-empty string`);
+    if (typeof manifest[field] !== 'string' || manifest[field] === '')
+      fail(folder, `manifest field "${field}" must be a non-empty string`);
   }
   for (const field of ['embeddingSize', 'contextLength', 'logitScale'] as const) {
-    if (typeof manifest[field] !== 'number' || !(manifest[field] > 0)) fail(folder, `manifest field "${field}" must be a positive number`);
+    if (typeof manifest[field] !== 'number' || !(manifest[field] > 0))
+      fail(folder, `manifest field "${field}" must be a positive number`);
   }
   const image = manifest.image;
   if (!image || !Number.isInteger(image.size) || image.mean?.length !== 3 || image.std?.length !== 3) {
@@ -59,10 +61,16 @@ export function parseManifest(folder: string, raw: unknown): ModelManifest {
   const files = manifest.files;
   for (const role of ['text', 'vision', 'merges'] as const) {
     const entry = files?.[role];
-    if (!entry || typeof entry.path !== 'string' || !SHA256.test(entry.sha256 ?? '') || !Number.isInteger(entry.bytes)) {
+    if (
+      !entry ||
+      typeof entry.path !== 'string' ||
+      !SHA256.test(entry.sha256 ?? '') ||
+      !Number.isInteger(entry.bytes)
+    ) {
       fail(folder, `manifest files.${role} needs path, sha256 (64 hex) and bytes`);
     }
-    if (path.isAbsolute(entry.path) || entry.path.split(/[\\/]/).includes('..')) fail(folder, `files.${role}.path must stay inside the model folder`);
+    if (path.isAbsolute(entry.path) || entry.path.split(/[\\/]/).includes('..'))
+      fail(folder, `files.${role}.path must stay inside the model folder`);
   }
   return manifest as ModelManifest;
 }
@@ -76,7 +84,8 @@ export async function sha256File(file: string): Promise<string> {
 /** Reads and verifies a model folder: every file present, of the pinned size and hash. */
 export async function loadVerifiedManifest(folder: string): Promise<ModelManifest> {
   const manifestPath = path.join(folder, 'manifest.json');
-  if (!fs.existsSync(manifestPath)) fail(folder, 'manifest.json is missing (is CLIP_MODEL the name of a folder under models/?)');
+  if (!fs.existsSync(manifestPath))
+    fail(folder, 'manifest.json is missing (is CLIP_MODEL the name of a folder under models/?)');
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
@@ -88,10 +97,17 @@ export async function loadVerifiedManifest(folder: string): Promise<ModelManifes
     const file = path.join(folder, entry.path);
     if (!fs.existsSync(file)) fail(folder, `${role} file ${entry.path} is missing`);
     const size = fs.statSync(file).size;
-    if (size !== entry.bytes) fail(folder, `${role} file ${entry.path} has ${size} bytes, the manifest says ${entry.bytes}: the file is truncated or was replaced`);
+    if (size !== entry.bytes)
+      fail(
+        folder,
+        `${role} file ${entry.path} has ${size} bytes, the manifest says ${entry.bytes}: the file is truncated or was replaced`,
+      );
     const actual = await sha256File(file);
     if (actual !== entry.sha256) {
-      fail(folder, `${role} file ${entry.path} has sha256 ${actual.slice(0, 12)}…, the manifest says ${entry.sha256.slice(0, 12)}…: the file is corrupt or was replaced`);
+      fail(
+        folder,
+        `${role} file ${entry.path} has sha256 ${actual.slice(0, 12)}…, the manifest says ${entry.sha256.slice(0, 12)}…: the file is corrupt or was replaced`,
+      );
     }
   }
   return manifest;

@@ -40,7 +40,10 @@ export async function openSession(modelPath: string, options: SessionOptions): P
       return { session, provider, skipped };
     } catch (error) {
       skipped.push({ provider, reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
-      if (provider === 'cpu') throw new Error(`cannot open ${modelPath} on any execution provider: ${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')}`);
+      if (provider === 'cpu')
+        throw new Error(
+          `cannot open ${modelPath} on any execution provider: ${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')}`,
+        );
     }
   }
   throw new Error(`cannot open ${modelPath}: no execution provider`);

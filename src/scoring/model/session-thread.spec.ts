@@ -65,7 +65,9 @@ describe('CLIP sessions in their own inference thread', () => {
   it('reports a model file that onnxruntime cannot open, naming the file', async () => {
     const thread = new SessionThread();
     try {
-      await expect(thread.open('vision', __filename, CPU)).rejects.toThrow(/cannot open .*session-thread\.spec\.ts on any execution provider/);
+      await expect(thread.open('vision', __filename, CPU)).rejects.toThrow(
+        /cannot open .*session-thread\.spec\.ts on any execution provider/,
+      );
       expect(thread.alive).toBe(true); // a failed open leaves the thread usable
     } finally {
       await thread.close();

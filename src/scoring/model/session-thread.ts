@@ -65,7 +65,11 @@ export class SessionThread {
     return this.failure === undefined;
   }
 
-  async open(session: string, modelPath: string, options: SessionOptions): Promise<{ provider: string; skipped: Array<{ provider: string; reason: string }> }> {
+  async open(
+    session: string,
+    modelPath: string,
+    options: SessionOptions,
+  ): Promise<{ provider: string; skipped: Array<{ provider: string; reason: string }> }> {
     const reply = await this.call({ op: 'open', session, path: modelPath, options });
     if (!('provider' in reply)) throw new Error('the inference thread answered open without a provider');
     return { provider: reply.provider, skipped: reply.skipped };
@@ -75,8 +79,16 @@ export class SessionThread {
    * Runs one session on one input. With `transfer`, the input's buffer moves to the thread instead of
    * being copied (the caller's array is then detached and must not be used again).
    */
-  async run(session: string, input: TensorInput, outputName: string, options: { transfer?: boolean } = {}): Promise<{ data: Float32Array; dims: number[] }> {
-    const reply = await this.call({ op: 'run', session, input, outputName }, options.transfer ? [input.data.buffer as ArrayBuffer] : []);
+  async run(
+    session: string,
+    input: TensorInput,
+    outputName: string,
+    options: { transfer?: boolean } = {},
+  ): Promise<{ data: Float32Array; dims: number[] }> {
+    const reply = await this.call(
+      { op: 'run', session, input, outputName },
+      options.transfer ? [input.data.buffer as ArrayBuffer] : [],
+    );
     if (!('data' in reply)) throw new Error('the inference thread answered run without data');
     return { data: reply.data, dims: reply.dims };
   }

@@ -24,7 +24,9 @@ async function handle(request: ThreadRequest): Promise<ThreadReply> {
     case 'run': {
       const session = sessions.get(request.session);
       if (!session) throw new Error(`no ${request.session} session is open`);
-      const output = await session.run({ [request.input.name]: new ort.Tensor(request.input.type, request.input.data, request.input.dims) });
+      const output = await session.run({
+        [request.input.name]: new ort.Tensor(request.input.type, request.input.data, request.input.dims),
+      });
       const tensor = output[request.outputName];
       if (!tensor) throw new Error(`the ${request.session} session returned no output named ${request.outputName}`);
       // A copy we own, so that its buffer can be transferred rather than cloned.

@@ -62,7 +62,12 @@ describe('CLIP preprocessing vs OpenAI _transform(224) reference', () => {
     if (rows.length > 0) {
       console.log(
         'CLIP preprocess conformance (vs OpenAI reference .f32)\n' +
-          rows.map((r) => `${r.image.padEnd(24)} ${r.mode.padEnd(5)} max-abs ${r.maxAbs.toExponential(2)}  mean-abs ${r.meanAbs.toExponential(2)}`).join('\n'),
+          rows
+            .map(
+              (r) =>
+                `${r.image.padEnd(24)} ${r.mode.padEnd(5)} max-abs ${r.maxAbs.toExponential(2)}  mean-abs ${r.meanAbs.toExponential(2)}`,
+            )
+            .join('\n'),
       );
     }
   });
@@ -90,7 +95,9 @@ describe('CLIP preprocessing vs OpenAI _transform(224) reference', () => {
       const [w, h] = ref.source_size_wh;
       const resized = resizedDimensions(w, h, SIZE);
       expect([resized.width, resized.height]).toEqual(ref.resized_size_wh);
-      expect([centerCropOffset(resized.width, SIZE), centerCropOffset(resized.height, SIZE)]).toEqual(ref.crop_left_top);
+      expect([centerCropOffset(resized.width, SIZE), centerCropOffset(resized.height, SIZE)]).toEqual(
+        ref.crop_left_top,
+      );
     }
   });
 });
@@ -99,8 +106,12 @@ describe('preprocessImage / preprocessInto', () => {
   let photo: Buffer;
 
   beforeAll(async () => {
-    const drawn = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 30, g: 120, b: 200 } } })
-      .composite([{ input: Buffer.from('<svg width="320" height="240"><circle cx="90" cy="100" r="60" fill="#f80"/></svg>') }])
+    const drawn = await sharp({
+      create: { width: 320, height: 240, channels: 3, background: { r: 30, g: 120, b: 200 } },
+    })
+      .composite([
+        { input: Buffer.from('<svg width="320" height="240"><circle cx="90" cy="100" r="60" fill="#f80"/></svg>') },
+      ])
       .png()
       .toBuffer();
     photo = await sharp(drawn).removeAlpha().png().toBuffer(); // compositing added alpha; keep a plain RGB PNG
@@ -127,7 +138,9 @@ describe('preprocessImage / preprocessInto', () => {
   });
 
   it('rejects corrupt and truncated input with an Error', async () => {
-    await expect(preprocessImage(Buffer.from('definitely not an image'), OPENAI_CLIP_IMAGE_CONFIG)).rejects.toThrow(Error);
+    await expect(preprocessImage(Buffer.from('definitely not an image'), OPENAI_CLIP_IMAGE_CONFIG)).rejects.toThrow(
+      Error,
+    );
     await expect(preprocessImage(Buffer.alloc(0), OPENAI_CLIP_IMAGE_CONFIG)).rejects.toThrow(Error);
     const jpeg = await sharp(photo).jpeg().toBuffer();
     await expect(preprocessImage(jpeg.subarray(0, jpeg.length >> 1), OPENAI_CLIP_IMAGE_CONFIG)).rejects.toThrow(
@@ -168,7 +181,9 @@ describe('preprocessImage / preprocessInto', () => {
         for (let c = 0; c < channels; c++) rotated[to + c] = stored.data[from + c];
       }
     }
-    const rotatedPng = await sharp(rotated, { raw: { width: h, height: w, channels } }).png().toBuffer();
+    const rotatedPng = await sharp(rotated, { raw: { width: h, height: w, channels } })
+      .png()
+      .toBuffer();
 
     const oriented = await preprocessImage(jpeg, OPENAI_CLIP_IMAGE_CONFIG);
     const unrotated = await preprocessImage(jpeg, OPENAI_CLIP_IMAGE_CONFIG, { autoOrient: false });
@@ -180,7 +195,10 @@ describe('preprocessImage / preprocessInto', () => {
   it('measures the time for a 1024x768 JPEG', async () => {
     const noise = Buffer.alloc(1024 * 768 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    const jpeg = await sharp(noise, { raw: { width: 1024, height: 768, channels: 3 } }).blur(2).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sharp(noise, { raw: { width: 1024, height: 768, channels: 3 } })
+      .blur(2)
+      .jpeg({ quality: 85 })
+      .toBuffer();
     for (let i = 0; i < 3; i++) await preprocessImage(jpeg, OPENAI_CLIP_IMAGE_CONFIG); // JIT warm-up
     const runs = 20;
     const start = process.hrtime.bigint();
@@ -200,7 +218,10 @@ describe('Pillow resampler port', () => {
   it('keeps a flat colour flat when shrinking and enlarging', () => {
     const rgb = new Uint8Array(40 * 30 * 3);
     for (let i = 0; i < rgb.length; i += 3) rgb.set([12, 200, 255], i);
-    for (const [w, h] of [[13, 7], [97, 61]]) {
+    for (const [w, h] of [
+      [13, 7],
+      [97, 61],
+    ]) {
       const out = resizeBicubicPil(rgb, 40, 30, w, h);
       expect(out).toHaveLength(w * h * 3);
       const offColour = out.findIndex((v, i) => v !== [12, 200, 255][i % 3]);
@@ -237,7 +258,9 @@ describe('Pillow resampler port', () => {
   });
 
   it('reads the PNG header that decides palette / tRNS / alpha handling', async () => {
-    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: '#0008' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: '#0008' } })
+      .png()
+      .toBuffer();
     expect(readPngHeader(png)).toEqual({ bitDepth: 8, colourType: 6 });
     expect(readPngHeader(Buffer.from('nope'))).toBeNull();
   });

@@ -67,7 +67,11 @@ export interface ClipCrop {
 }
 
 /** Decode, resize and crop one image (everything but the float conversion). */
-export async function preprocessToCrop(input: Buffer, config: ClipImageConfig, opts?: PreprocessOptions): Promise<ClipCrop> {
+export async function preprocessToCrop(
+  input: Buffer,
+  config: ClipImageConfig,
+  opts?: PreprocessOptions,
+): Promise<ClipCrop> {
   const size = checkedSize(config);
   let decoded: DecodedImage;
   try {
@@ -82,7 +86,8 @@ export async function preprocessToCrop(input: Buffer, config: ClipImageConfig, o
 /** Writes a crop as the normalised CHW float32 tensor [3, size, size] into `target` at `offset` elements. */
 export function writeCropTensor(crop: ClipCrop, config: ClipImageConfig, target: Float32Array, offset: number): void {
   checkTarget(config, target, offset);
-  if (crop.size !== config.imageSize) throw new RangeError(`a ${crop.size}px crop does not fit a ${config.imageSize}px model input`);
+  if (crop.size !== config.imageSize)
+    throw new RangeError(`a ${crop.size}px crop does not fit a ${config.imageSize}px model input`);
   writeNormalizedChw(crop.pixels, crop.channels, crop.size, normalizationTable(config), target, offset);
 }
 
@@ -110,7 +115,12 @@ export function resizeBicubicPil(
   if (!(newWidth > 0 && newHeight > 0 && Number.isInteger(newWidth) && Number.isInteger(newHeight))) {
     throw new RangeError(`invalid target size ${newWidth}x${newHeight}`);
   }
-  return resizeBicubicWindowFast(rgb, width, height, 3, newWidth, newHeight, { x: 0, y: 0, width: newWidth, height: newHeight });
+  return resizeBicubicWindowFast(rgb, width, height, 3, newWidth, newHeight, {
+    x: 0,
+    y: 0,
+    width: newWidth,
+    height: newHeight,
+  });
 }
 
 /**

@@ -77,7 +77,12 @@ function resampleKindFor(input: Buffer, meta: sharp.Metadata): ResampleKind {
  *   comes out as RGBA with equal colour channels, which resamples to the same values as LA.
  */
 export async function decodeImage(input: Buffer, options: DecodeOptions): Promise<DecodedImage> {
-  const image = sharp(input, { ignoreIcc: true, failOn: 'truncated', autoOrient: options.autoOrient, sequentialRead: true });
+  const image = sharp(input, {
+    ignoreIcc: true,
+    failOn: 'truncated',
+    autoOrient: options.autoOrient,
+    sequentialRead: true,
+  });
   const meta = await image.metadata();
   const pilKind = resampleKindFor(input, meta);
   if (meta.space === 'b-w' && !meta.hasAlpha) image.toColourspace('b-w');

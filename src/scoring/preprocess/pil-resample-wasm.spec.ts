@@ -47,12 +47,19 @@ describe('Pillow bicubic resampler as WebAssembly SIMD', () => {
       const window: OutputWindow =
         round % 4 === 0
           ? { x: 0, y: 0, width: newWidth, height: newHeight }
-          : { x, y, width: 1 + Math.floor(random() * (newWidth - x)), height: 1 + Math.floor(random() * (newHeight - y)) };
+          : {
+              x,
+              y,
+              width: 1 + Math.floor(random() * (newWidth - x)),
+              height: 1 + Math.floor(random() * (newHeight - y)),
+            };
       const src = image(random, width, height, channels);
       const expected = resizeBicubicWindow(src, width, height, channels, newWidth, newHeight, window);
       const actual = resizeBicubicWindowFast(src, width, height, channels, newWidth, newHeight, window);
       if (!Buffer.from(actual).equals(Buffer.from(expected))) {
-        throw new Error(`mismatch for ${width}x${height}x${channels} -> ${newWidth}x${newHeight}, window ${JSON.stringify(window)}`);
+        throw new Error(
+          `mismatch for ${width}x${height}x${channels} -> ${newWidth}x${newHeight}, window ${JSON.stringify(window)}`,
+        );
       }
       compared += 1;
     }
@@ -72,7 +79,10 @@ describe('Pillow bicubic resampler as WebAssembly SIMD', () => {
   it('is compiled from the committed WebAssembly text (the generated module is not stale)', async () => {
     const root = path.resolve(__dirname, '..', '..', '..');
     for (const { file, source } of await expectedSources(root)) {
-      expect({ file: path.relative(root, file), source: fs.readFileSync(file, 'utf8') }).toEqual({ file: path.relative(root, file), source });
+      expect({ file: path.relative(root, file), source: fs.readFileSync(file, 'utf8') }).toEqual({
+        file: path.relative(root, file),
+        source,
+      });
     }
   });
 });

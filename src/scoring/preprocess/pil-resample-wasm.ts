@@ -20,19 +20,40 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 type WasmModule = object;
-const WebAssemblyApi = (globalThis as unknown as {
-  WebAssembly: { Module: new (bytes: Uint8Array) => WasmModule; Instance: new (module: WasmModule) => { exports: unknown } };
-}).WebAssembly;
+const WebAssemblyApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => WasmModule;
+      Instance: new (module: WasmModule) => { exports: unknown };
+    };
+  }
+).WebAssembly;
 
 interface Kernels {
   readonly memory: WasmMemory;
   horizontal(
-    src: number, stride: number, rows: number, outWidth: number, channels: number,
-    first: number, pairs: number, weights: number, kpairs: number, mask: number, out: number,
+    src: number,
+    stride: number,
+    rows: number,
+    outWidth: number,
+    channels: number,
+    first: number,
+    pairs: number,
+    weights: number,
+    kpairs: number,
+    mask: number,
+    out: number,
   ): void;
   vertical(
-    src: number, stride: number, rowBytes: number, outRows: number,
-    rowOffset: number, count: number, weights: number, ksize: number, out: number,
+    src: number,
+    stride: number,
+    rowBytes: number,
+    outRows: number,
+    rowOffset: number,
+    count: number,
+    weights: number,
+    ksize: number,
+    out: number,
   ): void;
 }
 
@@ -92,7 +113,13 @@ export const resizeBicubicWindowFast: WindowResizer = (src, width, height, chann
   const rowBytes = window.width * channels;
   const module = compile();
   // What the kernels do not cover is cheap or rare: same-size copies, >4 channels, rows under 16 bytes.
-  const covered = module && (horizontal || vertical) && channels >= 1 && channels <= 4 && window.height > 0 && (!vertical || rowBytes >= 16);
+  const covered =
+    module &&
+    (horizontal || vertical) &&
+    channels >= 1 &&
+    channels <= 4 &&
+    window.height > 0 &&
+    (!vertical || rowBytes >= 16);
   if (!covered || src.length !== width * height * channels) {
     return resizeBicubicWindow(src, width, height, channels, newWidth, newHeight, window);
   }
@@ -115,13 +142,35 @@ export const resizeBicubicWindowFast: WindowResizer = (src, width, height, chann
   if (horizontal && hAt) {
     writeHorizontalCoefficients(bytes, ints, hAt, horizontal, channels);
     // Without a vertical pass the rows computed are exactly the window's, straight into the output.
-    kernels.horizontal(srcAt, srcStride, midRows, window.width, channels, hAt.first, hAt.pairs, hAt.weights, hAt.kpairs, hAt.mask, vertical ? midAt : outAt);
+    kernels.horizontal(
+      srcAt,
+      srcStride,
+      midRows,
+      window.width,
+      channels,
+      hAt.first,
+      hAt.pairs,
+      hAt.weights,
+      hAt.kpairs,
+      hAt.mask,
+      vertical ? midAt : outAt,
+    );
   }
   if (vertical && vAt) {
     // Rows are read from the horizontal pass's output, or straight from the source (then from the window's first column).
     const [base, stride] = horizontal ? [midAt, rowBytes] : [srcAt + window.x * channels, srcStride];
     writeVerticalCoefficients(ints, vAt, vertical, rowStart, stride);
-    kernels.vertical(base, stride, rowBytes, window.height, vAt.rowOffset, vAt.count, vAt.weights, vertical.ksize, outAt);
+    kernels.vertical(
+      base,
+      stride,
+      rowBytes,
+      window.height,
+      vAt.rowOffset,
+      vAt.count,
+      vAt.weights,
+      vertical.ksize,
+      outAt,
+    );
   }
   return bytes.slice(outAt, outAt + window.height * rowBytes);
 };
@@ -166,7 +215,13 @@ function horizontalRegions(layout: Layout, coeffs: AxisCoefficients): Horizontal
  * Taps go in pairs (an odd last tap is paired with weight 0), each weight split into int16 halves
  * w = (hi << 11) + lo, lo in [0, 2048): see the kernel's comment for why that is exact.
  */
-function writeHorizontalCoefficients(bytes: Uint8Array, ints: Int32Array, at: HorizontalRegions, coeffs: AxisCoefficients, channels: number): void {
+function writeHorizontalCoefficients(
+  bytes: Uint8Array,
+  ints: Int32Array,
+  at: HorizontalRegions,
+  coeffs: AxisCoefficients,
+  channels: number,
+): void {
   const { first, count, weights, ksize } = coeffs;
   for (let x = 0; x < first.length; x++) {
     ints[(at.first >> 2) + x] = first[x] * channels;
@@ -203,7 +258,13 @@ function verticalRegions(layout: Layout, coeffs: AxisCoefficients): VerticalRegi
   return { rowOffset: layout.alloc(4 * n), count: layout.alloc(4 * n), weights: layout.alloc(4 * n * coeffs.ksize) };
 }
 
-function writeVerticalCoefficients(ints: Int32Array, at: VerticalRegions, coeffs: AxisCoefficients, firstRow: number, stride: number): void {
+function writeVerticalCoefficients(
+  ints: Int32Array,
+  at: VerticalRegions,
+  coeffs: AxisCoefficients,
+  firstRow: number,
+  stride: number,
+): void {
   const { first, count, weights } = coeffs;
   for (let y = 0; y < first.length; y++) ints[(at.rowOffset >> 2) + y] = (first[y] - firstRow) * stride;
   ints.set(count, at.count >> 2);

@@ -298,8 +298,10 @@ export function planBicubicWindow(
   window: OutputWindow,
 ): BicubicPlan {
   checkWindow(newWidth, newHeight, window);
-  const vertical = newHeight !== height ? computeAxisCoefficients(height, newHeight, window.y, window.y + window.height) : null;
-  const horizontal = newWidth !== width ? computeAxisCoefficients(width, newWidth, window.x, window.x + window.width) : null;
+  const vertical =
+    newHeight !== height ? computeAxisCoefficients(height, newHeight, window.y, window.y + window.height) : null;
+  const horizontal =
+    newWidth !== width ? computeAxisCoefficients(width, newWidth, window.x, window.x + window.width) : null;
   // Source rows that contribute to the window.
   let rowStart = window.y;
   let rowEnd = window.y + window.height;
@@ -342,8 +344,16 @@ function copyRows(source: RowSource, rowBytes: number, row: number, count: numbe
 
 function checkWindow(newWidth: number, newHeight: number, w: OutputWindow): void {
   const ok =
-    Number.isInteger(w.x) && Number.isInteger(w.y) && Number.isInteger(w.width) && Number.isInteger(w.height) &&
-    w.x >= 0 && w.y >= 0 && w.width >= 0 && w.height >= 0 && w.x + w.width <= newWidth && w.y + w.height <= newHeight;
+    Number.isInteger(w.x) &&
+    Number.isInteger(w.y) &&
+    Number.isInteger(w.width) &&
+    Number.isInteger(w.height) &&
+    w.x >= 0 &&
+    w.y >= 0 &&
+    w.width >= 0 &&
+    w.height >= 0 &&
+    w.x + w.width <= newWidth &&
+    w.y + w.height <= newHeight;
   if (!ok) throw new RangeError(`resize window ${JSON.stringify(w)} is outside ${newWidth}x${newHeight}`);
 }
 

@@ -214,7 +214,20 @@ describe('normalizeText and preTokenize', () => {
   });
 
   it('splits like CLIP’s regex: contractions, letter runs, single digits, punctuation runs', () => {
-    expect(preTokenize("Driver's 2019 Camry, isn't it?!")).toEqual(["driver", "'s", '2', '0', '1', '9', 'camry', ',', 'isn', "'t", 'it', '?!']);
+    expect(preTokenize("Driver's 2019 Camry, isn't it?!")).toEqual([
+      'driver',
+      "'s",
+      '2',
+      '0',
+      '1',
+      '9',
+      'camry',
+      ',',
+      'isn',
+      "'t",
+      'it',
+      '?!',
+    ]);
   });
 
   it('lowercases like Python: final sigma, dotted capital I', () => {

@@ -17,10 +17,28 @@ function fixC1Controls(text: string): string {
 
 /** Latin ligatures and legacy digraphs are copy/paste artefacts (`ﬁre` -> `fire`); `æ`, `œ` are real letters. */
 const LATIN_LIGATURES: ReadonlyMap<string, string> = new Map([
-  ['Ĳ', 'IJ'], ['ĳ', 'ij'], ['ŉ', 'ʼn'],
-  ['Ǳ', 'DZ'], ['ǲ', 'Dz'], ['ǳ', 'dz'], ['Ǆ', 'DŽ'], ['ǅ', 'Dž'], ['ǆ', 'dž'],
-  ['Ǉ', 'LJ'], ['ǈ', 'Lj'], ['ǉ', 'lj'], ['Ǌ', 'NJ'], ['ǋ', 'Nj'], ['ǌ', 'nj'],
-  ['ﬀ', 'ff'], ['ﬁ', 'fi'], ['ﬂ', 'fl'], ['ﬃ', 'ffi'], ['ﬄ', 'ffl'], ['ﬅ', 'ſt'], ['ﬆ', 'st'],
+  ['Ĳ', 'IJ'],
+  ['ĳ', 'ij'],
+  ['ŉ', 'ʼn'],
+  ['Ǳ', 'DZ'],
+  ['ǲ', 'Dz'],
+  ['ǳ', 'dz'],
+  ['Ǆ', 'DŽ'],
+  ['ǅ', 'Dž'],
+  ['ǆ', 'dž'],
+  ['Ǉ', 'LJ'],
+  ['ǈ', 'Lj'],
+  ['ǉ', 'lj'],
+  ['Ǌ', 'NJ'],
+  ['ǋ', 'Nj'],
+  ['ǌ', 'nj'],
+  ['ﬀ', 'ff'],
+  ['ﬁ', 'fi'],
+  ['ﬂ', 'fl'],
+  ['ﬃ', 'ffi'],
+  ['ﬄ', 'ffl'],
+  ['ﬅ', 'ſt'],
+  ['ﬆ', 'st'],
 ]);
 const LATIN_LIGATURE = new RegExp(`[${[...LATIN_LIGATURES.keys()].join('')}]`, 'g');
 

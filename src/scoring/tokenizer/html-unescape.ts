@@ -30,7 +30,8 @@ function isForbiddenCodePoint(codePoint: number): boolean {
 /** Python's `_replace_charref` for `&#...`: HTML's rules, including the Windows-1252 remap of 0x80–0x9F. */
 function decodeNumericReference(body: string): string {
   const digits = body.replace(/;$/, '');
-  const codePoint = digits[1] === 'x' || digits[1] === 'X' ? parseInt(digits.slice(2), 16) : parseInt(digits.slice(1), 10);
+  const codePoint =
+    digits[1] === 'x' || digits[1] === 'X' ? parseInt(digits.slice(2), 16) : parseInt(digits.slice(1), 10);
   if (codePoint === 0x00) return REPLACEMENT_CHARACTER;
   if (codePoint === 0x0d) return '\r';
   if (codePoint >= 0x80 && codePoint <= 0x9f) return windows1252CharForC1Byte(codePoint);

@@ -52,7 +52,8 @@ function readUtf8Sequence(text: string, bytes: readonly number[], start: number)
   }
   const continuationChars = text.slice(start + 1, start + shape.length);
   const convincing =
-    STRONG_LEAD_BYTES.has(bytes[start]) || [...continuationChars].some((char) => !CHARACTERS_THAT_FOLLOW_WORDS.has(char));
+    STRONG_LEAD_BYTES.has(bytes[start]) ||
+    [...continuationChars].some((char) => !CHARACTERS_THAT_FOLLOW_WORDS.has(char));
   return { start, length: shape.length, decoded: String.fromCodePoint(codePoint), convincing };
 }
 
@@ -61,7 +62,7 @@ function findUtf8Sequences(text: string): { sequences: Utf8Sequence[]; everythin
   const bytes = Array.from({ length: text.length }, (_unused, index) => singleByteOf(text.charCodeAt(index)));
   const sequences: Utf8Sequence[] = [];
   let everythingDecodes = true;
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     if (bytes[index] >= 0 && bytes[index] < 0x80) {
       index++;
       continue;

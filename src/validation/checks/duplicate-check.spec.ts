@@ -34,12 +34,23 @@ describe('duplicate photos across claims', () => {
       case 'another JPEG quality':
         return sharp(original).jpeg({ quality: 45 }).toBuffer();
       case 'resized to 60%':
-        return sharp(original).resize(Math.round(width * 0.6)).jpeg({ quality: 85 }).toBuffer();
+        return sharp(original)
+          .resize(Math.round(width * 0.6))
+          .jpeg({ quality: 85 })
+          .toBuffer();
       case 'cropped by 10% at a corner':
-        return sharp(original).extract({ left: 0, top: 0, width: Math.round(width * 0.9), height: Math.round(height * 0.9) }).jpeg().toBuffer();
+        return sharp(original)
+          .extract({ left: 0, top: 0, width: Math.round(width * 0.9), height: Math.round(height * 0.9) })
+          .jpeg()
+          .toBuffer();
       case 'cropped by 10% around the centre':
         return sharp(original)
-          .extract({ left: Math.round(width * 0.05), top: Math.round(height * 0.05), width: Math.round(width * 0.9), height: Math.round(height * 0.9) })
+          .extract({
+            left: Math.round(width * 0.05),
+            top: Math.round(height * 0.05),
+            width: Math.round(width * 0.9),
+            height: Math.round(height * 0.9),
+          })
           .png()
           .toBuffer();
       default:
@@ -47,15 +58,18 @@ describe('duplicate photos across claims', () => {
     }
   }
 
-  it.each(['identical bytes', 'another JPEG quality', 'resized to 60%', 'cropped by 10% at a corner', 'cropped by 10% around the centre'])(
-    'flags the same photo %s in another claim, naming that claim',
-    async (how) => {
-      const copy = await fingerprint(await transformed(how), 'claim-2', 'photo-2');
-      const [result] = checkDuplicates([copy], [earlier], threshold);
-      expect(result.flagged).toBe(true);
-      expect(result.evidence).toMatchObject({ otherClaimId: 'claim-1', otherPhotoId: 'photo-1' });
-    },
-  );
+  it.each([
+    'identical bytes',
+    'another JPEG quality',
+    'resized to 60%',
+    'cropped by 10% at a corner',
+    'cropped by 10% around the centre',
+  ])('flags the same photo %s in another claim, naming that claim', async (how) => {
+    const copy = await fingerprint(await transformed(how), 'claim-2', 'photo-2');
+    const [result] = checkDuplicates([copy], [earlier], threshold);
+    expect(result.flagged).toBe(true);
+    expect(result.evidence).toMatchObject({ otherClaimId: 'claim-1', otherPhotoId: 'photo-1' });
+  });
 
   it('does not flag a photo against another photo of the same claim', async () => {
     const [result] = checkDuplicates([await fingerprint(original, 'claim-1', 'photo-9')], [earlier], threshold);

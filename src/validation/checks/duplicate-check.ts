@@ -30,7 +30,10 @@ function nearestCropDistance(photo: PhotoFingerprint, other: PhotoFingerprint): 
 }
 
 function compare(photo: PhotoFingerprint, other: PhotoFingerprint): Match {
-  const embeddingCosine = photo.embedding && other.embedding && photo.embedding.length === other.embedding.length ? cosine(photo.embedding, other.embedding) : null;
+  const embeddingCosine =
+    photo.embedding && other.embedding && photo.embedding.length === other.embedding.length
+      ? cosine(photo.embedding, other.embedding)
+      : null;
   if (other.sha256 === photo.sha256) return { other, similarity: 1, method: 'sha256', distance: 0, embeddingCosine };
   const full = hammingDistance(photo.perceptualHash, other.perceptualHash);
   const cropped = nearestCropDistance(photo, other);
@@ -46,7 +49,11 @@ function compare(photo: PhotoFingerprint, other: PhotoFingerprint): Match {
  * (measured on the fixture model: distinct scenes of one kind at cosine 0.99+), so it cannot tell a
  * reused photo from a similar one. Evidence names the other claim and photo.
  */
-export function checkDuplicates(photos: readonly PhotoFingerprint[], candidates: readonly PhotoFingerprint[], threshold: Threshold): CheckResult[] {
+export function checkDuplicates(
+  photos: readonly PhotoFingerprint[],
+  candidates: readonly PhotoFingerprint[],
+  threshold: Threshold,
+): CheckResult[] {
   return photos.map((photo) => {
     let best: Match | null = null;
     for (const other of candidates) {
@@ -58,7 +65,12 @@ export function checkDuplicates(photos: readonly PhotoFingerprint[], candidates:
     const flagged = score >= threshold.flagAt;
     const uncertain = !flagged && score >= threshold.uncertainFrom;
     const band = Math.max(1e-6, threshold.flagAt - threshold.uncertainFrom);
-    const how = best?.method === 'sha256' ? 'identical file' : best?.method === 'crop_hash' ? 'same picture, cropped' : 'same picture, re-encoded or resized';
+    const how =
+      best?.method === 'sha256'
+        ? 'identical file'
+        : best?.method === 'crop_hash'
+          ? 'same picture, cropped'
+          : 'same picture, re-encoded or resized';
     return {
       kind: 'duplicate_photo',
       photoId: photo.photoId,
@@ -67,7 +79,11 @@ export function checkDuplicates(photos: readonly PhotoFingerprint[], candidates:
       flagged,
       uncertain,
       severity: flagged ? 'high' : 'info',
-      reason: flagged ? `This photo also appears in another claim (${how}).` : uncertain ? 'A very similar photo appears in another claim.' : 'No matching photo in earlier claims.',
+      reason: flagged
+        ? `This photo also appears in another claim (${how}).`
+        : uncertain
+          ? 'A very similar photo appears in another claim.'
+          : 'No matching photo in earlier claims.',
       evidence: best
         ? {
             otherClaimId: best.other.claimId,

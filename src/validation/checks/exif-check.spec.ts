@@ -35,7 +35,11 @@ describe('checkExif', () => {
   });
 
   it('flags a capture far from the incident with medium severity', () => {
-    const result = checkExif({ ...base, incidentDate: '2026-02-01', exif: { ...base.exif, captureTime: '2026-03-11T10:00:00Z' } });
+    const result = checkExif({
+      ...base,
+      incidentDate: '2026-02-01',
+      exif: { ...base.exif, captureTime: '2026-03-11T10:00:00Z' },
+    });
     expect(result.flagged).toBe(true);
     expect(result.severity).toBe('medium');
     expect(result.reason).toMatch(/taken 38 days from the incident date 2026-02-01/);

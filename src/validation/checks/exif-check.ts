@@ -22,7 +22,8 @@ export interface ExifCheckOptions {
 export const DEFAULT_EXIF_OPTIONS: ExifCheckOptions = { maxDaysFromIncident: 14, clockSkewHours: 24 };
 
 /** Editors whose name in EXIF Software means the image was processed after capture. */
-const EDITING_SOFTWARE = /photoshop|lightroom|gimp|snapseed|picsart|affinity|pixelmator|paint\.net|facetune|canva|fotor|luminar|capture one|darktable|krita/i;
+const EDITING_SOFTWARE =
+  /photoshop|lightroom|gimp|snapseed|picsart|affinity|pixelmator|paint\.net|facetune|canva|fotor|luminar|capture one|darktable|krita/i;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -54,7 +55,9 @@ export function checkExif(input: ExifCheckInput, options: ExifCheckOptions = DEF
       severity = 'high';
     }
     if (capture > input.filedAt.getTime() + skew) {
-      findings.push(`taken ${input.exif.captureTime!.slice(0, 10)}, after the claim was filed on ${input.filedAt.toISOString().slice(0, 10)}`);
+      findings.push(
+        `taken ${input.exif.captureTime!.slice(0, 10)}, after the claim was filed on ${input.filedAt.toISOString().slice(0, 10)}`,
+      );
       severity = 'high';
     }
     const daysFromIncident = Math.abs(capture - startOfDay(input.incidentDate)) / DAY_MS;

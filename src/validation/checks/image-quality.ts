@@ -37,7 +37,12 @@ export async function measureImageQuality(image: Buffer): Promise<ImageQualityMe
     .resize(ANALYSIS_SIDE, ANALYSIS_SIDE, { fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { width: w, height: h, brightness: mean(data), sharpness: laplacianSpread(data, info.width, info.height, info.channels) };
+  return {
+    width: w,
+    height: h,
+    brightness: mean(data),
+    sharpness: laplacianSpread(data, info.width, info.height, info.channels),
+  };
 }
 
 function mean(pixels: Uint8Array): number {
@@ -65,7 +70,11 @@ function laplacianSpread(pixels: Uint8Array, width: number, height: number, chan
   return Math.sqrt(Math.max(0, sumOfSquares / count - average * average));
 }
 
-export function judgeImageQuality(photoId: string, measures: ImageQualityMeasures, thresholds: ImageQualityThresholds = DEFAULT_IMAGE_QUALITY): CheckResult {
+export function judgeImageQuality(
+  photoId: string,
+  measures: ImageQualityMeasures,
+  thresholds: ImageQualityThresholds = DEFAULT_IMAGE_QUALITY,
+): CheckResult {
   const problems: string[] = [];
   const ratios: number[] = [];
   const shortSide = Math.min(measures.width, measures.height);

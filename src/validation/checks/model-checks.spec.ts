@@ -7,12 +7,24 @@ const thresholds = {
   no_visible_damage: { flagAt: 0.3, uncertainFrom: 0.1 },
 };
 
-function photo(photoId: string, damage: Record<string, number>, objects: Record<string, number> = { sedan: 0.9, 'pickup truck': 0.05, house: 0.05 }): PhotoZeroShot {
+function photo(
+  photoId: string,
+  damage: Record<string, number>,
+  objects: Record<string, number> = { sedan: 0.9, 'pickup truck': 0.05, house: 0.05 },
+): PhotoZeroShot {
   return { photoId, damage, objects };
 }
 
 function input(photos: PhotoZeroShot[], overrides: Partial<ModelCheckInput> = {}): ModelCheckInput {
-  return { photos, claimedPeril: 'hail', coveragePerils: ['hail', 'collision', 'fire', 'glass'], exclusionPerils: ['wear_and_tear'], insuredObject: 'sedan', thresholds, ...overrides };
+  return {
+    photos,
+    claimedPeril: 'hail',
+    coveragePerils: ['hail', 'collision', 'fire', 'glass'],
+    exclusionPerils: ['wear_and_tear'],
+    insuredObject: 'sedan',
+    thresholds,
+    ...overrides,
+  };
 }
 
 function byKind(results: ReturnType<typeof runModelChecks>) {
@@ -21,12 +33,16 @@ function byKind(results: ReturnType<typeof runModelChecks>) {
 
 describe('model checks', () => {
   it('clear hail photos of the insured sedan raise nothing', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.85, collision: 0.05, none: 0.05, wear_and_tear: 0.05 })])));
+    const checks = byKind(
+      runModelChecks(input([photo('a', { hail: 0.85, collision: 0.05, none: 0.05, wear_and_tear: 0.05 })])),
+    );
     expect(Object.values(checks).filter((c) => c.flagged || c.uncertain)).toEqual([]);
   });
 
   it('flags a peril mismatch and names both perils', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.05, fire: 0.85, none: 0.05, wear_and_tear: 0.05 })])));
+    const checks = byKind(
+      runModelChecks(input([photo('a', { hail: 0.05, fire: 0.85, none: 0.05, wear_and_tear: 0.05 })])),
+    );
     expect(checks.peril_mismatch.flagged).toBe(true);
     expect(checks.peril_mismatch.reason).toContain('fire');
     expect(checks.peril_mismatch.evidence.bestAlternative).toBe('fire');
@@ -34,7 +50,11 @@ describe('model checks', () => {
   });
 
   it('one photo supporting the claimed peril is enough against a mismatch', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.1, fire: 0.8, none: 0.1 }), photo('b', { hail: 0.8, fire: 0.1, none: 0.1 })])));
+    const checks = byKind(
+      runModelChecks(
+        input([photo('a', { hail: 0.1, fire: 0.8, none: 0.1 }), photo('b', { hail: 0.8, fire: 0.1, none: 0.1 })]),
+      ),
+    );
     expect(checks.peril_mismatch.flagged).toBe(false);
   });
 
@@ -51,18 +71,28 @@ describe('model checks', () => {
   });
 
   it('flags photos without damage', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.05, none: 0.9, fire: 0.05 }), photo('b', { hail: 0.1, none: 0.85, fire: 0.05 })])));
+    const checks = byKind(
+      runModelChecks(
+        input([photo('a', { hail: 0.05, none: 0.9, fire: 0.05 }), photo('b', { hail: 0.1, none: 0.85, fire: 0.05 })]),
+      ),
+    );
     expect(checks.no_visible_damage.flagged).toBe(true);
   });
 
   it('flags another object than the insured one', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.9, none: 0.1 }, { sedan: 0.05, 'pickup truck': 0.9, house: 0.05 })])));
+    const checks = byKind(
+      runModelChecks(input([photo('a', { hail: 0.9, none: 0.1 }, { sedan: 0.05, 'pickup truck': 0.9, house: 0.05 })])),
+    );
     expect(checks.object_mismatch.flagged).toBe(true);
     expect(checks.object_mismatch.reason).toContain('pickup truck');
   });
 
   it('does not judge the object when the policy names none the model knows', () => {
-    const checks = byKind(runModelChecks(input([photo('a', { hail: 0.9, none: 0.1 }, { sedan: 0.05, 'pickup truck': 0.9 })], { insuredObject: null })));
+    const checks = byKind(
+      runModelChecks(
+        input([photo('a', { hail: 0.9, none: 0.1 }, { sedan: 0.05, 'pickup truck': 0.9 })], { insuredObject: null }),
+      ),
+    );
     expect(checks.object_mismatch.flagged).toBe(false);
     expect(checks.object_mismatch.uncertain).toBe(false);
   });

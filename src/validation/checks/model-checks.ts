@@ -15,7 +15,10 @@ export interface Threshold {
   uncertainFrom: number;
 }
 
-export type ModelCheckKind = Extract<CheckKind, 'peril_mismatch' | 'exclusion_evident' | 'object_mismatch' | 'no_visible_damage'>;
+export type ModelCheckKind = Extract<
+  CheckKind,
+  'peril_mismatch' | 'exclusion_evident' | 'object_mismatch' | 'no_visible_damage'
+>;
 
 export interface ModelCheckInput {
   photos: PhotoZeroShot[];
@@ -30,7 +33,10 @@ export interface ModelCheckInput {
 
 const NONE = 'none';
 
-function argmax(record: Record<string, number>, exclude: (key: string) => boolean): { key: string | null; value: number } {
+function argmax(
+  record: Record<string, number>,
+  exclude: (key: string) => boolean,
+): { key: string | null; value: number } {
   let best: { key: string | null; value: number } = { key: null, value: 0 };
   for (const [key, value] of Object.entries(record)) if (!exclude(key) && value > best.value) best = { key, value };
   return best;
@@ -95,7 +101,13 @@ export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
     // Another peril counts only where it is what the photo shows most: a photo that looks undamaged
     // (or shows an excluded peril, the exclusion check's business) is no evidence of another peril.
     const top = argmax(photo.damage, () => false);
-    if (top.key === null || top.key === input.claimedPeril || top.key === NONE || input.exclusionPerils.includes(top.key)) continue;
+    if (
+      top.key === null ||
+      top.key === input.claimedPeril ||
+      top.key === NONE ||
+      input.exclusionPerils.includes(top.key)
+    )
+      continue;
     if (top.value > alternative.value) alternative = { photoId: photo.photoId, key: top.key, value: top.value };
   }
   const score = alternative.value - support.value;
@@ -112,7 +124,13 @@ export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
       uncertain: `The photos support ${other} about as well as the claimed ${peril}.`,
       clear: `The photos are consistent with the claimed ${peril}.`,
     },
-    { claimedPeril: input.claimedPeril, claimedSupport: round(support.value), supportPhotoId: support.photoId, bestAlternative: alternative.key, alternativeProbability: round(alternative.value) },
+    {
+      claimedPeril: input.claimedPeril,
+      claimedSupport: round(support.value),
+      supportPhotoId: support.photoId,
+      bestAlternative: alternative.key,
+      alternativeProbability: round(alternative.value),
+    },
   );
 }
 
@@ -122,13 +140,19 @@ export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
  */
 export function checkExclusionEvident(input: ModelCheckInput): CheckResult {
   const covered = input.coveragePerils.length > 0 ? input.coveragePerils : [input.claimedPeril];
-  let worst = { photoId: null as string | null, key: null as string | null, value: 0, margin: Number.NEGATIVE_INFINITY };
+  let worst = {
+    photoId: null as string | null,
+    key: null as string | null,
+    value: 0,
+    margin: Number.NEGATIVE_INFINITY,
+  };
   for (const photo of input.photos) {
     if (argmax(photo.damage, () => false).key === NONE) continue;
     const excluded = argmax(photo.damage, (key) => !input.exclusionPerils.includes(key));
     const cover = argmax(photo.damage, (key) => !covered.includes(key));
     const margin = excluded.value - cover.value;
-    if (excluded.key && margin > worst.margin) worst = { photoId: photo.photoId, key: excluded.key, value: excluded.value, margin };
+    if (excluded.key && margin > worst.margin)
+      worst = { photoId: photo.photoId, key: excluded.key, value: excluded.value, margin };
   }
   const score = worst.key ? Math.max(0, worst.margin) : 0;
   const excluded = worst.key?.replaceAll('_', ' ') ?? 'an excluded peril';
@@ -143,7 +167,12 @@ export function checkExclusionEvident(input: ModelCheckInput): CheckResult {
       uncertain: `A photo may show ${excluded}, which the policy excludes.`,
       clear: 'No excluded peril is evident in the photos.',
     },
-    { exclusionPerils: input.exclusionPerils, coveragePerils: covered, excludedPeril: worst.key, probability: round(worst.value) },
+    {
+      exclusionPerils: input.exclusionPerils,
+      coveragePerils: covered,
+      excludedPeril: worst.key,
+      probability: round(worst.value),
+    },
   );
 }
 
@@ -153,7 +182,10 @@ export function checkExclusionEvident(input: ModelCheckInput): CheckResult {
  * hide that the rest show nothing, and one photo that clearly shows damage pulls the mean down.
  */
 export function checkNoVisibleDamage(input: ModelCheckInput): CheckResult {
-  const margins = input.photos.map((photo) => ({ photoId: photo.photoId, margin: (photo.damage[NONE] ?? 0) - argmax(photo.damage, (key) => key === NONE).value }));
+  const margins = input.photos.map((photo) => ({
+    photoId: photo.photoId,
+    margin: (photo.damage[NONE] ?? 0) - argmax(photo.damage, (key) => key === NONE).value,
+  }));
   const mean = margins.length === 0 ? 0 : margins.reduce((sum, entry) => sum + entry.margin, 0) / margins.length;
   const score = Math.max(0, mean);
   return result(
@@ -167,7 +199,10 @@ export function checkNoVisibleDamage(input: ModelCheckInput): CheckResult {
       uncertain: 'The photos show little or no visible damage.',
       clear: 'Damage is visible in the photos.',
     },
-    { meanMargin: round(mean), photoMargins: margins.map((entry) => ({ photoId: entry.photoId, margin: round(entry.margin) })) },
+    {
+      meanMargin: round(mean),
+      photoMargins: margins.map((entry) => ({ photoId: entry.photoId, margin: round(entry.margin) })),
+    },
   );
 }
 
@@ -175,7 +210,15 @@ export function checkNoVisibleDamage(input: ModelCheckInput): CheckResult {
 export function checkObjectMismatch(input: ModelCheckInput): CheckResult {
   const insured = input.insuredObject;
   if (!insured) {
-    return result('object_mismatch', 0, input.thresholds.object_mismatch, 'info', null, { flagged: '', uncertain: '', clear: 'The insured object is not one the model can recognise; not checked.' }, { insuredObject: null });
+    return result(
+      'object_mismatch',
+      0,
+      input.thresholds.object_mismatch,
+      'info',
+      null,
+      { flagged: '', uncertain: '', clear: 'The insured object is not one the model can recognise; not checked.' },
+      { insuredObject: null },
+    );
   }
   let closest = { photoId: null as string | null, margin: Number.POSITIVE_INFINITY, shown: null as string | null };
   for (const photo of input.photos) {
@@ -195,10 +238,19 @@ export function checkObjectMismatch(input: ModelCheckInput): CheckResult {
       uncertain: `It is unclear whether the photos show the insured ${insured}.`,
       clear: `The photos show the insured ${insured}.`,
     },
-    { insuredObject: insured, shownObject: closest.shown, margin: round(Number.isFinite(closest.margin) ? closest.margin : 0) },
+    {
+      insuredObject: insured,
+      shownObject: closest.shown,
+      margin: round(Number.isFinite(closest.margin) ? closest.margin : 0),
+    },
   );
 }
 
 export function runModelChecks(input: ModelCheckInput): CheckResult[] {
-  return [checkPerilMismatch(input), checkExclusionEvident(input), checkObjectMismatch(input), checkNoVisibleDamage(input)];
+  return [
+    checkPerilMismatch(input),
+    checkExclusionEvident(input),
+    checkObjectMismatch(input),
+    checkNoVisibleDamage(input),
+  ];
 }

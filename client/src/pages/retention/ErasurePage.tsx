@@ -78,7 +78,10 @@ export function ErasurePage() {
   const erase = async () => {
     setBusy(true);
     try {
-      const answer = await api<ErasureOutcome>('/v1/retention/erasure-requests', { method: 'POST', body: { claimantRef: claimantRef.trim() } });
+      const answer = await api<ErasureOutcome>('/v1/retention/erasure-requests', {
+        method: 'POST',
+        body: { claimantRef: claimantRef.trim() },
+      });
       setOutcome(answer);
       setClaimantRef('');
       requests.reload();
@@ -99,12 +102,18 @@ export function ErasurePage() {
           New erasure request
         </h2>
         <p className="help full">
-          Purges the data subject’s personal data on all their claims (photos, EXIF/GPS, embeddings; the claim record is redacted) unless a legal hold or a keep policy
-          applies; the answer says which applied. Posting the same reference again finishes an interrupted request.
+          Purges the data subject’s personal data on all their claims (photos, EXIF/GPS, embeddings; the claim record is
+          redacted) unless a legal hold or a keep policy applies; the answer says which applied. Posting the same
+          reference again finishes an interrupted request.
         </p>
         <label>
           Claimant reference
-          <input name="claimantRef" value={claimantRef} maxLength={200} onChange={(event) => setClaimantRef(event.target.value)} />
+          <input
+            name="claimantRef"
+            value={claimantRef}
+            maxLength={200}
+            onChange={(event) => setClaimantRef(event.target.value)}
+          />
         </label>
         <div className="filters__buttons">
           <button type="submit" className="danger" disabled={busy}>
@@ -121,7 +130,8 @@ export function ErasurePage() {
         <div className="card" data-testid="erasure-result">
           <h2>Request {shortId(outcome.id)}</h2>
           <p role="status">
-            {statusText(outcome.status)}: {outcome.claims.length} claim{outcome.claims.length === 1 ? '' : 's'} of this data subject.
+            {statusText(outcome.status)}: {outcome.claims.length} claim{outcome.claims.length === 1 ? '' : 's'} of this
+            data subject.
           </p>
           {outcome.claims.length > 0 && <OutcomeTable claims={outcome.claims} />}
         </div>
@@ -149,7 +159,9 @@ export function ErasurePage() {
             </thead>
             <tbody>
               {requests.data.map((request) => {
-                const claims = Array.isArray(request.outcome.claims) ? (request.outcome.claims as ErasureClaimOutcome[]) : [];
+                const claims = Array.isArray(request.outcome.claims)
+                  ? (request.outcome.claims as ErasureClaimOutcome[])
+                  : [];
                 return (
                   <tr key={request.id} data-testid="erasure-row">
                     <td>
@@ -178,10 +190,18 @@ export function ErasurePage() {
         </div>
       )}
 
-      <ConfirmDialog open={confirming} title="Erase this data subject’s personal data?" confirmLabel="Erase now" danger busy={busy} onConfirm={() => void erase()} onCancel={() => setConfirming(false)}>
+      <ConfirmDialog
+        open={confirming}
+        title="Erase this data subject’s personal data?"
+        confirmLabel="Erase now"
+        danger
+        busy={busy}
+        onConfirm={() => void erase()}
+        onCancel={() => setConfirming(false)}
+      >
         <p>
-          Claimant reference <code>{claimantRef.trim()}</code>: personal data on every claim of theirs that no hold or retention duty binds is destroyed. This cannot be
-          undone.
+          Claimant reference <code>{claimantRef.trim()}</code>: personal data on every claim of theirs that no hold or
+          retention duty binds is destroyed. This cannot be undone.
         </p>
       </ConfirmDialog>
     </section>

@@ -13,7 +13,10 @@ const STATUSES: Status[] = ['active', 'released', 'all'];
 
 function holdError(error: unknown, action: 'place' | 'release'): string {
   if (error instanceof ApiError && error.status === 409) return 'This claim already has an active legal hold.';
-  if (error instanceof ApiError && error.status === 404) return action === 'place' ? 'No claim with that id.' : 'This claim has no active hold (someone may have released it).';
+  if (error instanceof ApiError && error.status === 404)
+    return action === 'place'
+      ? 'No claim with that id.'
+      : 'This claim has no active hold (someone may have released it).';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -35,14 +38,23 @@ export function LegalHoldsPage() {
   const place = async (event: FormEvent) => {
     event.preventDefault();
     if (!UUID.test(id) || reason.trim().length < 3) {
-      setMessage({ ok: false, text: !UUID.test(id) ? 'Enter the claim id (a UUID).' : 'Give a reason of at least 3 characters.' });
+      setMessage({
+        ok: false,
+        text: !UUID.test(id) ? 'Enter the claim id (a UUID).' : 'Give a reason of at least 3 characters.',
+      });
       return;
     }
     setPlacing(true);
     setMessage(null);
     try {
-      const hold = await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(id)}/legal-hold`, { method: 'POST', body: { reason: reason.trim() } });
-      setMessage({ ok: true, text: `Legal hold placed on claim ${shortId(hold.claimId)}. It will not be purged until the hold is released.` });
+      const hold = await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(id)}/legal-hold`, {
+        method: 'POST',
+        body: { reason: reason.trim() },
+      });
+      setMessage({
+        ok: true,
+        text: `Legal hold placed on claim ${shortId(hold.claimId)}. It will not be purged until the hold is released.`,
+      });
       setClaimId('');
       setReason('');
       holds.reload();
@@ -58,8 +70,14 @@ export function LegalHoldsPage() {
     setReleaseBusy(true);
     setReleaseError(null);
     try {
-      await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(releasing.claimId)}/legal-hold`, { method: 'DELETE', body: { reason: releaseReason.trim() } });
-      setMessage({ ok: true, text: `Legal hold on claim ${shortId(releasing.claimId)} released. The claim is due again at the next run if its retention has ended.` });
+      await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(releasing.claimId)}/legal-hold`, {
+        method: 'DELETE',
+        body: { reason: releaseReason.trim() },
+      });
+      setMessage({
+        ok: true,
+        text: `Legal hold on claim ${shortId(releasing.claimId)} released. The claim is due again at the next run if its retention has ended.`,
+      });
       setReleasing(null);
       setReleaseReason('');
       holds.reload();
@@ -80,11 +98,24 @@ export function LegalHoldsPage() {
         </h2>
         <label>
           Claim id
-          <input name="claimId" value={claimId} size={38} placeholder="UUID of the claim" aria-invalid={idError ? true : undefined} onChange={(event) => setClaimId(event.target.value)} />
+          <input
+            name="claimId"
+            value={claimId}
+            size={38}
+            placeholder="UUID of the claim"
+            aria-invalid={idError ? true : undefined}
+            onChange={(event) => setClaimId(event.target.value)}
+          />
         </label>
         <label className="grow">
           Reason
-          <input name="reason" value={reason} maxLength={1000} placeholder="e.g. litigation LIT-2026-04" onChange={(event) => setReason(event.target.value)} />
+          <input
+            name="reason"
+            value={reason}
+            maxLength={1000}
+            placeholder="e.g. litigation LIT-2026-04"
+            onChange={(event) => setReason(event.target.value)}
+          />
         </label>
         <div className="filters__buttons">
           <button type="submit" className="primary" disabled={placing}>
@@ -94,7 +125,11 @@ export function LegalHoldsPage() {
         {idError && <p className="field-error full">{idError}</p>}
       </form>
       {message && (
-        <div className={`alert ${message.ok ? 'alert--ok' : 'alert--error'}`} role={message.ok ? 'status' : 'alert'} data-testid="hold-message">
+        <div
+          className={`alert ${message.ok ? 'alert--ok' : 'alert--error'}`}
+          role={message.ok ? 'status' : 'alert'}
+          data-testid="hold-message"
+        >
           {message.text}
         </div>
       )}
@@ -111,7 +146,13 @@ export function LegalHoldsPage() {
       ) : !holds.data ? (
         <Loading what="Loading holds" />
       ) : holds.data.length === 0 ? (
-        <Empty>{status === 'active' ? 'No active legal holds.' : status === 'released' ? 'No released holds.' : 'No legal holds yet.'}</Empty>
+        <Empty>
+          {status === 'active'
+            ? 'No active legal holds.'
+            : status === 'released'
+              ? 'No released holds.'
+              : 'No legal holds yet.'}
+        </Empty>
       ) : (
         <div className="table-wrap">
           <table data-testid="hold-table">
@@ -183,11 +224,18 @@ export function LegalHoldsPage() {
         onCancel={() => setReleasing(null)}
       >
         <p>
-          Releasing the hold on claim <code>{releasing?.claimId}</code> lets retention purge it at the next run if its period has ended. The release is audited.
+          Releasing the hold on claim <code>{releasing?.claimId}</code> lets retention purge it at the next run if its
+          period has ended. The release is audited.
         </p>
         <label className="stack">
           Reason for the release (at least 3 characters)
-          <textarea name="releaseReason" rows={3} maxLength={1000} value={releaseReason} onChange={(event) => setReleaseReason(event.target.value)} />
+          <textarea
+            name="releaseReason"
+            rows={3}
+            maxLength={1000}
+            value={releaseReason}
+            onChange={(event) => setReleaseReason(event.target.value)}
+          />
         </label>
         {releaseError && (
           <p className="field-error" role="alert">

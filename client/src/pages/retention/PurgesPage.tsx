@@ -10,7 +10,15 @@ import { RetentionNav, shortId } from './RetentionNav';
 
 const HORIZONS = [0, 7, 30, 90, 365] as const;
 
-export function PurgeItemsTable({ items, caption, testId }: { items: ReadonlyArray<PurgeItem & { legalHold?: boolean }>; caption: string; testId: string }) {
+export function PurgeItemsTable({
+  items,
+  caption,
+  testId,
+}: {
+  items: ReadonlyArray<PurgeItem & { legalHold?: boolean }>;
+  caption: string;
+  testId: string;
+}) {
   return (
     <div className="table-wrap">
       <table data-testid={testId}>
@@ -59,7 +67,13 @@ function RunResultView({ result }: { result: RetentionRunResult }) {
     <div className="card" data-testid="run-result" data-dry-run={result.dryRun ? 'true' : 'false'}>
       <h2>{result.dryRun ? 'Dry run result' : 'Run result'}</h2>
       <p role="status">{heading}</p>
-      {result.items.length > 0 && <PurgeItemsTable items={result.items} caption={result.dryRun ? 'What a real run would purge' : 'What the run purged'} testId="run-items" />}
+      {result.items.length > 0 && (
+        <PurgeItemsTable
+          items={result.items}
+          caption={result.dryRun ? 'What a real run would purge' : 'What the run purged'}
+          testId="run-items"
+        />
+      )}
       {result.skipped.length > 0 && (
         <p className="help">
           Skipped: {result.skipped.map((skip) => `${shortId(skip.claimId)} (${label(skip.reason)})`).join(', ')}
@@ -102,8 +116,8 @@ export function PurgesPage() {
       <div className="card">
         <h2>Run the purge</h2>
         <p className="help">
-          A dry run reports exactly what a real run would purge now and changes nothing. A real run crypto-shreds photo keys, deletes blobs and rows, and leaves purge
-          receipts; it cannot be undone. The daily job runs at 03:00 UTC.
+          A dry run reports exactly what a real run would purge now and changes nothing. A real run crypto-shreds photo
+          keys, deletes blobs and rows, and leaves purge receipts; it cannot be undone. The daily job runs at 03:00 UTC.
         </p>
         <div className="filters__buttons">
           <button type="button" className="primary" onClick={() => void run(true)} disabled={running !== null}>
@@ -143,7 +157,8 @@ export function PurgesPage() {
       ) : (
         <>
           <p className="muted" aria-live="polite">
-            {upcoming.data.items.length} item{upcoming.data.items.length === 1 ? '' : 's'} due by {dateTime(upcoming.data.until)}
+            {upcoming.data.items.length} item{upcoming.data.items.length === 1 ? '' : 's'} due by{' '}
+            {dateTime(upcoming.data.until)}
             {held > 0 ? ` (${held} on legal hold, not purged)` : ''}
           </p>
           <PurgeItemsTable items={upcoming.data.items} caption="Upcoming purges" testId="upcoming-table" />
@@ -160,8 +175,8 @@ export function PurgesPage() {
         onCancel={() => setConfirming(false)}
       >
         <p>
-          This permanently destroys everything that is due now: photo keys are crypto-shredded, blobs and rows deleted. Held claims are skipped. Run a dry run first to
-          see the list.
+          This permanently destroys everything that is due now: photo keys are crypto-shredded, blobs and rows deleted.
+          Held claims are skipped. Run a dry run first to see the list.
         </p>
       </ConfirmDialog>
     </section>

@@ -18,7 +18,10 @@ export function ReceiptsPage() {
     <section aria-labelledby="receipts-title">
       <h1 id="receipts-title">Purge receipts</h1>
       <RetentionNav />
-      <p className="help">One receipt per claim and data class purged: what, when and under which policy or erasure request. Receipts never hold content.</p>
+      <p className="help">
+        One receipt per claim and data class purged: what, when and under which policy or erasure request. Receipts
+        never hold content.
+      </p>
       <form
         className="filters card"
         aria-label="Filter receipts"
@@ -31,7 +34,13 @@ export function ReceiptsPage() {
       >
         <label>
           Claim id
-          <input value={draft} size={38} placeholder="all claims" aria-invalid={draftError ? true : undefined} onChange={(event) => setDraft(event.target.value)} />
+          <input
+            value={draft}
+            size={38}
+            placeholder="all claims"
+            aria-invalid={draftError ? true : undefined}
+            onChange={(event) => setDraft(event.target.value)}
+          />
         </label>
         <div className="filters__buttons">
           <button type="submit" className="primary">
@@ -83,7 +92,11 @@ export function ReceiptsPage() {
                       </Link>
                     </th>
                     <td>{label(receipt.dataClass)}</td>
-                    <td>{receipt.erasureRequestId ? `Erasure request ${shortId(receipt.erasureRequestId)}` : `Policy ${shortId(receipt.policyId)}`}</td>
+                    <td>
+                      {receipt.erasureRequestId
+                        ? `Erasure request ${shortId(receipt.erasureRequestId)}`
+                        : `Policy ${shortId(receipt.policyId)}`}
+                    </td>
                     <td>
                       <code className="details">{JSON.stringify(receipt.details)}</code>
                     </td>
@@ -92,7 +105,12 @@ export function ReceiptsPage() {
               </tbody>
             </table>
           </div>
-          <Pager page={receipts.data.page} pageSize={receipts.data.pageSize} total={receipts.data.total} onPage={setPage} />
+          <Pager
+            page={receipts.data.page}
+            pageSize={receipts.data.pageSize}
+            total={receipts.data.total}
+            onPage={setPage}
+          />
         </>
       )}
     </section>

@@ -3,7 +3,14 @@ import { api } from '../../api';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import { DATA_CLASSES, LINES_OF_BUSINESS, RETENTION_ACTIONS, RETENTION_TRIGGERS, type NewRetentionPolicy, type RetentionPolicyView } from '../../types';
+import {
+  DATA_CLASSES,
+  LINES_OF_BUSINESS,
+  RETENTION_ACTIONS,
+  RETENTION_TRIGGERS,
+  type NewRetentionPolicy,
+  type RetentionPolicyView,
+} from '../../types';
 import { RetentionNav, shortId } from './RetentionNav';
 
 interface Draft {
@@ -15,7 +22,14 @@ interface Draft {
   action: string;
 }
 
-const EMPTY: Draft = { dataClass: 'original_photos', lineOfBusiness: '', jurisdiction: '', periodDays: '', trigger: 'claim_closed', action: 'delete' };
+const EMPTY: Draft = {
+  dataClass: 'original_photos',
+  lineOfBusiness: '',
+  jurisdiction: '',
+  periodDays: '',
+  trigger: 'claim_closed',
+  action: 'delete',
+};
 
 export function periodText(days: number): string {
   if (days > 0 && days % 365 === 0) return `${days / 365} year${days === 365 ? '' : 's'} (${days} days)`;
@@ -30,7 +44,12 @@ export function RetentionPoliciesPage() {
   const [saved, setSaved] = useState<string | null>(null);
 
   const period = Number(draft.periodDays);
-  const periodError = draft.periodDays === '' ? null : !Number.isInteger(period) || period < 0 || period > 36_500 ? 'Enter whole days from 0 to 36500.' : null;
+  const periodError =
+    draft.periodDays === ''
+      ? null
+      : !Number.isInteger(period) || period < 0 || period > 36_500
+        ? 'Enter whole days from 0 to 36500.'
+        : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -51,7 +70,9 @@ export function RetentionPoliciesPage() {
     };
     try {
       const created = await api<RetentionPolicyView>('/v1/retention/policies', { method: 'POST', body });
-      setSaved(`Policy ${shortId(created.id)} created: ${label(created.action)} ${label(created.dataClass).toLowerCase()} ${periodText(created.periodDays)} after ${label(created.trigger).toLowerCase()}.`);
+      setSaved(
+        `Policy ${shortId(created.id)} created: ${label(created.action)} ${label(created.dataClass).toLowerCase()} ${periodText(created.periodDays)} after ${label(created.trigger).toLowerCase()}.`,
+      );
       setDraft(EMPTY);
       policies.reload();
     } catch (caught) {
@@ -80,8 +101,8 @@ export function RetentionPoliciesPage() {
       <h1 id="retention-title">Retention policies</h1>
       <RetentionNav />
       <p className="help">
-        A legal hold beats every deletion; per data class the longest applicable retention wins (keep policies only extend). Before enabling a policy, check
-        Upcoming purges and a dry run.
+        A legal hold beats every deletion; per data class the longest applicable retention wins (keep policies only
+        extend). Before enabling a policy, check Upcoming purges and a dry run.
       </p>
       {policies.error ? (
         <ErrorState error={policies.error} retry={policies.reload} />
@@ -109,7 +130,10 @@ export function RetentionPoliciesPage() {
               {policies.data.map((policy) => (
                 <tr key={policy.id} data-testid="policy-row">
                   <th scope="row">
-                    {label(policy.dataClass)} <span className="muted small" title={policy.id}>{shortId(policy.id)}</span>
+                    {label(policy.dataClass)}{' '}
+                    <span className="muted small" title={policy.id}>
+                      {shortId(policy.id)}
+                    </span>
                   </th>
                   <td>{policy.lineOfBusiness ? label(policy.lineOfBusiness) : <span className="muted">any</span>}</td>
                   <td>{policy.jurisdiction ?? <span className="muted">any</span>}</td>
@@ -129,7 +153,12 @@ export function RetentionPoliciesPage() {
         </div>
       )}
 
-      <form className="card filters" onSubmit={(event) => void submit(event)} aria-labelledby="new-policy-title" noValidate>
+      <form
+        className="card filters"
+        onSubmit={(event) => void submit(event)}
+        aria-labelledby="new-policy-title"
+        noValidate
+      >
         <h2 id="new-policy-title" className="full">
           New policy
         </h2>
@@ -137,7 +166,13 @@ export function RetentionPoliciesPage() {
         {select('lineOfBusiness', 'Line of business', LINES_OF_BUSINESS, 'Any')}
         <label>
           Jurisdiction
-          <input name="jurisdiction" value={draft.jurisdiction} maxLength={64} placeholder="any" onChange={(event) => setDraft({ ...draft, jurisdiction: event.target.value })} />
+          <input
+            name="jurisdiction"
+            value={draft.jurisdiction}
+            maxLength={64}
+            placeholder="any"
+            onChange={(event) => setDraft({ ...draft, jurisdiction: event.target.value })}
+          />
         </label>
         <label>
           Period (days)
