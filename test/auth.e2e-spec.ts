@@ -33,9 +33,7 @@ describe('identity and access', () => {
     await testApp?.close();
   });
 
-  async function auditEvents(
-    action: string,
-  ): Promise<
+  async function auditEvents(action: string): Promise<
     Array<{
       actor_type: string;
       actor_id: string | null;

@@ -402,15 +402,12 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
         note,
       });
 
-      const late = await http()
-        .post(`/v1/review/tasks/${taskId}/decision`)
-        .set(bearer('supA'))
-        .send({
-          outcome: 'approve',
-          reasonCode: 'evidence_consistent',
-          note: 'Looks fine to me, approving it.',
-          version,
-        });
+      const late = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('supA')).send({
+        outcome: 'approve',
+        reasonCode: 'evidence_consistent',
+        note: 'Looks fine to me, approving it.',
+        version,
+      });
       expect(late.status).toBe(409);
       expect(late.body.message).toBe(STALE_TASK_MESSAGE);
 
@@ -474,15 +471,12 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       await person('supE', 'supervisor', 'team-e');
       const claimed = (await http().post('/v1/review/tasks/next').set(bearer('adjE')).send()).body as TaskView;
       expect(claimed.id).toBe(taskId);
-      const escalated = await http()
-        .post(`/v1/review/tasks/${taskId}/decision`)
-        .set(bearer('adjE'))
-        .send({
-          outcome: 'escalate',
-          reasonCode: 'possible_fraud',
-          note: 'The same roof appears in another claim from last year.',
-          version: claimed.version,
-        });
+      const escalated = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjE')).send({
+        outcome: 'escalate',
+        reasonCode: 'possible_fraud',
+        note: 'The same roof appears in another claim from last year.',
+        version: claimed.version,
+      });
       expect(escalated.status).toBe(200);
       expect((escalated.body as DecisionResult).task).toMatchObject({
         status: 'escalated',
@@ -615,15 +609,12 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
         ).status,
       ).toBe(409);
       const third = (
-        await http()
-          .post(`/v1/review/tasks/${taskId}/override`)
-          .set(bearer('supA'))
-          .send({
-            outcome: 'request_info',
-            reasonCode: 'need_more_photos',
-            note: 'Need a photo of the licence plate first.',
-            version: second.task.version,
-          })
+        await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send({
+          outcome: 'request_info',
+          reasonCode: 'need_more_photos',
+          note: 'Need a photo of the licence plate first.',
+          version: second.task.version,
+        })
       ).body as DecisionResult;
       expect(third.decision.overridesDecisionId).toBe(second.decision.id);
 
