@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
+import { AuditEventPage, AuditVerifyReportView, CheckpointPage, CheckpointResultView } from './audit.views';
 import type { Response } from 'express';
 import { RequirePolicy } from '../auth/access.decorators';
 import { AuditCtx } from '../auth/request-context';
@@ -12,7 +14,7 @@ import { AuditPageDto, ExportAuditDto, SearchAuditEventsDto, VerifyAuditDto } fr
 
 /** Audit search, checkpoints, verification and export, for compliance and admin (DESIGN.md §5–6). */
 @ApiTags('audit')
-@ApiBearerAuth()
+@ApiStaffAuth()
 @Controller('v1/audit')
 export class AuditController {
   constructor(
@@ -25,6 +27,8 @@ export class AuditController {
   @Get('events')
   @RequirePolicy('read', 'AuditEvent')
   @ApiOperation({ summary: 'Search audit events, newest first' })
+  @ApiOkResponse({ type: AuditEventPage })
+  @ApiErrors(400)
   async events(@Query() query: SearchAuditEventsDto) {
     return this.query.search(query);
   }
@@ -32,6 +36,8 @@ export class AuditController {
   @Get('checkpoints')
   @RequirePolicy('read', 'AuditEvent')
   @ApiOperation({ summary: 'Signed checkpoints, newest first' })
+  @ApiOkResponse({ type: CheckpointPage })
+  @ApiErrors(400)
   async listCheckpoints(@Query() query: AuditPageDto) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
@@ -44,6 +50,8 @@ export class AuditController {
   @ApiOperation({
     summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)',
   })
+  @ApiCreatedResponse({ type: CheckpointResultView, description: 'a new checkpoint' })
+  @ApiOkResponse({ type: CheckpointResultView, description: 'the head had not moved: the last checkpoint' })
   async createCheckpoint(@AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response) {
     const result = await this.checkpoints.create(context, 'on_demand');
     response.status(result.created ? 201 : 200);
@@ -53,6 +61,8 @@ export class AuditController {
   @Get('verify')
   @RequirePolicy('verify', 'AuditEvent')
   @ApiOperation({ summary: 'Verify the chain and every checkpoint; reports the first problem' })
+  @ApiOkResponse({ type: AuditVerifyReportView })
+  @ApiErrors(400, 404)
   async verify(@Query() query: VerifyAuditDto) {
     return this.verification.verify({ fromCheckpoint: query.fromCheckpoint });
   }
@@ -60,6 +70,14 @@ export class AuditController {
   @Get('export')
   @RequirePolicy('export', 'AuditEvent')
   @ApiOperation({ summary: 'Stream an export (jsonl: header line first; csv: "# header" comment line first)' })
+  @ApiOkResponse({
+    description: 'an attachment: one JSON object per line (jsonl) or CSV rows, after the signed header',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string', format: 'binary' } },
+      'text/csv': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiErrors(400)
   async export(@Query() query: ExportAuditDto, @AuditCtx() context: AuditContext): Promise<StreamableFile> {
     const result = await this.exports.open(context, {
       format: query.format ?? 'jsonl',

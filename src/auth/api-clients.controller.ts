@@ -1,24 +1,31 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiClientList, CreatedApiClientView, CreatedApiKeyView } from './auth.views';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { AuditContext } from '../audit/audit-context';
 import { RequirePolicy } from './access.decorators';
-import { ApiClientsService, type ApiClientView, type ApiKeyView } from './api-clients.service';
+import { ApiClientsService, ApiClientView, ApiKeyView } from './api-clients.service';
 import { AuditCtx } from './request-context';
 import { TEAM_PATTERN } from './users.controller';
 
 export class CreateApiClientDto {
-  @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ pattern: TEAM_PATTERN.source })
   @IsString()
   @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' })
   team!: string;
 }
 
 export class CreateApiKeyDto {
-  @IsOptional() @IsISO8601() expiresAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'absent: never expires' })
+  @IsOptional()
+  @IsISO8601()
+  expiresAt?: string;
 }
 
 @ApiTags('api-clients')
+@ApiStaffAuth()
 @Controller('v1/api-clients')
 export class ApiClientsController {
   constructor(private readonly clients: ApiClientsService) {}
@@ -26,12 +33,15 @@ export class ApiClientsController {
   /** The key is in this response only; it is stored as a hash. */
   @Post()
   @RequirePolicy('create', 'ApiClient')
+  @ApiCreatedResponse({ type: CreatedApiClientView })
+  @ApiErrors(400)
   async create(@Body() body: CreateApiClientDto, @AuditCtx() context: AuditContext) {
     return this.clients.create(context, body);
   }
 
   @Get()
   @RequirePolicy('list', 'ApiClient')
+  @ApiOkResponse({ type: ApiClientList })
   async list(): Promise<{ items: ApiClientView[] }> {
     return { items: await this.clients.list() };
   }
@@ -39,8 +49,10 @@ export class ApiClientsController {
   /** Rotation: adds a key; the old one keeps working until it is deleted or expires. */
   @Post(':id/keys')
   @RequirePolicy('update', 'ApiClient')
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
+  @ApiErrors(400, 404)
   async addKey(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id', 'API client not found') id: string,
     @Body() body: CreateApiKeyDto,
     @AuditCtx() context: AuditContext,
   ) {
@@ -49,9 +61,11 @@ export class ApiClientsController {
 
   @Delete(':id/keys/:keyId')
   @RequirePolicy('update', 'ApiClient')
+  @ApiOkResponse({ type: ApiKeyView, description: 'the key, now revoked' })
+  @ApiErrors(404)
   async revokeKey(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+    @UuidParam('id', 'API client not found') id: string,
+    @UuidParam('keyId', 'API key not found') keyId: string,
     @AuditCtx() context: AuditContext,
   ): Promise<ApiKeyView> {
     return this.clients.revokeKey(context, id, keyId);
@@ -60,8 +74,10 @@ export class ApiClientsController {
   @Post(':id/revoke')
   @HttpCode(200)
   @RequirePolicy('update', 'ApiClient')
+  @ApiOkResponse({ type: ApiClientView, description: 'the client, now revoked with all its keys' })
+  @ApiErrors(404)
   async revoke(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id', 'API client not found') id: string,
     @AuditCtx() context: AuditContext,
   ): Promise<ApiClientView> {
     return this.clients.revoke(context, id);

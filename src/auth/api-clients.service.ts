@@ -6,23 +6,8 @@ import { Clock } from '../common/clock';
 import type { Actor } from './actor';
 import { ApiClient, ApiKey } from './api-client.entity';
 import { apiKeyPrefix, equalHex, generateApiKey, sha256Hex } from './secrets';
-
-export interface ApiKeyView {
-  id: string;
-  prefix: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
-export interface ApiClientView {
-  id: string;
-  name: string;
-  team: string;
-  revokedAt: string | null;
-  createdAt: string;
-  keys: ApiKeyView[];
-}
+import { ApiKeyView, ApiClientView } from './auth.views';
+export { ApiKeyView, ApiClientView };
 
 function keyView(key: ApiKey): ApiKeyView {
   return {

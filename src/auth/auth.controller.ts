@@ -1,20 +1,26 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
 import { Public } from './access.decorators';
 import type { Actor } from './actor';
-import { AuthService, TooManyLoginAttempts, type TokenPair } from './auth.service';
+import { AuthService, TokenPair, TooManyLoginAttempts } from './auth.service';
 import { AuditCtx, CurrentActor } from './request-context';
+import { ApiErrors } from '../common/api-docs';
+import { MeView } from './auth.views';
 
 export class LoginDto {
-  @IsEmail() @MaxLength(320) email!: string;
-  @IsString() @MinLength(1) @MaxLength(1024) password!: string;
+  @ApiProperty({ format: 'email', maxLength: 320 }) @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ minLength: 1, maxLength: 1024, format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password!: string;
 }
 
 export class RefreshDto {
-  @IsString() @MinLength(20) @MaxLength(200) refreshToken!: string;
+  @ApiProperty({ minLength: 20, maxLength: 200 }) @IsString() @MinLength(20) @MaxLength(200) refreshToken!: string;
 }
 
 @ApiTags('auth')
@@ -25,6 +31,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPair, description: 'signed in' })
+  @ApiErrors(400, 401, 429)
   async login(
     @Body() body: LoginDto,
     @AuditCtx() context: AuditContext,
@@ -43,6 +51,8 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPair, description: 'a new pair; the old refresh token is spent' })
+  @ApiErrors(400, 401)
   async refresh(
     @Body() body: RefreshDto,
     @AuditCtx() context: AuditContext,
@@ -55,6 +65,8 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the refresh token (and its family) is revoked' })
+  @ApiErrors(400)
   async logout(@Body() body: RefreshDto, @AuditCtx() context: AuditContext): Promise<void> {
     await this.auth.logout(context, body.refreshToken);
   }
@@ -62,6 +74,7 @@ export class AuthController {
   /** Who the token belongs to (any signed-in caller). */
   @Public()
   @Get('me')
+  @ApiOkResponse({ type: MeView })
   me(@CurrentActor() actor: Actor | undefined): { actor: Actor | null } {
     return { actor: actor ?? null };
   }

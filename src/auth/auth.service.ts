@@ -11,15 +11,9 @@ import { RefreshToken } from './refresh-token.entity';
 import { emailDigest, randomToken, sha256Hex } from './secrets';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
-import { toUserView, type UserView } from './users.service';
-
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  user: UserView;
-}
+import { toUserView } from './users.service';
+import { TokenPair } from './auth.views';
+export { TokenPair };
 
 export class TooManyLoginAttempts extends HttpException {
   constructor(readonly retryAfterS: number) {

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
+import { CreatedUserView, UserList } from './auth.views';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { AuditContext } from '../audit/audit-context';
 import { RequirePolicy } from './access.decorators';
@@ -10,16 +12,23 @@ import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.servic
 export const TEAM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export class CreateUserDto {
-  @IsEmail() @MaxLength(320) email!: string;
-  @IsIn(STAFF_ROLES) role!: StaffRole;
+  @ApiProperty({ format: 'email', maxLength: 320 }) @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ enum: STAFF_ROLES, enumName: 'StaffRole' }) @IsIn(STAFF_ROLES) role!: StaffRole;
+  @ApiProperty({ pattern: TEAM_PATTERN.source })
   @IsString()
   @Matches(TEAM_PATTERN, { message: 'team must be lowercase letters, digits, dot, dash or underscore' })
   team!: string;
-  @IsOptional() @IsString() @MaxLength(200) displayName?: string;
-  @IsOptional() @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024, description: 'absent: one is generated' })
+  @IsOptional()
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(1024)
+  password?: string;
 }
 
 @ApiTags('users')
+@ApiStaffAuth()
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -27,6 +36,8 @@ export class UsersController {
   /** Without a password, one is generated and returned once in `generatedPassword`. */
   @Post()
   @RequirePolicy('create', 'User')
+  @ApiCreatedResponse({ type: CreatedUserView })
+  @ApiErrors(400, 409)
   async create(
     @Body() body: CreateUserDto,
     @AuditCtx() context: AuditContext,
@@ -36,6 +47,7 @@ export class UsersController {
 
   @Get()
   @RequirePolicy('list', 'User')
+  @ApiOkResponse({ type: UserList })
   async list(): Promise<{ items: UserView[] }> {
     return { items: await this.users.list() };
   }

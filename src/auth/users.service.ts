@@ -6,6 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { emailDigest } from './secrets';
 import { STAFF_ROLES, User, type StaffRole } from './user.entity';
+import { UserView } from './auth.views';
+export { UserView };
 
 export interface CreateUserInput {
   readonly email: string;
@@ -14,17 +16,6 @@ export interface CreateUserInput {
   readonly displayName?: string;
   /** Omitted: a random password is generated and returned once. */
   readonly password?: string;
-}
-
-/** What the API shows of a person: never the password hash. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  role: StaffRole;
-  team: string;
-  disabledAt: string | null;
-  createdAt: string;
 }
 
 export function toUserView(user: User): UserView {

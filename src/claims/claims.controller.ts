@@ -1,5 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, ApiIntakeAuth, ErrorResponse, UuidParam } from '../common/api-docs';
+import { CLAIM_VIEW_SCHEMA, ClaimPage, IntakeClaimView, StaffClaimView, SubmittedClaimView } from './claims.views';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../auth/ability.factory';
@@ -7,9 +17,11 @@ import { RequirePolicy } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
 import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
-import { ClaimsService, type ClaimPage, type ClaimView } from './claims.service';
+import { ClaimsService, type ClaimView } from './claims.service';
 
 @ApiTags('claims')
+@ApiIntakeAuth()
+@ApiExtraModels(StaffClaimView, IntakeClaimView)
 @Controller('v1/claims')
 export class ClaimsController {
   constructor(private readonly claims: ClaimsService) {}
@@ -17,6 +29,14 @@ export class ClaimsController {
   /** 201 with the new claim; a replay with the same Idempotency-Key and body answers 200 with the same claim. */
   @Post()
   @RequirePolicy('create', 'Claim')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'a replay with the same key and body answers 200',
+  })
+  @ApiCreatedResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'the new claim' })
+  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'a replay (header Idempotent-Replayed: true)' })
+  @ApiErrors(400, 404, 409, 422)
   async create(
     @Body() body: CreateClaimDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -33,6 +53,8 @@ export class ClaimsController {
 
   @Get()
   @RequirePolicy('list', 'Claim')
+  @ApiOkResponse({ type: ClaimPage })
+  @ApiErrors(400)
   async list(
     @Query() query: ListClaimsQuery,
     @CurrentActor() actor: Actor,
@@ -43,8 +65,10 @@ export class ClaimsController {
 
   @Get(':id')
   @RequirePolicy('read', 'Claim')
+  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA })
+  @ApiErrors(404)
   async get(
-    @Param('id') id: string,
+    @UuidParam('id', 'Claim not found') id: string,
     @CurrentActor() actor: Actor,
     @CurrentAbility() ability: AppAbility,
   ): Promise<ClaimView> {
@@ -55,10 +79,13 @@ export class ClaimsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiServiceUnavailableResponse({
     description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.',
+    type: ErrorResponse,
   })
+  @ApiAcceptedResponse({ type: SubmittedClaimView, description: 'submitted: validation runs in the background' })
+  @ApiErrors(404, 409, 422)
   @RequirePolicy('update', 'Claim')
   async submit(
-    @Param('id') id: string,
+    @UuidParam('id', 'Claim not found') id: string,
     @CurrentAbility() ability: AppAbility,
     @AuditCtx() context: AuditContext,
   ): Promise<{ id: string; status: string; submittedAt: string }> {

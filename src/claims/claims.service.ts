@@ -23,73 +23,16 @@ import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { readValidationSummary, type ValidationSummary } from '../validation/validation-summary';
-
-/** A photo as an intake system sees it: what it sent, never scores or flags. */
-export interface IntakePhotoView {
-  id: string;
-  fileName: string;
-  mime: string;
-  width: number;
-  height: number;
-  byteSize: number;
-  sha256: string;
-  createdAt: string;
-}
-
-/** A photo as staff see it: adds hashes and the non-personal EXIF fields (GPS stays encrypted). */
-export interface StaffPhotoView extends IntakePhotoView {
-  perceptualHash: string;
-  exif: {
-    captureTime: string | null;
-    make: string | null;
-    model: string | null;
-    software: string | null;
-    hasGps: boolean;
-  };
-}
-
-interface ClaimCoreView {
-  id: string;
-  policyId: string;
-  externalReference: string;
-  claimedPeril: string;
-  description: string;
-  incidentDate: string;
-  amount: string;
-  currency: string;
-  claimantRef: string | null;
-  photoSource: string;
-  status: ClaimStatus;
-  photoCount: number;
-  submittedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** What an intake system sees of its own claim: the status, never reviewer notes, scores or flags. */
-export interface IntakeClaimView extends ClaimCoreView {
-  photos: IntakePhotoView[];
-}
-
-/** What staff see: the claim, its team and hold, photo metadata and (once scoring exists) the validation summary. */
-export interface StaffClaimView extends ClaimCoreView {
-  team: string;
-  submitterClientId: string;
-  legalHold: boolean;
-  decidedAt: string | null;
-  photos: StaffPhotoView[];
-  /** The latest scoring run's outcome and flags; null while the claim has not been scored. */
-  validation: ValidationSummary | null;
-}
-
-export type ClaimView = IntakeClaimView | StaffClaimView;
-
-export interface ClaimPage {
-  items: ClaimView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+import {
+  ClaimCoreView,
+  ClaimPage,
+  IntakeClaimView,
+  IntakePhotoView,
+  StaffClaimView,
+  StaffPhotoView,
+  type ClaimView,
+} from './claims.views';
+export { ClaimPage, IntakeClaimView, IntakePhotoView, StaffClaimView, StaffPhotoView, type ClaimView };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 

@@ -1,9 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth } from '../common/api-docs';
+import { IntakeJwksView } from './crypto.views';
 import { RequirePolicy } from '../auth/access.decorators';
 import { IntakeKeys, type IntakeJwks } from './intake-keys.service';
 
 @ApiTags('keys')
+@ApiIntakeAuth()
 @Controller('v1/keys')
 export class IntakeKeysController {
   constructor(private readonly intakeKeys: IntakeKeys) {}
@@ -12,6 +15,7 @@ export class IntakeKeysController {
   @RequirePolicy('read', 'IntakeKey')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'JWKS: the public key intake systems encrypt photos to (JWE ECDH-ES+A256KW / A256GCM)' })
+  @ApiOkResponse({ type: IntakeJwksView })
   async intake(): Promise<IntakeJwks> {
     return this.intakeKeys.jwks();
   }

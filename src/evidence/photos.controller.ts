@@ -5,7 +5,6 @@ import {
   Header,
   HttpCode,
   HttpStatus,
-  Param,
   Post,
   Query,
   Req,
@@ -13,7 +12,8 @@ import {
   StreamableFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../auth/ability.factory';
@@ -21,9 +21,10 @@ import { RequirePolicy } from '../auth/access.decorators';
 import { AuditCtx, CurrentAbility } from '../auth/request-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
-import { PHOTO_VARIANTS, PhotosService, type UploadResult } from './photos.service';
+import { PHOTO_VARIANTS, PhotosService, UploadResult } from './photos.service';
 
 @ApiTags('photos')
+@ApiIntakeAuth()
 @Controller('v1/claims/:claimId/photos')
 export class PhotosController {
   constructor(private readonly photos: PhotosService) {}
@@ -34,8 +35,18 @@ export class PhotosController {
   @RequirePolicy('create', 'Photo')
   @UseInterceptors(PhotoUploadInterceptor)
   @ApiConsumes('multipart/form-data', 'application/jose')
+  @ApiBody({
+    description: 'multipart: field `photos`, one or more image files; application/jose: one compact JWE of one image',
+    schema: {
+      type: 'object',
+      required: ['photos'],
+      properties: { photos: { type: 'array', items: { type: 'string', format: 'binary' } } },
+    },
+  })
+  @ApiCreatedResponse({ type: UploadResult })
+  @ApiErrors(400, 404, 409, 413, 415, 422, 503, 507)
   async upload(
-    @Param('claimId') claimId: string,
+    @UuidParam('claimId', 'Claim not found') claimId: string,
     @Req() request: PhotoUploadRequest,
     @CurrentAbility() ability: AppAbility,
     @AuditCtx() context: AuditContext,
@@ -47,9 +58,16 @@ export class PhotosController {
   @Get(':photoId/content')
   @RequirePolicy('view_content', 'Photo')
   @Header('Cache-Control', 'no-store')
+  @ApiQuery({ name: 'variant', required: false, enum: PHOTO_VARIANTS })
+  @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
+  @ApiOkResponse({
+    description: 'the decrypted image bytes',
+    content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrors(400, 404, 409, 410)
   async content(
-    @Param('claimId') claimId: string,
-    @Param('photoId') photoId: string,
+    @UuidParam('claimId', 'Photo not found') claimId: string,
+    @UuidParam('photoId', 'Photo not found') photoId: string,
     @Query('variant') variant: string | undefined,
     @CurrentAbility() ability: AppAbility,
     @AuditCtx() context: AuditContext,

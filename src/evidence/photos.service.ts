@@ -18,7 +18,7 @@ import type { AppAbility } from '../auth/ability.factory';
 import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { ClaimsService, intakePhoto, type IntakePhotoView } from '../claims/claims.service';
+import { ClaimsService, intakePhoto } from '../claims/claims.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
 import { IntakeKeys } from '../crypto/intake-keys.service';
@@ -29,6 +29,8 @@ import { sanitiseFileName } from './file-name';
 import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
 import { Photo } from './photo.entity';
+import { UploadResult } from './photos.views';
+export { UploadResult };
 
 export const PHOTO_VARIANTS: readonly BlobVariant[] = ['original', 'preview', 'thumbnail'];
 
@@ -57,11 +59,6 @@ export class EvidenceStoreWriteException extends HttpException {
       { cause: writeError },
     );
   }
-}
-
-export interface UploadResult {
-  claimId: string;
-  photos: IntakePhotoView[];
 }
 
 export interface PhotoContent {

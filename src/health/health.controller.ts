@@ -1,11 +1,19 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { LiveView, ReadinessCheckView, ReadinessView } from './health.views';
 import type { Response } from 'express';
 import { Public } from '../auth/access.decorators';
 import { MetricsService } from './metrics.service';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('ops')
+@ApiExtraModels(ReadinessCheckView)
 @Controller()
 export class HealthController {
   constructor(
@@ -15,12 +23,15 @@ export class HealthController {
 
   @Public()
   @Get('health/live')
+  @ApiOkResponse({ type: LiveView })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Public()
   @Get('health/ready')
+  @ApiOkResponse({ type: ReadinessView, description: 'ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessView, description: 'not ready: `checks` says what is down' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const result = await this.readiness.evaluate();
     response.status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ProbeCreatedView, ProbeStatusView } from './ops.views';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -10,12 +12,25 @@ import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-probe.handler';
 
 export class CreateProbeDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10) failTimes?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) holdMs?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  failTimes?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0, description: 'how long the job holds its worker' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  holdMs?: number;
 }
 
 /** Operator endpoints: a probe job that exercises queue, worker, retries and audit end to end. */
 @ApiTags('ops')
+@ApiStaffAuth()
 @Controller('v1/ops')
 export class OpsController {
   constructor(
@@ -26,6 +41,8 @@ export class OpsController {
   @Post('probe-jobs')
   @RequirePolicy('manage', 'Ops')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: ProbeCreatedView })
+  @ApiErrors(400, 503)
   async createProbe(@Body() body: CreateProbeDto): Promise<{ probeId: string; jobId: string }> {
     const data: MaintenanceProbeData = {
       probeId: randomUUID(),
@@ -38,7 +55,9 @@ export class OpsController {
 
   @Get('probe-jobs/:probeId')
   @RequirePolicy('manage', 'Ops')
-  async probe(@Param('probeId', new ParseUUIDPipe()) probeId: string) {
+  @ApiOkResponse({ type: ProbeStatusView })
+  @ApiErrors(404)
+  async probe(@UuidParam('probeId', 'probe not found') probeId: string): Promise<ProbeStatusView> {
     const rows = (await this.dataSource.query(
       `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,
       [PROBE_COMPLETED, probeId],

@@ -7,29 +7,9 @@ import type { AppAbility } from '../auth/ability.factory';
 import { AccessService } from '../auth/access.service';
 import type { Actor } from '../auth/actor';
 import type { CreatePolicyDto } from './policies.dto';
-import { Clause, Policy, type ClauseKind, type LineOfBusiness } from './policy.entity';
-
-export interface ClauseView {
-  id: string;
-  code: string;
-  kind: ClauseKind;
-  text: string;
-  perilKey: string;
-  prompts: string[];
-  promptVersion: number;
-}
-
-export interface PolicyView {
-  id: string;
-  number: string;
-  lineOfBusiness: LineOfBusiness;
-  insuredObject: string;
-  jurisdiction: string;
-  effectiveFrom: string;
-  effectiveTo: string;
-  createdAt: string;
-  clauses: ClauseView[];
-}
+import { Clause, Policy } from './policy.entity';
+import { ClauseView, PolicyView } from './policies.views';
+export { ClauseView, PolicyView };
 
 export function toPolicyView(policy: Policy): PolicyView {
   const clauses = [...(policy.clauses ?? [])].sort((a, b) => a.code.localeCompare(b.code));

@@ -15,6 +15,8 @@ import {
   type PurgeItem,
 } from './retention-rules';
 import { DATA_CLASSES, type DataClass } from './retention.entity';
+import { RunResult, ErasureOutcome } from './retention.views';
+export { RunResult, ErasureOutcome };
 
 /** The steps of purging one claim, in order; each commits (or is idempotent) before the next starts. */
 export type PurgeStep = 'keys_shredded' | 'blobs_deleted' | 'rows_purged';
@@ -24,36 +26,6 @@ export type PurgeStep = 'keys_shredded' | 'blobs_deleted' | 'rows_purged';
  * the run right there, exactly as a killed process would: what committed stays, nothing after runs.
  */
 export type PurgeStepHook = (step: PurgeStep, claimId: string) => void | Promise<void>;
-
-export interface RunResult {
-  dryRun: boolean;
-  asOf: string;
-  /** Exactly what this run purges (or, for a dry run, would purge). */
-  items: PurgeItem[];
-  /** Real runs: claims skipped because a hold arrived while the run went on. */
-  skipped: Array<{ claimId: string; reason: 'legal_hold' | 'claim_gone' }>;
-  /** A real run that found another one in progress did nothing. */
-  status: 'completed' | 'dry_run' | 'already_running';
-}
-
-export interface ErasureOutcome {
-  id: string;
-  status: 'completed' | 'partially_completed' | 'nothing_found';
-  requestedAt: string;
-  completedAt: string;
-  claims: Array<{
-    claimId: string;
-    erased: DataClass[];
-    alreadyPurged: DataClass[];
-    retained: Array<{
-      dataClass: DataClass;
-      reason: 'legal_hold' | 'retention_duty';
-      holdId?: string;
-      policyId?: string;
-      until?: string | null;
-    }>;
-  }>;
-}
 
 interface ClaimFactsRow {
   id: string;

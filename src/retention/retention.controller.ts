@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
 import type { AuditContext } from '../audit/audit-context';
 import { RequirePolicy } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { AuditCtx, CurrentActor } from '../auth/request-context';
-import { PurgeService, type ErasureOutcome, type RunResult } from './purge.service';
+import { PurgeService, ErasureOutcome, RunResult } from './purge.service';
 import {
   CreateRetentionPolicyDto,
   ErasureRequestDto,
@@ -14,7 +15,8 @@ import {
   RunRetentionDto,
   UpcomingQuery,
 } from './retention.dto';
-import { RetentionService, type LegalHoldView, type ReceiptView, type RetentionPolicyView } from './retention.service';
+import { RetentionService, LegalHoldView, RetentionPolicyView } from './retention.service';
+import { ErasureRequestView, ReceiptPage, UpcomingPurges } from './retention.views';
 
 /**
  * Retention for compliance officers (src/retention/README.md). Route rules: reading is `read`/`list`
@@ -22,6 +24,7 @@ import { RetentionService, type LegalHoldView, type ReceiptView, type RetentionP
  * `delete` on RetentionPolicy; compliance holds `manage` on it (AbilityFactory).
  */
 @ApiTags('retention')
+@ApiStaffAuth()
 @Controller('v1/retention')
 export class RetentionController {
   constructor(
@@ -31,12 +34,15 @@ export class RetentionController {
 
   @Get('policies')
   @RequirePolicy('list', 'RetentionPolicy')
+  @ApiOkResponse({ type: [RetentionPolicyView] })
   async policies(): Promise<RetentionPolicyView[]> {
     return this.retention.listPolicies();
   }
 
   @Post('policies')
   @RequirePolicy('create', 'RetentionPolicy')
+  @ApiCreatedResponse({ type: RetentionPolicyView })
+  @ApiErrors(400, 409)
   async createPolicy(
     @Body() body: CreateRetentionPolicyDto,
     @CurrentActor() actor: Actor,
@@ -49,26 +55,32 @@ export class RetentionController {
   @Post('run')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('delete', 'RetentionPolicy')
+  @ApiOkResponse({ type: RunResult })
+  @ApiErrors(400)
   async run(@Body() body: RunRetentionDto, @AuditCtx() context: AuditContext): Promise<RunResult> {
     return this.purge.run(context, { dryRun: body.dryRun === true });
   }
 
   @Get('upcoming')
   @RequirePolicy('read', 'RetentionPolicy')
-  async upcoming(@Query() query: UpcomingQuery): Promise<Awaited<ReturnType<RetentionService['upcoming']>>> {
+  @ApiOkResponse({ type: UpcomingPurges })
+  @ApiErrors(400)
+  async upcoming(@Query() query: UpcomingQuery): Promise<UpcomingPurges> {
     return this.retention.upcoming(query.days ?? 30);
   }
 
   @Get('receipts')
   @RequirePolicy('read', 'RetentionPolicy')
-  async receipts(
-    @Query() query: ListReceiptsQuery,
-  ): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
+  @ApiOkResponse({ type: ReceiptPage })
+  @ApiErrors(400)
+  async receipts(@Query() query: ListReceiptsQuery): Promise<ReceiptPage> {
     return this.retention.listReceipts(query);
   }
 
   @Get('holds')
   @RequirePolicy('list', 'LegalHold')
+  @ApiOkResponse({ type: [LegalHoldView] })
+  @ApiErrors(400)
   async holds(@Query() query: ListHoldsQuery): Promise<LegalHoldView[]> {
     return this.retention.listHolds(query.status ?? 'active');
   }
@@ -76,6 +88,8 @@ export class RetentionController {
   @Post('erasure-requests')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('delete', 'RetentionPolicy')
+  @ApiOkResponse({ type: ErasureOutcome })
+  @ApiErrors(400)
   async erase(
     @Body() body: ErasureRequestDto,
     @CurrentActor() actor: Actor,
@@ -86,21 +100,25 @@ export class RetentionController {
 
   @Get('erasure-requests')
   @RequirePolicy('read', 'RetentionPolicy')
-  async erasures(): Promise<Awaited<ReturnType<RetentionService['listErasureRequests']>>> {
+  @ApiOkResponse({ type: [ErasureRequestView] })
+  async erasures(): Promise<ErasureRequestView[]> {
     return this.retention.listErasureRequests();
   }
 }
 
 /** Legal holds on a claim (compliance only): `{reason}` on both. */
 @ApiTags('retention')
+@ApiStaffAuth()
 @Controller('v1/claims')
 export class LegalHoldController {
   constructor(private readonly retention: RetentionService) {}
 
   @Post(':id/legal-hold')
   @RequirePolicy('create', 'LegalHold')
+  @ApiCreatedResponse({ type: LegalHoldView })
+  @ApiErrors(400, 404, 409)
   async place(
-    @Param('id') id: string,
+    @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
     @CurrentActor() actor: Actor,
     @AuditCtx() context: AuditContext,
@@ -110,8 +128,10 @@ export class LegalHoldController {
 
   @Delete(':id/legal-hold')
   @RequirePolicy('delete', 'LegalHold')
+  @ApiOkResponse({ type: LegalHoldView, description: 'the hold, now released' })
+  @ApiErrors(400, 404)
   async release(
-    @Param('id') id: string,
+    @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
     @CurrentActor() actor: Actor,
     @AuditCtx() context: AuditContext,

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
@@ -11,42 +12,75 @@ import {
 } from './retention.entity';
 
 export class CreateRetentionPolicyDto {
-  @IsIn(DATA_CLASSES) dataClass!: DataClass;
+  @ApiProperty({ enum: DATA_CLASSES, enumName: 'DataClass' }) @IsIn(DATA_CLASSES) dataClass!: DataClass;
   /** Absent or null: every line of business. */
-  @IsOptional() @IsIn(LINES_OF_BUSINESS) lineOfBusiness?: string | null;
+  @ApiPropertyOptional({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness', nullable: true })
+  @IsOptional()
+  @IsIn(LINES_OF_BUSINESS)
+  lineOfBusiness?: string | null;
   /** Absent or null: every jurisdiction. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(64) jurisdiction?: string | null;
-  @Type(() => Number) @IsInt() @Min(0) @Max(36_500) periodDays!: number;
-  @IsIn(RETENTION_TRIGGERS) trigger!: RetentionTrigger;
-  @IsIn(RETENTION_ACTIONS) action!: RetentionAction;
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 64, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  jurisdiction?: string | null;
+  @ApiProperty({ minimum: 0, maximum: 36_500 }) @Type(() => Number) @IsInt() @Min(0) @Max(36_500) periodDays!: number;
+  @ApiProperty({ enum: RETENTION_TRIGGERS, enumName: 'RetentionTrigger' })
+  @IsIn(RETENTION_TRIGGERS)
+  trigger!: RetentionTrigger;
+  @ApiProperty({ enum: RETENTION_ACTIONS, enumName: 'RetentionAction' })
+  @IsIn(RETENTION_ACTIONS)
+  action!: RetentionAction;
 }
 
 export class RunRetentionDto {
   /** true: report what a real run would purge now, change nothing. */
-  @IsOptional() @IsBoolean() dryRun?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() dryRun?: boolean;
 }
 
 export class LegalHoldDto {
-  @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
 }
 
 export class ListHoldsQuery {
   /** `active` (default), `released` or `all`. */
-  @IsOptional() @IsIn(['active', 'released', 'all']) status?: 'active' | 'released' | 'all';
+  @ApiPropertyOptional({ enum: ['active', 'released', 'all'], default: 'active' })
+  @IsOptional()
+  @IsIn(['active', 'released', 'all'])
+  status?: 'active' | 'released' | 'all';
 }
 
 export class UpcomingQuery {
   /** What falls due within this many days (default 30); already due items are included. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3650) days?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 3650, default: 30 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days?: number;
 }
 
 export class ListReceiptsQuery {
-  @IsOptional() @IsUUID() claimId?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() claimId?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize?: number;
 }
 
 export class ErasureRequestDto {
   /** The data subject's reference as intake sent it (`claimantRef` of their claims). */
-  @IsString() @MinLength(1) @MaxLength(200) claimantRef!: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) claimantRef!: string;
 }

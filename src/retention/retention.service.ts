@@ -8,40 +8,8 @@ import type { PurgeItem } from './retention-rules';
 import type { CreateRetentionPolicyDto } from './retention.dto';
 import { ErasureRequest, LegalHold, PurgeReceipt, RetentionPolicy } from './retention.entity';
 import { PurgeService } from './purge.service';
-
-export interface RetentionPolicyView {
-  id: string;
-  dataClass: string;
-  lineOfBusiness: string | null;
-  jurisdiction: string | null;
-  periodDays: number;
-  trigger: string;
-  action: string;
-  active: boolean;
-  createdBy: string | null;
-  createdAt: string;
-}
-
-export interface LegalHoldView {
-  id: string;
-  claimId: string;
-  reason: string;
-  placedBy: string;
-  placedAt: string;
-  releasedBy: string | null;
-  releasedAt: string | null;
-  releaseReason: string | null;
-}
-
-export interface ReceiptView {
-  id: string;
-  claimId: string;
-  dataClass: string;
-  policyId: string | null;
-  erasureRequestId: string | null;
-  purgedAt: string;
-  details: Record<string, unknown>;
-}
+import { RetentionPolicyView, LegalHoldView, ReceiptView } from './retention.views';
+export { RetentionPolicyView, LegalHoldView, ReceiptView };
 
 function policyView(policy: RetentionPolicy): RetentionPolicyView {
   return { ...policy, createdAt: policy.createdAt.toISOString() };

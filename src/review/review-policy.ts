@@ -1,4 +1,6 @@
 import type { DecisionOutcome, ReviewReason } from './review-task.entity';
+import { ReasonCodeCatalogue } from './review.views';
+export { ReasonCodeCatalogue };
 
 /**
  * The fixed catalogue of reason codes per outcome. A decision's `reasonCode` must be one of its
@@ -40,11 +42,6 @@ export const NOTE_MAX_LENGTH = 5000;
 
 export function isReasonCodeFor(outcome: DecisionOutcome, reasonCode: string): boolean {
   return REASON_CODES[outcome].includes(reasonCode);
-}
-
-export interface ReasonCodeCatalogue {
-  outcomes: Array<{ outcome: DecisionOutcome; reasonCodes: Array<{ code: string; label: string }> }>;
-  noteMinLength: number;
 }
 
 export function reasonCodeCatalogue(): ReasonCodeCatalogue {

@@ -6,57 +6,11 @@ import { AccessService } from '../auth/access.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import type { ListTasksQuery } from './review.dto';
-import { DECISION_SELECT, toDecisionView, type DecisionView } from './review.service';
-import { TASK_COLUMNS, toTaskView, type TaskRowRaw, type TaskView } from './review-rows';
+import { DECISION_SELECT, toDecisionView } from './review.service';
+import { TASK_COLUMNS, toTaskView, type TaskRowRaw } from './review-rows';
 import { REVIEW_REASONS, type ReviewReason } from './review-task.entity';
-
-export interface TaskPage {
-  items: TaskView[];
-  page: number;
-  pageSize: number;
-  /** Rows matching every filter (reason included). */
-  total: number;
-  /** Rows per reason under the same scope and status filter, ignoring the reason filter (for the queue's tabs). */
-  countsByReason: Record<ReviewReason, number>;
-}
-
-export interface ClaimFinding {
-  kind: string;
-  severity: string;
-  flagged: boolean;
-  uncertain: boolean;
-  confidence: number;
-  reason: string;
-  photoId: string | null;
-}
-
-export interface TaskDetail {
-  task: TaskView;
-  claim: {
-    id: string;
-    externalReference: string;
-    claimedPeril: string;
-    description: string;
-    incidentDate: string;
-    amount: string;
-    currency: string;
-    status: string;
-    team: string;
-    legalHold: boolean;
-    submittedAt: string | null;
-    decidedAt: string | null;
-    policy: { id: string; number: string; lineOfBusiness: string; insuredObject: string };
-    photoCount: number;
-    /** Flagged and uncertain checks of the latest scoring run (empty before scoring). */
-    findings: ClaimFinding[];
-  };
-  /** Every decision on the task, oldest first; an override names the decision it overrides. */
-  decisions: DecisionView[];
-  /** The effective decision: the latest approve/deny/request_info no later decision overrides. */
-  effectiveDecisionId: string | null;
-  /** What the caller may do with it now, for the client's buttons (the server checks again). */
-  allowed: { assign: boolean; decide: boolean; override: boolean };
-}
+import { TaskPage, ClaimFinding, TaskDetail } from './review.views';
+export { TaskPage, ClaimFinding, TaskDetail };
 
 /** Reads of the review queue, always filtered in SQL by the caller's abilities (`accessibleWhere`). */
 @Injectable()

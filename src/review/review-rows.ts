@@ -1,32 +1,6 @@
 import type { ReviewReason, ReviewTaskStatus } from './review-task.entity';
-
-/** A task as a queue row: the task and the claim facts an adjuster needs to pick it. */
-export interface TaskView {
-  id: string;
-  claimId: string;
-  externalReference: string;
-  claimedPeril: string;
-  lineOfBusiness: string;
-  amount: string;
-  currency: string;
-  claimStatus: string;
-  /** Hours since the claim was submitted (created, when never submitted), by the injectable clock. */
-  ageHours: number;
-  reason: ReviewReason;
-  priority: number;
-  slaDueAt: string;
-  /** An undecided task past its SLA. */
-  slaBreached: boolean;
-  status: ReviewTaskStatus;
-  team: string;
-  assigneeId: string | null;
-  assigneeName: string | null;
-  escalatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Quote it back on assign and decision (optimistic lock). */
-  version: number;
-}
+import { TaskView } from './review.views';
+export { TaskView };
 
 export interface TaskRowRaw {
   id: string;

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
 import type { Response } from 'express';
 import type { AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../auth/ability.factory';
@@ -7,13 +8,14 @@ import { RequirePolicy } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
-import { ReviewService, type DecisionResult } from './review.service';
-import { ReviewQueryService, type TaskDetail, type TaskPage } from './review-query.service';
-import { reasonCodeCatalogue, type ReasonCodeCatalogue } from './review-policy';
-import type { TaskView } from './review-rows';
+import { ReviewService, DecisionResult } from './review.service';
+import { ReviewQueryService, TaskDetail, TaskPage } from './review-query.service';
+import { reasonCodeCatalogue, ReasonCodeCatalogue } from './review-policy';
+import { TaskView } from './review-rows';
 
 /** The review queue (DESIGN.md section 5): HTTP shape only; rules in ReviewService and the ability factory. */
 @ApiTags('review')
+@ApiStaffAuth()
 @Controller('v1/review')
 export class ReviewController {
   constructor(
@@ -23,12 +25,15 @@ export class ReviewController {
 
   @Get('reason-codes')
   @RequirePolicy('read', 'Decision')
+  @ApiOkResponse({ type: ReasonCodeCatalogue })
   reasonCodes(): ReasonCodeCatalogue {
     return reasonCodeCatalogue();
   }
 
   @Get('tasks')
   @RequirePolicy('list', 'ReviewTask')
+  @ApiOkResponse({ type: TaskPage })
+  @ApiErrors(400)
   async list(
     @Query() query: ListTasksQuery,
     @CurrentActor() actor: Actor,
@@ -40,6 +45,8 @@ export class ReviewController {
   /** 200 with the task now assigned to the caller, or 204 when nothing waits in its queue. */
   @Post('tasks/next')
   @RequirePolicy('assign', 'ReviewTask')
+  @ApiOkResponse({ type: TaskView, description: 'the task, now assigned to the caller' })
+  @ApiNoContentResponse({ description: "nothing waits in the caller's queue" })
   async next(
     @CurrentActor() actor: Actor,
     @CurrentAbility() ability: AppAbility,
@@ -57,15 +64,22 @@ export class ReviewController {
 
   @Get('tasks/:id')
   @RequirePolicy('read', 'ReviewTask')
-  async detail(@Param('id') id: string, @CurrentAbility() ability: AppAbility): Promise<TaskDetail> {
+  @ApiOkResponse({ type: TaskDetail })
+  @ApiErrors(404)
+  async detail(
+    @UuidParam('id', 'ReviewTask not found') id: string,
+    @CurrentAbility() ability: AppAbility,
+  ): Promise<TaskDetail> {
     return this.queries.detail(ability, id);
   }
 
   @Post('tasks/:id/assign')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('assign', 'ReviewTask')
+  @ApiOkResponse({ type: TaskView })
+  @ApiErrors(400, 404, 409, 422)
   async assign(
-    @Param('id') id: string,
+    @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: AssignTaskDto,
     @CurrentActor() actor: Actor,
     @CurrentAbility() ability: AppAbility,
@@ -77,8 +91,10 @@ export class ReviewController {
   @Post('tasks/:id/decision')
   @HttpCode(HttpStatus.OK)
   @RequirePolicy('decide', 'ReviewTask')
+  @ApiOkResponse({ type: DecisionResult })
+  @ApiErrors(400, 404, 409, 422)
   async decide(
-    @Param('id') id: string,
+    @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: DecideTaskDto,
     @CurrentActor() actor: Actor,
     @CurrentAbility() ability: AppAbility,
@@ -90,8 +106,10 @@ export class ReviewController {
   @Post('tasks/:id/override')
   @HttpCode(HttpStatus.CREATED)
   @RequirePolicy('override', 'Decision')
+  @ApiCreatedResponse({ type: DecisionResult })
+  @ApiErrors(400, 404, 409, 422)
   async override(
-    @Param('id') id: string,
+    @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: OverrideDecisionDto,
     @CurrentActor() actor: Actor,
     @CurrentAbility() ability: AppAbility,

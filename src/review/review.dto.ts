@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
@@ -21,39 +22,91 @@ export const OVERRIDE_OUTCOMES = ['approve', 'deny', 'request_info'] as const sa
 export type OverrideOutcome = (typeof OVERRIDE_OUTCOMES)[number];
 
 export class ListTasksQuery {
-  @IsOptional() @IsIn(TASK_SCOPES) scope?: TaskScope;
-  @IsOptional() @IsIn(REVIEW_REASONS) reason?: ReviewReason;
-  @IsOptional() @IsIn(TASK_STATUS_FILTERS) status?: TaskStatusFilter;
-  @IsOptional() @IsIn(TASK_SORTS) sort?: TaskSort;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @ApiPropertyOptional({ enum: TASK_SCOPES, description: "mine: assigned to the caller; queue: the caller's team" })
+  @IsOptional()
+  @IsIn(TASK_SCOPES)
+  scope?: TaskScope;
+  @ApiPropertyOptional({ enum: REVIEW_REASONS, enumName: 'ReviewReason' })
+  @IsOptional()
+  @IsIn(REVIEW_REASONS)
+  reason?: ReviewReason;
+  @ApiPropertyOptional({ enum: TASK_STATUS_FILTERS, default: 'undecided' })
+  @IsOptional()
+  @IsIn(TASK_STATUS_FILTERS)
+  status?: TaskStatusFilter;
+  @ApiPropertyOptional({ enum: TASK_SORTS }) @IsOptional() @IsIn(TASK_SORTS) sort?: TaskSort;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
 }
 
 export class AssignTaskDto {
   /** Who gets the task; absent: the caller. Adjusters may name only themselves. */
-  @IsOptional() @IsUUID() assigneeId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'absent: the caller' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
   /** The task's `version` as the caller loaded it. */
-  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @ApiProperty({ minimum: 1, description: "the task's version as the caller loaded it" })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version!: number;
 }
 
 const noteMessage = { message: `note must be between ${NOTE_MIN_LENGTH} and ${NOTE_MAX_LENGTH} characters: say why` };
 
 export class DecideTaskDto {
-  @IsIn(DECISION_OUTCOMES) outcome!: DecisionOutcome;
-  @IsString() @MinLength(1) @MaxLength(100) reasonCode!: string;
-  @IsString() @MinLength(NOTE_MIN_LENGTH, noteMessage) @MaxLength(NOTE_MAX_LENGTH, noteMessage) note!: string;
-  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @ApiProperty({ enum: DECISION_OUTCOMES, enumName: 'DecisionOutcome' })
+  @IsIn(DECISION_OUTCOMES)
+  outcome!: DecisionOutcome;
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 100,
+    description: "one of the outcome's codes (GET /v1/review/reason-codes)",
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  reasonCode!: string;
+  @ApiProperty({ minLength: NOTE_MIN_LENGTH, maxLength: NOTE_MAX_LENGTH })
+  @IsString()
+  @MinLength(NOTE_MIN_LENGTH, noteMessage)
+  @MaxLength(NOTE_MAX_LENGTH, noteMessage)
+  note!: string;
+  @ApiProperty({ minimum: 1 }) @Type(() => Number) @IsInt() @Min(1) version!: number;
 }
 
 export class OverrideDecisionDto {
+  @ApiProperty({ enum: OVERRIDE_OUTCOMES, enumName: 'OverrideOutcome' })
   @IsIn(OVERRIDE_OUTCOMES, {
     message: `outcome must be one of ${OVERRIDE_OUTCOMES.join(', ')} (an override is a final decision)`,
   })
   outcome!: OverrideOutcome;
-  @IsString() @MinLength(1) @MaxLength(100) reasonCode!: string;
-  @IsString() @MinLength(NOTE_MIN_LENGTH, noteMessage) @MaxLength(NOTE_MAX_LENGTH, noteMessage) note!: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) reasonCode!: string;
+  @ApiProperty({ minLength: NOTE_MIN_LENGTH, maxLength: NOTE_MAX_LENGTH })
+  @IsString()
+  @MinLength(NOTE_MIN_LENGTH, noteMessage)
+  @MaxLength(NOTE_MAX_LENGTH, noteMessage)
+  note!: string;
   /** Optional: when given, a task changed since (another override) answers 409. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ minimum: 1, description: 'when given, a task changed since answers 409' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export type { ReviewTaskStatus };

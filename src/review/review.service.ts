@@ -19,6 +19,8 @@ import type { AssignTaskDto, DecideTaskDto, OverrideDecisionDto } from './review
 import { agreesWithModel, isReasonCodeFor } from './review-policy';
 import { rowsOf, TASK_COLUMNS, toTaskView, type TaskRowRaw, type TaskView } from './review-rows';
 import type { DecisionOutcome, ReviewReason, ReviewTaskStatus } from './review-task.entity';
+import { DecisionView, DecisionResult } from './review.views';
+export { DecisionView, DecisionResult };
 
 /** The 409 a caller gets when the task moved on since it loaded it (the optimistic lock). */
 export const STALE_TASK_MESSAGE = 'the task changed since you loaded it (someone else assigned or decided it)';
@@ -43,25 +45,6 @@ export interface OpenedTask {
   version: number;
   /** False when the claim already had an undecided task, which is returned unchanged. */
   created: boolean;
-}
-
-export interface DecisionView {
-  id: string;
-  taskId: string;
-  claimId: string;
-  outcome: DecisionOutcome;
-  reasonCode: string;
-  note: string;
-  reviewerId: string;
-  reviewerName: string | null;
-  agreesWithModel: boolean | null;
-  overridesDecisionId: string | null;
-  createdAt: string;
-}
-
-export interface DecisionResult {
-  task: TaskView;
-  decision: DecisionView;
 }
 
 interface TaskLockRow {

@@ -1,4 +1,6 @@
 import { CHECK_KINDS, type CheckKind } from './check.entity';
+import { CheckQuality } from './validation.views';
+export { CheckQuality };
 
 /** Which check a reviewer's reason code confirms; an approval contradicts every flag. */
 export const REASON_CONFIRMS: Readonly<Record<string, readonly CheckKind[]>> = {
@@ -21,23 +23,6 @@ export interface ReviewedCheck {
   decidedAt: Date;
   /** The flagAt that was in force when the claim was scored (thresholded checks only). */
   flagAt: number | null;
-}
-
-export interface CheckQuality {
-  kind: CheckKind;
-  reviewed: number;
-  agreed: number;
-  disagreed: number;
-  truePositive: number;
-  falsePositive: number;
-  falseNegative: number;
-  precision: number | null;
-  recall: number | null;
-  currentFlagAt: number | null;
-  /** The flagAt that would have agreed most with reviewers over the period; shown, never applied. */
-  recommendedFlagAt: number | null;
-  recommendedAgreement: number | null;
-  series: Array<{ day: string; agreed: number; disagreed: number }>;
 }
 
 /** The reviewer's verdict on one check: true (the problem is real), false (it is not), null (no say). */

@@ -1,14 +1,6 @@
 import type { EntityManager } from 'typeorm';
-
-/** What staff see of a claim's validation at a glance; the full view is GET /v1/claims/:id/validation. */
-export interface ValidationSummary {
-  outcome: string | null;
-  scoredAt: string;
-  modelId: string;
-  promptSetVersion: string;
-  flags: Array<{ kind: string; severity: string; reason: string; photoId: string | null }>;
-  uncertain: string[];
-}
+import { ValidationSummary } from './validation.views';
+export { ValidationSummary };
 
 /** Reads the latest run's summary straight from the tables, so claims need no dependency on validation's services. */
 export async function readValidationSummary(

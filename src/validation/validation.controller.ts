@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { QualityReport, ThresholdSetView, ThresholdsView, ValidationView } from './validation.views';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
 import type { AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../auth/ability.factory';
@@ -12,16 +14,23 @@ import { ThresholdsService } from './thresholds.service';
 import { ValidationService } from './validation.service';
 
 export class UpdateThresholdDto {
-  @IsNumber() @Min(0) @Max(1) flagAt!: number;
-  @IsNumber() @Min(0) @Max(1) uncertainFrom!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) @IsNumber() @Min(0) @Max(1) flagAt!: number;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'not above flagAt' })
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  uncertainFrom!: number;
 }
 
 class ThresholdParams {
-  @IsIn(LINES_OF_BUSINESS) line!: LineOfBusiness;
-  @IsIn(THRESHOLDED_KINDS) kind!: ThresholdedKind;
+  @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) @IsIn(LINES_OF_BUSINESS) line!: LineOfBusiness;
+  @ApiProperty({ enum: THRESHOLDED_KINDS, enumName: 'ThresholdedKind' })
+  @IsIn(THRESHOLDED_KINDS)
+  kind!: ThresholdedKind;
 }
 
 @ApiTags('validation')
+@ApiStaffAuth()
 @Controller('v1')
 export class ValidationController {
   constructor(
@@ -33,24 +42,39 @@ export class ValidationController {
   /** Model–reviewer agreement per check over a period (default: the last 30 days). */
   @Get('metrics/quality')
   @RequirePolicy('read', 'QualityReport')
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    type: String,
+    format: 'date-time',
+    description: 'default: 30 days before `to`',
+  })
+  @ApiQuery({ name: 'to', required: false, type: String, format: 'date-time', description: 'default: now' })
+  @ApiOkResponse({ type: QualityReport })
+  @ApiErrors(400)
   qualityReport(@Query('from') from?: string, @Query('to') to?: string) {
     return this.quality.report(from, to);
   }
 
   @Get('claims/:id/validation')
   @RequirePolicy('read', 'ScoringRun')
-  claimValidation(@CurrentAbility() ability: AppAbility, @Param('id', new ParseUUIDPipe()) claimId: string) {
+  @ApiOkResponse({ type: ValidationView })
+  @ApiErrors(404)
+  claimValidation(@CurrentAbility() ability: AppAbility, @UuidParam('id', 'Claim not found') claimId: string) {
     return this.validation.view(ability, claimId);
   }
 
   @Get('thresholds')
   @RequirePolicy('manage', 'Threshold')
+  @ApiOkResponse({ type: ThresholdsView })
   allThresholds() {
     return this.thresholds.all();
   }
 
   @Put('thresholds/:line/:kind')
   @RequirePolicy('manage', 'Threshold')
+  @ApiOkResponse({ type: ThresholdSetView, description: "the line's thresholds after the change" })
+  @ApiErrors(400)
   updateThreshold(
     @AuditCtx() context: AuditContext,
     @Param() params: ThresholdParams,

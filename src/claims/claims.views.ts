@@ -1,0 +1,84 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ValidationSummary } from '../validation/validation.views';
+import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
+
+/** A photo as an intake system sees it: what it sent, never scores or flags. */
+export class IntakePhotoView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty({ example: 'image/jpeg' }) mime!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() byteSize!: number;
+  @ApiProperty({ description: 'hex SHA-256 of the original bytes' }) sha256!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** The non-personal EXIF fields (GPS stays encrypted; only whether it exists is shown). */
+export class PhotoExifView {
+  @ApiProperty({ type: String, nullable: true }) captureTime!: string | null;
+  @ApiProperty({ type: String, nullable: true }) make!: string | null;
+  @ApiProperty({ type: String, nullable: true }) model!: string | null;
+  @ApiProperty({ type: String, nullable: true }) software!: string | null;
+  @ApiProperty() hasGps!: boolean;
+}
+
+/** A photo as staff see it: adds hashes and the non-personal EXIF fields (GPS stays encrypted). */
+export class StaffPhotoView extends IntakePhotoView {
+  @ApiProperty() perceptualHash!: string;
+  @ApiProperty({ type: () => PhotoExifView }) exif!: PhotoExifView;
+}
+
+export class ClaimCoreView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) policyId!: string;
+  @ApiProperty() externalReference!: string;
+  @ApiProperty() claimedPeril!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ format: 'date' }) incidentDate!: string;
+  @ApiProperty({ example: '1250.00', description: 'decimal string, at most 2 decimals' }) amount!: string;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ type: String, nullable: true }) claimantRef!: string | null;
+  @ApiProperty() photoSource!: string;
+  @ApiProperty({ enum: CLAIM_STATUSES, enumName: 'ClaimStatus' }) status!: ClaimStatus;
+  @ApiProperty() photoCount!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) submittedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** What an intake system sees of its own claim: the status, never reviewer notes, scores or flags. */
+export class IntakeClaimView extends ClaimCoreView {
+  @ApiProperty({ type: () => [IntakePhotoView] }) photos!: IntakePhotoView[];
+}
+
+/** What staff see: the claim, its team and hold, photo metadata and (once scoring exists) the validation summary. */
+export class StaffClaimView extends ClaimCoreView {
+  @ApiProperty() team!: string;
+  @ApiProperty({ format: 'uuid' }) submitterClientId!: string;
+  @ApiProperty() legalHold!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: () => [StaffPhotoView] }) photos!: StaffPhotoView[];
+  /** The latest scoring run's outcome and flags; null while the claim has not been scored. */
+  @ApiProperty({ type: () => ValidationSummary, nullable: true }) validation!: ValidationSummary | null;
+}
+
+export type ClaimView = IntakeClaimView | StaffClaimView;
+
+/** `oneOf` for a claim: staff get StaffClaimView, intake systems IntakeClaimView. */
+export const CLAIM_VIEW_SCHEMA = {
+  oneOf: [{ $ref: '#/components/schemas/StaffClaimView' }, { $ref: '#/components/schemas/IntakeClaimView' }],
+};
+
+export class ClaimPage {
+  @ApiProperty({ items: CLAIM_VIEW_SCHEMA, type: 'array' }) items!: ClaimView[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+export class SubmittedClaimView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: CLAIM_STATUSES, enumName: 'ClaimStatus' }) status!: string;
+  @ApiProperty({ format: 'date-time' }) submittedAt!: string;
+}

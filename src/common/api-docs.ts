@@ -1,0 +1,64 @@
+import { applyDecorators, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiProperty, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+
+/** The API's one error shape, as HttpExceptionFilter (toErrorBody) writes it for every 4xx/5xx. */
+export class ErrorResponse {
+  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ example: 'Not Found', description: 'the HTTP reason phrase' }) error!: string;
+  @ApiProperty({ example: 'Claim not found', description: 'what went wrong; validation problems joined by "; "' })
+  message!: string;
+}
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503 | 507;
+
+const DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'The request is malformed: the message names each invalid field.',
+  401: 'No valid credentials (bearer token or API key).',
+  403: 'The caller may not do this (a resource it cannot see answers 404 instead).',
+  404: 'No such resource, or one the caller may not see.',
+  409: 'Conflict with the current state (stale version, replayed key with another body, wrong state).',
+  410: 'The resource existed but was destroyed under the retention policy.',
+  413: 'The request body is too large.',
+  415: 'The request content type is not accepted.',
+  422: 'The request is well formed but breaks a business rule.',
+  429: 'Too many requests: wait for Retry-After seconds.',
+  500: 'The service failed (e.g. stored evidence that no longer decrypts); logged, never detailed.',
+  503: 'A dependency (PostgreSQL, Redis) is unavailable: nothing changed, retry after Retry-After seconds.',
+  507: 'The photo store is full: nothing of the upload was stored.',
+};
+
+/** Documents error answers, all in the one `ErrorResponse` shape; 401 and 403 are added for non-public routes. */
+export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...[...new Set(statuses)].map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponse }),
+    ),
+  );
+}
+
+/**
+ * A UUID path parameter. A malformed id cannot name a resource, so it answers 404 with the same
+ * message as an unknown one (design §4: 404, never a hint of what exists); documented as format uuid.
+ */
+export function UuidParam(name: string, notFoundMessage: string): ParameterDecorator {
+  const param = Param(name, new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException(notFoundMessage) }));
+  const doc = ApiParam({ name, type: String, format: 'uuid' });
+  return (target, key, index) => {
+    param(target, key, index);
+    if (key !== undefined) doc(target, key, Object.getOwnPropertyDescriptor(target, key)!);
+  };
+}
+
+/** Security scheme names declared on the document (configureHttpApp / buildOpenApiDocument). */
+export const BEARER_SCHEME = 'bearer';
+export const API_KEY_SCHEME = 'api-key';
+
+/** Staff routes: a JWT access token from POST /v1/auth/login, as `Authorization: Bearer`. 401 without, 403 when not allowed. */
+export function ApiStaffAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiErrors(401, 403));
+}
+
+/** Routes intake systems call with their `X-API-Key` (staff may call them with a bearer token too). */
+export function ApiIntakeAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(BEARER_SCHEME), ApiErrors(401, 403));
+}

@@ -1,0 +1,147 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { LINES_OF_BUSINESS } from '../policies/policy.entity';
+import {
+  DECISION_OUTCOMES,
+  REVIEW_REASONS,
+  REVIEW_TASK_STATUSES,
+  type DecisionOutcome,
+  type ReviewReason,
+  type ReviewTaskStatus,
+} from './review-task.entity';
+
+/** A task as a queue row: the task and the claim facts an adjuster needs to pick it. */
+export class TaskView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) claimId!: string;
+  @ApiProperty() externalReference!: string;
+  @ApiProperty() claimedPeril!: string;
+  @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) lineOfBusiness!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty() claimStatus!: string;
+  /** Hours since the claim was submitted (created, when never submitted), by the injectable clock. */
+  @ApiProperty({ description: 'hours since the claim was submitted (created, when never submitted)' })
+  ageHours!: number;
+  @ApiProperty({ enum: REVIEW_REASONS, enumName: 'ReviewReason' }) reason!: ReviewReason;
+  @ApiProperty() priority!: number;
+  @ApiProperty({ format: 'date-time' }) slaDueAt!: string;
+  /** An undecided task past its SLA. */
+  @ApiProperty({ description: 'an undecided task past its SLA' }) slaBreached!: boolean;
+  @ApiProperty({ enum: REVIEW_TASK_STATUSES, enumName: 'ReviewTaskStatus' }) status!: ReviewTaskStatus;
+  @ApiProperty() team!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) assigneeName!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalatedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  /** Quote it back on assign and decision (optimistic lock). */
+  @ApiProperty({ description: 'quote it back on assign and decision (optimistic lock)' }) version!: number;
+}
+
+/** Rows per reason, for the queue's tabs. */
+export class ReasonCounts implements Record<ReviewReason, number> {
+  @ApiProperty() flagged!: number;
+  @ApiProperty() uncertain!: number;
+  @ApiProperty() qa_sample!: number;
+}
+
+export class TaskPage {
+  @ApiProperty({ type: () => [TaskView] }) items!: TaskView[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  /** Rows matching every filter (reason included). */
+  @ApiProperty({ description: 'rows matching every filter (reason included)' }) total!: number;
+  /** Rows per reason under the same scope and status filter, ignoring the reason filter (for the queue's tabs). */
+  @ApiProperty({ type: () => ReasonCounts, description: 'per reason, under the same scope and status filter' })
+  countsByReason!: Record<ReviewReason, number>;
+}
+
+export class ClaimFinding {
+  @ApiProperty() kind!: string;
+  @ApiProperty() severity!: string;
+  @ApiProperty() flagged!: boolean;
+  @ApiProperty() uncertain!: boolean;
+  @ApiProperty() confidence!: number;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) photoId!: string | null;
+}
+
+export class DecisionView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) taskId!: string;
+  @ApiProperty({ format: 'uuid' }) claimId!: string;
+  @ApiProperty({ enum: DECISION_OUTCOMES, enumName: 'DecisionOutcome' }) outcome!: DecisionOutcome;
+  @ApiProperty() reasonCode!: string;
+  @ApiProperty() note!: string;
+  @ApiProperty({ format: 'uuid' }) reviewerId!: string;
+  @ApiProperty({ type: String, nullable: true }) reviewerName!: string | null;
+  @ApiProperty({ type: Boolean, nullable: true }) agreesWithModel!: boolean | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) overridesDecisionId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class DecisionResult {
+  @ApiProperty({ type: () => TaskView }) task!: TaskView;
+  @ApiProperty({ type: () => DecisionView }) decision!: DecisionView;
+}
+
+export class TaskPolicySummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() number!: string;
+  @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) lineOfBusiness!: string;
+  @ApiProperty() insuredObject!: string;
+}
+
+export class TaskClaimView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() externalReference!: string;
+  @ApiProperty() claimedPeril!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ format: 'date' }) incidentDate!: string;
+  @ApiProperty() amount!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty() team!: string;
+  @ApiProperty() legalHold!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) submittedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: () => TaskPolicySummary }) policy!: TaskPolicySummary;
+  @ApiProperty() photoCount!: number;
+  /** Flagged and uncertain checks of the latest scoring run (empty before scoring). */
+  @ApiProperty({ type: () => [ClaimFinding], description: 'flagged and uncertain checks of the latest run' })
+  findings!: ClaimFinding[];
+}
+
+export class TaskActions {
+  @ApiProperty() assign!: boolean;
+  @ApiProperty() decide!: boolean;
+  @ApiProperty() override!: boolean;
+}
+
+export class TaskDetail {
+  @ApiProperty({ type: () => TaskView }) task!: TaskView;
+  @ApiProperty({ type: () => TaskClaimView }) claim!: TaskClaimView;
+  /** Every decision on the task, oldest first; an override names the decision it overrides. */
+  @ApiProperty({ type: () => [DecisionView], description: 'oldest first; an override names what it overrides' })
+  decisions!: DecisionView[];
+  /** The effective decision: the latest approve/deny/request_info no later decision overrides. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) effectiveDecisionId!: string | null;
+  /** What the caller may do with it now, for the client's buttons (the server checks again). */
+  @ApiProperty({ type: () => TaskActions, description: 'what the caller may do now (the server checks again)' })
+  allowed!: TaskActions;
+}
+
+export class ReasonCodeView {
+  @ApiProperty() code!: string;
+  @ApiProperty() label!: string;
+}
+
+export class OutcomeReasonCodes {
+  @ApiProperty({ enum: DECISION_OUTCOMES, enumName: 'DecisionOutcome' }) outcome!: DecisionOutcome;
+  @ApiProperty({ type: () => [ReasonCodeView] }) reasonCodes!: ReasonCodeView[];
+}
+
+export class ReasonCodeCatalogue {
+  @ApiProperty({ type: () => [OutcomeReasonCodes] }) outcomes!: OutcomeReasonCodes[];
+  @ApiProperty() noteMinLength!: number;
+}
