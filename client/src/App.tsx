@@ -18,7 +18,7 @@ import { RetentionPoliciesPage } from './pages/retention/RetentionPoliciesPage';
 import { TaskPage } from './pages/TaskPage';
 import { AUDIT_ROLES, CLAIM_ROLES, QUALITY_ROLES, RETENTION_ROLES, REVIEW_ROLES, homeFor } from './roles';
 import { Link, matchPath, navigate, useLocation } from './router';
-import type { Role } from './types';
+import type { Role } from './api/types';
 
 interface Route {
   pattern: string;

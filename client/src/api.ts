@@ -1,4 +1,6 @@
-import type { TokenPair, User } from './types';
+import createClient from 'openapi-fetch';
+import type { paths } from './api/schema';
+import type { TokenPair, User } from './api/types';
 
 /** An error answer of the API (`{statusCode, error, message}`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -75,14 +77,34 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message);
 }
 
+/** Request URLs need an origin outside a browser page (tests); in the page it is the page's own. */
+const baseUrl = typeof location === 'undefined' ? 'http://localhost' : location.origin;
+
+/** The generated contract's calls without credentials (sign-in, refresh, sign-out). */
+const publicClient = createClient<paths>({ baseUrl, fetch: (request) => fetch(request) });
+
+/** A call's answer, or its ApiError (the API's `{statusCode, error, message}`; status 0: no network). */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
+  }
+  const { data, error, response } = result;
+  if (!response.ok) {
+    const body = error as { message?: unknown } | undefined;
+    const message = typeof body?.message === 'string' ? body.message : response.statusText || `HTTP ${response.status}`;
+    throw new ApiError(response.status, message);
+  }
+  return data as T;
+}
+
 export async function login(email: string, password: string): Promise<Session> {
-  const response = await fetch('/v1/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!response.ok) throw await errorFrom(response);
-  const next = toSession((await response.json()) as TokenPair);
+  const pair = await unwrap(publicClient.POST('/v1/auth/login', { body: { email, password } }));
+  const next = toSession(pair);
   setSession(next);
   return next;
 }
@@ -96,16 +118,14 @@ export function refreshSession(): Promise<Session | null> {
   if (!current) return Promise.resolve(null);
   refreshing = (async () => {
     try {
-      const response = await fetch('/v1/auth/refresh', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refreshToken: current.refreshToken }),
+      const { data, response } = await publicClient.POST('/v1/auth/refresh', {
+        body: { refreshToken: current.refreshToken },
       });
-      if (!response.ok) {
+      if (!response.ok || !data) {
         setSession(null);
         return null;
       }
-      const next = toSession((await response.json()) as TokenPair);
+      const next = toSession(data);
       setSession(next);
       return next;
     } catch {
@@ -122,11 +142,7 @@ export async function logout(): Promise<void> {
   setSession(null);
   if (!current) return;
   try {
-    await fetch('/v1/auth/logout', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refreshToken: current.refreshToken }),
-    });
+    await publicClient.POST('/v1/auth/logout', { body: { refreshToken: current.refreshToken } });
   } catch {
     /* signed out locally either way */
   }
@@ -168,6 +184,26 @@ export async function apiRaw(path: string, options: RequestOptions = {}): Promis
   }
   return response;
 }
+
+/** `fetch` for the typed client: the same bearer token and single refresh-and-retry as apiRaw. */
+async function authedFetch(request: Request): Promise<Response> {
+  let current = session;
+  if (current && current.expiresAt - Date.now() < 30_000) current = await refreshSession();
+  const retry = request.clone();
+  const send = (sent: Request, token: string | undefined) => {
+    if (token) sent.headers.set('Authorization', `Bearer ${token}`);
+    return fetch(sent);
+  };
+  const response = await send(request, current?.accessToken);
+  if (response.status === 401 && current) {
+    const renewed = await refreshSession();
+    if (renewed) return send(retry, renewed.accessToken);
+  }
+  return response;
+}
+
+/** The API's calls as the contract (openapi.json → api/schema.d.ts) types them, with the session's credentials. */
+export const client = createClient<paths>({ baseUrl, fetch: authedFetch });
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const response = await apiRaw(path, options);

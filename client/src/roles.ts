@@ -1,4 +1,4 @@
-import type { Role } from './types';
+import type { Role } from './api/types';
 
 export const REVIEW_ROLES: Role[] = ['adjuster', 'supervisor'];
 export const AUDIT_ROLES: Role[] = ['compliance', 'admin'];

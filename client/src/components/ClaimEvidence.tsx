@@ -2,7 +2,15 @@ import { useState } from 'react';
 import { dateTime, label, money } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { CheckView, PhotoScores, PolicyView, StaffClaim, StaffPhoto, ValidationView } from '../types';
+import type {
+  CheckView,
+  PhotoScores,
+  Threshold,
+  PolicyView,
+  StaffClaim,
+  StaffPhoto,
+  ValidationView,
+} from '../api/types';
 import { AuthImage, PhotoDialog } from './Photo';
 import { ScoreBar } from './ScoreBar';
 import { ErrorState, Loading } from './States';
@@ -44,7 +52,7 @@ function CheckBars({ checks }: { checks: CheckView[] }) {
           key={check.id}
           label={label(check.kind)}
           score={check.score}
-          threshold={check.evidence.threshold}
+          threshold={check.evidence.threshold as Threshold | undefined}
           flagged={check.flagged}
           uncertain={check.uncertain}
           reason={check.reason}
@@ -252,7 +260,7 @@ export function ClaimEvidence({
   if (!claim.data) return <Loading what="Loading the claim" />;
   const data = claim.data;
   const checks = validation.data?.checks ?? [];
-  const photoScores = validation.data?.run?.scores.photos ?? {};
+  const photoScores = (validation.data?.run?.scores.photos ?? {}) as Record<string, PhotoScores>;
   const claimLevel = checks.filter((check) => check.photoId === null);
   const duplicates = checks.filter((check) => check.kind === 'duplicate_photo' && (check.flagged || check.uncertain));
   const exifChecks = checks.filter((check) => check.kind === 'exif_anomaly');

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ReasonCatalogue } from '../types';
+import type { ReasonCatalogue } from '../api/types';
 import { DecisionForm, validateDecision } from './DecisionForm';
 
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { label } from '../format';
-import type { Outcome, ReasonCatalogue } from '../types';
+import type { Outcome, ReasonCatalogue } from '../api/types';
 
 export interface DecisionValues {
   outcome: Outcome | '';

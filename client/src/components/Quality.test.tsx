@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setSession } from '../api';
 import { QualityPage } from '../pages/QualityPage';
-import type { CheckQuality, QualityReport } from '../types';
+import type { CheckQuality, QualityReport } from '../api/types';
 import { AgreementChart, QualityTable, combineSeries, describeSeries, fillDays } from './Quality';
 
 afterEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => {
   setSession(null);
 });
 
-function check(kind: string, overrides: Partial<CheckQuality> = {}): CheckQuality {
+function check(kind: CheckQuality['kind'], overrides: Partial<CheckQuality> = {}): CheckQuality {
   return {
     kind,
     reviewed: 0,
@@ -125,7 +125,15 @@ describe('QualityPage', () => {
       accessToken: 'token',
       refreshToken: 'refresh',
       expiresAt: Date.now() + 3_600_000,
-      user: { id: 'u1', email: 's@example.test', role: 'supervisor', team: 'team-a' },
+      user: {
+        id: 'u1',
+        email: 's@example.test',
+        role: 'supervisor',
+        team: 'team-a',
+        displayName: 'Sam',
+        disabledAt: null,
+        createdAt: '2024-01-01T00:00:00.000Z',
+      },
     });
     return fetchMock;
   }

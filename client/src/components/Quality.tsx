@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { label } from '../format';
-import type { CheckQuality } from '../types';
+import type { CheckQuality } from '../api/types';
 
 export type DayCounts = { day: string; agreed: number; disagreed: number };
 

@@ -1,4 +1,4 @@
-import type { Threshold } from '../types';
+import type { Threshold } from '../api/types';
 
 export interface ScoreBarProps {
   label: string;

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskView } from '../types';
+import type { TaskView } from '../api/types';
 import { TaskTable, nextSort, sortTasks, type SortState } from './TaskTable';
 
 afterEach(cleanup);

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { age, label, money } from '../format';
 import { Link } from '../router';
-import type { TaskView } from '../types';
+import type { TaskView } from '../api/types';
 
 export type SortKey = 'priority' | 'sla' | 'age' | 'amount' | 'reference';
 export interface SortState {

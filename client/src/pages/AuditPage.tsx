@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading, Pager } from '../components/States';
 import { dateTime } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { AuditEvent, AuditPage as AuditPageData, AuditVerifyReport } from '../types';
+import type { AuditEvent, AuditPage as AuditPageData, AuditVerifyReport } from '../api/types';
 
 interface Filters {
   actor: string;

@@ -4,7 +4,7 @@ import { ErrorState, Loading, Empty } from '../components/States';
 import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { AuditEvent, AuditPage, StaffClaim, ValidationView } from '../types';
+import type { AuditEvent, AuditPage, StaffClaim, ValidationView } from '../api/types';
 
 async function eventsFor(resourceId: string): Promise<AuditEvent[]> {
   const all: AuditEvent[] = [];

@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading, Pager } from '../components/States';
 import { dateTime, label, money } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { StaffClaim } from '../types';
+import type { StaffClaim } from '../api/types';
 
 const STATUSES = ['', 'queued', 'scoring', 'consistent', 'inconsistent', 'needs_review', 'decided', 'closed'];
 

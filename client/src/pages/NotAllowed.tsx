@@ -1,6 +1,6 @@
 import { homeFor } from '../roles';
 import { Link } from '../router';
-import type { Role } from '../types';
+import type { Role } from '../api/types';
 
 export function NotAllowed({ role }: { role: Role }) {
   return (

@@ -4,7 +4,7 @@ import { AgreementChart, QualityTable, combineSeries, fillDays } from '../compon
 import { Empty, ErrorState, Loading } from '../components/States';
 import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
-import type { QualityReport } from '../types';
+import type { QualityReport } from '../api/types';
 
 const PERIODS = [7, 30, 90] as const;
 type Period = (typeof PERIODS)[number];

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, query } from '../api';
+import { api, client, ApiError, query, unwrap } from '../api';
 import { Empty, ErrorState, Loading, Pager } from '../components/States';
 import { TaskTable, type SortState } from '../components/TaskTable';
 import { label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { navigate } from '../router';
-import type { ReviewReason, StaffClaim, TaskPage, TaskView } from '../types';
+import type { ReviewReason, StaffClaim, TaskPage, TaskView } from '../api/types';
 
 const REASONS: ReviewReason[] = ['flagged', 'uncertain', 'qa_sample'];
 const STATUSES = ['undecided', 'open', 'assigned', 'escalated', 'decided', 'all'];
@@ -13,7 +13,7 @@ const PAGE_SIZE = 25;
 
 /** Claims the highest-priority waiting task and opens it; shared by the button and the `n` shortcut. */
 export async function claimNext(): Promise<string | null> {
-  const task = await api<TaskView | undefined>('/v1/review/tasks/next', { method: 'POST' });
+  const task = await unwrap(client.POST('/v1/review/tasks/next'));
   return task ? task.id : null;
 }
 
@@ -97,7 +97,12 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
   const reassign = async (task: TaskView, assigneeId: string) => {
     setMessage(null);
     try {
-      await api(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { assigneeId, version: task.version } });
+      await unwrap(
+        client.POST('/v1/review/tasks/{id}/assign', {
+          params: { path: { id: task.id } },
+          body: { assigneeId, version: task.version },
+        }),
+      );
       setMessage({ kind: 'ok', text: `${task.externalReference} assigned.` });
       tasks.reload();
     } catch (error) {

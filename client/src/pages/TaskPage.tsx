@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api';
+import { client, ApiError, unwrap } from '../api';
 import { ClaimEvidence } from '../components/ClaimEvidence';
 import { DecisionForm, OUTCOME_LABELS } from '../components/DecisionForm';
 import { ErrorState, Loading } from '../components/States';
@@ -7,7 +7,7 @@ import { setFlash } from '../flash';
 import { age, dateTime, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { Link, navigate } from '../router';
-import type { DecisionView, Outcome, ReasonCatalogue, TaskDetail, TaskView } from '../types';
+import type { DecisionView, Outcome, ReasonCatalogue, TaskDetail } from '../api/types';
 import { claimNext } from './QueuePage';
 
 export const CONFLICT_MESSAGE =
@@ -77,7 +77,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version: task.version } });
+      await unwrap(
+        client.POST('/v1/review/tasks/{id}/assign', {
+          params: { path: { id: task.id } },
+          body: { version: task.version },
+        }),
+      );
       detail.reload();
     } catch (caught) {
       setConflict(caught instanceof ApiError && caught.status === 409);
@@ -97,10 +102,18 @@ export function TaskPage({ taskId }: { taskId: string }) {
       let version = task.version;
       if (task.assigneeId === null && me?.role === 'adjuster') {
         // Deciding an open task claims it first, quoting the version this page loaded.
-        version = (await api<TaskView>(`/v1/review/tasks/${task.id}/assign`, { method: 'POST', body: { version } }))
-          .version;
+        version = (
+          await unwrap(
+            client.POST('/v1/review/tasks/{id}/assign', { params: { path: { id: task.id } }, body: { version } }),
+          )
+        ).version;
       }
-      await api(`/v1/review/tasks/${task.id}/decision`, { method: 'POST', body: { ...values, version } });
+      await unwrap(
+        client.POST('/v1/review/tasks/{id}/decision', {
+          params: { path: { id: task.id } },
+          body: { ...values, version },
+        }),
+      );
       const nextId = await claimNext().catch(() => null);
       setFlash(
         `Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : ' No task is waiting.'}`,
@@ -119,7 +132,13 @@ export function TaskPage({ taskId }: { taskId: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api(`/v1/review/tasks/${task.id}/override`, { method: 'POST', body: { ...values, version: task.version } });
+      const outcome = values.outcome as Exclude<Outcome, 'escalate'>;
+      await unwrap(
+        client.POST('/v1/review/tasks/{id}/override', {
+          params: { path: { id: task.id } },
+          body: { ...values, outcome, version: task.version },
+        }),
+      );
       setFlash('Override saved.');
       reloadAll();
     } catch (caught) {

@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../../components/States';
 import { dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
-import type { ErasureClaimOutcome, ErasureOutcome, ErasureRequestView } from '../../types';
+import type { ErasureClaimOutcome, ErasureOutcome, ErasureRequestView } from '../../api/types';
 import { RetentionNav, shortId } from './RetentionNav';
 
 const classes = (list: readonly string[]) => (list.length === 0 ? '—' : list.map(label).join(', '));

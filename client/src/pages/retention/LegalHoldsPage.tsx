@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../../components/States';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
-import type { LegalHoldView } from '../../types';
+import type { LegalHoldView } from '../../api/types';
 import { RetentionNav, UUID, shortId } from './RetentionNav';
 
 type Status = 'active' | 'released' | 'all';

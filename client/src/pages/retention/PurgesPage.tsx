@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../../components/States';
 import { dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
-import type { PurgeItem, RetentionRunResult, UpcomingPurges } from '../../types';
+import type { PurgeItem, RetentionRunResult, UpcomingPurges } from '../../api/types';
 import { RetentionNav, shortId } from './RetentionNav';
 
 const HORIZONS = [0, 7, 30, 90, 365] as const;

@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading, Pager } from '../../components/States';
 import { dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
-import type { ReceiptPage } from '../../types';
+import type { ReceiptPage } from '../../api/types';
 import { RetentionNav, UUID, shortId } from './RetentionNav';
 
 export function ReceiptsPage() {

@@ -10,16 +10,16 @@ import {
   RETENTION_TRIGGERS,
   type NewRetentionPolicy,
   type RetentionPolicyView,
-} from '../../types';
+} from '../../api/types';
 import { RetentionNav, shortId } from './RetentionNav';
 
 interface Draft {
-  dataClass: string;
-  lineOfBusiness: string;
+  dataClass: NewRetentionPolicy['dataClass'];
+  lineOfBusiness: NonNullable<NewRetentionPolicy['lineOfBusiness']> | '';
   jurisdiction: string;
   periodDays: string;
-  trigger: string;
-  action: string;
+  trigger: NewRetentionPolicy['trigger'];
+  action: NewRetentionPolicy['action'];
 }
 
 const EMPTY: Draft = {

@@ -1,0 +1,70 @@
+/**
+ * Names for the API's shapes, all taken from the generated contract (schema.d.ts, from openapi.json:
+ * `npm run openapi`). Nothing here is written by hand except the enum value lists, which the compiler
+ * checks against the contract in both directions.
+ */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type Role = Schemas['StaffRole'];
+export type ReviewReason = Schemas['ReviewReason'];
+export type TaskStatus = Schemas['ReviewTaskStatus'];
+export type Outcome = Schemas['DecisionOutcome'];
+export type User = Schemas['UserView'];
+export type TokenPair = Schemas['TokenPair'];
+export type TaskView = Schemas['TaskView'];
+export type TaskPage = Schemas['TaskPage'];
+export type DecisionView = Schemas['DecisionView'];
+export type ClaimFinding = Schemas['ClaimFinding'];
+export type TaskDetail = Schemas['TaskDetail'];
+export type StaffPhoto = Schemas['StaffPhotoView'];
+export type StaffClaim = Schemas['StaffClaimView'];
+export type ClaimPage = Schemas['ClaimPage'];
+export type Threshold = Schemas['ThresholdView'];
+export type CheckView = Schemas['CheckView'];
+export type ValidationView = Schemas['ValidationView'];
+export type PolicyView = Schemas['PolicyView'];
+export type ReasonCatalogue = Schemas['ReasonCodeCatalogue'];
+export type AuditEvent = Schemas['AuditEventView'];
+export type AuditPage = Schemas['AuditEventPage'];
+export type AuditVerifyReport = Schemas['AuditVerifyReportView'];
+export type CheckQuality = Schemas['CheckQuality'];
+export type QualityReport = Schemas['QualityReport'];
+export type DataClass = Schemas['DataClass'];
+export type RetentionPolicyView = Schemas['RetentionPolicyView'];
+export type NewRetentionPolicy = Schemas['CreateRetentionPolicyDto'];
+export type LegalHoldView = Schemas['LegalHoldView'];
+export type PurgeItem = Schemas['PurgeItem'];
+export type UpcomingPurges = Schemas['UpcomingPurges'];
+export type RetentionRunResult = Schemas['RunResult'];
+export type PurgeReceipt = Schemas['ReceiptView'];
+export type ReceiptPage = Schemas['ReceiptPage'];
+export type ErasureClaimOutcome = Schemas['ErasureClaimOutcome'];
+export type ErasureOutcome = Schemas['ErasureOutcome'];
+export type ErasureRequestView = Schemas['ErasureRequestView'];
+export type ErrorResponse = Schemas['ErrorResponse'];
+
+/** Per photo scores in a scoring run's `scores.photos` (the contract types `scores` as an open object). */
+export interface PhotoScores {
+  usable: boolean;
+  quality?: Record<string, unknown>;
+  damage: Record<string, { cosine: number; probability: number }>;
+  objects: Record<string, { cosine: number; probability: number }>;
+}
+
+/** Every value of a string union, checked exhaustively against the contract. */
+function allOf<T extends string>() {
+  return <const V extends readonly T[]>(values: V & ([T] extends [V[number]] ? unknown : never)) => values;
+}
+
+export const DATA_CLASSES = allOf<DataClass>()([
+  'original_photos',
+  'derived_images',
+  'embeddings_scores',
+  'exif_gps',
+  'claim_records',
+]);
+export const RETENTION_TRIGGERS = allOf<Schemas['RetentionTrigger']>()(['claim_closed', 'claim_created']);
+export const RETENTION_ACTIONS = allOf<Schemas['RetentionAction']>()(['delete', 'redact', 'keep']);
+export const LINES_OF_BUSINESS = allOf<Schemas['LineOfBusiness']>()(['auto', 'property']);
