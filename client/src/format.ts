@@ -37,3 +37,8 @@ export function parseLooseDate(value: string | null | undefined): number | null 
   const time = Date.parse(withZone);
   return Number.isNaN(time) ? null : time;
 }
+
+/** "1 claim", "3 claims": a count with its noun, plural unless the count is one. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

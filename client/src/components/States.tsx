@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api';
+import type { Loadable } from '../hooks';
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
@@ -57,5 +58,71 @@ export function Pager({
         Next →
       </button>
     </nav>
+  );
+}
+
+/** An alert line: an error (role alert) or, with `ok`, a success note (role status). */
+export function Alert({ ok = false, testId, children }: { ok?: boolean; testId?: string; children: ReactNode }) {
+  return (
+    <div className={`alert ${ok ? 'alert--ok' : 'alert--error'}`} role={ok ? 'status' : 'alert'} data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * What a loaded resource shows: its error (with a retry), a loading note until data comes, `empty` (or
+ * `empty(data)`) when `isEmpty(data)` (by default: an empty list), else `children(data)`.
+ */
+export function Loaded<T>({
+  state,
+  loading,
+  isEmpty = (data) => Array.isArray(data) && data.length === 0,
+  empty,
+  children,
+}: {
+  state: Loadable<T>;
+  loading: string;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode | ((data: T) => ReactNode);
+  children: (data: T) => ReactNode;
+}) {
+  if (state.error) return <ErrorState error={state.error} retry={state.reload} />;
+  if (!state.data) return <Loading what={loading} />;
+  if (isEmpty(state.data)) return <Empty>{typeof empty === 'function' ? empty(state.data) : empty}</Empty>;
+  return <>{children(state.data)}</>;
+}
+
+/** One page of a paged list, as the API answers it. */
+export interface PageOf<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** `Loaded` for a paged list: `empty` when the page has no items, else `children(data)` and the pager. */
+export function LoadedPage<P extends PageOf<unknown>>({
+  state,
+  loading,
+  empty,
+  onPage,
+  children,
+}: {
+  state: Loadable<P>;
+  loading: string;
+  empty: ReactNode;
+  onPage: (page: number) => void;
+  children: (data: P) => ReactNode;
+}) {
+  return (
+    <Loaded state={state} loading={loading} isEmpty={(data) => data.items.length === 0} empty={empty}>
+      {(data) => (
+        <>
+          {children(data)}
+          <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={onPage} />
+        </>
+      )}
+    </Loaded>
   );
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { apiRaw, query } from '../api';
-import { Empty, ErrorState, Loading, Pager } from '../components/States';
-import { dateTime } from '../format';
+import { DataTable } from '../components/DataTable';
+import { FilterButtons } from '../components/Fields';
+import { Alert, ErrorState, LoadedPage, Loading } from '../components/States';
+import { count, dateTime } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
 import type { AuditEvent, AuditPage as AuditPageData, AuditVerifyReport } from '../api/types';
@@ -66,43 +68,30 @@ function resourceLink(event: AuditEvent) {
   );
 }
 
+const COLUMNS = ['#', 'When', 'Actor', 'Action', 'Resource', 'Details'];
+
 export function AuditTable({ events }: { events: AuditEvent[] }) {
   return (
-    <div className="table-wrap">
-      <table className="audit" data-testid="audit-table">
-        <caption className="sr-only">Audit events, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Resource</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.seq}>
-              <td className="num">{event.seq}</td>
-              <td>{dateTime(event.occurredAt)}</td>
-              <td>
-                <span className="muted">{event.actorType}</span>{' '}
-                <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
-              </td>
-              <td>
-                <code>{event.action}</code>
-              </td>
-              <td>{resourceLink(event)}</td>
-              <td>
-                <code className="details">{JSON.stringify(event.details)}</code>
-                {event.justification && <div className="muted">Justification: {event.justification}</div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Audit events, newest first" columns={COLUMNS} className="audit" testId="audit-table">
+      {events.map((event) => (
+        <tr key={event.seq}>
+          <td className="num">{event.seq}</td>
+          <td>{dateTime(event.occurredAt)}</td>
+          <td>
+            <span className="muted">{event.actorType}</span>{' '}
+            <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
+          </td>
+          <td>
+            <code>{event.action}</code>
+          </td>
+          <td>{resourceLink(event)}</td>
+          <td>
+            <code className="details">{JSON.stringify(event.details)}</code>
+            {event.justification && <div className="muted">Justification: {event.justification}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -171,48 +160,33 @@ export function AuditPage() {
         {field('resourceId', 'Resource id')}
         {field('from', 'From', 'datetime-local')}
         {field('to', 'To', 'datetime-local')}
-        <div className="filters__buttons">
-          <button type="submit" className="primary">
-            Search
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(EMPTY);
-              setFilters(EMPTY);
-              setPage(1);
-            }}
-          >
-            Clear
-          </button>
+        <FilterButtons
+          submit="Search"
+          onClear={() => {
+            setDraft(EMPTY);
+            setFilters(EMPTY);
+            setPage(1);
+          }}
+        >
           <button type="button" onClick={() => void download('jsonl')}>
             Export JSONL
           </button>
           <button type="button" onClick={() => void download('csv')}>
             Export CSV
           </button>
-        </div>
+        </FilterButtons>
       </form>
-      {exportError && (
-        <div className="alert alert--error" role="alert">
-          {exportError}
-        </div>
-      )}
-      {events.error ? (
-        <ErrorState error={events.error} retry={events.reload} />
-      ) : !events.data ? (
-        <Loading what="Searching" />
-      ) : events.data.items.length === 0 ? (
-        <Empty>No events match.</Empty>
-      ) : (
-        <>
-          <p className="muted" aria-live="polite">
-            {events.data.total} event{events.data.total === 1 ? '' : 's'}
-          </p>
-          <AuditTable events={events.data.items} />
-          <Pager page={events.data.page} pageSize={events.data.pageSize} total={events.data.total} onPage={setPage} />
-        </>
-      )}
+      {exportError && <Alert>{exportError}</Alert>}
+      <LoadedPage state={events} loading="Searching" empty="No events match." onPage={setPage}>
+        {(data) => (
+          <>
+            <p className="muted" aria-live="polite">
+              {count(data.total, 'event')}
+            </p>
+            <AuditTable events={data.items} />
+          </>
+        )}
+      </LoadedPage>
     </section>
   );
 }

@@ -1,5 +1,33 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, login } from '../api';
+import { Alert } from '../components/States';
+
+/** A required sign-in field, its label above it (the label's text is `children`). */
+function LoginField(props: {
+  name: string;
+  type: string;
+  autoComplete: string;
+  value: string;
+  onChange(value: string): void;
+  autoFocus?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <label htmlFor={props.name}>{props.children}</label>
+      <input
+        id={props.name}
+        name={props.name}
+        type={props.type}
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        autoFocus={props.autoFocus}
+        required
+      />
+    </>
+  );
+}
 
 export function LoginPage() {
   const [email, setEmail] = useState('');
@@ -32,32 +60,19 @@ export function LoginPage() {
       <form className="card login__card" onSubmit={submit} noValidate aria-labelledby="login-title">
         <h1 id="login-title">Claims review</h1>
         <p className="muted">Sign in with your staff account.</p>
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          autoFocus
-          required
-        />
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
+        <LoginField name="email" type="email" autoComplete="username" value={email} onChange={setEmail} autoFocus>
+          Email
+        </LoginField>
+        <LoginField
           name="password"
           type="password"
           autoComplete="current-password"
           value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          required
-        />
-        {error && (
-          <div className="alert alert--error" role="alert">
-            {error}
-          </div>
-        )}
+          onChange={setPassword}
+        >
+          Password
+        </LoginField>
+        {error && <Alert>{error}</Alert>}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

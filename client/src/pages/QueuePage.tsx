@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, client, ApiError, query, unwrap } from '../api';
-import { Empty, ErrorState, Loading, Pager } from '../components/States';
+import { ValueSelect } from '../components/Fields';
+import { Loaded, Pager } from '../components/States';
 import { TaskTable, type SortState } from '../components/TaskTable';
-import { label } from '../format';
+import { count, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { navigate } from '../router';
 import type { ReviewReason, StaffClaim, TaskPage, TaskView } from '../api/types';
@@ -158,8 +159,8 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
             <option value="sla">SLA, then priority</option>
           </select>
         </label>
-        <ValueSelect caption="Line of business" value={line} values={lines} onChange={setLine} any />
-        <ValueSelect caption="Check" value={check} values={checks} onChange={setCheck} any />
+        <ValueSelect caption="Line of business" value={line} values={lines} onChange={setLine} any="Any" />
+        <ValueSelect caption="Check" value={check} values={checks} onChange={setCheck} any="Any" />
         <label>
           Age
           <select value={minAge} onChange={(event) => setMinAge(Number(event.target.value))}>
@@ -170,82 +171,60 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
           </select>
         </label>
       </div>
-      {tasks.error ? (
-        <ErrorState error={tasks.error} retry={tasks.reload} />
-      ) : !tasks.data ? (
-        <Loading what="Loading tasks" />
-      ) : visible.length === 0 ? (
-        <Empty>
-          {items.length === 0
+      <Loaded
+        state={tasks}
+        loading="Loading tasks"
+        isEmpty={() => visible.length === 0}
+        empty={
+          items.length === 0
             ? scope === 'mine'
               ? 'No tasks are assigned to you. Press n to claim the next one.'
               : 'The queue is empty.'
-            : 'No task matches these filters.'}
-        </Empty>
-      ) : (
-        <>
-          <p className="muted" aria-live="polite">
-            Showing {visible.length} of {tasks.data.total} task{tasks.data.total === 1 ? '' : 's'}
-            {tasks.loading ? ' (refreshing…)' : ''}
-          </p>
-          <TaskTable
-            tasks={visible}
-            sort={sort}
-            onSort={setSort}
-            showAssignee={scope === 'queue' || supervisor}
-            flags={flags}
-            actions={
-              supervisor
-                ? (task) =>
-                    task.status === 'decided' ? null : (
-                      <label className="inline">
-                        <span className="sr-only">Assign {task.externalReference} to</span>
-                        <select
-                          value=""
-                          onChange={(event) => {
-                            if (event.target.value) void reassign(task, event.target.value);
-                          }}
-                        >
-                          <option value="">{task.assigneeId ? 'Reassign…' : 'Assign…'}</option>
-                          {people
-                            .filter(([id]) => id !== task.assigneeId)
-                            .map(([id, name]) => (
-                              <option key={id} value={id}>
-                                {name}
-                              </option>
-                            ))}
-                        </select>
-                      </label>
-                    )
-                : undefined
-            }
-          />
-          <Pager page={tasks.data.page} pageSize={tasks.data.pageSize} total={tasks.data.total} onPage={setPage} />
-        </>
-      )}
+            : 'No task matches these filters.'
+        }
+      >
+        {(data) => (
+          <>
+            <p className="muted" aria-live="polite">
+              Showing {visible.length} of {count(data.total, 'task')}
+              {tasks.loading ? ' (refreshing…)' : ''}
+            </p>
+            <TaskTable
+              tasks={visible}
+              sort={sort}
+              onSort={setSort}
+              showAssignee={scope === 'queue' || supervisor}
+              flags={flags}
+              actions={
+                supervisor
+                  ? (task) =>
+                      task.status === 'decided' ? null : (
+                        <label className="inline">
+                          <span className="sr-only">Assign {task.externalReference} to</span>
+                          <select
+                            value=""
+                            onChange={(event) => {
+                              if (event.target.value) void reassign(task, event.target.value);
+                            }}
+                          >
+                            <option value="">{task.assigneeId ? 'Reassign…' : 'Assign…'}</option>
+                            {people
+                              .filter(([id]) => id !== task.assigneeId)
+                              .map(([id, name]) => (
+                                <option key={id} value={id}>
+                                  {name}
+                                </option>
+                              ))}
+                          </select>
+                        </label>
+                      )
+                  : undefined
+              }
+            />
+            <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} />
+          </>
+        )}
+      </Loaded>
     </section>
-  );
-}
-
-/** A labelled select over values shown with their human label, optionally led by an "Any" (empty) choice. */
-function ValueSelect(props: {
-  caption: string;
-  value: string;
-  values: readonly string[];
-  onChange(value: string): void;
-  any?: boolean;
-}) {
-  return (
-    <label>
-      {props.caption}
-      <select value={props.value} onChange={(event) => props.onChange(event.target.value)}>
-        {props.any && <option value="">Any</option>}
-        {props.values.map((value) => (
-          <option key={value} value={value}>
-            {label(value)}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -1,55 +1,43 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Empty, ErrorState, Loading } from '../../components/States';
-import { dateTime, label } from '../../format';
+import { DataTable } from '../../components/DataTable';
+import { Alert, Loaded } from '../../components/States';
+import { count, dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import { Link } from '../../router';
 import type { ErasureClaimOutcome, ErasureOutcome, ErasureRequestView } from '../../api/types';
-import { RetentionNav, shortId } from './RetentionNav';
+import { ClaimHistoryLink, RetentionNav, shortId } from './RetentionNav';
+
+const OUTCOME_COLUMNS = ['Claim', 'Erased', 'Already purged', 'Retained (why)'];
+const REQUEST_COLUMNS = ['Requested', 'Claimant reference', 'Status', 'Completed', 'Claims'];
 
 const classes = (list: readonly string[]) => (list.length === 0 ? '—' : list.map(label).join(', '));
 
 function OutcomeTable({ claims }: { claims: readonly ErasureClaimOutcome[] }) {
   return (
-    <div className="table-wrap">
-      <table data-testid="erasure-outcome">
-        <caption className="sr-only">Erasure outcome per claim</caption>
-        <thead>
-          <tr>
-            <th scope="col">Claim</th>
-            <th scope="col">Erased</th>
-            <th scope="col">Already purged</th>
-            <th scope="col">Retained (why)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {claims.map((claim) => (
-            <tr key={claim.claimId}>
-              <th scope="row">
-                <Link to={`/audit/claims/${claim.claimId}`} title={claim.claimId}>
-                  {shortId(claim.claimId)}
-                </Link>
-              </th>
-              <td>{classes(claim.erased)}</td>
-              <td>{classes(claim.alreadyPurged)}</td>
-              <td>
-                {claim.retained.length === 0
-                  ? '—'
-                  : claim.retained.map((item) => (
-                      <div key={item.dataClass}>
-                        {label(item.dataClass)}:{' '}
-                        {item.reason === 'legal_hold'
-                          ? `legal hold ${shortId(item.holdId)}`
-                          : `retention duty (policy ${shortId(item.policyId)}, ${item.until ? `until ${dateTime(item.until)}` : 'claim still open'})`}
-                      </div>
-                    ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Erasure outcome per claim" columns={OUTCOME_COLUMNS} testId="erasure-outcome">
+      {claims.map((claim) => (
+        <tr key={claim.claimId}>
+          <th scope="row">
+            <ClaimHistoryLink claimId={claim.claimId} />
+          </th>
+          <td>{classes(claim.erased)}</td>
+          <td>{classes(claim.alreadyPurged)}</td>
+          <td>
+            {claim.retained.length === 0
+              ? '—'
+              : claim.retained.map((item) => (
+                  <div key={item.dataClass}>
+                    {label(item.dataClass)}:{' '}
+                    {item.reason === 'legal_hold'
+                      ? `legal hold ${shortId(item.holdId)}`
+                      : `retention duty (policy ${shortId(item.policyId)}, ${item.until ? `until ${dateTime(item.until)}` : 'claim still open'})`}
+                  </div>
+                ))}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -121,74 +109,49 @@ export function ErasurePage() {
           </button>
         </div>
       </form>
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
+      {error && <Alert>{error}</Alert>}
       {outcome && (
         <div className="card" data-testid="erasure-result">
           <h2>Request {shortId(outcome.id)}</h2>
           <p role="status">
-            {statusText(outcome.status)}: {outcome.claims.length} claim{outcome.claims.length === 1 ? '' : 's'} of this
-            data subject.
+            {statusText(outcome.status)}: {count(outcome.claims.length, 'claim')} of this data subject.
           </p>
           {outcome.claims.length > 0 && <OutcomeTable claims={outcome.claims} />}
         </div>
       )}
 
       <h2>Past requests</h2>
-      {requests.error ? (
-        <ErrorState error={requests.error} retry={requests.reload} />
-      ) : !requests.data ? (
-        <Loading what="Loading erasure requests" />
-      ) : requests.data.length === 0 ? (
-        <Empty>No erasure requests yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="erasure-table">
-            <caption className="sr-only">Past erasure requests, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Requested</th>
-                <th scope="col">Claimant reference</th>
-                <th scope="col">Status</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Claims</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.data.map((request) => {
-                const claims = Array.isArray(request.outcome.claims)
-                  ? (request.outcome.claims as ErasureClaimOutcome[])
-                  : [];
-                return (
-                  <tr key={request.id} data-testid="erasure-row">
-                    <td>
-                      {dateTime(request.requestedAt)} <span className="muted">by {shortId(request.requestedBy)}</span>
-                    </td>
-                    <th scope="row">{request.claimantRef}</th>
-                    <td>{statusText(request.status)}</td>
-                    <td>{dateTime(request.completedAt)}</td>
-                    <td>
-                      {claims.length === 0 ? (
-                        '—'
-                      ) : (
-                        <details>
-                          <summary>
-                            {claims.length} claim{claims.length === 1 ? '' : 's'}
-                          </summary>
-                          <OutcomeTable claims={claims} />
-                        </details>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded state={requests} loading="Loading erasure requests" empty="No erasure requests yet.">
+        {(data) => (
+          <DataTable caption="Past erasure requests, newest first" columns={REQUEST_COLUMNS} testId="erasure-table">
+            {data.map((request) => {
+              const claims = Array.isArray(request.outcome.claims)
+                ? (request.outcome.claims as ErasureClaimOutcome[])
+                : [];
+              return (
+                <tr key={request.id} data-testid="erasure-row">
+                  <td>
+                    {dateTime(request.requestedAt)} <span className="muted">by {shortId(request.requestedBy)}</span>
+                  </td>
+                  <th scope="row">{request.claimantRef}</th>
+                  <td>{statusText(request.status)}</td>
+                  <td>{dateTime(request.completedAt)}</td>
+                  <td>
+                    {claims.length === 0 ? (
+                      '—'
+                    ) : (
+                      <details>
+                        <summary>{count(claims.length, 'claim')}</summary>
+                        <OutcomeTable claims={claims} />
+                      </details>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </Loaded>
 
       <ConfirmDialog
         open={confirming}

@@ -1,15 +1,22 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, query } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Empty, ErrorState, Loading } from '../../components/States';
+import { DataTable } from '../../components/DataTable';
+import { Alert, Loaded } from '../../components/States';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
 import type { LegalHoldView } from '../../api/types';
-import { RetentionNav, UUID, shortId } from './RetentionNav';
+import { ClaimIdField, RetentionNav, UUID, shortId } from './RetentionNav';
 
 type Status = 'active' | 'released' | 'all';
 const STATUSES: Status[] = ['active', 'released', 'all'];
+const EMPTY_TEXT: Record<Status, string> = {
+  active: 'No active legal holds.',
+  released: 'No released holds.',
+  all: 'No legal holds yet.',
+};
+const COLUMNS = ['Claim', 'Reason', 'Placed', 'Released', <span className="sr-only">Actions</span>];
 
 function holdError(error: unknown, action: 'place' | 'release'): string {
   if (error instanceof ApiError && error.status === 409) return 'This claim already has an active legal hold.';
@@ -96,17 +103,12 @@ export function LegalHoldsPage() {
         <h2 id="place-title" className="full">
           Place a hold on a claim
         </h2>
-        <label>
-          Claim id
-          <input
-            name="claimId"
-            value={claimId}
-            size={38}
-            placeholder="UUID of the claim"
-            aria-invalid={idError ? true : undefined}
-            onChange={(event) => setClaimId(event.target.value)}
-          />
-        </label>
+        <ClaimIdField
+          value={claimId}
+          placeholder="UUID of the claim"
+          invalid={idError !== null}
+          onChange={setClaimId}
+        />
         <label className="grow">
           Reason
           <input
@@ -125,13 +127,9 @@ export function LegalHoldsPage() {
         {idError && <p className="field-error full">{idError}</p>}
       </form>
       {message && (
-        <div
-          className={`alert ${message.ok ? 'alert--ok' : 'alert--error'}`}
-          role={message.ok ? 'status' : 'alert'}
-          data-testid="hold-message"
-        >
+        <Alert ok={message.ok} testId="hold-message">
           {message.text}
-        </div>
+        </Alert>
       )}
 
       <div className="tabs" role="group" aria-label="Show holds">
@@ -141,77 +139,51 @@ export function LegalHoldsPage() {
           </button>
         ))}
       </div>
-      {holds.error ? (
-        <ErrorState error={holds.error} retry={holds.reload} />
-      ) : !holds.data ? (
-        <Loading what="Loading holds" />
-      ) : holds.data.length === 0 ? (
-        <Empty>
-          {status === 'active'
-            ? 'No active legal holds.'
-            : status === 'released'
-              ? 'No released holds.'
-              : 'No legal holds yet.'}
-        </Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="hold-table">
-            <caption className="sr-only">Legal holds ({status})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Claim</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Released</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
+      <Loaded state={holds} loading="Loading holds" empty={EMPTY_TEXT[status]}>
+        {(data) => (
+          <DataTable caption={`Legal holds (${status})`} columns={COLUMNS} testId="hold-table">
+            {data.map((hold) => (
+              <tr key={hold.id} data-testid="hold-row" data-claim-id={hold.claimId}>
+                <th scope="row">
+                  <Link to={`/claims/${hold.claimId}`} title={hold.claimId}>
+                    {shortId(hold.claimId)}
+                  </Link>{' '}
+                  (<Link to={`/audit/claims/${hold.claimId}`}>history</Link>)
                 </th>
+                <td>{hold.reason}</td>
+                <td>
+                  {dateTime(hold.placedAt)} <span className="muted">by {shortId(hold.placedBy)}</span>
+                </td>
+                <td>
+                  {hold.releasedAt ? (
+                    <>
+                      {dateTime(hold.releasedAt)} <span className="muted">by {shortId(hold.releasedBy)}</span>
+                      {hold.releaseReason && <div className="muted">{hold.releaseReason}</div>}
+                    </>
+                  ) : (
+                    <span className="badge badge--flagged">Active</span>
+                  )}
+                </td>
+                <td>
+                  {!hold.releasedAt && (
+                    <button
+                      type="button"
+                      aria-label={`Release hold on claim ${shortId(hold.claimId)}`}
+                      onClick={() => {
+                        setReleaseError(null);
+                        setReleaseReason('');
+                        setReleasing(hold);
+                      }}
+                    >
+                      Release…
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {holds.data.map((hold) => (
-                <tr key={hold.id} data-testid="hold-row" data-claim-id={hold.claimId}>
-                  <th scope="row">
-                    <Link to={`/claims/${hold.claimId}`} title={hold.claimId}>
-                      {shortId(hold.claimId)}
-                    </Link>{' '}
-                    (<Link to={`/audit/claims/${hold.claimId}`}>history</Link>)
-                  </th>
-                  <td>{hold.reason}</td>
-                  <td>
-                    {dateTime(hold.placedAt)} <span className="muted">by {shortId(hold.placedBy)}</span>
-                  </td>
-                  <td>
-                    {hold.releasedAt ? (
-                      <>
-                        {dateTime(hold.releasedAt)} <span className="muted">by {shortId(hold.releasedBy)}</span>
-                        {hold.releaseReason && <div className="muted">{hold.releaseReason}</div>}
-                      </>
-                    ) : (
-                      <span className="badge badge--flagged">Active</span>
-                    )}
-                  </td>
-                  <td>
-                    {!hold.releasedAt && (
-                      <button
-                        type="button"
-                        aria-label={`Release hold on claim ${shortId(hold.claimId)}`}
-                        onClick={() => {
-                          setReleaseError(null);
-                          setReleaseReason('');
-                          setReleasing(hold);
-                        }}
-                      >
-                        Release…
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
 
       <ConfirmDialog
         open={releasing !== null}

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { api, query } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Empty, ErrorState, Loading } from '../../components/States';
-import { dateTime, label } from '../../format';
+import { DataTable } from '../../components/DataTable';
+import { Alert, Loaded } from '../../components/States';
+import { count, dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import { Link } from '../../router';
 import type { PurgeItem, RetentionRunResult, UpcomingPurges } from '../../api/types';
-import { RetentionNav, shortId } from './RetentionNav';
+import { ClaimHistoryLink, RetentionNav, shortId } from './RetentionNav';
 
 const HORIZONS = [0, 7, 30, 90, 365] as const;
+const COLUMNS = ['Claim', 'Data class', 'Action', 'Due', 'Policy'];
 
 export function PurgeItemsTable({
   items,
@@ -20,38 +21,22 @@ export function PurgeItemsTable({
   testId: string;
 }) {
   return (
-    <div className="table-wrap">
-      <table data-testid={testId}>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Claim</th>
-            <th scope="col">Data class</th>
-            <th scope="col">Action</th>
-            <th scope="col">Due</th>
-            <th scope="col">Policy</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item) => (
-            <tr key={`${item.claimId}:${item.dataClass}`} data-testid="purge-item" data-claim-id={item.claimId}>
-              <th scope="row">
-                <Link to={`/audit/claims/${item.claimId}`} title={item.claimId}>
-                  {shortId(item.claimId)}
-                </Link>
-                {item.legalHold && <span className="badge badge--flagged">Legal hold: not purged</span>}
-              </th>
-              <td>{label(item.dataClass)}</td>
-              <td>
-                <span className={`badge badge--action-${item.action}`}>{label(item.action)}</span>
-              </td>
-              <td>{dateTime(item.dueAt)}</td>
-              <td title={item.policyId ?? ''}>{shortId(item.policyId)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={COLUMNS} testId={testId}>
+      {items.map((item) => (
+        <tr key={`${item.claimId}:${item.dataClass}`} data-testid="purge-item" data-claim-id={item.claimId}>
+          <th scope="row">
+            <ClaimHistoryLink claimId={item.claimId} />
+            {item.legalHold && <span className="badge badge--flagged">Legal hold: not purged</span>}
+          </th>
+          <td>{label(item.dataClass)}</td>
+          <td>
+            <span className={`badge badge--action-${item.action}`}>{label(item.action)}</span>
+          </td>
+          <td>{dateTime(item.dueAt)}</td>
+          <td title={item.policyId ?? ''}>{shortId(item.policyId)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -61,8 +46,8 @@ function RunResultView({ result }: { result: RetentionRunResult }) {
     result.status === 'already_running'
       ? 'Another run is in progress; this one did nothing.'
       : result.dryRun
-        ? `Dry run as of ${dateTime(result.asOf)}: a real run now would purge ${result.items.length} item${result.items.length === 1 ? '' : 's'} of ${claims} claim${claims === 1 ? '' : 's'}. Nothing was changed.`
-        : `Run completed as of ${dateTime(result.asOf)}: purged ${result.items.length} item${result.items.length === 1 ? '' : 's'} of ${claims} claim${claims === 1 ? '' : 's'}.`;
+        ? `Dry run as of ${dateTime(result.asOf)}: a real run now would purge ${count(result.items.length, 'item')} of ${count(claims, 'claim')}. Nothing was changed.`
+        : `Run completed as of ${dateTime(result.asOf)}: purged ${count(result.items.length, 'item')} of ${count(claims, 'claim')}.`;
   return (
     <div className="card" data-testid="run-result" data-dry-run={result.dryRun ? 'true' : 'false'}>
       <h2>{result.dryRun ? 'Dry run result' : 'Run result'}</h2>
@@ -128,11 +113,7 @@ export function PurgesPage() {
           </button>
         </div>
       </div>
-      {runError && (
-        <div className="alert alert--error" role="alert">
-          {runError}
-        </div>
-      )}
+      {runError && <Alert>{runError}</Alert>}
       {result && <RunResultView result={result} />}
 
       <div className="page-head">
@@ -148,22 +129,22 @@ export function PurgesPage() {
           </select>
         </label>
       </div>
-      {upcoming.error ? (
-        <ErrorState error={upcoming.error} retry={upcoming.reload} />
-      ) : !upcoming.data ? (
-        <Loading what="Loading upcoming purges" />
-      ) : upcoming.data.items.length === 0 ? (
-        <Empty>Nothing falls due by {dateTime(upcoming.data.until)}.</Empty>
-      ) : (
-        <>
-          <p className="muted" aria-live="polite">
-            {upcoming.data.items.length} item{upcoming.data.items.length === 1 ? '' : 's'} due by{' '}
-            {dateTime(upcoming.data.until)}
-            {held > 0 ? ` (${held} on legal hold, not purged)` : ''}
-          </p>
-          <PurgeItemsTable items={upcoming.data.items} caption="Upcoming purges" testId="upcoming-table" />
-        </>
-      )}
+      <Loaded
+        state={upcoming}
+        loading="Loading upcoming purges"
+        isEmpty={(data) => data.items.length === 0}
+        empty={(data) => `Nothing falls due by ${dateTime(data.until)}.`}
+      >
+        {(data) => (
+          <>
+            <p className="muted" aria-live="polite">
+              {count(data.items.length, 'item')} due by {dateTime(data.until)}
+              {held > 0 ? ` (${held} on legal hold, not purged)` : ''}
+            </p>
+            <PurgeItemsTable items={data.items} caption="Upcoming purges" testId="upcoming-table" />
+          </>
+        )}
+      </Loaded>
 
       <ConfirmDialog
         open={confirming}

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
-import { Empty, ErrorState, Loading } from '../../components/States';
+import { DataTable } from '../../components/DataTable';
+import { ValueSelect } from '../../components/Fields';
+import { Alert, Loaded } from '../../components/States';
 import { dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
 import {
@@ -30,6 +32,17 @@ const EMPTY: Draft = {
   trigger: 'claim_closed',
   action: 'delete',
 };
+
+const COLUMNS = [
+  'Data class',
+  'Line of business',
+  'Jurisdiction',
+  'Period',
+  'Counted from',
+  'Action',
+  'Active',
+  'Created',
+];
 
 export function periodText(days: number): string {
   if (days > 0 && days % 365 === 0) return `${days / 365} year${days === 365 ? '' : 's'} (${days} days)`;
@@ -82,18 +95,15 @@ export function RetentionPoliciesPage() {
     }
   };
 
-  const select = (key: keyof Draft, text: string, options: readonly string[], any?: string) => (
-    <label>
-      {text}
-      <select name={key} value={draft[key]} onChange={(event) => setDraft({ ...draft, [key]: event.target.value })}>
-        {any !== undefined && <option value="">{any}</option>}
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {label(option)}
-          </option>
-        ))}
-      </select>
-    </label>
+  const select = (key: keyof Draft, caption: string, values: readonly string[], any?: string) => (
+    <ValueSelect
+      name={key}
+      caption={caption}
+      value={draft[key]}
+      values={values}
+      any={any}
+      onChange={(value) => setDraft({ ...draft, [key]: value })}
+    />
   );
 
   return (
@@ -104,54 +114,37 @@ export function RetentionPoliciesPage() {
         A legal hold beats every deletion; per data class the longest applicable retention wins (keep policies only
         extend). Before enabling a policy, check Upcoming purges and a dry run.
       </p>
-      {policies.error ? (
-        <ErrorState error={policies.error} retry={policies.reload} />
-      ) : !policies.data ? (
-        <Loading what="Loading policies" />
-      ) : policies.data.length === 0 ? (
-        <Empty>No retention policies yet: nothing is ever purged until one exists.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="policy-table">
-            <caption className="sr-only">Retention policies</caption>
-            <thead>
-              <tr>
-                <th scope="col">Data class</th>
-                <th scope="col">Line of business</th>
-                <th scope="col">Jurisdiction</th>
-                <th scope="col">Period</th>
-                <th scope="col">Counted from</th>
-                <th scope="col">Action</th>
-                <th scope="col">Active</th>
-                <th scope="col">Created</th>
+      <Loaded
+        state={policies}
+        loading="Loading policies"
+        empty="No retention policies yet: nothing is ever purged until one exists."
+      >
+        {(data) => (
+          <DataTable caption="Retention policies" columns={COLUMNS} testId="policy-table">
+            {data.map((policy) => (
+              <tr key={policy.id} data-testid="policy-row">
+                <th scope="row">
+                  {label(policy.dataClass)}{' '}
+                  <span className="muted small" title={policy.id}>
+                    {shortId(policy.id)}
+                  </span>
+                </th>
+                <td>{policy.lineOfBusiness ? label(policy.lineOfBusiness) : <span className="muted">any</span>}</td>
+                <td>{policy.jurisdiction ?? <span className="muted">any</span>}</td>
+                <td>{periodText(policy.periodDays)}</td>
+                <td>{label(policy.trigger)}</td>
+                <td>
+                  <span className={`badge badge--action-${policy.action}`}>{label(policy.action)}</span>
+                </td>
+                <td>{policy.active ? 'Yes' : 'No'}</td>
+                <td>
+                  {dateTime(policy.createdAt)} <span className="muted">by {shortId(policy.createdBy)}</span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {policies.data.map((policy) => (
-                <tr key={policy.id} data-testid="policy-row">
-                  <th scope="row">
-                    {label(policy.dataClass)}{' '}
-                    <span className="muted small" title={policy.id}>
-                      {shortId(policy.id)}
-                    </span>
-                  </th>
-                  <td>{policy.lineOfBusiness ? label(policy.lineOfBusiness) : <span className="muted">any</span>}</td>
-                  <td>{policy.jurisdiction ?? <span className="muted">any</span>}</td>
-                  <td>{periodText(policy.periodDays)}</td>
-                  <td>{label(policy.trigger)}</td>
-                  <td>
-                    <span className={`badge badge--action-${policy.action}`}>{label(policy.action)}</span>
-                  </td>
-                  <td>{policy.active ? 'Yes' : 'No'}</td>
-                  <td>
-                    {dateTime(policy.createdAt)} <span className="muted">by {shortId(policy.createdBy)}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
 
       <form
         className="card filters"
@@ -202,16 +195,8 @@ export function RetentionPoliciesPage() {
           </p>
         )}
       </form>
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
-      {saved && (
-        <div className="alert alert--ok" role="status">
-          {saved}
-        </div>
-      )}
+      {error && <Alert>{error}</Alert>}
+      {saved && <Alert ok>{saved}</Alert>}
     </section>
   );
 }
