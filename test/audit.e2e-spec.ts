@@ -7,6 +7,7 @@ import { AUDIT_EXPORTED, AuditExportService } from '../src/audit/audit-export.se
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { AuditService } from '../src/audit/audit.service';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const COMPLIANCE: AuditContext = {
@@ -132,10 +133,7 @@ describe('audit trail (real PostgreSQL)', () => {
       await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           audit.run(COMPLIANCE, async (tx) => {
-            const [client] = (await tx.manager.query(
-              `INSERT INTO api_clients (name, team) VALUES ($1, 'audit-test') RETURNING id`,
-              [`client-${index}`],
-            )) as Array<{ id: string }>;
+            const client = await factories(tx.manager).newApiClient({ name: `client-${index}`, team: 'audit-test' });
             tx.record({
               action: 'test.api_client_created',
               resourceType: 'api_client',
@@ -160,7 +158,7 @@ describe('audit trail (real PostgreSQL)', () => {
       await freshChain(3);
       await expect(
         audit.run(COMPLIANCE, async (tx) => {
-          await tx.manager.query(`INSERT INTO api_clients (name, team) VALUES ('doomed', 'audit-test')`);
+          await factories(tx.manager).newApiClient({ name: 'doomed', team: 'audit-test' });
           tx.record({ action: 'test.doomed', resourceType: 'api_client' });
           throw new Error('the change failed');
         }),

@@ -13,6 +13,7 @@ import { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
 import { BlobSweeper } from '../src/evidence/blob-store-sweeper';
 import { createIntakeClient } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -23,26 +24,47 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
 
 async function insertClaim(testApp: TestApp): Promise<string> {
   const client = await createIntakeClient(testApp);
-  const ds = testApp.database.dataSource;
-  const [policy] = (await ds.query(
-    `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ($1, 'auto', 'car', '2025-01-01', '2026-12-31') RETURNING id`,
-    [`P-${randomUUID()}`],
-  )) as Array<{ id: string }>;
-  const [claim] = (await ds.query(
-    `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
-     VALUES ($1, $2, 'ext', 'collision', 'rear', '2025-06-01', 10, 'team-a', $3, 'h') RETURNING id`,
-    [policy.id, client.id, randomUUID()],
-  )) as Array<{ id: string }>;
+  const make = factories(testApp);
+  const policy = await make.newPolicy({
+    number: `P-${randomUUID()}`,
+    lineOfBusiness: 'auto',
+    insuredObject: 'car',
+    effectiveFrom: '2025-01-01',
+    effectiveTo: '2026-12-31',
+  });
+  const claim = await make.newClaim({
+    policyId: policy.id,
+    submitterClientId: client.id,
+    externalReference: 'ext',
+    claimedPeril: 'collision',
+    description: 'rear',
+    incidentDate: '2025-06-01',
+    amount: '10',
+    team: 'team-a',
+    idempotencyKey: randomUUID(),
+    requestHash: 'h',
+  });
   return claim.id;
 }
 
 async function insertPhotoRow(testApp: TestApp, claimId: string, photoId: string): Promise<void> {
   const { wrappedDataKey, keyVersion } = await testApp.app.get(EnvelopeCrypto).newDataKey();
-  await testApp.database.dataSource.query(
-    `INSERT INTO photos (id, claim_id, sha256, perceptual_hash, width, height, mime, byte_size, file_name, original_blob_key, preview_blob_key, thumbnail_blob_key, wrapped_data_key, key_version)
-     VALUES ($1, $2, 'sha', 'ph', 10, 10, 'image/jpeg', 1, 'a.jpg', 'k', 'k', 'k', $3, $4)`,
-    [photoId, claimId, wrappedDataKey, keyVersion],
-  );
+  await factories(testApp).newPhoto({
+    id: photoId,
+    claimId,
+    sha256: 'sha',
+    perceptualHash: 'ph',
+    width: 10,
+    height: 10,
+    mime: 'image/jpeg',
+    byteSize: 1,
+    fileName: 'a.jpg',
+    originalBlobKey: 'k',
+    previewBlobKey: 'k',
+    thumbnailBlobKey: 'k',
+    wrappedDataKey,
+    keyVersion,
+  });
 }
 
 describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {

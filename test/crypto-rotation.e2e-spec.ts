@@ -6,6 +6,7 @@ import { KeyRing } from '../src/crypto/key-ring';
 import { KeyInUseError, KeyRotationService } from '../src/crypto/key-rotation.service';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
 import { createIntakeClient } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const CONTEXT = { ...SYSTEM_CONTEXT, actorId: 'rotation-test' };
@@ -27,16 +28,26 @@ const photos: Fixture[] = [];
 
 async function insertClaim(): Promise<string> {
   const client = await createIntakeClient(testApp);
-  const ds = testApp.database.dataSource;
-  const [policy] = (await ds.query(
-    `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ($1, 'property', 'house', '2025-01-01', '2026-12-31') RETURNING id`,
-    [`P-${randomUUID()}`],
-  )) as Array<{ id: string }>;
-  const [claim] = (await ds.query(
-    `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
-     VALUES ($1, $2, 'ext-1', 'hail', 'roof', '2025-06-01', 100, 'team-a', $3, 'h') RETURNING id`,
-    [policy.id, client.id, randomUUID()],
-  )) as Array<{ id: string }>;
+  const make = factories(testApp);
+  const policy = await make.newPolicy({
+    number: `P-${randomUUID()}`,
+    lineOfBusiness: 'property',
+    insuredObject: 'house',
+    effectiveFrom: '2025-01-01',
+    effectiveTo: '2026-12-31',
+  });
+  const claim = await make.newClaim({
+    policyId: policy.id,
+    submitterClientId: client.id,
+    externalReference: 'ext-1',
+    claimedPeril: 'hail',
+    description: 'roof',
+    incidentDate: '2025-06-01',
+    amount: '100',
+    team: 'team-a',
+    idempotencyKey: randomUUID(),
+    requestHash: 'h',
+  });
   return claim.id;
 }
 
@@ -53,19 +64,23 @@ async function insertPhoto(): Promise<Fixture> {
     );
   }
   const gps = envelope.sealJsonField(dataKey, { latitude: 1, longitude: 2 }, { photoId, field: 'gps' });
-  await testApp.database.dataSource.query(
-    `INSERT INTO photos (id, claim_id, sha256, perceptual_hash, width, height, mime, byte_size, file_name, original_blob_key, preview_blob_key, thumbnail_blob_key, wrapped_data_key, key_version, gps_ciphertext)
-     VALUES ($1, $2, 'sha', 'ph', 10, 10, 'image/jpeg', 64, 'a.jpg', $3, $3, $4, $5, $6, $7)`,
-    [
-      photoId,
-      claimId,
-      photoBlobKey(claimId, photoId, 'original'),
-      photoBlobKey(claimId, photoId, 'thumbnail'),
-      wrappedDataKey,
-      keyVersion,
-      gps,
-    ],
-  );
+  await factories(testApp).newPhoto({
+    id: photoId,
+    claimId,
+    sha256: 'sha',
+    perceptualHash: 'ph',
+    width: 10,
+    height: 10,
+    mime: 'image/jpeg',
+    byteSize: 64,
+    fileName: 'a.jpg',
+    originalBlobKey: photoBlobKey(claimId, photoId, 'original'),
+    previewBlobKey: photoBlobKey(claimId, photoId, 'original'),
+    thumbnailBlobKey: photoBlobKey(claimId, photoId, 'thumbnail'),
+    wrappedDataKey,
+    keyVersion,
+    gpsCiphertext: gps,
+  });
   return { claimId, photoId, plaintexts };
 }
 

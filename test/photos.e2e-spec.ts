@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { BLOB_STORE } from '../src/evidence/blob-store';
 import type { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { createIntakeClient, createUser, login, tokenFor } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createClaim, createPolicy, uploadPhotos } from './fixtures/intake-fixtures';
 import { jpegWithGps, plaintextSignatures, scenePhoto, solidImage } from './fixtures/photo-fixtures';
@@ -153,10 +154,15 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
     const adjusterUser = await createUser(testApp, { role: 'adjuster', team: 'team-a' });
     const adjuster = await login(testApp, adjusterUser.email, adjusterUser.password);
     await http().get(url).set('Authorization', `Bearer ${adjuster}`).expect(404);
-    await testApp.database.dataSource.query(
-      `INSERT INTO review_tasks (claim_id, reason, priority, sla_due_at, team, assignee_id, status) VALUES ($1, 'flagged', 1, now(), 'team-a', $2, 'assigned')`,
-      [claim.id, adjusterUser.id],
-    );
+    await factories(testApp).newReviewTask({
+      claimId: claim.id,
+      reason: 'flagged',
+      priority: 1,
+      slaDueAt: new Date(),
+      team: 'team-a',
+      assigneeId: adjusterUser.id,
+      status: 'assigned',
+    });
     await http().get(url).set('Authorization', `Bearer ${adjuster}`).expect(200);
     const otherSupervisor = await tokenFor(testApp, 'supervisor', 'team-b');
     await http().get(url).set('Authorization', `Bearer ${otherSupervisor}`).expect(404);

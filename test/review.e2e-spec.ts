@@ -13,6 +13,7 @@ import {
 } from '../src/review/review.service';
 import type { ReviewReason } from '../src/review/review-task.entity';
 import { createIntakeClient, createUser, login, TEST_CONTEXT, type TestUser } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const NOW = '2026-03-02T12:00:00Z';
@@ -42,11 +43,14 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
   async function policyFor(team: string): Promise<string> {
     if (!policies[team]) {
-      const [row] = (await dataSource.query(
-        `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to, created_by_client_id)
-         VALUES ($1, 'property', 'two-storey brick house', '2025-01-01', '2026-12-31', $2) RETURNING id`,
-        [`POL-${team}-${randomBytes(3).toString('hex')}`, intake.id],
-      )) as Array<{ id: string }>;
+      const row = await factories(testApp).newPolicy({
+        number: `POL-${team}-${randomBytes(3).toString('hex')}`,
+        lineOfBusiness: 'property',
+        insuredObject: 'two-storey brick house',
+        effectiveFrom: '2025-01-01',
+        effectiveTo: '2026-12-31',
+        createdByClientId: intake.id,
+      });
       policies[team] = row.id;
     }
     return policies[team];
@@ -55,20 +59,22 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   /** A scored claim (status from its review reason), inserted directly: intake is built elsewhere. */
   async function insertClaim(team: string, reason: ReviewReason, amount = '1250.00'): Promise<string> {
     const status = reason === 'flagged' ? 'inconsistent' : reason === 'uncertain' ? 'needs_review' : 'consistent';
-    const [row] = (await dataSource.query(
-      `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash, status, submitted_at, created_at)
-       VALUES ($1, $2, $3, 'hail', 'hail damaged my roof', '2026-02-20', $4, $5, $6, 'hash', $7, $8, $8) RETURNING id`,
-      [
-        await policyFor(team),
-        intake.id,
-        `EXT-${randomBytes(4).toString('hex')}`,
-        amount,
-        team,
-        randomUUID(),
-        status,
-        new Date(Date.parse(NOW) - 30 * HOUR),
-      ],
-    )) as Array<{ id: string }>;
+    const submittedAt = new Date(Date.parse(NOW) - 30 * HOUR);
+    const row = await factories(testApp).newClaim({
+      policyId: await policyFor(team),
+      submitterClientId: intake.id,
+      externalReference: `EXT-${randomBytes(4).toString('hex')}`,
+      claimedPeril: 'hail',
+      description: 'hail damaged my roof',
+      incidentDate: '2026-02-20',
+      amount,
+      team,
+      idempotencyKey: randomUUID(),
+      requestHash: 'hash',
+      status,
+      submittedAt,
+      createdAt: submittedAt,
+    });
     return row.id;
   }
 
