@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { QueueName } from '../src/jobs/job-registry';
+import { JobName, QueueName } from '../src/jobs/job-registry';
 import { JobQueueService } from '../src/jobs/job-queue.service';
 import { tokenFor } from './support/auth-helpers';
-import { startProcess, waitFor, type RunningProcess } from './support/processes';
+import { startProcess, type RunningProcess } from './support/processes';
+import { waitFor } from './support/wait-for';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface ProbeState {
@@ -19,11 +20,10 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     testApp = await startTestApp({ processJobs: false, label: 'jobs' });
     adminToken = await tokenFor(testApp, 'admin');
     worker = startProcess('dist/src/worker.js', [], { ...testApp.env, LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false' });
-    await waitFor(
-      async () => (worker.output().includes('worker started') ? true : undefined),
-      30_000,
-      'the worker to start',
-    );
+    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), {
+      timeoutMs: 30_000,
+      description: 'the worker to start',
+    });
   });
 
   afterAll(async () => {
@@ -51,8 +51,7 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
         const state = await probe(probeId);
         return state.completions.length > 0 ? state : undefined;
       },
-      30_000,
-      'the probe job to complete',
+      { timeoutMs: 30_000, description: 'the probe job to complete' },
     );
     expect(done.completions).toHaveLength(1);
     expect(done.completions[0].attempts).toBe(3);
@@ -60,9 +59,17 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     expect(done.completions[0].workerPid).not.toBe(process.pid);
 
     // Completed jobs are removed from Redis; the two failed attempts were retries, not separate jobs.
-    const counts = await testApp.app.get(JobQueueService).queue(QueueName.Maintenance).getJobCounts();
-    expect(counts).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Once no probe job is left at all (no delayed retry, no active run a stalled check could restart),
+    // no second completion can follow the one above.
+    const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
+    await waitFor(
+      async () => {
+        const left = await queue.getJobs(['active', 'waiting', 'delayed', 'paused']);
+        return left.every((job) => job?.name !== JobName.MaintenanceProbe);
+      },
+      { timeoutMs: 10_000, description: 'no probe job left in the maintenance queue' },
+    );
+    expect(await queue.getJobCounts()).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
     expect((await probe(probeId)).completions).toHaveLength(1);
   });
 
@@ -73,7 +80,10 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
       .send({ holdMs: 2000 })
       .expect(202);
     const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
-    await waitFor(async () => ((await queue.getActiveCount()) > 0 ? true : undefined), 15_000, 'the job to be running');
+    await waitFor(async () => (await queue.getActiveCount()) > 0, {
+      timeoutMs: 15_000,
+      description: 'the job to be running',
+    });
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
     // Nest re-raises the signal once its shutdown hooks are done, so a clean drain ends "killed by SIGTERM".
