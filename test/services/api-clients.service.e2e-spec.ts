@@ -2,7 +2,7 @@ import { NotFoundException } from '@nestjs/common';
 import { ApiClientsService } from '../../src/auth/api-clients.service';
 import { ManualClock } from '../../src/common/clock';
 import { TEST_CONTEXT } from '../support/auth-helpers';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useServiceSpec } from '../support/service-spec';
 
 /**
  * ApiClientsService against real PostgreSQL, called directly: a key authenticates as its client until
@@ -10,15 +10,9 @@ import { startTestApp, type TestApp } from '../support/test-app';
  */
 describe('ApiClientsService (real PostgreSQL)', () => {
   const clock = new ManualClock('2026-03-01T00:00:00Z');
-  let testApp: TestApp;
   let clients: ApiClientsService;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_api_clients', manualClock: clock });
+  const spec = useServiceSpec({ label: 'svc_api_clients', manualClock: clock }, (testApp) => {
     clients = testApp.app.get(ApiClientsService);
-  });
-  afterAll(async () => {
-    await testApp?.close();
   });
 
   it('a new client’s key authenticates as that client; a wrong or malformed key does not', async () => {
@@ -63,10 +57,10 @@ describe('ApiClientsService (real PostgreSQL)', () => {
     expect(await clients.authenticate(created.apiKey)).toBeUndefined();
     expect(await clients.authenticate(second.apiKey)).toBeUndefined();
     await expect(clients.addKey(TEST_CONTEXT, created.id)).rejects.toThrow(NotFoundException);
-    const actions = (await testApp.database.dataSource.query(
-      `SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
-      [created.id],
-    )) as Array<{ action: string }>;
-    expect(actions.map((row) => row.action)).toEqual(['api_client.created', 'api_key.created', 'api_client.revoked']);
+    expect(await spec.auditActions(created.id)).toEqual([
+      'api_client.created',
+      'api_key.created',
+      'api_client.revoked',
+    ]);
   });
 });

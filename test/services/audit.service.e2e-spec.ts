@@ -1,8 +1,9 @@
 import { AuditService } from '../../src/audit/audit.service';
 import { AuditVerificationService } from '../../src/audit/audit-verification.service';
 import { ApiClient } from '../../src/auth/api-client.entity';
+import { runFailingChange } from '../support/audit-helpers';
 import { factories } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useServiceSpec } from '../support/service-spec';
 
 const CONTEXT = { actorType: 'system' as const, actorId: 'audit-service-spec', requestId: 'req-1' };
 
@@ -12,21 +13,15 @@ const CONTEXT = { actorType: 'system' as const, actorId: 'audit-service-spec', r
  * verifier notices a changed event.
  */
 describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
-  let testApp: TestApp;
   let audit: AuditService;
   let verification: AuditVerificationService;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_audit' });
+  const spec = useServiceSpec({ label: 'svc_audit' }, (testApp) => {
     audit = testApp.app.get(AuditService);
     verification = testApp.app.get(AuditVerificationService);
   });
-  afterAll(async () => {
-    await testApp?.close();
-  });
 
   async function events(action: string) {
-    return (await testApp.database.dataSource.query(
+    return (await spec.dataSource.query(
       `SELECT seq::int AS seq, actor_type, actor_id, request_id, resource_id, details FROM audit_events WHERE action = $1 ORDER BY seq`,
       [action],
     )) as Array<Record<string, unknown>>;
@@ -62,14 +57,8 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
     });
     expect(await events('spec.client_created')).toMatchObject([{ resource_id: created.id }]);
 
-    await expect(
-      audit.run(CONTEXT, async (tx) => {
-        await factories(tx.manager).newApiClient({ name: 'doomed', team: 'audit-spec' });
-        tx.record({ action: 'spec.doomed', resourceType: 'ApiClient' });
-        throw new Error('the change failed');
-      }),
-    ).rejects.toThrow('the change failed');
-    expect(await testApp.database.dataSource.getRepository(ApiClient).countBy({ name: 'doomed' })).toBe(0);
+    await runFailingChange(audit, CONTEXT, { team: 'audit-spec', action: 'spec.doomed', resourceType: 'ApiClient' });
+    expect(await spec.dataSource.getRepository(ApiClient).countBy({ name: 'doomed' })).toBe(0);
     expect(await events('spec.doomed')).toEqual([]);
     expect((await verification.verify()).ok).toBe(true);
   });
@@ -89,7 +78,7 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
   it('reports a chain whose event was changed behind its back', async () => {
     await audit.record(CONTEXT, { action: 'spec.tampered', details: { amount: 100 } });
     const [row] = await events('spec.tampered');
-    const admin = testApp.database.dataSource;
+    const admin = spec.dataSource;
     // The append-only triggers refuse the change; a superuser who disables them is what the hash chain is for.
     await admin.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
     try {

@@ -1,12 +1,11 @@
 import { ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { ClaimsService } from '../../src/claims/claims.service';
 import type { CreateClaimDto } from '../../src/claims/claims.dto';
 import { Claim } from '../../src/claims/claim.entity';
 import { ManualClock } from '../../src/common/clock';
-import { factories, type Factories } from '../support/factories';
-import { abilityFor, contextFor, intakeActor, staffActor } from '../support/service-actors';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { intakeActor, staffActor } from '../support/service-actors';
+import { claimBody } from '../fixtures/intake-fixtures';
+import { useServiceSpec } from '../support/service-spec';
 
 /**
  * ClaimsService against real PostgreSQL (and Redis for submit), called directly: creation and its
@@ -14,47 +13,21 @@ import { startTestApp, type TestApp } from '../support/test-app';
  */
 describe('ClaimsService (real PostgreSQL)', () => {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  let testApp: TestApp;
   let claims: ClaimsService;
-  let make: Factories;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_claims', manualClock: clock });
+  const spec = useServiceSpec({ label: 'svc_claims', manualClock: clock }, (testApp) => {
     claims = testApp.app.get(ClaimsService);
-    make = factories(testApp);
-  });
-  afterAll(async () => {
-    await testApp?.close();
   });
 
   /** An intake client with a policy of its own. */
   async function intake(team = 'team-a') {
-    const client = await make.newApiClient({ team });
-    const policy = await make.newPolicy({ createdByClientId: client.id });
-    const actor = intakeActor(client);
-    return { client, policy, actor, ability: abilityFor(testApp, actor), context: contextFor(actor) };
+    const client = await spec.make.newApiClient({ team });
+    const policy = await spec.make.newPolicy({ createdByClientId: client.id });
+    return { client, policy, ...spec.caller(intakeActor(client)) };
   }
 
+  /** The intake fixture's claim body, with the amount written without decimals. */
   function body(policyId: string, overrides: Partial<CreateClaimDto> = {}): CreateClaimDto {
-    return {
-      policyId,
-      externalReference: `EXT-${randomBytes(4).toString('hex')}`,
-      claimedPeril: 'collision',
-      description: 'Rear-ended at a traffic light.',
-      incidentDate: '2025-11-01',
-      amount: '1250',
-      currency: 'EUR',
-      photoSource: 'camera',
-      ...overrides,
-    };
-  }
-
-  async function auditActions(resourceId: string): Promise<string[]> {
-    const rows = (await testApp.database.dataSource.query(
-      `SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
-      [resourceId],
-    )) as Array<{ action: string }>;
-    return rows.map((row) => row.action);
+    return claimBody(policyId, { amount: '1250', ...overrides }) as unknown as CreateClaimDto;
   }
 
   describe('create', () => {
@@ -63,9 +36,9 @@ describe('ClaimsService (real PostgreSQL)', () => {
       const result = await claims.create(context, actor, ability, 'key-1', body(policy.id));
       expect(result.created).toBe(true);
       expect(result.claim).toMatchObject({ status: 'draft', policyId: policy.id, amount: '1250.00' });
-      const row = await testApp.database.dataSource.getRepository(Claim).findOneByOrFail({ id: result.claim.id });
+      const row = await spec.dataSource.getRepository(Claim).findOneByOrFail({ id: result.claim.id });
       expect(row).toMatchObject({ team: 'north', submitterClientId: client.id, idempotencyKey: 'key-1' });
-      expect(await auditActions(result.claim.id)).toEqual(['claim.created']);
+      expect(await spec.auditActions(result.claim.id)).toEqual(['claim.created']);
     });
 
     it('replays the same key and body as the same claim, created once', async () => {
@@ -75,8 +48,8 @@ describe('ClaimsService (real PostgreSQL)', () => {
       // "1250" and "1250.00" are the same amount: still the same request.
       const again = await claims.create(context, actor, ability, 'replay-key', { ...input, amount: '1250.00' });
       expect(again).toMatchObject({ created: false, claim: { id: first.claim.id } });
-      expect(await testApp.database.dataSource.getRepository(Claim).countBy({ submitterClientId: client.id })).toBe(1);
-      expect(await auditActions(first.claim.id)).toEqual(['claim.created']);
+      expect(await spec.dataSource.getRepository(Claim).countBy({ submitterClientId: client.id })).toBe(1);
+      expect(await spec.auditActions(first.claim.id)).toEqual(['claim.created']);
     });
 
     it('creates one claim for concurrent identical requests', async () => {
@@ -87,7 +60,7 @@ describe('ClaimsService (real PostgreSQL)', () => {
       );
       expect(new Set(results.map((result) => result.claim.id)).size).toBe(1);
       expect(results.filter((result) => result.created)).toHaveLength(1);
-      expect(await testApp.database.dataSource.getRepository(Claim).countBy({ submitterClientId: client.id })).toBe(1);
+      expect(await spec.dataSource.getRepository(Claim).countBy({ submitterClientId: client.id })).toBe(1);
     });
 
     it('refuses a key reused with another body (409) and changes nothing', async () => {
@@ -96,7 +69,7 @@ describe('ClaimsService (real PostgreSQL)', () => {
       await expect(
         claims.create(context, actor, ability, 'reused', body(policy.id, { externalReference: 'B' })),
       ).rejects.toThrow(ConflictException);
-      const rows = await testApp.database.dataSource.getRepository(Claim).findBy({ submitterClientId: client.id });
+      const rows = await spec.dataSource.getRepository(Claim).findBy({ submitterClientId: client.id });
       expect(rows.map((row) => row.externalReference)).toEqual(['A']);
     });
 
@@ -115,9 +88,7 @@ describe('ClaimsService (real PostgreSQL)', () => {
       await expect(
         claims.create(other.context, other.actor, other.ability, 'foreign-policy', body(owner.policy.id)),
       ).rejects.toThrow(NotFoundException);
-      expect(
-        await testApp.database.dataSource.getRepository(Claim).countBy({ submitterClientId: other.client.id }),
-      ).toBe(0);
+      expect(await spec.dataSource.getRepository(Claim).countBy({ submitterClientId: other.client.id })).toBe(0);
     });
   });
 
@@ -125,16 +96,24 @@ describe('ClaimsService (real PostgreSQL)', () => {
     it('lists only what the caller may see: the intake its own claims, an adjuster its team’s', async () => {
       const a = await intake('team-list');
       const b = await intake('team-list');
-      const mine = await make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id, team: 'team-list' });
-      const theirs = await make.newClaim({ submitterClientId: b.client.id, policyId: b.policy.id, team: 'team-list' });
-      await make.newClaim({ team: 'team-elsewhere' });
+      const mine = await spec.make.newClaim({
+        submitterClientId: a.client.id,
+        policyId: a.policy.id,
+        team: 'team-list',
+      });
+      const theirs = await spec.make.newClaim({
+        submitterClientId: b.client.id,
+        policyId: b.policy.id,
+        team: 'team-list',
+      });
+      await spec.make.newClaim({ team: 'team-elsewhere' });
 
       const intakePage = await claims.list(a.actor, a.ability, { pageSize: 100 });
       expect(intakePage.items.map((item) => item.id)).toEqual([mine.id]);
       expect(intakePage.total).toBe(1);
 
-      const adjuster = staffActor(await make.newUser({ role: 'adjuster', team: 'team-list' }));
-      const staffPage = await claims.list(adjuster, abilityFor(testApp, adjuster), { pageSize: 100 });
+      const adjuster = staffActor(await spec.make.newUser({ role: 'adjuster', team: 'team-list' }));
+      const staffPage = await claims.list(adjuster, spec.caller(adjuster).ability, { pageSize: 100 });
       expect(staffPage.items.map((item) => item.id).sort()).toEqual([mine.id, theirs.id].sort());
 
       await expect(claims.getFor(a.actor, a.ability, theirs.id)).rejects.toThrow(NotFoundException);
@@ -144,8 +123,8 @@ describe('ClaimsService (real PostgreSQL)', () => {
 
     it('filters the list by status', async () => {
       const a = await intake();
-      const draft = await make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
-      await make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id, status: 'needs_review' });
+      const draft = await spec.make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
+      await spec.make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id, status: 'needs_review' });
       const page = await claims.list(a.actor, a.ability, { status: 'draft' });
       expect(page.items.map((item) => item.id)).toEqual([draft.id]);
     });
@@ -154,9 +133,9 @@ describe('ClaimsService (real PostgreSQL)', () => {
   describe('submit', () => {
     it('refuses a claim without photos (422) and leaves it a draft', async () => {
       const a = await intake();
-      const claim = await make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
+      const claim = await spec.make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
       await expect(claims.submit(a.context, a.ability, claim.id)).rejects.toThrow(UnprocessableEntityException);
-      expect(await testApp.database.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id })).toMatchObject({
+      expect(await spec.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id })).toMatchObject({
         status: 'draft',
         submittedAt: null,
       });
@@ -164,12 +143,12 @@ describe('ClaimsService (real PostgreSQL)', () => {
 
     it('moves a draft with photos to queued at the clock’s time, once', async () => {
       const a = await intake();
-      const claim = await make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
-      await make.newPhoto({ claimId: claim.id });
-      await make.newPhoto({ claimId: claim.id });
+      const claim = await spec.make.newClaim({ submitterClientId: a.client.id, policyId: a.policy.id });
+      await spec.make.newPhoto({ claimId: claim.id });
+      await spec.make.newPhoto({ claimId: claim.id });
       const submitted = await claims.submit(a.context, a.ability, claim.id);
       expect(submitted).toEqual({ id: claim.id, status: 'queued', submittedAt: '2026-03-02T09:00:00.000Z' });
-      const events = (await testApp.database.dataSource.query(
+      const events = (await spec.dataSource.query(
         `SELECT action, details FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
         [claim.id],
       )) as Array<{ action: string; details: Record<string, unknown> }>;
@@ -183,12 +162,10 @@ describe('ClaimsService (real PostgreSQL)', () => {
     it('does not let one intake client submit another’s claim', async () => {
       const owner = await intake();
       const other = await intake();
-      const claim = await make.newClaim({ submitterClientId: owner.client.id, policyId: owner.policy.id });
-      await make.newPhoto({ claimId: claim.id });
+      const claim = await spec.make.newClaim({ submitterClientId: owner.client.id, policyId: owner.policy.id });
+      await spec.make.newPhoto({ claimId: claim.id });
       await expect(claims.submit(other.context, other.ability, claim.id)).rejects.toThrow(NotFoundException);
-      expect((await testApp.database.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id })).status).toBe(
-        'draft',
-      );
+      expect((await spec.dataSource.getRepository(Claim).findOneByOrFail({ id: claim.id })).status).toBe('draft');
     });
   });
 });

@@ -1,37 +1,26 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { PoliciesService } from '../../src/policies/policies.service';
 import type { CreatePolicyDto } from '../../src/policies/policies.dto';
 import { Policy } from '../../src/policies/policy.entity';
-import { factories, type Factories } from '../support/factories';
-import { abilityFor, contextFor, intakeActor, staffActor } from '../support/service-actors';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { intakeActor, staffActor } from '../support/service-actors';
+import { policyBody } from '../fixtures/intake-fixtures';
+import { useServiceSpec } from '../support/service-spec';
 
 /**
  * PoliciesService against real PostgreSQL, called directly: creation with its clauses (audited,
  * all-or-nothing) and who may read a policy (an intake system its own; staff every one).
  */
 describe('PoliciesService (real PostgreSQL)', () => {
-  let testApp: TestApp;
   let policies: PoliciesService;
-  let make: Factories;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_policies' });
+  const spec = useServiceSpec({ label: 'svc_policies' }, (testApp) => {
     policies = testApp.app.get(PoliciesService);
-    make = factories(testApp);
-  });
-  afterAll(async () => {
-    await testApp?.close();
   });
 
+  /** The intake fixture's policy body, as a property policy with a hail cover and a wear exclusion. */
   function input(overrides: Partial<CreatePolicyDto> = {}): CreatePolicyDto {
-    return {
-      number: `POL-${randomBytes(4).toString('hex')}`,
+    return policyBody({
       lineOfBusiness: 'property',
       insuredObject: 'two-storey brick house',
-      effectiveFrom: '2025-01-01',
-      effectiveTo: '2026-12-31',
       clauses: [
         {
           code: 'C-HAIL',
@@ -43,12 +32,11 @@ describe('PoliciesService (real PostgreSQL)', () => {
         { code: 'X-WEAR', kind: 'exclusion', text: 'Wear and tear.', perilKey: 'wear' },
       ],
       ...overrides,
-    } as CreatePolicyDto;
+    }) as unknown as CreatePolicyDto;
   }
 
   async function intake() {
-    const actor = intakeActor(await make.newApiClient());
-    return { actor, ability: abilityFor(testApp, actor), context: contextFor(actor) };
+    return spec.caller(intakeActor(await spec.make.newApiClient()));
   }
 
   it('creates a policy with its clauses, owned by the intake client, in the default jurisdiction, audited', async () => {
@@ -59,12 +47,11 @@ describe('PoliciesService (real PostgreSQL)', () => {
       ['C-HAIL', 'coverage', ['a roof with hail damage']],
       ['X-WEAR', 'exclusion', []],
     ]);
-    const row = await testApp.database.dataSource.getRepository(Policy).findOneByOrFail({ id: view.id });
+    const row = await spec.dataSource.getRepository(Policy).findOneByOrFail({ id: view.id });
     expect(row.createdByClientId).toBe(actor.id);
-    const [event] = (await testApp.database.dataSource.query(
-      `SELECT action, actor_id FROM audit_events WHERE resource_id = $1`,
-      [view.id],
-    )) as Array<{ action: string; actor_id: string }>;
+    const [event] = (await spec.dataSource.query(`SELECT action, actor_id FROM audit_events WHERE resource_id = $1`, [
+      view.id,
+    ])) as Array<{ action: string; actor_id: string }>;
     expect(event).toEqual({ action: 'policy.created', actor_id: actor.id });
   });
 
@@ -78,18 +65,18 @@ describe('PoliciesService (real PostgreSQL)', () => {
     await expect(policies.create(context, actor, twice)).rejects.toThrow(BadRequestException);
     const reversed = input({ effectiveFrom: '2026-01-01', effectiveTo: '2025-01-01' });
     await expect(policies.create(context, actor, reversed)).rejects.toThrow(BadRequestException);
-    const stored = await testApp.database.dataSource
+    const stored = await spec.dataSource
       .getRepository(Policy)
       .findBy([{ number: twice.number }, { number: reversed.number }]);
     expect(stored).toEqual([]);
-    expect(await testApp.database.dataSource.getRepository(Policy).countBy({ number: first.number })).toBe(1);
+    expect(await spec.dataSource.getRepository(Policy).countBy({ number: first.number })).toBe(1);
   });
 
   it('lets an intake client read its own policies only; staff who may read policies see every one', async () => {
     const owner = await intake();
     const other = await intake();
     const mine = await policies.create(owner.context, owner.actor, input());
-    const seeded = await make.newPolicy({ createdByClientId: null });
+    const seeded = await spec.make.newPolicy({ createdByClientId: null });
 
     expect((await policies.getFor(owner.ability, mine.id)).id).toBe(mine.id);
     await expect(policies.getFor(other.ability, mine.id)).rejects.toThrow(NotFoundException);
@@ -97,8 +84,8 @@ describe('PoliciesService (real PostgreSQL)', () => {
     await expect(policies.getFor(owner.ability, 'not-a-uuid')).rejects.toThrow(NotFoundException);
 
     for (const role of ['adjuster', 'supervisor', 'compliance'] as const) {
-      const staff = staffActor(await make.newUser({ role }));
-      const ability = abilityFor(testApp, staff);
+      const staff = staffActor(await spec.make.newUser({ role }));
+      const ability = spec.caller(staff).ability;
       expect((await policies.getFor(ability, mine.id)).id).toBe(mine.id);
       expect((await policies.getFor(ability, seeded.id)).id).toBe(seeded.id);
     }

@@ -6,9 +6,9 @@ import { BLOB_STORE, type BlobStore } from '../../src/evidence/blob-store';
 import { Photo } from '../../src/evidence/photo.entity';
 import { PurgeService } from '../../src/retention/purge.service';
 import { RetentionService } from '../../src/retention/retention.service';
-import { factories, type Factories } from '../support/factories';
+import { factories } from '../support/factories';
 import { contextFor, staffActor } from '../support/service-actors';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useServiceSpec } from '../support/service-spec';
 
 const DAY = 86_400_000;
 const NOW = '2026-06-01T00:00:00Z';
@@ -21,38 +21,30 @@ const ALL_CLASSES = ['claim_records', 'derived_images', 'embeddings_scores', 'ex
  */
 describe('RetentionService + PurgeService (real PostgreSQL)', () => {
   const clock = new ManualClock(NOW);
-  let testApp: TestApp;
   let retention: RetentionService;
   let purge: PurgeService;
   let blobs: BlobStore;
-  let make: Factories;
   let complianceId: string;
   let context: ReturnType<typeof contextFor>;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_retention', manualClock: clock });
+  const spec = useServiceSpec({ label: 'svc_retention', manualClock: clock }, async (testApp) => {
     retention = testApp.app.get(RetentionService);
     purge = testApp.app.get(PurgeService);
     blobs = testApp.app.get<BlobStore>(BLOB_STORE);
-    make = factories(testApp);
-    const compliance = await make.newUser({ role: 'compliance', team: 'audit' });
+    const compliance = await factories(testApp).newUser({ role: 'compliance', team: 'audit' });
     complianceId = compliance.id;
     context = contextFor(staffActor(compliance));
-  });
-  afterAll(async () => {
-    await testApp?.close();
   });
 
   /** A claim decided `daysAgo` days before NOW under a policy of `jurisdiction`, with one sealed photo in the store. */
   async function decidedClaim(jurisdiction: string, daysAgo: number) {
-    const policy = await make.newPolicy({ jurisdiction });
-    const claim = await make.newClaim({
+    const policy = await spec.make.newPolicy({ jurisdiction });
+    const claim = await spec.make.newClaim({
       policyId: policy.id,
       status: 'decided',
       decidedAt: new Date(Date.parse(NOW) - daysAgo * DAY),
     });
-    const { wrappedDataKey, keyVersion } = await testApp.app.get(EnvelopeCrypto).newDataKey();
-    const photo = await make.newPhoto({ claimId: claim.id, wrappedDataKey, keyVersion });
+    const { wrappedDataKey, keyVersion } = await spec.testApp.app.get(EnvelopeCrypto).newDataKey();
+    const photo = await spec.make.newPhoto({ claimId: claim.id, wrappedDataKey, keyVersion });
     await blobs.put(photo.originalBlobKey, Buffer.from('sealed original'));
     return { claim, photo };
   }
@@ -60,7 +52,7 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
   const claimIdsOf = (items: Array<{ claimId: string }>) => [...new Set(items.map((item) => item.claimId))];
 
   async function claimExists(id: string): Promise<boolean> {
-    return (await testApp.database.dataSource.getRepository(Claim).countBy({ id })) === 1;
+    return (await spec.dataSource.getRepository(Claim).countBy({ id })) === 1;
   }
 
   it('purges an expired claim, leaves a held one and a fresh one whole, and purges the held one after release', async () => {
@@ -96,7 +88,7 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
     const run = await purge.run(context, { dryRun: false });
     expect(run).toMatchObject({ status: 'completed', skipped: [] });
     expect(await claimExists(expired.claim.id)).toBe(false);
-    expect(await testApp.database.dataSource.getRepository(Photo).countBy({ claimId: expired.claim.id })).toBe(0);
+    expect(await spec.dataSource.getRepository(Photo).countBy({ claimId: expired.claim.id })).toBe(0);
     expect(await blobs.exists(expired.photo.originalBlobKey)).toBe(false);
     const receipts = await retention.listReceipts({ claimId: expired.claim.id });
     expect(receipts.items.map((receipt) => receipt.dataClass).sort()).toEqual(ALL_CLASSES);
@@ -105,7 +97,7 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
     for (const kept of [held, fresh, elsewhere]) {
       expect(await claimExists(kept.claim.id)).toBe(true);
       expect(await blobs.exists(kept.photo.originalBlobKey)).toBe(true);
-      const photo = await testApp.database.dataSource.getRepository(Photo).findOneByOrFail({ id: kept.photo.id });
+      const photo = await spec.dataSource.getRepository(Photo).findOneByOrFail({ id: kept.photo.id });
       expect(photo.wrappedDataKey).not.toBeNull();
       expect((await retention.listReceipts({ claimId: kept.claim.id })).items).toEqual([]);
     }

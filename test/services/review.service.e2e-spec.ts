@@ -4,9 +4,8 @@ import { Claim } from '../../src/claims/claim.entity';
 import { ManualClock } from '../../src/common/clock';
 import { ReviewService, STALE_TASK_MESSAGE } from '../../src/review/review.service';
 import { Decision, ReviewTask } from '../../src/review/review-task.entity';
-import { factories, type Factories } from '../support/factories';
-import { abilityFor, contextFor, staffActor } from '../support/service-actors';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { staffActor } from '../support/service-actors';
+import { useServiceSpec, type Caller } from '../support/service-spec';
 
 const NOW = '2026-03-02T12:00:00Z';
 const HOUR = 3_600_000;
@@ -18,41 +17,36 @@ const NOTE = 'The photos show hail damage on the roof as claimed.';
  */
 describe('ReviewService (real PostgreSQL)', () => {
   const clock = new ManualClock(NOW);
-  let testApp: TestApp;
   let review: ReviewService;
-  let make: Factories;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'svc_review', manualClock: clock });
+  const spec = useServiceSpec({ label: 'svc_review', manualClock: clock }, (testApp) => {
     review = testApp.app.get(ReviewService);
-    make = factories(testApp);
-  });
-  afterAll(async () => {
-    await testApp?.close();
   });
 
   const uniqueTeam = () => `team-${randomBytes(3).toString('hex')}`;
 
   async function reviewer(role: 'adjuster' | 'supervisor', team: string) {
-    const actor = staffActor(await make.newUser({ role, team }));
-    return { actor, ability: abilityFor(testApp, actor), context: contextFor(actor) };
+    return spec.caller(staffActor(await spec.make.newUser({ role, team })));
   }
 
+  /** A fresh team with one open task (priority 3) and an adjuster of that team. */
+  async function teamTask() {
+    const team = uniqueTeam();
+    return { team, open: await task(team, 3), adjuster: await reviewer('adjuster', team) };
+  }
+
+  const claimNext = (who: Caller) => review.claimNext(who.context, who.actor, who.ability);
+  const decide = (who: Caller, taskId: string, input: Parameters<ReviewService['decide']>[4]) =>
+    review.decide(who.context, who.actor, who.ability, taskId, input);
+  const approval = (version: number) =>
+    ({ outcome: 'approve', reasonCode: 'evidence_consistent', note: NOTE, version }) as const;
+
   async function task(team: string, priority: number, slaHours = 24) {
-    return make.newReviewTask({
+    return spec.make.newReviewTask({
       team,
       priority,
       reason: 'uncertain',
       slaDueAt: new Date(Date.parse(NOW) + slaHours * HOUR),
     });
-  }
-
-  async function auditActions(resourceId: string): Promise<string[]> {
-    const rows = (await testApp.database.dataSource.query(
-      `SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
-      [resourceId],
-    )) as Array<{ action: string }>;
-    return rows.map((row) => row.action);
   }
 
   describe('claimNext', () => {
@@ -64,7 +58,7 @@ describe('ReviewService (real PostgreSQL)', () => {
       await task(uniqueTeam(), 9); // another team's: never offered
       const adjuster = await reviewer('adjuster', team);
 
-      const first = await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability);
+      const first = await claimNext(adjuster);
       expect(first).toMatchObject({
         id: urgentSooner.id,
         status: 'assigned',
@@ -72,43 +66,34 @@ describe('ReviewService (real PostgreSQL)', () => {
         version: 2,
         team,
       });
-      const second = await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability);
+      const second = await claimNext(adjuster);
       expect(second?.id).toBe(urgentLater.id);
-      expect(await auditActions(urgentSooner.id)).toEqual(['review.task_assigned']);
+      expect(await spec.auditActions(urgentSooner.id)).toEqual(['review.task_assigned']);
     });
 
     it('returns null when nothing waits', async () => {
       const adjuster = await reviewer('adjuster', uniqueTeam());
-      expect(await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability)).toBeNull();
+      expect(await claimNext(adjuster)).toBeNull();
     });
 
     it('gives concurrent callers different tasks, never one task twice', async () => {
       const team = uniqueTeam();
       const tasks = await Promise.all([1, 2, 3, 4].map((priority) => task(team, priority)));
       const adjusters = await Promise.all([1, 2, 3, 4, 5, 6].map(() => reviewer('adjuster', team)));
-      const taken = await Promise.all(
-        adjusters.map((adjuster) => review.claimNext(adjuster.context, adjuster.actor, adjuster.ability)),
-      );
+      const taken = await Promise.all(adjusters.map((adjuster) => claimNext(adjuster)));
       const ids = taken.filter((view) => view !== null).map((view) => view!.id);
       expect(ids.sort()).toEqual(tasks.map((row) => row.id).sort());
       expect(taken.filter((view) => view === null)).toHaveLength(2);
-      const rows = await testApp.database.dataSource.getRepository(ReviewTask).findBy({ team });
+      const rows = await spec.dataSource.getRepository(ReviewTask).findBy({ team });
       expect(new Set(rows.map((row) => row.assigneeId)).size).toBe(4);
     });
   });
 
   describe('decide', () => {
     it('approve closes the task, decides the claim at the clock’s time, and records the decision', async () => {
-      const team = uniqueTeam();
-      const open = await task(team, 3);
-      const adjuster = await reviewer('adjuster', team);
-      const assigned = await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability);
-      const result = await review.decide(adjuster.context, adjuster.actor, adjuster.ability, open.id, {
-        outcome: 'approve',
-        reasonCode: 'evidence_consistent',
-        note: NOTE,
-        version: assigned!.version,
-      });
+      const { open, adjuster } = await teamTask();
+      const assigned = await claimNext(adjuster);
+      const result = await decide(adjuster, open.id, approval(assigned!.version));
       expect(result.task).toMatchObject({ id: open.id, status: 'decided', version: 3 });
       expect(result.decision).toMatchObject({
         taskId: open.id,
@@ -117,45 +102,29 @@ describe('ReviewService (real PostgreSQL)', () => {
         reviewerId: adjuster.actor.id,
         overridesDecisionId: null,
       });
-      const claim = await testApp.database.dataSource.getRepository(Claim).findOneByOrFail({ id: open.claimId });
+      const claim = await spec.dataSource.getRepository(Claim).findOneByOrFail({ id: open.claimId });
       expect(claim.status).toBe('decided');
       expect(claim.decidedAt?.toISOString()).toBe(new Date(NOW).toISOString());
-      expect(await auditActions(open.claimId)).toContain('claim.decided');
-      expect(await auditActions(open.id)).toEqual(['review.task_assigned', 'review.decision_made']);
+      expect(await spec.auditActions(open.claimId)).toContain('claim.decided');
+      expect(await spec.auditActions(open.id)).toEqual(['review.task_assigned', 'review.decision_made']);
     });
 
     it('refuses a stale version (409) and changes nothing', async () => {
-      const team = uniqueTeam();
-      const open = await task(team, 3);
-      const adjuster = await reviewer('adjuster', team);
-      await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability); // version 1 → 2
-      await expect(
-        review.decide(adjuster.context, adjuster.actor, adjuster.ability, open.id, {
-          outcome: 'approve',
-          reasonCode: 'evidence_consistent',
-          note: NOTE,
-          version: 1,
-        }),
-      ).rejects.toThrow(STALE_TASK_MESSAGE);
-      const row = await testApp.database.dataSource.getRepository(ReviewTask).findOneByOrFail({ id: open.id });
+      const { open, adjuster } = await teamTask();
+      await claimNext(adjuster); // version 1 → 2
+      await expect(decide(adjuster, open.id, approval(1))).rejects.toThrow(STALE_TASK_MESSAGE);
+      const row = await spec.dataSource.getRepository(ReviewTask).findOneByOrFail({ id: open.id });
       expect(row).toMatchObject({ status: 'assigned', version: 2 });
-      expect(await testApp.database.dataSource.getRepository(Decision).countBy({ taskId: open.id })).toBe(0);
+      expect(await spec.dataSource.getRepository(Decision).countBy({ taskId: open.id })).toBe(0);
     });
 
     it('of two concurrent decisions on one version exactly one wins, the other gets a 409', async () => {
-      const team = uniqueTeam();
-      const open = await task(team, 3);
-      const adjuster = await reviewer('adjuster', team);
+      const { team, open, adjuster } = await teamTask();
       const supervisor = await reviewer('supervisor', team);
-      const assigned = await review.claimNext(adjuster.context, adjuster.actor, adjuster.ability);
+      const assigned = await claimNext(adjuster);
       const outcomes = await Promise.allSettled([
-        review.decide(adjuster.context, adjuster.actor, adjuster.ability, open.id, {
-          outcome: 'approve',
-          reasonCode: 'evidence_consistent',
-          note: NOTE,
-          version: assigned!.version,
-        }),
-        review.decide(supervisor.context, supervisor.actor, supervisor.ability, open.id, {
+        decide(adjuster, open.id, approval(assigned!.version)),
+        decide(supervisor, open.id, {
           outcome: 'deny',
           reasonCode: 'excluded_peril',
           note: NOTE,
@@ -165,36 +134,25 @@ describe('ReviewService (real PostgreSQL)', () => {
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
       const rejected = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
       expect(rejected.reason).toBeInstanceOf(ConflictException);
-      expect(await testApp.database.dataSource.getRepository(Decision).countBy({ taskId: open.id })).toBe(1);
+      expect(await spec.dataSource.getRepository(Decision).countBy({ taskId: open.id })).toBe(1);
     });
 
     it('forbids an adjuster who is not the assignee (403, audited), and hides other teams’ tasks (404)', async () => {
-      const team = uniqueTeam();
-      const open = await task(team, 3);
-      const assignee = await reviewer('adjuster', team);
+      const { team, open, adjuster: assignee } = await teamTask();
       const colleague = await reviewer('adjuster', team);
       const stranger = await reviewer('adjuster', uniqueTeam());
-      const assigned = await review.claimNext(assignee.context, assignee.actor, assignee.ability);
-      const input = {
-        outcome: 'approve' as const,
-        reasonCode: 'evidence_consistent',
-        note: NOTE,
-        version: assigned!.version,
-      };
-      await expect(
-        review.decide(colleague.context, colleague.actor, colleague.ability, open.id, input),
-      ).rejects.toThrow(ForbiddenException);
-      await expect(review.decide(stranger.context, stranger.actor, stranger.ability, open.id, input)).rejects.toThrow(
-        NotFoundException,
-      );
-      const denied = (await testApp.database.dataSource.query(
+      const assigned = await claimNext(assignee);
+      const input = approval(assigned!.version);
+      await expect(decide(colleague, open.id, input)).rejects.toThrow(ForbiddenException);
+      await expect(decide(stranger, open.id, input)).rejects.toThrow(NotFoundException);
+      const denied = (await spec.dataSource.query(
         `SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
         [colleague.actor.id],
       )) as Array<{ n: number }>;
       expect(denied[0].n).toBe(1);
-      expect(
-        (await testApp.database.dataSource.getRepository(ReviewTask).findOneByOrFail({ id: open.id })).status,
-      ).toBe('assigned');
+      expect((await spec.dataSource.getRepository(ReviewTask).findOneByOrFail({ id: open.id })).status).toBe(
+        'assigned',
+      );
     });
   });
 });
