@@ -12,7 +12,6 @@ import {
 import { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
 import { BlobSweeper } from '../src/evidence/blob-store-sweeper';
-import { createIntakeClient } from './support/auth-helpers';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -22,49 +21,12 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   return out.sort();
 }
 
-async function insertClaim(testApp: TestApp): Promise<string> {
-  const client = await createIntakeClient(testApp);
-  const make = factories(testApp);
-  const policy = await make.newPolicy({
-    number: `P-${randomUUID()}`,
-    lineOfBusiness: 'auto',
-    insuredObject: 'car',
-    effectiveFrom: '2025-01-01',
-    effectiveTo: '2026-12-31',
-  });
-  const claim = await make.newClaim({
-    policyId: policy.id,
-    submitterClientId: client.id,
-    externalReference: 'ext',
-    claimedPeril: 'collision',
-    description: 'rear',
-    incidentDate: '2025-06-01',
-    amount: '10',
-    team: 'team-a',
-    idempotencyKey: randomUUID(),
-    requestHash: 'h',
-  });
-  return claim.id;
-}
-
-async function insertPhotoRow(testApp: TestApp, claimId: string, photoId: string): Promise<void> {
+/** A photo row (with a real wrapped data key) for a fresh claim; its blobs are the test's to write. */
+async function insertPhotoRow(testApp: TestApp, photoId: string): Promise<string> {
   const { wrappedDataKey, keyVersion } = await testApp.app.get(EnvelopeCrypto).newDataKey();
-  await factories(testApp).newPhoto({
-    id: photoId,
-    claimId,
-    sha256: 'sha',
-    perceptualHash: 'ph',
-    width: 10,
-    height: 10,
-    mime: 'image/jpeg',
-    byteSize: 1,
-    fileName: 'a.jpg',
-    originalBlobKey: 'k',
-    previewBlobKey: 'k',
-    thumbnailBlobKey: 'k',
-    wrappedDataKey,
-    keyVersion,
-  });
+  const claim = await factories(testApp).newClaim();
+  await factories(testApp).newPhoto({ id: photoId, claimId: claim.id, wrappedDataKey, keyVersion });
+  return claim.id;
 }
 
 describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
@@ -113,10 +75,9 @@ describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
   });
 
   it('the sweeper deletes old orphan photo blobs only, and audits it', async () => {
-    const claimId = await insertClaim(testApp);
     const kept = randomUUID();
     const orphan = randomUUID();
-    await insertPhotoRow(testApp, claimId, kept);
+    const claimId = await insertPhotoRow(testApp, kept);
     for (const photoId of [kept, orphan])
       for (const variant of ['original', 'thumbnail'] as const)
         await store.put(photoBlobKey(claimId, photoId, variant), randomBytes(10));

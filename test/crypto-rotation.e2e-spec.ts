@@ -5,7 +5,6 @@ import { EnvelopeCrypto, EvidenceShreddedError, shredDataKey, type BlobVariant }
 import { KeyRing } from '../src/crypto/key-ring';
 import { KeyInUseError, KeyRotationService } from '../src/crypto/key-rotation.service';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
-import { createIntakeClient } from './support/auth-helpers';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -27,28 +26,7 @@ let claimId: string;
 const photos: Fixture[] = [];
 
 async function insertClaim(): Promise<string> {
-  const client = await createIntakeClient(testApp);
-  const make = factories(testApp);
-  const policy = await make.newPolicy({
-    number: `P-${randomUUID()}`,
-    lineOfBusiness: 'property',
-    insuredObject: 'house',
-    effectiveFrom: '2025-01-01',
-    effectiveTo: '2026-12-31',
-  });
-  const claim = await make.newClaim({
-    policyId: policy.id,
-    submitterClientId: client.id,
-    externalReference: 'ext-1',
-    claimedPeril: 'hail',
-    description: 'roof',
-    incidentDate: '2025-06-01',
-    amount: '100',
-    team: 'team-a',
-    idempotencyKey: randomUUID(),
-    requestHash: 'h',
-  });
-  return claim.id;
+  return (await factories(testApp).newClaim({ lineOfBusiness: 'property', claimedPeril: 'hail' })).id;
 }
 
 /** What ingest does: a data key, sealed blobs in the store, then the photo row with the wrapped key. */
@@ -67,16 +45,9 @@ async function insertPhoto(): Promise<Fixture> {
   await factories(testApp).newPhoto({
     id: photoId,
     claimId,
-    sha256: 'sha',
-    perceptualHash: 'ph',
-    width: 10,
-    height: 10,
-    mime: 'image/jpeg',
     byteSize: 64,
-    fileName: 'a.jpg',
-    originalBlobKey: photoBlobKey(claimId, photoId, 'original'),
+    // No preview variant here: the preview key points at the original.
     previewBlobKey: photoBlobKey(claimId, photoId, 'original'),
-    thumbnailBlobKey: photoBlobKey(claimId, photoId, 'thumbnail'),
     wrappedDataKey,
     keyVersion,
     gpsCiphertext: gps,
