@@ -44,6 +44,15 @@ const OPENAI_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711
 
 const hf = (repo: string, file: string) => `https://huggingface.co/${repo}/resolve/main/${file}`;
 
+/** The files of a Xenova CLIP repository: its two ONNX encoders (approximate sizes) and the tokenizer merges. */
+function xenovaClipFiles(repo: string, approxMB: { text: number; vision: number }): CatalogueEntry['files'] {
+  return {
+    text: { url: hf(repo, 'onnx/text_model.onnx'), bytes: 0, approxMB: approxMB.text, path: 'text.onnx' },
+    vision: { url: hf(repo, 'onnx/vision_model.onnx'), bytes: 0, approxMB: approxMB.vision, path: 'vision.onnx' },
+    merges: { url: hf(repo, 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
+  };
+}
+
 /**
  * The known exports. Xenova's repositories hold the transformers.js ONNX exports of OpenAI's CLIP
  * (separate text and vision encoders with projection heads; inputs input_ids / pixel_values, outputs
@@ -63,21 +72,7 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
     embeddingSize: 512,
     logitScale: 100,
     imageSize: 224,
-    files: {
-      text: {
-        url: hf('Xenova/clip-vit-base-patch32', 'onnx/text_model.onnx'),
-        bytes: 0,
-        approxMB: 254,
-        path: 'text.onnx',
-      },
-      vision: {
-        url: hf('Xenova/clip-vit-base-patch32', 'onnx/vision_model.onnx'),
-        bytes: 0,
-        approxMB: 352,
-        path: 'vision.onnx',
-      },
-      merges: { url: hf('Xenova/clip-vit-base-patch32', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
-    },
+    files: xenovaClipFiles('Xenova/clip-vit-base-patch32', { text: 254, vision: 352 }),
     inputs: { text: 'input_ids', image: 'pixel_values' },
     outputs: { text: 'text_embeds', image: 'image_embeds' },
   },
@@ -90,21 +85,7 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
     embeddingSize: 768,
     logitScale: 100,
     imageSize: 224,
-    files: {
-      text: {
-        url: hf('Xenova/clip-vit-large-patch14', 'onnx/text_model.onnx'),
-        bytes: 0,
-        approxMB: 495,
-        path: 'text.onnx',
-      },
-      vision: {
-        url: hf('Xenova/clip-vit-large-patch14', 'onnx/vision_model.onnx'),
-        bytes: 0,
-        approxMB: 1216,
-        path: 'vision.onnx',
-      },
-      merges: { url: hf('Xenova/clip-vit-large-patch14', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
-    },
+    files: xenovaClipFiles('Xenova/clip-vit-large-patch14', { text: 495, vision: 1216 }),
     inputs: { text: 'input_ids', image: 'pixel_values' },
     outputs: { text: 'text_embeds', image: 'image_embeds' },
   },
