@@ -31,21 +31,23 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     await testApp?.close();
   });
 
+  const asAdmin = () => ({ Authorization: `Bearer ${adminToken}` });
+  const http = () => request(testApp.app.getHttpServer());
+
+  /** Enqueues a probe job (as the admin); its id. */
+  async function startProbe(options: { failTimes?: number; holdMs?: number }): Promise<{ probeId: string }> {
+    return (await http().post('/v1/ops/probe-jobs').set(asAdmin()).send(options).expect(202)).body as {
+      probeId: string;
+    };
+  }
+
   async function probe(probeId: string): Promise<ProbeState> {
-    const response = await request(testApp.app.getHttpServer())
-      .get(`/v1/ops/probe-jobs/${probeId}`)
-      .set('Authorization', `Bearer ${adminToken}`)
-      .expect(200);
-    return response.body as ProbeState;
+    return (await http().get(`/v1/ops/probe-jobs/${probeId}`).set(asAdmin()).expect(200)).body as ProbeState;
   }
 
   it('a job that fails twice and then succeeds ends succeeded, once, in the worker process', async () => {
-    const created = await request(testApp.app.getHttpServer())
-      .post('/v1/ops/probe-jobs')
-      .set('Authorization', `Bearer ${adminToken}`)
-      .send({ failTimes: 2 })
-      .expect(202);
-    const probeId = created.body.probeId as string;
+    const created = await startProbe({ failTimes: 2 });
+    const probeId = created.probeId;
     const done = await waitFor(
       async () => {
         const state = await probe(probeId);
@@ -74,11 +76,7 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
   });
 
   it('SIGTERM lets the worker finish the job it is running before it exits', async () => {
-    const created = await request(testApp.app.getHttpServer())
-      .post('/v1/ops/probe-jobs')
-      .set('Authorization', `Bearer ${adminToken}`)
-      .send({ holdMs: 2000 })
-      .expect(202);
+    const created = await startProbe({ holdMs: 2000 });
     const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
     await waitFor(async () => (await queue.getActiveCount()) > 0, {
       timeoutMs: 15_000,
@@ -88,7 +86,7 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     const exit = await worker.exited;
     // Nest re-raises the signal once its shutdown hooks are done, so a clean drain ends "killed by SIGTERM".
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
-    const state = await probe(created.body.probeId as string);
+    const state = await probe(created.probeId);
     expect(state.completions).toHaveLength(1);
     expect(worker.output()).toContain('draining: no new jobs, waiting for running ones');
   });
