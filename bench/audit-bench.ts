@@ -7,15 +7,13 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Client } from 'pg';
 import { AuditSigningKey } from '../src/audit/audit-signing';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { AuditService } from '../src/audit/audit.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/data-source.factory';
+import { tempDataDir, tempDatabase } from './bench-support';
 
 const SERVER_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -27,19 +25,9 @@ async function main(): Promise<void> {
   const writers = Number(process.env.BENCH_WRITERS ?? 8);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const maxEvents = Number(process.env.BENCH_MAX_EVENTS ?? 200_000);
-  let databaseUrl = process.env.DATABASE_URL;
-  let tempDatabase: string | undefined;
-  if (!databaseUrl) {
-    tempDatabase = `audit_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${tempDatabase}`);
-    await admin.end();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${tempDatabase}`;
-    databaseUrl = url.toString();
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bench-'));
+  const temporary = process.env.DATABASE_URL ? undefined : await tempDatabase(SERVER_URL, 'audit');
+  const databaseUrl = process.env.DATABASE_URL ?? temporary?.url;
+  const dataDir = tempDataDir('audit');
   const config = loadConfig({
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -96,12 +84,7 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (tempDatabase) {
-      const admin = new Client({ connectionString: SERVER_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${tempDatabase} WITH (FORCE)`);
-      await admin.end();
-    }
+    await temporary?.drop();
   }
 }
 

@@ -102,14 +102,15 @@ async function wholePath(
 ): Promise<Row> {
   const embedder = new ImageEmbedder(model, { batchSize: batch, batchWaitMs });
   let batches = 0;
-  const one = async (photo: SealedPhoto) => {
+  /** The whole path for one photo: unwrap its key, decrypt, embed (with `scorer`), store the embedding. */
+  const one = async (scorer: ImageEmbedder, photo: SealedPhoto) => {
     const dataKey = await crypto.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.photoId);
     const image = crypto.decrypt(dataKey, await store.get(photo.key), {
       claimId: photo.claimId,
       photoId: photo.photoId,
       variant: 'original',
     });
-    const embedding = await embedder.embed(image);
+    const embedding = await scorer.embed(image);
     if (db)
       await db.query('INSERT INTO bench_photo_embeddings (photo_id, model_hash, embedding) VALUES ($1, $2, $3)', [
         randomUUID(),
@@ -117,28 +118,11 @@ async function wholePath(
         Array.from(embedding),
       ]);
   };
-  await Promise.all(sealed.slice(0, batch).map(one)); // warm-up
+  await Promise.all(sealed.slice(0, batch).map((photo) => one(embedder, photo))); // warm-up
   const count = Math.max(batch * 2, Math.ceil(total / batch) * batch);
   const counting = new ImageEmbedder(model, { batchSize: batch, batchWaitMs, onBatch: () => (batches += 1) });
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      const photo = sealed[index % sealed.length];
-      const dataKey = await crypto.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.photoId);
-      const image = crypto.decrypt(dataKey, await store.get(photo.key), {
-        claimId: photo.claimId,
-        photoId: photo.photoId,
-        variant: 'original',
-      });
-      const embedding = await counting.embed(image);
-      if (db)
-        await db.query('INSERT INTO bench_photo_embeddings (photo_id, model_hash, embedding) VALUES ($1, $2, $3)', [
-          randomUUID(),
-          model.hash,
-          Array.from(embedding),
-        ]);
-    }),
-  );
+  await Promise.all(Array.from({ length: count }, (_, index) => one(counting, sealed[index % sealed.length])));
   const ms = performance.now() - started;
   await embedder.close();
   await counting.close();

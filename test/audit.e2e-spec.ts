@@ -7,6 +7,8 @@ import { AUDIT_EXPORTED, AuditExportService } from '../src/audit/audit-export.se
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { AuditService } from '../src/audit/audit.service';
+import { runFailingChange } from './support/audit-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const COMPLIANCE: AuditContext = {
@@ -132,10 +134,7 @@ describe('audit trail (real PostgreSQL)', () => {
       await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           audit.run(COMPLIANCE, async (tx) => {
-            const [client] = (await tx.manager.query(
-              `INSERT INTO api_clients (name, team) VALUES ($1, 'audit-test') RETURNING id`,
-              [`client-${index}`],
-            )) as Array<{ id: string }>;
+            const client = await factories(tx.manager).newApiClient({ name: `client-${index}`, team: 'audit-test' });
             tx.record({
               action: 'test.api_client_created',
               resourceType: 'api_client',
@@ -158,13 +157,11 @@ describe('audit trail (real PostgreSQL)', () => {
 
     it('leaves neither the change nor its event when the change fails after recording', async () => {
       await freshChain(3);
-      await expect(
-        audit.run(COMPLIANCE, async (tx) => {
-          await tx.manager.query(`INSERT INTO api_clients (name, team) VALUES ('doomed', 'audit-test')`);
-          tx.record({ action: 'test.doomed', resourceType: 'api_client' });
-          throw new Error('the change failed');
-        }),
-      ).rejects.toThrow('the change failed');
+      await runFailingChange(audit, COMPLIANCE, {
+        team: 'audit-test',
+        action: 'test.doomed',
+        resourceType: 'api_client',
+      });
       expect((await admin.query(`SELECT 1 FROM api_clients WHERE name = 'doomed'`)).rowCount).toBe(0);
       expect((await admin.query(`SELECT 1 FROM audit_events WHERE action = 'test.doomed'`)).rowCount).toBe(0);
       expect(await verification.verify()).toMatchObject({ ok: true, eventsChecked: 3 });

@@ -10,6 +10,7 @@ import { AccessService } from '../src/auth/access.service';
 import type { Actor } from '../src/auth/actor';
 import { ManualClock } from '../src/common/clock';
 import { createIntakeClient, createUser, login, loginFull, tokenFor } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('identity and access', () => {
@@ -407,18 +408,29 @@ describe('identity and access', () => {
     beforeAll(async () => {
       clientA = await createIntakeClient(testApp, 'team-a', 'A');
       clientB = await createIntakeClient(testApp, 'team-a', 'B');
-      const ds = testApp.database.dataSource;
-      const [policy] = (await ds.query(
-        `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ('P-ACL-1', 'auto', 'blue sedan', '2025-01-01', '2027-01-01') RETURNING id`,
-      )) as Array<{ id: string }>;
+      const make = factories(testApp);
+      const policy = await make.newPolicy({
+        number: 'P-ACL-1',
+        lineOfBusiness: 'auto',
+        insuredObject: 'blue sedan',
+        effectiveFrom: '2025-01-01',
+        effectiveTo: '2027-01-01',
+      });
       const insert = async (client: string, team: string, key: string) =>
         (
-          (await ds.query(
-            `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
-           VALUES ($1, $2, $3, 'hail', 'roof', '2026-02-01', 100, $4, $3, 'h') RETURNING id`,
-            [policy.id, client, key, team],
-          )) as Array<{ id: string }>
-        )[0].id;
+          await make.newClaim({
+            policyId: policy.id,
+            submitterClientId: client,
+            externalReference: key,
+            claimedPeril: 'hail',
+            description: 'roof',
+            incidentDate: '2026-02-01',
+            amount: '100',
+            team,
+            idempotencyKey: key,
+            requestHash: 'h',
+          })
+        ).id;
       claimA = await insert(clientA.id, 'team-a', 'a-1');
       claimB = await insert(clientB.id, 'team-a', 'b-1');
       claimTeamB = await insert(clientB.id, 'team-b', 'b-2');

@@ -12,7 +12,7 @@ import {
 import { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
 import { BlobSweeper } from '../src/evidence/blob-store-sweeper';
-import { createIntakeClient } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -21,28 +21,12 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   return out.sort();
 }
 
-async function insertClaim(testApp: TestApp): Promise<string> {
-  const client = await createIntakeClient(testApp);
-  const ds = testApp.database.dataSource;
-  const [policy] = (await ds.query(
-    `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ($1, 'auto', 'car', '2025-01-01', '2026-12-31') RETURNING id`,
-    [`P-${randomUUID()}`],
-  )) as Array<{ id: string }>;
-  const [claim] = (await ds.query(
-    `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
-     VALUES ($1, $2, 'ext', 'collision', 'rear', '2025-06-01', 10, 'team-a', $3, 'h') RETURNING id`,
-    [policy.id, client.id, randomUUID()],
-  )) as Array<{ id: string }>;
-  return claim.id;
-}
-
-async function insertPhotoRow(testApp: TestApp, claimId: string, photoId: string): Promise<void> {
+/** A photo row (with a real wrapped data key) for a fresh claim; its blobs are the test's to write. */
+async function insertPhotoRow(testApp: TestApp, photoId: string): Promise<string> {
   const { wrappedDataKey, keyVersion } = await testApp.app.get(EnvelopeCrypto).newDataKey();
-  await testApp.database.dataSource.query(
-    `INSERT INTO photos (id, claim_id, sha256, perceptual_hash, width, height, mime, byte_size, file_name, original_blob_key, preview_blob_key, thumbnail_blob_key, wrapped_data_key, key_version)
-     VALUES ($1, $2, 'sha', 'ph', 10, 10, 'image/jpeg', 1, 'a.jpg', 'k', 'k', 'k', $3, $4)`,
-    [photoId, claimId, wrappedDataKey, keyVersion],
-  );
+  const claim = await factories(testApp).newClaim();
+  await factories(testApp).newPhoto({ id: photoId, claimId: claim.id, wrappedDataKey, keyVersion });
+  return claim.id;
 }
 
 describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
@@ -91,10 +75,9 @@ describe.each(['postgres', 'fs'] as const)('BLOB_STORE=%s', (kind) => {
   });
 
   it('the sweeper deletes old orphan photo blobs only, and audits it', async () => {
-    const claimId = await insertClaim(testApp);
     const kept = randomUUID();
     const orphan = randomUUID();
-    await insertPhotoRow(testApp, claimId, kept);
+    const claimId = await insertPhotoRow(testApp, kept);
     for (const photoId of [kept, orphan])
       for (const variant of ['original', 'thumbnail'] as const)
         await store.put(photoBlobKey(claimId, photoId, variant), randomBytes(10));

@@ -24,14 +24,12 @@ describe('claims', () => {
   });
 
   const http = () => request(testApp.app.getHttpServer());
+  /** POST /v1/claims as an intake client with an Idempotency-Key. */
+  const postClaim = (apiKey: string, idempotencyKey: string, body: object) =>
+    http().post('/v1/claims').set('X-API-Key', apiKey).set('Idempotency-Key', idempotencyKey).send(body);
 
   it('creates a draft claim in the intake client’s team; the intake view carries no staff fields', async () => {
-    const response = await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'create-1')
-      .send(claimBody(policyA, { amount: '1250' }))
-      .expect(201);
+    const response = await postClaim(intakeA.apiKey, 'create-1', claimBody(policyA, { amount: '1250' })).expect(201);
     expect(response.body).toMatchObject({
       status: 'draft',
       policyId: policyA,
@@ -62,32 +60,15 @@ describe('claims', () => {
       .send(claimBody(policyA))
       .expect(400);
     expect(missing.body.message).toMatch(/Idempotency-Key/);
-    await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'foreign-policy')
-      .send(claimBody(policyB))
-      .expect(404);
-    await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'bad-body')
-      .send(claimBody(policyA, { photoSource: 'drone' }))
-      .expect(400);
-    await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'bad-amount')
-      .send(claimBody(policyA, { amount: '-5' }))
-      .expect(400);
+    await postClaim(intakeA.apiKey, 'foreign-policy', claimBody(policyB)).expect(404);
+    await postClaim(intakeA.apiKey, 'bad-body', claimBody(policyA, { photoSource: 'drone' })).expect(400);
+    await postClaim(intakeA.apiKey, 'bad-amount', claimBody(policyA, { amount: '-5' })).expect(400);
   });
 
   it('idempotency: 20 concurrent identical posts with one key create exactly one claim; another body with that key is 409', async () => {
     const body = claimBody(policyA);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        http().post('/v1/claims').set('X-API-Key', intakeA.apiKey).set('Idempotency-Key', 'race-key-1').send(body),
-      ),
+      Array.from({ length: 20 }, () => postClaim(intakeA.apiKey, 'race-key-1', body)),
     );
     const statuses = responses.map((response) => response.status);
     expect(statuses.every((status) => status === 200 || status === 201)).toBe(true);
@@ -105,32 +86,17 @@ describe('claims', () => {
     )) as Array<{ n: number }>;
     expect(events[0].n).toBe(1);
 
-    const replay = await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'race-key-1')
-      .send(body)
-      .expect(200);
+    const replay = await postClaim(intakeA.apiKey, 'race-key-1', body).expect(200);
     expect(replay.body.id).toBe([...ids][0]);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    const conflict = await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeA.apiKey)
-      .set('Idempotency-Key', 'race-key-1')
-      .send({ ...body, amount: '99.00' })
-      .expect(409);
+    const conflict = await postClaim(intakeA.apiKey, 'race-key-1', { ...body, amount: '99.00' }).expect(409);
     expect(conflict.body).toEqual({
       statusCode: 409,
       error: 'Conflict',
       message: expect.stringMatching(/different request body/),
     });
     // The key is per intake client: another client may use the same key for its own claim.
-    const other = await http()
-      .post('/v1/claims')
-      .set('X-API-Key', intakeB.apiKey)
-      .set('Idempotency-Key', 'race-key-1')
-      .send(claimBody(policyB))
-      .expect(201);
+    const other = await postClaim(intakeB.apiKey, 'race-key-1', claimBody(policyB)).expect(201);
     expect(other.body.id).not.toBe([...ids][0]);
   });
 

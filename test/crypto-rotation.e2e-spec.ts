@@ -5,7 +5,7 @@ import { EnvelopeCrypto, EvidenceShreddedError, shredDataKey, type BlobVariant }
 import { KeyRing } from '../src/crypto/key-ring';
 import { KeyInUseError, KeyRotationService } from '../src/crypto/key-rotation.service';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
-import { createIntakeClient } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const CONTEXT = { ...SYSTEM_CONTEXT, actorId: 'rotation-test' };
@@ -26,18 +26,7 @@ let claimId: string;
 const photos: Fixture[] = [];
 
 async function insertClaim(): Promise<string> {
-  const client = await createIntakeClient(testApp);
-  const ds = testApp.database.dataSource;
-  const [policy] = (await ds.query(
-    `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to) VALUES ($1, 'property', 'house', '2025-01-01', '2026-12-31') RETURNING id`,
-    [`P-${randomUUID()}`],
-  )) as Array<{ id: string }>;
-  const [claim] = (await ds.query(
-    `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash)
-     VALUES ($1, $2, 'ext-1', 'hail', 'roof', '2025-06-01', 100, 'team-a', $3, 'h') RETURNING id`,
-    [policy.id, client.id, randomUUID()],
-  )) as Array<{ id: string }>;
-  return claim.id;
+  return (await factories(testApp).newClaim({ lineOfBusiness: 'property', claimedPeril: 'hail' })).id;
 }
 
 /** What ingest does: a data key, sealed blobs in the store, then the photo row with the wrapped key. */
@@ -53,19 +42,16 @@ async function insertPhoto(): Promise<Fixture> {
     );
   }
   const gps = envelope.sealJsonField(dataKey, { latitude: 1, longitude: 2 }, { photoId, field: 'gps' });
-  await testApp.database.dataSource.query(
-    `INSERT INTO photos (id, claim_id, sha256, perceptual_hash, width, height, mime, byte_size, file_name, original_blob_key, preview_blob_key, thumbnail_blob_key, wrapped_data_key, key_version, gps_ciphertext)
-     VALUES ($1, $2, 'sha', 'ph', 10, 10, 'image/jpeg', 64, 'a.jpg', $3, $3, $4, $5, $6, $7)`,
-    [
-      photoId,
-      claimId,
-      photoBlobKey(claimId, photoId, 'original'),
-      photoBlobKey(claimId, photoId, 'thumbnail'),
-      wrappedDataKey,
-      keyVersion,
-      gps,
-    ],
-  );
+  await factories(testApp).newPhoto({
+    id: photoId,
+    claimId,
+    byteSize: 64,
+    // No preview variant here: the preview key points at the original.
+    previewBlobKey: photoBlobKey(claimId, photoId, 'original'),
+    wrappedDataKey,
+    keyVersion,
+    gpsCiphertext: gps,
+  });
   return { claimId, photoId, plaintexts };
 }
 

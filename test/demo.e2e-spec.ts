@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { CHECK_KINDS } from '../src/validation/check.entity';
-import { freePort, startProcess, waitFor, type RunningProcess } from './support/processes';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor, type RunningProcess } from './support/processes';
+import { createServerHome, type ServerHome } from './support/server-home';
 
-const MAIN = 'dist/src/main.js';
 jest.setTimeout(420_000);
 
 interface Login {
@@ -22,35 +20,29 @@ function parseLogins(output: string): Login[] {
   );
 }
 
+/** Signs in with a demo login; the Authorization header value. */
+async function bearerFor(url: string, login: Login): Promise<string> {
+  const signedIn = await request(url)
+    .post('/v1/auth/login')
+    .send({ email: login.email, password: login.password })
+    .expect(200);
+  return `Bearer ${signedIn.body.accessToken as string}`;
+}
+
 describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let port: number;
+  let home: ServerHome;
   let server: RunningProcess | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase('demo');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-demo-'));
-    port = await freePort();
+    home = await createServerHome('demo');
   });
 
   afterAll(async () => {
     await server?.stop('SIGTERM');
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await home?.remove();
   });
 
-  function start(): RunningProcess {
-    return startProcess(MAIN, ['--with-worker'], {
-      DEMO: '1',
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      QUEUE_PREFIX: `demo-${port}`,
-      REDIS_URL: process.env.REDIS_URL,
-      LOG_LEVEL: 'info',
-    });
-  }
+  const start = (): RunningProcess => home.startServer({ DEMO: '1', LOG_LEVEL: 'info' });
 
   it('seeds people, an intake client, policies and scored claims covering every check, and prints the logins once', async () => {
     server = start();
@@ -74,13 +66,9 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
     const box = output.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
     expect(box.every((line) => /^[|+]/.test(line))).toBe(true);
 
-    const url = `http://127.0.0.1:${port}`;
+    const url = home.url;
     const adjuster = logins.find((login) => login.role === 'adjuster')!;
-    const signedIn = await request(url)
-      .post('/v1/auth/login')
-      .send({ email: adjuster.email, password: adjuster.password })
-      .expect(200);
-    const bearer = `Bearer ${signedIn.body.accessToken as string}`;
+    const bearer = await bearerFor(url, adjuster);
     const queue = await request(url)
       .get('/v1/review/tasks?scope=queue&reason=flagged')
       .set('Authorization', bearer)
@@ -108,33 +96,25 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
 
     // The intake key works and was saved for the simulator.
     const key = /Intake API key \(X-API-Key\): (cev_\S+)/.exec(output)![1];
-    expect(fs.readFileSync(path.join(dataDir, 'keys', 'demo-intake-api-key'), 'utf8').trim()).toBe(key);
+    expect(fs.readFileSync(path.join(home.dataDir, 'keys', 'demo-intake-api-key'), 'utf8').trim()).toBe(key);
     await request(url).get('/v1/keys/intake').set('X-API-Key', key).expect(200);
 
     // Compliance sees a verified chain.
     const compliance = logins.find((login) => login.role === 'compliance')!;
-    const officer = await request(url)
-      .post('/v1/auth/login')
-      .send({ email: compliance.email, password: compliance.password })
-      .expect(200);
     const verify = await request(url)
       .get('/v1/audit/verify')
-      .set('Authorization', `Bearer ${officer.body.accessToken as string}`)
+      .set('Authorization', await bearerFor(url, compliance))
       .expect(200);
     expect(verify.body.ok).toBe(true);
   });
 
   it('does not seed again when restarted on the same database', async () => {
-    const url = `http://127.0.0.1:${port}`;
+    const url = home.url;
     const supervisorLogin = parseLogins(server!.output()).find((login) => login.role === 'supervisor')!;
     const countClaims = async () => {
-      const login = await request(url)
-        .post('/v1/auth/login')
-        .send({ email: supervisorLogin.email, password: supervisorLogin.password })
-        .expect(200);
       const page = await request(url)
         .get('/v1/claims?pageSize=1')
-        .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+        .set('Authorization', await bearerFor(url, supervisorLogin))
         .expect(200);
       return page.body.total as number;
     };

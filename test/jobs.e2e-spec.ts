@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { QueueName } from '../src/jobs/job-registry';
+import { JobName, QueueName } from '../src/jobs/job-registry';
 import { JobQueueService } from '../src/jobs/job-queue.service';
 import { tokenFor } from './support/auth-helpers';
-import { startProcess, waitFor, type RunningProcess } from './support/processes';
+import { startProcess, type RunningProcess } from './support/processes';
+import { waitFor } from './support/wait-for';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface ProbeState {
@@ -19,11 +20,10 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     testApp = await startTestApp({ processJobs: false, label: 'jobs' });
     adminToken = await tokenFor(testApp, 'admin');
     worker = startProcess('dist/src/worker.js', [], { ...testApp.env, LOG_LEVEL: 'info', MIGRATIONS_RUN: 'false' });
-    await waitFor(
-      async () => (worker.output().includes('worker started') ? true : undefined),
-      30_000,
-      'the worker to start',
-    );
+    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), {
+      timeoutMs: 30_000,
+      description: 'the worker to start',
+    });
   });
 
   afterAll(async () => {
@@ -31,28 +31,29 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     await testApp?.close();
   });
 
+  const asAdmin = () => ({ Authorization: `Bearer ${adminToken}` });
+  const http = () => request(testApp.app.getHttpServer());
+
+  /** Enqueues a probe job (as the admin); its id. */
+  async function startProbe(options: { failTimes?: number; holdMs?: number }): Promise<{ probeId: string }> {
+    return (await http().post('/v1/ops/probe-jobs').set(asAdmin()).send(options).expect(202)).body as {
+      probeId: string;
+    };
+  }
+
   async function probe(probeId: string): Promise<ProbeState> {
-    const response = await request(testApp.app.getHttpServer())
-      .get(`/v1/ops/probe-jobs/${probeId}`)
-      .set('Authorization', `Bearer ${adminToken}`)
-      .expect(200);
-    return response.body as ProbeState;
+    return (await http().get(`/v1/ops/probe-jobs/${probeId}`).set(asAdmin()).expect(200)).body as ProbeState;
   }
 
   it('a job that fails twice and then succeeds ends succeeded, once, in the worker process', async () => {
-    const created = await request(testApp.app.getHttpServer())
-      .post('/v1/ops/probe-jobs')
-      .set('Authorization', `Bearer ${adminToken}`)
-      .send({ failTimes: 2 })
-      .expect(202);
-    const probeId = created.body.probeId as string;
+    const created = await startProbe({ failTimes: 2 });
+    const probeId = created.probeId;
     const done = await waitFor(
       async () => {
         const state = await probe(probeId);
         return state.completions.length > 0 ? state : undefined;
       },
-      30_000,
-      'the probe job to complete',
+      { timeoutMs: 30_000, description: 'the probe job to complete' },
     );
     expect(done.completions).toHaveLength(1);
     expect(done.completions[0].attempts).toBe(3);
@@ -60,25 +61,32 @@ describe('jobs: enqueued by the API, processed by a separate worker process', ()
     expect(done.completions[0].workerPid).not.toBe(process.pid);
 
     // Completed jobs are removed from Redis; the two failed attempts were retries, not separate jobs.
-    const counts = await testApp.app.get(JobQueueService).queue(QueueName.Maintenance).getJobCounts();
-    expect(counts).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Once no probe job is left at all (no delayed retry, no active run a stalled check could restart),
+    // no second completion can follow the one above.
+    const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
+    await waitFor(
+      async () => {
+        const left = await queue.getJobs(['active', 'waiting', 'delayed', 'paused']);
+        return left.every((job) => job?.name !== JobName.MaintenanceProbe);
+      },
+      { timeoutMs: 10_000, description: 'no probe job left in the maintenance queue' },
+    );
+    expect(await queue.getJobCounts()).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
     expect((await probe(probeId)).completions).toHaveLength(1);
   });
 
   it('SIGTERM lets the worker finish the job it is running before it exits', async () => {
-    const created = await request(testApp.app.getHttpServer())
-      .post('/v1/ops/probe-jobs')
-      .set('Authorization', `Bearer ${adminToken}`)
-      .send({ holdMs: 2000 })
-      .expect(202);
+    const created = await startProbe({ holdMs: 2000 });
     const queue = testApp.app.get(JobQueueService).queue(QueueName.Maintenance);
-    await waitFor(async () => ((await queue.getActiveCount()) > 0 ? true : undefined), 15_000, 'the job to be running');
+    await waitFor(async () => (await queue.getActiveCount()) > 0, {
+      timeoutMs: 15_000,
+      description: 'the job to be running',
+    });
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
     // Nest re-raises the signal once its shutdown hooks are done, so a clean drain ends "killed by SIGTERM".
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
-    const state = await probe(created.body.probeId as string);
+    const state = await probe(created.probeId);
     expect(state.completions).toHaveLength(1);
     expect(worker.output()).toContain('draining: no new jobs, waiting for running ones');
   });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../src/config/app-config';
 import { openDatabase, type DatabaseHandle } from '../src/database/data-source.factory';
 import { MIGRATIONS } from '../migrations';
+import { factories } from './support/factories';
 import { createTestDatabase } from './support/test-database';
 
 const EXPECTED_TABLES = [
@@ -32,9 +33,14 @@ async function migrateUpDownUp(database: DatabaseHandle): Promise<void> {
   expect(applied.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
   expect(await tables(database)).toEqual(expect.arrayContaining(EXPECTED_TABLES));
   // The append-only triggers exist on both engines: an UPDATE of the audit trail is refused.
-  await database.dataSource.query(
-    `INSERT INTO audit_events (seq, occurred_at, actor_type, action, details, prev_hash, hash) VALUES (1, now(), 'system', 'test', '{}', 'x', 'y')`,
-  );
+  await factories(database.dataSource).newAuditEventRow({
+    seq: 1,
+    actorType: 'system',
+    action: 'test',
+    details: {},
+    prevHash: 'x',
+    hash: 'y',
+  });
   await expect(database.dataSource.query(`UPDATE audit_events SET action = 'changed'`)).rejects.toThrow(/append-only/);
   await expect(database.dataSource.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
 

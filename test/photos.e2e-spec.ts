@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { BLOB_STORE } from '../src/evidence/blob-store';
 import type { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { createIntakeClient, createUser, login, tokenFor } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createClaim, createPolicy, uploadPhotos } from './fixtures/intake-fixtures';
 import { jpegWithGps, plaintextSignatures, scenePhoto, solidImage } from './fixtures/photo-fixtures';
@@ -37,6 +38,24 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
   });
 
   const http = () => request(testApp.app.getHttpServer());
+  /** POST a JWE (compact serialisation) as the photo upload of a claim. */
+  const postJose = (claimId: string, jwe: string) =>
+    http()
+      .post(`/v1/claims/${claimId}/photos`)
+      .set('X-API-Key', intake.apiKey)
+      .set('Content-Type', 'application/jose')
+      .send(jwe);
+  /** GET a photo's content as the supervisor, the body kept as one Buffer. */
+  const content = (url: string) =>
+    http()
+      .get(url)
+      .set('Authorization', `Bearer ${supervisor}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
   const auditCount = async (action: string, resourceId: string): Promise<number> =>
     (
       (await testApp.database.dataSource.query(
@@ -115,16 +134,7 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
     ]).expect(201);
     const photoId = uploaded.body.photos[0].id as string;
     const url = `/v1/claims/${claim.id}/photos/${photoId}/content`;
-    const got = await http()
-      .get(url)
-      .set('Authorization', `Bearer ${supervisor}`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const got = await content(url).expect(200);
     expect(got.headers['content-type']).toBe('image/jpeg');
     expect(got.headers['cache-control']).toBe('no-store');
     expect(Buffer.compare(got.body as Buffer, original)).toBe(0);
@@ -132,16 +142,7 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
       ['preview', 1024],
       ['thumbnail', 256],
     ] as const) {
-      const response = await http()
-        .get(`${url}?variant=${variant}`)
-        .set('Authorization', `Bearer ${supervisor}`)
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        })
-        .expect(200);
+      const response = await content(`${url}?variant=${variant}`).expect(200);
       const metadata = await sharp(response.body as Buffer).metadata();
       expect(Math.max(metadata.width!, metadata.height!)).toBeLessThanOrEqual(side);
       expect(metadata.exif).toBeUndefined();
@@ -153,10 +154,15 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
     const adjusterUser = await createUser(testApp, { role: 'adjuster', team: 'team-a' });
     const adjuster = await login(testApp, adjusterUser.email, adjusterUser.password);
     await http().get(url).set('Authorization', `Bearer ${adjuster}`).expect(404);
-    await testApp.database.dataSource.query(
-      `INSERT INTO review_tasks (claim_id, reason, priority, sla_due_at, team, assignee_id, status) VALUES ($1, 'flagged', 1, now(), 'team-a', $2, 'assigned')`,
-      [claim.id, adjusterUser.id],
-    );
+    await factories(testApp).newReviewTask({
+      claimId: claim.id,
+      reason: 'flagged',
+      priority: 1,
+      slaDueAt: new Date(),
+      team: 'team-a',
+      assigneeId: adjusterUser.id,
+      status: 'assigned',
+    });
     await http().get(url).set('Authorization', `Bearer ${adjuster}`).expect(200);
     const otherSupervisor = await tokenFor(testApp, 'supervisor', 'team-b');
     await http().get(url).set('Authorization', `Bearer ${otherSupervisor}`).expect(404);
@@ -232,24 +238,10 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
         fileName: '../secret/claim photo.jpg',
       } as never)
       .encrypt(publicKey);
-    const response = await http()
-      .post(`/v1/claims/${claim.id}/photos`)
-      .set('X-API-Key', intake.apiKey)
-      .set('Content-Type', 'application/jose')
-      .send(jwe)
-      .expect(201);
+    const response = await postJose(claim.id, jwe).expect(201);
     expect(response.body.photos).toHaveLength(1);
     expect(response.body.photos[0]).toMatchObject({ fileName: 'claim photo.jpg', mime: 'image/jpeg' });
-    const served = await http()
-      .get(`/v1/claims/${claim.id}/photos/${response.body.photos[0].id}/content`)
-      .set('Authorization', `Bearer ${supervisor}`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const served = await content(`/v1/claims/${claim.id}/photos/${response.body.photos[0].id}/content`).expect(200);
     expect(Buffer.compare(served.body as Buffer, photo)).toBe(0);
     const [row] = (await testApp.database.dataSource.query(
       `SELECT details FROM audit_events WHERE action = 'photo.uploaded' AND resource_id = $1`,
@@ -261,32 +253,17 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
     const wrongKey = await new CompactEncrypt(photo)
       .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM' })
       .encrypt(other.publicKey);
-    const refused = await http()
-      .post(`/v1/claims/${claim.id}/photos`)
-      .set('X-API-Key', intake.apiKey)
-      .set('Content-Type', 'application/jose')
-      .send(wrongKey)
-      .expect(422);
+    const refused = await postJose(claim.id, wrongKey).expect(422);
     expect(refused.body.message).toMatch(/cannot be decrypted/);
     const parts = jwe.split('.');
     const cipher = Buffer.from(parts[3], 'base64url');
     cipher[10] ^= 0xff;
     parts[3] = cipher.toString('base64url');
-    await http()
-      .post(`/v1/claims/${claim.id}/photos`)
-      .set('X-API-Key', intake.apiKey)
-      .set('Content-Type', 'application/jose')
-      .send(parts.join('.'))
-      .expect(422);
+    await postJose(claim.id, parts.join('.')).expect(422);
     const notAnImage = await new CompactEncrypt(Buffer.from('just text, not a photo at all'))
       .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', fileName: 'note.jpg' } as never)
       .encrypt(publicKey);
-    const textRefused = await http()
-      .post(`/v1/claims/${claim.id}/photos`)
-      .set('X-API-Key', intake.apiKey)
-      .set('Content-Type', 'application/jose')
-      .send(notAnImage)
-      .expect(422);
+    const textRefused = await postJose(claim.id, notAnImage).expect(422);
     expect(textRefused.body.message).toMatch(/^photo "note\.jpg": /);
     await http()
       .post(`/v1/claims/${claim.id}/photos`)

@@ -36,8 +36,13 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   const blobs = () => testApp.app.get<BlobStore>(BLOB_STORE);
   const purge = () => testApp.app.get(PurgeService);
 
+  /** Creates a retention policy (triggered by the claim's closing unless `body` says otherwise). */
   async function policy(body: Record<string, unknown>): Promise<string> {
-    const response = await http().post('/v1/retention/policies').set(auth()).send(body).expect(201);
+    const response = await http()
+      .post('/v1/retention/policies')
+      .set(auth())
+      .send({ trigger: 'claim_closed', ...body })
+      .expect(201);
     return (response.body as { id: string }).id;
   }
 
@@ -147,7 +152,6 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
       jurisdiction: 'J0',
       lineOfBusiness: 'auto',
       periodDays: 10,
-      trigger: 'claim_closed',
       action: 'redact',
     });
     const list = await http().get('/v1/retention/policies').set(auth()).expect(200);
@@ -181,23 +185,15 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
       dataClass: 'original_photos',
       jurisdiction: 'J1',
       periodDays: 365,
-      trigger: 'claim_closed',
       action: 'delete',
     });
     const derived = await policy({
       dataClass: 'derived_images',
       jurisdiction: 'J1',
       periodDays: 365,
-      trigger: 'claim_closed',
       action: 'delete',
     });
-    const gps = await policy({
-      dataClass: 'exif_gps',
-      jurisdiction: 'J1',
-      periodDays: 30,
-      trigger: 'claim_closed',
-      action: 'delete',
-    });
+    const gps = await policy({ dataClass: 'exif_gps', jurisdiction: 'J1', periodDays: 30, action: 'delete' });
 
     const hold = await http()
       .post(`/v1/claims/${held.claimId}/legal-hold`)
@@ -344,7 +340,7 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
       const closedAt = new Date(clock.now().getTime() - 10 * DAY);
       const claim = await closedClaim(jurisdiction, closedAt);
       for (const dataClass of ['original_photos', 'derived_images', 'exif_gps'])
-        await policy({ dataClass, jurisdiction, periodDays: 1, trigger: 'claim_closed', action: 'delete' });
+        await policy({ dataClass, jurisdiction, periodDays: 1, action: 'delete' });
 
       const dry = await run(true);
       expect(keysOf(dry.items, claim.claimId)).toHaveLength(3);
@@ -392,20 +388,8 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   it('deletes the claim record only when the longest retention of any class has ended', async () => {
     const closedAt = new Date(clock.now().getTime() - DAY);
     const claim = await closedClaim('J3', closedAt);
-    const records = await policy({
-      dataClass: 'claim_records',
-      jurisdiction: 'J3',
-      periodDays: 30,
-      trigger: 'claim_closed',
-      action: 'delete',
-    });
-    const keep = await policy({
-      dataClass: 'original_photos',
-      jurisdiction: 'J3',
-      periodDays: 400,
-      trigger: 'claim_closed',
-      action: 'keep',
-    });
+    const records = await policy({ dataClass: 'claim_records', jurisdiction: 'J3', periodDays: 30, action: 'delete' });
+    const keep = await policy({ dataClass: 'original_photos', jurisdiction: 'J3', periodDays: 400, action: 'keep' });
     expect(keep).toBeDefined();
 
     await setClock(new Date(closedAt.getTime() + 31 * DAY));
@@ -441,13 +425,7 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
     const free = await closedClaim('J4', null, ref);
     const held = await closedClaim('J4', null, ref);
     const other = await closedClaim('J4', null, 'someone-else');
-    const duty = await policy({
-      dataClass: 'claim_records',
-      jurisdiction: 'J4',
-      periodDays: 6 * 365,
-      trigger: 'claim_closed',
-      action: 'keep',
-    });
+    const duty = await policy({ dataClass: 'claim_records', jurisdiction: 'J4', periodDays: 6 * 365, action: 'keep' });
     await http()
       .post(`/v1/claims/${held.claimId}/legal-hold`)
       .set(auth())

@@ -13,6 +13,7 @@ import {
 } from '../src/review/review.service';
 import type { ReviewReason } from '../src/review/review-task.entity';
 import { createIntakeClient, createUser, login, TEST_CONTEXT, type TestUser } from './support/auth-helpers';
+import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const NOW = '2026-03-02T12:00:00Z';
@@ -34,6 +35,10 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
   const http = () => request(testApp.app.getHttpServer());
   const bearer = (who: string) => ({ Authorization: `Bearer ${people[who].token}` });
+  /** POST to a task's action (`assign`, `decision`, `override`) as `who`. */
+  const act = (taskId: string, action: 'assign' | 'decision' | 'override', who: string, body: object) =>
+    http().post(`/v1/review/tasks/${taskId}/${action}`).set(bearer(who)).send(body);
+  const next = (who: string) => http().post('/v1/review/tasks/next').set(bearer(who)).send();
 
   async function person(key: string, role: TestUser['role'], team: string): Promise<void> {
     const user = await createUser(testApp, { role, team });
@@ -42,11 +47,14 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
   async function policyFor(team: string): Promise<string> {
     if (!policies[team]) {
-      const [row] = (await dataSource.query(
-        `INSERT INTO policies (number, line_of_business, insured_object, effective_from, effective_to, created_by_client_id)
-         VALUES ($1, 'property', 'two-storey brick house', '2025-01-01', '2026-12-31', $2) RETURNING id`,
-        [`POL-${team}-${randomBytes(3).toString('hex')}`, intake.id],
-      )) as Array<{ id: string }>;
+      const row = await factories(testApp).newPolicy({
+        number: `POL-${team}-${randomBytes(3).toString('hex')}`,
+        lineOfBusiness: 'property',
+        insuredObject: 'two-storey brick house',
+        effectiveFrom: '2025-01-01',
+        effectiveTo: '2026-12-31',
+        createdByClientId: intake.id,
+      });
       policies[team] = row.id;
     }
     return policies[team];
@@ -55,20 +63,22 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   /** A scored claim (status from its review reason), inserted directly: intake is built elsewhere. */
   async function insertClaim(team: string, reason: ReviewReason, amount = '1250.00'): Promise<string> {
     const status = reason === 'flagged' ? 'inconsistent' : reason === 'uncertain' ? 'needs_review' : 'consistent';
-    const [row] = (await dataSource.query(
-      `INSERT INTO claims (policy_id, submitter_client_id, external_reference, claimed_peril, description, incident_date, amount, team, idempotency_key, request_hash, status, submitted_at, created_at)
-       VALUES ($1, $2, $3, 'hail', 'hail damaged my roof', '2026-02-20', $4, $5, $6, 'hash', $7, $8, $8) RETURNING id`,
-      [
-        await policyFor(team),
-        intake.id,
-        `EXT-${randomBytes(4).toString('hex')}`,
-        amount,
-        team,
-        randomUUID(),
-        status,
-        new Date(Date.parse(NOW) - 30 * HOUR),
-      ],
-    )) as Array<{ id: string }>;
+    const submittedAt = new Date(Date.parse(NOW) - 30 * HOUR);
+    const row = await factories(testApp).newClaim({
+      policyId: await policyFor(team),
+      submitterClientId: intake.id,
+      externalReference: `EXT-${randomBytes(4).toString('hex')}`,
+      claimedPeril: 'hail',
+      description: 'hail damaged my roof',
+      incidentDate: '2026-02-20',
+      amount,
+      team,
+      idempotencyKey: randomUUID(),
+      requestHash: 'hash',
+      status,
+      submittedAt,
+      createdAt: submittedAt,
+    });
     return row.id;
   }
 
@@ -220,7 +230,7 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect(((await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ1'))).body as TaskPage).items).toEqual(
         [],
       );
-      const assigned = await http().post(`/v1/review/tasks/${low}/assign`).set(bearer('adjQ1')).send({ version: 1 });
+      const assigned = await act(low, 'assign', 'adjQ1', { version: 1 });
       expect(assigned.status).toBe(200);
       expect(assigned.body).toMatchObject({ id: low, assigneeId: people.adjQ1.id, status: 'assigned', version: 2 });
       const mine = (await http().get('/v1/review/tasks?scope=mine').set(bearer('adjQ1'))).body as TaskPage;
@@ -253,9 +263,7 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect((await http().get(`/v1/review/tasks/${other}`).set(bearer('adjQ1'))).status).toBe(404);
       expect((await http().get(`/v1/review/tasks/${other}`).set(bearer('supQ'))).status).toBe(404);
       expect((await http().get(`/v1/review/tasks/not-a-uuid`).set(bearer('supQ'))).status).toBe(404);
-      expect(
-        (await http().post(`/v1/review/tasks/${other}/assign`).set(bearer('adjQ1')).send({ version: 1 })).status,
-      ).toBe(404);
+      expect((await act(other, 'assign', 'adjQ1', { version: 1 })).status).toBe(404);
     });
 
     it('intake clients, compliance and admin never see tasks (403)', async () => {
@@ -276,16 +284,13 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       const b = await newTask('team-n', 'uncertain', 400);
       await person('adjN1', 'adjuster', 'team-n');
       await person('adjN2', 'adjuster', 'team-n');
-      const [first, second] = await Promise.all([
-        http().post('/v1/review/tasks/next').set(bearer('adjN1')).send(),
-        http().post('/v1/review/tasks/next').set(bearer('adjN2')).send(),
-      ]);
+      const [first, second] = await Promise.all([next('adjN1'), next('adjN2')]);
       expect([first.status, second.status]).toEqual([200, 200]);
       const claimed = [first.body as TaskView, second.body as TaskView];
       expect(new Set(claimed.map((item) => item.id))).toEqual(new Set([a.taskId, b.taskId]));
       expect(claimed[0].assigneeId).toBe(people.adjN1.id);
       expect(claimed[1].assigneeId).toBe(people.adjN2.id);
-      expect((await http().post('/v1/review/tasks/next').set(bearer('adjN1')).send()).status).toBe(204);
+      expect((await next('adjN1')).status).toBe(204);
       for (const { taskId } of [a, b])
         expect(await auditActions(taskId)).toEqual(['review.task_opened', 'review.task_assigned']);
     });
@@ -300,9 +305,7 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
           return `adjM${index}`;
         }),
       );
-      const responses = await Promise.all(
-        adjusters.map((who) => http().post('/v1/review/tasks/next').set(bearer(who)).send()),
-      );
+      const responses = await Promise.all(adjusters.map((who) => next(who)));
       const got = responses
         .filter((response) => response.status === 200)
         .map((response) => (response.body as TaskView).id);
@@ -314,35 +317,14 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   describe('assign and decide', () => {
     it('assign: an adjuster only itself, only unassigned; stale version → 409; supervisor reassigns', async () => {
       const { taskId } = await newTask('team-a', 'flagged', 700);
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/assign`)
-            .set(bearer('adjA1'))
-            .send({ assigneeId: people.adjA2.id, version: 1 })
-        ).status,
-      ).toBe(403);
-      expect(
-        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 })).status,
-      ).toBe(200);
-      const stale = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA2')).send({ version: 1 });
+      expect((await act(taskId, 'assign', 'adjA1', { assigneeId: people.adjA2.id, version: 1 })).status).toBe(403);
+      expect((await act(taskId, 'assign', 'adjA1', { version: 1 })).status).toBe(200);
+      const stale = await act(taskId, 'assign', 'adjA2', { version: 1 });
       expect(stale.status).toBe(409);
       expect(stale.body).toEqual({ statusCode: 409, error: 'Conflict', message: STALE_TASK_MESSAGE });
-      expect(
-        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA2')).send({ version: 2 })).status,
-      ).toBe(403);
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/assign`)
-            .set(bearer('supA'))
-            .send({ assigneeId: people.adjB.id, version: 2 })
-        ).status,
-      ).toBe(422);
-      const reassigned = await http()
-        .post(`/v1/review/tasks/${taskId}/assign`)
-        .set(bearer('supA'))
-        .send({ assigneeId: people.adjA2.id, version: 2 });
+      expect((await act(taskId, 'assign', 'adjA2', { version: 2 })).status).toBe(403);
+      expect((await act(taskId, 'assign', 'supA', { assigneeId: people.adjB.id, version: 2 })).status).toBe(422);
+      const reassigned = await act(taskId, 'assign', 'supA', { assigneeId: people.adjA2.id, version: 2 });
       expect(reassigned.status).toBe(200);
       expect(reassigned.body).toMatchObject({ assigneeId: people.adjA2.id, version: 3 });
       expect(await auditActions(taskId)).toEqual([
@@ -354,42 +336,18 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
     it('only the assignee decides (another adjuster of the team: 403, another team: 404); the stale second decision is a 409 and changes nothing', async () => {
       const { taskId, claimId } = await newTask('team-a', 'flagged', 650);
-      const claimed = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 });
+      const claimed = await act(taskId, 'assign', 'adjA1', { version: 1 });
       const version = (claimed.body as TaskView).version;
       const body = { outcome: 'deny', reasonCode: 'excluded_peril', note, version };
 
-      const notAssignee = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA2')).send(body);
+      const notAssignee = await act(taskId, 'decision', 'adjA2', body);
       expect(notAssignee.status).toBe(403);
       expect(notAssignee.body.message).toMatch(/assignee/);
-      expect((await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjB')).send(body)).status).toBe(
-        404,
-      );
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/decision`)
-            .set(bearer('adjA1'))
-            .send({ ...body, note: 'too short' })
-        ).status,
-      ).toBe(400);
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/decision`)
-            .set(bearer('adjA1'))
-            .send({ ...body, reasonCode: 'evidence_consistent' })
-        ).status,
-      ).toBe(400);
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/decision`)
-            .set(bearer('adjA1'))
-            .send({ ...body, outcome: 'maybe' })
-        ).status,
-      ).toBe(400);
+      expect((await act(taskId, 'decision', 'adjB', body)).status).toBe(404);
+      for (const invalid of [{ note: 'too short' }, { reasonCode: 'evidence_consistent' }, { outcome: 'maybe' }])
+        expect((await act(taskId, 'decision', 'adjA1', { ...body, ...invalid })).status).toBe(400);
 
-      const decided = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjA1')).send(body);
+      const decided = await act(taskId, 'decision', 'adjA1', body);
       expect(decided.status).toBe(200);
       const result = decided.body as DecisionResult;
       expect(result.task).toMatchObject({ status: 'decided', version: version + 1, claimStatus: 'decided' });
@@ -402,7 +360,7 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
         note,
       });
 
-      const late = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('supA')).send({
+      const late = await act(taskId, 'decision', 'supA', {
         outcome: 'approve',
         reasonCode: 'evidence_consistent',
         note: 'Looks fine to me, approving it.',
@@ -445,17 +403,11 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
 
     it('concurrent decisions with one version: exactly one wins', async () => {
       const { taskId } = await newTask('team-a', 'uncertain', 640);
-      const claimed = await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 });
+      const claimed = await act(taskId, 'assign', 'adjA1', { version: 1 });
       const version = (claimed.body as TaskView).version;
       const [mine, supervisor] = await Promise.all([
-        http()
-          .post(`/v1/review/tasks/${taskId}/decision`)
-          .set(bearer('adjA1'))
-          .send({ outcome: 'approve', reasonCode: 'evidence_consistent', note, version }),
-        http()
-          .post(`/v1/review/tasks/${taskId}/decision`)
-          .set(bearer('supA'))
-          .send({ outcome: 'deny', reasonCode: 'evidence_contradicts_claim', note, version }),
+        act(taskId, 'decision', 'adjA1', { outcome: 'approve', reasonCode: 'evidence_consistent', note, version }),
+        act(taskId, 'decision', 'supA', { outcome: 'deny', reasonCode: 'evidence_contradicts_claim', note, version }),
       ]);
       expect([mine.status, supervisor.status].sort()).toEqual([200, 409]);
       const decisions = (await dataSource.query(`SELECT outcome FROM decisions WHERE task_id = $1`, [
@@ -469,9 +421,9 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       await person('adjE', 'adjuster', 'team-e');
       await person('adjE2', 'adjuster', 'team-e');
       await person('supE', 'supervisor', 'team-e');
-      const claimed = (await http().post('/v1/review/tasks/next').set(bearer('adjE')).send()).body as TaskView;
+      const claimed = (await next('adjE')).body as TaskView;
       expect(claimed.id).toBe(taskId);
-      const escalated = await http().post(`/v1/review/tasks/${taskId}/decision`).set(bearer('adjE')).send({
+      const escalated = await act(taskId, 'decision', 'adjE', {
         outcome: 'escalate',
         reasonCode: 'possible_fraud',
         note: 'The same roof appears in another claim from last year.',
@@ -487,28 +439,23 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect((escalated.body as DecisionResult).decision.agreesWithModel).toBeNull();
 
       const version = (escalated.body as DecisionResult).task.version;
-      expect((await http().post('/v1/review/tasks/next').set(bearer('adjE2')).send()).status).toBe(204);
-      expect(
-        (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjE2')).send({ version })).status,
-      ).toBe(403);
+      expect((await next('adjE2')).status).toBe(204);
+      expect((await act(taskId, 'assign', 'adjE2', { version })).status).toBe(403);
       expect(
         ((await http().get('/v1/review/tasks?status=escalated').set(bearer('supE'))).body as TaskPage).items.map(
           (item) => item.id,
         ),
       ).toEqual([taskId]);
 
-      const supervisorNext = await http().post('/v1/review/tasks/next').set(bearer('supE')).send();
+      const supervisorNext = await next('supE');
       expect(supervisorNext.status).toBe(200);
       expect(supervisorNext.body).toMatchObject({ id: taskId, assigneeId: people.supE.id, status: 'assigned' });
-      const final = await http()
-        .post(`/v1/review/tasks/${taskId}/decision`)
-        .set(bearer('supE'))
-        .send({
-          outcome: 'deny',
-          reasonCode: 'duplicate_evidence',
-          note: 'Confirmed: photos reused from claim 2025-118.',
-          version: (supervisorNext.body as TaskView).version,
-        });
+      const final = await act(taskId, 'decision', 'supE', {
+        outcome: 'deny',
+        reasonCode: 'duplicate_evidence',
+        note: 'Confirmed: photos reused from claim 2025-118.',
+        version: (supervisorNext.body as TaskView).version,
+      });
       expect(final.status).toBe(200);
       expect((final.body as DecisionResult).task).toMatchObject({ status: 'decided', claimStatus: 'decided' });
       expect(await auditActions(taskId)).toEqual([
@@ -527,59 +474,40 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
   describe('override', () => {
     it('a supervisor override creates a second decision linked to the first; compliance, admin and adjusters get 403', async () => {
       const { taskId, claimId } = await newTask('team-a', 'qa_sample', 200);
-      const claimed = (await http().post(`/v1/review/tasks/${taskId}/assign`).set(bearer('adjA1')).send({ version: 1 }))
-        .body as TaskView;
+      const claimed = (await act(taskId, 'assign', 'adjA1', { version: 1 })).body as TaskView;
       const overrideBody = {
         outcome: 'deny',
         reasonCode: 'object_not_insured',
         note: 'The car in the photos is not the insured vehicle.',
       };
-      expect(
-        (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send(overrideBody)).status,
-      ).toBe(409);
+      expect((await act(taskId, 'override', 'supA', overrideBody)).status).toBe(409);
 
       const first = (
-        await http()
-          .post(`/v1/review/tasks/${taskId}/decision`)
-          .set(bearer('adjA1'))
-          .send({ outcome: 'approve', reasonCode: 'evidence_consistent', note, version: claimed.version })
+        await act(taskId, 'decision', 'adjA1', {
+          outcome: 'approve',
+          reasonCode: 'evidence_consistent',
+          note,
+          version: claimed.version,
+        })
       ).body as DecisionResult;
       expect(first.decision.agreesWithModel).toBe(true);
 
       for (const who of ['compliance', 'admin', 'adjA1']) {
-        expect(
-          (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer(who)).send(overrideBody)).status,
-        ).toBe(403);
+        expect((await act(taskId, 'override', who, overrideBody)).status).toBe(403);
       }
       expect(
         (await http().post(`/v1/review/tasks/${taskId}/override`).set('X-API-Key', intake.apiKey).send(overrideBody))
           .status,
       ).toBe(403);
+      expect((await act(taskId, 'override', 'supA', { ...overrideBody, note: '' })).status).toBe(400);
       expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/override`)
-            .set(bearer('supA'))
-            .send({ ...overrideBody, note: '' })
-        ).status,
-      ).toBe(400);
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/override`)
-            .set(bearer('supA'))
-            .send({ ...overrideBody, outcome: 'escalate', reasonCode: 'complex_case' })
-        ).status,
+        (await act(taskId, 'override', 'supA', { ...overrideBody, outcome: 'escalate', reasonCode: 'complex_case' }))
+          .status,
       ).toBe(400);
       await person('supB', 'supervisor', 'team-b');
-      expect(
-        (await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supB')).send(overrideBody)).status,
-      ).toBe(404);
+      expect((await act(taskId, 'override', 'supB', overrideBody)).status).toBe(404);
 
-      const overridden = await http()
-        .post(`/v1/review/tasks/${taskId}/override`)
-        .set(bearer('supA'))
-        .send(overrideBody);
+      const overridden = await act(taskId, 'override', 'supA', overrideBody);
       expect(overridden.status).toBe(201);
       const second = overridden.body as DecisionResult;
       expect(second.decision).toMatchObject({
@@ -600,16 +528,11 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
       expect(original).toEqual([{ outcome: 'approve', note }]);
 
       // A stale override (version given) is refused; a second override chains to the first override.
-      expect(
-        (
-          await http()
-            .post(`/v1/review/tasks/${taskId}/override`)
-            .set(bearer('supA'))
-            .send({ ...overrideBody, version: first.task.version })
-        ).status,
-      ).toBe(409);
+      expect((await act(taskId, 'override', 'supA', { ...overrideBody, version: first.task.version })).status).toBe(
+        409,
+      );
       const third = (
-        await http().post(`/v1/review/tasks/${taskId}/override`).set(bearer('supA')).send({
+        await act(taskId, 'override', 'supA', {
           outcome: 'request_info',
           reasonCode: 'need_more_photos',
           note: 'Need a photo of the licence plate first.',

@@ -4,33 +4,20 @@ import * as path from 'node:path';
 import request from 'supertest';
 import type { SimulatorSummary } from '../src/simulate/intake-simulator';
 import { parseMix, plantedKinds } from '../src/simulate/intake-simulator';
-import { freePort, startProcess, waitFor, type RunningProcess } from './support/processes';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { startProcess, waitFor, type RunningProcess } from './support/processes';
+import { createServerHome, type ServerHome } from './support/server-home';
 
 jest.setTimeout(300_000);
 
 describe('npm run simulate (built simulator against the built server)', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let url: string;
+  let home: ServerHome;
   let server: RunningProcess;
 
   beforeAll(async () => {
-    database = await createTestDatabase('simulate');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-simulate-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = startProcess('dist/src/main.js', ['--with-worker'], {
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      QUEUE_PREFIX: `simulate-${port}`,
-      REDIS_URL: process.env.REDIS_URL,
-      LOG_LEVEL: 'warn',
-      WORKER_CONCURRENCY: '4',
-    });
+    home = await createServerHome('simulate');
+    server = home.startServer({ LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '4' });
     await waitFor(
-      async () => ((await request(url).get('/health/ready')).status === 200 ? true : undefined),
+      async () => ((await request(home.url).get('/health/ready')).status === 200 ? true : undefined),
       120_000,
       'readiness',
     );
@@ -38,15 +25,17 @@ describe('npm run simulate (built simulator against the built server)', () => {
 
   afterAll(async () => {
     await server?.stop('SIGTERM');
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await home?.remove();
   });
 
   async function simulate(
     args: string[],
     env: Record<string, string | undefined> = {},
   ): Promise<{ code: number | null; stdout: string; output: string }> {
-    const child = startProcess('dist/src/simulate/simulate.js', ['--url', url, ...args], { DATA_DIR: dataDir, ...env });
+    const child = startProcess('dist/src/simulate/simulate.js', ['--url', home.url, ...args], {
+      DATA_DIR: home.dataDir,
+      ...env,
+    });
     let stdout = '';
     child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exit = await child.exited;
@@ -70,7 +59,9 @@ describe('npm run simulate (built simulator against the built server)', () => {
   }
 
   it('files 12 claims with multipart uploads, creating its own intake client through DATABASE_URL, and reports every claim final', async () => {
-    const result = await simulate(['--claims', '12', '--concurrency', '4', '--json'], { DATABASE_URL: database.url });
+    const result = await simulate(['--claims', '12', '--concurrency', '4', '--json'], {
+      DATABASE_URL: home.database.url,
+    });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout.trim()) as SimulatorSummary;
     expectComplete(summary, 12);
@@ -82,7 +73,7 @@ describe('npm run simulate (built simulator against the built server)', () => {
     const created = startProcess(
       'dist/src/cli.js',
       ['api-clients:create', '--name', 'Simulator', '--team', 'sim', '--json'],
-      { DATABASE_URL: database.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' },
+      { DATABASE_URL: home.database.url, DATA_DIR: home.dataDir, LOG_LEVEL: 'silent', MIGRATIONS_RUN: 'false' },
     );
     expect((await created.exited).code).toBe(0);
     const apiKey = (JSON.parse(created.output().trim().split('\n').pop()!) as { apiKey: string }).apiKey;

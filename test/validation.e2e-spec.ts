@@ -5,13 +5,13 @@ import { ValidationService } from '../src/validation/validation.service';
 import { createIntakeClient, tokenFor } from './support/auth-helpers';
 import { waitFor } from './support/processes';
 import { startTestApp, type TestApp } from './support/test-app';
-import { createClaim, createPolicy, uploadPhotos } from './fixtures/intake-fixtures';
+import { createClaim, createPolicy } from './fixtures/intake-fixtures';
 import {
   AUTO_POLICY,
   INCIDENT_DATE,
   PROPERTY_POLICY,
   claimScenarios,
-  renderPlannedPhoto,
+  uploadAndSubmitScenario,
   type ClaimScenario,
 } from './fixtures/claim-scenarios';
 
@@ -42,18 +42,8 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
         incidentDate: INCIDENT_DATE,
         photoSource: scenario.photoSource ?? 'camera',
       });
-      const files = [];
-      for (const [index, plan] of scenario.photos.entries()) {
-        const bytes = await renderPlannedPhoto(plan, rendered);
-        if (index === 0) rendered.set(scenario.name, bytes);
-        files.push({ name: `${scenario.name}-${index}.jpg`, bytes });
-      }
-      await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
       // Submitted one by one and scored before the next, so a planted duplicate always finds its original.
-      await request(testApp.app.getHttpServer())
-        .post(`/v1/claims/${claim.id}/submit`)
-        .set('X-API-Key', apiKey)
-        .expect(202);
+      await uploadAndSubmitScenario(testApp, apiKey, claim.id, scenario, rendered);
       await waitForFinalStatus(claim.id);
       submitted.push({ scenario, claimId: claim.id });
     }

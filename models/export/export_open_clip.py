@@ -44,32 +44,27 @@ def main():
     std = list(getattr(model.visual, 'image_std', None) or open_clip.OPENAI_DATASET_STD)
     os.makedirs(args.out, exist_ok=True)
 
-    class Vision(torch.nn.Module):
-        def __init__(self):
+    class Encoder(torch.nn.Module):
+        """One of the model's encoders (`encode_image` or `encode_text`) as a module to trace."""
+
+        def __init__(self, method):
             super().__init__()
             self.m = model
+            self.method = method
 
-        def forward(self, pixel_values):
-            return self.m.encode_image(pixel_values)
+        def forward(self, inputs):
+            return getattr(self.m, self.method)(inputs)
 
-    class Text(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.m = model
-
-        def forward(self, input_ids):
-            return self.m.encode_text(input_ids)
+    def export(method, example, file_name, input_name, output_name):
+        torch.onnx.export(Encoder(method), example, os.path.join(args.out, file_name),
+                          input_names=[input_name], output_names=[output_name],
+                          dynamic_axes={input_name: {0: 'batch'}, output_name: {0: 'batch'}},
+                          opset_version=args.opset, do_constant_folding=True)
 
     torch.set_grad_enabled(True)
-    torch.onnx.export(Vision(), torch.randn(2, 3, size, size), os.path.join(args.out, 'vision.onnx'),
-                      input_names=['pixel_values'], output_names=['image_embeds'],
-                      dynamic_axes={'pixel_values': {0: 'batch'}, 'image_embeds': {0: 'batch'}},
-                      opset_version=args.opset, do_constant_folding=True)
+    export('encode_image', torch.randn(2, 3, size, size), 'vision.onnx', 'pixel_values', 'image_embeds')
     ids = tokenizer(['a photo of a car', 'a house'])
-    torch.onnx.export(Text(), ids, os.path.join(args.out, 'text.onnx'),
-                      input_names=['input_ids'], output_names=['text_embeds'],
-                      dynamic_axes={'input_ids': {0: 'batch'}, 'text_embeds': {0: 'batch'}},
-                      opset_version=args.opset, do_constant_folding=True)
+    export('encode_text', ids, 'text.onnx', 'input_ids', 'text_embeds')
     vocab = os.path.join(os.path.dirname(open_clip.__file__), 'bpe_simple_vocab_16e6.txt.gz')
     with gzip.open(vocab, 'rt', encoding='utf-8') as f:
         lines = f.read().split('\n')

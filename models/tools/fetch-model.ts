@@ -45,6 +45,38 @@ const OPENAI_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711
 const hf = (repo: string, file: string) => `https://huggingface.co/${repo}/resolve/main/${file}`;
 
 /**
+ * An entry for a Xenova CLIP repository: its two ONNX encoders (approximate sizes) and the tokenizer
+ * merges, 224 px input, OpenAI's logit scale and the transformers.js input/output names.
+ */
+function xenovaClip(entry: {
+  name: string;
+  description: string;
+  /** The weights, as OpenAI names the model ("ViT-B/32"). */
+  weights: string;
+  repo: string;
+  embeddingSize: number;
+  approxMB: { text: number; vision: number };
+}): CatalogueEntry {
+  const { repo, approxMB } = entry;
+  return {
+    name: entry.name,
+    description: entry.description,
+    provenance: `OpenAI CLIP ${entry.weights} weights, ONNX export from the Hugging Face repository ${repo} (onnx/)`,
+    licence: 'MIT (OpenAI CLIP)',
+    embeddingSize: entry.embeddingSize,
+    logitScale: 100,
+    imageSize: 224,
+    files: {
+      text: { url: hf(repo, 'onnx/text_model.onnx'), bytes: 0, approxMB: approxMB.text, path: 'text.onnx' },
+      vision: { url: hf(repo, 'onnx/vision_model.onnx'), bytes: 0, approxMB: approxMB.vision, path: 'vision.onnx' },
+      merges: { url: hf(repo, 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
+    },
+    inputs: { text: 'input_ids', image: 'pixel_values' },
+    outputs: { text: 'text_embeds', image: 'image_embeds' },
+  };
+}
+
+/**
  * The known exports. Xenova's repositories hold the transformers.js ONNX exports of OpenAI's CLIP
  * (separate text and vision encoders with projection heads; inputs input_ids / pixel_values, outputs
  * text_embeds / image_embeds). The merges file is the repository's tokenizer merges (the same BPE as
@@ -54,60 +86,22 @@ const hf = (repo: string, file: string) => `https://huggingface.co/${repo}/resol
  * Pin `bytes` (and compare the manifest's hashes) after a first fetch on a connected machine.
  */
 export const CATALOGUE: Record<string, CatalogueEntry> = {
-  'openai-clip-vit-b32': {
+  'openai-clip-vit-b32': xenovaClip({
     name: 'openai-clip-vit-b32',
     description: 'OpenAI CLIP ViT-B/32 (fp32 ONNX export)',
-    provenance:
-      'OpenAI CLIP ViT-B/32 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-base-patch32 (onnx/)',
-    licence: 'MIT (OpenAI CLIP)',
+    weights: 'ViT-B/32',
+    repo: 'Xenova/clip-vit-base-patch32',
     embeddingSize: 512,
-    logitScale: 100,
-    imageSize: 224,
-    files: {
-      text: {
-        url: hf('Xenova/clip-vit-base-patch32', 'onnx/text_model.onnx'),
-        bytes: 0,
-        approxMB: 254,
-        path: 'text.onnx',
-      },
-      vision: {
-        url: hf('Xenova/clip-vit-base-patch32', 'onnx/vision_model.onnx'),
-        bytes: 0,
-        approxMB: 352,
-        path: 'vision.onnx',
-      },
-      merges: { url: hf('Xenova/clip-vit-base-patch32', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
-    },
-    inputs: { text: 'input_ids', image: 'pixel_values' },
-    outputs: { text: 'text_embeds', image: 'image_embeds' },
-  },
-  'openai-clip-vit-l14': {
+    approxMB: { text: 254, vision: 352 },
+  }),
+  'openai-clip-vit-l14': xenovaClip({
     name: 'openai-clip-vit-l14',
     description: 'OpenAI CLIP ViT-L/14 (fp32 ONNX export, 224 px)',
-    provenance:
-      'OpenAI CLIP ViT-L/14 weights, ONNX export from the Hugging Face repository Xenova/clip-vit-large-patch14 (onnx/)',
-    licence: 'MIT (OpenAI CLIP)',
+    weights: 'ViT-L/14',
+    repo: 'Xenova/clip-vit-large-patch14',
     embeddingSize: 768,
-    logitScale: 100,
-    imageSize: 224,
-    files: {
-      text: {
-        url: hf('Xenova/clip-vit-large-patch14', 'onnx/text_model.onnx'),
-        bytes: 0,
-        approxMB: 495,
-        path: 'text.onnx',
-      },
-      vision: {
-        url: hf('Xenova/clip-vit-large-patch14', 'onnx/vision_model.onnx'),
-        bytes: 0,
-        approxMB: 1216,
-        path: 'vision.onnx',
-      },
-      merges: { url: hf('Xenova/clip-vit-large-patch14', 'merges.txt'), bytes: 0, approxMB: 0.5, path: 'merges.txt' },
-    },
-    inputs: { text: 'input_ids', image: 'pixel_values' },
-    outputs: { text: 'text_embeds', image: 'image_embeds' },
-  },
+    approxMB: { text: 495, vision: 1216 },
+  }),
 };
 
 export class FetchError extends Error {

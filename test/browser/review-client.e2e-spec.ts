@@ -8,8 +8,8 @@ import { DataSource } from 'typeorm';
 import { createIntakeClient, createUser, type TestUser } from '../support/auth-helpers';
 import { REPO_ROOT, waitFor } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { createClaim, createPolicy, uploadPhotos } from '../fixtures/intake-fixtures';
-import { AUTO_POLICY, INCIDENT_DATE, claimScenarios, renderPlannedPhoto } from '../fixtures/claim-scenarios';
+import { createClaim, createPolicy } from '../fixtures/intake-fixtures';
+import { AUTO_POLICY, INCIDENT_DATE, claimScenarios, uploadAndSubmitScenario } from '../fixtures/claim-scenarios';
 
 /**
  * The review client in a real browser (Debian's Chromium through playwright-core) against the real
@@ -85,17 +85,7 @@ describe('review client in the browser', () => {
         photoSource: 'camera',
         externalReference: `WEB-${scenario.name}`,
       });
-      const files = [];
-      for (const [index, plan] of scenario.photos.entries()) {
-        const bytes = await renderPlannedPhoto(plan, rendered);
-        if (index === 0) rendered.set(scenario.name, bytes);
-        files.push({ name: `${scenario.name}-${index}.jpg`, bytes });
-      }
-      await uploadPhotos(testApp, apiKey, claim.id, files).expect(201);
-      await request(testApp.app.getHttpServer())
-        .post(`/v1/claims/${claim.id}/submit`)
-        .set('X-API-Key', apiKey)
-        .expect(202);
+      await uploadAndSubmitScenario(testApp, apiKey, claim.id, scenario, rendered);
       await waitFor(
         async () => {
           const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claim.id])) as Array<{

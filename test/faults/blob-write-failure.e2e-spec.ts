@@ -55,6 +55,17 @@ describe('fault: blob store write failure during upload', () => {
 
   const http = () => request(testApp.app.getHttpServer());
 
+  const STORE_FAILED = {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: 'the photo store could not write the photo; nothing of this upload was stored; retry later',
+  };
+  const STORE_FULL = {
+    statusCode: 507,
+    error: 'Insufficient Storage',
+    message: 'the photo store is out of space; nothing of this upload was stored; retry later',
+  };
+
   async function expectNothingStored(claimId: string): Promise<void> {
     const [{ photos }] = (await dataSource.query(`SELECT count(*)::int AS photos FROM photos WHERE claim_id = $1`, [
       claimId,
@@ -80,12 +91,7 @@ describe('fault: blob store write failure during upload', () => {
     fs.rmSync(blobsDir, { recursive: true, force: true });
     fs.writeFileSync(blobsDir, 'not a folder'); // every put fails: mkdir under a regular file
     const response = await uploadPhotos(testApp, apiKey, claim.id, [scene, small]);
-    expect(response.status).toBe(503);
-    expect(response.body).toEqual({
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message: 'the photo store could not write the photo; nothing of this upload was stored; retry later',
-    });
+    expect([response.status, response.body]).toEqual([503, STORE_FAILED]);
     fs.rmSync(blobsDir);
     await expectNothingStored(claim.id);
 
@@ -110,12 +116,7 @@ describe('fault: blob store write failure during upload', () => {
       const claim = await createClaim(testApp, apiKey, policyId);
       tiny.fill(4096);
       const response = await uploadPhotos(testApp, apiKey, claim.id, [scene, small]);
-      expect(response.status).toBe(507);
-      expect(response.body).toEqual({
-        statusCode: 507,
-        error: 'Insufficient Storage',
-        message: 'the photo store is out of space; nothing of this upload was stored; retry later',
-      });
+      expect([response.status, response.body]).toEqual([507, STORE_FULL]);
       await expectNothingStored(claim.id);
       tiny.empty();
     });
@@ -132,9 +133,7 @@ describe('fault: blob store write failure during upload', () => {
       // The small photo's three blobs were written, the noisy original was not: the failure came mid-upload.
       expect(puts.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
       expect(response.status).toBe(507);
-      expect(response.body.message).toBe(
-        'the photo store is out of space; nothing of this upload was stored; retry later',
-      );
+      expect(response.body.message).toBe(STORE_FULL.message);
       await expectNothingStored(claim.id);
 
       // Space freed: the same upload is stored whole.

@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createIntakeClient } from '../support/auth-helpers';
 import { draftClaims, submit, waitUntilScored } from '../support/fault-helpers';
 import { canStartPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from '../support/private-services';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait-for';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { claimBody, createPolicy } from '../fixtures/intake-fixtures';
 
@@ -50,13 +51,11 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
     const [existing] = await draftClaims(testApp, apiKey, 1, 1, 700);
     const policy = await createPolicy(testApp, apiKey);
     // Ready once the model has loaded in the background (its inference thread starts first).
-    await waitFor(
-      async () => ((await http().get('/health/ready')).status === 200 ? true : undefined),
-      30_000,
-      'readiness before the outage',
-    );
+    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), {
+      timeoutMs: 30_000,
+      description: 'readiness before the outage',
+    });
 
-    const stoppedAt = Date.now();
     await postgres.stop();
 
     const ready = await http().get('/health/ready');
@@ -81,16 +80,20 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
     }
     await http().get('/health/live').expect(200);
 
-    // Down for a few seconds in all.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 3000 - (Date.now() - stoppedAt))));
+    // Down until the pool has lost every connection it had before the outage (the server closed the idle
+    // ones, the attempts above were refused): coming back then takes fresh connections, not old ones.
+    const pool = (testApp.app.get(DataSource).driver as PostgresDriver).master as { totalCount: number };
+    await waitFor(() => pool.totalCount === 0, {
+      timeoutMs: 15_000,
+      description: 'the connection pool to have dropped every connection',
+    });
     await postgres.start();
 
     // The pool reconnects by itself: the same process serves again.
-    await waitFor(
-      async () => ((await http().get('/health/ready')).status === 200 ? true : undefined),
-      15_000,
-      'readiness to recover',
-    );
+    await waitFor(async () => ((await http().get('/health/ready')).status === 200 ? true : undefined), {
+      timeoutMs: 15_000,
+      description: 'readiness to recover',
+    });
     await http().get(`/v1/claims/${existing}`).set('X-API-Key', apiKey).expect(200);
     // The refused write changed nothing: the same Idempotency-Key now creates the claim.
     await http()

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditVerificationService } from '../../src/audit/audit-verification.service';
+import { JobName, QueueName } from '../../src/jobs/job-registry';
+import { JobQueueService } from '../../src/jobs/job-queue.service';
 import { createIntakeClient } from '../support/auth-helpers';
 import {
   blobStoreContents,
@@ -11,7 +13,8 @@ import {
   submit,
   waitUntilScored,
 } from '../support/fault-helpers';
-import { startProcess, waitFor, type RunningProcess } from '../support/processes';
+import { startProcess, type RunningProcess } from '../support/processes';
+import { waitFor } from '../support/wait-for';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -43,11 +46,10 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
   async function startWorker(): Promise<RunningProcess> {
     const worker = startProcess('dist/src/worker.js', [], workerEnv());
     workers.push(worker);
-    await waitFor(
-      async () => (worker.output().includes('worker started') ? true : undefined),
-      30_000,
-      'the worker to start',
-    );
+    await waitFor(async () => (worker.output().includes('worker started') ? true : undefined), {
+      timeoutMs: 30_000,
+      description: 'the worker to start',
+    });
     return worker;
   }
 
@@ -88,8 +90,7 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
           ? true
           : undefined;
       },
-      30_000,
-      `${CONCURRENCY} claims blocked mid-scoring`,
+      { timeoutMs: 30_000, description: `${CONCURRENCY} claims blocked mid-scoring` },
     );
 
     first.child.kill('SIGKILL');
@@ -118,8 +119,16 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
       if (final.get(id) !== 'consistent') expect({ id, tasks }).toEqual({ id, tasks: 1 });
     }
 
-    // Give a late duplicate (a stalled job re-run after the recovery re-enqueue) time to show itself.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // A late duplicate would be a stalled job re-run after the recovery re-enqueue: wait until no
+    // scoring job is left in Redis at all (the stalled ones are re-run or dropped), so none can come after.
+    const scoring = testApp.app.get(JobQueueService).queue(QueueName.Scoring);
+    await waitFor(
+      async () => {
+        const left = await scoring.getJobs(['active', 'waiting', 'delayed', 'paused']);
+        return left.every((job) => job?.name !== JobName.ScoreClaim);
+      },
+      { timeoutMs: 20_000, intervalMs: 250, description: 'every scoring job to leave the queue' },
+    );
     const again = await scoringLedger(dataSource, claimIds);
     expect([...again.runs.values()].reduce((sum, n) => sum + n, 0)).toBe(CLAIMS);
     expect([...again.completedEvents.values()].reduce((sum, n) => sum + n, 0)).toBe(CLAIMS);

@@ -18,15 +18,26 @@ process.once('exit', () => {
   for (const cleanup of cleanups) cleanup();
 });
 
-export interface PrivateRedis {
+/** Registers the server's emergency stop (run at exit unless `destroy()` ran), starts it, and returns it. */
+async function startRegistered<T extends { start(): Promise<void> }>(server: T, emergencyStop: () => void): Promise<T> {
+  cleanups.add(emergencyStop);
+  await server.start();
+  return server;
+}
+
+/** A private server on a free loopback port that a fault test stops and starts again. */
+interface PrivateServer {
   readonly port: number;
   readonly url: string;
-  /** Stops the server (SIGTERM; no persistence, so a restart starts empty, like a lost Redis host). */
   stop(): Promise<void>;
-  /** Starts it again on the same port. */
+  /** Starts it (again) on the same port. */
   start(): Promise<void>;
+  /** Stops it for good and removes its files. */
   destroy(): Promise<void>;
 }
+
+/** stop(): SIGTERM; no persistence, so a restart starts empty, like a lost Redis host. */
+export type PrivateRedis = PrivateServer;
 
 async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, {
@@ -82,20 +93,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       cleanups.delete(kill);
     },
   };
-  cleanups.add(kill);
-  await redis.start();
-  return redis;
+  return startRegistered(redis, kill);
 }
 
-export interface PrivatePostgres {
-  readonly port: number;
-  /** A URL of the server's `postgres` database (what TEST_POSTGRES_URL expects). */
-  readonly url: string;
-  /** Fast shutdown: open connections are terminated (SQLSTATE 57P01), as when a database host goes away. */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
-}
+/**
+ * url: a URL of the server's `postgres` database (what TEST_POSTGRES_URL expects). stop(): fast
+ * shutdown, open connections are terminated (SQLSTATE 57P01), as when a database host goes away.
+ */
+export type PrivatePostgres = PrivateServer;
 
 function postgresBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
@@ -200,9 +205,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       cleanups.delete(emergencyStop);
     },
   };
-  cleanups.add(emergencyStop);
-  await postgres.start();
-  return postgres;
+  return startRegistered(postgres, emergencyStop);
 }
 
 export interface TinyFilesystem {

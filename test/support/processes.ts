@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePortNumber } from '../../bench/free-port';
 import * as path from 'node:path';
+import { waitFor as waitForCondition } from './wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -36,19 +37,9 @@ export function startProcess(script: string, args: string[], env: Record<string,
   };
 }
 
+/** The older positional form of waitFor (see wait-for.ts): probes every 200 ms until `probe` returns a value. */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  return waitForCondition(probe, { timeoutMs, intervalMs: 200, description: what });
 }
 
 /** A free loopback port (the benchmarks' helper: one implementation for tests and benches). */
