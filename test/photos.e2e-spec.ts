@@ -120,6 +120,10 @@ describe('photo evidence: encrypted at rest, audited reads', () => {
     expect(own.body.photos[0]).not.toHaveProperty('perceptualHash');
     expect(own.body.photos[0]).not.toHaveProperty('exif');
 
+    // The detector finds each format in plaintext (so an empty result below means something).
+    expect(plaintextSignatures(Buffer.concat([Buffer.alloc(7), jpeg, png, webp, rotated]))).toEqual(
+      expect.arrayContaining(['JPEG', 'PNG', 'WebP', 'EXIF']),
+    );
     const files = allFiles(blobDir);
     expect(files.length).toBeGreaterThanOrEqual(12);
     for (const file of files)
