@@ -24,6 +24,8 @@ export type ClaimPage = Schemas['ClaimPage'];
 export type Threshold = Schemas['ThresholdView'];
 export type CheckView = Schemas['CheckView'];
 export type ValidationView = Schemas['ValidationView'];
+export type PhotoScores = Schemas['PhotoScoresView'];
+export type QualityDay = Schemas['QualityDayView'];
 export type PolicyView = Schemas['PolicyView'];
 export type ReasonCatalogue = Schemas['ReasonCodeCatalogue'];
 export type AuditEvent = Schemas['AuditEventView'];
@@ -44,14 +46,6 @@ export type ErasureClaimOutcome = Schemas['ErasureClaimOutcome'];
 export type ErasureOutcome = Schemas['ErasureOutcome'];
 export type ErasureRequestView = Schemas['ErasureRequestView'];
 export type ErrorResponse = Schemas['ErrorResponse'];
-
-/** Per photo scores in a scoring run's `scores.photos` (the contract types `scores` as an open object). */
-export interface PhotoScores {
-  usable: boolean;
-  quality?: Record<string, unknown>;
-  damage: Record<string, { cosine: number; probability: number }>;
-  objects: Record<string, { cosine: number; probability: number }>;
-}
 
 /** Every value of a string union, checked exhaustively against the contract. */
 function allOf<T extends string>() {

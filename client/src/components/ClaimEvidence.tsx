@@ -260,7 +260,7 @@ export function ClaimEvidence({
   if (!claim.data) return <Loading what="Loading the claim" />;
   const data = claim.data;
   const checks = validation.data?.checks ?? [];
-  const photoScores = (validation.data?.run?.scores.photos ?? {}) as Record<string, PhotoScores>;
+  const photoScores = validation.data?.run?.scores.photos ?? {};
   const claimLevel = checks.filter((check) => check.photoId === null);
   const duplicates = checks.filter((check) => check.kind === 'duplicate_photo' && (check.flagged || check.uncertain));
   const exifChecks = checks.filter((check) => check.kind === 'exif_anomaly');
