@@ -3,9 +3,12 @@
  * `npm run openapi`). Nothing here is written by hand except the enum value lists, which the compiler
  * checks against the contract in both directions.
  */
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
+
+/** An operation's query parameters (filters of a list), e.g. `QueryOf<'Review_list'>['status']`. */
+export type QueryOf<Operation extends keyof operations> = NonNullable<operations[Operation]['parameters']['query']>;
 
 export type Role = Schemas['StaffRole'];
 export type ReviewReason = Schemas['ReviewReason'];
@@ -20,6 +23,7 @@ export type ClaimFinding = Schemas['ClaimFinding'];
 export type TaskDetail = Schemas['TaskDetail'];
 export type StaffPhoto = Schemas['StaffPhotoView'];
 export type StaffClaim = Schemas['StaffClaimView'];
+export type ClaimStatus = Schemas['ClaimStatus'];
 export type ClaimPage = Schemas['ClaimPage'];
 export type Threshold = Schemas['ThresholdView'];
 export type CheckView = Schemas['CheckView'];

@@ -1,16 +1,9 @@
 import { useState } from 'react';
 import { dateTime, label, money } from '../format';
+import { client, getStaffClaim } from '../api';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type {
-  CheckView,
-  PhotoScores,
-  Threshold,
-  PolicyView,
-  StaffClaim,
-  StaffPhoto,
-  ValidationView,
-} from '../api/types';
+import type { CheckView, PhotoScores, Threshold, StaffPhoto } from '../api/types';
 import { AuthImage, PhotoDialog } from './Photo';
 import { ScoreBar } from './ScoreBar';
 import { ErrorState, Loading } from './States';
@@ -252,9 +245,16 @@ export function ClaimEvidence({
   photosHint,
   justification,
 }: ClaimEvidenceProps) {
-  const claim = useApi<StaffClaim>(`/v1/claims/${claimId}`);
-  const validation = useApi<ValidationView>(`/v1/claims/${claimId}/validation`);
-  const policy = useApi<PolicyView>(claim.data ? `/v1/policies/${claim.data.policyId}` : null);
+  const claim = useApi((signal) => getStaffClaim(claimId, signal), [claimId]);
+  const validation = useApi(
+    (signal) => client.GET('/v1/claims/{id}/validation', { params: { path: { id: claimId } }, signal }),
+    [claimId],
+  );
+  const policyId = claim.data?.policyId;
+  const policy = useApi(
+    policyId ? (signal) => client.GET('/v1/policies/{id}', { params: { path: { id: policyId } }, signal }) : null,
+    [policyId],
+  );
 
   if (claim.error) return <ErrorState error={claim.error} retry={claim.reload} />;
   if (!claim.data) return <Loading what="Loading the claim" />;
