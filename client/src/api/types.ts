@@ -23,7 +23,6 @@ export type ClaimFinding = Schemas['ClaimFinding'];
 export type TaskDetail = Schemas['TaskDetail'];
 export type StaffPhoto = Schemas['StaffPhotoView'];
 export type StaffClaim = Schemas['StaffClaimView'];
-export type ClaimStatus = Schemas['ClaimStatus'];
 export type ClaimPage = Schemas['ClaimPage'];
 export type Threshold = Schemas['ThresholdView'];
 export type CheckView = Schemas['CheckView'];

@@ -6,21 +6,15 @@ import { LoadedPage } from '../components/States';
 import { dateTime, label, money } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { ClaimStatus } from '../api/types';
+import type { QueryOf } from '../api/types';
 
-const STATUSES: ClaimStatus[] = [
-  'queued',
-  'scoring',
-  'consistent',
-  'inconsistent',
-  'needs_review',
-  'decided',
-  'closed',
-];
+/** The claim list's status filter (the contract's values). */
+type Status = NonNullable<QueryOf<'Claims_list'>['status']>;
+const STATUSES: Status[] = ['queued', 'scoring', 'consistent', 'inconsistent', 'needs_review', 'decided', 'closed'];
 const COLUMNS = ['Reference', 'Peril', 'Status', 'Amount', 'Filed', 'History'];
 
 export function ClaimsPage() {
-  const [status, setStatus] = useState<ClaimStatus | ''>('');
+  const [status, setStatus] = useState<Status | ''>('');
   const [page, setPage] = useState(1);
   const claims = useApi(
     (signal) =>
