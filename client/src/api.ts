@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api/schema';
-import type { TokenPair, User } from './api/types';
+import type { StaffClaim, TokenPair, User } from './api/types';
 
 /** An error answer of the API (`{statusCode, error, message}`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -65,27 +65,30 @@ function toSession(pair: TokenPair): Session {
   };
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  let message = response.statusText || `HTTP ${response.status}`;
-  try {
-    const body = (await response.json()) as { message?: string | string[] };
-    if (Array.isArray(body.message)) message = body.message.join('; ');
-    else if (typeof body.message === 'string') message = body.message;
-  } catch {
-    /* not JSON */
-  }
-  return new ApiError(response.status, message);
-}
-
 /** Request URLs need an origin outside a browser page (tests); in the page it is the page's own. */
 const baseUrl = typeof location === 'undefined' ? 'http://localhost' : location.origin;
 
 /** The generated contract's calls without credentials (sign-in, refresh, sign-out). */
 const publicClient = createClient<paths>({ baseUrl, fetch: (request) => fetch(request) });
 
+/** What a typed client call resolves to: its data, or the error body the server sent with `response`. */
+export interface ApiResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The server's `message` (validation problems may come as a list), else the status line. */
+function messageOf(body: unknown, response: Response): string {
+  const message = (body as { message?: unknown } | undefined)?.message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return response.statusText || `HTTP ${response.status}`;
+}
+
 /** A call's answer, or its ApiError (the API's `{statusCode, error, message}`; status 0: no network). */
-export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  let result: { data?: T; error?: unknown; response: Response };
+export async function unwrap<T>(call: Promise<ApiResult<T>>): Promise<T> {
+  let result: ApiResult<T>;
   try {
     result = await call;
   } catch (error) {
@@ -94,11 +97,7 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
     throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
   }
   const { data, error, response } = result;
-  if (!response.ok) {
-    const body = error as { message?: unknown } | undefined;
-    const message = typeof body?.message === 'string' ? body.message : response.statusText || `HTTP ${response.status}`;
-    throw new ApiError(response.status, message);
-  }
+  if (!response.ok) throw new ApiError(response.status, messageOf(error, response));
   return data as T;
 }
 
@@ -148,44 +147,7 @@ export async function logout(): Promise<void> {
   }
 }
 
-export interface RequestOptions {
-  method?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
-
-/** Calls the API with the session's bearer token; refreshes once on expiry or a 401. */
-export async function apiRaw(path: string, options: RequestOptions = {}): Promise<Response> {
-  let current = session;
-  if (current && current.expiresAt - Date.now() < 30_000) current = await refreshSession();
-  const send = (token: string | undefined) =>
-    fetch(path, {
-      method: options.method ?? 'GET',
-      signal: options.signal,
-      headers: {
-        Accept: 'application/json',
-        ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-  let response: Response;
-  try {
-    response = await send(current?.accessToken);
-    if (response.status === 401 && current) {
-      const renewed = await refreshSession();
-      if (renewed) response = await send(renewed.accessToken);
-    }
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
-  }
-  return response;
-}
-
-/** `fetch` for the typed client: the same bearer token and single refresh-and-retry as apiRaw. */
+/** `fetch` for the typed client: the session's bearer token, refreshed shortly before expiry and once on a 401. */
 async function authedFetch(request: Request): Promise<Response> {
   let current = session;
   if (current && current.expiresAt - Date.now() < 30_000) current = await refreshSession();
@@ -202,14 +164,35 @@ async function authedFetch(request: Request): Promise<Response> {
   return response;
 }
 
-/** The API's calls as the contract (openapi.json → api/schema.d.ts) types them, with the session's credentials. */
-export const client = createClient<paths>({ baseUrl, fetch: authedFetch });
+/** Query strings as the API wants them: unset and empty values (a cleared filter field) are left out. */
+function querySerializer(params: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  return search.toString();
+}
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await apiRaw(path, options);
-  if (!response.ok) throw await errorFrom(response);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+/**
+ * The API's calls as the contract (openapi.json → api/schema.d.ts) types them, with the session's credentials:
+ * a path, parameter or body the contract does not have does not compile.
+ */
+export const client = createClient<paths>({
+  baseUrl,
+  fetch: authedFetch,
+  querySerializer,
+  headers: { Accept: 'application/json' },
+});
+
+/**
+ * GET /v1/claims/{id} as staff get it. The contract answers intake systems (API keys) a smaller view of the same
+ * claim; this client signs in staff only, so that view here means a broken contract: an error, not missing fields.
+ */
+export async function getStaffClaim(id: string, signal?: AbortSignal): Promise<ApiResult<StaffClaim>> {
+  const { data, error, response } = await client.GET('/v1/claims/{id}', { params: { path: { id } }, signal });
+  if (data === undefined) return { error, response };
+  if (!('team' in data))
+    throw new ApiError(500, 'The server answered the intake view of the claim, not the staff view.');
+  return { data, response };
 }
 
 /** A photo as an object URL (the content endpoint needs the bearer token, so an <img src> cannot fetch it). */
@@ -220,21 +203,17 @@ export async function fetchPhotoUrl(
   justification?: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  const response = await apiRaw(
-    `/v1/claims/${encodeURIComponent(claimId)}/photos/${encodeURIComponent(photoId)}/content?variant=${variant}`,
-    {
+  const image = await unwrap(
+    client.GET('/v1/claims/{claimId}/photos/{photoId}/content', {
+      params: {
+        path: { claimId, photoId },
+        query: { variant },
+        header: justification ? { 'X-Access-Justification': justification } : undefined,
+      },
+      headers: { Accept: 'image/*' },
+      parseAs: 'blob',
       signal,
-      headers: { Accept: 'image/*', ...(justification ? { 'X-Access-Justification': justification } : {}) },
-    },
+    }),
   );
-  if (!response.ok) throw await errorFrom(response);
-  return URL.createObjectURL(await response.blob());
-}
-
-export function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params))
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
+  return URL.createObjectURL(image);
 }

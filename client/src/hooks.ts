@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { api, getSession, subscribeSession, type Session } from './api';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type DependencyList } from 'react';
+import { getSession, subscribeSession, unwrap, type ApiResult, type Session } from './api';
 
 export function useSession(): Session | null {
   return useSyncExternalStore(subscribeSession, getSession);
@@ -12,33 +12,42 @@ export interface Loadable<T> {
   reload: () => void;
 }
 
-/** GETs `path` (null: nothing to load) and keeps loading/error/data; reload() fetches again. */
-export function useApi<T>(path: string | null, options: { headers?: Record<string, string> } = {}): Loadable<T> {
-  const [state, setState] = useState<{ path: string | null; data?: T; error?: Error; loading: boolean }>({
-    path,
-    loading: path !== null,
+/** A typed client call (`client.GET(...)`) that passes the given signal on, so a superseded load is cancelled. */
+export type ApiCall<T> = (signal: AbortSignal) => Promise<ApiResult<T>>;
+
+/**
+ * Runs `call` (null: nothing to load) and keeps loading/error/its unwrapped data; runs it again when
+ * `deps` change (what the call reads: ids, filters, page) and on reload().
+ */
+export function useApi<T>(call: ApiCall<T> | null, deps: DependencyList): Loadable<T> {
+  const key = call === null ? null : JSON.stringify(deps);
+  const latest = useRef(call);
+  latest.current = call;
+  const [state, setState] = useState<{ key: string | null; data?: T; error?: Error; loading: boolean }>({
+    key,
+    loading: key !== null,
   });
   const [nonce, setNonce] = useState(0);
-  const headers = JSON.stringify(options.headers ?? {});
   useEffect(() => {
-    if (path === null) {
-      setState({ path, loading: false });
+    const run = latest.current;
+    if (key === null || run === null) {
+      setState({ key, loading: false });
       return;
     }
     const controller = new AbortController();
-    // Keep the data while reloading the same path (no flicker); never show one resource's data for another.
-    setState((previous) => ({ path, data: previous.path === path ? previous.data : undefined, loading: true }));
-    api<T>(path, { signal: controller.signal, headers: JSON.parse(headers) as Record<string, string> })
-      .then((data) => setState({ path, data, loading: false }))
+    // Keep the data while reloading the same request (no flicker); never show one resource's data for another.
+    setState((previous) => ({ key, data: previous.key === key ? previous.data : undefined, loading: true }));
+    unwrap(run(controller.signal))
+      .then((data) => setState({ key, data, loading: false }))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ path, error: error instanceof Error ? error : new Error(String(error)), loading: false });
+        setState({ key, error: error instanceof Error ? error : new Error(String(error)), loading: false });
       });
     return () => controller.abort();
-  }, [path, nonce, headers]);
+  }, [key, nonce]);
   const reload = useCallback(() => setNonce((value) => value + 1), []);
-  // Until the effect runs for a new path, the state still belongs to the old one: hide it.
-  if (state.path !== path) return { data: undefined, error: undefined, loading: path !== null, reload };
+  // Until the effect runs for a new request, the state still belongs to the old one: hide it.
+  if (state.key !== key) return { data: undefined, error: undefined, loading: key !== null, reload };
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { CHECK_KINDS, type CheckKind } from './check.entity';
 import { THRESHOLDED_KINDS } from './default-thresholds';
 
@@ -32,6 +32,60 @@ export class ThresholdSetView {
 }
 for (const kind of THRESHOLDED_KINDS) ApiProperty({ type: () => ThresholdView })(ThresholdSetView.prototype, kind);
 
+/** A prompt class's score for one photo: the averaged-ensemble cosine and the softmax probability. */
+export class LabelScoreView {
+  @ApiProperty() cosine!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) probability!: number;
+}
+
+/** What the image-quality check measured on the original. */
+export class ImageQualityMeasuresView {
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty({ description: 'mean luminance, 0–255' }) brightness!: number;
+  @ApiProperty({ description: 'standard deviation of the Laplacian on a 512 px greyscale copy' }) sharpness!: number;
+}
+
+/** A label → score map (the prompt class keys of the run's prompt set). */
+const LABEL_SCORES = { type: 'object', additionalProperties: { $ref: getSchemaPath(LabelScoreView) } } as const;
+
+/** One photo's numbers in a scoring run. */
+@ApiExtraModels(LabelScoreView)
+export class PhotoScoresView {
+  @ApiProperty({ description: 'false when the image-quality check flagged the photo' }) usable!: boolean;
+  @ApiProperty({ type: () => ImageQualityMeasuresView }) quality!: ImageQualityMeasuresView;
+  @ApiProperty({ ...LABEL_SCORES, description: 'damage class key → score' })
+  damage!: Record<string, LabelScoreView>;
+  @ApiProperty({ ...LABEL_SCORES, description: 'insured-object class key → score' })
+  objects!: Record<string, LabelScoreView>;
+}
+
+export class PromptClassView {
+  @ApiProperty() key!: string;
+  @ApiProperty({ type: [String] }) prompts!: string[];
+}
+
+/** The prompts the photos were compared with. */
+export class PromptSetView {
+  @ApiProperty() version!: string;
+  @ApiProperty({ type: () => [PromptClassView] }) damage!: PromptClassView[];
+  @ApiProperty({ type: () => [PromptClassView] }) objects!: PromptClassView[];
+}
+
+/** A run's raw numbers (as ValidationService's runScores stores them); every field absent once retention purged them. */
+@ApiExtraModels(PhotoScoresView)
+export class RunScoresView {
+  @ApiPropertyOptional({ type: String, nullable: true, description: "the insured-object noun of the claim's policy" })
+  insuredObject?: string | null;
+  @ApiPropertyOptional({ type: () => PromptSetView }) promptSet?: PromptSetView;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(PhotoScoresView) },
+    description: 'photo id → its scores',
+  })
+  photos?: Record<string, PhotoScoresView>;
+}
+
 export class ScoringRunView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() modelId!: string;
@@ -44,12 +98,10 @@ export class ScoringRunView {
   @ApiProperty() durationMs!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description:
-      'raw scores: `insuredObject` and `photos` (per photo id: `usable`, `quality`, and `damage`/`objects` label → {cosine, probability})',
+    type: () => RunScoresView,
+    description: 'the raw numbers, enough to replay the decision; `{}` once retention purged them (embeddings_scores)',
   })
-  scores!: Record<string, unknown>;
+  scores!: RunScoresView;
 }
 
 export class CheckView {

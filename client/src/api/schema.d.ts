@@ -1128,6 +1128,14 @@ export interface components {
             /** @example 404 */
             statusCode: number;
         };
+        ImageQualityMeasuresView: {
+            /** @description mean luminance, 0–255 */
+            brightness: number;
+            height: number;
+            /** @description standard deviation of the Laplacian on a 512 px greyscale copy */
+            sharpness: number;
+            width: number;
+        };
         IntakeClaimView: {
             /**
              * @description decimal string, at most 2 decimals
@@ -1187,6 +1195,10 @@ export interface components {
             /** @description hex SHA-256 of the original bytes */
             sha256: string;
             width: number;
+        };
+        LabelScoreView: {
+            cosine: number;
+            probability: number;
         };
         LegalHoldDto: {
             reason: string;
@@ -1251,6 +1263,19 @@ export interface components {
             model: string | null;
             software: string | null;
         };
+        PhotoScoresView: {
+            /** @description damage class key → score */
+            damage: {
+                [key: string]: components["schemas"]["LabelScoreView"];
+            };
+            /** @description insured-object class key → score */
+            objects: {
+                [key: string]: components["schemas"]["LabelScoreView"];
+            };
+            quality: components["schemas"]["ImageQualityMeasuresView"];
+            /** @description false when the image-quality check flagged the photo */
+            usable: boolean;
+        };
         /** @enum {string} */
         PhotoSource: "camera" | "scan" | "unknown";
         PolicyView: {
@@ -1282,6 +1307,15 @@ export interface components {
             completions: components["schemas"]["ProbeCompletionView"][];
             /** Format: uuid */
             probeId: string;
+        };
+        PromptClassView: {
+            key: string;
+            prompts: string[];
+        };
+        PromptSetView: {
+            damage: components["schemas"]["PromptClassView"][];
+            objects: components["schemas"]["PromptClassView"][];
+            version: string;
         };
         PurgeItem: {
             /** @enum {string} */
@@ -1411,6 +1445,15 @@ export interface components {
             /** @default false */
             dryRun: boolean;
         };
+        RunScoresView: {
+            /** @description the insured-object noun of the claim's policy */
+            insuredObject?: string | null;
+            /** @description photo id → its scores */
+            photos?: {
+                [key: string]: components["schemas"]["PhotoScoresView"];
+            };
+            promptSet?: components["schemas"]["PromptSetView"];
+        };
         ScoringRunView: {
             /** Format: date-time */
             createdAt: string;
@@ -1422,10 +1465,8 @@ export interface components {
             outcome: string | null;
             promptSetVersion: string;
             provider: string;
-            /** @description raw scores: `insuredObject` and `photos` (per photo id: `usable`, `quality`, and `damage`/`objects` label → {cosine, probability}) */
-            scores: {
-                [key: string]: unknown;
-            };
+            /** @description the raw numbers, enough to replay the decision; `{}` once retention purged them (embeddings_scores) */
+            scores: components["schemas"]["RunScoresView"];
             /** @description the thresholds in force when the claim was scored */
             thresholds: components["schemas"]["ThresholdSetView"];
         };

@@ -3,9 +3,12 @@
  * `npm run openapi`). Nothing here is written by hand except the enum value lists, which the compiler
  * checks against the contract in both directions.
  */
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
+
+/** An operation's query parameters (filters of a list), e.g. `QueryOf<'Review_list'>['status']`. */
+export type QueryOf<Operation extends keyof operations> = NonNullable<operations[Operation]['parameters']['query']>;
 
 export type Role = Schemas['StaffRole'];
 export type ReviewReason = Schemas['ReviewReason'];
@@ -24,6 +27,8 @@ export type ClaimPage = Schemas['ClaimPage'];
 export type Threshold = Schemas['ThresholdView'];
 export type CheckView = Schemas['CheckView'];
 export type ValidationView = Schemas['ValidationView'];
+export type PhotoScores = Schemas['PhotoScoresView'];
+export type QualityDay = Schemas['QualityDayView'];
 export type PolicyView = Schemas['PolicyView'];
 export type ReasonCatalogue = Schemas['ReasonCodeCatalogue'];
 export type AuditEvent = Schemas['AuditEventView'];
@@ -44,14 +49,6 @@ export type ErasureClaimOutcome = Schemas['ErasureClaimOutcome'];
 export type ErasureOutcome = Schemas['ErasureOutcome'];
 export type ErasureRequestView = Schemas['ErasureRequestView'];
 export type ErrorResponse = Schemas['ErrorResponse'];
-
-/** Per photo scores in a scoring run's `scores.photos` (the contract types `scores` as an open object). */
-export interface PhotoScores {
-  usable: boolean;
-  quality?: Record<string, unknown>;
-  damage: Record<string, { cosine: number; probability: number }>;
-  objects: Record<string, { cosine: number; probability: number }>;
-}
 
 /** Every value of a string union, checked exhaustively against the contract. */
 function allOf<T extends string>() {

@@ -1,16 +1,9 @@
 import { useState } from 'react';
 import { dateTime, label, money } from '../format';
+import { client, getStaffClaim } from '../api';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type {
-  CheckView,
-  PhotoScores,
-  Threshold,
-  PolicyView,
-  StaffClaim,
-  StaffPhoto,
-  ValidationView,
-} from '../api/types';
+import type { CheckView, PhotoScores, Threshold, StaffPhoto } from '../api/types';
 import { AuthImage, PhotoDialog } from './Photo';
 import { ScoreBar } from './ScoreBar';
 import { ErrorState, Loading } from './States';
@@ -252,15 +245,22 @@ export function ClaimEvidence({
   photosHint,
   justification,
 }: ClaimEvidenceProps) {
-  const claim = useApi<StaffClaim>(`/v1/claims/${claimId}`);
-  const validation = useApi<ValidationView>(`/v1/claims/${claimId}/validation`);
-  const policy = useApi<PolicyView>(claim.data ? `/v1/policies/${claim.data.policyId}` : null);
+  const claim = useApi((signal) => getStaffClaim(claimId, signal), [claimId]);
+  const validation = useApi(
+    (signal) => client.GET('/v1/claims/{id}/validation', { params: { path: { id: claimId } }, signal }),
+    [claimId],
+  );
+  const policyId = claim.data?.policyId;
+  const policy = useApi(
+    policyId ? (signal) => client.GET('/v1/policies/{id}', { params: { path: { id: policyId } }, signal }) : null,
+    [policyId],
+  );
 
   if (claim.error) return <ErrorState error={claim.error} retry={claim.reload} />;
   if (!claim.data) return <Loading what="Loading the claim" />;
   const data = claim.data;
   const checks = validation.data?.checks ?? [];
-  const photoScores = (validation.data?.run?.scores.photos ?? {}) as Record<string, PhotoScores>;
+  const photoScores = validation.data?.run?.scores.photos ?? {};
   const claimLevel = checks.filter((check) => check.photoId === null);
   const duplicates = checks.filter((check) => check.kind === 'duplicate_photo' && (check.flagged || check.uncertain));
   const exifChecks = checks.filter((check) => check.kind === 'exif_anomaly');

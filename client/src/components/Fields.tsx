@@ -1,19 +1,22 @@
 import type { ReactNode } from 'react';
 import { label } from '../format';
 
-/** A labelled select over values shown with their human label, optionally led by an empty choice named `any`. */
-export function ValueSelect(props: {
+/**
+ * A labelled select over values shown with their human label, optionally led by an empty choice named `any`
+ * (then `V` includes '').
+ */
+export function ValueSelect<V extends string>(props: {
   caption: string;
-  value: string;
-  values: readonly string[];
-  onChange(value: string): void;
+  value: V;
+  values: readonly V[];
+  onChange(value: NoInfer<V>): void;
   any?: string;
   name?: string;
 }) {
   return (
     <label>
       {props.caption}
-      <select name={props.name} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
+      <select name={props.name} value={props.value} onChange={(event) => props.onChange(event.target.value as V)}>
         {props.any !== undefined && <option value="">{props.any}</option>}
         {props.values.map((value) => (
           <option key={value} value={value}>

@@ -118,8 +118,10 @@ describe('AgreementChart', () => {
 });
 
 describe('QualityPage', () => {
+  /** The URL a request went to: openapi-fetch calls fetch(Request). */
+  const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : String(input));
   function stubFetch(answer: (url: string) => Response) {
-    const fetchMock = vi.fn((input: RequestInfo | URL) => Promise.resolve(answer(String(input))));
+    const fetchMock = vi.fn((input: RequestInfo | URL) => Promise.resolve(answer(urlOf(input))));
     vi.stubGlobal('fetch', fetchMock);
     setSession({
       accessToken: 'token',
@@ -152,13 +154,13 @@ describe('QualityPage', () => {
     await screen.findByRole('table', { name: /Agreement between the model/ });
     expect(screen.getAllByTestId('quality-row')).toHaveLength(1);
     expect(screen.getByText(/Not reviewed in this period: Exif anomaly/)).toBeTruthy();
-    const first = new URL(String(fetchMock.mock.calls[0][0]), 'http://localhost');
+    const first = new URL(urlOf(fetchMock.mock.calls[0][0]), 'http://localhost');
     expect(first.pathname).toBe('/v1/metrics/quality');
     const span = Date.parse(first.searchParams.get('to')!) - Date.parse(first.searchParams.get('from')!);
     expect(span).toBe(30 * 86_400_000);
     fireEvent.click(screen.getByRole('button', { name: 'Last 7 days' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
-    const second = new URL(String(fetchMock.mock.calls[1][0]), 'http://localhost');
+    const second = new URL(urlOf(fetchMock.mock.calls[1][0]), 'http://localhost');
     expect(Date.parse(second.searchParams.get('to')!) - Date.parse(second.searchParams.get('from')!)).toBe(
       7 * 86_400_000,
     );

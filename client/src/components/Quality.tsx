@@ -1,8 +1,6 @@
 import type { ReactNode } from 'react';
 import { label } from '../format';
-import type { CheckQuality } from '../api/types';
-
-export type DayCounts = { day: string; agreed: number; disagreed: number };
+import type { CheckQuality, QualityDay } from '../api/types';
 
 export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
@@ -18,11 +16,11 @@ export function agreement(check: Pick<CheckQuality, 'agreed' | 'reviewed'>): num
 }
 
 /** Every UTC day from `from` to `to` (inclusive), with the series' counts and zeros elsewhere. */
-export function fillDays(series: readonly DayCounts[], from: string, to: string): DayCounts[] {
+export function fillDays(series: readonly QualityDay[], from: string, to: string): QualityDay[] {
   const byDay = new Map(series.map((entry) => [entry.day, entry]));
   const start = Date.parse(`${from.slice(0, 10)}T00:00:00Z`);
   const end = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
-  const days: DayCounts[] = [];
+  const days: QualityDay[] = [];
   if (Number.isNaN(start) || Number.isNaN(end) || end < start) return [...series];
   for (let time = start; time <= end && days.length < 3700; time += 86_400_000) {
     const day = new Date(time).toISOString().slice(0, 10);
@@ -35,8 +33,8 @@ export function fillDays(series: readonly DayCounts[], from: string, to: string)
 }
 
 /** The series of several checks summed per day. */
-export function combineSeries(checks: readonly CheckQuality[]): DayCounts[] {
-  const byDay = new Map<string, DayCounts>();
+export function combineSeries(checks: readonly CheckQuality[]): QualityDay[] {
+  const byDay = new Map<string, QualityDay>();
   for (const check of checks)
     for (const entry of check.series) {
       const day = byDay.get(entry.day) ?? { day: entry.day, agreed: 0, disagreed: 0 };
@@ -48,7 +46,7 @@ export function combineSeries(checks: readonly CheckQuality[]): DayCounts[] {
 }
 
 /** The chart's text alternative. */
-export function describeSeries(days: readonly DayCounts[], subject: string): string {
+export function describeSeries(days: readonly QualityDay[], subject: string): string {
   const agreed = days.reduce((sum, day) => sum + day.agreed, 0);
   const disagreed = days.reduce((sum, day) => sum + day.disagreed, 0);
   const total = agreed + disagreed;
@@ -130,7 +128,7 @@ const HEIGHT = 200;
 const PAD = { left: 36, right: 8, top: 10, bottom: 28 };
 
 /** Agreed (bottom) and disagreed (top) reviewed checks per day as stacked SVG bars, with a text alternative. */
-export function AgreementChart({ days, subject }: { days: readonly DayCounts[]; subject: string }) {
+export function AgreementChart({ days, subject }: { days: readonly QualityDay[]; subject: string }) {
   const max = Math.max(1, ...days.map((day) => day.agreed + day.disagreed));
   const plotWidth = WIDTH - PAD.left - PAD.right;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api';
 import type { Loadable } from '../hooks';
+import type { ClaimPage } from '../api/types';
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
@@ -93,16 +94,11 @@ export function Loaded<T>({
   return <>{children(state.data)}</>;
 }
 
-/** One page of a paged list, as the API answers it. */
-export interface PageOf<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+/** Any page of a paged list in the contract: they share the ClaimPage's pager fields. */
+type Paged = Pick<ClaimPage, 'page' | 'pageSize' | 'total'> & { items: readonly unknown[] };
 
 /** `Loaded` for a paged list: `empty` when the page has no items, else `children(data)` and the pager. */
-export function LoadedPage<P extends PageOf<unknown>>({
+export function LoadedPage<P extends Paged>({
   state,
   loading,
   empty,

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { apiRaw, query } from '../api';
+import { ApiError, client, unwrap } from '../api';
 import { DataTable } from '../components/DataTable';
 import { FilterButtons } from '../components/Fields';
 import { Alert, ErrorState, LoadedPage, Loading } from '../components/States';
 import { count, dateTime } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { AuditEvent, AuditPage as AuditPageData, AuditVerifyReport } from '../api/types';
+import type { AuditEvent } from '../api/types';
 
 interface Filters {
   actor: string;
@@ -27,7 +27,7 @@ function toIso(local: string): string | undefined {
 }
 
 export function VerifyStatus() {
-  const verify = useApi<AuditVerifyReport>('/v1/audit/verify');
+  const verify = useApi((signal) => client.GET('/v1/audit/verify', { signal }), []);
   if (verify.error) return <ErrorState error={verify.error} retry={verify.reload} />;
   if (!verify.data) return <Loading what="Verifying the audit chain" />;
   const report = verify.data;
@@ -100,8 +100,13 @@ export function AuditPage() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [page, setPage] = useState(1);
   const [exportError, setExportError] = useState<string | null>(null);
-  const events = useApi<AuditPageData>(
-    `/v1/audit/events${query({ actor: filters.actor, action: filters.action, resourceType: filters.resourceType, resourceId: filters.resourceId, from: toIso(filters.from), to: toIso(filters.to), page, pageSize: 25 })}`,
+  const events = useApi(
+    (signal) =>
+      client.GET('/v1/audit/events', {
+        params: { query: { ...filters, from: toIso(filters.from), to: toIso(filters.to), page, pageSize: 25 } },
+        signal,
+      }),
+    [filters, page],
   );
 
   const submit = (event: FormEvent) => {
@@ -118,15 +123,23 @@ export function AuditPage() {
 
   const download = async (format: 'jsonl' | 'csv') => {
     setExportError(null);
-    const response = await apiRaw(
-      `/v1/audit/export${query({ format, from: toIso(filters.from), to: toIso(filters.to) })}`,
-      { headers: { Accept: '*/*' } },
-    );
-    if (!response.ok) {
-      setExportError(`Export failed (${response.status}).`);
+    let file: Blob;
+    try {
+      file = await unwrap(
+        client.GET('/v1/audit/export', {
+          params: { query: { format, from: toIso(filters.from), to: toIso(filters.to) } },
+          headers: { Accept: '*/*' },
+          parseAs: 'blob',
+        }),
+      );
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      setExportError(
+        status > 0 ? `Export failed (${status}).` : error instanceof Error ? error.message : 'Export failed.',
+      );
       return;
     }
-    const url = URL.createObjectURL(await response.blob());
+    const url = URL.createObjectURL(file);
     const link = document.createElement('a');
     link.href = url;
     link.download = `audit-export.${format}`;

@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
-import { api, query } from '../api';
+import { client, getStaffClaim, unwrap } from '../api';
 import { ErrorState, Loading, Empty } from '../components/States';
 import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { AuditEvent, AuditPage, StaffClaim, ValidationView } from '../api/types';
+import type { AuditEvent } from '../api/types';
 
 async function eventsFor(resourceId: string): Promise<AuditEvent[]> {
   const all: AuditEvent[] = [];
   for (let page = 1; page <= 10; page += 1) {
-    const result = await api<AuditPage>(`/v1/audit/events${query({ resourceId, page, pageSize: 200 })}`);
+    const result = await unwrap(
+      client.GET('/v1/audit/events', { params: { query: { resourceId, page, pageSize: 200 } } }),
+    );
     all.push(...result.items);
     if (all.length >= result.total || result.items.length === 0) break;
   }
@@ -18,8 +20,11 @@ async function eventsFor(resourceId: string): Promise<AuditEvent[]> {
 
 /** Everything the audit trail holds about one claim: its own events, its photos', its scoring run's and its tasks'. */
 export function ClaimHistoryPage({ claimId }: { claimId: string }) {
-  const claim = useApi<StaffClaim>(`/v1/claims/${claimId}`);
-  const validation = useApi<ValidationView>(`/v1/claims/${claimId}/validation`);
+  const claim = useApi((signal) => getStaffClaim(claimId, signal), [claimId]);
+  const validation = useApi(
+    (signal) => client.GET('/v1/claims/{id}/validation', { params: { path: { id: claimId } }, signal }),
+    [claimId],
+  );
   const [state, setState] = useState<{ events?: AuditEvent[]; error?: Error }>({});
 
   useEffect(() => {

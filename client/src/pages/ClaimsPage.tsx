@@ -1,20 +1,26 @@
 import { useState } from 'react';
-import { query } from '../api';
+import { client } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ValueSelect } from '../components/Fields';
-import { LoadedPage, type PageOf } from '../components/States';
+import { LoadedPage } from '../components/States';
 import { dateTime, label, money } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
-import type { StaffClaim } from '../api/types';
+import type { QueryOf } from '../api/types';
 
-const STATUSES = ['queued', 'scoring', 'consistent', 'inconsistent', 'needs_review', 'decided', 'closed'];
+/** The claim list's status filter (the contract's values). */
+type Status = NonNullable<QueryOf<'Claims_list'>['status']>;
+const STATUSES: Status[] = ['queued', 'scoring', 'consistent', 'inconsistent', 'needs_review', 'decided', 'closed'];
 const COLUMNS = ['Reference', 'Peril', 'Status', 'Amount', 'Filed', 'History'];
 
 export function ClaimsPage() {
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<Status | ''>('');
   const [page, setPage] = useState(1);
-  const claims = useApi<PageOf<StaffClaim>>(`/v1/claims${query({ status, page, pageSize: 25 })}`);
+  const claims = useApi(
+    (signal) =>
+      client.GET('/v1/claims', { params: { query: { status: status || undefined, page, pageSize: 25 } }, signal }),
+    [status, page],
+  );
   return (
     <section aria-labelledby="claims-title">
       <h1 id="claims-title">Claims</h1>

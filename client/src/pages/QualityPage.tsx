@@ -1,10 +1,9 @@
 import { useMemo, useState } from 'react';
-import { query } from '../api';
+import { client } from '../api';
 import { AgreementChart, QualityTable, combineSeries, fillDays } from '../components/Quality';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
-import type { QualityReport } from '../api/types';
 
 const PERIODS = [7, 30, 90] as const;
 type Period = (typeof PERIODS)[number];
@@ -14,13 +13,13 @@ export function QualityPage() {
   const [days, setDays] = useState<Period>(30);
   const [refreshed, setRefreshed] = useState(0);
   const [chartKind, setChartKind] = useState<string>('all');
-  // The period ends now (when picked or refreshed); fixed per pick so the request path stays stable.
+  // The period ends now (when picked or refreshed); fixed per pick so the request stays the same.
   const range = useMemo(() => {
     void refreshed;
     const to = new Date();
     return { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString() };
   }, [days, refreshed]); // `refreshed` moves the end of the period to now
-  const report = useApi<QualityReport>(`/v1/metrics/quality${query(range)}`);
+  const report = useApi((signal) => client.GET('/v1/metrics/quality', { params: { query: range }, signal }), [range]);
 
   const reviewed = report.data?.checks.filter((check) => check.reviewed > 0) ?? [];
   const unreviewed = report.data?.checks.filter((check) => check.reviewed === 0) ?? [];

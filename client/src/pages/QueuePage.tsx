@@ -1,15 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, client, ApiError, query, unwrap } from '../api';
+import { client, getStaffClaim, ApiError, unwrap } from '../api';
 import { ValueSelect } from '../components/Fields';
 import { Loaded, Pager } from '../components/States';
 import { TaskTable, type SortState } from '../components/TaskTable';
 import { count, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { navigate } from '../router';
-import type { ReviewReason, StaffClaim, TaskPage, TaskView } from '../api/types';
+import type { QueryOf, ReviewReason, TaskView } from '../api/types';
 
 const REASONS: ReviewReason[] = ['flagged', 'uncertain', 'qa_sample'];
-const STATUSES = ['undecided', 'open', 'assigned', 'escalated', 'decided', 'all'];
+type StatusFilter = NonNullable<QueryOf<'Review_list'>['status']>;
+type ServerSort = NonNullable<QueryOf<'Review_list'>['sort']>;
+
+const STATUSES: StatusFilter[] = ['undecided', 'open', 'assigned', 'escalated', 'decided', 'all'];
 const PAGE_SIZE = 25;
 
 /** Claims the highest-priority waiting task and opens it; shared by the button and the `n` shortcut. */
@@ -22,8 +25,8 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
   const session = useSession();
   const supervisor = session?.user.role === 'supervisor';
   const [reason, setReason] = useState<ReviewReason | ''>('');
-  const [status, setStatus] = useState('undecided');
-  const [serverSort, setServerSort] = useState<'priority' | 'sla'>('priority');
+  const [status, setStatus] = useState<StatusFilter>('undecided');
+  const [serverSort, setServerSort] = useState<ServerSort>('priority');
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<SortState>({ key: 'priority', direction: 'desc' });
   const [line, setLine] = useState('');
@@ -34,8 +37,14 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => setPage(1), [scope, reason, status, serverSort]);
-  const path = `/v1/review/tasks${query({ scope, reason, status, sort: serverSort, page, pageSize: PAGE_SIZE })}`;
-  const tasks = useApi<TaskPage>(path);
+  const tasks = useApi(
+    (signal) =>
+      client.GET('/v1/review/tasks', {
+        params: { query: { scope, reason: reason || undefined, status, sort: serverSort, page, pageSize: PAGE_SIZE } },
+        signal,
+      }),
+    [scope, reason, status, serverSort, page],
+  );
 
   // The flags of each listed claim (for the "check" filter and the Flags column).
   useEffect(() => {
@@ -43,7 +52,7 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
     let cancelled = false;
     for (const task of items) {
       if (flags[task.claimId] !== undefined) continue;
-      api<StaffClaim>(`/v1/claims/${task.claimId}`)
+      unwrap(getStaffClaim(task.claimId))
         .then((claim) => {
           if (cancelled) return;
           const kinds = [
@@ -154,7 +163,7 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
         {supervisor && <ValueSelect caption="Status" value={status} values={STATUSES} onChange={setStatus} />}
         <label>
           Order from server
-          <select value={serverSort} onChange={(event) => setServerSort(event.target.value as 'priority' | 'sla')}>
+          <select value={serverSort} onChange={(event) => setServerSort(event.target.value as ServerSort)}>
             <option value="priority">Priority, then SLA</option>
             <option value="sla">SLA, then priority</option>
           </select>

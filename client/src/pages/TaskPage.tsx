@@ -7,7 +7,7 @@ import { setFlash } from '../flash';
 import { age, dateTime, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { Link, navigate } from '../router';
-import type { DecisionView, Outcome, ReasonCatalogue, TaskDetail } from '../api/types';
+import type { DecisionView, Outcome, ReasonCatalogue } from '../api/types';
 import { claimNext } from './QueuePage';
 
 export const CONFLICT_MESSAGE =
@@ -54,8 +54,11 @@ function Decisions({
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const session = useSession();
-  const detail = useApi<TaskDetail>(`/v1/review/tasks/${taskId}`);
-  const catalogue = useApi<ReasonCatalogue>('/v1/review/reason-codes');
+  const detail = useApi(
+    (signal) => client.GET('/v1/review/tasks/{id}', { params: { path: { id: taskId } }, signal }),
+    [taskId],
+  );
+  const catalogue = useApi((signal) => client.GET('/v1/review/reason-codes', { signal }), []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { client, unwrap } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Alert, Loaded } from '../../components/States';
 import { count, dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import type { ErasureClaimOutcome, ErasureOutcome, ErasureRequestView } from '../../api/types';
+import type { ErasureClaimOutcome, ErasureOutcome } from '../../api/types';
 import { ClaimHistoryLink, RetentionNav, shortId } from './RetentionNav';
 
 const OUTCOME_COLUMNS = ['Claim', 'Erased', 'Already purged', 'Retained (why)'];
@@ -46,7 +46,7 @@ function statusText(status: string): string {
 }
 
 export function ErasurePage() {
-  const requests = useApi<ErasureRequestView[]>('/v1/retention/erasure-requests');
+  const requests = useApi((signal) => client.GET('/v1/retention/erasure-requests', { signal }), []);
   const [claimantRef, setClaimantRef] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -66,10 +66,9 @@ export function ErasurePage() {
   const erase = async () => {
     setBusy(true);
     try {
-      const answer = await api<ErasureOutcome>('/v1/retention/erasure-requests', {
-        method: 'POST',
-        body: { claimantRef: claimantRef.trim() },
-      });
+      const answer = await unwrap(
+        client.POST('/v1/retention/erasure-requests', { body: { claimantRef: claimantRef.trim() } }),
+      );
       setOutcome(answer);
       setClaimantRef('');
       requests.reload();

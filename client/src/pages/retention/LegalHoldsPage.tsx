@@ -1,15 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, api, query } from '../../api';
+import { ApiError, client, unwrap } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Alert, Loaded } from '../../components/States';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
-import type { LegalHoldView } from '../../api/types';
+import type { LegalHoldView, QueryOf } from '../../api/types';
 import { ClaimIdField, RetentionNav, UUID, shortId } from './RetentionNav';
 
-type Status = 'active' | 'released' | 'all';
+type Status = NonNullable<QueryOf<'Retention_holds'>['status']>;
 const STATUSES: Status[] = ['active', 'released', 'all'];
 const EMPTY_TEXT: Record<Status, string> = {
   active: 'No active legal holds.',
@@ -29,7 +29,10 @@ function holdError(error: unknown, action: 'place' | 'release'): string {
 
 export function LegalHoldsPage() {
   const [status, setStatus] = useState<Status>('active');
-  const holds = useApi<LegalHoldView[]>(`/v1/retention/holds${query({ status })}`);
+  const holds = useApi(
+    (signal) => client.GET('/v1/retention/holds', { params: { query: { status } }, signal }),
+    [status],
+  );
   const [claimId, setClaimId] = useState('');
   const [reason, setReason] = useState('');
   const [placing, setPlacing] = useState(false);
@@ -54,10 +57,9 @@ export function LegalHoldsPage() {
     setPlacing(true);
     setMessage(null);
     try {
-      const hold = await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(id)}/legal-hold`, {
-        method: 'POST',
-        body: { reason: reason.trim() },
-      });
+      const hold = await unwrap(
+        client.POST('/v1/claims/{id}/legal-hold', { params: { path: { id } }, body: { reason: reason.trim() } }),
+      );
       setMessage({
         ok: true,
         text: `Legal hold placed on claim ${shortId(hold.claimId)}. It will not be purged until the hold is released.`,
@@ -77,10 +79,12 @@ export function LegalHoldsPage() {
     setReleaseBusy(true);
     setReleaseError(null);
     try {
-      await api<LegalHoldView>(`/v1/claims/${encodeURIComponent(releasing.claimId)}/legal-hold`, {
-        method: 'DELETE',
-        body: { reason: releaseReason.trim() },
-      });
+      await unwrap(
+        client.DELETE('/v1/claims/{id}/legal-hold', {
+          params: { path: { id: releasing.claimId } },
+          body: { reason: releaseReason.trim() },
+        }),
+      );
       setMessage({
         ok: true,
         text: `Legal hold on claim ${shortId(releasing.claimId)} released. The claim is due again at the next run if its retention has ended.`,

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { api, query } from '../../api';
+import { client, unwrap } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
 import { Alert, Loaded } from '../../components/States';
 import { count, dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import type { PurgeItem, RetentionRunResult, UpcomingPurges } from '../../api/types';
+import type { PurgeItem, RetentionRunResult } from '../../api/types';
 import { ClaimHistoryLink, RetentionNav, shortId } from './RetentionNav';
 
 const HORIZONS = [0, 7, 30, 90, 365] as const;
@@ -70,7 +70,10 @@ function RunResultView({ result }: { result: RetentionRunResult }) {
 
 export function PurgesPage() {
   const [days, setDays] = useState<number>(30);
-  const upcoming = useApi<UpcomingPurges>(`/v1/retention/upcoming${query({ days })}`);
+  const upcoming = useApi(
+    (signal) => client.GET('/v1/retention/upcoming', { params: { query: { days } }, signal }),
+    [days],
+  );
   const [running, setRunning] = useState<'dry' | 'real' | null>(null);
   const [result, setResult] = useState<RetentionRunResult | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
@@ -80,7 +83,7 @@ export function PurgesPage() {
     setRunning(dryRun ? 'dry' : 'real');
     setRunError(null);
     try {
-      const answer = await api<RetentionRunResult>('/v1/retention/run', { method: 'POST', body: { dryRun } });
+      const answer = await unwrap(client.POST('/v1/retention/run', { body: { dryRun } }));
       setResult(answer);
       setConfirming(false);
       if (!dryRun) upcoming.reload();

@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { query } from '../../api';
+import { client } from '../../api';
 import { DataTable } from '../../components/DataTable';
 import { FilterButtons } from '../../components/Fields';
 import { LoadedPage } from '../../components/States';
 import { count, dateTime, label } from '../../format';
 import { useApi } from '../../hooks';
-import type { ReceiptPage } from '../../api/types';
 import { ClaimHistoryLink, ClaimIdField, RetentionNav, UUID, shortId } from './RetentionNav';
 
 const COLUMNS = ['Purged', 'Claim', 'Data class', 'Under', 'Details'];
@@ -14,7 +13,10 @@ export function ReceiptsPage() {
   const [page, setPage] = useState(1);
   const [draft, setDraft] = useState('');
   const [claimId, setClaimId] = useState('');
-  const receipts = useApi<ReceiptPage>(`/v1/retention/receipts${query({ claimId, page, pageSize: 25 })}`);
+  const receipts = useApi(
+    (signal) => client.GET('/v1/retention/receipts', { params: { query: { claimId, page, pageSize: 25 } }, signal }),
+    [claimId, page],
+  );
   const draftError = draft.trim() !== '' && !UUID.test(draft.trim()) ? 'A claim id is a UUID.' : null;
 
   return (

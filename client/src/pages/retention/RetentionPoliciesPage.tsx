@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { client, unwrap } from '../../api';
 import { DataTable } from '../../components/DataTable';
 import { ValueSelect } from '../../components/Fields';
 import { Alert, Loaded } from '../../components/States';
@@ -11,7 +11,6 @@ import {
   RETENTION_ACTIONS,
   RETENTION_TRIGGERS,
   type NewRetentionPolicy,
-  type RetentionPolicyView,
 } from '../../api/types';
 import { RetentionNav, shortId } from './RetentionNav';
 
@@ -50,7 +49,7 @@ export function periodText(days: number): string {
 }
 
 export function RetentionPoliciesPage() {
-  const policies = useApi<RetentionPolicyView[]>('/v1/retention/policies');
+  const policies = useApi((signal) => client.GET('/v1/retention/policies', { signal }), []);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -82,7 +81,7 @@ export function RetentionPoliciesPage() {
       action: draft.action,
     };
     try {
-      const created = await api<RetentionPolicyView>('/v1/retention/policies', { method: 'POST', body });
+      const created = await unwrap(client.POST('/v1/retention/policies', { body }));
       setSaved(
         `Policy ${shortId(created.id)} created: ${label(created.action)} ${label(created.dataClass).toLowerCase()} ${periodText(created.periodDays)} after ${label(created.trigger).toLowerCase()}.`,
       );
