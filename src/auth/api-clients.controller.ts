@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from './access.decorators';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from '../common/access.decorators';
 import { ApiClientsService, type ApiClientView, type ApiKeyView } from './api-clients.service';
-import { AuditCtx } from './request-context';
 import { TEAM_PATTERN } from './users.controller';
 
 export class CreateApiClientDto {

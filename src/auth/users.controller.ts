@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from './access.decorators';
-import { AuditCtx } from './request-context';
-import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from '../common/access.decorators';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.service';
 
 export const TEAM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -11,18 +11,18 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
-import { Photo } from '../evidence/photo.entity';
+import { Photo } from './photo.entity';
 import { JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { isUuid, PoliciesService } from '../policies/policies.service';
 import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
-import { readValidationSummary, type ValidationSummary } from '../validation/validation-summary';
+import { readValidationSummary, type ValidationSummary } from './validation-summary';
 
 /** A photo as an intake system sees it: what it sent, never scores or flags. */
 export interface IntakePhotoView {
@@ -340,7 +340,7 @@ export class ClaimsService {
     ability: AppAbility,
     id: string,
   ): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
-    await this.jobs.assertAvailable(JobName.ScoreClaim);
+    await this.jobs.assertAvailable(JobName.ValidateClaim);
     const event = await this.audit.run(context, async (tx) => {
       const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
       if (claim.status !== 'draft')

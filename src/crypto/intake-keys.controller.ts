@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePolicy } from '../auth/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
 import { IntakeKeys, type IntakeJwks } from './intake-keys.service';
 
 @ApiTags('keys')

@@ -15,10 +15,10 @@ import {
 } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import { AuditCtx, CurrentAbility } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import { CurrentAbility } from '../common/request-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
 import { PHOTO_VARIANTS, PhotosService, type UploadResult } from './photos.service';

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
 import { isDatabaseUnavailable } from '../database/database-errors';
@@ -28,7 +28,7 @@ import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';
 import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
-import { Photo } from './photo.entity';
+import { Photo } from '../claims/photo.entity';
 
 export const PHOTO_VARIANTS: readonly BlobVariant[] = ['original', 'preview', 'thumbnail'];
 

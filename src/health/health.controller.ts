@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../common/access.decorators';
 import { MetricsService } from './metrics.service';
 import { ReadinessService } from './readiness.service';
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { CreatePolicyDto } from './policies.dto';
 import { PoliciesService, type PolicyView } from './policies.service';
 

@@ -3,9 +3,9 @@ import { subject } from '@casl/ability';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import type { CreatePolicyDto } from './policies.dto';
 import { Clause, Policy, type ClauseKind, type LineOfBusiness } from './policy.entity';
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentActor } from '../common/request-context';
 import { PurgeService, type ErasureOutcome, type RunResult } from './purge.service';
 import {
   CreateRetentionPolicyDto,

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
 import { ReviewService, type DecisionResult } from './review.service';
 import { ReviewQueryService, type TaskDetail, type TaskPage } from './review-query.service';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequirePolicy } from '../auth/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
 import { ScoringStatusService } from './scoring-status.service';
 
 /** Operator view of the scoring engine: the model this deployment runs and the re-embedding backfill. */

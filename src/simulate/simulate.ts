@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { ApiClientsService } from '../auth/api-clients.service';
 import { flag, option } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
-import { openDatabase } from '../database/data-source.factory';
+import { openAppDatabase } from '../entities';
 import { loadConfig } from '../config/app-config';
 import { demoIntakeKeyFile } from '../demo/demo-seeder';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
@@ -36,7 +36,7 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
   if (given) return { apiKey: given, source: option(args, 'api-key') ? '--api-key' : 'SIMULATE_API_KEY' };
   const config = loadConfig();
   if (config.database.url) {
-    const database = await openDatabase(config, { runMigrations: false });
+    const database = await openAppDatabase(config, { runMigrations: false });
     try {
       const team = option(args, 'team') || 'simulator';
       const created = await new ApiClientsService(

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import { AuditCtx, CurrentAbility } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import { CurrentAbility } from '../common/request-context';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { THRESHOLDED_KINDS, type ThresholdedKind } from './default-thresholds';
 import { QualityService } from './quality.service';

@@ -1,4 +1,5 @@
-import type { StaffRole } from './user.entity';
+export const STAFF_ROLES = ['adjuster', 'supervisor', 'compliance', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Who is calling: a person signed in with a JWT, or an intake system with an API key. */
 export type Actor =
