@@ -329,7 +329,7 @@ export class ClaimsService {
   /**
    * draft → queued, in one audited transaction that holds the claim's row lock (so no photo upload
    * can slip in between the check and the change); afterwards the ClaimSubmitted listeners run
-   * (the scoring module enqueues its job there). A submitted claim is frozen.
+   * (the validation module enqueues its validate-claim job there). A submitted claim is frozen.
    *
    * While the job queue (Redis) does not answer, submit is refused with 503 before anything changes:
    * the claim stays a draft and the intake system retries. If Redis goes away between this check and

@@ -5,7 +5,9 @@
  * `common/` is the leaf that every folder may use: it imports no other folder but config/.
  */
 import madge from 'madge';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -103,6 +105,27 @@ describe('folders under src/', () => {
   it('keep common/ a leaf: it imports no folder but config/', () => {
     const offending = [...(graph.get('common') ?? [])].filter(([folder]) => folder !== 'config');
     expect(offending.map(([folder, imports]) => `${folder}: ${imports.join('; ')}`)).toEqual([]);
+  });
+});
+
+describe('production code', () => {
+  it('loads nothing from test/ (imports, required paths, worker entry files)', () => {
+    const sources = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'src'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
+    expect(sources.length).toBeGreaterThan(100);
+    const pattern = /(\.\.\/)+test\/|['"]\.\.['"],\s*['"]test['"]|['"]test['"],/;
+    const offenders = sources.filter((file) => {
+      try {
+        return pattern.test(readFileSync(join(ROOT, file), 'utf8'));
+      } catch {
+        return false; // deleted in the working tree
+      }
+    });
+    expect(offenders).toEqual([]);
   });
 });
 
