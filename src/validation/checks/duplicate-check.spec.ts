@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { cropHashes, differenceHash } from '../../evidence/perceptual-hash';
-import { randomSceneSpec, renderScene } from '../../scenes/scene-renderer';
+import { randomSceneSpec, renderScene } from '../../../tools/scenes/scene-renderer';
 import { checkDuplicates, type PhotoFingerprint } from './duplicate-check';
 import { defaultThresholds } from '../default-thresholds';
 

@@ -8,7 +8,7 @@
  * Every seed varies the sky, ground, horizon, clutter, object position/scale/orientation/proportions,
  * camera roll/zoom, vignette, tint and JPEG quality, so different seeds never look like duplicates.
  */
-import sharp from '../common/sharp';
+import sharp from '../../src/common/sharp';
 import { chance, deriveSeed, mulberry32, pick, randInt, Rng, uniform } from './prng';
 
 export { mulberry32, deriveSeed } from './prng';
