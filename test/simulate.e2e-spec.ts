@@ -46,7 +46,10 @@ describe('npm run simulate (built simulator against the built server)', () => {
     args: string[],
     env: Record<string, string | undefined> = {},
   ): Promise<{ code: number | null; stdout: string; output: string }> {
-    const child = startProcess('dist/tools/simulate/simulate.js', ['--url', url, ...args], { DATA_DIR: dataDir, ...env });
+    const child = startProcess('dist/tools/simulate/simulate.js', ['--url', url, ...args], {
+      DATA_DIR: dataDir,
+      ...env,
+    });
     let stdout = '';
     child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exit = await child.exited;
