@@ -11,10 +11,3 @@ export type Actor =
       readonly email: string;
     }
   | { readonly kind: 'api_client'; readonly id: string; readonly team: string; readonly name: string };
-
-/** Roles as the access rules see them: the four staff roles and the intake role of API clients. */
-export type AccessRole = StaffRole | 'intake';
-
-export function roleOf(actor: Actor): AccessRole {
-  return actor.kind === 'user' ? actor.role : 'intake';
-}

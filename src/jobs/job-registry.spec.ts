@@ -1,7 +1,14 @@
 import type { Job } from 'bull';
 import { JobHandler } from './job-handler.decorator';
 import type { JobQueueService } from './job-queue.service';
-import { JOB_QUEUE, JobName, JobStatus, type ScoringBackfillData, type ValidateClaimData } from './job-registry';
+import {
+  JOB_QUEUE,
+  JobName,
+  JobStatus,
+  type AnyJobData,
+  type ScoringBackfillData,
+  type ValidateClaimData,
+} from './job-registry';
 
 /**
  * The payload types are checked by the compiler (`npm run typecheck` covers this file): each
@@ -29,6 +36,12 @@ export function compileTimeChecks(jobs: JobQueueService): void {
     }
   }
   void Handlers;
+
+  const narrowed = (job: AnyJobData): string => (job.name === JobName.ValidateClaim ? job.data.claimId : job.name);
+  // @ts-expect-error a probe's payload has no claimId
+  const wrongNarrowing = (job: AnyJobData): string => (job.name === JobName.MaintenanceProbe ? job.data.claimId : '');
+  void narrowed;
+  void wrongNarrowing;
 }
 
 describe('the job registry', () => {
