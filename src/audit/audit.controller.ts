@@ -2,13 +2,12 @@ import { Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePolicy } from '../common/access.decorators';
-import type { AuditContext } from './audit-context';
+import { AuditCtx, type AuditContext } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerificationService } from './audit-verification.service';
 import { AuditPageDto, ExportAuditDto, SearchAuditEventsDto, VerifyAuditDto } from './audit.dto';
-import { AuditCtx } from './audit-context';
 
 /** Audit search, checkpoints, verification and export, for compliance and admin (DESIGN.md §5–6). */
 @ApiTags('audit')
