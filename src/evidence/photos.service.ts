@@ -22,7 +22,7 @@ import { ClaimsService, intakePhoto, type IntakePhotoView } from '../claims/clai
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
 import { IntakeKeys } from '../crypto/intake-keys.service';
-import { isUuid } from '../policies/policies.service';
+import { isUuid } from '../common/uuid';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from './blob-store';
 import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';

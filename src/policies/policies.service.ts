@@ -8,6 +8,7 @@ import { AccessService } from '../auth/access.service';
 import type { Actor } from '../common/actor';
 import type { CreatePolicyDto } from './policies.dto';
 import { Clause, Policy, type ClauseKind, type LineOfBusiness } from './policy.entity';
+import { isUuid } from '../common/uuid';
 
 export interface ClauseView {
   id: string;
@@ -52,12 +53,6 @@ export function toPolicyView(policy: Policy): PolicyView {
       promptVersion: clause.promptVersion,
     })),
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 /** Policies and their clauses. Created by intake systems (their own) or admins; read per the abilities. */
