@@ -13,7 +13,7 @@ module.exports = {
         '<rootDir>/test/architecture/**/*.spec.ts',
       ],
       transform: { '^.+\\.ts$': tsJest },
-      setupFiles: ['<rootDir>/test/setup-ort-realm.ts'],
+      setupFiles: ['<rootDir>/test/setup-ort-realm.ts', '<rootDir>/test/setup-ts-worker.ts'],
     },
     {
       displayName: 'e2e',
@@ -21,7 +21,11 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      setupFiles: ['<rootDir>/test/setup-ort-realm.ts', '<rootDir>/test/setup-env.ts'],
+      setupFiles: [
+        '<rootDir>/test/setup-ort-realm.ts',
+        '<rootDir>/test/setup-ts-worker.ts',
+        '<rootDir>/test/setup-env.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/test/setup-timeout.ts'],
     },
   ],

@@ -12,7 +12,7 @@ import { AuditVerificationService } from '../src/audit/audit-verification.servic
 import { AuditService } from '../src/audit/audit.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
-import { openDatabase } from '../src/database/data-source.factory';
+import { openAppDatabase } from '../src/entities';
 import { tempDataDir, tempDatabase } from './bench-support';
 
 const SERVER_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     DATABASE_POOL_SIZE: String(writers + 2),
     LOG_LEVEL: 'silent',
   });
-  const database = await openDatabase(config, { runMigrations: true });
+  const database = await openAppDatabase(config, { runMigrations: true });
   try {
     const audit = new AuditService(database.dataSource, new SystemClock());
     const latencies: number[] = [];

@@ -8,7 +8,7 @@ import { AuditService } from '../src/audit/audit.service';
 import { ApiClientsService } from '../src/auth/api-clients.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
-import { openDatabase } from '../src/database/data-source.factory';
+import { openAppDatabase } from '../src/entities';
 
 /** Shared by the intake and end-to-end benchmarks: servers on loopback, temp databases, latency stats. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -53,7 +53,7 @@ export function tempDataDir(label: string): string {
 /** Creates an intake client directly in the database (migrating it first), as the CLI does. */
 export async function createApiKey(env: Record<string, string | undefined>, team = 'bench'): Promise<string> {
   const config = loadConfig({ ...process.env, ...env });
-  const database = await openDatabase(config, { runMigrations: true });
+  const database = await openAppDatabase(config, { runMigrations: true });
   try {
     const clock = new SystemClock();
     const created = await new ApiClientsService(

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { DEFAULT_MIX, runSimulation, type SimulatorSummary } from '../src/simulate/intake-simulator';
+import { DEFAULT_MIX, runSimulation, type SimulatorSummary } from '../tools/simulate/intake-simulator';
 import {
   argument,
   createApiKey,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { AUTO_POLICY } from '../src/demo/claim-scenarios';
-import { renderScene } from '../src/scenes/scene-renderer';
+import { renderScene } from '../tools/scenes/scene-renderer';
 import {
   argument,
   createApiKey,

@@ -27,7 +27,7 @@ import { EnvelopeCrypto } from '../src/crypto/envelope-crypto';
 import { KeyRing } from '../src/crypto/key-ring';
 import { FsBlobStore } from '../src/evidence/blob-store-fs';
 import { photoBlobKey } from '../src/evidence/blob-store';
-import { randomSceneSpec, renderScene } from '../src/scenes/scene-renderer';
+import { randomSceneSpec, renderScene } from '../tools/scenes/scene-renderer';
 import { ImageEmbedder } from '../src/scoring/image-embedder';
 import { ClipModel, cosine } from '../src/scoring/model/clip-model';
 import { preprocessInto } from '../src/scoring/preprocess/clip-preprocess';

@@ -5,7 +5,6 @@ import { AuditModule } from './audit/audit.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock.module';
-import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
 import type { AppConfig } from './config/app-config';
 import { ClaimsModule } from './claims/claims.module';
@@ -18,12 +17,13 @@ import { BlobStoreModule } from './evidence/blob-store.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor';
-import { JobsModule } from './jobs/jobs.module';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { JobProcessingModule, JobsModule } from './jobs/jobs.module';
 import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReviewModule } from './review/review.module';
-import { ScoringModule } from './scoring/scoring.module';
+import { ScoringModule, ScoringStartupModule } from './scoring/scoring.module';
 import { ValidationModule } from './validation/validation.module';
 
 export interface AppModuleOptions {
@@ -33,7 +33,10 @@ export interface AppModuleOptions {
   readonly processJobs: boolean;
 }
 
-/** The whole service. The API and the worker are the same modules; only `processJobs` differs. */
+/**
+ * The whole service. The API and the worker are the same modules; only `processJobs` differs.
+ * Config, database and clock are global; every other module imports the modules it uses.
+ */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
@@ -49,13 +52,15 @@ export class AppModule {
         AuthModule,
         CryptoModule,
         BlobStoreModule,
-        JobsModule.forRoot({ processJobs: options.processJobs }),
+        JobsModule,
+        JobProcessingModule.forRoot({ processJobs: options.processJobs }),
         OpsModule,
         PoliciesModule,
         ClaimsModule,
         EvidenceModule,
         ReviewModule,
-        ScoringModule.forRoot({ processJobs: options.processJobs }),
+        ScoringModule,
+        ScoringStartupModule.forRoot({ processJobs: options.processJobs }),
         ValidationModule,
         RetentionModule,
       ],

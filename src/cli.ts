@@ -6,7 +6,7 @@ import { KEY_COMMANDS } from './crypto/crypto.cli';
 import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
-import { openDatabase } from './database/data-source.factory';
+import { openAppDatabase } from './entities';
 
 /** Operator CLI: `npm run cli -- <command> [--json]`. Reads the same configuration as the server. */
 const commands: Record<string, CliCommand> = {
@@ -18,7 +18,7 @@ const commands: Record<string, CliCommand> = {
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {
-      const database = await openDatabase(loadConfigOrExit(), { runMigrations: false });
+      const database = await openAppDatabase(loadConfigOrExit(), { runMigrations: false });
       try {
         const applied = await database.dataSource.runMigrations({ transaction: 'each' });
         console.log(
@@ -32,7 +32,7 @@ const commands: Record<string, CliCommand> = {
   'migration:revert': {
     summary: 'revert the last applied migration',
     run: async () => {
-      const database = await openDatabase(loadConfigOrExit(), { runMigrations: false });
+      const database = await openAppDatabase(loadConfigOrExit(), { runMigrations: false });
       try {
         await database.dataSource.undoLastMigration({ transaction: 'each' });
         console.log('reverted the last migration');
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     );
     process.exit(name ? 2 : 0);
   }
-  await command.run(args);
+  await command.run(args, { openDatabase: openAppDatabase });
 }
 
 main().catch(failStartup);

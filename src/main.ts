@@ -7,7 +7,7 @@ import { configureHttpApp } from './common/http-app';
 import type { AppConfig } from './config/app-config';
 import { failStartup, installShutdownDeadline, loadConfigOrExit } from './common/process-entry';
 import { ensureRedis } from './common/redis-preflight';
-import { openDatabase } from './database/data-source.factory';
+import { openAppDatabase } from './entities';
 import { databaseHasUsers, demoBanner, seedDemo } from './demo/demo-seeder';
 
 /**
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const withWorker = process.argv.includes('--with-worker');
   const config = loadConfigOrExit();
   await ensureRedis(config, { allowAutostart: withWorker });
-  const database = await openDatabase(config);
+  const database = await openAppDatabase(config);
   const app = await NestFactory.create(AppModule.forRoot({ config, database, processJobs: withWorker }), {
     bufferLogs: true,
     forceCloseConnections: true,

@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { failStartup, installShutdownDeadline, loadConfigOrExit } from './common/process-entry';
 import { ensureRedis } from './common/redis-preflight';
-import { openDatabase } from './database/data-source.factory';
+import { openAppDatabase } from './entities';
 
 /** A job worker: the same modules as the API, no HTTP. Run as many as the load needs. */
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     );
   }
   await ensureRedis(config, { allowAutostart: false });
-  const database = await openDatabase(config);
+  const database = await openAppDatabase(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, processJobs: true }), {
     bufferLogs: true,
   });

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { PUBLIC_ROUTE, ROUTE_POLICY } from '../src/auth/access.decorators';
+import { PUBLIC_ROUTE, ROUTE_POLICY } from '../src/common/access.decorators';
 import { NO_POLICY_MESSAGE } from '../src/auth/access.guard';
 import { createIntakeClient, tokenFor } from './support/auth-helpers';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { AbilityFactory } from '../src/auth/ability.factory';
 import { AccessGuard, NO_POLICY_MESSAGE } from '../src/auth/access.guard';
 import { AccessService } from '../src/auth/access.service';
-import type { Actor } from '../src/auth/actor';
+import type { Actor } from '../src/common/actor';
 import { ManualClock } from '../src/common/clock';
 import { createIntakeClient, createUser, login, loginFull, tokenFor } from './support/auth-helpers';
 import { factories } from './support/factories';

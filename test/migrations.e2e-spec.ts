@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../src/config/app-config';
-import { openDatabase, type DatabaseHandle } from '../src/database/data-source.factory';
+import { type DatabaseHandle } from '../src/database/data-source.factory';
+import { openAppDatabase } from '../src/entities';
 import { MIGRATIONS } from '../migrations';
 import { factories } from './support/factories';
 import { createTestDatabase } from './support/test-database';
@@ -59,7 +60,7 @@ async function migrateUpDownUp(database: DatabaseHandle): Promise<void> {
 describe('migrations', () => {
   it('run from empty, revert cleanly and run again on PostgreSQL 15', async () => {
     const testDatabase = await createTestDatabase('migrations');
-    const database = await openDatabase(loadConfig({ DATABASE_URL: testDatabase.url }), { runMigrations: false });
+    const database = await openAppDatabase(loadConfig({ DATABASE_URL: testDatabase.url }), { runMigrations: false });
     try {
       const [{ server_version }] = (await database.dataSource.query('SHOW server_version')) as Array<{
         server_version: string;
@@ -74,7 +75,7 @@ describe('migrations', () => {
 
   it('run from empty, revert cleanly and run again on the embedded database (PGlite)', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claims-pglite-'));
-    const database = await openDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false });
+    const database = await openAppDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false });
     try {
       const [{ version }] = (await database.dataSource.query('SELECT version()')) as Array<{ version: string }>;
       expect(version).toContain('PGlite');
@@ -90,7 +91,7 @@ describe('migrations', () => {
     fs.mkdirSync(path.join(dataDir, 'pg'), { recursive: true });
     // A live process (this test's parent, say) holds the lock.
     fs.writeFileSync(path.join(dataDir, 'pg.lock'), String(process.ppid));
-    await expect(openDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false })).rejects.toThrow(
+    await expect(openAppDatabase(loadConfig({ DATA_DIR: dataDir }), { runMigrations: false })).rejects.toThrow(
       /in use by process/,
     );
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { ManualClock } from '../src/common/clock';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
 import { EvidenceVault } from '../src/evidence/evidence-vault';
 import { EvidenceShreddedError } from '../src/crypto/envelope-crypto';
-import { Photo } from '../src/evidence/photo.entity';
+import { Photo } from '../src/claims/photo.entity';
 import { PurgeService, type PurgeStep } from '../src/retention/purge.service';
 import type { PurgeItem } from '../src/retention/retention-rules';
 import { createIntakeClient, createUser, login, type TestUser } from './support/auth-helpers';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
-import { randomSceneSpec, renderScene } from '../src/scenes/scene-renderer';
+import { randomSceneSpec, renderScene } from '../tools/scenes/scene-renderer';
 import { ModelRegistry } from '../src/scoring/model-registry.service';
 import { ScoringService } from '../src/scoring/scoring.service';
 import { TextEmbeddingService, textSha256 } from '../src/scoring/text-embedding.service';

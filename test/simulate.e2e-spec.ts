@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
-import type { SimulatorSummary } from '../src/simulate/intake-simulator';
-import { parseMix, plantedKinds } from '../src/simulate/intake-simulator';
+import type { SimulatorSummary } from '../tools/simulate/intake-simulator';
+import { parseMix, plantedKinds } from '../tools/simulate/intake-simulator';
 import { startProcess, waitFor, type RunningProcess } from './support/processes';
 import { createServerHome, type ServerHome } from './support/server-home';
 
@@ -32,7 +32,7 @@ describe('npm run simulate (built simulator against the built server)', () => {
     args: string[],
     env: Record<string, string | undefined> = {},
   ): Promise<{ code: number | null; stdout: string; output: string }> {
-    const child = startProcess('dist/src/simulate/simulate.js', ['--url', home.url, ...args], {
+    const child = startProcess('dist/tools/simulate/simulate.js', ['--url', home.url, ...args], {
       DATA_DIR: home.dataDir,
       ...env,
     });

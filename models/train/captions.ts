@@ -12,8 +12,8 @@ import {
   SceneDamage,
   SceneObject,
   article,
-} from '../../src/scenes/scene-renderer';
-import { Rng, pick } from '../../src/scenes/prng';
+} from '../../tools/scenes/scene-renderer';
+import { Rng, pick } from '../../tools/scenes/prng';
 
 export type CaptionGroup =
   'full' | 'object' | 'object+colour' | 'object+damage' | 'colour' | 'damage' | 'colour+damage';

@@ -14,7 +14,7 @@ import {
   SCENE_OBJECTS,
   SceneSpec,
   randomSceneSpec,
-} from '../../src/scenes/scene-renderer';
+} from '../../tools/scenes/scene-renderer';
 
 export const POOL = 4;
 export const IMAGE_SIZE = 224;

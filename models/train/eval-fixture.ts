@@ -1,6 +1,6 @@
 /**
  * Zero-shot evaluation of the exported fixture model along the production path:
- * renderer (src/scenes) -> JPEG -> project preprocessing (src/scoring/preprocess) -> vision.onnx,
+ * renderer (tools/scenes) -> JPEG -> project preprocessing (src/scoring/preprocess) -> vision.onnx,
  * and prompts -> project CLIP tokenizer with models/fixture/merges.txt -> text.onnx, both through
  * onnxruntime-node. Scenes are freshly rendered from seeds no training or python-eval scene used.
  *
@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, renderScene } from '../../src/scenes/scene-renderer';
+import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, renderScene } from '../../tools/scenes/scene-renderer';
 import { OPENAI_CLIP_IMAGE_CONFIG, preprocessInto } from '../../src/scoring/preprocess/clip-preprocess';
 import { ClipTokenizer } from '../../src/scoring/tokenizer/clip-tokenizer';
 import { EVAL_PROMPTS } from './captions';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     model: modelDir,
     scenes: count,
     seeds: [SPLIT_SEED_BASE.tsEval, SPLIT_SEED_BASE.tsEval + count - 1],
-    render: '640x480 JPEG from src/scenes, preprocessed by src/scoring/preprocess (OPENAI_CLIP_IMAGE_CONFIG)',
+    render: '640x480 JPEG from tools/scenes, preprocessed by src/scoring/preprocess (OPENAI_CLIP_IMAGE_CONFIG)',
     prompts: EVAL_PROMPTS,
     zeroShotAccuracy: accuracy,
     confusion,

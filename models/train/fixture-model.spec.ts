@@ -12,7 +12,7 @@ import {
   SCENE_OBJECTS,
   randomSceneSpec,
   renderScene,
-} from '../../src/scenes/scene-renderer';
+} from '../../tools/scenes/scene-renderer';
 import { OPENAI_CLIP_IMAGE_CONFIG, preprocessInto } from '../../src/scoring/preprocess/clip-preprocess';
 import { ClipTokenizer } from '../../src/scoring/tokenizer/clip-tokenizer';
 import { EVAL_PROMPTS, SERVICE_PROMPTS, captionCorpus, fullCaptions, partialCaptions } from './captions';

@@ -1,5 +1,5 @@
 /**
- * Writes the fixture model's training set: procedural claim photos (src/scenes) run through the
+ * Writes the fixture model's training set: procedural claim photos (tools/scenes) run through the
  * project's own CLIP preprocessing (src/scoring/preprocess), 4x4-pooled to 56x56, plus captions
  * tokenized with the project's CLIP tokenizer and the learned fixture merges.
  *
@@ -24,8 +24,8 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, renderScene } from '../../src/scenes/scene-renderer';
-import { deriveSeed, mulberry32 } from '../../src/scenes/prng';
+import { SCENE_COLOURS, SCENE_DAMAGES, SCENE_OBJECTS, renderScene } from '../../tools/scenes/scene-renderer';
+import { deriveSeed, mulberry32 } from '../../tools/scenes/prng';
 import { OPENAI_CLIP_IMAGE_CONFIG, preprocessImage } from '../../src/scoring/preprocess/clip-preprocess';
 import { ClipTokenizer } from '../../src/scoring/tokenizer/clip-tokenizer';
 import { Caption, EVAL_PROMPTS, sampleCaptions } from './captions';

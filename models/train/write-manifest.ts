@@ -66,7 +66,7 @@ function main(): void {
       'Tiny CLIP-style dual encoder (~0.44M parameters) trained on procedural claim photos (vehicles and buildings, ' +
       '7 colours, 7 damage kinds). For tests and the demo only: it knows nothing about real photos.',
     provenance:
-      `trained by models/train/train_fixture.py on scenes from src/scenes (train seeds ${report.trainSeeds.join('-')}, ` +
+      `trained by models/train/train_fixture.py on scenes from tools/scenes (train seeds ${report.trainSeeds.join('-')}, ` +
       `eval seeds ${report.evalSeeds.join('-')}), captions tokenized with merges learned by models/train/learn-merges.ts; ` +
       `zero-shot accuracy measured by models/train/eval-fixture.ts on seeds ${tsEval.seeds.join('-')}`,
     licence: 'same as the project',

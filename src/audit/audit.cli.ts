@@ -3,7 +3,6 @@ import * as readline from 'node:readline';
 import { flag, option, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
-import { openDatabase } from '../database/data-source.factory';
 import { SYSTEM_CONTEXT } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { parsePinnedCheckpoint, verifyExportLines, type ExportVerifyReport } from './audit-export-format';
@@ -33,10 +32,10 @@ function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boole
 export const AUDIT_COMMANDS: Record<string, CliCommand> = {
   'audit:verify': {
     summary: 'verify the audit chain and its checkpoints [--from-checkpoint SEQ] [--json]',
-    run: async (args) => {
+    run: async (args, cli) => {
       const fromCheckpoint = positiveInteger(option(args, 'from-checkpoint'), 'from-checkpoint');
       const config = loadConfigOrExit();
-      const database = await openDatabase(config);
+      const database = await cli.openDatabase(config);
       try {
         const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
         const report = await verifier.verify({ fromCheckpoint });
@@ -53,9 +52,9 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
   },
   'audit:checkpoint': {
     summary: 'sign a checkpoint of the audit chain head now [--json]',
-    run: async (args) => {
+    run: async (args, cli) => {
       const config = loadConfigOrExit();
-      const database = await openDatabase(config);
+      const database = await cli.openDatabase(config);
       try {
         const clock = new SystemClock();
         const service = new AuditCheckpointService(

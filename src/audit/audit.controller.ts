@@ -3,9 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
 import { AuditEventPage, AuditVerifyReportView, CheckpointPage, CheckpointResultView } from './audit.views';
 import type { Response } from 'express';
-import { RequirePolicy } from '../auth/access.decorators';
-import { AuditCtx } from '../auth/request-context';
-import type { AuditContext } from './audit-context';
+import { RequirePolicy } from '../common/access.decorators';
+import { AuditCtx, type AuditContext } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';

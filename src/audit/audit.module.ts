@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
 import { AuditCheckpointHandler } from './audit-checkpoint.handler';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
@@ -8,8 +9,9 @@ import { AuditVerificationService } from './audit-verification.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
-@Global()
+/** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
+  imports: [JobsModule],
   controllers: [AuditController],
   providers: [
     AuditService,

@@ -1,7 +1,7 @@
 import { subject } from '@casl/ability';
 import { AbilityFactory } from './ability.factory';
 import { accessibleWhere } from './accessible-where';
-import type { Actor } from './actor';
+import type { Actor } from '../common/actor';
 
 const factory = new AbilityFactory();
 const intakeA: Actor = { kind: 'api_client', id: '00000000-0000-4000-8000-00000000000a', team: 'team-a', name: 'A' };

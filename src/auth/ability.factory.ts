@@ -1,23 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AbilityBuilder,
-  createMongoAbility,
-  type ForcedSubject,
-  type MongoAbility,
-  type MongoQuery,
-} from '@casl/ability';
-import type { AccessAction, AccessSubject } from './access.decorators';
-import type { Actor } from './actor';
-
-/**
- * A subject is a type name (route-level checks) or a row tagged with its type through CASL's
- * `subject('Claim', row)` helper (row-level checks in services).
- */
-export type AccessSubjectRow = ForcedSubject<Exclude<AccessSubject, 'all'>>;
-export type AppAbility = MongoAbility<
-  [AccessAction, AccessSubject | AccessSubjectRow | Record<PropertyKey, unknown>],
-  MongoQuery
->;
+import { AbilityBuilder, createMongoAbility } from '@casl/ability';
+import type { AppAbility } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
 
 export interface AbilityOptions {
   /** The request's `X-Access-Justification`: compliance may open photos only with one. */

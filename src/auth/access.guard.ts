@@ -11,12 +11,13 @@ import { Reflector } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../health/metrics.service';
 import { AbilityFactory } from './ability.factory';
-import { PUBLIC_ROUTE, ROUTE_POLICY, type AccessAction, type AccessSubject } from './access.decorators';
-import type { Actor } from './actor';
+import { PUBLIC_ROUTE, ROUTE_POLICY, type AccessAction, type AccessSubject } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
 import { ApiClientsService } from './api-clients.service';
-import { auditContextOf, justificationOf, type AccessRequest } from './request-context';
+import { justificationOf, type AccessRequest } from '../common/request-context';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
+import { auditContextOf } from '../audit/audit-context';
 
 export const NO_POLICY_MESSAGE = 'route declares no access policy';
 

@@ -3,7 +3,8 @@ import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
 import { AuditService } from '../audit/audit.service';
 import { MetricsService } from '../health/metrics.service';
 import { RowAccessDenied } from './access.service';
-import { auditContextOf, type AccessRequest } from './request-context';
+import { type AccessRequest } from '../common/request-context';
+import { auditContextOf } from '../audit/audit-context';
 
 /** Row-level denials (answered 404) are counted and audited like route-level ones. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { AccessAction, AccessSubject } from './access.decorators';
-import type { AccessSubjectRow, AppAbility } from './ability.factory';
+import type { AccessAction, AccessSubject } from '../common/access.decorators';
+import type { AccessSubjectRow, AppAbility } from '../common/access.decorators';
 import { accessibleWhere, type AccessibleWhereOptions, type SqlCondition } from './accessible-where';
 
 /**

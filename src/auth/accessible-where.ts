@@ -1,5 +1,5 @@
-import type { AccessAction, AccessSubject } from './access.decorators';
-import type { AppAbility } from './ability.factory';
+import type { AccessAction, AccessSubject } from '../common/access.decorators';
+import type { AppAbility } from '../common/access.decorators';
 
 export interface AccessibleWhereOptions {
   /** Table alias the columns are qualified with (default: none). */

@@ -3,10 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, Ap
 import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
 import { ApiClientList, CreatedApiClientView, CreatedApiKeyView } from './auth.views';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from './access.decorators';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from '../common/access.decorators';
 import { ApiClientsService, ApiClientView, ApiKeyView } from './api-clients.service';
-import { AuditCtx } from './request-context';
 import { TEAM_PATTERN } from './users.controller';
 
 export class CreateApiClientDto {

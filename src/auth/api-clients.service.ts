@@ -3,7 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import type { Actor } from './actor';
+import type { Actor } from '../common/actor';
 import { ApiClient, ApiKey } from './api-client.entity';
 import { apiKeyPrefix, equalHex, generateApiKey, sha256Hex } from './secrets';
 import { ApiKeyView, ApiClientView } from './auth.views';

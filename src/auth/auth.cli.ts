@@ -1,13 +1,13 @@
 import * as os from 'node:os';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
-import { flag, option, type CliCommand } from '../cli/cli-command';
+import { flag, option, type CliCommand, type CliContext } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
-import { openDatabase, type DatabaseHandle } from '../database/data-source.factory';
+import type { DatabaseHandle } from '../database/data-source.factory';
 import { ApiClientsService } from './api-clients.service';
 import { PasswordHasher } from './password-hasher';
-import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { UsersService } from './users.service';
 
 export const FIRST_ADMIN_COMMAND = 'npm run cli -- users:create --email admin@example.com --role admin --team ops';
@@ -24,8 +24,11 @@ function cliContext(): AuditContext {
   return { actorType: 'system', actorId: `cli:${who}`, requestId: null, sourceIp: null };
 }
 
-async function withDatabase<T>(work: (database: DatabaseHandle, audit: AuditService) => Promise<T>): Promise<T> {
-  const database = await openDatabase(loadConfigOrExit());
+async function withDatabase<T>(
+  cli: CliContext,
+  work: (database: DatabaseHandle, audit: AuditService) => Promise<T>,
+): Promise<T> {
+  const database = await cli.openDatabase(loadConfigOrExit());
   try {
     return await work(database, new AuditService(database.dataSource, new SystemClock()));
   } finally {
@@ -48,7 +51,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
   'users:create': {
     summary:
       'create a user: --email E --role adjuster|supervisor|compliance|admin [--team T] [--password P] [--name N] [--json]',
-    run: async (args) => {
+    run: async (args, cli) => {
       const email = required(args, 'email');
       const role = required(args, 'role');
       if (!(STAFF_ROLES as readonly string[]).includes(role))
@@ -56,7 +59,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const password = option(args, 'password') || undefined;
       const json = flag(args, 'json');
-      const result = await withDatabase((database, audit) =>
+      const result = await withDatabase(cli, (database, audit) =>
         new UsersService(database.dataSource, audit, new PasswordHasher()).create(cliContext(), {
           email,
           role: role as StaffRole,
@@ -78,11 +81,11 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
   },
   'api-clients:create': {
     summary: 'create an intake API client: --name N [--team T] [--json]; prints its API key once',
-    run: async (args) => {
+    run: async (args, cli) => {
       const name = required(args, 'name');
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
-      const created = await withDatabase((database, audit) =>
+      const created = await withDatabase(cli, (database, audit) =>
         new ApiClientsService(database.dataSource, audit, new SystemClock()).create(cliContext(), { name, team }),
       );
       print(

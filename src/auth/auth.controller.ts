@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import { Public } from './access.decorators';
-import type { Actor } from './actor';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { Public } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
 import { AuthService, TokenPair, TooManyLoginAttempts } from './auth.service';
-import { AuditCtx, CurrentActor } from './request-context';
+import { CurrentActor } from '../common/request-context';
 import { ApiErrors } from '../common/api-docs';
 import { MeView } from './auth.views';
 

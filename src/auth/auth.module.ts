@@ -1,7 +1,9 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
 import type { DatabaseHandle } from '../database/data-source.factory';
 import { DATABASE_HANDLE } from '../database/database.module';
+import { HealthModule } from '../health/health.module';
 import { AbilityFactory } from './ability.factory';
 import { AccessGuard } from './access.guard';
 import { AccessDeniedInterceptor } from './access.interceptor';
@@ -19,6 +21,7 @@ import { UsersService } from './users.service';
 
 /** Identity and access: users, API clients, login, tokens, the global access guard and the ability factory. */
 @Module({
+  imports: [AuditModule, HealthModule],
   controllers: [AuthController, UsersController, ApiClientsController],
   providers: [
     PasswordHasher,

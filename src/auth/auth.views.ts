@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
 
 /** What the API shows of a person: never the password hash. */
 export class UserView {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
 
 export const JWT_ISSUER = 'claims-evidence-validation';
 export const JWT_AUDIENCE = 'claims-evidence-api';

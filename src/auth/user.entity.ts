@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const STAFF_ROLES = ['adjuster', 'supervisor', 'compliance', 'admin'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+import type { StaffRole } from '../common/actor';
 
 /** A person who signs in to the review client. */
 @Entity('users')

@@ -3,10 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, Ap
 import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
 import { CreatedUserView, UserList } from './auth.views';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from './access.decorators';
-import { AuditCtx } from './request-context';
-import { STAFF_ROLES, type StaffRole } from './user.entity';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { RequirePolicy } from '../common/access.decorators';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.service';
 
 export const TEAM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -5,7 +5,8 @@ import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { emailDigest } from './secrets';
-import { STAFF_ROLES, User, type StaffRole } from './user.entity';
+import { STAFF_ROLES, type StaffRole } from '../common/actor';
+import { User } from './user.entity';
 import { UserView } from './auth.views';
 export { UserView };
 

@@ -11,11 +11,12 @@ export interface ClaimSubmitted {
 export type ClaimSubmittedListener = (event: ClaimSubmitted) => Promise<void>;
 
 /**
- * The seam between intake and scoring. `POST /v1/claims/:id/submit` moves a claim draft → queued in
- * one audited transaction and then, after commit, calls every listener registered here; the scoring
- * module registers one (`onSubmitted`) that enqueues its scoring job. A listener that fails is logged
- * and does not undo the submission: the claim stays `queued`, which is the state a scoring sweeper
- * re-enqueues from, so no submitted claim is lost between the commit and the queue.
+ * The seam between intake and validation. `POST /v1/claims/:id/submit` moves a claim draft → queued
+ * in one audited transaction and then, after commit, calls every listener registered here; the
+ * validation module registers one (ValidationService.onModuleInit) that enqueues the
+ * `validation.validate-claim` job. A listener that fails is logged and does not undo the submission:
+ * the claim stays `queued`, and ValidationRecovery re-enqueues every queued claim when a worker starts
+ * or gets Redis back, so no submitted claim is lost between the commit and the queue.
  */
 @Injectable()
 export class ClaimEvents {

@@ -11,11 +11,11 @@ import {
 import { ApiErrors, ApiIntakeAuth, ErrorResponse, UuidParam } from '../common/api-docs';
 import { CLAIM_VIEW_SCHEMA, ClaimPage, IntakeClaimView, StaffClaimView, SubmittedClaimView } from './claims.views';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { ClaimsService, type ClaimView } from './claims.service';
 

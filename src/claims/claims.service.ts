@@ -11,18 +11,19 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
-import { Photo } from '../evidence/photo.entity';
+import { Photo } from './photo.entity';
 import { JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
-import { isUuid, PoliciesService } from '../policies/policies.service';
+import { isUuid } from '../common/uuid';
+import { PoliciesService } from '../policies/policies.service';
 import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
-import { readValidationSummary, type ValidationSummary } from '../validation/validation-summary';
+import { readValidationSummary, type ValidationSummary } from './validation-summary';
 import {
   ClaimCoreView,
   ClaimPage,
@@ -272,7 +273,7 @@ export class ClaimsService {
   /**
    * draft → queued, in one audited transaction that holds the claim's row lock (so no photo upload
    * can slip in between the check and the change); afterwards the ClaimSubmitted listeners run
-   * (the scoring module enqueues its job there). A submitted claim is frozen.
+   * (the validation module enqueues its validate-claim job there). A submitted claim is frozen.
    *
    * While the job queue (Redis) does not answer, submit is refused with 503 before anything changes:
    * the claim stays a draft and the intake system retries. If Redis goes away between this check and
@@ -283,7 +284,7 @@ export class ClaimsService {
     ability: AppAbility,
     id: string,
   ): Promise<{ id: string; status: ClaimStatus; submittedAt: string }> {
-    await this.jobs.assertAvailable(JobName.ScoreClaim);
+    await this.jobs.assertAvailable(JobName.ValidateClaim);
     const event = await this.audit.run(context, async (tx) => {
       const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
       if (claim.status !== 'draft')

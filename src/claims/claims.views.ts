@@ -1,6 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ValidationSummary } from '../validation/validation.views';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
+
+/** A flag in a validation summary. */
+export class ValidationFlagView {
+  @ApiProperty() kind!: string;
+  @ApiProperty() severity!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) photoId!: string | null;
+}
+
+/** What staff see of a claim's validation at a glance; the full view is GET /v1/claims/:id/validation. */
+export class ValidationSummary {
+  @ApiProperty({ type: String, nullable: true }) outcome!: string | null;
+  @ApiProperty({ format: 'date-time' }) scoredAt!: string;
+  @ApiProperty() modelId!: string;
+  @ApiProperty() promptSetVersion!: string;
+  @ApiProperty({ type: () => [ValidationFlagView] }) flags!: ValidationFlagView[];
+  @ApiProperty({ type: [String], description: 'kinds of the checks too close to call' }) uncertain!: string[];
+}
 
 /** A photo as an intake system sees it: what it sent, never scores or flags. */
 export class IntakePhotoView {

@@ -3,7 +3,6 @@
  * The README's configuration table is checked against this list by a test, so a new variable
  * cannot ship undocumented.
  */
-import * as path from 'node:path';
 
 export class ConfigError extends Error {
   constructor(
@@ -384,9 +383,3 @@ export const CONFIG_VARIABLES = {
     parsers.string,
   ),
 };
-
-export type ConfigVariableName = keyof typeof CONFIG_VARIABLES;
-
-export function resolvePath(dataDir: string, value: string): string {
-  return path.isAbsolute(value) ? value : path.resolve(dataDir, value);
-}

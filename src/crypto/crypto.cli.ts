@@ -1,10 +1,10 @@
-import { flag, option, type CliCommand } from '../cli/cli-command';
+import { flag, option, type CliCommand, type CliContext } from '../cli/cli-command';
 import { SYSTEM_CONTEXT, type AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import type { AppConfig } from '../config/app-config';
-import { openDatabase, type DatabaseHandle } from '../database/data-source.factory';
+import type { DatabaseHandle } from '../database/data-source.factory';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing } from './key-ring';
 import { KeyRotationService } from './key-rotation.service';
@@ -24,9 +24,9 @@ export function keyRotationService(config: AppConfig, database: DatabaseHandle):
   );
 }
 
-async function withService<T>(work: (service: KeyRotationService) => Promise<T>): Promise<T> {
+async function withService<T>(cli: CliContext, work: (service: KeyRotationService) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit();
-  const database = await openDatabase(config);
+  const database = await cli.openDatabase(config);
   try {
     return await work(keyRotationService(config, database));
   } finally {
@@ -44,8 +44,8 @@ function positiveInteger(value: string | undefined, name: string): number | unde
 export const KEY_COMMANDS: Record<string, CliCommand> = {
   'keys:status': {
     summary: 'master key ring: versions, photos per version, open rotation [--json]',
-    run: async (args) => {
-      const status = await withService((service) => service.status());
+    run: async (args, cli) => {
+      const status = await withService(cli, (service) => service.status());
       if (flag(args, 'json')) {
         console.log(JSON.stringify(status, null, 2));
         return;
@@ -72,10 +72,10 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
   'keys:rotate': {
     summary:
       'add a master key version (file ring) and re-wrap every data key to it; resumes an interrupted one [--batch-size N] [--json]',
-    run: async (args) => {
+    run: async (args, cli) => {
       const json = flag(args, 'json');
       const batchSize = positiveInteger(option(args, 'batch-size'), 'batch-size');
-      const result = await withService((service) =>
+      const result = await withService(cli, (service) =>
         service.rotate(CLI_CONTEXT, {
           batchSize,
           onProgress: (progress) => {
@@ -100,10 +100,10 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
   },
   'keys:retire': {
     summary: 'remove a master key version from the file ring, refused while any photo uses it: --version N [--json]',
-    run: async (args) => {
+    run: async (args, cli) => {
       const version = positiveInteger(option(args, 'version'), 'version');
       if (version === undefined) throw new UsageError('usage: keys:retire --version N [--json]');
-      const result = await withService((service) => service.retire(CLI_CONTEXT, version));
+      const result = await withService(cli, (service) => service.retire(CLI_CONTEXT, version));
       if (flag(args, 'json')) console.log(JSON.stringify({ retired: result.version }, null, 2));
       else console.log(`retired master key v${result.version}`);
     },

@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIntakeAuth } from '../common/api-docs';
 import { IntakeJwksView } from './crypto.views';
-import { RequirePolicy } from '../auth/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
 import { IntakeKeys, type IntakeJwks } from './intake-keys.service';
 
 @ApiTags('keys')

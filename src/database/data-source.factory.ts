@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import type { AppConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-postgres';
 
 export interface DatabaseHandle {
@@ -24,12 +23,18 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-function baseOptions(): Pick<
-  DataSourceOptions,
-  'entities' | 'migrations' | 'synchronize' | 'migrationsTableName' | 'logging'
-> {
+export interface OpenDatabaseOptions {
+  /** Every entity class of the service (src/entities.ts lists them; this folder imports no feature). */
+  readonly entities: NonNullable<DataSourceOptions['entities']>;
+  /** Defaults to the configured DATABASE_MIGRATIONS_RUN. */
+  readonly runMigrations?: boolean;
+}
+
+function baseOptions(
+  entities: OpenDatabaseOptions['entities'],
+): Pick<DataSourceOptions, 'entities' | 'migrations' | 'synchronize' | 'migrationsTableName' | 'logging'> {
   return {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsTableName: 'schema_migrations',
@@ -41,10 +46,7 @@ function baseOptions(): Pick<
  * Connects to PostgreSQL (DATABASE_URL) or opens the embedded PGlite database under DATA_DIR/pg.
  * Fails with a one-line reason when the server cannot be reached.
  */
-export async function openDatabase(
-  config: AppConfig,
-  options: { runMigrations?: boolean } = {},
-): Promise<DatabaseHandle> {
+export async function openDatabase(config: AppConfig, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const runMigrations = options.runMigrations ?? config.database.migrationsRun;
   let dataSource: DataSource;
   let embedded: EmbeddedDatabase | undefined;
@@ -54,7 +56,7 @@ export async function openDatabase(
     dataSource = new DataSource({
       type: 'postgres',
       url: config.database.url,
-      ...baseOptions(),
+      ...baseOptions(options.entities),
       poolSize: config.database.poolSize,
       connectTimeoutMS: config.database.connectTimeoutMs,
       extra: { max: config.database.poolSize, connectionTimeoutMillis: config.database.connectTimeoutMs },
@@ -63,7 +65,7 @@ export async function openDatabase(
     fs.mkdirSync(path.dirname(config.database.embeddedDir), { recursive: true });
     embedded = await openEmbeddedDatabase(config.database.embeddedDir);
     description = `embedded PostgreSQL (PGlite) at ${config.database.embeddedDir}`;
-    dataSource = new DataSource({ type: 'postgres', ...baseOptions(), ...embedded.connectionOptions });
+    dataSource = new DataSource({ type: 'postgres', ...baseOptions(options.entities), ...embedded.connectionOptions });
   }
   try {
     await dataSource.initialize();

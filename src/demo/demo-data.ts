@@ -1,4 +1,4 @@
-import type { StaffRole } from '../auth/user.entity';
+import type { StaffRole } from '../common/actor';
 import { AUTO_POLICY, PROPERTY_POLICY, claimScenarios, type ClaimScenario } from './claim-scenarios';
 
 /**

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AbilityFactory } from '../auth/ability.factory';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import { ApiClientsService } from '../auth/api-clients.service';
 import { UsersService } from '../auth/users.service';
 import { ClaimsService } from '../claims/claims.service';

@@ -5,7 +5,7 @@ import { systemContext, type AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JobName, JobStatus } from '../jobs/job-registry';
+import { JobName, JobStatus, type BlobSweepData } from '../jobs/job-registry';
 import { BLOB_STORE, photoIdOfBlobKey, type BlobEntry, type BlobStore } from './blob-store';
 import { FsBlobStore } from './blob-store-fs';
 
@@ -30,10 +30,6 @@ export interface SweepReport {
   graceMs: number;
 }
 
-export interface BlobSweepJobData {
-  graceMs?: number;
-}
-
 /**
  * Deletes blobs under `photos/` whose photo row does not exist (an upload that failed after writing
  * its blobs, or a photo row deleted without its blobs) and that are older than the grace period.
@@ -50,7 +46,7 @@ export class BlobSweeper {
   ) {}
 
   @JobHandler(JobName.BlobSweep)
-  async handle(job: Job<BlobSweepJobData>): Promise<JobStatus> {
+  async handle(job: Job<BlobSweepData>): Promise<JobStatus> {
     const report = await this.sweep(systemContext(JobName.BlobSweep, job.id), { graceMs: job.data?.graceMs });
     return report.deleted > 0 || report.staleTempFiles > 0 ? JobStatus.Success : JobStatus.Skipped;
   }

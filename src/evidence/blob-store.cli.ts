@@ -3,7 +3,6 @@ import { SYSTEM_CONTEXT } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
-import { openDatabase } from '../database/data-source.factory';
 import { createBlobStore } from './blob-store.module';
 import { BlobSweeper, DEFAULT_SWEEP_GRACE_MS } from './blob-store-sweeper';
 
@@ -11,12 +10,12 @@ import { BlobSweeper, DEFAULT_SWEEP_GRACE_MS } from './blob-store-sweeper';
 export const BLOB_COMMANDS: Record<string, CliCommand> = {
   'blobs:sweep': {
     summary: `delete photo blobs without a photo row, older than the grace period [--grace-minutes ${DEFAULT_SWEEP_GRACE_MS / 60_000}] [--dry-run] [--json]`,
-    run: async (args) => {
+    run: async (args, cli) => {
       const graceRaw = option(args, 'grace-minutes');
       if (graceRaw !== undefined && !/^\d+$/.test(graceRaw))
         throw new Error('--grace-minutes needs a whole number of minutes');
       const config = loadConfigOrExit();
-      const database = await openDatabase(config);
+      const database = await cli.openDatabase(config);
       try {
         const clock = new SystemClock();
         const sweeper = new BlobSweeper(

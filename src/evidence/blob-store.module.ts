@@ -1,6 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CryptoModule } from '../crypto/crypto.module';
 import { BLOB_STORE, type BlobStore } from './blob-store';
 import { FsBlobStore } from './blob-store-fs';
 import { PostgresBlobStore } from './blob-store-postgres';
@@ -13,8 +15,8 @@ export function createBlobStore(config: Pick<AppConfig, 'blobStore' | 'blobDir'>
 }
 
 /** Inject with `@Inject(BLOB_STORE) private readonly blobs: BlobStore`; read evidence back through EvidenceVault. */
-@Global()
 @Module({
+  imports: [AuditModule, CryptoModule],
   providers: [
     { provide: BLOB_STORE, inject: [APP_CONFIG, DataSource], useFactory: createBlobStore },
     BlobSweeper,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataKeyUnwrapError, EnvelopeCrypto, EvidenceCorruptError, type BlobVariant } from '../crypto/envelope-crypto';
 import { BLOB_STORE, BlobNotFoundError, photoBlobKey, type BlobStore } from './blob-store';
-import type { Photo } from './photo.entity';
+import type { Photo } from '../claims/photo.entity';
 
 export type UnreadableReason = 'blob_missing' | 'data_key_unwrap_failed' | 'authentication_failed';
 

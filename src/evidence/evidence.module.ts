@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { BlobStoreModule } from './blob-store.module';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
 import { PhotosService } from './photos.service';
 
-/** Photo evidence: ingest and audited reads. EnvelopeCrypto, IntakeKeys and BLOB_STORE come from the global crypto and blob-store modules. */
+/** Photo evidence: ingest and audited reads. */
 @Module({
-  imports: [AuthModule, ClaimsModule],
+  imports: [AuditModule, AuthModule, ClaimsModule, CryptoModule, BlobStoreModule],
   controllers: [PhotosController],
   providers: [PhotosService, PhotoUploadInterceptor],
   exports: [PhotosService],

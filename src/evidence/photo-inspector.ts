@@ -4,7 +4,7 @@ import exifr from 'exifr';
 import sharp from '../common/sharp';
 import { PHOTO_MIME, SHARP_FORMAT, polyglotReason, sniffImage, type PhotoKind } from './image-sniffer';
 import { cropHashes, differenceHash } from './perceptual-hash';
-import type { PhotoExif } from './photo.entity';
+import type { PhotoExif } from '../claims/photo.entity';
 
 export interface PhotoLimits {
   readonly maxBytes: number;

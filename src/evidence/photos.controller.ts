@@ -15,10 +15,10 @@ import {
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import { AuditCtx, CurrentAbility } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import { CurrentAbility } from '../common/request-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
 import { PHOTO_VARIANTS, PhotosService, UploadResult } from './photos.service';

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { LiveView, ReadinessCheckView, ReadinessView } from './health.views';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../common/access.decorators';
 import { MetricsService } from './metrics.service';
 import { ReadinessService } from './readiness.service';
 

@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { MetricsService } from './metrics.service';
 import { ReadinessService } from './readiness.service';
 
-@Global()
+/** Readiness checks and Prometheus metrics; modules register their checks and collectors here. */
 @Module({
   controllers: [HealthController],
   providers: [MetricsService, ReadinessService],

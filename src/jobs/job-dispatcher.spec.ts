@@ -84,7 +84,7 @@ describe('JobDispatcher', () => {
   it('refuses to start when a job has two handlers', async () => {
     const { app } = await boot([FirstProbeHandler, SecondProbeHandler]);
     await expect(app.init()).rejects.toThrow(
-      /maintenance\.probe has 2 handlers: FirstProbeHandler\.handle, SecondProbeHandler\.handle/,
+      /ops\.probe has 2 handlers: FirstProbeHandler\.handle, SecondProbeHandler\.handle/,
     );
   });
 });

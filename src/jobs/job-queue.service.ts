@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { JobOptions, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { JOB_QUEUE, type JobName, type QueueName } from './job-registry';
+import { JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './job-registry';
 import { assertQueueConnected, withinQueueDeadline } from './queue-availability';
 
 /** Enqueues jobs with the service's defaults: retries with backoff, completed removed, failed kept. */
@@ -33,7 +33,7 @@ export class JobQueueService {
    * Bounded by JOB_ENQUEUE_TIMEOUT_MS: while Redis is down this throws QueueUnavailableError instead
    * of waiting for it (the add may still go through once Redis is back, which the job id makes harmless).
    */
-  async enqueue<T extends object>(job: JobName, data: T, options: JobOptions = {}) {
+  async enqueue<N extends JobName>(job: N, data: JobPayloads[N], options: JobOptions = {}) {
     const queue = this.queue(JOB_QUEUE[job]);
     assertQueueConnected(queue);
     return withinQueueDeadline(

@@ -9,13 +9,17 @@ export enum QueueName {
 }
 
 export enum JobName {
-  MaintenanceProbe = 'maintenance.probe',
+  MaintenanceProbe = 'ops.probe',
   AuditCheckpoint = 'audit.checkpoint',
-  BlobSweep = 'maintenance.blob-sweep',
+  BlobSweep = 'evidence.blob-sweep',
   /** Re-embeds stored photos whose embedding was made by another model (see ScoringBackfillService). */
   ScoringBackfill = 'scoring.backfill',
-  /** Scores a submitted claim and routes it (ValidationService). */
-  ScoreClaim = 'scoring.score-claim',
+  /**
+   * Validates a submitted claim: scores its photos, runs the checks, decides and routes it to review
+   * (ValidationService, in validation/: scoring is one step of it). Runs on the scoring queue, whose
+   * concurrency bounds the model work.
+   */
+  ValidateClaim = 'validation.validate-claim',
   /** The daily retention run: purges what is due (PurgeService, src/retention/README.md). */
   RetentionPurge = 'retention.purge',
 }
@@ -25,9 +29,54 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.AuditCheckpoint]: QueueName.Audit,
   [JobName.BlobSweep]: QueueName.Maintenance,
   [JobName.ScoringBackfill]: QueueName.Scoring,
-  [JobName.ScoreClaim]: QueueName.Scoring,
+  [JobName.ValidateClaim]: QueueName.Scoring,
   [JobName.RetentionPurge]: QueueName.Maintenance,
 };
+
+/** An operator's probe (ops/): proves queue, worker, retries and audit work end to end. */
+export interface MaintenanceProbeData {
+  probeId: string;
+  /** The first `failTimes` attempts fail on purpose: operators use it to see retries work end to end. */
+  failTimes: number;
+  /** Keeps the job running this long first, so operators and tests can watch a drain on SIGTERM. */
+  holdMs?: number;
+}
+
+export interface BlobSweepData {
+  /** Overrides the default grace period for young orphans. */
+  graceMs?: number;
+}
+
+export interface ScoringBackfillData {
+  /** The model the photos must be embedded by; a worker running another model skips the job. */
+  modelHash: string;
+}
+
+export interface ValidateClaimData {
+  claimId: string;
+}
+
+/** A job that carries nothing: the scheduled ones, whose handlers read what is due from the database. */
+export type NoJobData = Record<string, never>;
+
+/**
+ * Job name → payload type. `JobQueueService.enqueue` and `@JobHandler` are typed by it, so a payload
+ * of the wrong shape for its job does not compile.
+ */
+export interface JobPayloads {
+  [JobName.MaintenanceProbe]: MaintenanceProbeData;
+  [JobName.AuditCheckpoint]: NoJobData;
+  [JobName.BlobSweep]: BlobSweepData;
+  [JobName.ScoringBackfill]: ScoringBackfillData;
+  [JobName.ValidateClaim]: ValidateClaimData;
+  [JobName.RetentionPurge]: NoJobData;
+}
+
+/** Every job as it travels: a union discriminated by `name`. */
+export type AnyJobData = { [N in JobName]: { readonly name: N; readonly data: JobPayloads[N] } }[JobName];
+
+/** Jobs that can run on a schedule: their payload may be empty. */
+export type SchedulableJobName = { [N in JobName]: NoJobData extends JobPayloads[N] ? N : never }[JobName];
 
 export const ALL_QUEUES = Object.values(QueueName);
 

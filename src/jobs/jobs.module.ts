@@ -1,8 +1,9 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
-import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { HealthModule } from '../health/health.module';
 import { MetricsService } from '../health/metrics.service';
 import { ReadinessService } from '../health/readiness.service';
 import { JobDispatcher } from './job-dispatcher';
@@ -10,55 +11,44 @@ import { ALL_QUEUES } from './job-registry';
 import { JobQueueService } from './job-queue.service';
 import { RepeatableJobs } from './repeatable-jobs.service';
 import { assertQueueConnected, withinQueueDeadline } from './queue-availability';
-import { MaintenanceProbeHandler } from './maintenance-probe.handler';
 
 /**
- * Bull queues on Redis. Every process can enqueue; only processes started with `processJobs`
- * (the worker, or `npm start` on one machine) run the JobDispatcher that executes jobs.
+ * Bull queues on Redis. Every module that enqueues, schedules or handles jobs imports this module;
+ * the processes that run jobs (the worker, or `npm start` on one machine) also import
+ * JobProcessingModule, whose JobDispatcher executes them.
  */
-@Global()
-@Module({})
+@Module({
+  imports: [
+    HealthModule,
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        url: config.redis.url,
+        prefix: config.queue.prefix,
+        // ioredis reconnects by itself (its default retryStrategy: forever, at most 2 s apart); with
+        // maxRetriesPerRequest null a command waits for the reconnect, so request paths bound their
+        // waits (JobQueueService, readiness, metrics) instead of hanging while Redis is down.
+        redis: { maxRetriesPerRequest: null, enableReadyCheck: false },
+        // A job whose worker died (kill -9) keeps its lock until JOB_LOCK_DURATION_MS passes; a stalled
+        // check every JOB_STALLED_INTERVAL_MS then puts it back in the queue for another worker.
+        settings: {
+          lockDuration: config.queue.lockDurationMs,
+          lockRenewTime: Math.floor(config.queue.lockDurationMs / 2),
+          stalledInterval: config.queue.stalledIntervalMs,
+        },
+      }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [JobQueueService, RepeatableJobs],
+  exports: [JobQueueService, RepeatableJobs, BullModule],
+})
 export class JobsModule implements OnModuleInit {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly readiness: ReadinessService,
     private readonly metrics: MetricsService,
   ) {}
-
-  static forRoot(options: { processJobs: boolean }): DynamicModule {
-    return {
-      module: JobsModule,
-      imports: [
-        DiscoveryModule,
-        BullModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            url: config.redis.url,
-            prefix: config.queue.prefix,
-            // ioredis reconnects by itself (its default retryStrategy: forever, at most 2 s apart); with
-            // maxRetriesPerRequest null a command waits for the reconnect, so request paths bound their
-            // waits (JobQueueService, readiness, metrics) instead of hanging while Redis is down.
-            redis: { maxRetriesPerRequest: null, enableReadyCheck: false },
-            // A job whose worker died (kill -9) keeps its lock until JOB_LOCK_DURATION_MS passes; a stalled
-            // check every JOB_STALLED_INTERVAL_MS then puts it back in the queue for another worker.
-            settings: {
-              lockDuration: config.queue.lockDurationMs,
-              lockRenewTime: Math.floor(config.queue.lockDurationMs / 2),
-              stalledInterval: config.queue.stalledIntervalMs,
-            },
-          }),
-        }),
-        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
-      ],
-      providers: [
-        JobQueueService,
-        RepeatableJobs,
-        MaintenanceProbeHandler,
-        ...(options.processJobs ? [JobDispatcher] : []),
-      ],
-      exports: [JobQueueService, RepeatableJobs, BullModule],
-    };
-  }
 
   onModuleInit(): void {
     const queues = ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
@@ -80,5 +70,17 @@ export class JobsModule implements OnModuleInit {
           this.metrics.queueDepth.set({ queue: queue.name, state }, count);
       }
     });
+  }
+}
+
+/** Runs the JobDispatcher (every @JobHandler of every module) in processes started with `processJobs`. */
+@Module({})
+export class JobProcessingModule {
+  static forRoot(options: { processJobs: boolean }): DynamicModule {
+    return {
+      module: JobProcessingModule,
+      imports: [DiscoveryModule, HealthModule, JobsModule],
+      providers: options.processJobs ? [JobDispatcher] : [],
+    };
   }
 }

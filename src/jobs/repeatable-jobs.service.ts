@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { JobDispatcher } from './job-dispatcher';
-import { JOB_QUEUE, type JobName } from './job-registry';
+import { JOB_QUEUE, type SchedulableJobName } from './job-registry';
 import { JobQueueService } from './job-queue.service';
 
 export type RepeatSchedule =
@@ -24,7 +24,7 @@ export class RepeatableJobs {
 
   /** `schedule` null: the job must not repeat (any old schedule is removed). */
   async keep(
-    job: JobName,
+    job: SchedulableJobName,
     schedule: RepeatSchedule | null,
     options: { jobId: string; attempts?: number },
   ): Promise<void> {
@@ -35,7 +35,7 @@ export class RepeatableJobs {
   }
 
   private async apply(
-    job: JobName,
+    job: SchedulableJobName,
     schedule: RepeatSchedule | null,
     options: { jobId: string; attempts?: number },
   ): Promise<void> {

@@ -6,10 +6,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { RequirePolicy } from '../auth/access.decorators';
-import { JobName } from '../jobs/job-registry';
+import { RequirePolicy } from '../common/access.decorators';
+import { JobName, type MaintenanceProbeData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
-import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-probe.handler';
+import { PROBE_COMPLETED } from './maintenance-probe.handler';
 
 export class CreateProbeDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { CreatePolicyDto } from './policies.dto';
 import { PoliciesService, PolicyView } from './policies.service';
 

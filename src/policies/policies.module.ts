@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { PoliciesController } from './policies.controller';
 import { PoliciesService } from './policies.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuditModule, AuthModule],
   controllers: [PoliciesController],
   providers: [PoliciesService],
   exports: [PoliciesService],

@@ -3,11 +3,12 @@ import { subject } from '@casl/ability';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import type { CreatePolicyDto } from './policies.dto';
 import { Clause, Policy } from './policy.entity';
+import { isUuid } from '../common/uuid';
 import { ClauseView, PolicyView } from './policies.views';
 export { ClauseView, PolicyView };
 
@@ -32,12 +33,6 @@ export function toPolicyView(policy: Policy): PolicyView {
       promptVersion: clause.promptVersion,
     })),
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 /** Policies and their clauses. Created by intake systems (their own) or admins; read per the abilities. */

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BlobStoreModule } from '../evidence/blob-store.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { PurgeService } from './purge.service';
 import { RetentionPurgeHandler } from './retention-purge.handler';
@@ -7,7 +10,7 @@ import { RetentionService } from './retention.service';
 
 /** Retention policies, legal holds, the purge job and erasure requests (src/retention/README.md). */
 @Module({
-  imports: [AuthModule],
+  imports: [AuditModule, AuthModule, JobsModule, BlobStoreModule],
   controllers: [RetentionController, LegalHoldController],
   providers: [RetentionService, PurgeService, RetentionPurgeHandler],
   exports: [PurgeService, RetentionService],

@@ -3,7 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { isUuid } from '../policies/policies.service';
+import { isUuid } from '../common/uuid';
 import type { PurgeItem } from './retention-rules';
 import type { CreateRetentionPolicyDto } from './retention.dto';
 import { ErasureRequest, LegalHold, PurgeReceipt, RetentionPolicy } from './retention.entity';

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { DataSource } from 'typeorm';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
 import type { ListTasksQuery } from './review.dto';
 import { DECISION_SELECT, toDecisionView } from './review.service';

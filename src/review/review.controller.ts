@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
 import type { Response } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../auth/ability.factory';
-import { RequirePolicy } from '../auth/access.decorators';
-import type { Actor } from '../auth/actor';
-import { AuditCtx, CurrentAbility, CurrentActor } from '../auth/request-context';
+import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import type { AppAbility } from '../common/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
+import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
 import { ReviewService, DecisionResult } from './review.service';
 import { ReviewQueryService, TaskDetail, TaskPage } from './review-query.service';

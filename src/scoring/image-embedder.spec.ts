@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { randomSceneSpec, renderScene } from '../scenes/scene-renderer';
+import { randomSceneSpec, renderScene } from '../../tools/scenes/scene-renderer';
 import { ImageEmbedder } from './image-embedder';
 import { ClipModel, cosine } from './model/clip-model';
 import { testModelFolder } from './test-model';

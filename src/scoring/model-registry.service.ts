@@ -26,7 +26,7 @@ export function modelFolder(config: AppConfig['clip']): string {
 
 /**
  * The process's one CLIP model: loaded once (every file's hash verified first), shared by every caller.
- * Workers preload it at start and stop when it is corrupt (see ScoringWorkerStartup); an API process
+ * Workers preload it at start and stop when it is corrupt (see ScoringStartup); an API process
  * only verifies the files, so `/health/ready` can say whether the configured model is usable.
  */
 @Injectable()

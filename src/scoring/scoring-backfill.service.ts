@@ -4,15 +4,11 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EvidenceVault } from '../evidence/evidence-vault';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JobName, JobStatus, QueueName } from '../jobs/job-registry';
+import { JobName, JobStatus, QueueName, type ScoringBackfillData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { oneLine } from './model-registry.service';
 import { ScoringMetrics } from './scoring-metrics';
 import { ScoringService } from './scoring.service';
-
-export interface BackfillData {
-  modelHash: string;
-}
 
 export interface BackfillProgress {
   modelHash: string;
@@ -64,9 +60,13 @@ export class ScoringBackfillService {
   async enqueueIfStale(modelHash: string): Promise<boolean> {
     const stale = await this.countStale(modelHash);
     if (stale === 0) return false;
-    await this.jobs.enqueue(JobName.ScoringBackfill, { modelHash } satisfies BackfillData, {
-      jobId: `scoring-backfill:${modelHash}`,
-    });
+    await this.jobs.enqueue(
+      JobName.ScoringBackfill,
+      { modelHash },
+      {
+        jobId: `scoring-backfill:${modelHash}`,
+      },
+    );
     return true;
   }
 
@@ -85,7 +85,7 @@ export class ScoringBackfillService {
   }
 
   @JobHandler(JobName.ScoringBackfill)
-  async handle(job: Job<BackfillData>): Promise<JobStatus> {
+  async handle(job: Job<ScoringBackfillData>): Promise<JobStatus> {
     const model = await this.scoring.model();
     const startedAt = new Date();
     const progress: BackfillProgress = {
@@ -172,7 +172,7 @@ export class ScoringBackfillService {
     return { model: modelName, done, failed, total, photosPerSecond, etaSeconds };
   }
 
-  private async report(job: Job<BackfillData>, progress: BackfillProgress): Promise<void> {
+  private async report(job: Job<ScoringBackfillData>, progress: BackfillProgress): Promise<void> {
     progress.updatedAt = new Date().toISOString();
     const labels = { model: progress.modelName };
     this.metrics.backfillDone.set(labels, progress.done);

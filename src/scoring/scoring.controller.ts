@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth } from '../common/api-docs';
 import { BackfillStatusView } from './scoring.views';
-import { RequirePolicy } from '../auth/access.decorators';
+import { RequirePolicy } from '../common/access.decorators';
 import { ScoringStatusService } from './scoring-status.service';
 
 /** Operator view of the scoring engine: the model this deployment runs and the re-embedding backfill. */

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { BlobStoreModule } from '../evidence/blob-store.module';
+import { HealthModule } from '../health/health.module';
 import { ReadinessService } from '../health/readiness.service';
+import { JobsModule } from '../jobs/jobs.module';
 import { ModelRegistry, oneLine } from './model-registry.service';
 import { ScoringBackfillService } from './scoring-backfill.service';
 import { ScoringController } from './scoring.controller';
@@ -87,26 +90,35 @@ export class ScoringStartup implements OnApplicationBootstrap {
   }
 }
 
+/**
+ * The CLIP model and scoring: one model registry and one micro-batcher per process (a static module,
+ * so every importer shares them). Whether the model is loaded at start depends on the process kind:
+ * AppModule imports ScoringStartupModule.forRoot for that.
+ */
+@Module({
+  imports: [BlobStoreModule, HealthModule, JobsModule],
+  controllers: [ScoringController],
+  providers: [
+    ModelRegistry,
+    ScoringMetrics,
+    TextEmbeddingRepository,
+    TextEmbeddingService,
+    ScoringService,
+    ScoringBackfillService,
+    ScoringStatusService,
+  ],
+  exports: [ModelRegistry, ScoringMetrics, ScoringBackfillService, ScoringService, TextEmbeddingService],
+})
+export class ScoringModule {}
+
+/** Brings the model up as the process kind requires (ScoringStartup). */
 @Module({})
-export class ScoringModule {
+export class ScoringStartupModule {
   static forRoot(options: ScoringModuleOptions): DynamicModule {
     return {
-      module: ScoringModule,
-      // Global: one model registry and one micro-batcher per process, whoever scores.
-      global: true,
-      controllers: [ScoringController],
-      providers: [
-        { provide: SCORING_OPTIONS, useValue: options },
-        ModelRegistry,
-        ScoringMetrics,
-        TextEmbeddingRepository,
-        TextEmbeddingService,
-        ScoringService,
-        ScoringBackfillService,
-        ScoringStatusService,
-        ScoringStartup,
-      ],
-      exports: [ModelRegistry, ScoringService, TextEmbeddingService],
+      module: ScoringStartupModule,
+      imports: [HealthModule, ScoringModule],
+      providers: [{ provide: SCORING_OPTIONS, useValue: options }, ScoringStartup],
     };
   }
 }

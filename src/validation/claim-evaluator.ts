@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { Claim } from '../claims/claim.entity';
 import { EvidenceVault } from '../evidence/evidence-vault';
-import { Photo } from '../evidence/photo.entity';
+import { Photo } from '../claims/photo.entity';
 import { Policy } from '../policies/policy.entity';
 import { scoreLabels, type LabelScore } from '../scoring/scoring-math';
 import { ScoringService } from '../scoring/scoring.service';

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { BlobStoreModule } from '../evidence/blob-store.module';
+import { ScoringModule } from '../scoring/scoring.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ReviewModule } from '../review/review.module';
@@ -10,7 +14,7 @@ import { ValidationRecovery } from './validation-recovery';
 import { ValidationService } from './validation.service';
 
 @Module({
-  imports: [AuthModule, ClaimsModule, ReviewModule],
+  imports: [AuditModule, AuthModule, BlobStoreModule, ClaimsModule, JobsModule, ReviewModule, ScoringModule],
   controllers: [ValidationController],
   providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery, QualityService],
   exports: [ValidationService, ClaimEvaluator],

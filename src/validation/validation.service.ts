@@ -4,24 +4,20 @@ import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
 import { systemContext } from '../audit/audit-context';
 import { AuditService, type AuditedTransaction } from '../audit/audit.service';
-import type { AppAbility } from '../auth/ability.factory';
+import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
 import { ClaimEvents } from '../claims/claim-events';
 import { Claim } from '../claims/claim.entity';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JobName, JobStatus } from '../jobs/job-registry';
+import { JobName, JobStatus, type ValidateClaimData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { ReviewService } from '../review/review.service';
 import { ScoringRun } from '../scoring/scoring-run.entity';
 import { Check } from './check.entity';
 import { ClaimEvaluator, type ClaimEvaluation } from './claim-evaluator';
 import { reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
-
-export interface ScoreClaimData {
-  claimId: string;
-}
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -89,15 +85,19 @@ export class ValidationService implements OnModuleInit {
   }
 
   async enqueue(claimId: string): Promise<void> {
-    await this.jobs.enqueue(JobName.ScoreClaim, { claimId } satisfies ScoreClaimData, {
-      jobId: `score-claim:${claimId}`,
-    });
+    await this.jobs.enqueue(
+      JobName.ValidateClaim,
+      { claimId },
+      {
+        jobId: `validate-claim:${claimId}`,
+      },
+    );
   }
 
-  @JobHandler(JobName.ScoreClaim)
-  async handle(job: Job<ScoreClaimData>): Promise<JobStatus> {
+  @JobHandler(JobName.ValidateClaim)
+  async handle(job: Job<ValidateClaimData>): Promise<JobStatus> {
     const { claimId } = job.data;
-    const context = systemContext(JobName.ScoreClaim, job.id);
+    const context = systemContext(JobName.ValidateClaim, job.id);
     const started = await this.audit.run(context, async (tx) => {
       const [claim] = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [
         claimId,

@@ -2,24 +2,6 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { CHECK_KINDS, type CheckKind } from './check.entity';
 import { THRESHOLDED_KINDS } from './default-thresholds';
 
-/** A flag in a validation summary. */
-export class ValidationFlagView {
-  @ApiProperty() kind!: string;
-  @ApiProperty() severity!: string;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) photoId!: string | null;
-}
-
-/** What staff see of a claim's validation at a glance; the full view is GET /v1/claims/:id/validation. */
-export class ValidationSummary {
-  @ApiProperty({ type: String, nullable: true }) outcome!: string | null;
-  @ApiProperty({ format: 'date-time' }) scoredAt!: string;
-  @ApiProperty() modelId!: string;
-  @ApiProperty() promptSetVersion!: string;
-  @ApiProperty({ type: () => [ValidationFlagView] }) flags!: ValidationFlagView[];
-  @ApiProperty({ type: [String], description: 'kinds of the checks too close to call' }) uncertain!: string[];
-}
-
 /** A check's thresholds: flag at or above `flagAt`, review from `uncertainFrom`. */
 export class ThresholdView {
   @ApiProperty({ minimum: 0, maximum: 1 }) flagAt!: number;

@@ -125,9 +125,9 @@ describe('fault: kill -9 a worker while it scores a batch', () => {
     await waitFor(
       async () => {
         const left = await scoring.getJobs(['active', 'waiting', 'delayed', 'paused']);
-        return left.every((job) => job?.name !== JobName.ScoreClaim);
+        return left.every((job) => job?.name !== JobName.ValidateClaim);
       },
-      { timeoutMs: 20_000, intervalMs: 250, description: 'every scoring job to leave the queue' },
+      { timeoutMs: 20_000, intervalMs: 250, description: 'every validation job to leave the queue' },
     );
     const again = await scoringLedger(dataSource, claimIds);
     expect([...again.runs.values()].reduce((sum, n) => sum + n, 0)).toBe(CLAIMS);

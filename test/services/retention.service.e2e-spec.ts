@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/common/clock';
 import { EnvelopeCrypto } from '../../src/crypto/envelope-crypto';
 import { Claim } from '../../src/claims/claim.entity';
 import { BLOB_STORE, type BlobStore } from '../../src/evidence/blob-store';
-import { Photo } from '../../src/evidence/photo.entity';
+import { Photo } from '../../src/claims/photo.entity';
 import { PurgeService } from '../../src/retention/purge.service';
 import { RetentionService } from '../../src/retention/retention.service';
 import { factories } from '../support/factories';

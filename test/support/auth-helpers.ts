@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { AuditContext } from '../../src/audit/audit-context';
 import { ApiClientsService } from '../../src/auth/api-clients.service';
-import type { StaffRole } from '../../src/auth/user.entity';
+import type { StaffRole } from '../../src/common/actor';
 import { UsersService } from '../../src/auth/users.service';
 import type { TestApp } from './test-app';
 

@@ -5,7 +5,7 @@ import { ApiClient } from '../../src/auth/api-client.entity';
 import { User } from '../../src/auth/user.entity';
 import { Claim } from '../../src/claims/claim.entity';
 import { photoBlobKey } from '../../src/evidence/blob-store';
-import { Photo } from '../../src/evidence/photo.entity';
+import { Photo } from '../../src/claims/photo.entity';
 import { Clause, Policy } from '../../src/policies/policy.entity';
 import { ReviewTask } from '../../src/review/review-task.entity';
 import type { TestApp } from './test-app';

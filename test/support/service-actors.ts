@@ -1,7 +1,8 @@
 import type { AuditContext } from '../../src/audit/audit-context';
-import { AbilityFactory, type AbilityOptions, type AppAbility } from '../../src/auth/ability.factory';
-import type { Actor } from '../../src/auth/actor';
-import type { StaffRole } from '../../src/auth/user.entity';
+import { AbilityFactory, type AbilityOptions } from '../../src/auth/ability.factory';
+import type { AppAbility } from '../../src/common/access.decorators';
+import type { Actor } from '../../src/common/actor';
+import type { StaffRole } from '../../src/common/actor';
 import type { TestApp } from './test-app';
 
 /**

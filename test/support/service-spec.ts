@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditContext } from '../../src/audit/audit-context';
-import type { AppAbility } from '../../src/auth/ability.factory';
-import type { Actor } from '../../src/auth/actor';
+import type { AppAbility } from '../../src/common/access.decorators';
+import type { Actor } from '../../src/common/actor';
 import { factories, type Factories } from './factories';
 import { abilityFor, contextFor } from './service-actors';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app';

@@ -9,7 +9,8 @@ import { AppModule } from '../../src/app.module';
 import { Clock, ManualClock } from '../../src/common/clock';
 import { configureHttpApp } from '../../src/common/http-app';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
-import { openDatabase, type DatabaseHandle } from '../../src/database/data-source.factory';
+import { type DatabaseHandle } from '../../src/database/data-source.factory';
+import { openAppDatabase } from '../../src/entities';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -52,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   const config = loadConfig(env);
-  const database = await openDatabase(config);
+  const database = await openAppDatabase(config);
   const builder = Test.createTestingModule({
     imports: [AppModule.forRoot({ config, database, processJobs: options.processJobs ?? false })],
   });

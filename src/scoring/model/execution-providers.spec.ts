@@ -1,4 +1,4 @@
-import { randomSceneSpec, renderScene } from '../../scenes/scene-renderer';
+import { randomSceneSpec, renderScene } from '../../../tools/scenes/scene-renderer';
 import { testModelFolder } from '../test-model';
 import { ClipModel } from './clip-model';
 

@@ -34,15 +34,23 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Names a module that lets a thread started from the TypeScript sources require .ts files. */
+export const TS_WORKER_REGISTER_ENV = 'TS_WORKER_REGISTER';
+
 /**
- * Compiled builds start the compiled worker file. Started from TypeScript sources (under Jest) the
- * thread first registers a transpile-only loader for .ts files.
+ * Compiled builds start the compiled worker file. Started from TypeScript sources (under Jest, whose
+ * set-up names its transpile-only loader in TS_WORKER_REGISTER) the thread registers that loader first.
  */
 function workerEntry(): { file: string; execArgv: string[] } {
   const extension = path.extname(__filename);
   const file = path.join(__dirname, `session-thread.worker${extension}`);
   if (extension !== '.ts') return { file, execArgv: [] };
-  return { file, execArgv: ['--require', path.resolve(__dirname, '../../../test/ts-worker-register.js')] };
+  const register = process.env[TS_WORKER_REGISTER_ENV];
+  if (!register)
+    throw new Error(
+      `the inference thread runs from TypeScript sources: set ${TS_WORKER_REGISTER_ENV} to a module that registers a .ts loader, or run the compiled build`,
+    );
+  return { file, execArgv: ['--require', register] };
 }
 
 export class SessionThread {

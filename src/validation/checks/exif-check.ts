@@ -1,4 +1,4 @@
-import type { PhotoExif } from '../../evidence/photo.entity';
+import type { PhotoExif } from '../../claims/photo.entity';
 import type { CheckResult } from './check-result';
 
 export interface ExifCheckInput {

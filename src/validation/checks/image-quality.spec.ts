@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { renderScene } from '../../scenes/scene-renderer';
+import { renderScene } from '../../../tools/scenes/scene-renderer';
 import { judgeImageQuality, measureImageQuality } from './image-quality';
 
 describe('image quality (unusable_image)', () => {

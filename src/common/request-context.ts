@@ -1,7 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AuditContext } from '../audit/audit-context';
-import type { AppAbility } from './ability.factory';
+import type { AppAbility } from './access.decorators';
 import type { Actor } from './actor';
 
 /** The request as the access guard leaves it. */
@@ -25,18 +24,6 @@ export function requestIdOf(request: AccessRequest): string | null {
   return typeof header === 'string' && header ? header.slice(0, 100) : null;
 }
 
-/** The AuditContext of a request: who (or anonymous), request id, source IP and justification. */
-export function auditContextOf(request: AccessRequest): AuditContext {
-  const actor = request.actor;
-  return {
-    actorType: actor ? (actor.kind === 'user' ? 'user' : 'api_client') : 'anonymous',
-    actorId: actor?.id ?? null,
-    requestId: requestIdOf(request),
-    sourceIp: request.ip ?? request.socket?.remoteAddress ?? null,
-    justification: justificationOf(request),
-  };
-}
-
 /** The authenticated caller (undefined only on public routes). */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor | undefined => {
   return context.switchToHttp().getRequest<AccessRequest>().actor;
@@ -48,8 +35,3 @@ export const CurrentAbility = createParamDecorator(
     return context.switchToHttp().getRequest<AccessRequest>().ability;
   },
 );
-
-/** The AuditContext to pass to `AuditService.run` for a change made by this request. */
-export const AuditCtx = createParamDecorator((_data: unknown, context: ExecutionContext): AuditContext => {
-  return auditContextOf(context.switchToHttp().getRequest<AccessRequest>());
-});

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../database/database-errors';
-import { QueueUnavailableError } from '../jobs/queue-availability';
+import { isDatabaseUnavailable } from './database/database-errors';
+import { QueueUnavailableError } from './jobs/queue-availability';
 
 export interface ErrorBody {
   statusCode: number;

@@ -1,3 +1,4 @@
+import type { ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
 import { SetMetadata } from '@nestjs/common';
 
 export const PUBLIC_ROUTE = 'claims:public-route';
@@ -50,3 +51,13 @@ export type AccessSubject =
  */
 export const RequirePolicy = (action: AccessAction, subject: AccessSubject): MethodDecorator =>
   SetMetadata(ROUTE_POLICY, { action, subject });
+
+/**
+ * A subject is a type name (route-level checks) or a row tagged with its type through CASL's
+ * `subject('Claim', row)` helper (row-level checks in services).
+ */
+export type AccessSubjectRow = ForcedSubject<Exclude<AccessSubject, 'all'>>;
+export type AppAbility = MongoAbility<
+  [AccessAction, AccessSubject | AccessSubjectRow | Record<PropertyKey, unknown>],
+  MongoQuery
+>;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ValidationSummary } from './validation.views';
+import { ValidationSummary } from './claims.views';
 export { ValidationSummary };
 
 /** Reads the latest run's summary straight from the tables, so claims need no dependency on validation's services. */

@@ -8,7 +8,7 @@
  * Every seed varies the sky, ground, horizon, clutter, object position/scale/orientation/proportions,
  * camera roll/zoom, vignette, tint and JPEG quality, so different seeds never look like duplicates.
  */
-import sharp from '../common/sharp';
+import sharp from '../../src/common/sharp';
 import { chance, deriveSeed, mulberry32, pick, randInt, Rng, uniform } from './prng';
 
 export { mulberry32, deriveSeed } from './prng';
@@ -1025,6 +1025,187 @@ function flame(rng: Rng, x: number, y: number, w: number, h: number): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Sun (sometimes) and 0-5 clouds above the horizon. */
+function drawSky(rng: Rng, W: number, horizon: number, s: number): string[] {
+  const parts: string[] = [];
+  if (chance(rng, 0.3)) {
+    parts.push(
+      `<circle cx="${f(uniform(rng, 0, W))}" cy="${f(uniform(rng, 0, horizon * 0.5))}" r="${f(uniform(rng, 12, 30) * s)}" fill="#fffbe6" fill-opacity="0.85"/>`,
+    );
+  }
+  const clouds = randInt(rng, 0, 5);
+  for (let i = 0; i < clouds; i++) {
+    const cx = uniform(rng, -40, W + 40);
+    const cy = uniform(rng, 0, horizon * 0.7);
+    const w = uniform(rng, 50, 160) * s;
+    const op = uniform(rng, 0.35, 0.85);
+    let c = '';
+    for (let k = 0; k < 4; k++) {
+      c += `<ellipse cx="${f(cx + uniform(rng, -w / 2, w / 2))}" cy="${f(cy + uniform(rng, -8, 8) * s)}" rx="${f(w * uniform(rng, 0.25, 0.45))}" ry="${f(w * uniform(rng, 0.12, 0.22))}"/>`;
+    }
+    parts.push(`<g fill="#fff" fill-opacity="${f(op)}">${c}</g>`);
+  }
+  return parts;
+}
+
+/** Dents, hail pits, rust or soot on the object's surface (clipped to it), or '' for other damage. */
+function surfaceDamage(damage: SceneDamage, drng: Rng, drawing: ObjectDrawing, damageScale: number): string {
+  let marks: string;
+  switch (damage) {
+    case 'dents':
+      marks = dentMarks(drng, drawing.surface, damageScale);
+      break;
+    case 'hail':
+      marks = hailPits(drng, drawing.surface, damageScale);
+      break;
+    case 'rust':
+      marks = rustMarks(drng, drawing.surface, damageScale);
+      break;
+    case 'fire':
+      marks = sootMarks(drng, drawing.surface);
+      break;
+    default:
+      return '';
+  }
+  return `<g clip-path="url(#surfclip)">${marks}</g>`;
+}
+
+/** Flames (and their glow) from the object's flame anchors, in the object's own coordinates. */
+function flames(drng: Rng, drawing: ObjectDrawing): string {
+  let fl = '';
+  const anchors = drawing.flameAnchors.length ? drawing.flameAnchors : [[0, -drawing.height] as [number, number]];
+  const n = randInt(drng, 3, 6);
+  const size = drawing.height * 0.55;
+  fl += `<ellipse cx="0" cy="${f(-drawing.height * 0.7)}" rx="${f(drawing.width * 0.6)}" ry="${f(drawing.height * 0.7)}" fill="url(#glow)"/>`;
+  for (let i = 0; i < n; i++) {
+    const [ax, ay] = anchors[i % anchors.length];
+    const w = uniform(drng, 0.35, 0.6) * size;
+    fl += flame(drng, ax + uniform(drng, -10, 10), ay + uniform(drng, 2, 8), w, uniform(drng, 0.8, 1.4) * size);
+  }
+  return fl;
+}
+
+/** Where the object stands in the picture, for the effects drawn around it. */
+interface Placement {
+  cx: number;
+  top: number;
+  left: number;
+  groundY: number;
+  objW: number;
+  objH: number;
+  s: number;
+}
+
+/** A smoke plume rising from the object and drifting sideways. */
+function smokePlume(
+  drng: Rng,
+  { cx, top, objW, objH, s }: Pick<Placement, 'cx' | 'top' | 'objW' | 'objH' | 's'>,
+): string {
+  // smoke plume rising from the object and drifting sideways
+  const drift = uniform(drng, -1.2, 1.2);
+  let smoke = '';
+  const puffs = randInt(drng, 14, 22);
+  for (let i = 0; i < puffs; i++) {
+    const t = i / puffs;
+    const x = cx + uniform(drng, -objW * 0.25, objW * 0.25) + drift * t * objW * 0.8;
+    const y = top + objH * 0.2 - t * (top + objH * 0.2 + 40 * s);
+    const r = (18 + t * 70) * s * uniform(drng, 0.8, 1.3);
+    const g = Math.round(uniform(drng, 25, 95) + t * 40);
+    smoke += `<circle cx="${f(x)}" cy="${f(y)}" r="${f(r)}" fill="rgb(${g},${g},${g})" fill-opacity="${f(uniform(drng, 0.45, 0.8))}"/>`;
+  }
+  return smoke;
+}
+
+/** Glass shards on the ground around the object. */
+function glassShards(
+  drng: Rng,
+  { left, groundY, objW, s }: Pick<Placement, 'left' | 'groundY' | 'objW' | 's'>,
+): string {
+  let shards = '';
+  const n = randInt(drng, 14, 30);
+  for (let i = 0; i < n; i++) {
+    const x = uniform(drng, left - objW * 0.1, left + objW * 1.1);
+    const y = groundY + uniform(drng, -4, 30) * s;
+    const r = uniform(drng, 3, 8) * s;
+    shards += poly(
+      [
+        [x, y - r],
+        [x + r * uniform(drng, 0.5, 1.2), y + r * uniform(drng, 0.2, 0.6)],
+        [x - r * uniform(drng, 0.5, 1.2), y + r * uniform(drng, 0.1, 0.5)],
+      ],
+      ` fill="${pick(drng, ['#eef4f8', '#cfdbe4', '#ffffff', '#a9bcc9'])}" fill-opacity="0.9"`,
+    );
+  }
+  return shards;
+}
+
+/** Hailstones lying on the ground, bigger nearer the camera. */
+function hailstones(drng: Rng, W: number, H: number, horizon: number, s: number): string {
+  let stones = '';
+  const n = randInt(drng, 60, 140);
+  for (let i = 0; i < n; i++) {
+    const y = uniform(drng, horizon + 2, H);
+    const depth = (y - horizon) / (H - horizon);
+    const r = (1.2 + depth * 3.8) * s * uniform(drng, 0.7, 1.3);
+    stones += `<circle cx="${f(uniform(drng, 0, W))}" cy="${f(y)}" r="${f(r)}" fill="#f8fbff" fill-opacity="0.92"/>`;
+  }
+  return stones;
+}
+
+interface FloodScene extends Pick<Placement, 'groundY' | 'objH' | 'left' | 'objW' | 's'> {
+  vehicle: boolean;
+  paint: string;
+  W: number;
+  H: number;
+}
+
+/** Water up to part of the object: gradient (its def), reflection, foam, ripples and floating debris. */
+function floodWater(
+  drng: Rng,
+  { vehicle, groundY, objH, left, objW, paint, W, H, s }: FloodScene,
+): { def: string; svg: string } {
+  const sub = vehicle ? uniform(drng, 0.22, 0.42) : uniform(drng, 0.14, 0.3);
+  const waterTop = Math.min(groundY - Math.min(objH * sub, H * 0.35), H * 0.86);
+  const muddy = chance(drng, 0.6);
+  const waterCol = muddy
+    ? hsl(uniform(drng, 28, 45), uniform(drng, 25, 40), uniform(drng, 26, 36))
+    : hsl(uniform(drng, 70, 190), uniform(drng, 10, 22), uniform(drng, 26, 34));
+  const waterTopCol = muddy
+    ? hsl(uniform(drng, 30, 45), uniform(drng, 15, 30), uniform(drng, 46, 58))
+    : hsl(uniform(drng, 170, 210), uniform(drng, 10, 25), uniform(drng, 50, 62));
+  const def = `<linearGradient id="water" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${waterTopCol}"/><stop offset="1" stop-color="${waterCol}"/></linearGradient>`;
+  const edge: Array<[number, number]> = [];
+  const n = 20;
+  for (let i = 0; i <= n; i++) edge.push([(i * W) / n, waterTop + uniform(drng, -3, 3) * s]);
+  const edgeD = edge.map(([x, y], i) => `${i ? 'L' : 'M'}${f(x)},${f(y)}`).join(' ');
+  let water = `<path d="${edgeD} L${f(W)},${f(H + 20)} L0,${f(H + 20)} Z" fill="url(#water)" fill-opacity="${f(uniform(drng, 0.9, 0.97))}"/>`;
+  // reflection of the object
+  water += `<rect x="${f(left)}" y="${f(waterTop)}" width="${f(objW)}" height="${f(Math.min(objH * 0.3, H - waterTop))}" fill="${paint}" fill-opacity="0.2"/>`;
+  // foam along the waterline
+  water += `<path d="${edgeD}" stroke="#efe9da" stroke-opacity="0.75" stroke-width="${f(3 * s)}" fill="none"/>`;
+  const ripples = randInt(drng, 30, 55);
+  let d = '';
+  for (let i = 0; i < ripples; i++) {
+    const y = uniform(drng, waterTop + 5 * s, H);
+    const x = uniform(drng, -20, W);
+    const len = uniform(drng, 20, 70) * s * (0.5 + (y - waterTop) / (H - waterTop + 1));
+    d += `M${f(x)},${f(y)} q${f(len / 4)},${f(-3 * s)} ${f(len / 2)},0 t${f(len / 2)},0 `;
+  }
+  water += `<path d="${d}" stroke="#ece6d6" stroke-opacity="0.55" stroke-width="${f(2 * s)}" fill="none"/>`;
+  // floating debris
+  const debris = randInt(drng, 2, 6);
+  for (let i = 0; i < debris; i++) {
+    water += rect(
+      uniform(drng, 0, W),
+      uniform(drng, waterTop + 6, H - 6),
+      uniform(drng, 8, 24) * s,
+      uniform(drng, 2, 5) * s,
+      ` fill="${hsl(uniform(drng, 20, 40), 30, uniform(drng, 20, 35))}"`,
+    );
+  }
+  return { def, svg: water };
+}
+
 function buildSvg(spec: SceneSpec, W: number, H: number): string {
   const rng = mulberry32(deriveSeed(spec.seed, 0x1a9e7));
   const s = Math.min(W / DEFAULT_SCENE_WIDTH, H / DEFAULT_SCENE_HEIGHT);
@@ -1045,24 +1226,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
 
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${W}" height="${f(horizon + 1)}" fill="url(#sky)"/>`);
-  // sun / clouds
-  if (chance(rng, 0.3)) {
-    parts.push(
-      `<circle cx="${f(uniform(rng, 0, W))}" cy="${f(uniform(rng, 0, horizon * 0.5))}" r="${f(uniform(rng, 12, 30) * s)}" fill="#fffbe6" fill-opacity="0.85"/>`,
-    );
-  }
-  const clouds = randInt(rng, 0, 5);
-  for (let i = 0; i < clouds; i++) {
-    const cx = uniform(rng, -40, W + 40);
-    const cy = uniform(rng, 0, horizon * 0.7);
-    const w = uniform(rng, 50, 160) * s;
-    const op = uniform(rng, 0.35, 0.85);
-    let c = '';
-    for (let k = 0; k < 4; k++) {
-      c += `<ellipse cx="${f(cx + uniform(rng, -w / 2, w / 2))}" cy="${f(cy + uniform(rng, -8, 8) * s)}" rx="${f(w * uniform(rng, 0.25, 0.45))}" ry="${f(w * uniform(rng, 0.12, 0.22))}"/>`;
-    }
-    parts.push(`<g fill="#fff" fill-opacity="${f(op)}">${c}</g>`);
-  }
+  parts.push(...drawSky(rng, W, horizon, s));
   parts.push(drawDistant(rng, W, horizon, palette));
   parts.push(`<rect x="0" y="${f(horizon)}" width="${W}" height="${f(H - horizon)}" fill="url(#ground)"/>`);
   parts.push(groundTexture(rng, palette, W, H, horizon, s));
@@ -1115,24 +1279,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   obj += `<g fill="${paint}">${drawing.paintShapes.join('')}</g>`;
   obj += `<g fill="url(#shade)">${drawing.paintShapes.join('')}</g>`;
   obj += drawing.under;
-  const onSurface: string[] = [];
-  switch (spec.damage) {
-    case 'dents':
-      onSurface.push(dentMarks(drng, drawing.surface, damageScale));
-      break;
-    case 'hail':
-      onSurface.push(hailPits(drng, drawing.surface, damageScale));
-      break;
-    case 'rust':
-      onSurface.push(rustMarks(drng, drawing.surface, damageScale));
-      break;
-    case 'fire':
-      onSurface.push(sootMarks(drng, drawing.surface));
-      break;
-    default:
-      break;
-  }
-  const marks = onSurface.length ? `<g clip-path="url(#surfclip)">${onSurface.join('')}</g>` : '';
+  const marks = surfaceDamage(spec.damage, drng, drawing, damageScale);
   if (spec.damage !== 'dents') obj += marks;
   obj += `<g fill="url(#glass)">${drawing.glassShapes.join('')}</g>`;
   obj += `<g${GLASS_TRIM}>${drawing.glassShapes.join('')}</g>`;
@@ -1147,19 +1294,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     obj += `<g clip-path="url(#glassclip)">${cracks}</g>`;
   }
   obj += drawing.over;
-  if (spec.damage === 'fire') {
-    let fl = '';
-    const anchors = drawing.flameAnchors.length ? drawing.flameAnchors : [[0, -drawing.height] as [number, number]];
-    const n = randInt(drng, 3, 6);
-    const size = drawing.height * 0.55;
-    fl += `<ellipse cx="0" cy="${f(-drawing.height * 0.7)}" rx="${f(drawing.width * 0.6)}" ry="${f(drawing.height * 0.7)}" fill="url(#glow)"/>`;
-    for (let i = 0; i < n; i++) {
-      const [ax, ay] = anchors[i % anchors.length];
-      const w = uniform(drng, 0.35, 0.6) * size;
-      fl += flame(drng, ax + uniform(drng, -10, 10), ay + uniform(drng, 2, 8), w, uniform(drng, 0.8, 1.4) * size);
-    }
-    obj += fl;
-  }
+  if (spec.damage === 'fire') obj += flames(drng, drawing);
   parts.push(
     `<g transform="translate(${f(cx)},${f(groundY)}) scale(${f(k * stretch * flip)},${f(k)})" stroke-linejoin="round">${obj}</g>`,
   );
@@ -1167,93 +1302,13 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   const top = groundY - objH;
   const left = cx - objW / 2;
 
-  if (spec.damage === 'fire') {
-    // smoke plume rising from the object and drifting sideways
-    const drift = uniform(drng, -1.2, 1.2);
-    let smoke = '';
-    const puffs = randInt(drng, 14, 22);
-    for (let i = 0; i < puffs; i++) {
-      const t = i / puffs;
-      const x = cx + uniform(drng, -objW * 0.25, objW * 0.25) + drift * t * objW * 0.8;
-      const y = top + objH * 0.2 - t * (top + objH * 0.2 + 40 * s);
-      const r = (18 + t * 70) * s * uniform(drng, 0.8, 1.3);
-      const g = Math.round(uniform(drng, 25, 95) + t * 40);
-      smoke += `<circle cx="${f(x)}" cy="${f(y)}" r="${f(r)}" fill="rgb(${g},${g},${g})" fill-opacity="${f(uniform(drng, 0.45, 0.8))}"/>`;
-    }
-    parts.push(smoke);
-  }
-  if (spec.damage === 'broken glass') {
-    let shards = '';
-    const n = randInt(drng, 14, 30);
-    for (let i = 0; i < n; i++) {
-      const x = uniform(drng, left - objW * 0.1, left + objW * 1.1);
-      const y = groundY + uniform(drng, -4, 30) * s;
-      const r = uniform(drng, 3, 8) * s;
-      shards += poly(
-        [
-          [x, y - r],
-          [x + r * uniform(drng, 0.5, 1.2), y + r * uniform(drng, 0.2, 0.6)],
-          [x - r * uniform(drng, 0.5, 1.2), y + r * uniform(drng, 0.1, 0.5)],
-        ],
-        ` fill="${pick(drng, ['#eef4f8', '#cfdbe4', '#ffffff', '#a9bcc9'])}" fill-opacity="0.9"`,
-      );
-    }
-    parts.push(shards);
-  }
-  if (spec.damage === 'hail') {
-    let stones = '';
-    const n = randInt(drng, 60, 140);
-    for (let i = 0; i < n; i++) {
-      const y = uniform(drng, horizon + 2, H);
-      const depth = (y - horizon) / (H - horizon);
-      const r = (1.2 + depth * 3.8) * s * uniform(drng, 0.7, 1.3);
-      stones += `<circle cx="${f(uniform(drng, 0, W))}" cy="${f(y)}" r="${f(r)}" fill="#f8fbff" fill-opacity="0.92"/>`;
-    }
-    parts.push(stones);
-  }
+  if (spec.damage === 'fire') parts.push(smokePlume(drng, { cx, top, objW, objH, s }));
+  if (spec.damage === 'broken glass') parts.push(glassShards(drng, { left, groundY, objW, s }));
+  if (spec.damage === 'hail') parts.push(hailstones(drng, W, H, horizon, s));
   if (spec.damage === 'flood') {
-    const sub = vehicle ? uniform(drng, 0.22, 0.42) : uniform(drng, 0.14, 0.3);
-    const waterTop = Math.min(groundY - Math.min(objH * sub, H * 0.35), H * 0.86);
-    const muddy = chance(drng, 0.6);
-    const waterCol = muddy
-      ? hsl(uniform(drng, 28, 45), uniform(drng, 25, 40), uniform(drng, 26, 36))
-      : hsl(uniform(drng, 70, 190), uniform(drng, 10, 22), uniform(drng, 26, 34));
-    const waterTopCol = muddy
-      ? hsl(uniform(drng, 30, 45), uniform(drng, 15, 30), uniform(drng, 46, 58))
-      : hsl(uniform(drng, 170, 210), uniform(drng, 10, 25), uniform(drng, 50, 62));
-    defs.push(
-      `<linearGradient id="water" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${waterTopCol}"/><stop offset="1" stop-color="${waterCol}"/></linearGradient>`,
-    );
-    const edge: Array<[number, number]> = [];
-    const n = 20;
-    for (let i = 0; i <= n; i++) edge.push([(i * W) / n, waterTop + uniform(drng, -3, 3) * s]);
-    const edgeD = edge.map(([x, y], i) => `${i ? 'L' : 'M'}${f(x)},${f(y)}`).join(' ');
-    let water = `<path d="${edgeD} L${f(W)},${f(H + 20)} L0,${f(H + 20)} Z" fill="url(#water)" fill-opacity="${f(uniform(drng, 0.9, 0.97))}"/>`;
-    // reflection of the object
-    water += `<rect x="${f(left)}" y="${f(waterTop)}" width="${f(objW)}" height="${f(Math.min(objH * 0.3, H - waterTop))}" fill="${paint}" fill-opacity="0.2"/>`;
-    // foam along the waterline
-    water += `<path d="${edgeD}" stroke="#efe9da" stroke-opacity="0.75" stroke-width="${f(3 * s)}" fill="none"/>`;
-    const ripples = randInt(drng, 30, 55);
-    let d = '';
-    for (let i = 0; i < ripples; i++) {
-      const y = uniform(drng, waterTop + 5 * s, H);
-      const x = uniform(drng, -20, W);
-      const len = uniform(drng, 20, 70) * s * (0.5 + (y - waterTop) / (H - waterTop + 1));
-      d += `M${f(x)},${f(y)} q${f(len / 4)},${f(-3 * s)} ${f(len / 2)},0 t${f(len / 2)},0 `;
-    }
-    water += `<path d="${d}" stroke="#ece6d6" stroke-opacity="0.55" stroke-width="${f(2 * s)}" fill="none"/>`;
-    // floating debris
-    const debris = randInt(drng, 2, 6);
-    for (let i = 0; i < debris; i++) {
-      water += rect(
-        uniform(drng, 0, W),
-        uniform(drng, waterTop + 6, H - 6),
-        uniform(drng, 8, 24) * s,
-        uniform(drng, 2, 5) * s,
-        ` fill="${hsl(uniform(drng, 20, 40), 30, uniform(drng, 20, 35))}"`,
-      );
-    }
-    parts.push(water);
+    const flood = floodWater(drng, { vehicle, groundY, objH, left, objW, paint, W, H, s });
+    defs.push(flood.def);
+    parts.push(flood.svg);
   }
 
   // a little foreground clutter

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { AuditService } from '../audit/audit.service';
-import { ApiClientsService } from '../auth/api-clients.service';
-import { flag, option } from '../cli/cli-command';
-import { SystemClock } from '../common/clock';
-import { openDatabase } from '../database/data-source.factory';
-import { loadConfig } from '../config/app-config';
-import { demoIntakeKeyFile } from '../demo/demo-seeder';
+import { AuditService } from '../../src/audit/audit.service';
+import { ApiClientsService } from '../../src/auth/api-clients.service';
+import { flag, option } from '../../src/cli/cli-command';
+import { SystemClock } from '../../src/common/clock';
+import { openAppDatabase } from '../../src/entities';
+import { loadConfig } from '../../src/config/app-config';
+import { demoIntakeKeyFile } from '../../src/demo/demo-seeder';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
 
 const USAGE = `usage: npm run simulate -- [--claims N] [--concurrency C] [--encrypt] [--url U] [--api-key K] [--team T] [--json]
@@ -36,7 +36,7 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
   if (given) return { apiKey: given, source: option(args, 'api-key') ? '--api-key' : 'SIMULATE_API_KEY' };
   const config = loadConfig();
   if (config.database.url) {
-    const database = await openDatabase(config, { runMigrations: false });
+    const database = await openAppDatabase(config, { runMigrations: false });
     try {
       const team = option(args, 'team') || 'simulator';
       const created = await new ApiClientsService(

@@ -3,16 +3,8 @@ import type { Job } from 'bull';
 import { hostname } from 'node:os';
 import { systemContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
-import { JobHandler } from './job-handler.decorator';
-import { JobName, JobStatus } from './job-registry';
-
-export interface MaintenanceProbeData {
-  probeId: string;
-  /** The first `failTimes` attempts fail on purpose: operators use it to see retries work end to end. */
-  failTimes: number;
-  /** Keeps the job running this long first, so operators and tests can watch a drain on SIGTERM. */
-  holdMs?: number;
-}
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { JobName, JobStatus, type MaintenanceProbeData } from '../jobs/job-registry';
 
 export const PROBE_COMPLETED = 'maintenance.probe_completed';
 

@@ -1,4 +1,5 @@
-import type { StaffRole } from './user.entity';
+export const STAFF_ROLES = ['adjuster', 'supervisor', 'compliance', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Who is calling: a person signed in with a JWT, or an intake system with an API key. */
 export type Actor =
@@ -10,10 +11,3 @@ export type Actor =
       readonly email: string;
     }
   | { readonly kind: 'api_client'; readonly id: string; readonly team: string; readonly name: string };
-
-/** Roles as the access rules see them: the four staff roles and the intake role of API clients. */
-export type AccessRole = StaffRole | 'intake';
-
-export function roleOf(actor: Actor): AccessRole {
-  return actor.kind === 'user' ? actor.role : 'intake';
-}

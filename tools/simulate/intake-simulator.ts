@@ -8,8 +8,8 @@ import {
   claimScenarios,
   renderPlannedPhoto,
   type ClaimScenario,
-} from '../demo/claim-scenarios';
-import { CHECK_KINDS, type CheckKind } from '../validation/check.entity';
+} from '../../src/demo/claim-scenarios';
+import { CHECK_KINDS, type CheckKind } from '../../src/validation/check.entity';
 
 /**
  * An intake system, simulated: it talks to the service only through the public API with an API key,
