@@ -3,13 +3,14 @@ import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
+import { PhotosRepository } from './photos.repository';
 import { PhotosService } from './photos.service';
 
 /** Photo evidence: ingest and audited reads. EnvelopeCrypto, IntakeKeys and BLOB_STORE come from the global crypto and blob-store modules. */
 @Module({
   imports: [AuthModule, ClaimsModule],
   controllers: [PhotosController],
-  providers: [PhotosService, PhotoUploadInterceptor],
-  exports: [PhotosService],
+  providers: [PhotosService, PhotoUploadInterceptor, PhotosRepository],
+  exports: [PhotosService, PhotosRepository],
 })
 export class EvidenceModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ReviewModule } from '../review/review.module';
+import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
@@ -12,7 +13,14 @@ import { ValidationService } from './validation.service';
 @Module({
   imports: [AuthModule, ClaimsModule, ReviewModule],
   controllers: [ValidationController],
-  providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery, QualityService],
-  exports: [ValidationService, ClaimEvaluator],
+  providers: [
+    ClaimEvaluator,
+    ThresholdsService,
+    ValidationService,
+    ValidationRecovery,
+    QualityService,
+    ChecksRepository,
+  ],
+  exports: [ValidationService, ClaimEvaluator, ChecksRepository],
 })
 export class ValidationModule {}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../database/transaction-runner';
+
+/** What retention needs to know of a claim: its dates, hold, and the policy's line and jurisdiction. */
+export interface ClaimRetentionFactsRow {
+  id: string;
+  created_at: Date;
+  /** closed_at, or decided_at while a claim is never closed explicitly. */
+  closed_at: Date | null;
+  legal_hold: boolean;
+  line_of_business: string;
+  jurisdiction: string;
+}
+
+/** The claims table: the only code that reads or writes its rows. */
+@Injectable()
+export class ClaimsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  /** Locks the claim row for the rest of `tx`; undefined when the claim does not exist. */
+  async lockHoldState(tx: Tx, claimId: string): Promise<{ id: string; legal_hold: boolean } | undefined> {
+    const [claim] = (await tx.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+      id: string;
+      legal_hold: boolean;
+    }>;
+    return claim;
+  }
+
+  async holdState(claimId: string, tx?: Tx): Promise<{ legal_hold: boolean } | undefined> {
+    const [claim] = (await this.m(tx).query(`SELECT legal_hold FROM claims WHERE id = $1`, [claimId])) as Array<{
+      legal_hold: boolean;
+    }>;
+    return claim;
+  }
+
+  async setLegalHold(tx: Tx, claimId: string, held: boolean): Promise<void> {
+    await tx.query(`UPDATE claims SET legal_hold = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
+      claimId,
+      held,
+    ]);
+  }
+
+  /**
+   * One page (keyset on id) of every claim's retention facts, with the data classes already purged
+   * (their receipts) — the read behind the retention plan.
+   */
+  async retentionFactsPage(
+    afterId: string,
+    pageSize: number,
+    tx?: Tx,
+  ): Promise<Array<ClaimRetentionFactsRow & { purged: string[] }>> {
+    return (await this.m(tx).query(
+      `SELECT c.id, c.created_at, COALESCE(c.closed_at, c.decided_at) AS closed_at, c.legal_hold, p.line_of_business, p.jurisdiction,
+              COALESCE((SELECT array_agg(r.data_class) FROM purge_receipts r WHERE r.claim_id = c.id), '{}') AS purged
+         FROM claims c JOIN policies p ON p.id = c.policy_id
+        WHERE c.id > $1 ORDER BY c.id LIMIT ${Number(pageSize)}`,
+      [afterId],
+    )) as Array<ClaimRetentionFactsRow & { purged: string[] }>;
+  }
+
+  /** Every claim of a data subject with its retention facts and its active legal hold, if any. */
+  async retentionFactsOfClaimant(
+    claimantRef: string,
+    tx?: Tx,
+  ): Promise<Array<ClaimRetentionFactsRow & { hold_id: string | null }>> {
+    return (await this.m(tx).query(
+      `SELECT c.id, c.created_at, COALESCE(c.closed_at, c.decided_at) AS closed_at, c.legal_hold, p.line_of_business, p.jurisdiction,
+              (SELECT h.id FROM legal_holds h WHERE h.claim_id = c.id AND h.released_at IS NULL LIMIT 1) AS hold_id
+         FROM claims c JOIN policies p ON p.id = c.policy_id WHERE c.claimant_ref = $1 ORDER BY c.id`,
+      [claimantRef],
+    )) as Array<ClaimRetentionFactsRow & { hold_id: string | null }>;
+  }
+
+  /** Retention `redact` of the claim record: the claimant reference goes, the description is replaced. */
+  async redactPersonalData(tx: Tx, claimId: string, redactedDescription: string): Promise<void> {
+    await tx.query(
+      `UPDATE claims SET claimant_ref = NULL, description = $2, updated_at = now(), version = version + 1 WHERE id = $1`,
+      [claimId, redactedDescription],
+    );
+  }
+
+  /** Retention `delete` of the claim record: photos, scoring runs, checks, review tasks and decisions cascade. */
+  async purge(tx: Tx, claimId: string): Promise<void> {
+    await tx.query(`DELETE FROM claims WHERE id = $1`, [claimId]);
+  }
+}

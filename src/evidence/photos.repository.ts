@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../database/transaction-runner';
+
+/**
+ * Crypto-shredding: destroys a photo's wrapped data key, so its blobs and sealed fields can never be
+ * decrypted again (backups of the blobs included). Run it inside the caller's audited transaction
+ * (retention purge, erasure request) and record the event there. Returns whether a key was destroyed.
+ */
+export async function shredDataKey(tx: Tx, photoId: string, at: Date = new Date()): Promise<boolean> {
+  const result = (await tx.query(
+    `UPDATE photos SET wrapped_data_key = NULL, gps_ciphertext = NULL, shredded_at = COALESCE(shredded_at, $2) WHERE id = $1 AND wrapped_data_key IS NOT NULL RETURNING id`,
+    [photoId, at],
+  )) as [unknown[], number] | unknown[];
+  const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
+  return rows.length > 0;
+}
+
+/** The photos table: the only code that reads or writes its rows. */
+@Injectable()
+export class PhotosRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  /** Ids of a claim's photos, in id order. */
+  async idsOfClaim(claimId: string, tx?: Tx): Promise<string[]> {
+    const rows = (await this.m(tx).query(`SELECT id FROM photos WHERE claim_id = $1 ORDER BY id`, [claimId])) as Array<{
+      id: string;
+    }>;
+    return rows.map((row) => row.id);
+  }
+
+  /** Ids of a claim's photos whose data key still exists (not yet shredded), in id order. */
+  async idsWithDataKey(claimId: string, tx?: Tx): Promise<string[]> {
+    const rows = (await this.m(tx).query(
+      `SELECT id FROM photos WHERE claim_id = $1 AND wrapped_data_key IS NOT NULL ORDER BY id`,
+      [claimId],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
+  shredDataKey(tx: Tx, photoId: string, at: Date): Promise<boolean> {
+    return shredDataKey(tx, photoId, at);
+  }
+
+  /**
+   * Retention of EXIF/GPS: the sealed GPS goes; `delete` empties the EXIF, `redact` keeps only the
+   * capture time.
+   */
+  async purgeExifGps(tx: Tx, claimId: string, action: 'delete' | 'redact'): Promise<void> {
+    if (action === 'delete')
+      await tx.query(`UPDATE photos SET gps_ciphertext = NULL, exif = '{}'::jsonb WHERE claim_id = $1`, [claimId]);
+    else
+      await tx.query(
+        `UPDATE photos SET gps_ciphertext = NULL, exif = CASE WHEN exif ? 'captureTime' THEN jsonb_build_object('captureTime', exif->'captureTime') ELSE '{}'::jsonb END WHERE claim_id = $1`,
+        [claimId],
+      );
+  }
+
+  /** Retention of embeddings: a claim's photo embeddings go (whatever the action). */
+  async purgeEmbeddings(tx: Tx, claimId: string): Promise<void> {
+    await tx.query(`UPDATE photos SET embedding = NULL, embedding_model_hash = NULL WHERE claim_id = $1`, [claimId]);
+  }
+}
