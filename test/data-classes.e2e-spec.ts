@@ -96,5 +96,4 @@ describe('data-class map', () => {
     expect(needing.length).toBeGreaterThan(0);
     expect(needing.filter((table) => !cascading.has(table))).toEqual([]);
   });
-
 });
