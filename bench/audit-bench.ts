@@ -16,6 +16,7 @@ import { AuditService } from '../src/audit/audit.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/data-source.factory';
+import { TransactionRunner } from '../src/database/transaction-runner';
 
 const SERVER_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   });
   const database = await openDatabase(config, { runMigrations: true });
   try {
-    const audit = new AuditService(database.dataSource, new SystemClock());
+    const audit = new AuditService(new TransactionRunner(database.dataSource), new SystemClock());
     const latencies: number[] = [];
     const deadline = Date.now() + seconds * 1000;
     let appended = 0;
@@ -86,7 +87,10 @@ async function main(): Promise<void> {
       `append latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1]?.toFixed(2)} ms`,
     );
 
-    const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
+    const verifier = new AuditVerificationService(
+      new TransactionRunner(database.dataSource),
+      new AuditSigningKey(config),
+    );
     const v0 = process.hrtime.bigint();
     const report = await verifier.verify();
     const verifySeconds = Number(process.hrtime.bigint() - v0) / 1e9;

@@ -9,6 +9,7 @@ import { ApiClientsService } from '../src/auth/api-clients.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/data-source.factory';
+import { TransactionRunner } from '../src/database/transaction-runner';
 
 /** Shared by the intake and end-to-end benchmarks: servers on loopback, temp databases, latency stats. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -58,7 +59,7 @@ export async function createApiKey(env: Record<string, string | undefined>, team
     const clock = new SystemClock();
     const created = await new ApiClientsService(
       database.dataSource,
-      new AuditService(database.dataSource, clock),
+      new AuditService(new TransactionRunner(database.dataSource), clock),
       clock,
     ).create(
       { actorType: 'system', actorId: 'bench', requestId: null, sourceIp: null },

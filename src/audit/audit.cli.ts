@@ -4,6 +4,7 @@ import { flag, option, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import { openDatabase } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { SYSTEM_CONTEXT } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { parsePinnedCheckpoint, verifyExportLines, type ExportVerifyReport } from './audit-export-format';
@@ -38,7 +39,10 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       const config = loadConfigOrExit();
       const database = await openDatabase(config);
       try {
-        const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
+        const verifier = new AuditVerificationService(
+          new TransactionRunner(database.dataSource),
+          new AuditSigningKey(config),
+        );
         const report = await verifier.verify({ fromCheckpoint });
         printReport(
           report,
@@ -59,8 +63,8 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       try {
         const clock = new SystemClock();
         const service = new AuditCheckpointService(
-          database.dataSource,
-          new AuditService(database.dataSource, clock),
+          new TransactionRunner(database.dataSource),
+          new AuditService(new TransactionRunner(database.dataSource), clock),
           new AuditSigningKey(config),
           clock,
         );

@@ -5,6 +5,7 @@ import { flag, option, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import { openDatabase, type DatabaseHandle } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ApiClientsService } from './api-clients.service';
 import { PasswordHasher } from './password-hasher';
 import { STAFF_ROLES, type StaffRole } from './user.entity';
@@ -27,7 +28,7 @@ function cliContext(): AuditContext {
 async function withDatabase<T>(work: (database: DatabaseHandle, audit: AuditService) => Promise<T>): Promise<T> {
   const database = await openDatabase(loadConfigOrExit());
   try {
-    return await work(database, new AuditService(database.dataSource, new SystemClock()));
+    return await work(database, new AuditService(new TransactionRunner(database.dataSource), new SystemClock()));
   } finally {
     await database.close();
   }

@@ -5,6 +5,7 @@ import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import type { AppConfig } from '../config/app-config';
 import { openDatabase, type DatabaseHandle } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing } from './key-ring';
 import { KeyRotationService } from './key-rotation.service';
@@ -20,7 +21,7 @@ export function keyRotationService(config: AppConfig, database: DatabaseHandle):
     database.dataSource,
     keyRing,
     new EnvelopeCrypto(keyRing),
-    new AuditService(database.dataSource, new SystemClock()),
+    new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
   );
 }
 

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import { openDatabase } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { createBlobStore } from './blob-store.module';
 import { BlobSweeper, DEFAULT_SWEEP_GRACE_MS } from './blob-store-sweeper';
 
@@ -22,7 +23,7 @@ export const BLOB_COMMANDS: Record<string, CliCommand> = {
         const sweeper = new BlobSweeper(
           createBlobStore(config, database.dataSource),
           database.dataSource,
-          new AuditService(database.dataSource, clock),
+          new AuditService(new TransactionRunner(database.dataSource), clock),
           clock,
         );
         const report = await sweeper.sweep(

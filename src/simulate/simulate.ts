@@ -5,6 +5,7 @@ import { ApiClientsService } from '../auth/api-clients.service';
 import { flag, option } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { openDatabase } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { loadConfig } from '../config/app-config';
 import { demoIntakeKeyFile } from '../demo/demo-seeder';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
@@ -41,7 +42,7 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
       const team = option(args, 'team') || 'simulator';
       const created = await new ApiClientsService(
         database.dataSource,
-        new AuditService(database.dataSource, new SystemClock()),
+        new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
         new SystemClock(),
       ).create(
         { actorType: 'system', actorId: 'cli:simulate', requestId: null, sourceIp: null },
