@@ -21,6 +21,11 @@ export class TransactionRunner {
     return this.dataSource.manager;
   }
 
+  /** The embedded engine (PGlite) has one connection and serves one process. */
+  get singleConnection(): boolean {
+    return (this.dataSource.options as { poolSize?: number }).poolSize === 1;
+  }
+
   /** Runs `work` in one transaction: it commits when `work` resolves, rolls back when it throws. */
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);

@@ -60,6 +60,64 @@ export class PhotosRepository {
       );
   }
 
+  /** Photos whose data key is still wrapped with master key `version`. */
+  async countWithKeyVersion(version: number, tx?: Tx): Promise<number> {
+    const [row] = (await this.m(tx).query(
+      `SELECT count(*)::int AS photos FROM photos WHERE key_version = $1 AND wrapped_data_key IS NOT NULL`,
+      [version],
+    )) as Array<{ photos: number }>;
+    return row.photos;
+  }
+
+  /** Photos whose data key is wrapped with a master key version below `version`. */
+  async countBelowKeyVersion(version: number, tx?: Tx): Promise<number> {
+    const [row] = (await this.m(tx).query(
+      `SELECT count(*)::int AS photos FROM photos WHERE key_version < $1 AND wrapped_data_key IS NOT NULL`,
+      [version],
+    )) as Array<{ photos: number }>;
+    return row.photos;
+  }
+
+  /** Photos with a data key, per master key version. */
+  async countByKeyVersion(tx?: Tx): Promise<Array<{ version: number; photos: number }>> {
+    return (await this.m(tx).query(
+      `SELECT key_version AS version, count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NOT NULL GROUP BY key_version ORDER BY key_version`,
+    )) as Array<{ version: number; photos: number }>;
+  }
+
+  async countShredded(tx?: Tx): Promise<number> {
+    const [row] = (await this.m(tx).query(
+      `SELECT count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NULL`,
+    )) as Array<{ photos: number }>;
+    return row.photos;
+  }
+
+  /**
+   * Locks the next `limit` photos (after `afterId`, in id order) whose data key is below `targetVersion`,
+   * skipping rows another rotation holds.
+   */
+  async lockKeysBelowVersion(
+    tx: Tx,
+    targetVersion: number,
+    afterId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; wrapped_data_key: Buffer; key_version: number }>> {
+    return (await tx.query(
+      `SELECT id, wrapped_data_key, key_version FROM photos
+        WHERE key_version < $1 AND wrapped_data_key IS NOT NULL AND id > $2
+        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [targetVersion, afterId, limit],
+    )) as Array<{ id: string; wrapped_data_key: Buffer; key_version: number }>;
+  }
+
+  async rewrapDataKey(tx: Tx, photoId: string, wrappedDataKey: Buffer, keyVersion: number): Promise<void> {
+    await tx.query(`UPDATE photos SET wrapped_data_key = $2, key_version = $3 WHERE id = $1`, [
+      photoId,
+      wrappedDataKey,
+      keyVersion,
+    ]);
+  }
+
   /** Retention of embeddings: a claim's photo embeddings go (whatever the action). */
   async purgeEmbeddings(tx: Tx, claimId: string): Promise<void> {
     await tx.query(`UPDATE photos SET embedding = NULL, embedding_model_hash = NULL WHERE claim_id = $1`, [claimId]);

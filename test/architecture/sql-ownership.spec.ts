@@ -25,7 +25,6 @@ const NOT_YET_MOVED = new Set<string>([
   'src/auth/auth.service.ts',
   'src/auth/users.service.ts',
   'src/claims/claims.service.ts',
-  'src/crypto/key-rotation.service.ts',
   'src/demo/demo-seeder.ts',
   'src/evidence/blob-store-postgres.ts',
   'src/evidence/blob-store-sweeper.ts',
