@@ -15,6 +15,7 @@ import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 /** Identity and access: users, API clients, login, tokens, the global access guard and the ability factory. */
@@ -25,6 +26,7 @@ import { UsersService } from './users.service';
     TokenService,
     LoginThrottle,
     UsersService,
+    UsersRepository,
     ApiClientsService,
     AuthService,
     AbilityFactory,
@@ -32,7 +34,7 @@ import { UsersService } from './users.service';
     AccessGuard,
     { provide: APP_INTERCEPTOR, useClass: AccessDeniedInterceptor },
   ],
-  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, ApiClientsService, TokenService],
+  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, UsersRepository, ApiClientsService, TokenService],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuthModule');

@@ -38,6 +38,22 @@ export class ClaimsRepository {
     return claim;
   }
 
+  /** Locks the claim row for the rest of `tx` and returns its status (undefined when it does not exist). */
+  async lockStatus(tx: Tx, claimId: string): Promise<string | undefined> {
+    const rows = (await tx.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+      status: string;
+    }>;
+    return rows[0]?.status;
+  }
+
+  /** A reviewer decided the claim. */
+  async markDecided(tx: Tx, claimId: string, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE claims SET status = 'decided', decided_at = $1, updated_at = $1, version = version + 1 WHERE id = $2`,
+      [at, claimId],
+    );
+  }
+
   async setLegalHold(tx: Tx, claimId: string, held: boolean): Promise<void> {
     await tx.query(`UPDATE claims SET legal_hold = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
       claimId,

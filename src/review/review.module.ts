@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ClaimsModule } from '../claims/claims.module';
 import { ReviewController } from './review.controller';
+import { ReviewTasksRepository } from './review-tasks.repository';
 import { ReviewService } from './review.service';
 import { ReviewQueryService } from './review-query.service';
 
 /** Review tasks, queues, assignment and decisions. Validation opens tasks through `ReviewService.openTask`. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, ClaimsModule],
   controllers: [ReviewController],
-  providers: [ReviewService, ReviewQueryService],
+  providers: [ReviewService, ReviewQueryService, ReviewTasksRepository],
   exports: [ReviewService],
 })
 export class ReviewModule {}

@@ -33,8 +33,6 @@ const NOT_YET_MOVED = new Set<string>([
   'src/jobs/maintenance-probe.handler.ts',
   'src/ops/ops.controller.ts',
   'src/policies/policies.service.ts',
-  'src/review/review-query.service.ts',
-  'src/review/review.service.ts',
   'src/scoring/scoring-backfill.service.ts',
   'src/validation/claim-evaluator.ts',
   'src/validation/quality.service.ts',
