@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Claim } from './claim.entity';
 import type { Tx } from '../database/transaction-runner';
 
 /** What retention needs to know of a claim: its dates, hold, and the policy's line and jurisdiction. */
@@ -36,6 +37,61 @@ export class ClaimsRepository {
       legal_hold: boolean;
     }>;
     return claim;
+  }
+
+  findByIdempotencyKey(clientId: string, key: string, tx?: Tx): Promise<Claim | null> {
+    return this.m(tx).findOne(Claim, { where: { submitterClientId: clientId, idempotencyKey: key } });
+  }
+
+  /** The claim, row-locked for the rest of `tx` when `lock`. */
+  findById(id: string, tx?: Tx, lock = false): Promise<Claim | null> {
+    return this.m(tx).findOne(Claim, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  findByIdOrFail(id: string, tx?: Tx): Promise<Claim> {
+    return this.m(tx).getRepository(Claim).findOneByOrFail({ id });
+  }
+
+  /**
+   * Inserts a claim unless its (intake client, idempotency key) exists: the new id, or null when a
+   * concurrent request with the same key won.
+   */
+  async insertIfAbsent(tx: Tx, values: Partial<Claim>): Promise<string | null> {
+    const result = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Claim)
+      .values(values)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const row = (result.raw as Array<{ id: string }>)[0];
+    return row ? row.id : null;
+  }
+
+  /** One page of claims under an access filter (TypeORM named parameters over alias `claim`), newest first. */
+  listPage(
+    filter: { sql: string; params: Record<string, unknown> },
+    status: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<[Claim[], number]> {
+    const builder = this.m().getRepository(Claim).createQueryBuilder('claim').where(filter.sql, filter.params);
+    if (status) builder.andWhere('claim.status = :status', { status });
+    return builder
+      .orderBy('claim.createdAt', 'DESC')
+      .addOrderBy('claim.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+  }
+
+  /** draft → queued. */
+  async markSubmitted(tx: Tx, claimId: string, submittedAt: Date): Promise<void> {
+    await tx.update(Claim, { id: claimId }, { status: 'queued', submittedAt });
   }
 
   /** Locks the claim row for the rest of `tx` and returns its status (undefined when it does not exist). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../database/transaction-runner';
+import { Photo } from './photo.entity';
 
 /**
  * Crypto-shredding: destroys a photo's wrapped data key, so its blobs and sealed fields can never be
@@ -14,6 +15,25 @@ export async function shredDataKey(tx: Tx, photoId: string, at: Date = new Date(
   )) as [unknown[], number] | unknown[];
   const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
   return rows.length > 0;
+}
+
+/**
+ * A claim's photos (or several claims'), oldest first: the claim view shows them. A plain function so
+ * that claims (which evidence depends on) can read them without a Nest import cycle.
+ */
+export async function findPhotosOfClaims(tx: Tx, claimIds: string[]): Promise<Photo[]> {
+  if (claimIds.length === 0) return [];
+  return tx
+    .getRepository(Photo)
+    .createQueryBuilder('photo')
+    .where('photo.claimId IN (:...ids)', { ids: claimIds })
+    .orderBy('photo.createdAt', 'ASC')
+    .addOrderBy('photo.id', 'ASC')
+    .getMany();
+}
+
+export function countPhotosOfClaim(tx: Tx, claimId: string): Promise<number> {
+  return tx.count(Photo, { where: { claimId } });
 }
 
 /** The photos table: the only code that reads or writes its rows. */

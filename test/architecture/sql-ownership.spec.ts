@@ -24,7 +24,6 @@ const NOT_YET_MOVED = new Set<string>([
   'src/auth/api-clients.service.ts',
   'src/auth/auth.service.ts',
   'src/auth/users.service.ts',
-  'src/claims/claims.service.ts',
   'src/demo/demo-seeder.ts',
   'src/evidence/blob-store-postgres.ts',
   'src/evidence/blob-store-sweeper.ts',
@@ -38,7 +37,6 @@ const NOT_YET_MOVED = new Set<string>([
   'src/validation/quality.service.ts',
   'src/validation/thresholds.service.ts',
   'src/validation/validation-recovery.ts',
-  'src/validation/validation-summary.ts',
   'src/validation/validation.service.ts',
 ]);
 
