@@ -6,6 +6,7 @@ import { loadConfigOrExit } from '../common/process-entry';
 import { openDatabase } from '../database/data-source.factory';
 import { TransactionRunner } from '../database/transaction-runner';
 import { createBlobStore } from './blob-store.module';
+import { BlobsRepository } from './blobs.repository';
 import { BlobSweeper, DEFAULT_SWEEP_GRACE_MS } from './blob-store-sweeper';
 
 /** Blob store commands of the operator CLI. */
@@ -21,8 +22,8 @@ export const BLOB_COMMANDS: Record<string, CliCommand> = {
       try {
         const clock = new SystemClock();
         const sweeper = new BlobSweeper(
-          createBlobStore(config, database.dataSource),
-          database.dataSource,
+          createBlobStore(config, new BlobsRepository(database.dataSource)),
+          new TransactionRunner(database.dataSource),
           new AuditService(new TransactionRunner(database.dataSource), clock),
           clock,
         );

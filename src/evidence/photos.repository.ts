@@ -36,6 +36,18 @@ export function countPhotosOfClaim(tx: Tx, claimId: string): Promise<number> {
   return tx.count(Photo, { where: { claimId } });
 }
 
+/** Which of these photo ids exist (the blob sweeper's orphan check). */
+export async function findExistingPhotoIds(tx: Tx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = (await tx.query(`SELECT id FROM photos WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string }>;
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function photoExists(tx: Tx, id: string): Promise<boolean> {
+  const rows = (await tx.query(`SELECT 1 FROM photos WHERE id = $1`, [id])) as unknown[];
+  return rows.length > 0;
+}
+
 /** The photos table: the only code that reads or writes its rows. */
 @Injectable()
 export class PhotosRepository {
@@ -43,6 +55,22 @@ export class PhotosRepository {
 
   private m(tx?: Tx): Tx {
     return tx ?? this.dataSource.manager;
+  }
+
+  countOfClaim(claimId: string, tx?: Tx): Promise<number> {
+    return countPhotosOfClaim(this.m(tx), claimId);
+  }
+
+  /** Inserts a claim's new photos and returns them as stored, in the order given. */
+  async insertAll(tx: Tx, rows: Array<Partial<Photo>>): Promise<Photo[]> {
+    await tx.insert(Photo, rows as never);
+    const photos = await tx.find(Photo, { where: rows.map((row) => ({ id: row.id! })) });
+    const order = new Map(rows.map((row, index) => [row.id!, index]));
+    return photos.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  findOfClaim(claimId: string, photoId: string, tx?: Tx): Promise<Photo | null> {
+    return this.m(tx).findOne(Photo, { where: { id: photoId, claimId } });
   }
 
   /** Ids of a claim's photos, in id order. */

@@ -120,6 +120,15 @@ export class ReviewTasksRepository {
     return rowsOf<{ id: string; claim_id: string; version: number }>(rows)[0];
   }
 
+  /** The assignee of the claim's newest undecided task (null when unassigned), undefined when it has none. */
+  async findOpenAssignee(claimId: string, tx?: Tx): Promise<string | null | undefined> {
+    const [task] = (await this.m(tx).query(
+      `SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`,
+      [claimId],
+    )) as Array<{ assignee_id: string | null }>;
+    return task ? task.assignee_id : undefined;
+  }
+
   /** Row-locks the task for a change. */
   async lockForChange(tx: Tx, taskId: string): Promise<TaskLockRow | undefined> {
     const rows = (await tx.query(

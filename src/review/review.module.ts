@@ -11,6 +11,6 @@ import { ReviewQueryService } from './review-query.service';
   imports: [AuthModule, ClaimsModule],
   controllers: [ReviewController],
   providers: [ReviewService, ReviewQueryService, ReviewTasksRepository],
-  exports: [ReviewService],
+  exports: [ReviewService, ReviewTasksRepository],
 })
 export class ReviewModule {}
