@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Claim } from './claim.entity';
 import type { Tx } from '../database/transaction-runner';
 
@@ -100,6 +100,33 @@ export class ClaimsRepository {
       status: string;
     }>;
     return rows[0]?.status;
+  }
+
+  /** Sets the claim's status (a lifecycle step its caller audits in the same transaction). */
+  async setStatus(tx: Tx, claimId: string, status: string): Promise<void> {
+    await tx.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
+      claimId,
+      status,
+    ]);
+  }
+
+  /** Locks the claim for storing its scoring result and returns what routing needs. */
+  async lockForScoring(
+    tx: Tx,
+    claimId: string,
+  ): Promise<
+    { status: string; team: string; amount: string; submitted_at: Date | null; created_at: Date } | undefined
+  > {
+    const [claim] = (await tx.query(
+      `SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`,
+      [claimId],
+    )) as Array<{ status: string; team: string; amount: string; submitted_at: Date | null; created_at: Date }>;
+    return claim;
+  }
+
+  findByIds(ids: string[], tx?: Tx): Promise<Claim[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.m(tx).findBy(Claim, { id: In(ids) });
   }
 
   /** A reviewer decided the claim. */

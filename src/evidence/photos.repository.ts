@@ -73,6 +73,52 @@ export class PhotosRepository {
     return this.m(tx).findOne(Photo, { where: { id: photoId, claimId } });
   }
 
+  async storeEmbedding(tx: Tx, photoId: string, embedding: Float32Array, modelHash: string): Promise<void> {
+    await tx.query(`UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3`, [
+      Array.from(embedding),
+      modelHash,
+      photoId,
+    ]);
+  }
+
+  /**
+   * Photos of other claims stored by `asOf` and not shredded, with their hashes, and their embedding
+   * when `modelHash` made it (duplicate detection).
+   */
+  async duplicateCandidates(
+    claimId: string,
+    modelHash: string,
+    asOf: Date,
+    tx?: Tx,
+  ): Promise<
+    Array<{
+      id: string;
+      claim_id: string;
+      sha256: string;
+      perceptual_hash: string;
+      crop_hashes: string[];
+      embedding: number[] | null;
+    }>
+  > {
+    return (await this.m(tx).query(
+      `SELECT id, claim_id, sha256, perceptual_hash, crop_hashes, CASE WHEN embedding_model_hash = $2 THEN embedding END AS embedding
+         FROM photos WHERE claim_id <> $1 AND shredded_at IS NULL AND created_at <= $3`,
+      [claimId, modelHash, asOf],
+    )) as Array<{
+      id: string;
+      claim_id: string;
+      sha256: string;
+      perceptual_hash: string;
+      crop_hashes: string[];
+      embedding: number[] | null;
+    }>;
+  }
+
+  /** A claim's photos, oldest first. */
+  allOfClaim(claimId: string, tx?: Tx): Promise<Photo[]> {
+    return findPhotosOfClaims(this.m(tx), [claimId]);
+  }
+
   /** Ids of a claim's photos, in id order. */
   async idsOfClaim(claimId: string, tx?: Tx): Promise<string[]> {
     const rows = (await this.m(tx).query(`SELECT id FROM photos WHERE claim_id = $1 ORDER BY id`, [claimId])) as Array<{

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../database/transaction-runner';
+import { ScoringRun } from '../scoring/scoring-run.entity';
+import { Check } from './check.entity';
 
 export interface LatestRunRow {
   id: string;
@@ -46,6 +48,23 @@ export class ChecksRepository {
 
   private m(tx?: Tx): Tx {
     return tx ?? this.dataSource.manager;
+  }
+
+  insertRun(tx: Tx, run: Partial<ScoringRun>): Promise<ScoringRun> {
+    return tx.save(tx.create(ScoringRun, run));
+  }
+
+  async insertChecks(tx: Tx, checks: Array<Partial<Check>>): Promise<void> {
+    if (checks.length === 0) return;
+    await tx.save(checks.map((check) => tx.create(Check, check)));
+  }
+
+  findLatestRun(claimId: string, tx?: Tx): Promise<ScoringRun | null> {
+    return this.m(tx).findOne(ScoringRun, { where: { claimId }, order: { createdAt: 'DESC' } });
+  }
+
+  checksOfRun(runId: string, tx?: Tx): Promise<Check[]> {
+    return this.m(tx).find(Check, { where: { scoringRunId: runId }, order: { createdAt: 'ASC' } });
   }
 
   /** Retention of scores: `delete` removes a claim's checks and runs, `redact` empties their evidence and scores. */

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
+import { EvidenceModule } from '../evidence/evidence.module';
+import { PoliciesModule } from '../policies/policies.module';
 import { ReviewModule } from '../review/review.module';
 import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
@@ -11,7 +13,7 @@ import { ValidationRecovery } from './validation-recovery';
 import { ValidationService } from './validation.service';
 
 @Module({
-  imports: [AuthModule, ClaimsModule, ReviewModule],
+  imports: [AuthModule, ClaimsModule, EvidenceModule, PoliciesModule, ReviewModule],
   controllers: [ValidationController],
   providers: [
     ClaimEvaluator,

@@ -27,13 +27,10 @@ const NOT_YET_MOVED = new Set<string>([
   'src/demo/demo-seeder.ts',
   'src/jobs/maintenance-probe.handler.ts',
   'src/ops/ops.controller.ts',
-  'src/policies/policies.service.ts',
   'src/scoring/scoring-backfill.service.ts',
-  'src/validation/claim-evaluator.ts',
   'src/validation/quality.service.ts',
   'src/validation/thresholds.service.ts',
   'src/validation/validation-recovery.ts',
-  'src/validation/validation.service.ts',
 ]);
 
 /** Calls that run SQL whatever they are called on. */
