@@ -129,6 +129,14 @@ export class ClaimsRepository {
     return this.m(tx).findBy(Claim, { id: In(ids) });
   }
 
+  /** Claims submitted but not yet scored (queued or mid-scoring), oldest submission first. */
+  async idsAwaitingScoring(tx?: Tx): Promise<string[]> {
+    const rows = (await this.m(tx).query(
+      `SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`,
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   /** A reviewer decided the claim. */
   async markDecided(tx: Tx, claimId: string, at: Date): Promise<void> {
     await tx.query(

@@ -6,6 +6,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { ReviewModule } from '../review/review.module';
 import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
+import { ThresholdsRepository } from './thresholds.repository';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationController } from './validation.controller';
@@ -22,6 +23,7 @@ import { ValidationService } from './validation.service';
     ValidationRecovery,
     QualityService,
     ChecksRepository,
+    ThresholdsRepository,
   ],
   exports: [ValidationService, ClaimEvaluator, ChecksRepository],
 })

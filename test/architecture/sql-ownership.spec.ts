@@ -28,9 +28,6 @@ const NOT_YET_MOVED = new Set<string>([
   'src/jobs/maintenance-probe.handler.ts',
   'src/ops/ops.controller.ts',
   'src/scoring/scoring-backfill.service.ts',
-  'src/validation/quality.service.ts',
-  'src/validation/thresholds.service.ts',
-  'src/validation/validation-recovery.ts',
 ]);
 
 /** Calls that run SQL whatever they are called on. */
