@@ -10,6 +10,8 @@ import { ApiClientsService } from './api-clients.service';
 import { PasswordHasher } from './password-hasher';
 import { STAFF_ROLES, type StaffRole } from './user.entity';
 import { UsersService } from './users.service';
+import { ApiClientsRepository } from './api-clients.repository';
+import { UsersRepository } from './users.repository';
 
 export const FIRST_ADMIN_COMMAND = 'npm run cli -- users:create --email admin@example.com --role admin --team ops';
 
@@ -58,7 +60,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const password = option(args, 'password') || undefined;
       const json = flag(args, 'json');
       const result = await withDatabase((database, audit) =>
-        new UsersService(database.dataSource, audit, new PasswordHasher()).create(cliContext(), {
+        new UsersService(new UsersRepository(database.dataSource), audit, new PasswordHasher()).create(cliContext(), {
           email,
           role: role as StaffRole,
           team,
@@ -84,7 +86,10 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
       const created = await withDatabase((database, audit) =>
-        new ApiClientsService(database.dataSource, audit, new SystemClock()).create(cliContext(), { name, team }),
+        new ApiClientsService(audit, new SystemClock(), new ApiClientsRepository(database.dataSource)).create(
+          cliContext(),
+          { name, team },
+        ),
       );
       print(
         json,

@@ -7,12 +7,14 @@ import { AccessGuard } from './access.guard';
 import { AccessDeniedInterceptor } from './access.interceptor';
 import { AccessService } from './access.service';
 import { ApiClientsController } from './api-clients.controller';
+import { ApiClientsRepository } from './api-clients.repository';
 import { ApiClientsService } from './api-clients.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { FIRST_ADMIN_COMMAND } from './auth.cli';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -28,6 +30,8 @@ import { UsersService } from './users.service';
     UsersService,
     UsersRepository,
     ApiClientsService,
+    ApiClientsRepository,
+    RefreshTokensRepository,
     AuthService,
     AbilityFactory,
     AccessService,

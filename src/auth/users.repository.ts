@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../database/transaction-runner';
+import { User } from './user.entity';
 
 /** The users table: the only code that reads or writes its rows. */
 @Injectable()
@@ -9,6 +10,29 @@ export class UsersRepository {
 
   private m(tx?: Tx): Tx {
     return tx ?? this.dataSource.manager;
+  }
+
+  findByEmail(email: string, tx?: Tx): Promise<User | null> {
+    return this.m(tx).findOne(User, { where: { email } });
+  }
+
+  findById(id: string, tx?: Tx): Promise<User | null> {
+    return this.m(tx).findOne(User, { where: { id } });
+  }
+
+  insert(tx: Tx, user: Pick<User, 'email' | 'displayName' | 'passwordHash' | 'role' | 'team'>): Promise<User> {
+    return tx.save(tx.create(User, user));
+  }
+
+  list(): Promise<User[]> {
+    return this.m().find(User, { order: { createdAt: 'ASC', email: 'ASC' } });
+  }
+
+  async hasActiveAdmin(): Promise<boolean> {
+    const rows = (await this.m().query(
+      `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`,
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   /** An active (not disabled) user's role and team, for assignment checks. */

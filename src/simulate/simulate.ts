@@ -9,6 +9,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { loadConfig } from '../config/app-config';
 import { demoIntakeKeyFile } from '../demo/demo-seeder';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
+import { ApiClientsRepository } from '../auth/api-clients.repository';
 
 const USAGE = `usage: npm run simulate -- [--claims N] [--concurrency C] [--encrypt] [--url U] [--api-key K] [--team T] [--json]
                             [--mix honest=0.5,peril_mismatch=0.1,...] [--timeout-s S] [--seed-base B]
@@ -41,9 +42,9 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
     try {
       const team = option(args, 'team') || 'simulator';
       const created = await new ApiClientsService(
-        database.dataSource,
         new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
         new SystemClock(),
+        new ApiClientsRepository(database.dataSource),
       ).create(
         { actorType: 'system', actorId: 'cli:simulate', requestId: null, sourceIp: null },
         { name: `Intake simulator ${new Date().toISOString()}`, team },

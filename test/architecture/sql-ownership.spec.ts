@@ -21,9 +21,6 @@ function mayRunSql(file: string): boolean {
  * list only shrinks: a file named here that no longer offends fails the test, so it is taken off.
  */
 const NOT_YET_MOVED = new Set<string>([
-  'src/auth/api-clients.service.ts',
-  'src/auth/auth.service.ts',
-  'src/auth/users.service.ts',
   'src/demo/demo-seeder.ts',
   'src/jobs/maintenance-probe.handler.ts',
   'src/ops/ops.controller.ts',
