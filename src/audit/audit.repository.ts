@@ -207,3 +207,25 @@ export async function listCheckpoints(
   )) as CheckpointRow[];
   return rows.map(toCheckpoint);
 }
+
+/** Whether an event with this action and resource exists (idempotency of a job's recorded completion). */
+export async function eventExists(tx: Tx, action: string, resourceId: string): Promise<boolean> {
+  const rows = (await tx.query(`SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`, [
+    action,
+    resourceId,
+  ])) as unknown[];
+  return rows.length > 0;
+}
+
+/** The seq and details of every event with this action and resource, in chain order. */
+export async function eventDetailsOf(
+  tx: Tx,
+  action: string,
+  resourceId: string,
+): Promise<Array<{ seq: number; details: Record<string, unknown> }>> {
+  const rows = (await tx.query(
+    `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,
+    [action, resourceId],
+  )) as Array<{ seq: string; details: Record<string, unknown> }>;
+  return rows.map((row) => ({ seq: Number(row.seq), details: row.details }));
+}

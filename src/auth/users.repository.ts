@@ -28,6 +28,13 @@ export class UsersRepository {
     return this.m().find(User, { order: { createdAt: 'ASC', email: 'ASC' } });
   }
 
+  async anyExists(): Promise<boolean> {
+    const [row] = (await this.m().query(`SELECT EXISTS (SELECT 1 FROM users) AS present`)) as Array<{
+      present: boolean;
+    }>;
+    return row.present;
+  }
+
   async hasActiveAdmin(): Promise<boolean> {
     const rows = (await this.m().query(
       `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`,

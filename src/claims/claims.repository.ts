@@ -137,6 +137,13 @@ export class ClaimsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** How many of these claims are in each status. */
+  async countByStatus(ids: string[], tx?: Tx): Promise<Array<{ status: string; n: number }>> {
+    return (await this.m(tx).query(`SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`, [
+      ids,
+    ])) as Array<{ status: string; n: number }>;
+  }
+
   /** A reviewer decided the claim. */
   async markDecided(tx: Tx, claimId: string, at: Date): Promise<void> {
     await tx.query(

@@ -119,6 +119,38 @@ export class PhotosRepository {
     return findPhotosOfClaims(this.m(tx), [claimId]);
   }
 
+  /** Photos with evidence whose embedding was not made by `modelHash` (the backfill's work). */
+  async countStaleEmbeddings(modelHash: string, tx?: Tx): Promise<number> {
+    const [row] = (await this.m(tx).query(
+      `SELECT count(*)::int AS n FROM photos WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1`,
+      [modelHash],
+    )) as Array<{ n: number }>;
+    return Number(row.n);
+  }
+
+  /** The next page (by id, after `afterId`) of photos whose embedding is stale, with what decrypting them needs. */
+  async staleEmbeddingPage(
+    modelHash: string,
+    afterId: string,
+    limit: number,
+    tx?: Tx,
+  ): Promise<Array<{ id: string; claim_id: string; sha256: string; wrapped_data_key: Buffer; key_version: number }>> {
+    return (await this.m(tx).query(
+      `SELECT id, claim_id, sha256, wrapped_data_key, key_version FROM photos
+        WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1 AND id > $2
+        ORDER BY id LIMIT ${Number(limit)}`,
+      [modelHash, afterId],
+    )) as Array<{ id: string; claim_id: string; sha256: string; wrapped_data_key: Buffer; key_version: number }>;
+  }
+
+  /** Replaces a photo's embedding unless its evidence was shredded meanwhile. */
+  async refreshEmbedding(photoId: string, embedding: Float32Array, modelHash: string, tx?: Tx): Promise<void> {
+    await this.m(tx).query(
+      `UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3 AND shredded_at IS NULL`,
+      [Array.from(embedding), modelHash, photoId],
+    );
+  }
+
   /** Ids of a claim's photos, in id order. */
   async idsOfClaim(claimId: string, tx?: Tx): Promise<string[]> {
     const rows = (await this.m(tx).query(`SELECT id FROM photos WHERE claim_id = $1 ORDER BY id`, [claimId])) as Array<{

@@ -3,8 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { eventDetailsOf } from '../audit/audit.repository';
 import { RequirePolicy } from '../auth/access.decorators';
+import { TransactionRunner } from '../database/transaction-runner';
 import { JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-probe.handler';
@@ -20,7 +21,7 @@ export class CreateProbeDto {
 export class OpsController {
   constructor(
     private readonly jobs: JobQueueService,
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Post('probe-jobs')
@@ -39,10 +40,7 @@ export class OpsController {
   @Get('probe-jobs/:probeId')
   @RequirePolicy('manage', 'Ops')
   async probe(@Param('probeId', new ParseUUIDPipe()) probeId: string) {
-    const rows = (await this.dataSource.query(
-      `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,
-      [PROBE_COMPLETED, probeId],
-    )) as Array<{ seq: string; details: Record<string, unknown> }>;
-    return { probeId, completions: rows.map((row) => ({ seq: Number(row.seq), ...row.details })) };
+    const events = await eventDetailsOf(this.transactions.manager, PROBE_COMPLETED, probeId);
+    return { probeId, completions: events.map((event) => ({ seq: event.seq, ...event.details })) };
   }
 }

@@ -9,6 +9,7 @@ import { ScoringStatusService } from './scoring-status.service';
 import { ScoringService } from './scoring.service';
 import { TextEmbeddingRepository } from './text-embedding.repository';
 import { TextEmbeddingService } from './text-embedding.service';
+import { EvidenceModule } from '../evidence/evidence.module';
 
 export const SCORING_OPTIONS = Symbol('SCORING_OPTIONS');
 
@@ -94,6 +95,7 @@ export class ScoringModule {
       module: ScoringModule,
       // Global: one model registry and one micro-batcher per process, whoever scores.
       global: true,
+      imports: [EvidenceModule],
       controllers: [ScoringController],
       providers: [
         { provide: SCORING_OPTIONS, useValue: options },
