@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Claim } from './claim.entity';
+import { assertTransition } from './claim-lifecycle';
+import { Claim, type ClaimStatus } from './claim.entity';
 import type { Tx } from '../database/transaction-runner';
 
 /** What retention needs to know of a claim: its dates, hold, and the policy's line and jurisdiction. */
@@ -89,25 +90,30 @@ export class ClaimsRepository {
       .getManyAndCount();
   }
 
-  /** draft → queued. */
-  async markSubmitted(tx: Tx, claimId: string, submittedAt: Date): Promise<void> {
-    await tx.update(Claim, { id: claimId }, { status: 'queued', submittedAt });
+  /**
+   * The one write of a claim's status: checks `from → to` against the lifecycle table (a programming
+   * error otherwise) and changes the row only while it is still in `from`. Entering `queued` stamps
+   * submitted_at, entering `decided` stamps decided_at, entering `closed` stamps closed_at, all with
+   * `at` (the database's now() when none is given). The caller records the audit event in the same transaction. Returns whether the row changed.
+   */
+  async transitionStatus(tx: Tx, claimId: string, from: ClaimStatus, to: ClaimStatus, at?: Date): Promise<boolean> {
+    assertTransition(from, to);
+    const stamp = { queued: 'submitted_at', decided: 'decided_at', closed: 'closed_at' }[to as string];
+    const result = (await tx.query(
+      `UPDATE claims SET status = $3, updated_at = COALESCE($4, now()), version = version + 1${stamp ? `, ${stamp} = COALESCE($4, now())` : ''}
+        WHERE id = $1 AND status = $2 RETURNING id`,
+      [claimId, from, to, at ?? null],
+    )) as [unknown[], number] | unknown[];
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
+    return rows.length > 0;
   }
 
   /** Locks the claim row for the rest of `tx` and returns its status (undefined when it does not exist). */
-  async lockStatus(tx: Tx, claimId: string): Promise<string | undefined> {
+  async lockStatus(tx: Tx, claimId: string): Promise<ClaimStatus | undefined> {
     const rows = (await tx.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
-      status: string;
+      status: ClaimStatus;
     }>;
     return rows[0]?.status;
-  }
-
-  /** Sets the claim's status (a lifecycle step its caller audits in the same transaction). */
-  async setStatus(tx: Tx, claimId: string, status: string): Promise<void> {
-    await tx.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
-      claimId,
-      status,
-    ]);
   }
 
   /** Locks the claim for storing its scoring result and returns what routing needs. */
@@ -115,12 +121,12 @@ export class ClaimsRepository {
     tx: Tx,
     claimId: string,
   ): Promise<
-    { status: string; team: string; amount: string; submitted_at: Date | null; created_at: Date } | undefined
+    { status: ClaimStatus; team: string; amount: string; submitted_at: Date | null; created_at: Date } | undefined
   > {
     const [claim] = (await tx.query(
       `SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`,
       [claimId],
-    )) as Array<{ status: string; team: string; amount: string; submitted_at: Date | null; created_at: Date }>;
+    )) as Array<{ status: ClaimStatus; team: string; amount: string; submitted_at: Date | null; created_at: Date }>;
     return claim;
   }
 
@@ -142,14 +148,6 @@ export class ClaimsRepository {
     return (await this.m(tx).query(`SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`, [
       ids,
     ])) as Array<{ status: string; n: number }>;
-  }
-
-  /** A reviewer decided the claim. */
-  async markDecided(tx: Tx, claimId: string, at: Date): Promise<void> {
-    await tx.query(
-      `UPDATE claims SET status = 'decided', decided_at = $1, updated_at = $1, version = version + 1 WHERE id = $2`,
-      [at, claimId],
-    );
   }
 
   async setLegalHold(tx: Tx, claimId: string, held: boolean): Promise<void> {

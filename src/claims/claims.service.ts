@@ -322,7 +322,7 @@ export class ClaimsService {
           `claim ${claim.id} has no photos; upload at least one before submitting`,
         );
       const submittedAt = this.clock.now();
-      await this.claims.markSubmitted(tx.manager, claim.id, submittedAt);
+      await this.claims.transitionStatus(tx.manager, claim.id, 'draft', 'queued', submittedAt);
       tx.record({
         action: 'claim.submitted',
         resourceType: 'Claim',

@@ -295,7 +295,7 @@ export class ReviewService {
       });
       if (!escalate) {
         const before = await this.claims.lockStatus(tx.manager, task.claim_id);
-        await this.claims.markDecided(tx.manager, task.claim_id, now);
+        if (before) await this.claims.transitionStatus(tx.manager, task.claim_id, before, 'decided', now);
         tx.record({
           action: 'claim.decided',
           resourceType: 'Claim',

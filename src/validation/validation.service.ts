@@ -103,7 +103,7 @@ export class ValidationService implements OnModuleInit {
       const status = await this.claims.lockStatus(tx.manager, claimId);
       if (!status || (status !== 'queued' && status !== 'scoring')) return false;
       if (status === 'queued') {
-        await this.claims.setStatus(tx.manager, claimId, 'scoring');
+        await this.claims.transitionStatus(tx.manager, claimId, 'queued', 'scoring');
         tx.record({
           action: 'claim.status_changed',
           resourceType: 'Claim',
@@ -149,7 +149,7 @@ export class ValidationService implements OnModuleInit {
     );
     for (const photo of evaluation.photos)
       await this.photos.storeEmbedding(tx.manager, photo.photoId, photo.embedding, evaluation.model.hash);
-    await this.claims.setStatus(tx.manager, evaluation.claimId, evaluation.outcome);
+    await this.claims.transitionStatus(tx.manager, evaluation.claimId, 'scoring', evaluation.outcome);
     const flags = evaluation.checks
       .filter((check) => check.flagged)
       .map((check) => ({ kind: check.kind, photoId: check.photoId, score: check.score }));
