@@ -12,6 +12,7 @@ import { AuditVerificationService } from '../src/audit/audit-verification.servic
 import { AuditService } from '../src/audit/audit.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
+import { TransactionRunner } from '../src/database/transaction-runner';
 import { openAppDatabase } from '../src/entities';
 import { tempDataDir, tempDatabase } from './bench-support';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   });
   const database = await openAppDatabase(config, { runMigrations: true });
   try {
-    const audit = new AuditService(database.dataSource, new SystemClock());
+    const audit = new AuditService(new TransactionRunner(database.dataSource), new SystemClock());
     const latencies: number[] = [];
     const deadline = Date.now() + seconds * 1000;
     let appended = 0;
@@ -74,7 +75,10 @@ async function main(): Promise<void> {
       `append latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1]?.toFixed(2)} ms`,
     );
 
-    const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
+    const verifier = new AuditVerificationService(
+      new TransactionRunner(database.dataSource),
+      new AuditSigningKey(config),
+    );
     const v0 = process.hrtime.bigint();
     const report = await verifier.verify();
     const verifySeconds = Number(process.hrtime.bigint() - v0) / 1e9;

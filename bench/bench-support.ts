@@ -9,6 +9,8 @@ import { ApiClientsService } from '../src/auth/api-clients.service';
 import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { openAppDatabase } from '../src/entities';
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { ApiClientsRepository } from '../src/auth/api-clients.repository';
 
 /** Shared by the intake and end-to-end benchmarks: servers on loopback, temp databases, latency stats. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -57,9 +59,9 @@ export async function createApiKey(env: Record<string, string | undefined>, team
   try {
     const clock = new SystemClock();
     const created = await new ApiClientsService(
-      database.dataSource,
-      new AuditService(database.dataSource, clock),
+      new AuditService(new TransactionRunner(database.dataSource), clock),
       clock,
+      new ApiClientsRepository(database.dataSource),
     ).create(
       { actorType: 'system', actorId: 'bench', requestId: null, sourceIp: null },
       { name: 'Benchmark intake', team },

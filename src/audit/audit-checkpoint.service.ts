@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { TransactionRunner } from '../database/transaction-runner';
 import type { AuditContext } from './audit-context';
 import { AuditSigningKey } from './audit-signing';
-import { findCheckpoint, listCheckpoints, type CheckpointRecord } from './audit-rows';
-import { AuditService, lockAuditChain, readChainHead } from './audit.service';
+import {
+  findCheckpoint,
+  insertCheckpoint,
+  listCheckpoints,
+  lockAuditChain,
+  readChainHead,
+  type CheckpointRecord,
+} from './audit.repository';
+import { AuditService } from './audit.service';
 
 export const CHECKPOINT_CREATED = 'audit.checkpoint_created';
 
@@ -23,14 +30,14 @@ export interface CheckpointResult {
 @Injectable()
 export class AuditCheckpointService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly signingKey: AuditSigningKey,
     private readonly clock: Clock,
   ) {}
 
   async create(context: AuditContext, trigger: 'on_demand' | 'scheduled'): Promise<CheckpointResult> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       await lockAuditChain(manager);
       const head = await readChainHead(manager);
       const existing = head.seq > 0 ? await findCheckpoint(manager, head.seq) : undefined;
@@ -43,15 +50,12 @@ export class AuditCheckpointService {
         },
       ]);
       const signed = this.signingKey.sign({ seq: newHead.seq, headHash: newHead.hash, signedAt: this.clock.now() });
-      await manager.query(
-        `INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, public_key, signature) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [signed.seq, signed.headHash, signed.signedAt, signed.keyId, signed.publicKey, signed.signature],
-      );
+      await insertCheckpoint(manager, signed);
       return { checkpoint: { ...signed, signedAt: new Date(signed.signedAt) }, created: true };
     });
   }
 
   async list(page: { offset: number; limit: number }): Promise<CheckpointRecord[]> {
-    return listCheckpoints(this.dataSource.manager, { newestFirst: true, ...page });
+    return listCheckpoints(this.transactions.manager, { newestFirst: true, ...page });
   }
 }

@@ -1,5 +1,5 @@
 import { ChainVerifier, type ChainProblem, type ChainProblemKind } from './audit-chain';
-import type { AuditEventRecord } from './audit-rows';
+import type { AuditEventRecord } from './audit.repository';
 import { checkCheckpointSignature, type SignedCheckpoint } from './audit-signing';
 
 export const EXPORT_KIND = 'audit_export';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { TransactionRunner } from '../database/transaction-runner';
 import type { AuditContext } from './audit-context';
 import { CSV_COLUMNS, csvRow, EXPORT_KIND, EXPORT_VERSION, type ExportHeader } from './audit-export-format';
-import { eventPages, listCheckpoints } from './audit-rows';
+import { eventPages, eventSeqBounds, listCheckpoints } from './audit.repository';
 import { AuditSigningKey } from './audit-signing';
 import { AuditService } from './audit.service';
 
@@ -32,7 +32,7 @@ export interface AuditExport {
 @Injectable()
 export class AuditExportService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly signingKey: AuditSigningKey,
     private readonly clock: Clock,
@@ -40,13 +40,7 @@ export class AuditExportService {
 
   async open(context: AuditContext, request: AuditExportRequest, pageSize = 500): Promise<AuditExport> {
     const header = await this.audit.run(context, async (tx) => {
-      const [bounds] = (await tx.manager.query(
-        `SELECT (SELECT min(seq) FROM audit_events WHERE $1::timestamptz IS NULL OR occurred_at >= $1) AS first_seq,
-                (SELECT max(seq) FROM audit_events WHERE $2::timestamptz IS NULL OR occurred_at < $2) AS last_seq`,
-        [request.from ?? null, request.to ?? null],
-      )) as Array<{ first_seq: string | null; last_seq: string | null }>;
-      const firstSeq = bounds.first_seq === null ? null : Number(bounds.first_seq);
-      const lastSeq = bounds.last_seq === null ? null : Number(bounds.last_seq);
+      const { firstSeq, lastSeq } = await eventSeqBounds(tx.manager, request.from ?? null, request.to ?? null);
       const empty = firstSeq === null || lastSeq === null || firstSeq > lastSeq;
       const [checkpoint] = empty
         ? []
@@ -86,7 +80,7 @@ export class AuditExportService {
     if (header.format === 'jsonl') yield `${JSON.stringify(header)}\n`;
     else yield `# ${JSON.stringify(header)}\n${CSV_COLUMNS.join(',')}\n`;
     if (header.range.firstSeq === null || header.range.lastSeq === null) return;
-    for await (const page of eventPages(this.dataSource.manager, {
+    for await (const page of eventPages(this.transactions.manager, {
       afterSeq: header.range.firstSeq - 1,
       untilSeq: header.range.lastSeq,
       pageSize,

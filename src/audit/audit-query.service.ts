@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { searchEvents, type AuditEventRecord } from './audit-rows';
+import { TransactionRunner } from '../database/transaction-runner';
+import { searchEvents, type AuditEventRecord } from './audit.repository';
 import type { SearchAuditEventsDto } from './audit.dto';
 
 export interface AuditEventPage {
@@ -13,13 +13,13 @@ export interface AuditEventPage {
 /** Audit search for compliance: filters on the indexed columns, newest first. */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   async search(query: SearchAuditEventsDto): Promise<AuditEventPage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const result = await searchEvents(
-      this.dataSource.manager,
+      this.transactions.manager,
       {
         actorId: query.actor,
         action: query.action,

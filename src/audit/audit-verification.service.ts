@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ChainVerifier, GENESIS_HASH, type ChainProblem } from './audit-chain';
 import { AuditSigningKey, checkCheckpointSignature } from './audit-signing';
-import { eventPages, findCheckpoint, findEvent, listCheckpoints, type CheckpointRecord } from './audit-rows';
+import { eventPages, findCheckpoint, findEvent, listCheckpoints, type CheckpointRecord } from './audit.repository';
 
 export interface AuditVerifyReport {
   ok: boolean;
@@ -31,12 +31,12 @@ export class CheckpointNotFoundError extends NotFoundException {
 @Injectable()
 export class AuditVerificationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly signingKey: AuditSigningKey,
   ) {}
 
   async verify(options: { fromCheckpoint?: number; pageSize?: number } = {}): Promise<AuditVerifyReport> {
-    const manager = this.dataSource.manager;
+    const manager = this.transactions.manager;
     const trusted = [this.signingKey.keyId];
     let start = { seq: 0, hash: GENESIS_HASH };
     let from = start;

@@ -3,6 +3,7 @@ import * as readline from 'node:readline';
 import { flag, option, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
+import { TransactionRunner } from '../database/transaction-runner';
 import { SYSTEM_CONTEXT } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { parsePinnedCheckpoint, verifyExportLines, type ExportVerifyReport } from './audit-export-format';
@@ -37,7 +38,10 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       const config = loadConfigOrExit();
       const database = await cli.openDatabase(config);
       try {
-        const verifier = new AuditVerificationService(database.dataSource, new AuditSigningKey(config));
+        const verifier = new AuditVerificationService(
+          new TransactionRunner(database.dataSource),
+          new AuditSigningKey(config),
+        );
         const report = await verifier.verify({ fromCheckpoint });
         printReport(
           report,
@@ -58,8 +62,8 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       try {
         const clock = new SystemClock();
         const service = new AuditCheckpointService(
-          database.dataSource,
-          new AuditService(database.dataSource, clock),
+          new TransactionRunner(database.dataSource),
+          new AuditService(new TransactionRunner(database.dataSource), clock),
           new AuditSigningKey(config),
           clock,
         );

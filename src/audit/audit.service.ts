@@ -1,42 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
-import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
+import { TransactionRunner, type Tx } from '../database/transaction-runner';
+import { hashAuditEvent } from './audit-chain';
 import type { AuditContext, AuditEventInput } from './audit-context';
 import { sanitiseDetails } from './audit-details';
-import { AuditEvent } from './audit-event.entity';
+import type { AuditEvent } from './audit-event.entity';
+import { insertEvents, lockAuditChain, readChainHead, type ChainHead } from './audit.repository';
 
-/** One key for the transaction-scoped advisory lock that serialises appends to the chain. */
-const AUDIT_APPEND_LOCK = 7_204_311;
-
-/** The last event of the chain: its sequence number and hash (seq 0 and the genesis hash when empty). */
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
-
-/**
- * Takes the chain's append lock for the rest of the caller's transaction (re-entrant: a transaction
- * that holds it may take it again). Whoever holds it sees a head that no one else can move.
- */
-export async function lockAuditChain(manager: EntityManager): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
-}
-
-export async function readChainHead(manager: EntityManager): Promise<ChainHead> {
-  const [head] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{
-    seq: string;
-    hash: string;
-  }>;
-  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
-}
+export type { ChainHead } from './audit.repository';
 
 /** A transaction in progress, with the audit events of the change it makes. */
 export class AuditedTransaction {
   private readonly pending: AuditEventInput[] = [];
   constructor(
-    readonly manager: EntityManager,
+    readonly manager: Tx,
     readonly context: AuditContext,
   ) {}
 
@@ -59,12 +36,12 @@ export class AuditedTransaction {
 @Injectable()
 export class AuditService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
   async run<T>(context: AuditContext, work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const tx = new AuditedTransaction(manager, context);
       const result = await work(tx);
       await this.append(manager, context, tx.takePending());
@@ -82,7 +59,7 @@ export class AuditService {
    * so concurrent writers take turns at the head and the chain stays linear; it is taken last, to
    * keep the time it is held short.
    */
-  private async append(manager: EntityManager, context: AuditContext, events: AuditEventInput[]): Promise<void> {
+  private async append(manager: Tx, context: AuditContext, events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     await this.appendWithin(manager, context, events);
   }
@@ -92,18 +69,14 @@ export class AuditService {
    * the audit module's own use (a checkpoint signs the head its own event produced); everyone else
    * goes through `run`, which cannot forget the events.
    */
-  async appendWithin(
-    manager: EntityManager,
-    context: AuditContext,
-    events: readonly AuditEventInput[],
-  ): Promise<ChainHead> {
+  async appendWithin(manager: Tx, context: AuditContext, events: readonly AuditEventInput[]): Promise<ChainHead> {
     await lockAuditChain(manager);
     const head = await readChainHead(manager);
     if (events.length === 0) return head;
     let seq = head.seq;
     let prevHash = head.hash;
     const occurredAt = this.clock.now();
-    const rows: AuditEvent[] = [];
+    const rows: Array<Partial<AuditEvent>> = [];
     for (const input of events) {
       seq += 1;
       const fields = {
@@ -121,10 +94,10 @@ export class AuditService {
         prevHash,
       };
       const hash = hashAuditEvent(fields);
-      rows.push(manager.create(AuditEvent, { ...fields, hash }));
+      rows.push({ ...fields, hash });
       prevHash = hash;
     }
-    await manager.insert(AuditEvent, rows as QueryDeepPartialEntity<AuditEvent>[]);
+    await insertEvents(manager, rows);
     return { seq, hash: prevHash };
   }
 }

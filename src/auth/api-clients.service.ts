@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Actor } from '../common/actor';
-import { ApiClient, ApiKey } from './api-client.entity';
+import type { ApiClient, ApiKey } from './api-client.entity';
+import { ApiClientsRepository } from './api-clients.repository';
 import { apiKeyPrefix, equalHex, generateApiKey, sha256Hex } from './secrets';
 import { ApiKeyView, ApiClientView } from './auth.views';
 export { ApiKeyView, ApiClientView };
@@ -23,9 +23,9 @@ function keyView(key: ApiKey): ApiKeyView {
 @Injectable()
 export class ApiClientsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly clients: ApiClientsRepository,
   ) {}
 
   async create(
@@ -34,12 +34,12 @@ export class ApiClientsService {
   ): Promise<{ id: string; name: string; team: string; keyId: string; apiKey: string }> {
     const generated = generateApiKey();
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.save(
-        tx.manager.create(ApiClient, { name: input.name.trim(), team: input.team.trim() }),
-      );
-      const key = await tx.manager.save(
-        tx.manager.create(ApiKey, { clientId: client.id, prefix: generated.prefix, keyHash: generated.hash }),
-      );
+      const client = await this.clients.insertClient(tx.manager, input.name.trim(), input.team.trim());
+      const key = await this.clients.insertKey(tx.manager, {
+        clientId: client.id,
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+      });
       tx.record({
         action: 'api_client.created',
         resourceType: 'ApiClient',
@@ -58,19 +58,14 @@ export class ApiClientsService {
   ): Promise<{ id: string; keyId: string; apiKey: string; expiresAt: string | null }> {
     const generated = generateApiKey();
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.findOne(ApiClient, {
-        where: { id: clientId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const client = await this.clients.lockClient(tx.manager, clientId);
       if (!client || client.revokedAt) throw new NotFoundException('API client not found');
-      const key = await tx.manager.save(
-        tx.manager.create(ApiKey, {
-          clientId,
-          prefix: generated.prefix,
-          keyHash: generated.hash,
-          expiresAt: options.expiresAt ?? null,
-        }),
-      );
+      const key = await this.clients.insertKey(tx.manager, {
+        clientId,
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+        expiresAt: options.expiresAt ?? null,
+      });
       tx.record({
         action: 'api_key.created',
         resourceType: 'ApiClient',
@@ -83,14 +78,11 @@ export class ApiClientsService {
 
   async revokeKey(context: AuditContext, clientId: string, keyId: string): Promise<ApiKeyView> {
     return this.audit.run(context, async (tx) => {
-      const key = await tx.manager.findOne(ApiKey, {
-        where: { id: keyId, clientId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const key = await this.clients.lockKey(tx.manager, clientId, keyId);
       if (!key) throw new NotFoundException('API key not found');
       if (!key.revokedAt) {
         key.revokedAt = this.clock.now();
-        await tx.manager.update(ApiKey, { id: key.id }, { revokedAt: key.revokedAt });
+        await this.clients.markKeyRevoked(tx.manager, key.id, key.revokedAt);
         tx.record({
           action: 'api_key.revoked',
           resourceType: 'ApiClient',
@@ -105,16 +97,12 @@ export class ApiClientsService {
   /** Revokes the client and all its keys, at once. */
   async revoke(context: AuditContext, clientId: string): Promise<ApiClientView> {
     return this.audit.run(context, async (tx) => {
-      const client = await tx.manager.findOne(ApiClient, {
-        where: { id: clientId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const client = await this.clients.lockClient(tx.manager, clientId);
       if (!client) throw new NotFoundException('API client not found');
       const now = this.clock.now();
       if (!client.revokedAt) {
         client.revokedAt = now;
-        await tx.manager.update(ApiClient, { id: clientId }, { revokedAt: now });
-        await tx.manager.update(ApiKey, { clientId, revokedAt: IsNull() }, { revokedAt: now });
+        await this.clients.revokeClientAndKeys(tx.manager, clientId, now);
         tx.record({
           action: 'api_client.revoked',
           resourceType: 'ApiClient',
@@ -122,14 +110,14 @@ export class ApiClientsService {
           details: { name: client.name },
         });
       }
-      const keys = await tx.manager.find(ApiKey, { where: { clientId }, order: { createdAt: 'ASC' } });
+      const keys = await this.clients.keysOfClient(clientId, tx.manager);
       return this.view(client, keys);
     });
   }
 
   async list(): Promise<ApiClientView[]> {
-    const clients = await this.dataSource.getRepository(ApiClient).find({ order: { createdAt: 'ASC' } });
-    const keys = await this.dataSource.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
+    const clients = await this.clients.listClients();
+    const keys = await this.clients.listKeys();
     return clients.map((client) =>
       this.view(
         client,
@@ -156,20 +144,7 @@ export class ApiClientsService {
   async authenticate(presented: string): Promise<Actor | undefined> {
     const prefix = apiKeyPrefix(presented);
     if (!prefix) return undefined;
-    const rows = (await this.dataSource.query(
-      `SELECT k.key_hash, k.expires_at, k.revoked_at AS key_revoked_at, c.id, c.name, c.team, c.revoked_at AS client_revoked_at
-         FROM api_keys k JOIN api_clients c ON c.id = k.client_id WHERE k.prefix = $1`,
-      [prefix],
-    )) as Array<{
-      key_hash: string;
-      expires_at: Date | null;
-      key_revoked_at: Date | null;
-      id: string;
-      name: string;
-      team: string;
-      client_revoked_at: Date | null;
-    }>;
-    const row = rows[0];
+    const row = await this.clients.findByKeyPrefix(prefix);
     const hash = sha256Hex(presented);
     if (!row || !equalHex(hash, row.key_hash)) return undefined;
     const now = this.clock.nowMs();

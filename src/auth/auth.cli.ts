@@ -5,10 +5,13 @@ import { flag, option, type CliCommand, type CliContext } from '../cli/cli-comma
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import type { DatabaseHandle } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ApiClientsService } from './api-clients.service';
 import { PasswordHasher } from './password-hasher';
 import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { UsersService } from './users.service';
+import { ApiClientsRepository } from './api-clients.repository';
+import { UsersRepository } from './users.repository';
 
 export const FIRST_ADMIN_COMMAND = 'npm run cli -- users:create --email admin@example.com --role admin --team ops';
 
@@ -30,7 +33,7 @@ async function withDatabase<T>(
 ): Promise<T> {
   const database = await cli.openDatabase(loadConfigOrExit());
   try {
-    return await work(database, new AuditService(database.dataSource, new SystemClock()));
+    return await work(database, new AuditService(new TransactionRunner(database.dataSource), new SystemClock()));
   } finally {
     await database.close();
   }
@@ -60,7 +63,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const password = option(args, 'password') || undefined;
       const json = flag(args, 'json');
       const result = await withDatabase(cli, (database, audit) =>
-        new UsersService(database.dataSource, audit, new PasswordHasher()).create(cliContext(), {
+        new UsersService(new UsersRepository(database.dataSource), audit, new PasswordHasher()).create(cliContext(), {
           email,
           role: role as StaffRole,
           team,
@@ -86,7 +89,10 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
       const created = await withDatabase(cli, (database, audit) =>
-        new ApiClientsService(database.dataSource, audit, new SystemClock()).create(cliContext(), { name, team }),
+        new ApiClientsService(audit, new SystemClock(), new ApiClientsRepository(database.dataSource)).create(
+          cliContext(),
+          { name, team },
+        ),
       );
       print(
         json,

@@ -9,14 +9,17 @@ import { AccessGuard } from './access.guard';
 import { AccessDeniedInterceptor } from './access.interceptor';
 import { AccessService } from './access.service';
 import { ApiClientsController } from './api-clients.controller';
+import { ApiClientsRepository } from './api-clients.repository';
 import { ApiClientsService } from './api-clients.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { FIRST_ADMIN_COMMAND } from './auth.cli';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 /** Identity and access: users, API clients, login, tokens, the global access guard and the ability factory. */
@@ -28,14 +31,17 @@ import { UsersService } from './users.service';
     TokenService,
     LoginThrottle,
     UsersService,
+    UsersRepository,
     ApiClientsService,
+    ApiClientsRepository,
+    RefreshTokensRepository,
     AuthService,
     AbilityFactory,
     AccessService,
     AccessGuard,
     { provide: APP_INTERCEPTOR, useClass: AccessDeniedInterceptor },
   ],
-  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, ApiClientsService, TokenService],
+  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, UsersRepository, ApiClientsService, TokenService],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuthModule');

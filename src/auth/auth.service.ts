@@ -1,16 +1,16 @@
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedTransaction } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
-import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { emailDigest, randomToken, sha256Hex } from './secrets';
 import { TokenService } from './token.service';
-import { User } from './user.entity';
+import type { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 import { toUserView } from './users.service';
 import { TokenPair } from './auth.views';
 export { TokenPair };
@@ -27,7 +27,8 @@ const INVALID_LOGIN = 'invalid email or password';
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
@@ -49,7 +50,7 @@ export class AuthService {
       });
       throw new TooManyLoginAttempts(state.retryAfterS);
     }
-    const user = await this.dataSource.getRepository(User).findOne({ where: { email } });
+    const user = await this.users.findByEmail(email);
     const valid = user
       ? await this.hasher.verify(password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(password);
@@ -81,10 +82,7 @@ export class AuthService {
   async refresh(context: AuditContext, presented: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(presented);
     const outcome = await this.audit.run(context, async (tx) => {
-      const token = await tx.manager.findOne(RefreshToken, {
-        where: { tokenHash },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const token = await this.refreshTokens.findByHash(tx.manager, tokenHash, true);
       if (!token) return { error: 'invalid refresh token' } as const;
       const now = this.clock.now();
       if (token.usedAt || token.revokedAt) {
@@ -98,9 +96,9 @@ export class AuthService {
         return { error: 'refresh token already used; its session is revoked' } as const;
       }
       if (token.expiresAt.getTime() <= now.getTime()) return { error: 'refresh token expired' } as const;
-      const user = await tx.manager.findOne(User, { where: { id: token.userId } });
+      const user = await this.users.findById(token.userId, tx.manager);
       if (!user || user.disabledAt) return { error: 'invalid refresh token' } as const;
-      await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
+      await this.refreshTokens.markUsed(tx.manager, token.id, now);
       const pair = await this.issue(tx, user, token.familyId);
       tx.record({
         action: 'auth.token_refreshed',
@@ -118,7 +116,7 @@ export class AuthService {
   async logout(context: AuditContext, presented: string): Promise<void> {
     const tokenHash = sha256Hex(presented);
     await this.audit.run(context, async (tx) => {
-      const token = await tx.manager.findOne(RefreshToken, { where: { tokenHash } });
+      const token = await this.refreshTokens.findByHash(tx.manager, tokenHash);
       if (!token) return;
       const revoked = await this.revokeFamily(tx, token.familyId, this.clock.now());
       tx.record({
@@ -131,16 +129,12 @@ export class AuthService {
   }
 
   private async revokeFamily(tx: AuditedTransaction, familyId: string, now: Date): Promise<number> {
-    const result = await tx.manager.query(
-      `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`,
-      [familyId, now],
-    );
-    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+    return this.refreshTokens.revokeFamily(tx.manager, familyId, now);
   }
 
   private async issue(tx: AuditedTransaction, user: User, familyId: string): Promise<TokenPair> {
     const refreshToken = randomToken(32);
-    await tx.manager.insert(RefreshToken, {
+    await this.refreshTokens.insert(tx.manager, {
       userId: user.id,
       familyId,
       tokenHash: sha256Hex(refreshToken),

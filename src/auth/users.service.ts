@@ -1,12 +1,12 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './password-hasher';
 import { emailDigest } from './secrets';
 import { STAFF_ROLES, type StaffRole } from '../common/actor';
-import { User } from './user.entity';
+import type { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 import { UserView } from './auth.views';
 export { UserView };
 
@@ -36,7 +36,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
   ) {}
@@ -51,17 +51,15 @@ export class UsersService {
       throw new BadRequestException(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
     const passwordHash = await this.hasher.hash(password);
     const user = await this.audit.run(context, async (tx) => {
-      const existing = await tx.manager.findOne(User, { where: { email } });
+      const existing = await this.users.findByEmail(email, tx.manager);
       if (existing) throw new ConflictException('a user with this email exists');
-      const created = await tx.manager.save(
-        tx.manager.create(User, {
-          email,
-          displayName: input.displayName?.trim() || email.split('@')[0],
-          passwordHash,
-          role: input.role,
-          team: input.team.trim(),
-        }),
-      );
+      const created = await this.users.insert(tx.manager, {
+        email,
+        displayName: input.displayName?.trim() || email.split('@')[0],
+        passwordHash,
+        role: input.role,
+        team: input.team.trim(),
+      });
       tx.record({
         action: 'user.created',
         resourceType: 'User',
@@ -74,23 +72,20 @@ export class UsersService {
   }
 
   async list(): Promise<UserView[]> {
-    const users = await this.dataSource.getRepository(User).find({ order: { createdAt: 'ASC', email: 'ASC' } });
+    const users = await this.users.list();
     return users.map(toUserView);
   }
 
   async findActive(id: string): Promise<User | null> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id } });
+    const user = await this.users.findById(id);
     return user && !user.disabledAt ? user : null;
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.dataSource.getRepository(User).findOne({ where: { email: email.trim().toLowerCase() } });
+    return this.users.findByEmail(email.trim().toLowerCase());
   }
 
   async hasActiveAdmin(): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`,
-    )) as unknown[];
-    return rows.length > 0;
+    return this.users.hasActiveAdmin();
   }
 }

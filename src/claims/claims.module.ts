@@ -4,13 +4,15 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ClaimEvents } from './claim-events';
+import { ClaimsRepository } from './claims.repository';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
+import { PhotosRepository } from './photos.repository';
 
 @Module({
   imports: [AuditModule, AuthModule, JobsModule, PoliciesModule],
   controllers: [ClaimsController],
-  providers: [ClaimsService, ClaimEvents],
-  exports: [ClaimsService, ClaimEvents],
+  providers: [ClaimsService, ClaimEvents, ClaimsRepository, PhotosRepository],
+  exports: [ClaimsService, ClaimEvents, ClaimsRepository, PhotosRepository],
 })
 export class ClaimsModule {}

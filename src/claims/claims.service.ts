@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
@@ -15,13 +14,16 @@ import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
 import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
+import { TransactionRunner, type Tx } from '../database/transaction-runner';
 import { Photo } from './photo.entity';
+import { countPhotosOfClaim, findPhotosOfClaims } from './photos.repository';
 import { JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { isUuid } from '../common/uuid';
 import { PoliciesService } from '../policies/policies.service';
 import { ClaimEvents } from './claim-events';
 import { Claim, type ClaimStatus } from './claim.entity';
+import { ClaimsRepository } from './claims.repository';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { readValidationSummary, type ValidationSummary } from './validation-summary';
 import {
@@ -108,7 +110,8 @@ export function toClaimView(
 @Injectable()
 export class ClaimsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly claims: ClaimsRepository,
     private readonly audit: AuditService,
     private readonly access: AccessService,
     private readonly policies: PoliciesService,
@@ -150,7 +153,7 @@ export class ClaimsService {
       )
       .digest('hex');
 
-    const replay = await this.findByKey(this.dataSource.manager, actor.id, key);
+    const replay = await this.claims.findByIdempotencyKey(actor.id, key);
     if (replay) return { claim: await this.replayed(actor, replay, requestHash), created: false };
 
     if (Number.isNaN(Date.parse(`${input.incidentDate}T00:00:00Z`)))
@@ -159,35 +162,27 @@ export class ClaimsService {
     if (!policy || !ability.can('read', subject('Policy', policy))) throw new NotFoundException('Policy not found');
 
     const insertedId = await this.audit.run(context, async (tx) => {
-      const result = await tx.manager
-        .createQueryBuilder()
-        .insert()
-        .into(Claim)
-        .values({
-          policyId: policy.id,
-          submitterClientId: actor.id,
-          externalReference: input.externalReference,
-          claimedPeril: input.claimedPeril,
-          description: input.description,
-          incidentDate: input.incidentDate,
-          amount: normaliseAmount(input.amount),
-          currency: input.currency,
-          claimantRef: input.claimantRef ?? null,
-          photoSource: input.photoSource,
-          status: 'draft',
-          team: actor.team,
-          idempotencyKey: key,
-          requestHash,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const row = (result.raw as Array<{ id: string }>)[0];
-      if (!row) return null; // another request with this key won the race; nothing changed here
+      const id = await this.claims.insertIfAbsent(tx.manager, {
+        policyId: policy.id,
+        submitterClientId: actor.id,
+        externalReference: input.externalReference,
+        claimedPeril: input.claimedPeril,
+        description: input.description,
+        incidentDate: input.incidentDate,
+        amount: normaliseAmount(input.amount),
+        currency: input.currency,
+        claimantRef: input.claimantRef ?? null,
+        photoSource: input.photoSource,
+        status: 'draft',
+        team: actor.team,
+        idempotencyKey: key,
+        requestHash,
+      });
+      if (!id) return null; // another request with this key won the race; nothing changed here
       tx.record({
         action: 'claim.created',
         resourceType: 'Claim',
-        resourceId: row.id,
+        resourceId: id,
         details: {
           policyId: policy.id,
           claimedPeril: input.claimedPeril,
@@ -195,38 +190,27 @@ export class ClaimsService {
           team: actor.team,
         },
       });
-      return row.id;
+      return id;
     });
     if (insertedId === null) {
-      const winner = await this.findByKey(this.dataSource.manager, actor.id, key);
+      const winner = await this.claims.findByIdempotencyKey(actor.id, key);
       if (!winner)
         throw new ConflictException('a concurrent request with this Idempotency-Key did not complete; retry');
       return { claim: await this.replayed(actor, winner, requestHash), created: false };
     }
-    const claim = await this.dataSource.getRepository(Claim).findOneByOrFail({ id: insertedId });
+    const claim = await this.claims.findByIdOrFail(insertedId);
     return { claim: toClaimView(actor, claim, []), created: true };
   }
 
   async getFor(actor: Actor, ability: AppAbility, id: string): Promise<ClaimView> {
     const claim = await this.loadFor(ability, 'read', id);
-    const validation = actor.kind === 'user' ? await readValidationSummary(this.dataSource.manager, claim.id) : null;
+    const validation = actor.kind === 'user' ? await readValidationSummary(this.transactions.manager, claim.id) : null;
     return toClaimView(actor, claim, await this.photosOf(claim.id), validation);
   }
 
   /** Loads a claim and checks `action` on it: 404 when it does not exist or the caller may not touch it. */
-  async loadFor(
-    ability: AppAbility,
-    action: 'read' | 'update',
-    id: string,
-    manager: EntityManager = this.dataSource.manager,
-    lock = false,
-  ): Promise<Claim> {
-    const claim = isUuid(id)
-      ? await manager.findOne(Claim, {
-          where: { id },
-          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-        })
-      : null;
+  async loadFor(ability: AppAbility, action: 'read' | 'update', id: string, tx?: Tx, lock = false): Promise<Claim> {
+    const claim = isUuid(id) ? await this.claims.findById(id, tx, lock) : null;
     if (!claim) throw new NotFoundException('Claim not found');
     this.access.assertCan(ability, action, subject('Claim', claim));
     return claim;
@@ -238,24 +222,11 @@ export class ClaimsService {
     const pageSize = query.pageSize ?? 20;
     const where = this.access.where(ability, 'Claim', { alias: 'claim' });
     if (where.none) return { items: [], page, pageSize, total: 0 };
-    const builder = this.dataSource.getRepository(Claim).createQueryBuilder('claim').where(where.sql, where.params);
-    if (query.status) builder.andWhere('claim.status = :status', { status: query.status });
-    const [claims, total] = await builder
-      .orderBy('claim.createdAt', 'DESC')
-      .addOrderBy('claim.id', 'ASC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
-    const photos =
-      claims.length === 0
-        ? []
-        : await this.dataSource
-            .getRepository(Photo)
-            .createQueryBuilder('photo')
-            .where('photo.claimId IN (:...ids)', { ids: claims.map((claim) => claim.id) })
-            .orderBy('photo.createdAt', 'ASC')
-            .addOrderBy('photo.id', 'ASC')
-            .getMany();
+    const [claims, total] = await this.claims.listPage(where, query.status, page, pageSize);
+    const photos = await findPhotosOfClaims(
+      this.transactions.manager,
+      claims.map((claim) => claim.id),
+    );
     return {
       items: claims.map((claim) =>
         toClaimView(
@@ -289,13 +260,13 @@ export class ClaimsService {
       const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
       if (claim.status !== 'draft')
         throw new ConflictException(`claim ${claim.id} is already submitted (status ${claim.status})`);
-      const photoCount = await tx.manager.count(Photo, { where: { claimId: claim.id } });
+      const photoCount = await countPhotosOfClaim(tx.manager, claim.id);
       if (photoCount === 0)
         throw new UnprocessableEntityException(
           `claim ${claim.id} has no photos; upload at least one before submitting`,
         );
       const submittedAt = this.clock.now();
-      await tx.manager.update(Claim, { id: claim.id }, { status: 'queued', submittedAt });
+      await this.claims.transitionStatus(tx.manager, claim.id, 'draft', 'queued', submittedAt);
       tx.record({
         action: 'claim.submitted',
         resourceType: 'Claim',
@@ -309,11 +280,7 @@ export class ClaimsService {
   }
 
   private async photosOf(claimId: string): Promise<Photo[]> {
-    return this.dataSource.getRepository(Photo).find({ where: { claimId }, order: { createdAt: 'ASC', id: 'ASC' } });
-  }
-
-  private async findByKey(manager: EntityManager, clientId: string, key: string): Promise<Claim | null> {
-    return manager.findOne(Claim, { where: { submitterClientId: clientId, idempotencyKey: key } });
+    return findPhotosOfClaims(this.transactions.manager, [claimId]);
   }
 
   private async replayed(actor: Actor, claim: Claim, requestHash: string): Promise<ClaimView> {

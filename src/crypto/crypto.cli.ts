@@ -5,9 +5,12 @@ import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import type { AppConfig } from '../config/app-config';
 import type { DatabaseHandle } from '../database/data-source.factory';
+import { TransactionRunner } from '../database/transaction-runner';
+import { PhotosRepository } from '../claims/photos.repository';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing } from './key-ring';
 import { KeyRotationService } from './key-rotation.service';
+import { KeyRotationsRepository } from './key-rotations.repository';
 
 const CLI_CONTEXT: AuditContext = { ...SYSTEM_CONTEXT, actorId: 'cli' };
 
@@ -16,11 +19,14 @@ class UsageError extends Error {}
 /** Builds the rotation service outside Nest (the CLI does not boot the app). */
 export function keyRotationService(config: AppConfig, database: DatabaseHandle): KeyRotationService {
   const keyRing = new KeyRing(config);
+  const transactions = new TransactionRunner(database.dataSource);
   return new KeyRotationService(
-    database.dataSource,
+    transactions,
     keyRing,
     new EnvelopeCrypto(keyRing),
-    new AuditService(database.dataSource, new SystemClock()),
+    new AuditService(transactions, new SystemClock()),
+    new KeyRotationsRepository(database.dataSource),
+    new PhotosRepository(database.dataSource),
   );
 }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { KeyRing } from './key-ring';
 
 export type BlobVariant = 'original' | 'preview' | 'thumbnail';
@@ -192,16 +191,5 @@ export class EnvelopeCrypto {
   }
 }
 
-/**
- * Crypto-shredding: destroys a photo's wrapped data key, so its blobs and sealed fields can never be
- * decrypted again (backups of the blobs included). Run it inside the caller's audited transaction
- * (retention purge, erasure request) and record the event there. Returns whether a key was destroyed.
- */
-export async function shredDataKey(manager: EntityManager, photoId: string, at: Date = new Date()): Promise<boolean> {
-  const result = (await manager.query(
-    `UPDATE photos SET wrapped_data_key = NULL, gps_ciphertext = NULL, shredded_at = COALESCE(shredded_at, $2) WHERE id = $1 AND wrapped_data_key IS NOT NULL RETURNING id`,
-    [photoId, at],
-  )) as [unknown[], number] | unknown[];
-  const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
-  return rows.length > 0;
-}
+/** Crypto-shredding lives with the photos it changes; re-exported here where callers have always found it. */
+export { shredDataKey } from '../claims/photos.repository';

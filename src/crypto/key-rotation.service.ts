@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../database/transaction-runner';
+import { PhotosRepository } from '../claims/photos.repository';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing, KeyRingError } from './key-ring';
+import { KeyRotationsRepository } from './key-rotations.repository';
 
 /** Session advisory lock: one rotation or retirement at a time across all hosts. */
 const KEY_ROTATION_LOCK = 7_204_312;
@@ -70,13 +72,6 @@ export class RotationBusyError extends KeyRingError {
   }
 }
 
-interface OpenRotationRow {
-  id: string;
-  target_version: number;
-  rewrapped: number;
-  started_at: Date;
-}
-
 /**
  * Master key rotation: adds a KEK version and re-wraps every photo's data key to it, in batches by
  * photo id, each batch one audited transaction, WITHOUT touching the blobs (they are sealed with the
@@ -86,48 +81,43 @@ interface OpenRotationRow {
 @Injectable()
 export class KeyRotationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly keyRing: KeyRing,
     private readonly envelope: EnvelopeCrypto,
     private readonly audit: AuditService,
+    private readonly rotations: KeyRotationsRepository,
+    private readonly photos: PhotosRepository,
   ) {}
 
   async rotate(context: AuditContext, options: RotateOptions = {}): Promise<RotationResult> {
     const batchSize = options.batchSize ?? 500;
     return this.exclusively(async () => {
-      const open = await this.openRotation(this.dataSource.manager);
+      const open = await this.rotations.findOpen();
       let rotationId: string;
       let addedVersion: number | null = null;
       if (open) {
         rotationId = open.id;
         const target = this.keyRing.active().version;
-        if (target !== open.target_version)
-          await this.dataSource.query(
-            `UPDATE key_rotations SET target_version = $2, updated_at = now() WHERE id = $1`,
-            [rotationId, target],
-          );
+        if (target !== open.target_version) await this.rotations.retarget(rotationId, target);
       } else {
         const previousVersion = this.keyRing.active().version;
         if (this.keyRing.source === 'file') addedVersion = this.keyRing.rotate();
         const targetVersion = this.keyRing.active().version;
         rotationId = await this.audit.run(context, async (tx) => {
-          const [row] = (await tx.manager.query(
-            `INSERT INTO key_rotations (target_version, added_version) VALUES ($1, $2) RETURNING id`,
-            [targetVersion, addedVersion],
-          )) as Array<{ id: string }>;
+          const id = await this.rotations.start(tx.manager, targetVersion, addedVersion);
           tx.record({
             action: 'keys.rotated',
             resourceType: 'master_key',
             resourceId: `v${targetVersion}`,
             details: {
-              rotationId: row.id,
+              rotationId: id,
               version: targetVersion,
               previousVersion,
               ring: this.keyRing.source,
               addedVersion,
             },
           });
-          return row.id;
+          return id;
         });
       }
       const targetVersion = this.keyRing.active().version;
@@ -156,15 +146,12 @@ export class KeyRotationService {
       const completed = remaining === 0;
       if (completed) {
         await this.audit.run(context, async (tx) => {
-          const [row] = (await tx.manager.query(
-            `UPDATE key_rotations SET completed_at = now(), updated_at = now() WHERE id = $1 RETURNING rewrapped`,
-            [rotationId],
-          )) as [Array<{ rewrapped: number }>, number];
+          const total = await this.rotations.complete(tx.manager, rotationId);
           tx.record({
             action: 'keys.rotation_completed',
             resourceType: 'master_key',
             resourceId: `v${targetVersion}`,
-            details: { rotationId, version: targetVersion, rewrappedTotal: Number(row[0]?.rewrapped ?? rewrapped) },
+            details: { rotationId, version: targetVersion, rewrappedTotal: Number(total ?? rewrapped) },
           });
         });
       }
@@ -191,11 +178,8 @@ export class KeyRotationService {
       if (version === this.keyRing.active().version)
         throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
       await this.audit.run(context, async (tx) => {
-        const [row] = (await tx.manager.query(
-          `SELECT count(*)::int AS photos FROM photos WHERE key_version = $1 AND wrapped_data_key IS NOT NULL`,
-          [version],
-        )) as Array<{ photos: number }>;
-        if (row.photos > 0) throw new KeyInUseError(version, row.photos);
+        const photos = await this.photos.countWithKeyVersion(version, tx.manager);
+        if (photos > 0) throw new KeyInUseError(version, photos);
         tx.record({
           action: 'keys.retired',
           resourceType: 'master_key',
@@ -210,13 +194,9 @@ export class KeyRotationService {
   }
 
   async status(): Promise<KeyStatus> {
-    const counts = (await this.dataSource.query(
-      `SELECT key_version AS version, count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NOT NULL GROUP BY key_version ORDER BY key_version`,
-    )) as Array<{ version: number; photos: number }>;
-    const [shredded] = (await this.dataSource.query(
-      `SELECT count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NULL`,
-    )) as Array<{ photos: number }>;
-    const open = await this.openRotation(this.dataSource.manager);
+    const counts = await this.photos.countByKeyVersion();
+    const shredded = await this.photos.countShredded();
+    const open = await this.rotations.findOpen();
     const keys = this.keyRing.keys();
     const active = this.keyRing.active().version;
     const inRing = new Set(keys.map((key) => key.version));
@@ -231,7 +211,7 @@ export class KeyRotationService {
         photos: counts.find((count) => count.version === key.version)?.photos ?? 0,
       })),
       unknownVersions: counts.filter((count) => !inRing.has(count.version)),
-      shreddedPhotos: shredded.photos,
+      shreddedPhotos: shredded,
       openRotation: open
         ? {
             id: open.id,
@@ -251,12 +231,7 @@ export class KeyRotationService {
     limit: number,
   ) {
     return this.audit.run(context, async (tx) => {
-      const rows = (await tx.manager.query(
-        `SELECT id, wrapped_data_key, key_version FROM photos
-          WHERE key_version < $1 AND wrapped_data_key IS NOT NULL AND id > $2
-          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [targetVersion, after, limit],
-      )) as Array<{ id: string; wrapped_data_key: Buffer; key_version: number }>;
+      const rows = await this.photos.lockKeysBelowVersion(tx.manager, targetVersion, after, limit);
       const failures: RotationResult['failures'] = [];
       const fromVersions: Record<string, number> = {};
       let rewrapped = 0;
@@ -265,11 +240,7 @@ export class KeyRotationService {
         try {
           dataKey = await this.envelope.unwrapDataKey(row.wrapped_data_key, row.key_version, row.id);
           const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
-          await tx.manager.query(`UPDATE photos SET wrapped_data_key = $2, key_version = $3 WHERE id = $1`, [
-            row.id,
-            wrapped.wrappedDataKey,
-            targetVersion,
-          ]);
+          await this.photos.rewrapDataKey(tx.manager, row.id, wrapped.wrappedDataKey, targetVersion);
           fromVersions[`v${row.key_version}`] = (fromVersions[`v${row.key_version}`] ?? 0) + 1;
           rewrapped += 1;
         } catch (error) {
@@ -279,10 +250,7 @@ export class KeyRotationService {
         }
       }
       if (rows.length > 0) {
-        await tx.manager.query(
-          `UPDATE key_rotations SET rewrapped = rewrapped + $2, failed = failed + $3, updated_at = now() WHERE id = $1`,
-          [rotationId, rewrapped, failures.length],
-        );
+        await this.rotations.addProgress(tx.manager, rotationId, rewrapped, failures.length);
         tx.record({
           action: 'keys.rewrapped',
           resourceType: 'master_key',
@@ -302,40 +270,17 @@ export class KeyRotationService {
     });
   }
 
-  private async countBelow(version: number): Promise<number> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS photos FROM photos WHERE key_version < $1 AND wrapped_data_key IS NOT NULL`,
-      [version],
-    )) as Array<{ photos: number }>;
-    return row.photos;
-  }
-
-  private async openRotation(manager: EntityManager): Promise<OpenRotationRow | undefined> {
-    const [row] = (await manager.query(
-      `SELECT id, target_version, rewrapped, started_at FROM key_rotations WHERE completed_at IS NULL ORDER BY started_at DESC LIMIT 1`,
-    )) as OpenRotationRow[];
-    return row;
+  private countBelow(version: number): Promise<number> {
+    return this.photos.countBelowKeyVersion(version);
   }
 
   /** Runs `work` holding the rotation lock on a dedicated connection (session advisory locks belong to one). */
   private async exclusively<T>(work: () => Promise<T>): Promise<T> {
     // The embedded database (PGlite) has one connection and serves one process: nothing to exclude,
     // and a dedicated connection would starve `work`.
-    if ((this.dataSource.options as { poolSize?: number }).poolSize === 1) return work();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [row] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [KEY_ROTATION_LOCK])) as Array<{
-        locked: boolean;
-      }>;
-      if (!row.locked) throw new RotationBusyError();
-      try {
-        return await work();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock($1)`, [KEY_ROTATION_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    if (this.transactions.singleConnection) return work();
+    const locked = await this.transactions.withSessionLock(KEY_ROTATION_LOCK, work);
+    if (!locked) throw new RotationBusyError();
+    return locked.value;
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DatabaseHandle } from './data-source.factory';
+import { TransactionRunner } from './transaction-runner';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -19,8 +20,9 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: DATABASE_HANDLE, useValue: handle },
         { provide: DataSource, useValue: handle.dataSource },
+        TransactionRunner,
       ],
-      exports: [DATABASE_HANDLE, DataSource],
+      exports: [DATABASE_HANDLE, DataSource, TransactionRunner],
     };
   }
 

@@ -1,12 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AbilityFactory } from '../auth/ability.factory';
 import type { Actor } from '../common/actor';
 import { ApiClientsService } from '../auth/api-clients.service';
+import { UsersRepository } from '../auth/users.repository';
 import { UsersService } from '../auth/users.service';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { ClaimsService } from '../claims/claims.service';
 import type { AppConfig } from '../config/app-config';
 import { PhotosService } from '../evidence/photos.service';
@@ -49,10 +50,7 @@ export function demoIntakeKeyFile(config: AppConfig): string {
 }
 
 export async function databaseHasUsers(app: INestApplicationContext): Promise<boolean> {
-  const [row] = (await app.get(DataSource).query(`SELECT EXISTS (SELECT 1 FROM users) AS present`)) as Array<{
-    present: boolean;
-  }>;
-  return row.present;
+  return app.get(UsersRepository).anyExists();
 }
 
 /**
@@ -121,15 +119,12 @@ export async function seedDemo(
   }
 
   // Wait for the in-process worker, so the adjuster's queue is full when the logins appear.
-  const dataSource = app.get(DataSource);
+  const claimRows = app.get(ClaimsRepository);
   const deadline = Date.now() + (options.scoringWaitMs ?? 300_000);
   let byStatus: Record<string, number> = {};
   let settled = false;
   while (Date.now() < deadline) {
-    const rows = (await dataSource.query(
-      `SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`,
-      [claimIds],
-    )) as Array<{ status: string; n: number }>;
+    const rows = await claimRows.countByStatus(claimIds);
     byStatus = Object.fromEntries(rows.map((row) => [row.status, row.n]));
     settled = rows.every((row) => FINAL.has(row.status));
     if (settled) break;

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bull';
-import { DataSource } from 'typeorm';
 import { systemContext, type AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { TransactionRunner } from '../database/transaction-runner';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type BlobSweepData } from '../jobs/job-registry';
 import { BLOB_STORE, photoIdOfBlobKey, type BlobEntry, type BlobStore } from './blob-store';
 import { FsBlobStore } from './blob-store-fs';
+import { findExistingPhotoIds, photoExists } from '../claims/photos.repository';
 
 /** Default grace period: a blob younger than this may belong to an upload whose photo row is not committed yet. */
 export const DEFAULT_SWEEP_GRACE_MS = 60 * 60 * 1000;
@@ -40,7 +41,7 @@ export interface SweepReport {
 export class BlobSweeper {
   constructor(
     @Inject(BLOB_STORE) private readonly store: BlobStore,
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -66,15 +67,7 @@ export class BlobSweeper {
             .filter((id): id is string => id !== undefined && UUID.test(id)),
         ),
       ];
-      const existing = new Set(
-        ids.length === 0
-          ? []
-          : (
-              (await this.dataSource.query(`SELECT id FROM photos WHERE id = ANY($1::uuid[])`, [ids])) as Array<{
-                id: string;
-              }>
-            ).map((row) => row.id),
-      );
+      const existing = await findExistingPhotoIds(this.transactions.manager, ids);
       for (const entry of chunk) {
         const photoId = photoIdOfBlobKey(entry.key);
         if (photoId !== undefined && UUID.test(photoId) && existing.has(photoId.toLowerCase())) continue;
@@ -86,8 +79,7 @@ export class BlobSweeper {
         if (!dryRun) {
           // Re-check just before deleting: a row committed since the chunk query keeps its blob.
           if (photoId !== undefined && UUID.test(photoId)) {
-            const again = (await this.dataSource.query(`SELECT 1 FROM photos WHERE id = $1`, [photoId])) as unknown[];
-            if (again.length > 0) {
+            if (await photoExists(this.transactions.manager, photoId)) {
               report.orphans -= 1;
               continue;
             }

@@ -3,7 +3,9 @@ import { SYSTEM_CONTEXT } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
+import { TransactionRunner } from '../database/transaction-runner';
 import { createBlobStore } from './blob-store.module';
+import { BlobsRepository } from './blobs.repository';
 import { BlobSweeper, DEFAULT_SWEEP_GRACE_MS } from './blob-store-sweeper';
 
 /** Blob store commands of the operator CLI. */
@@ -19,9 +21,9 @@ export const BLOB_COMMANDS: Record<string, CliCommand> = {
       try {
         const clock = new SystemClock();
         const sweeper = new BlobSweeper(
-          createBlobStore(config, database.dataSource),
-          database.dataSource,
-          new AuditService(database.dataSource, clock),
+          createBlobStore(config, new BlobsRepository(database.dataSource)),
+          new TransactionRunner(database.dataSource),
+          new AuditService(new TransactionRunner(database.dataSource), clock),
           clock,
         );
         const report = await sweeper.sweep(

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { CryptoModule } from '../crypto/crypto.module';
+import { ReviewModule } from '../review/review.module';
 import { BlobStoreModule } from './blob-store.module';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
@@ -10,7 +11,7 @@ import { PhotosService } from './photos.service';
 
 /** Photo evidence: ingest and audited reads. */
 @Module({
-  imports: [AuditModule, AuthModule, ClaimsModule, CryptoModule, BlobStoreModule],
+  imports: [AuditModule, AuthModule, ClaimsModule, CryptoModule, BlobStoreModule, ReviewModule],
   controllers: [PhotosController],
   providers: [PhotosService, PhotoUploadInterceptor],
   exports: [PhotosService],

@@ -11,24 +11,26 @@ import {
 } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import type { AppAbility } from '../common/access.decorators';
 import { RowAccessDenied } from '../auth/access.service';
 import { Claim } from '../claims/claim.entity';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { ClaimsService, intakePhoto } from '../claims/claims.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../crypto/envelope-crypto';
 import { IntakeKeys } from '../crypto/intake-keys.service';
 import { isUuid } from '../common/uuid';
+import { ReviewTasksRepository } from '../review/review-tasks.repository';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from './blob-store';
 import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';
 import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
 import { Photo } from '../claims/photo.entity';
+import { PhotosRepository } from '../claims/photos.repository';
 import { UploadResult } from './photos.views';
 export { UploadResult };
 
@@ -77,9 +79,11 @@ export class PhotosService {
   private readonly logger = new Logger('PhotosService');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly claims: ClaimsService,
+    private readonly claimRows: ClaimsRepository,
+    private readonly photoRows: PhotosRepository,
+    private readonly reviewTasks: ReviewTasksRepository,
     private readonly envelope: EnvelopeCrypto,
     private readonly intakeKeys: IntakeKeys,
     private readonly vault: EvidenceVault,
@@ -112,16 +116,12 @@ export class PhotosService {
       for (const photo of inspected) rows.push(await this.seal(claim.id, photo, written));
       const saved = await this.audit.run(context, async (tx) => {
         // The claim's row lock orders this against submit and other uploads: no photo lands on a frozen claim.
-        const locked = await tx.manager.findOne(Claim, {
-          where: { id: claim.id },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const locked = await this.claimRows.findById(claim.id, tx.manager, true);
         if (!locked) throw new NotFoundException('Claim not found');
         this.assertDraft(locked);
-        const existing = await tx.manager.count(Photo, { where: { claimId: claim.id } });
+        const existing = await this.photoRows.countOfClaim(claim.id, tx.manager);
         if (existing + rows.length > limits.maxFilesPerClaim) throw this.tooManyForClaim(existing);
-        await tx.manager.insert(Photo, rows as never);
-        const photos = await tx.manager.find(Photo, { where: rows.map((row) => ({ id: row.id! })) });
+        const photos = await this.photoRows.insertAll(tx.manager, rows);
         for (const photo of photos) {
           tx.record({
             action: 'photo.uploaded',
@@ -140,8 +140,7 @@ export class PhotosService {
             },
           });
         }
-        const order = new Map(rows.map((row, index) => [row.id!, index]));
-        return photos.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+        return photos;
       });
       return { claimId: claim.id, photos: saved.map(intakePhoto) };
     } catch (error) {
@@ -158,19 +157,11 @@ export class PhotosService {
     photoId: string,
     variant: BlobVariant,
   ): Promise<PhotoContent> {
-    const claim = isUuid(claimId)
-      ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } })
-      : null;
-    const photo =
-      claim && isUuid(photoId)
-        ? await this.dataSource.getRepository(Photo).findOne({ where: { id: photoId, claimId: claim.id } })
-        : null;
+    const claim = isUuid(claimId) ? await this.claimRows.findById(claimId) : null;
+    const photo = claim && isUuid(photoId) ? await this.photoRows.findOfClaim(claim.id, photoId) : null;
     if (!claim || !photo) throw new NotFoundException('Photo not found');
-    const [task] = (await this.dataSource.query(
-      `SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`,
-      [claim.id],
-    )) as Array<{ assignee_id: string | null }>;
-    const row = subject('Photo', { claimId: claim.id, team: claim.team, assigneeId: task?.assignee_id ?? null });
+    const assigneeId = await this.reviewTasks.findOpenAssignee(claim.id);
+    const row = subject('Photo', { claimId: claim.id, team: claim.team, assigneeId: assigneeId ?? null });
     if (!ability.can('view_content', row)) throw new RowAccessDenied('view_content', 'Photo');
     if (photo.shreddedAt || !photo.wrappedDataKey)
       throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
@@ -208,9 +199,7 @@ export class PhotosService {
   }
 
   private async claimForUpload(ability: AppAbility, claimId: string): Promise<Claim> {
-    const claim = isUuid(claimId)
-      ? await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } })
-      : null;
+    const claim = isUuid(claimId) ? await this.claimRows.findById(claimId) : null;
     if (!claim) throw new NotFoundException('Claim not found');
     if (
       !ability.can(
@@ -238,7 +227,7 @@ export class PhotosService {
   }
 
   private async assertRoomFor(claimId: string, adding: number): Promise<void> {
-    const existing = await this.dataSource.getRepository(Photo).count({ where: { claimId } });
+    const existing = await this.photoRows.countOfClaim(claimId);
     if (existing + adding > this.config.photos.maxFilesPerClaim) throw this.tooManyForClaim(existing);
   }
 

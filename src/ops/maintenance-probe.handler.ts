@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bull';
 import { hostname } from 'node:os';
 import { systemContext } from '../audit/audit-context';
+import { eventExists } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type MaintenanceProbeData } from '../jobs/job-registry';
@@ -23,11 +24,7 @@ export class MaintenanceProbeHandler {
       throw new Error(`probe ${probeId}: planned failure ${job.attemptsMade + 1} of ${failTimes}`);
     if (job.data.holdMs) await new Promise((resolve) => setTimeout(resolve, job.data.holdMs));
     return this.audit.run(systemContext(JobName.MaintenanceProbe, job.id), async (tx) => {
-      const done = (await tx.manager.query(
-        `SELECT 1 FROM audit_events WHERE action = $1 AND resource_id = $2 LIMIT 1`,
-        [PROBE_COMPLETED, probeId],
-      )) as unknown[];
-      if (done.length > 0) return JobStatus.Skipped;
+      if (await eventExists(tx.manager, PROBE_COMPLETED, probeId)) return JobStatus.Skipped;
       tx.record({
         action: PROBE_COMPLETED,
         resourceType: 'probe',

@@ -5,8 +5,9 @@ import { ProbeCreatedView, ProbeStatusView } from './ops.views';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { eventDetailsOf } from '../audit/audit.repository';
 import { RequirePolicy } from '../common/access.decorators';
+import { TransactionRunner } from '../database/transaction-runner';
 import { JobName, type MaintenanceProbeData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED } from './maintenance-probe.handler';
@@ -35,7 +36,7 @@ export class CreateProbeDto {
 export class OpsController {
   constructor(
     private readonly jobs: JobQueueService,
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Post('probe-jobs')
@@ -58,10 +59,7 @@ export class OpsController {
   @ApiOkResponse({ type: ProbeStatusView })
   @ApiErrors(404)
   async probe(@UuidParam('probeId', 'probe not found') probeId: string): Promise<ProbeStatusView> {
-    const rows = (await this.dataSource.query(
-      `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,
-      [PROBE_COMPLETED, probeId],
-    )) as Array<{ seq: string; details: Record<string, unknown> }>;
-    return { probeId, completions: rows.map((row) => ({ seq: Number(row.seq), ...row.details })) };
+    const events = await eventDetailsOf(this.transactions.manager, PROBE_COMPLETED, probeId);
+    return { probeId, completions: events.map((event) => ({ seq: event.seq, ...event.details })) };
   }
 }

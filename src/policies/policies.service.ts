@@ -1,13 +1,13 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { subject } from '@casl/ability';
-import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
 import type { Actor } from '../common/actor';
 import type { CreatePolicyDto } from './policies.dto';
-import { Clause, Policy } from './policy.entity';
+import { PoliciesRepository } from './policies.repository';
+import { Policy } from './policy.entity';
 import { isUuid } from '../common/uuid';
 import { ClauseView, PolicyView } from './policies.views';
 export { ClauseView, PolicyView };
@@ -39,9 +39,9 @@ export function toPolicyView(policy: Policy): PolicyView {
 @Injectable()
 export class PoliciesService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly access: AccessService,
+    private readonly policies: PoliciesRepository,
   ) {}
 
   async create(context: AuditContext, actor: Actor, input: CreatePolicyDto): Promise<PolicyView> {
@@ -53,10 +53,11 @@ export class PoliciesService {
       codes.add(clause.code);
     }
     const policy = await this.audit.run(context, async (tx) => {
-      const existing = await tx.manager.findOne(Policy, { where: { number: input.number } });
-      if (existing) throw new ConflictException('a policy with this number exists');
-      const created = await tx.manager.save(
-        tx.manager.create(Policy, {
+      if (await this.policies.existsWithNumber(tx.manager, input.number))
+        throw new ConflictException('a policy with this number exists');
+      const created = await this.policies.insertWithClauses(
+        tx.manager,
+        {
           number: input.number,
           lineOfBusiness: input.lineOfBusiness,
           insuredObject: input.insuredObject,
@@ -64,16 +65,14 @@ export class PoliciesService {
           effectiveFrom: input.effectiveFrom,
           effectiveTo: input.effectiveTo,
           createdByClientId: actor.kind === 'api_client' ? actor.id : null,
-          clauses: input.clauses.map((clause) =>
-            tx.manager.create(Clause, {
-              code: clause.code,
-              kind: clause.kind,
-              text: clause.text,
-              perilKey: clause.perilKey,
-              prompts: clause.prompts ?? [],
-            }),
-          ),
-        }),
+        },
+        input.clauses.map((clause) => ({
+          code: clause.code,
+          kind: clause.kind,
+          text: clause.text,
+          perilKey: clause.perilKey,
+          prompts: clause.prompts ?? [],
+        })),
       );
       tx.record({
         action: 'policy.created',
@@ -99,7 +98,7 @@ export class PoliciesService {
 
   /** For other modules: the policy row, unchecked (callers apply their own access rule). */
   async load(id: string): Promise<Policy | null> {
-    return this.dataSource.getRepository(Policy).findOne({ where: { id }, relations: { clauses: true } });
+    return this.policies.findWithClauses(id);
   }
 
   private async get(id: string): Promise<PolicyView> {

@@ -1,13 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/uuid';
 import type { PurgeItem } from './retention-rules';
 import type { CreateRetentionPolicyDto } from './retention.dto';
 import { ErasureRequest, LegalHold, PurgeReceipt, RetentionPolicy } from './retention.entity';
 import { PurgeService } from './purge.service';
+import { RetentionRepository } from './retention.repository';
 import { RetentionPolicyView, LegalHoldView, ReceiptView } from './retention.views';
 export { RetentionPolicyView, LegalHoldView, ReceiptView };
 
@@ -31,16 +32,15 @@ function receiptView(receipt: PurgeReceipt): ReceiptView {
 @Injectable()
 export class RetentionService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly purge: PurgeService,
+    private readonly retention: RetentionRepository,
+    private readonly claims: ClaimsRepository,
   ) {}
 
   async listPolicies(): Promise<RetentionPolicyView[]> {
-    const policies = await this.dataSource
-      .getRepository(RetentionPolicy)
-      .find({ order: { dataClass: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    const policies = await this.retention.listPolicies();
     return policies.map(policyView);
   }
 
@@ -50,18 +50,15 @@ export class RetentionService {
     input: CreateRetentionPolicyDto,
   ): Promise<RetentionPolicyView> {
     const saved = await this.audit.run(context, async (tx) => {
-      const policy = await tx.manager.save(
-        tx.manager.create(RetentionPolicy, {
-          dataClass: input.dataClass,
-          lineOfBusiness: input.lineOfBusiness ?? null,
-          jurisdiction: input.jurisdiction ?? null,
-          periodDays: input.periodDays,
-          trigger: input.trigger,
-          action: input.action,
-          active: true,
-          createdBy,
-        }),
-      );
+      const policy = await this.retention.insertPolicy(tx.manager, {
+        dataClass: input.dataClass,
+        lineOfBusiness: input.lineOfBusiness ?? null,
+        jurisdiction: input.jurisdiction ?? null,
+        periodDays: input.periodDays,
+        trigger: input.trigger,
+        action: input.action,
+        createdBy,
+      });
       tx.record({
         action: 'retention.policy_created',
         resourceType: 'RetentionPolicy',
@@ -77,36 +74,23 @@ export class RetentionService {
       });
       return policy;
     });
-    return policyView(await this.dataSource.getRepository(RetentionPolicy).findOneByOrFail({ id: saved.id }));
+    return policyView(await this.retention.findPolicyOrFail(saved.id));
   }
 
   /** Places a hold: the claim is never purged while it lasts. One active hold per claim (409 for a second). */
   async placeHold(context: AuditContext, placedBy: string, claimId: string, reason: string): Promise<LegalHoldView> {
     return this.audit.run(context, async (tx) => {
-      const [claim] = isUuid(claimId)
-        ? ((await tx.manager.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
-            id: string;
-            legal_hold: boolean;
-          }>)
-        : [];
+      const claim = isUuid(claimId) ? await this.claims.lockHoldState(tx.manager, claimId) : undefined;
       if (!claim) throw new NotFoundException('Claim not found');
-      const active = await tx.manager.findOne(LegalHold, { where: { claimId, releasedAt: IsNull() } });
+      const active = await this.retention.findActiveHold(tx.manager, claimId);
       if (claim.legal_hold || active) throw new ConflictException(`claim ${claimId} is already under a legal hold`);
-      const hold = await tx.manager.save(
-        tx.manager.create(LegalHold, {
-          claimId,
-          reason,
-          placedBy,
-          placedAt: this.clock.now(),
-          releasedBy: null,
-          releasedAt: null,
-          releaseReason: null,
-        }),
-      );
-      await tx.manager.query(
-        `UPDATE claims SET legal_hold = true, updated_at = now(), version = version + 1 WHERE id = $1`,
-        [claimId],
-      );
+      const hold = await this.retention.insertHold(tx.manager, {
+        claimId,
+        reason,
+        placedBy,
+        placedAt: this.clock.now(),
+      });
+      await this.claims.setLegalHold(tx.manager, claimId, true);
       tx.record({
         action: 'legal_hold.placed',
         resourceType: 'Claim',
@@ -125,26 +109,15 @@ export class RetentionService {
     reason: string,
   ): Promise<LegalHoldView> {
     return this.audit.run(context, async (tx) => {
-      const [claim] = isUuid(claimId)
-        ? ((await tx.manager.query(`SELECT id FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
-            id: string;
-          }>)
-        : [];
+      const claim = isUuid(claimId) ? await this.claims.lockHoldState(tx.manager, claimId) : undefined;
       if (!claim) throw new NotFoundException('Claim not found');
-      const hold = await tx.manager
-        .getRepository(LegalHold)
-        .createQueryBuilder('hold')
-        .where('hold.claimId = :claimId AND hold.releasedAt IS NULL', { claimId })
-        .getOne();
+      const hold = await this.retention.findActiveHold(tx.manager, claimId);
       if (!hold) throw new NotFoundException(`claim ${claimId} has no active legal hold`);
       hold.releasedBy = releasedBy;
       hold.releasedAt = this.clock.now();
       hold.releaseReason = reason;
-      await tx.manager.save(hold);
-      await tx.manager.query(
-        `UPDATE claims SET legal_hold = false, updated_at = now(), version = version + 1 WHERE id = $1`,
-        [claimId],
-      );
+      await this.retention.saveReleasedHold(tx.manager, hold);
+      await this.claims.setLegalHold(tx.manager, claimId, false);
       tx.record({
         action: 'legal_hold.released',
         resourceType: 'Claim',
@@ -156,14 +129,7 @@ export class RetentionService {
   }
 
   async listHolds(status: 'active' | 'released' | 'all' = 'active'): Promise<LegalHoldView[]> {
-    const builder = this.dataSource
-      .getRepository(LegalHold)
-      .createQueryBuilder('hold')
-      .orderBy('hold.placedAt', 'DESC')
-      .addOrderBy('hold.id', 'ASC');
-    if (status === 'active') builder.where('hold.releasedAt IS NULL');
-    if (status === 'released') builder.where('hold.releasedAt IS NOT NULL');
-    return (await builder.getMany()).map(holdView);
+    return (await this.retention.listHolds(status)).map(holdView);
   }
 
   /** What falls due within `days` (already due included); held claims are listed marked, never purged. */
@@ -182,23 +148,14 @@ export class RetentionService {
   }): Promise<{ items: ReceiptView[]; page: number; pageSize: number; total: number }> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
-    const builder = this.dataSource.getRepository(PurgeReceipt).createQueryBuilder('receipt');
-    if (query.claimId) builder.where('receipt.claimId = :claimId', { claimId: query.claimId });
-    const [items, total] = await builder
-      .orderBy('receipt.purgedAt', 'DESC')
-      .addOrderBy('receipt.id', 'ASC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
+    const [items, total] = await this.retention.listReceipts({ claimId: query.claimId, page, pageSize });
     return { items: items.map(receiptView), page, pageSize, total };
   }
 
   async listErasureRequests(): Promise<
     Array<Omit<ErasureRequest, 'requestedAt' | 'completedAt'> & { requestedAt: string; completedAt: string | null }>
   > {
-    const rows = await this.dataSource
-      .getRepository(ErasureRequest)
-      .find({ order: { requestedAt: 'DESC', id: 'ASC' }, take: 500 });
+    const rows = await this.retention.listErasureRequests(500);
     return rows.map((row) => ({
       ...row,
       requestedAt: row.requestedAt.toISOString(),

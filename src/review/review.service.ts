@@ -7,18 +7,27 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { subject } from '@casl/ability';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedTransaction } from '../audit/audit.service';
 import type { AccessAction } from '../common/access.decorators';
 import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
+import { UsersRepository } from '../auth/users.repository';
+import { ClaimsRepository } from '../claims/claims.repository';
 import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
+import type { Tx } from '../database/transaction-runner';
+import { TransactionRunner } from '../database/transaction-runner';
 import type { AssignTaskDto, DecideTaskDto, OverrideDecisionDto } from './review.dto';
 import { agreesWithModel, isReasonCodeFor } from './review-policy';
-import { rowsOf, TASK_COLUMNS, toTaskView, type TaskRowRaw, type TaskView } from './review-rows';
-import type { DecisionOutcome, ReviewReason, ReviewTaskStatus } from './review-task.entity';
+import { toTaskView, type TaskView } from './review-rows';
+import {
+  ReviewTasksRepository,
+  type DecisionRow,
+  type OpenedTaskRow,
+  type TaskLockRow,
+} from './review-tasks.repository';
+import type { ReviewReason, ReviewTaskStatus } from './review-task.entity';
 import { DecisionView, DecisionResult } from './review.views';
 export { DecisionView, DecisionResult };
 
@@ -47,33 +56,9 @@ export interface OpenedTask {
   created: boolean;
 }
 
-interface TaskLockRow {
-  id: string;
-  claim_id: string;
-  reason: ReviewReason;
-  team: string;
-  assignee_id: string | null;
-  status: ReviewTaskStatus;
-  version: number;
-}
-
-interface DecisionRaw {
-  id: string;
-  task_id: string;
-  claim_id: string;
-  outcome: DecisionOutcome;
-  reason_code: string;
-  note: string;
-  reviewer_id: string;
-  reviewer_name: string | null;
-  agrees_with_model: boolean | null;
-  overrides_decision_id: string | null;
-  created_at: Date;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function toDecisionView(row: DecisionRaw): DecisionView {
+export function toDecisionView(row: DecisionRow): DecisionView {
   return {
     id: row.id,
     taskId: row.task_id,
@@ -89,10 +74,6 @@ export function toDecisionView(row: DecisionRaw): DecisionView {
   };
 }
 
-export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d.reason_code, d.note, d.reviewer_id, u.display_name AS reviewer_name,
-  d.agrees_with_model, d.overrides_decision_id, d.created_at
-  FROM decisions d LEFT JOIN users u ON u.id = d.reviewer_id`;
-
 /**
  * The review workflow's state changes: opening a task (called by validation inside its transaction),
  * claiming the next task, assigning, deciding, overriding. Every change is one audited transaction;
@@ -102,10 +83,13 @@ export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d
 @Injectable()
 export class ReviewService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly access: AccessService,
     private readonly clock: Clock,
+    private readonly tasks: ReviewTasksRepository,
+    private readonly claims: ClaimsRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   /**
@@ -115,18 +99,19 @@ export class ReviewService {
    */
   async openTask(tx: AuditedTransaction, input: OpenTaskInput): Promise<OpenedTask> {
     const now = this.clock.now();
-    const inserted = (await tx.manager.query(
-      `INSERT INTO review_tasks (claim_id, reason, priority, sla_due_at, team, status, created_at, updated_at, version)
-       VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, 1)
-       ON CONFLICT (claim_id) WHERE status <> 'decided' DO NOTHING
-       RETURNING id, claim_id, reason, priority, sla_due_at, team, status, assignee_id, version`,
-      [input.claimId, input.reason, Math.round(input.priority), input.slaDueAt, input.team, now],
-    )) as OpenedRaw[];
-    if (inserted[0]) {
+    const inserted = await this.tasks.insertOpenTask(tx.manager, {
+      claimId: input.claimId,
+      reason: input.reason,
+      priority: Math.round(input.priority),
+      slaDueAt: input.slaDueAt,
+      team: input.team,
+      now,
+    });
+    if (inserted) {
       tx.record({
         action: 'review.task_opened',
         resourceType: 'ReviewTask',
-        resourceId: inserted[0].id,
+        resourceId: inserted.id,
         details: {
           claimId: input.claimId,
           reason: input.reason,
@@ -135,14 +120,11 @@ export class ReviewService {
           team: input.team,
         },
       });
-      return toOpened(inserted[0], true);
+      return toOpened(inserted, true);
     }
-    const existing = (await tx.manager.query(
-      `SELECT id, claim_id, reason, priority, sla_due_at, team, status, assignee_id, version FROM review_tasks WHERE claim_id = $1 AND status <> 'decided'`,
-      [input.claimId],
-    )) as OpenedRaw[];
-    if (!existing[0]) throw new ConflictException(`could not open a review task for claim ${input.claimId}; retry`);
-    return toOpened(existing[0], false);
+    const existing = await this.tasks.findUndecidedOfClaim(tx.manager, input.claimId);
+    if (!existing) throw new ConflictException(`could not open a review task for claim ${input.claimId}; retry`);
+    return toOpened(existing, false);
   }
 
   /**
@@ -161,18 +143,7 @@ export class ReviewService {
     if (where.none) return null;
     const now = this.clock.now();
     const claimedId = await this.audit.run(context, async (tx) => {
-      const rows = (await tx.manager.query(
-        `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
-         WHERE id = (
-           SELECT q.id FROM review_tasks q
-           WHERE ${where.sql} AND q.assignee_id IS NULL AND q.status IN ('open', 'escalated')
-           ORDER BY (q.status = 'escalated') DESC, q.priority DESC, q.sla_due_at ASC, q.created_at ASC, q.id ASC
-           LIMIT 1 FOR UPDATE SKIP LOCKED)
-         AND assignee_id IS NULL
-         RETURNING id, claim_id, version`,
-        [user.id, now, ...where.values],
-      )) as unknown;
-      const row = rowsOf<{ id: string; claim_id: string; version: number }>(rows)[0];
+      const row = await this.tasks.claimNext(tx.manager, user.id, now, where);
       if (!row) return null;
       tx.record({
         action: 'review.task_assigned',
@@ -188,7 +159,7 @@ export class ReviewService {
       });
       return row.id;
     });
-    return claimedId ? this.loadView(this.dataSource.manager, claimedId) : null;
+    return claimedId ? this.loadView(this.transactions.manager, claimedId) : null;
   }
 
   /**
@@ -217,21 +188,13 @@ export class ReviewService {
         );
       }
       if (task.assignee_id === assigneeId) throw new ConflictException('the task is already assigned to that person');
-      const assignee = (await tx.manager.query(
-        `SELECT id, role, team FROM users WHERE id = $1 AND disabled_at IS NULL`,
-        [assigneeId],
-      )) as Array<{ id: string; role: string; team: string }>;
-      if (!assignee[0] || assignee[0].team !== task.team || !['adjuster', 'supervisor'].includes(assignee[0].role)) {
+      const assignee = await this.users.findActiveMember(assigneeId, tx.manager);
+      if (!assignee || assignee.team !== task.team || !['adjuster', 'supervisor'].includes(assignee.role)) {
         throw new UnprocessableEntityException(
           `the assignee must be an active adjuster or supervisor of team ${task.team}`,
         );
       }
-      const updated = (await tx.manager.query(
-        `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
-         WHERE id = $3 AND version = $4 AND status <> 'decided' RETURNING version`,
-        [assigneeId, this.clock.now(), task.id, input.version],
-      )) as unknown;
-      const version = rowsOf<{ version: number }>(updated)[0]?.version;
+      const version = await this.tasks.assign(tx.manager, task.id, input.version, assigneeId, this.clock.now());
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       tx.record({
         action: task.assignee_id ? 'review.task_reassigned' : 'review.task_assigned',
@@ -247,7 +210,7 @@ export class ReviewService {
         },
       });
     });
-    return this.loadView(this.dataSource.manager, taskId);
+    return this.loadView(this.transactions.manager, taskId);
   }
 
   /**
@@ -281,18 +244,12 @@ export class ReviewService {
       }
       const now = this.clock.now();
       const escalate = input.outcome === 'escalate';
-      const updated = (await tx.manager.query(
-        escalate
-          ? `UPDATE review_tasks SET status = 'escalated', assignee_id = NULL, escalated_at = $1, version = version + 1, updated_at = $1
-             WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`
-          : `UPDATE review_tasks SET status = 'decided', assignee_id = COALESCE(assignee_id, $4::uuid), version = version + 1, updated_at = $1
-             WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
-        escalate ? [now, task.id, input.version] : [now, task.id, input.version, user.id],
-      )) as unknown;
-      const version = rowsOf<{ version: number }>(updated)[0]?.version;
+      const version = escalate
+        ? await this.tasks.escalate(tx.manager, task.id, input.version, now)
+        : await this.tasks.markDecided(tx.manager, task.id, input.version, user.id, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.insertDecision(tx.manager, {
+      const decision = await this.tasks.insertDecision(tx.manager, {
         taskId: task.id,
         claimId: task.claim_id,
         outcome: input.outcome,
@@ -320,19 +277,14 @@ export class ReviewService {
         },
       });
       if (!escalate) {
-        const before = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [
-          task.claim_id,
-        ])) as Array<{ status: string }>;
-        await tx.manager.query(
-          `UPDATE claims SET status = 'decided', decided_at = $1, updated_at = $1, version = version + 1 WHERE id = $2`,
-          [now, task.claim_id],
-        );
+        const before = await this.claims.lockStatus(tx.manager, task.claim_id);
+        if (before) await this.claims.transitionStatus(tx.manager, task.claim_id, before, 'decided', now);
         tx.record({
           action: 'claim.decided',
           resourceType: 'Claim',
           resourceId: task.claim_id,
           details: {
-            from: before[0]?.status ?? null,
+            from: before ?? null,
             to: 'decided',
             outcome: input.outcome,
             decisionId: decision,
@@ -343,7 +295,7 @@ export class ReviewService {
       return decision;
     });
     return {
-      task: await this.loadView(this.dataSource.manager, taskId),
+      task: await this.loadView(this.transactions.manager, taskId),
       decision: await this.loadDecision(decisionId),
     };
   }
@@ -372,23 +324,13 @@ export class ReviewService {
       }
       if (task.status !== 'decided')
         throw new ConflictException('the task is not decided yet: decide it instead of overriding');
-      const effective = (await tx.manager.query(
-        `SELECT d.id, d.outcome, d.reason_code FROM decisions d
-         WHERE d.task_id = $1 AND d.outcome <> 'escalate'
-           AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.overrides_decision_id = d.id)
-         ORDER BY d.seq DESC LIMIT 1`,
-        [task.id],
-      )) as Array<{ id: string; outcome: DecisionOutcome; reason_code: string }>;
-      if (!effective[0]) throw new ConflictException('the task has no decision to override');
+      const effective = await this.tasks.findEffectiveDecision(tx.manager, task.id);
+      if (!effective) throw new ConflictException('the task has no decision to override');
       const now = this.clock.now();
-      const updated = (await tx.manager.query(
-        `UPDATE review_tasks SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 RETURNING version`,
-        [now, task.id, task.version],
-      )) as unknown;
-      const version = rowsOf<{ version: number }>(updated)[0]?.version;
+      const version = await this.tasks.bumpVersion(tx.manager, task.id, task.version, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.insertDecision(tx.manager, {
+      const decision = await this.tasks.insertDecision(tx.manager, {
         taskId: task.id,
         claimId: task.claim_id,
         outcome: input.outcome,
@@ -396,7 +338,7 @@ export class ReviewService {
         note: input.note,
         reviewerId: user.id,
         agrees,
-        overrides: effective[0].id,
+        overrides: effective.id,
         now,
       });
       tx.record({
@@ -406,9 +348,9 @@ export class ReviewService {
         details: {
           taskId: task.id,
           claimId: task.claim_id,
-          overridesDecisionId: effective[0].id,
-          fromOutcome: effective[0].outcome,
-          fromReasonCode: effective[0].reason_code,
+          overridesDecisionId: effective.id,
+          fromOutcome: effective.outcome,
+          fromReasonCode: effective.reason_code,
           outcome: input.outcome,
           reasonCode: input.reasonCode,
           noteLength: input.note.length,
@@ -419,21 +361,20 @@ export class ReviewService {
       return decision;
     });
     return {
-      task: await this.loadView(this.dataSource.manager, taskId),
+      task: await this.loadView(this.transactions.manager, taskId),
       decision: await this.loadDecision(decisionId),
     };
   }
 
   /** One task as a queue row (no access check: callers checked it). */
-  async loadView(manager: EntityManager, taskId: string): Promise<TaskView> {
-    const rows = (await manager.query(`${TASK_COLUMNS} WHERE t.id = $1`, [taskId])) as TaskRowRaw[];
-    if (!rows[0]) throw new NotFoundException('ReviewTask not found');
-    return toTaskView(rows[0], this.clock.now());
+  async loadView(tx: Tx, taskId: string): Promise<TaskView> {
+    const row = await this.tasks.findTaskRow(taskId, tx);
+    if (!row) throw new NotFoundException('ReviewTask not found');
+    return toTaskView(row, this.clock.now());
   }
 
   private async loadDecision(id: string): Promise<DecisionView> {
-    const rows = (await this.dataSource.query(`${DECISION_SELECT} WHERE d.id = $1`, [id])) as DecisionRaw[];
-    return toDecisionView(rows[0]);
+    return toDecisionView((await this.tasks.findDecision(id)) as DecisionRow);
   }
 
   /**
@@ -441,55 +382,17 @@ export class ReviewService {
    * 409 with the stale-version message when `version` is given and is not the current one.
    */
   private async loadForChange(
-    manager: EntityManager,
+    tx: Tx,
     ability: AppAbility,
     taskId: string,
     version: number | undefined,
   ): Promise<TaskLockRow & { assigneeId: string | null }> {
-    const rows = UUID.test(taskId)
-      ? ((await manager.query(
-          `SELECT id, claim_id, reason, team, assignee_id, status, version FROM review_tasks WHERE id = $1 FOR UPDATE`,
-          [taskId],
-        )) as TaskLockRow[])
-      : [];
-    const row = rows[0];
+    const row = UUID.test(taskId) ? await this.tasks.lockForChange(tx, taskId) : undefined;
     if (!row) throw new NotFoundException('ReviewTask not found');
     const task = { ...row, assigneeId: row.assignee_id };
     this.access.assertCan(ability, 'read', subject('ReviewTask', { ...task }));
     if (version !== undefined && version !== row.version) throw new ConflictException(STALE_TASK_MESSAGE);
     return task;
-  }
-
-  private async insertDecision(
-    manager: EntityManager,
-    input: {
-      taskId: string;
-      claimId: string;
-      outcome: DecisionOutcome;
-      reasonCode: string;
-      note: string;
-      reviewerId: string;
-      agrees: boolean | null;
-      overrides: string | null;
-      now: Date;
-    },
-  ): Promise<string> {
-    const rows = (await manager.query(
-      `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id, agrees_with_model, overrides_decision_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
-        input.taskId,
-        input.claimId,
-        input.outcome,
-        input.reasonCode,
-        input.note,
-        input.reviewerId,
-        input.agrees,
-        input.overrides,
-        input.now,
-      ],
-    )) as Array<{ id: string }>;
-    return rows[0].id;
   }
 
   /** A task the caller may see but not change this way: 403, counted in the audit trail like other denials. */
@@ -503,19 +406,7 @@ export class ReviewService {
   }
 }
 
-interface OpenedRaw {
-  id: string;
-  claim_id: string;
-  reason: ReviewReason;
-  priority: number;
-  sla_due_at: Date;
-  team: string;
-  status: ReviewTaskStatus;
-  assignee_id: string | null;
-  version: number;
-}
-
-function toOpened(row: OpenedRaw, created: boolean): OpenedTask {
+function toOpened(row: OpenedTaskRow, created: boolean): OpenedTask {
   return {
     id: row.id,
     claimId: row.claim_id,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EvidenceVault } from '../evidence/evidence-vault';
+import { PhotosRepository } from '../claims/photos.repository';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, QueueName, type ScoringBackfillData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
@@ -48,7 +48,7 @@ export class ScoringBackfillService {
   private readonly logger = new Logger(ScoringBackfillService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly photos: PhotosRepository,
     private readonly scoring: ScoringService,
     private readonly jobs: JobQueueService,
     private readonly metrics: ScoringMetrics,
@@ -71,11 +71,7 @@ export class ScoringBackfillService {
   }
 
   async countStale(modelHash: string): Promise<number> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM photos WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1`,
-      [modelHash],
-    )) as Array<{ n: number }>;
-    return Number(row.n);
+    return this.photos.countStaleEmbeddings(modelHash);
   }
 
   /** The last progress any worker reported (shared through Redis), or null. */
@@ -118,12 +114,7 @@ export class ScoringBackfillService {
     let lastLog = performance.now();
     const started = performance.now();
     for (;;) {
-      const page = (await this.dataSource.query(
-        `SELECT id, claim_id, sha256, wrapped_data_key, key_version FROM photos
-          WHERE shredded_at IS NULL AND wrapped_data_key IS NOT NULL AND embedding_model_hash IS DISTINCT FROM $1 AND id > $2
-          ORDER BY id LIMIT ${PAGE}`,
-        [model.hash, lastId],
-      )) as StalePhoto[];
+      const page: StalePhoto[] = await this.photos.staleEmbeddingPage(model.hash, lastId, PAGE);
       if (page.length === 0) break;
       lastId = page[page.length - 1].id;
       // Submitted together, so the micro-batcher fills whole batches and decrypt/preprocess overlap inference.
@@ -141,10 +132,7 @@ export class ScoringBackfillService {
               'original',
             );
             const embedding = await this.scoring.embedPhoto(image);
-            await this.dataSource.query(
-              `UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3 AND shredded_at IS NULL`,
-              [Array.from(embedding), model.hash, photo.id],
-            );
+            await this.photos.refreshEmbedding(photo.id, embedding, model.hash);
             progress.done += 1;
           } catch (error) {
             progress.failed += 1;

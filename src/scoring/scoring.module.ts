@@ -12,6 +12,7 @@ import { ScoringStatusService } from './scoring-status.service';
 import { ScoringService } from './scoring.service';
 import { TextEmbeddingRepository } from './text-embedding.repository';
 import { TextEmbeddingService } from './text-embedding.service';
+import { ClaimsModule } from '../claims/claims.module';
 
 export const SCORING_OPTIONS = Symbol('SCORING_OPTIONS');
 
@@ -96,7 +97,7 @@ export class ScoringStartup implements OnApplicationBootstrap {
  * AppModule imports ScoringStartupModule.forRoot for that.
  */
 @Module({
-  imports: [BlobStoreModule, HealthModule, JobsModule],
+  imports: [BlobStoreModule, ClaimsModule, HealthModule, JobsModule],
   controllers: [ScoringController],
   providers: [
     ModelRegistry,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { DataSource } from 'typeorm';
-import { Claim } from '../claims/claim.entity';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { EvidenceVault } from '../evidence/evidence-vault';
-import { Photo } from '../claims/photo.entity';
-import { Policy } from '../policies/policy.entity';
+import { PhotosRepository } from '../claims/photos.repository';
+import { PoliciesRepository } from '../policies/policies.repository';
 import { scoreLabels, type LabelScore } from '../scoring/scoring-math';
 import { ScoringService } from '../scoring/scoring.service';
 import type { CheckResult } from './checks/check-result';
@@ -54,7 +53,9 @@ function toFloat32(values: number[] | null): Float32Array | null {
 @Injectable()
 export class ClaimEvaluator {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly claims: ClaimsRepository,
+    private readonly policies: PoliciesRepository,
+    private readonly photoRows: PhotosRepository,
     private readonly scoring: ScoringService,
     private readonly vault: EvidenceVault,
     private readonly thresholdsService: ThresholdsService,
@@ -66,13 +67,12 @@ export class ClaimEvaluator {
    */
   async evaluate(claimId: string, options: { asOf?: Date } = {}): Promise<ClaimEvaluation> {
     const started = performance.now();
-    const claim = await this.dataSource.getRepository(Claim).findOneOrFail({ where: { id: claimId } });
-    const policy = await this.dataSource
-      .getRepository(Policy)
-      .findOneOrFail({ where: { id: claim.policyId }, relations: { clauses: true } });
-    const photos = (
-      await this.dataSource.getRepository(Photo).find({ where: { claimId }, order: { createdAt: 'ASC', id: 'ASC' } })
-    ).filter((photo) => !photo.shreddedAt && photo.wrappedDataKey);
+    const claim = await this.claims.findByIdOrFail(claimId);
+    const policy = await this.policies.findWithClauses(claim.policyId);
+    if (!policy) throw new Error(`policy ${claim.policyId} of claim ${claimId} not found`);
+    const photos = (await this.photoRows.allOfClaim(claimId)).filter(
+      (photo) => !photo.shreddedAt && photo.wrappedDataKey,
+    );
     const model = await this.scoring.model();
     const thresholds = await this.thresholdsService.forLine(policy.lineOfBusiness);
     const insuredObject = insuredObjectClass(policy.lineOfBusiness, policy.insuredObject);
@@ -178,18 +178,7 @@ export class ClaimEvaluator {
   private async duplicateCandidates(claimId: string, modelHash: string, asOf: Date): Promise<PhotoFingerprint[]> {
     // A linear scan of hashes: fine to tens of thousands of photos; beyond that an index (BK-tree or
     // pgvector for embeddings) belongs here.
-    const rows = (await this.dataSource.query(
-      `SELECT id, claim_id, sha256, perceptual_hash, crop_hashes, CASE WHEN embedding_model_hash = $2 THEN embedding END AS embedding
-         FROM photos WHERE claim_id <> $1 AND shredded_at IS NULL AND created_at <= $3`,
-      [claimId, modelHash, asOf],
-    )) as Array<{
-      id: string;
-      claim_id: string;
-      sha256: string;
-      perceptual_hash: string;
-      crop_hashes: string[];
-      embedding: number[] | null;
-    }>;
+    const rows = await this.photoRows.duplicateCandidates(claimId, modelHash, asOf);
     return rows.map((row) => ({
       photoId: row.id,
       claimId: row.claim_id,

@@ -1,7 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import type { CheckKind } from './check.entity';
+import { ChecksRepository } from './checks.repository';
 import { qualityReport, type CheckQuality, type ReviewedCheck } from './quality-report';
 
 /**
@@ -11,7 +10,7 @@ import { qualityReport, type CheckQuality, type ReviewedCheck } from './quality-
 @Injectable()
 export class QualityService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly checks: ChecksRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -21,34 +20,7 @@ export class QualityService {
     const from = fromText ? new Date(fromText) : new Date(to.getTime() - 30 * 24 * 3600 * 1000);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
       throw new BadRequestException('from and to must be ISO dates');
-    // The claim's final human decision (the latest that no later decision overrides) against the
-    // checks of the claim's latest scoring run.
-    const rows = (await this.dataSource.query(
-      `WITH final AS (
-         SELECT DISTINCT ON (d.claim_id) d.claim_id, d.outcome, d.reason_code, d.created_at
-           FROM decisions d
-          WHERE d.outcome IN ('approve', 'deny', 'request_info') AND d.created_at >= $1 AND d.created_at < $2
-          ORDER BY d.claim_id, d.created_at DESC
-       ), latest_run AS (
-         SELECT DISTINCT ON (r.claim_id) r.id, r.claim_id, r.thresholds FROM scoring_runs r ORDER BY r.claim_id, r.created_at DESC
-       )
-       SELECT f.claim_id, c.kind, max(c.score) AS score, bool_or(c.flagged) AS flagged, f.outcome, f.reason_code, f.created_at,
-              (lr.thresholds -> c.kind ->> 'flagAt')::float AS flag_at
-         FROM final f
-         JOIN latest_run lr ON lr.claim_id = f.claim_id
-         JOIN checks c ON c.scoring_run_id = lr.id
-        GROUP BY f.claim_id, c.kind, f.outcome, f.reason_code, f.created_at, lr.thresholds`,
-      [from, to],
-    )) as Array<{
-      claim_id: string;
-      kind: CheckKind;
-      score: number;
-      flagged: boolean;
-      outcome: string;
-      reason_code: string;
-      created_at: Date;
-      flag_at: number | null;
-    }>;
+    const rows = await this.checks.reviewedChecks(from, to);
     const reviewed: ReviewedCheck[] = rows.map((row) => ({
       claimId: row.claim_id,
       kind: row.kind,

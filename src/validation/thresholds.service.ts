@@ -1,28 +1,22 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
+import type { Tx } from '../database/transaction-runner';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
+import { ThresholdsRepository } from './thresholds.repository';
 import { defaultThresholds, THRESHOLDED_KINDS, type ThresholdedKind, type ThresholdSet } from './default-thresholds';
 
 /** Decision thresholds: defaults in code, overridden per line of business by admins (audited). */
 @Injectable()
 export class ThresholdsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly thresholdRows: ThresholdsRepository,
   ) {}
 
-  async forLine(line: LineOfBusiness, manager: EntityManager = this.dataSource.manager): Promise<ThresholdSet> {
+  async forLine(line: LineOfBusiness, tx?: Tx): Promise<ThresholdSet> {
     const thresholds = defaultThresholds(line);
-    const rows = (await manager.query(
-      `SELECT kind, flag_at, uncertain_from FROM check_thresholds WHERE line_of_business = $1`,
-      [line],
-    )) as Array<{
-      kind: string;
-      flag_at: number;
-      uncertain_from: number;
-    }>;
+    const rows = await this.thresholdRows.overridesForLine(line, tx);
     for (const row of rows) {
       if ((THRESHOLDED_KINDS as readonly string[]).includes(row.kind)) {
         thresholds[row.kind as ThresholdedKind] = {
@@ -49,12 +43,7 @@ export class ThresholdsService {
     if (uncertainFrom > flagAt) throw new BadRequestException('uncertainFrom must not be above flagAt');
     return this.audit.run(context, async (tx) => {
       const before = (await this.forLine(line, tx.manager))[kind];
-      await tx.manager.query(
-        `INSERT INTO check_thresholds (line_of_business, kind, flag_at, uncertain_from, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (line_of_business, kind) DO UPDATE SET flag_at = EXCLUDED.flag_at, uncertain_from = EXCLUDED.uncertain_from, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [line, kind, flagAt, uncertainFrom, context.actorId],
-      );
+      await this.thresholdRows.upsert(tx.manager, { line, kind, flagAt, uncertainFrom, updatedBy: context.actorId });
       tx.record({
         action: 'thresholds.updated',
         resourceType: 'Threshold',

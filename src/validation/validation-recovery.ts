@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { JobDispatcher } from '../jobs/job-dispatcher';
 import { ValidationService } from './validation.service';
 
@@ -15,7 +15,7 @@ export class ValidationRecovery implements OnApplicationBootstrap {
 
   constructor(
     private readonly moduleRef: ModuleRef,
-    private readonly dataSource: DataSource,
+    private readonly claims: ClaimsRepository,
     private readonly validation: ValidationService,
   ) {}
 
@@ -28,11 +28,9 @@ export class ValidationRecovery implements OnApplicationBootstrap {
   }
 
   async recover(): Promise<void> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`,
-    )) as Array<{ id: string }>;
-    for (const row of rows) await this.validation.enqueue(row.id);
-    if (rows.length > 0) this.logger.log({ claims: rows.length }, 're-enqueued claims waiting for scoring');
+    const ids = await this.claims.idsAwaitingScoring();
+    for (const id of ids) await this.validation.enqueue(id);
+    if (ids.length > 0) this.logger.log({ claims: ids.length }, 're-enqueued claims waiting for scoring');
   }
 
   private dispatcher(): JobDispatcher | undefined {

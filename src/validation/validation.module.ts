@@ -5,8 +5,11 @@ import { JobsModule } from '../jobs/jobs.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
+import { PoliciesModule } from '../policies/policies.module';
 import { ReviewModule } from '../review/review.module';
+import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
+import { ThresholdsRepository } from './thresholds.repository';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationController } from './validation.controller';
@@ -14,9 +17,26 @@ import { ValidationRecovery } from './validation-recovery';
 import { ValidationService } from './validation.service';
 
 @Module({
-  imports: [AuditModule, AuthModule, BlobStoreModule, ClaimsModule, JobsModule, ReviewModule, ScoringModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    BlobStoreModule,
+    ClaimsModule,
+    JobsModule,
+    PoliciesModule,
+    ReviewModule,
+    ScoringModule,
+  ],
   controllers: [ValidationController],
-  providers: [ClaimEvaluator, ThresholdsService, ValidationService, ValidationRecovery, QualityService],
-  exports: [ValidationService, ClaimEvaluator],
+  providers: [
+    ClaimEvaluator,
+    ThresholdsService,
+    ValidationService,
+    ValidationRecovery,
+    QualityService,
+    ChecksRepository,
+    ThresholdsRepository,
+  ],
+  exports: [ValidationService, ClaimEvaluator, ChecksRepository],
 })
 export class ValidationModule {}

@@ -1,21 +1,20 @@
 import { Inject, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import type { Job } from 'bull';
-import { DataSource } from 'typeorm';
 import { systemContext } from '../audit/audit-context';
 import { AuditService, type AuditedTransaction } from '../audit/audit.service';
 import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
 import { ClaimEvents } from '../claims/claim-events';
-import { Claim } from '../claims/claim.entity';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type ValidateClaimData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { ReviewService } from '../review/review.service';
-import { ScoringRun } from '../scoring/scoring-run.entity';
-import { Check } from './check.entity';
+import { PhotosRepository } from '../claims/photos.repository';
+import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator, type ClaimEvaluation } from './claim-evaluator';
 import { reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
 
@@ -67,8 +66,10 @@ export class ValidationService implements OnModuleInit {
   private readonly logger = new Logger('Validation');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly claims: ClaimsRepository,
+    private readonly checks: ChecksRepository,
+    private readonly photos: PhotosRepository,
     private readonly evaluator: ClaimEvaluator,
     private readonly review: ReviewService,
     private readonly jobs: JobQueueService,
@@ -99,15 +100,10 @@ export class ValidationService implements OnModuleInit {
     const { claimId } = job.data;
     const context = systemContext(JobName.ValidateClaim, job.id);
     const started = await this.audit.run(context, async (tx) => {
-      const [claim] = (await tx.manager.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [
-        claimId,
-      ])) as Array<{ status: string }>;
-      if (!claim || (claim.status !== 'queued' && claim.status !== 'scoring')) return false;
-      if (claim.status === 'queued') {
-        await tx.manager.query(
-          `UPDATE claims SET status = 'scoring', updated_at = now(), version = version + 1 WHERE id = $1`,
-          [claimId],
-        );
+      const status = await this.claims.lockStatus(tx.manager, claimId);
+      if (!status || (status !== 'queued' && status !== 'scoring')) return false;
+      if (status === 'queued') {
+        await this.claims.transitionStatus(tx.manager, claimId, 'queued', 'scoring');
         tx.record({
           action: 'claim.status_changed',
           resourceType: 'Claim',
@@ -134,48 +130,26 @@ export class ValidationService implements OnModuleInit {
   }
 
   private async store(tx: AuditedTransaction, evaluation: ClaimEvaluation): Promise<boolean> {
-    const [claim] = (await tx.manager.query(
-      `SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`,
-      [evaluation.claimId],
-    )) as Array<{
-      status: string;
-      team: string;
-      amount: string;
-      submitted_at: Date | null;
-      created_at: Date;
-    }>;
+    const claim = await this.claims.lockForScoring(tx.manager, evaluation.claimId);
     if (!claim || claim.status !== 'scoring') return false;
-    const run = await tx.manager.save(
-      tx.manager.create(ScoringRun, {
-        claimId: evaluation.claimId,
-        modelId: evaluation.model.id,
-        modelHash: evaluation.model.hash,
-        promptSetVersion: evaluation.promptSet.version,
-        thresholds: evaluation.thresholds,
-        scores: runScores(evaluation),
-        provider: evaluation.model.provider,
-        durationMs: evaluation.durationMs,
-        outcome: evaluation.outcome,
-      }),
+    const run = await this.checks.insertRun(tx.manager, {
+      claimId: evaluation.claimId,
+      modelId: evaluation.model.id,
+      modelHash: evaluation.model.hash,
+      promptSetVersion: evaluation.promptSet.version,
+      thresholds: evaluation.thresholds,
+      scores: runScores(evaluation),
+      provider: evaluation.model.provider,
+      durationMs: evaluation.durationMs,
+      outcome: evaluation.outcome,
+    });
+    await this.checks.insertChecks(
+      tx.manager,
+      evaluation.checks.map((check) => ({ ...check, claimId: evaluation.claimId, scoringRunId: run.id })),
     );
-    if (evaluation.checks.length > 0) {
-      await tx.manager.save(
-        evaluation.checks.map((check) =>
-          tx.manager.create(Check, { ...check, claimId: evaluation.claimId, scoringRunId: run.id }),
-        ),
-      );
-    }
-    for (const photo of evaluation.photos) {
-      await tx.manager.query(`UPDATE photos SET embedding = $1, embedding_model_hash = $2 WHERE id = $3`, [
-        Array.from(photo.embedding),
-        evaluation.model.hash,
-        photo.photoId,
-      ]);
-    }
-    await tx.manager.query(`UPDATE claims SET status = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
-      evaluation.claimId,
-      evaluation.outcome,
-    ]);
+    for (const photo of evaluation.photos)
+      await this.photos.storeEmbedding(tx.manager, photo.photoId, photo.embedding, evaluation.model.hash);
+    await this.claims.transitionStatus(tx.manager, evaluation.claimId, 'scoring', evaluation.outcome);
     const flags = evaluation.checks
       .filter((check) => check.flagged)
       .map((check) => ({ kind: check.kind, photoId: check.photoId, score: check.score }));
@@ -226,32 +200,25 @@ export class ValidationService implements OnModuleInit {
    * current model and prompts, and for duplicates only the photos that existed at that run.
    */
   async rederive(claimId: string): Promise<ClaimEvaluation> {
-    const run = await this.dataSource
-      .getRepository(ScoringRun)
-      .findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    const run = await this.checks.findLatestRun(claimId);
     return this.evaluator.evaluate(claimId, { asOf: run?.createdAt });
   }
 
   /** Staff view: the latest run with its checks; evidence naming another claim only when the caller may read it. */
   async view(ability: AppAbility, claimId: string) {
-    const claim = await this.dataSource.getRepository(Claim).findOne({ where: { id: claimId } });
+    const claim = await this.claims.findById(claimId);
     if (!claim) throw new NotFoundException('Claim not found');
     this.access.assertCan(ability, 'read', subject('Claim', claim));
     this.access.assertCan(ability, 'read', subject('ScoringRun', { claimId: claim.id, team: claim.team }));
-    const run = await this.dataSource
-      .getRepository(ScoringRun)
-      .findOne({ where: { claimId }, order: { createdAt: 'DESC' } });
+    const run = await this.checks.findLatestRun(claimId);
     if (!run) return { claimId, status: claim.status, run: null, checks: [] };
-    const checks = await this.dataSource
-      .getRepository(Check)
-      .find({ where: { scoringRunId: run.id }, order: { createdAt: 'ASC' } });
+    const checks = await this.checks.checksOfRun(run.id);
     const otherClaimIds = [
       ...new Set(
         checks.map((check) => check.evidence.otherClaimId).filter((id): id is string => typeof id === 'string'),
       ),
     ];
-    const others =
-      otherClaimIds.length === 0 ? [] : await this.dataSource.getRepository(Claim).findByIds(otherClaimIds);
+    const others = await this.claims.findByIds(otherClaimIds);
     const visible = new Set(
       others.filter((other) => ability.can('read', subject('Claim', other))).map((other) => other.id),
     );

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import { AuditService } from '../../src/audit/audit.service';
+import { ApiClientsRepository } from '../../src/auth/api-clients.repository';
 import { ApiClientsService } from '../../src/auth/api-clients.service';
 import { flag, option } from '../../src/cli/cli-command';
 import { SystemClock } from '../../src/common/clock';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import { openAppDatabase } from '../../src/entities';
 import { loadConfig } from '../../src/config/app-config';
 import { demoIntakeKeyFile } from '../../src/demo/demo-seeder';
@@ -40,9 +42,9 @@ async function resolveApiKey(args: string[]): Promise<{ apiKey: string; source: 
     try {
       const team = option(args, 'team') || 'simulator';
       const created = await new ApiClientsService(
-        database.dataSource,
-        new AuditService(database.dataSource, new SystemClock()),
+        new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
         new SystemClock(),
+        new ApiClientsRepository(database.dataSource),
       ).create(
         { actorType: 'system', actorId: 'cli:simulate', requestId: null, sourceIp: null },
         { name: `Intake simulator ${new Date().toISOString()}`, team },

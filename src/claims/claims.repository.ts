@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { assertTransition } from './claim-lifecycle';
+import { Claim, type ClaimStatus } from './claim.entity';
+import type { Tx } from '../database/transaction-runner';
+
+/** What retention needs to know of a claim: its dates, hold, and the policy's line and jurisdiction. */
+export interface ClaimRetentionFactsRow {
+  id: string;
+  created_at: Date;
+  /** closed_at, or decided_at while a claim is never closed explicitly. */
+  closed_at: Date | null;
+  legal_hold: boolean;
+  line_of_business: string;
+  jurisdiction: string;
+}
+
+/** The claims table: the only code that reads or writes its rows. */
+@Injectable()
+export class ClaimsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  /** Locks the claim row for the rest of `tx`; undefined when the claim does not exist. */
+  async lockHoldState(tx: Tx, claimId: string): Promise<{ id: string; legal_hold: boolean } | undefined> {
+    const [claim] = (await tx.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+      id: string;
+      legal_hold: boolean;
+    }>;
+    return claim;
+  }
+
+  async holdState(claimId: string, tx?: Tx): Promise<{ legal_hold: boolean } | undefined> {
+    const [claim] = (await this.m(tx).query(`SELECT legal_hold FROM claims WHERE id = $1`, [claimId])) as Array<{
+      legal_hold: boolean;
+    }>;
+    return claim;
+  }
+
+  findByIdempotencyKey(clientId: string, key: string, tx?: Tx): Promise<Claim | null> {
+    return this.m(tx).findOne(Claim, { where: { submitterClientId: clientId, idempotencyKey: key } });
+  }
+
+  /** The claim, row-locked for the rest of `tx` when `lock`. */
+  findById(id: string, tx?: Tx, lock = false): Promise<Claim | null> {
+    return this.m(tx).findOne(Claim, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  findByIdOrFail(id: string, tx?: Tx): Promise<Claim> {
+    return this.m(tx).getRepository(Claim).findOneByOrFail({ id });
+  }
+
+  /**
+   * Inserts a claim unless its (intake client, idempotency key) exists: the new id, or null when a
+   * concurrent request with the same key won.
+   */
+  async insertIfAbsent(tx: Tx, values: Partial<Claim>): Promise<string | null> {
+    const result = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Claim)
+      .values(values)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const row = (result.raw as Array<{ id: string }>)[0];
+    return row ? row.id : null;
+  }
+
+  /** One page of claims under an access filter (TypeORM named parameters over alias `claim`), newest first. */
+  listPage(
+    filter: { sql: string; params: Record<string, unknown> },
+    status: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<[Claim[], number]> {
+    const builder = this.m().getRepository(Claim).createQueryBuilder('claim').where(filter.sql, filter.params);
+    if (status) builder.andWhere('claim.status = :status', { status });
+    return builder
+      .orderBy('claim.createdAt', 'DESC')
+      .addOrderBy('claim.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+  }
+
+  /**
+   * The one write of a claim's status: checks `from → to` against the lifecycle table (a programming
+   * error otherwise) and changes the row only while it is still in `from`. Entering `queued` stamps
+   * submitted_at, entering `decided` stamps decided_at, entering `closed` stamps closed_at, all with
+   * `at` (the database's now() when none is given). The caller records the audit event in the same transaction. Returns whether the row changed.
+   */
+  async transitionStatus(tx: Tx, claimId: string, from: ClaimStatus, to: ClaimStatus, at?: Date): Promise<boolean> {
+    assertTransition(from, to);
+    const stamp = { queued: 'submitted_at', decided: 'decided_at', closed: 'closed_at' }[to as string];
+    const result = (await tx.query(
+      `UPDATE claims SET status = $3, updated_at = COALESCE($4, now()), version = version + 1${stamp ? `, ${stamp} = COALESCE($4, now())` : ''}
+        WHERE id = $1 AND status = $2 RETURNING id`,
+      [claimId, from, to, at ?? null],
+    )) as [unknown[], number] | unknown[];
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
+    return rows.length > 0;
+  }
+
+  /** Locks the claim row for the rest of `tx` and returns its status (undefined when it does not exist). */
+  async lockStatus(tx: Tx, claimId: string): Promise<ClaimStatus | undefined> {
+    const rows = (await tx.query(`SELECT status FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{
+      status: ClaimStatus;
+    }>;
+    return rows[0]?.status;
+  }
+
+  /** Locks the claim for storing its scoring result and returns what routing needs. */
+  async lockForScoring(
+    tx: Tx,
+    claimId: string,
+  ): Promise<
+    { status: ClaimStatus; team: string; amount: string; submitted_at: Date | null; created_at: Date } | undefined
+  > {
+    const [claim] = (await tx.query(
+      `SELECT status, team, amount, submitted_at, created_at FROM claims WHERE id = $1 FOR UPDATE`,
+      [claimId],
+    )) as Array<{ status: ClaimStatus; team: string; amount: string; submitted_at: Date | null; created_at: Date }>;
+    return claim;
+  }
+
+  findByIds(ids: string[], tx?: Tx): Promise<Claim[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.m(tx).findBy(Claim, { id: In(ids) });
+  }
+
+  /** Claims submitted but not yet scored (queued or mid-scoring), oldest submission first. */
+  async idsAwaitingScoring(tx?: Tx): Promise<string[]> {
+    const rows = (await this.m(tx).query(
+      `SELECT id FROM claims WHERE status IN ('queued', 'scoring') ORDER BY submitted_at NULLS LAST`,
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
+  /** How many of these claims are in each status. */
+  async countByStatus(ids: string[], tx?: Tx): Promise<Array<{ status: string; n: number }>> {
+    return (await this.m(tx).query(`SELECT status, count(*)::int AS n FROM claims WHERE id = ANY($1) GROUP BY status`, [
+      ids,
+    ])) as Array<{ status: string; n: number }>;
+  }
+
+  async setLegalHold(tx: Tx, claimId: string, held: boolean): Promise<void> {
+    await tx.query(`UPDATE claims SET legal_hold = $2, updated_at = now(), version = version + 1 WHERE id = $1`, [
+      claimId,
+      held,
+    ]);
+  }
+
+  /**
+   * One page (keyset on id) of every claim's retention facts, with the data classes already purged
+   * (their receipts) — the read behind the retention plan.
+   */
+  async retentionFactsPage(
+    afterId: string,
+    pageSize: number,
+    tx?: Tx,
+  ): Promise<Array<ClaimRetentionFactsRow & { purged: string[] }>> {
+    return (await this.m(tx).query(
+      `SELECT c.id, c.created_at, COALESCE(c.closed_at, c.decided_at) AS closed_at, c.legal_hold, p.line_of_business, p.jurisdiction,
+              COALESCE((SELECT array_agg(r.data_class) FROM purge_receipts r WHERE r.claim_id = c.id), '{}') AS purged
+         FROM claims c JOIN policies p ON p.id = c.policy_id
+        WHERE c.id > $1 ORDER BY c.id LIMIT ${Number(pageSize)}`,
+      [afterId],
+    )) as Array<ClaimRetentionFactsRow & { purged: string[] }>;
+  }
+
+  /** Every claim of a data subject with its retention facts and its active legal hold, if any. */
+  async retentionFactsOfClaimant(
+    claimantRef: string,
+    tx?: Tx,
+  ): Promise<Array<ClaimRetentionFactsRow & { hold_id: string | null }>> {
+    return (await this.m(tx).query(
+      `SELECT c.id, c.created_at, COALESCE(c.closed_at, c.decided_at) AS closed_at, c.legal_hold, p.line_of_business, p.jurisdiction,
+              (SELECT h.id FROM legal_holds h WHERE h.claim_id = c.id AND h.released_at IS NULL LIMIT 1) AS hold_id
+         FROM claims c JOIN policies p ON p.id = c.policy_id WHERE c.claimant_ref = $1 ORDER BY c.id`,
+      [claimantRef],
+    )) as Array<ClaimRetentionFactsRow & { hold_id: string | null }>;
+  }
+
+  /** Retention `redact` of the claim record: the claimant reference goes, the description is replaced. */
+  async redactPersonalData(tx: Tx, claimId: string, redactedDescription: string): Promise<void> {
+    await tx.query(
+      `UPDATE claims SET claimant_ref = NULL, description = $2, updated_at = now(), version = version + 1 WHERE id = $1`,
+      [claimId, redactedDescription],
+    );
+  }
+
+  /** Retention `delete` of the claim record: photos, scoring runs, checks, review tasks and decisions cascade. */
+  async purge(tx: Tx, claimId: string): Promise<void> {
+    await tx.query(`DELETE FROM claims WHERE id = $1`, [claimId]);
+  }
+}

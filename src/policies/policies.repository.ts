@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../database/transaction-runner';
+import { Clause, Policy } from './policy.entity';
+
+/** The policies and clauses tables: the only code that reads or writes their rows. */
+@Injectable()
+export class PoliciesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  /** The policy with its clauses. */
+  findWithClauses(id: string, tx?: Tx): Promise<Policy | null> {
+    return this.m(tx).findOne(Policy, { where: { id }, relations: { clauses: true } });
+  }
+
+  async existsWithNumber(tx: Tx, number: string): Promise<boolean> {
+    return (await tx.findOne(Policy, { where: { number } })) !== null;
+  }
+
+  /** Inserts the policy and its clauses (cascade). */
+  insertWithClauses(
+    tx: Tx,
+    policy: Omit<Partial<Policy>, 'clauses'>,
+    clauses: Array<Partial<Clause>>,
+  ): Promise<Policy> {
+    return tx.save(tx.create(Policy, { ...policy, clauses: clauses.map((clause) => tx.create(Clause, clause)) }));
+  }
+}

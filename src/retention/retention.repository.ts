@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import type { Tx } from '../database/transaction-runner';
+import type { PolicyRule } from './retention-rules';
+import {
+  ErasureRequest,
+  LegalHold,
+  PurgeReceipt,
+  RetentionPolicy,
+  type DataClass,
+  type RetentionAction,
+  type RetentionTrigger,
+} from './retention.entity';
+
+/**
+ * The retention tables: retention_policies, legal_holds, purge_receipts and erasure_requests. The only
+ * code that reads or writes their rows (the claims' own rows are ClaimsRepository's).
+ */
+@Injectable()
+export class RetentionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  async activePolicies(tx?: Tx): Promise<PolicyRule[]> {
+    const rows = (await this.m(tx).query(
+      `SELECT id, data_class, line_of_business, jurisdiction, period_days, trigger, action FROM retention_policies WHERE active ORDER BY id`,
+    )) as Array<{
+      id: string;
+      data_class: DataClass;
+      line_of_business: string | null;
+      jurisdiction: string | null;
+      period_days: number;
+      trigger: PolicyRule['trigger'];
+      action: PolicyRule['action'];
+    }>;
+    return rows.map((row) => ({
+      id: row.id,
+      dataClass: row.data_class,
+      lineOfBusiness: row.line_of_business,
+      jurisdiction: row.jurisdiction,
+      periodDays: row.period_days,
+      trigger: row.trigger,
+      action: row.action,
+    }));
+  }
+
+  listPolicies(): Promise<RetentionPolicy[]> {
+    return this.m()
+      .getRepository(RetentionPolicy)
+      .find({ order: { dataClass: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findPolicyOrFail(id: string): Promise<RetentionPolicy> {
+    return this.m().getRepository(RetentionPolicy).findOneByOrFail({ id });
+  }
+
+  insertPolicy(
+    tx: Tx,
+    fields: {
+      dataClass: DataClass;
+      lineOfBusiness: string | null;
+      jurisdiction: string | null;
+      periodDays: number;
+      trigger: RetentionTrigger;
+      action: RetentionAction;
+      createdBy: string;
+    },
+  ): Promise<RetentionPolicy> {
+    return tx.save(tx.create(RetentionPolicy, { ...fields, active: true }));
+  }
+
+  findActiveHold(tx: Tx, claimId: string): Promise<LegalHold | null> {
+    return tx.findOne(LegalHold, { where: { claimId, releasedAt: IsNull() } });
+  }
+
+  insertHold(
+    tx: Tx,
+    fields: { claimId: string; reason: string; placedBy: string; placedAt: Date },
+  ): Promise<LegalHold> {
+    return tx.save(tx.create(LegalHold, { ...fields, releasedBy: null, releasedAt: null, releaseReason: null }));
+  }
+
+  /** Marks the hold released (the caller has set releasedBy, releasedAt, releaseReason). */
+  async saveReleasedHold(tx: Tx, hold: LegalHold): Promise<void> {
+    await tx.save(hold);
+  }
+
+  listHolds(status: 'active' | 'released' | 'all'): Promise<LegalHold[]> {
+    const builder = this.m()
+      .getRepository(LegalHold)
+      .createQueryBuilder('hold')
+      .orderBy('hold.placedAt', 'DESC')
+      .addOrderBy('hold.id', 'ASC');
+    if (status === 'active') builder.where('hold.releasedAt IS NULL');
+    if (status === 'released') builder.where('hold.releasedAt IS NOT NULL');
+    return builder.getMany();
+  }
+
+  /** Released holds go with a deleted claim (their history is in the audit trail). */
+  async purgeHoldsOfClaim(tx: Tx, claimId: string): Promise<void> {
+    await tx.query(`DELETE FROM legal_holds WHERE claim_id = $1`, [claimId]);
+  }
+
+  async receiptedClasses(claimId: string, tx?: Tx): Promise<Set<DataClass>> {
+    const rows = (await this.m(tx).query(`SELECT data_class FROM purge_receipts WHERE claim_id = $1`, [
+      claimId,
+    ])) as Array<{ data_class: DataClass }>;
+    return new Set(rows.map((row) => row.data_class));
+  }
+
+  /** Writes the receipt of one purged class; undefined when the class already had one. */
+  async insertReceipt(
+    tx: Tx,
+    receipt: {
+      claimId: string;
+      dataClass: DataClass;
+      policyId: string | null;
+      erasureRequestId: string | null;
+      purgedAt: Date;
+      details: Record<string, unknown>;
+    },
+  ): Promise<string | undefined> {
+    const [row] = (await tx.query(
+      `INSERT INTO purge_receipts (claim_id, data_class, policy_id, erasure_request_id, purged_at, details)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (claim_id, data_class) DO NOTHING RETURNING id`,
+      [
+        receipt.claimId,
+        receipt.dataClass,
+        receipt.policyId,
+        receipt.erasureRequestId,
+        receipt.purgedAt,
+        JSON.stringify(receipt.details),
+      ],
+    )) as Array<{ id: string }>;
+    return row?.id;
+  }
+
+  listReceipts(query: { claimId?: string; page: number; pageSize: number }): Promise<[PurgeReceipt[], number]> {
+    const builder = this.m().getRepository(PurgeReceipt).createQueryBuilder('receipt');
+    if (query.claimId) builder.where('receipt.claimId = :claimId', { claimId: query.claimId });
+    return builder
+      .orderBy('receipt.purgedAt', 'DESC')
+      .addOrderBy('receipt.id', 'ASC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+  }
+
+  async insertErasureRequest(tx: Tx, claimantRef: string, requestedBy: string, requestedAt: Date): Promise<string> {
+    const [row] = (await tx.query(
+      `INSERT INTO erasure_requests (claimant_ref, status, requested_by, requested_at) VALUES ($1, 'pending', $2, $3) RETURNING id`,
+      [claimantRef, requestedBy, requestedAt],
+    )) as Array<{ id: string }>;
+    return row.id;
+  }
+
+  async completeErasureRequest(
+    tx: Tx,
+    requestId: string,
+    status: string,
+    completedAt: Date,
+    outcome: unknown,
+  ): Promise<void> {
+    await tx.query(`UPDATE erasure_requests SET status = $2, completed_at = $3, outcome = $4 WHERE id = $1`, [
+      requestId,
+      status,
+      completedAt,
+      JSON.stringify(outcome),
+    ]);
+  }
+
+  listErasureRequests(limit: number): Promise<ErasureRequest[]> {
+    return this.m()
+      .getRepository(ErasureRequest)
+      .find({ order: { requestedAt: 'DESC', id: 'ASC' }, take: limit });
+  }
+}

@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../database/transaction-runner';
+import { TASK_COLUMNS, rowsOf, type TaskRowRaw } from './review-rows';
+import type { DecisionOutcome, ReviewReason, ReviewTaskStatus } from './review-task.entity';
+
+export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d.reason_code, d.note, d.reviewer_id, u.display_name AS reviewer_name,
+  d.agrees_with_model, d.overrides_decision_id, d.created_at
+  FROM decisions d LEFT JOIN users u ON u.id = d.reviewer_id`;
+
+/** An access filter from AccessService.where (positional parameters), applied in SQL. */
+export interface SqlFilter {
+  sql: string;
+  values: unknown[];
+}
+
+export interface OpenedTaskRow {
+  id: string;
+  claim_id: string;
+  reason: ReviewReason;
+  priority: number;
+  sla_due_at: Date;
+  team: string;
+  status: ReviewTaskStatus;
+  assignee_id: string | null;
+  version: number;
+}
+
+export interface TaskLockRow {
+  id: string;
+  claim_id: string;
+  reason: ReviewReason;
+  team: string;
+  assignee_id: string | null;
+  status: ReviewTaskStatus;
+  version: number;
+}
+
+export interface DecisionRow {
+  id: string;
+  task_id: string;
+  claim_id: string;
+  outcome: DecisionOutcome;
+  reason_code: string;
+  note: string;
+  reviewer_id: string;
+  reviewer_name: string | null;
+  agrees_with_model: boolean | null;
+  overrides_decision_id: string | null;
+  created_at: Date;
+}
+
+export interface ReviewFindingRow {
+  kind: string;
+  severity: string;
+  flagged: boolean;
+  uncertain: boolean;
+  confidence: number;
+  reason: string;
+  photo_id: string | null;
+}
+
+/**
+ * The review tables (review_tasks, decisions): the only code that reads or writes their rows. The
+ * task detail's read of its claim, policy and findings is a cross-table read of this view, so it
+ * lives here too.
+ */
+@Injectable()
+export class ReviewTasksRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(tx?: Tx): Tx {
+    return tx ?? this.dataSource.manager;
+  }
+
+  /** Inserts the claim's open task unless it already has an undecided one (then undefined). */
+  async insertOpenTask(
+    tx: Tx,
+    input: { claimId: string; reason: ReviewReason; priority: number; slaDueAt: Date; team: string; now: Date },
+  ): Promise<OpenedTaskRow | undefined> {
+    const inserted = (await tx.query(
+      `INSERT INTO review_tasks (claim_id, reason, priority, sla_due_at, team, status, created_at, updated_at, version)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, 1)
+       ON CONFLICT (claim_id) WHERE status <> 'decided' DO NOTHING
+       RETURNING id, claim_id, reason, priority, sla_due_at, team, status, assignee_id, version`,
+      [input.claimId, input.reason, input.priority, input.slaDueAt, input.team, input.now],
+    )) as OpenedTaskRow[];
+    return inserted[0];
+  }
+
+  async findUndecidedOfClaim(tx: Tx, claimId: string): Promise<OpenedTaskRow | undefined> {
+    const existing = (await tx.query(
+      `SELECT id, claim_id, reason, priority, sla_due_at, team, status, assignee_id, version FROM review_tasks WHERE claim_id = $1 AND status <> 'decided'`,
+      [claimId],
+    )) as OpenedTaskRow[];
+    return existing[0];
+  }
+
+  /**
+   * Assigns the highest-priority unassigned task the filter allows to `userId`; `FOR UPDATE SKIP LOCKED`
+   * makes concurrent callers take different rows. The filter's parameters start at $3.
+   */
+  async claimNext(
+    tx: Tx,
+    userId: string,
+    now: Date,
+    filter: SqlFilter,
+  ): Promise<{ id: string; claim_id: string; version: number } | undefined> {
+    const rows = (await tx.query(
+      `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
+       WHERE id = (
+         SELECT q.id FROM review_tasks q
+         WHERE ${filter.sql} AND q.assignee_id IS NULL AND q.status IN ('open', 'escalated')
+         ORDER BY (q.status = 'escalated') DESC, q.priority DESC, q.sla_due_at ASC, q.created_at ASC, q.id ASC
+         LIMIT 1 FOR UPDATE SKIP LOCKED)
+       AND assignee_id IS NULL
+       RETURNING id, claim_id, version`,
+      [userId, now, ...filter.values],
+    )) as unknown;
+    return rowsOf<{ id: string; claim_id: string; version: number }>(rows)[0];
+  }
+
+  /** The assignee of the claim's newest undecided task (null when unassigned), undefined when it has none. */
+  async findOpenAssignee(claimId: string, tx?: Tx): Promise<string | null | undefined> {
+    const [task] = (await this.m(tx).query(
+      `SELECT assignee_id FROM review_tasks WHERE claim_id = $1 AND status <> 'decided' ORDER BY created_at DESC LIMIT 1`,
+      [claimId],
+    )) as Array<{ assignee_id: string | null }>;
+    return task ? task.assignee_id : undefined;
+  }
+
+  /** Row-locks the task for a change. */
+  async lockForChange(tx: Tx, taskId: string): Promise<TaskLockRow | undefined> {
+    const rows = (await tx.query(
+      `SELECT id, claim_id, reason, team, assignee_id, status, version FROM review_tasks WHERE id = $1 FOR UPDATE`,
+      [taskId],
+    )) as TaskLockRow[];
+    return rows[0];
+  }
+
+  /** The new version, or undefined when `version` is stale or the task is decided. */
+  async assign(tx: Tx, taskId: string, version: number, assigneeId: string, now: Date): Promise<number | undefined> {
+    const updated = (await tx.query(
+      `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
+       WHERE id = $3 AND version = $4 AND status <> 'decided' RETURNING version`,
+      [assigneeId, now, taskId, version],
+    )) as unknown;
+    return rowsOf<{ version: number }>(updated)[0]?.version;
+  }
+
+  /** Puts the task, unassigned, in `escalated`; the new version, or undefined when stale. */
+  async escalate(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
+    const updated = (await tx.query(
+      `UPDATE review_tasks SET status = 'escalated', assignee_id = NULL, escalated_at = $1, version = version + 1, updated_at = $1
+       WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
+      [now, taskId, version],
+    )) as unknown;
+    return rowsOf<{ version: number }>(updated)[0]?.version;
+  }
+
+  /** Marks the task decided (assigned to the decider when unassigned); the new version, or undefined when stale. */
+  async markDecided(
+    tx: Tx,
+    taskId: string,
+    version: number,
+    deciderId: string,
+    now: Date,
+  ): Promise<number | undefined> {
+    const updated = (await tx.query(
+      `UPDATE review_tasks SET status = 'decided', assignee_id = COALESCE(assignee_id, $4::uuid), version = version + 1, updated_at = $1
+       WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
+      [now, taskId, version, deciderId],
+    )) as unknown;
+    return rowsOf<{ version: number }>(updated)[0]?.version;
+  }
+
+  /** Moves the task's version on (an override); the new version, or undefined when stale. */
+  async bumpVersion(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
+    const updated = (await tx.query(
+      `UPDATE review_tasks SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 RETURNING version`,
+      [now, taskId, version],
+    )) as unknown;
+    return rowsOf<{ version: number }>(updated)[0]?.version;
+  }
+
+  /** The effective decision: the latest non-escalate decision that no later decision overrides. */
+  async findEffectiveDecision(
+    tx: Tx,
+    taskId: string,
+  ): Promise<{ id: string; outcome: DecisionOutcome; reason_code: string } | undefined> {
+    const effective = (await tx.query(
+      `SELECT d.id, d.outcome, d.reason_code FROM decisions d
+       WHERE d.task_id = $1 AND d.outcome <> 'escalate'
+         AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.overrides_decision_id = d.id)
+       ORDER BY d.seq DESC LIMIT 1`,
+      [taskId],
+    )) as Array<{ id: string; outcome: DecisionOutcome; reason_code: string }>;
+    return effective[0];
+  }
+
+  async insertDecision(
+    tx: Tx,
+    input: {
+      taskId: string;
+      claimId: string;
+      outcome: DecisionOutcome;
+      reasonCode: string;
+      note: string;
+      reviewerId: string;
+      agrees: boolean | null;
+      overrides: string | null;
+      now: Date;
+    },
+  ): Promise<string> {
+    const rows = (await tx.query(
+      `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id, agrees_with_model, overrides_decision_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        input.taskId,
+        input.claimId,
+        input.outcome,
+        input.reasonCode,
+        input.note,
+        input.reviewerId,
+        input.agrees,
+        input.overrides,
+        input.now,
+      ],
+    )) as Array<{ id: string }>;
+    return rows[0].id;
+  }
+
+  async findTaskRow(taskId: string, tx?: Tx): Promise<TaskRowRaw | undefined> {
+    const rows = (await this.m(tx).query(`${TASK_COLUMNS} WHERE t.id = $1`, [taskId])) as TaskRowRaw[];
+    return rows[0];
+  }
+
+  async findDecision(id: string, tx?: Tx): Promise<DecisionRow | undefined> {
+    const rows = (await this.m(tx).query(`${DECISION_SELECT} WHERE d.id = $1`, [id])) as DecisionRow[];
+    return rows[0];
+  }
+
+  async decisionsOfTask(taskId: string, tx?: Tx): Promise<DecisionRow[]> {
+    return (await this.m(tx).query(`${DECISION_SELECT} WHERE d.task_id = $1 ORDER BY d.seq ASC`, [
+      taskId,
+    ])) as DecisionRow[];
+  }
+
+  /** Task counts per reason among the tasks `conditions` (over alias `t`) select. */
+  async countByReason(conditions: string, values: unknown[]): Promise<Array<{ reason: ReviewReason; count: number }>> {
+    return (await this.m().query(
+      `SELECT t.reason, count(*)::int AS count FROM review_tasks t WHERE ${conditions} GROUP BY t.reason`,
+      values,
+    )) as Array<{ reason: ReviewReason; count: number }>;
+  }
+
+  /** One page of queue rows; `values` holds the condition's parameters followed by limit and offset ($n-1, $n). */
+  async listRows(conditions: string, order: string, values: unknown[]): Promise<TaskRowRaw[]> {
+    return (await this.m().query(
+      `${TASK_COLUMNS} WHERE ${conditions} ORDER BY ${order} LIMIT $${values.length - 1} OFFSET $${values.length}`,
+      values,
+    )) as TaskRowRaw[];
+  }
+
+  /** The task detail's claim: its fields, its policy and how many photos it has. */
+  async claimForReview(claimId: string): Promise<Record<string, unknown> | undefined> {
+    const [claim] = (await this.m().query(
+      `SELECT c.id, c.external_reference, c.claimed_peril, c.description, c.incident_date::text AS incident_date, c.amount::text AS amount, c.currency, c.status,
+              c.team, c.legal_hold, c.submitted_at, c.decided_at, p.id AS policy_id, p.number AS policy_number, p.line_of_business, p.insured_object,
+              (SELECT count(*)::int FROM photos ph WHERE ph.claim_id = c.id) AS photo_count
+       FROM claims c JOIN policies p ON p.id = c.policy_id WHERE c.id = $1`,
+      [claimId],
+    )) as Array<Record<string, unknown>>;
+    return claim;
+  }
+
+  /** The flagged or uncertain checks of the claim's latest scoring run, strongest first. */
+  async findingsForReview(claimId: string): Promise<ReviewFindingRow[]> {
+    return (await this.m().query(
+      `SELECT kind, severity, flagged, uncertain, confidence, reason, photo_id FROM checks
+       WHERE claim_id = $1 AND (flagged OR uncertain)
+         AND scoring_run_id = (SELECT id FROM scoring_runs WHERE claim_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
+       ORDER BY flagged DESC, confidence DESC`,
+      [claimId],
+    )) as ReviewFindingRow[];
+  }
+}
