@@ -13,6 +13,7 @@ import { AuthService } from './auth.service';
 import { FIRST_ADMIN_COMMAND } from './auth.cli';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { SessionRepository } from './session.repository';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -24,6 +25,7 @@ import { UsersService } from './users.service';
     PasswordHasher,
     TokenService,
     LoginThrottle,
+    SessionRepository,
     UsersService,
     ApiClientsService,
     AuthService,
@@ -32,7 +34,15 @@ import { UsersService } from './users.service';
     AccessGuard,
     { provide: APP_INTERCEPTOR, useClass: AccessDeniedInterceptor },
   ],
-  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, ApiClientsService, TokenService],
+  exports: [
+    AccessGuard,
+    AbilityFactory,
+    AccessService,
+    UsersService,
+    ApiClientsService,
+    TokenService,
+    SessionRepository,
+  ],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuthModule');

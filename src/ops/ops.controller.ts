@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RequirePolicy } from '../auth/access.decorators';
-import { JobName } from '../jobs/job-registry';
+import { JOB_QUEUE, JobName } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED, type MaintenanceProbeData } from '../jobs/maintenance-probe.handler';
 
@@ -43,6 +43,11 @@ export class OpsController {
       `SELECT seq, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY seq`,
       [PROBE_COMPLETED, probeId],
     )) as Array<{ seq: string; details: Record<string, unknown> }>;
+    // Not completed yet: known only while its job is in the queue (waiting, running, retrying or failed).
+    if (rows.length === 0) {
+      const job = await this.jobs.queue(JOB_QUEUE[JobName.MaintenanceProbe]).getJob(`probe:${probeId}`);
+      if (!job) throw new NotFoundException('probe job not found');
+    }
     return { probeId, completions: rows.map((row) => ({ seq: Number(row.seq), ...row.details })) };
   }
 }

@@ -118,8 +118,20 @@ export class PoliciesService {
   async getFor(ability: AppAbility, id: string): Promise<PolicyView> {
     const policy = isUuid(id) ? await this.load(id) : null;
     if (!policy) throw new NotFoundException('Policy not found');
-    this.access.assertCan(ability, 'read', subject('Policy', policy));
+    const referencedByReadableClaim = await this.referencedByReadableClaim(ability, id);
+    this.access.assertCan(ability, 'read', subject('Policy', { ...policy, referencedByReadableClaim }));
     return toPolicyView(policy);
+  }
+
+  /** Whether some claim the caller may read references the policy (the staff read rule, see AbilityFactory). */
+  private async referencedByReadableClaim(ability: AppAbility, policyId: string): Promise<boolean> {
+    const readable = this.access.where(ability, 'Claim', { action: 'read', paramStyle: 'positional', firstIndex: 2 });
+    if (readable.none) return false;
+    const rows = (await this.dataSource.query(`SELECT 1 FROM claims WHERE policy_id = $1 AND ${readable.sql} LIMIT 1`, [
+      policyId,
+      ...readable.values,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   /** For other modules: the policy row, unchecked (callers apply their own access rule). */
