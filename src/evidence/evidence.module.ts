@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
+import { DecodePool } from './decode-pool';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
 import { PhotosService } from './photos.service';
@@ -9,7 +10,7 @@ import { PhotosService } from './photos.service';
 @Module({
   imports: [AuthModule, ClaimsModule],
   controllers: [PhotosController],
-  providers: [PhotosService, PhotoUploadInterceptor],
+  providers: [PhotosService, PhotoUploadInterceptor, DecodePool],
   exports: [PhotosService],
 })
 export class EvidenceModule {}
