@@ -72,6 +72,7 @@ describe('security finding 4: polyglots detected by structure, never by scanning
     const cases: Array<[string, Buffer, RegExp]> = [
       ['appended.jpg', Buffer.concat([jpeg, html]), /appended after the end of the image/],
       ['commented.jpg', jpegWithComment(jpeg, '<svg onload=alert(1)>'), /embeds markup \("<svg"\) in its JPEG comment/],
+      ['texted.png', pngWithText(await scenePhoto(9, 'png'), 'Comment', '<script>alert(1)</script>'), /PNG tEXt chunk/],
       [
         'zipped.jpg',
         Buffer.concat([jpeg, Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]),
