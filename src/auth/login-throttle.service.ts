@@ -104,6 +104,9 @@ export class LoginThrottle implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.client) await this.client.quit().catch(() => this.client?.disconnect());
+    if (!this.client) return;
+    // A client that never connected (or lost Redis) would keep reconnecting: drop it instead of QUIT.
+    if (this.client.status !== 'ready') this.client.disconnect();
+    else await this.client.quit().catch(() => this.client?.disconnect());
   }
 }
