@@ -2,8 +2,8 @@
  * Foreground work (HTTP requests: intake, reviews) goes before catch-up work (the re-embedding
  * backfill after a restart or a model change). HTTP requests are counted here by a middleware;
  * background loops call `whenForegroundQuiet()` before each unit of work, which waits while requests
- * are in flight or arrived within the last `quietMs`, but never longer than `maxWaitMs`, so catch-up
- * work still makes progress (slowly) under constant load. Per process: the API and a worker in one
+ * are in flight or arrived within the last `quietMs` (default 50 ms), but never longer than `maxWaitMs`
+ * (default 30 s), so catch-up work still makes progress (slowly) under constant load. Per process: the API and a worker in one
  * process (`npm start`) share it; a separate worker process has no requests and never waits.
  */
 export class WorkPriority {
@@ -26,7 +26,7 @@ export class WorkPriority {
 
   async whenForegroundQuiet(options: { quietMs?: number; maxWaitMs?: number } = {}): Promise<void> {
     const quietMs = options.quietMs ?? 50;
-    const deadline = performance.now() + (options.maxWaitMs ?? 2000);
+    const deadline = performance.now() + (options.maxWaitMs ?? 30_000);
     for (;;) {
       const now = performance.now();
       if (now >= deadline) return;
