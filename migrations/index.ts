@@ -3,6 +3,7 @@ import { KeyRotations1768000000000 } from './1768000000000-key-rotations';
 import { ReviewEscalation1768300000000 } from './1768300000000-review-escalation';
 import { PhotoCropHashes1768400000000 } from './1768400000000-photo-crop-hashes';
 import { RetentionReceipts1768500000000 } from './1768500000000-retention-receipts';
+import { RevokedSessionIndex1768600000000 } from './1768600000000-revoked-session-index';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ReviewEscalation1768300000000,
   PhotoCropHashes1768400000000,
   RetentionReceipts1768500000000,
+  RevokedSessionIndex1768600000000,
 ];

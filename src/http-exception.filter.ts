@@ -85,6 +85,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (outage) response.setHeader('Retry-After', '5');
+    // Refusals that know when to come back (a full decode queue, a login throttle) say so.
+    const retryAfterS = (exception as { retryAfterS?: unknown } | null)?.retryAfterS;
+    if (typeof retryAfterS === 'number' && retryAfterS > 0) response.setHeader('Retry-After', String(retryAfterS));
     response.status(body.statusCode).json(body);
   }
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createIntakeClient, tokenFor } from './support/auth-helpers';
 import { startTestApp, type TestApp } from './support/test-app';
-import { policyBody } from './fixtures/intake-fixtures';
+import { createClaim, policyBody } from './fixtures/intake-fixtures';
 
 describe('policies', () => {
   let testApp: TestApp;
@@ -54,9 +54,11 @@ describe('policies', () => {
     expect(event.details.clauses).toHaveLength(2);
   });
 
-  it('another intake system gets 404 for it; staff and admins may read it', async () => {
+  it('another intake system gets 404 for it; staff once a claim they may see references it; admins always', async () => {
     const created = await http().post('/v1/policies').set('X-API-Key', intakeA.apiKey).send(policyBody()).expect(201);
     await http().get(`/v1/policies/${created.body.id}`).set('X-API-Key', intakeB.apiKey).expect(404);
+    await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${adjuster}`).expect(404);
+    await createClaim(testApp, intakeA.apiKey, created.body.id);
     await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${adjuster}`).expect(200);
     await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${admin}`).expect(200);
     await http().get('/v1/policies/not-a-uuid').set('Authorization', `Bearer ${admin}`).expect(404);

@@ -55,9 +55,13 @@ export function csvRow(event: AuditEventRecord): string {
   return cells.map(csvCell).join(',');
 }
 
-function csvCell(value: string | number | null): string {
+/** Cells a spreadsheet would run as a formula (OWASP CSV injection): prefixed with `'` so they stay text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const raw = String(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -9,6 +9,13 @@ export interface AbilityOptions {
 }
 
 /**
+ * Staff read a policy only when a claim they may read references it (404 otherwise). The flag is
+ * derived by the service from the caller's own Claim read rule (accessibleWhere over claims.policy_id),
+ * so this rule follows the claim rules and cannot drift from them.
+ */
+export const STAFF_POLICY_READ = { referencedByReadableClaim: true } as const;
+
+/**
  * THE place where role rules live (DESIGN.md section 6). Conditions name columns of the subject's
  * table (camelCase property names), so `accessibleWhere` can turn them into SQL for list queries;
  * subjects that are not one table (a photo's assignee comes from its claim's review task) are
@@ -39,7 +46,7 @@ export class AbilityFactory {
           can('create', 'Decision', { team, reviewerId: actor.id });
           can('read', 'Decision', { team });
           can(['read', 'view_content'], 'Photo', { team, assigneeId: actor.id });
-          can('read', 'Policy');
+          can('read', 'Policy', STAFF_POLICY_READ);
           break;
         case 'supervisor':
           can(['read', 'list'], 'Claim', { team });
@@ -47,12 +54,13 @@ export class AbilityFactory {
           can(['read', 'list', 'assign', 'decide', 'override'], 'ReviewTask', { team });
           can(['create', 'read', 'override'], 'Decision', { team });
           can(['read', 'view_content'], 'Photo', { team });
-          can('read', 'Policy');
+          can('read', 'Policy', STAFF_POLICY_READ);
           can('read', 'QualityReport');
           break;
         case 'compliance':
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
-          can(['read', 'list'], ['Claim', 'Decision', 'ScoringRun', 'Policy']);
+          can(['read', 'list'], ['Claim', 'Decision', 'ScoringRun']);
+          can('read', 'Policy', STAFF_POLICY_READ);
           can('manage', ['RetentionPolicy', 'LegalHold']);
           if (options.justification && options.justification.trim().length > 0) can(['read', 'view_content'], 'Photo');
           cannot(['create', 'update', 'delete', 'override'], 'Decision');

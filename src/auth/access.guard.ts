@@ -15,6 +15,8 @@ import { PUBLIC_ROUTE, ROUTE_POLICY, type AccessAction, type AccessSubject } fro
 import type { Actor } from '../common/actor';
 import { ApiClientsService } from './api-clients.service';
 import { justificationOf, type AccessRequest } from '../common/request-context';
+import { TransactionRunner } from '../database/transaction-runner';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
 import { auditContextOf } from '../audit/audit-context';
@@ -25,7 +27,8 @@ class AuthenticationFailed extends Error {}
 
 /**
  * The one global guard: every route must be `@Public()` or declare `@RequirePolicy()`; the caller is
- * authenticated (Bearer JWT or X-API-Key, checked against the database on every request), gets an
+ * authenticated (Bearer JWT or X-API-Key, checked against the database on every request: the account
+ * must be enabled and the token's session not revoked), gets an
  * ability from the AbilityFactory, and must be allowed the route's action on its subject type.
  */
 @Injectable()
@@ -36,6 +39,8 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly transactions: TransactionRunner,
     private readonly apiClients: ApiClientsService,
     private readonly abilities: AbilityFactory,
     private readonly audit: AuditService,
@@ -91,6 +96,9 @@ export class AccessGuard implements CanActivate {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!match) throw new AuthenticationFailed('Authorization must be "Bearer <token>"');
       const claims = await this.tokens.verifyAccess(match[1]);
+      // Logout or a detected refresh-token reuse ends the session's access tokens at once, not at expiry.
+      if (claims.sid && (await this.refreshTokens.isFamilyRevoked(this.transactions.manager, claims.sid)))
+        throw new AuthenticationFailed('session revoked: log in again');
       // The account must still exist and be enabled; role and team come from the database, not the token.
       const user = await this.users.findActive(claims.sub);
       if (!user) throw new AuthenticationFailed('invalid access token');

@@ -41,7 +41,16 @@ import { UsersService } from './users.service';
     AccessGuard,
     { provide: APP_INTERCEPTOR, useClass: AccessDeniedInterceptor },
   ],
-  exports: [AccessGuard, AbilityFactory, AccessService, UsersService, UsersRepository, ApiClientsService, TokenService],
+  exports: [
+    AccessGuard,
+    AbilityFactory,
+    AccessService,
+    UsersService,
+    UsersRepository,
+    ApiClientsService,
+    TokenService,
+    RefreshTokensRepository,
+  ],
 })
 export class AuthModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuthModule');

@@ -41,8 +41,9 @@ export class AuthService {
     const email = emailInput.trim().toLowerCase();
     const digest = emailDigest(email);
     const ip = context.sourceIp ?? 'unknown';
-    const state = await this.throttle.check(digest, ip);
-    if (state.blocked) {
+    // Counted before the password is checked, atomically: concurrent guesses cannot exceed the limit.
+    const state = await this.throttle.reserve(digest, ip);
+    if (!state.allowed) {
       await this.audit.record(context, {
         action: 'auth.login_failed',
         resourceType: 'User',
@@ -55,7 +56,7 @@ export class AuthService {
       ? await this.hasher.verify(password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(password);
     if (!user || !valid || user.disabledAt) {
-      const delayMs = await this.throttle.fail(digest, ip);
+      const delayMs = this.throttle.failureDelayMs(state.attempt);
       await this.audit.record(context, {
         action: 'auth.login_failed',
         resourceType: 'User',
@@ -64,7 +65,7 @@ export class AuthService {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       throw new UnauthorizedException(INVALID_LOGIN);
     }
-    await this.throttle.succeed(digest);
+    await this.throttle.succeed(digest, ip);
     const userContext: AuditContext = { ...context, actorType: 'user', actorId: user.id };
     return this.audit.run(userContext, async (tx) => {
       const pair = await this.issue(tx, user, randomUUID());
@@ -145,6 +146,7 @@ export class AuthService {
       role: user.role,
       team: user.team,
       email: user.email,
+      sid: familyId,
     });
     return {
       accessToken,

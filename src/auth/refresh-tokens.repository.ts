@@ -25,6 +25,15 @@ export class RefreshTokensRepository {
     return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
   }
 
+  /** Sessions are refresh-token families; a revoked one (logout, reuse detected) ends its access tokens too. */
+  async isFamilyRevoked(tx: Tx, familyId: string): Promise<boolean> {
+    const rows = (await tx.query(
+      `SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1`,
+      [familyId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   async insert(tx: Tx, token: { userId: string; familyId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
     await tx.insert(RefreshToken, token);
   }

@@ -17,6 +17,8 @@ export interface AccessClaims {
   readonly role: StaffRole;
   readonly team: string;
   readonly email: string;
+  /** The session (refresh-token family) the token belongs to; absent in tokens from before sessions were named. */
+  readonly sid?: string;
 }
 
 /**
@@ -65,7 +67,13 @@ export class TokenService {
 
   async signAccess(claims: AccessClaims): Promise<string> {
     const now = Math.floor(this.clock.nowMs() / 1000);
-    return new SignJWT({ role: claims.role, team: claims.team, email: claims.email, typ: 'access' })
+    return new SignJWT({
+      role: claims.role,
+      team: claims.team,
+      email: claims.email,
+      typ: 'access',
+      ...(claims.sid ? { sid: claims.sid } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(JWT_ISSUER)
@@ -88,11 +96,12 @@ export class TokenService {
         requiredClaims: ['sub', 'exp', 'iat'],
         clockTolerance: 5,
       });
-      const { sub, role, team, email, typ } = payload as Record<string, unknown>;
+      const { sub, role, team, email, typ, sid } = payload as Record<string, unknown>;
       if (typ !== 'access' || typeof sub !== 'string' || typeof team !== 'string' || typeof email !== 'string')
         throw new Error('claims');
       if (typeof role !== 'string' || !(STAFF_ROLES as readonly string[]).includes(role)) throw new Error('role');
-      return { sub, role: role as StaffRole, team, email };
+      if (sid !== undefined && typeof sid !== 'string') throw new Error('sid');
+      return { sub, role: role as StaffRole, team, email, ...(sid ? { sid } : {}) };
     } catch (error) {
       const reason = error instanceof joseErrors.JWTExpired ? 'access token expired' : 'invalid access token';
       throw new UnauthorizedException(reason);

@@ -1,15 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { buildOpenApiDocument } from './openapi';
+import { bodyTimeout, jsonDepthGuard } from './request-limits';
 import { createValidationPipe } from './validation';
+import { workPriority } from './work-priority';
+
+const PHOTO_UPLOAD = /^\/v1\/claims\/[^/]+\/photos\/?$/;
 
 /** Cross-cutting HTTP set-up shared by main.ts and the e2e tests, so tests run the real thing. */
-export function configureHttpApp(app: INestApplication, _config: AppConfig): void {
+export function configureHttpApp(app: INestApplication, config: AppConfig): void {
+  configureRequestLimits(app, config);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -27,6 +33,43 @@ export function configureHttpApp(app: INestApplication, _config: AppConfig): voi
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/**
+ * Client address, timeouts and body limits. `trust proxy` decides what `request.ip` is (audit, login
+ * throttling): the socket address unless TRUST_PROXY names the proxies allowed to say otherwise.
+ */
+export function configureRequestLimits(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  express.set('trust proxy', config.http.trustProxy);
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.headersTimeout = config.http.headersTimeoutMs;
+  // Node's own backstop (checked every 30 s); the middleware below answers 408 on time.
+  server.requestTimeout = Math.max(config.http.requestTimeoutMs, config.http.uploadTimeoutMs);
+  app.use(
+    bodyTimeout({
+      requestTimeoutMs: config.http.requestTimeoutMs,
+      uploadTimeoutMs: config.http.uploadTimeoutMs,
+      isUpload: (request) => request.method === 'POST' && PHOTO_UPLOAD.test(request.path),
+    }),
+  );
+  // Requests go before catch-up work (see WorkPriority); probes and metrics do not count.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (/^\/(health|metrics)(\/|$)/.test(request.path)) return next();
+    workPriority.requestStarted();
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      workPriority.requestEnded();
+    };
+    response.once('finish', end);
+    response.once('close', end);
+    next();
+  });
+  // Deeply nested JSON overflows the stack of class-transformer (a 500): refused as 400 before parsing.
+  // Named jsonParser like Nest's own, which Nest then does not add a second time.
+  app.use(json({ verify: jsonDepthGuard(config.http.jsonMaxDepth) }));
 }
 
 /** Paths the API, docs, probes and metrics own: never answered with the client. */

@@ -1,11 +1,18 @@
 import * as path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, type VariableSpec } from './config.schema';
+import { CONFIG_VARIABLES, ConfigError, type TrustProxy, type VariableSpec } from './config.schema';
 
 /** The typed, validated configuration. Built once at boot from the environment. */
 export interface AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
+  readonly http: {
+    readonly trustProxy: TrustProxy;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly uploadTimeoutMs: number;
+    readonly jsonMaxDepth: number;
+  };
   readonly logLevel: string;
   readonly dataDir: string;
   readonly database: {
@@ -40,6 +47,9 @@ export interface AppConfig {
     readonly maxFilesPerClaim: number;
     readonly maxPixels: number;
     readonly minSide: number;
+    readonly maxPixelsPerRequest: number;
+    readonly decodeConcurrency: number;
+    readonly decodeQueue: number;
   };
   readonly clip: {
     readonly modelsDir: string;
@@ -49,6 +59,7 @@ export interface AppConfig {
     readonly batchWaitMs: number;
     readonly intraOpThreads: number;
     readonly intraOpSpinning: boolean;
+    readonly backfillConcurrency: number;
   };
   readonly review: {
     readonly qaSampleRate: number;
@@ -61,6 +72,9 @@ export interface AppConfig {
     readonly accessTtlS: number;
     readonly refreshTtlS: number;
     readonly login: {
+      /** Per (account, client address): the usual lockout, which leaves the owner elsewhere unaffected. */
+      readonly maxFailuresPerAccountAddress: number;
+      /** Per account from every address: the ceiling. */
       readonly maxFailuresPerAccount: number;
       readonly maxFailuresPerIp: number;
       readonly windowS: number;
@@ -96,6 +110,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv: read(env, v.NODE_ENV),
     host: read(env, v.HOST),
     port: read(env, v.PORT),
+    http: {
+      trustProxy: read(env, v.TRUST_PROXY),
+      headersTimeoutMs: read(env, v.HTTP_HEADERS_TIMEOUT_MS),
+      requestTimeoutMs: read(env, v.HTTP_REQUEST_TIMEOUT_MS),
+      uploadTimeoutMs: read(env, v.HTTP_UPLOAD_TIMEOUT_MS),
+      jsonMaxDepth: read(env, v.JSON_MAX_DEPTH),
+    },
     logLevel: read(env, v.LOG_LEVEL),
     dataDir,
     database: {
@@ -133,6 +154,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFilesPerClaim: read(env, v.PHOTO_MAX_FILES_PER_CLAIM),
       maxPixels: read(env, v.PHOTO_MAX_PIXELS),
       minSide: read(env, v.PHOTO_MIN_SIDE),
+      maxPixelsPerRequest: read(env, v.PHOTO_MAX_PIXELS_PER_REQUEST),
+      decodeConcurrency: read(env, v.PHOTO_DECODE_CONCURRENCY),
+      decodeQueue: read(env, v.PHOTO_DECODE_QUEUE),
     },
     clip: {
       modelsDir: path.resolve(read(env, v.MODELS_DIR)),
@@ -142,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       batchWaitMs: read(env, v.CLIP_BATCH_WAIT_MS),
       intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
       intraOpSpinning: read(env, v.CLIP_INTRA_OP_SPINNING),
+      backfillConcurrency: read(env, v.SCORING_BACKFILL_CONCURRENCY),
     },
     review: {
       qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),
@@ -157,7 +182,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       accessTtlS: read(env, v.JWT_ACCESS_TTL_S),
       refreshTtlS: read(env, v.REFRESH_TTL_S),
       login: {
-        maxFailuresPerAccount: read(env, v.LOGIN_MAX_FAILURES),
+        maxFailuresPerAccountAddress: read(env, v.LOGIN_MAX_FAILURES),
+        maxFailuresPerAccount: read(env, v.LOGIN_MAX_FAILURES_PER_ACCOUNT),
         maxFailuresPerIp: read(env, v.LOGIN_MAX_FAILURES_PER_IP),
         windowS: read(env, v.LOGIN_WINDOW_S),
         failureDelayMs: read(env, v.LOGIN_FAILURE_DELAY_MS),

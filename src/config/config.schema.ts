@@ -43,8 +43,25 @@ function spec<T>(
   return { name, defaultValue, description, parse };
 }
 
+export type TrustProxy = false | number | string[];
+
 export const parsers = {
   string: (raw: string) => raw,
+  trustProxy: ((raw: string, variable: string): TrustProxy => {
+    const value = raw.trim().toLowerCase();
+    if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    if (['true', 'yes', 'on'].includes(value))
+      throw new ConfigError(variable, 'must name the trusted proxies (hops or addresses), not trust everyone', raw);
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    const valid = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/;
+    if (items.length === 0 || items.some((item) => !valid.test(item)))
+      throw new ConfigError(variable, 'must be false, a number of hops or comma-separated addresses/subnets', raw);
+    return items;
+  }) as Parser<TrustProxy>,
   integer:
     (min: number, max: number): Parser<number> =>
     (raw, variable) => {
@@ -228,7 +245,7 @@ export const CONFIG_VARIABLES = {
   LOGIN_MAX_FAILURES: spec(
     'LOGIN_MAX_FAILURES',
     '5',
-    'Failed logins per account within LOGIN_WINDOW_S before further attempts get 429.',
+    'Failed logins per account from one client address within LOGIN_WINDOW_S before that address gets 429 for that account (the owner elsewhere is unaffected); each failure also delays its answer (LOGIN_FAILURE_DELAY_MS).',
     parsers.integer(1, 1000),
   ),
   LOGIN_MAX_FAILURES_PER_IP: spec(
@@ -248,6 +265,42 @@ export const CONFIG_VARIABLES = {
     '200',
     'Base delay added to a failed login; doubles with each further failure in the window, capped at 3 s (0: no delay).',
     parsers.integer(0, 10000),
+  ),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: spec(
+    'LOGIN_MAX_FAILURES_PER_ACCOUNT',
+    '50',
+    'Ceiling on failed logins per account from all addresses together within LOGIN_WINDOW_S; above it every address gets 429 for that account until the window ends.',
+    parsers.integer(1, 100000),
+  ),
+  TRUST_PROXY: spec(
+    'TRUST_PROXY',
+    'false',
+    "Which proxies may name the client address in X-Forwarded-For (Express `trust proxy`): false (off: the socket address is the client), a number of hops, or comma-separated addresses/subnets (e.g. loopback,10.0.0.0/8). Behind a load balancer, set it, or every client shares the balancer's address for login throttling and audit.",
+    parsers.trustProxy,
+  ),
+  HTTP_HEADERS_TIMEOUT_MS: spec(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    '20000',
+    'How long a client may take to send the request headers before the connection is closed.',
+    parsers.integer(1000, 600000),
+  ),
+  HTTP_REQUEST_TIMEOUT_MS: spec(
+    'HTTP_REQUEST_TIMEOUT_MS',
+    '30000',
+    'How long a client may take to send a whole request (headers and body) other than a photo upload: slower bodies get 408 and the connection is closed.',
+    parsers.integer(1000, 3600000),
+  ),
+  HTTP_UPLOAD_TIMEOUT_MS: spec(
+    'HTTP_UPLOAD_TIMEOUT_MS',
+    '120000',
+    'Like HTTP_REQUEST_TIMEOUT_MS, for photo uploads (POST /v1/claims/:id/photos), which may be large.',
+    parsers.integer(1000, 3600000),
+  ),
+  JSON_MAX_DEPTH: spec(
+    'JSON_MAX_DEPTH',
+    '32',
+    'Deepest nesting of objects and arrays accepted in a JSON body; deeper bodies get 400.',
+    parsers.integer(2, 1000),
   ),
   MASTER_KEYS: spec(
     'MASTER_KEYS',
@@ -303,6 +356,24 @@ export const CONFIG_VARIABLES = {
     'Smallest accepted width or height in pixels; smaller images cannot be judged.',
     parsers.integer(1, 4096),
   ),
+  PHOTO_MAX_PIXELS_PER_REQUEST: spec(
+    'PHOTO_MAX_PIXELS_PER_REQUEST',
+    '250000000',
+    'Most pixels one upload request may declare, summed over its files from their headers before anything is decoded (decoding is the costly part).',
+    parsers.integer(1, 10_000_000_000),
+  ),
+  PHOTO_DECODE_CONCURRENCY: spec(
+    'PHOTO_DECODE_CONCURRENCY',
+    '2',
+    'Photos decoded and checked at once per process; further photos wait in the decode queue.',
+    parsers.integer(1, 64),
+  ),
+  PHOTO_DECODE_QUEUE: spec(
+    'PHOTO_DECODE_QUEUE',
+    '64',
+    'Photos that may wait for a decode slot per process; an upload that finds the queue full gets 503 with Retry-After.',
+    parsers.integer(0, 100000),
+  ),
   MODELS_DIR: spec(
     'MODELS_DIR',
     './models',
@@ -339,6 +410,12 @@ export const CONFIG_VARIABLES = {
     'true',
     "Idle onnxruntime intra-op threads spin between operators (onnxruntime's default; fastest, measured in docs/benchmarks.md). false: they sleep, leaving that CPU to whatever shares the cores (an API in the same process, other services), at some inference speed.",
     parsers.boolean,
+  ),
+  SCORING_BACKFILL_CONCURRENCY: spec(
+    'SCORING_BACKFILL_CONCURRENCY',
+    '2',
+    'Photos the re-embedding backfill (and other catch-up work) processes at once; it runs below intake in priority, so it never fills the inference queue.',
+    parsers.integer(1, 64),
   ),
   REVIEW_QA_SAMPLE_RATE: spec(
     'REVIEW_QA_SAMPLE_RATE',

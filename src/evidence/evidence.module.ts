@@ -5,6 +5,7 @@ import { ClaimsModule } from '../claims/claims.module';
 import { CryptoModule } from '../crypto/crypto.module';
 import { ReviewModule } from '../review/review.module';
 import { BlobStoreModule } from './blob-store.module';
+import { DecodePool } from './decode-pool';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
 import { PhotosService } from './photos.service';
@@ -13,7 +14,7 @@ import { PhotosService } from './photos.service';
 @Module({
   imports: [AuditModule, AuthModule, ClaimsModule, CryptoModule, BlobStoreModule, ReviewModule],
   controllers: [PhotosController],
-  providers: [PhotosService, PhotoUploadInterceptor],
+  providers: [PhotosService, PhotoUploadInterceptor, DecodePool],
   exports: [PhotosService],
 })
 export class EvidenceModule {}

@@ -1,3 +1,5 @@
+import { structuralProblem } from './image-structure';
+
 /** Image kinds accepted as photo evidence, decided by magic bytes only. */
 export type PhotoKind = 'jpeg' | 'png' | 'webp' | 'heic' | 'avif';
 
@@ -88,80 +90,11 @@ export function sniffImage(buffer: Buffer): SniffResult {
   return { ok: false, reason: `is not a recognised image (unknown content); ${ACCEPTED}` };
 }
 
-const MARKUP = ['<script', '<html', '<?php', '<svg', '<!doctype html', '<iframe', '<object', '<embed', 'javascript:'];
-const ZIP_END_OF_CENTRAL_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-const ZIP_LOCAL_FILE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const OTHER_CONTAINERS: Array<[Buffer, string]> = [
-  [ZIP_LOCAL_FILE, 'a ZIP archive'],
-  [Buffer.from('%PDF'), 'a PDF'],
-  [Buffer.from('Rar!'), 'a RAR archive'],
-  [Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), 'a 7z archive'],
-  [Buffer.from([0x7f, 0x45, 0x4c, 0x46]), 'an ELF executable'],
-];
-
 /**
- * Polyglot checks on a file that decodes as an image: embedded markup anywhere (an image that is
- * also an HTML page or an SVG), a ZIP end-of-central-directory record near the end (an image that
- * is also a ZIP/JAR/DOCX: ZIP readers look there), or another container right after the image ends.
- * Plain trailing bytes after the image (camera trailers) are tolerated.
+ * Polyglot checks on a file whose magic bytes name an image kind, by walking its structure (see
+ * image-structure.ts): markup or archive signatures in comments, metadata and text chunks or after
+ * the image's end marker; never in compressed image data. Also refuses a JPEG that holds no scan data.
  */
 export function polyglotReason(buffer: Buffer, kind: PhotoKind): string | undefined {
-  const lower = buffer.toString('latin1').toLowerCase();
-  for (const marker of MARKUP) {
-    if (lower.includes(marker))
-      return `embeds markup ("${marker}"): it is also an HTML/SVG/script document (polyglot), which is not accepted`;
-  }
-  const tail = buffer.subarray(Math.max(0, buffer.length - 65_557));
-  if (tail.includes(ZIP_END_OF_CENTRAL_DIRECTORY)) return 'is also a ZIP archive (polyglot), which is not accepted';
-  const end = imageEnd(buffer, kind);
-  if (end !== undefined && end < buffer.length) {
-    const trailing = buffer.subarray(end, Math.min(buffer.length, end + 1024));
-    for (const [signature, what] of OTHER_CONTAINERS) {
-      if (trailing.includes(signature)) return `has ${what} appended after the image (polyglot), which is not accepted`;
-    }
-  }
-  return undefined;
-}
-
-/** Where the image data ends (JPEG: after EOI; PNG: after IEND), when the format makes that clear. */
-export function imageEnd(buffer: Buffer, kind: PhotoKind): number | undefined {
-  if (kind === 'png') {
-    let offset = 8;
-    while (offset + 12 <= buffer.length) {
-      const length = buffer.readUInt32BE(offset);
-      const type = ascii(buffer, offset + 4, offset + 8);
-      offset += 12 + length;
-      if (type === 'IEND') return Math.min(offset, buffer.length);
-    }
-    return undefined;
-  }
-  if (kind === 'jpeg') {
-    let offset = 2;
-    // Marker segments up to the first start-of-scan.
-    while (offset + 4 <= buffer.length) {
-      if (buffer[offset] !== 0xff) return undefined;
-      const marker = buffer[offset + 1];
-      if (marker === 0xff) {
-        offset += 1;
-        continue;
-      }
-      if (marker === 0xd9) return offset + 2;
-      const length = buffer.readUInt16BE(offset + 2);
-      offset += 2 + length;
-      if (marker === 0xda) break;
-    }
-    // Entropy-coded data: the first FF D9 that is not stuffed (FF 00) or a restart marker ends the image.
-    for (let index = offset; index + 1 < buffer.length; index += 1) {
-      if (buffer[index] !== 0xff) continue;
-      const next = buffer[index + 1];
-      if (next === 0xd9) return index + 2;
-      if (next === 0xda) {
-        // Progressive JPEG: another scan header follows; skip its segment.
-        if (index + 4 > buffer.length) return undefined;
-        index += 1 + buffer.readUInt16BE(index + 2);
-      }
-    }
-    return undefined;
-  }
-  return undefined;
+  return structuralProblem(buffer, kind);
 }

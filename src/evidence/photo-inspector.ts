@@ -150,13 +150,21 @@ function decodeFailure(error: unknown): string {
   return 'is corrupt: it cannot be decoded as an image';
 }
 
+/** A photo whose header passed every check: its kind and declared size, before any pixel is decoded. */
+export interface PreflightedPhoto {
+  readonly fileName: string;
+  readonly buffer: Buffer;
+  readonly kind: PhotoKind;
+  readonly rawWidth: number;
+  readonly rawHeight: number;
+  readonly orientation: number;
+}
+
 /**
- * Everything that decides whether bytes are an acceptable photo, in memory: kind by magic bytes,
- * polyglot checks, dimensions against the limits from the header (before any decoding, against
- * decompression bombs), a full decode with sharp (`failOn: 'error'`, `limitInputPixels`), then the
- * hashes, EXIF, and the metadata-free auto-oriented preview and thumbnail.
+ * The cheap checks, from bytes and header only: kind by magic bytes, structure (polyglots, no image
+ * data), dimensions against the limits (before any decoding, against decompression bombs).
  */
-export async function inspectPhoto(fileName: string, buffer: Buffer, limits: PhotoLimits): Promise<InspectedPhoto> {
+export async function preflightPhoto(fileName: string, buffer: Buffer, limits: PhotoLimits): Promise<PreflightedPhoto> {
   if (buffer.length > limits.maxBytes) throw new PhotoTooLarge(fileName, limits.maxBytes);
   const sniffed = sniffImage(buffer);
   if (!sniffed.ok) throw new PhotoRejected(fileName, sniffed.reason);
@@ -164,7 +172,6 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
   const polyglot = polyglotReason(buffer, kind);
   if (polyglot) throw new PhotoRejected(fileName, polyglot);
 
-  const options: sharp.SharpOptions = { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true };
   let metadata: sharp.Metadata;
   try {
     // Header only (no pixels decoded), so the dimensions can be judged and named before any decoding.
@@ -192,9 +199,51 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
       `is ${rawWidth}×${rawHeight} pixels; the smallest accepted side is ${limits.minSide} pixels (PHOTO_MIN_SIDE)`,
     );
   }
-  const swapped = (metadata.orientation ?? 1) >= 5;
+  return { fileName, buffer, kind, rawWidth, rawHeight, orientation: metadata.orientation ?? 1 };
+}
+
+/** A decoder warning that means image data is missing: refused, never filled in with grey. */
+const MISSING_DATA = /premature end|truncat|unexpected end|not enough data|missing|incomplete/i;
+
+/**
+ * Decodes every pixel once with the strictest setting (`failOn: 'warning'`), which also stops early
+ * on a file that holds less data than its header declares. A warning that means missing data refuses
+ * the photo; any other warning (e.g. extraneous bytes, common in camera files) falls back to
+ * `failOn: 'error'`, as before.
+ */
+async function decodeStrictly(fileName: string, buffer: Buffer, limits: PhotoLimits): Promise<void> {
+  try {
+    await sharp(buffer, { limitInputPixels: limits.maxPixels, failOn: 'warning', sequentialRead: true }).stats();
+    return;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (MISSING_DATA.test(message)) throw new PhotoRejected(fileName, 'is truncated: the image data ends early');
+  }
+  try {
+    await sharp(buffer, { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true }).stats();
+  } catch (error) {
+    throw new PhotoRejected(fileName, decodeFailure(error));
+  }
+}
+
+/**
+ * Everything that decides whether bytes are an acceptable photo, in memory: the preflight checks,
+ * then a full decode with sharp (see decodeStrictly, `limitInputPixels`), then the hashes, EXIF, and
+ * the metadata-free auto-oriented preview and thumbnail.
+ */
+export async function inspectPhoto(fileName: string, buffer: Buffer, limits: PhotoLimits): Promise<InspectedPhoto> {
+  return decodePhoto(await preflightPhoto(fileName, buffer, limits), limits);
+}
+
+/** The costly part (decode, hashes, derived images) of a preflighted photo. */
+export async function decodePhoto(photo: PreflightedPhoto, limits: PhotoLimits): Promise<InspectedPhoto> {
+  const { fileName, buffer, kind, rawWidth, rawHeight } = photo;
+  const options: sharp.SharpOptions = { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true };
+  const swapped = photo.orientation >= 5;
   const width = swapped ? rawHeight : rawWidth;
   const height = swapped ? rawWidth : rawHeight;
+  // A full decode of every pixel: truncation or corruption anywhere in the file fails here.
+  await decodeStrictly(fileName, buffer, limits);
 
   let preview: Buffer;
   let thumbnail: Buffer;
@@ -202,8 +251,6 @@ export async function inspectPhoto(fileName: string, buffer: Buffer, limits: Pho
   let crops: string[];
   try {
     const base = sharp(buffer, options);
-    // A full decode of every pixel: truncation or corruption anywhere in the file fails here.
-    await base.clone().stats();
     const oriented = base.clone().rotate();
     perceptualHash = await differenceHash(oriented);
     crops = await cropHashes(oriented);

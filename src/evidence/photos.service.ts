@@ -7,6 +7,7 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { subject } from '@casl/ability';
@@ -27,7 +28,8 @@ import { ReviewTasksRepository } from '../review/review-tasks.repository';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from './blob-store';
 import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';
-import { DERIVED_MIME, inspectPhoto, type InspectedPhoto } from './photo-inspector';
+import { DecodePool } from './decode-pool';
+import { DERIVED_MIME, decodePhoto, preflightPhoto, type InspectedPhoto } from './photo-inspector';
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
 import { Photo } from '../claims/photo.entity';
 import { PhotosRepository } from '../claims/photos.repository';
@@ -89,6 +91,7 @@ export class PhotosService {
     private readonly vault: EvidenceVault,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly decodePool: DecodePool,
   ) {}
 
   /** All or nothing: one refused file refuses the request, and nothing of it is stored. */
@@ -107,8 +110,21 @@ export class PhotosService {
       );
     await this.assertRoomFor(claim.id, received.length);
 
+    // Headers first (cheap), so the request's total declared pixels are judged before anything is decoded.
+    const preflighted = [];
+    for (const file of received) preflighted.push(await preflightPhoto(file.fileName, file.buffer, limits));
+    const declaredPixels = preflighted.reduce((sum, photo) => sum + photo.rawWidth * photo.rawHeight, 0);
+    if (declaredPixels > limits.maxPixelsPerRequest)
+      throw new PayloadTooLargeException(
+        `the photos of this request declare ${declaredPixels} pixels in all, more than the limit of ${limits.maxPixelsPerRequest} per request (PHOTO_MAX_PIXELS_PER_REQUEST); send them in several requests`,
+      );
     const inspected: InspectedPhoto[] = [];
-    for (const file of received) inspected.push(await inspectPhoto(file.fileName, file.buffer, limits));
+    const ticket = this.decodePool.admit(preflighted.length);
+    try {
+      for (const photo of preflighted) inspected.push(await ticket.run(() => decodePhoto(photo, limits)));
+    } finally {
+      ticket.close();
+    }
 
     const written: string[] = [];
     try {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
 import { ProbeCreatedView, ProbeStatusView } from './ops.views';
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { eventDetailsOf } from '../audit/audit.repository';
 import { RequirePolicy } from '../common/access.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
-import { JobName, type MaintenanceProbeData } from '../jobs/job-registry';
+import { JOB_QUEUE, JobName, type MaintenanceProbeData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED } from './maintenance-probe.handler';
 
@@ -60,6 +60,11 @@ export class OpsController {
   @ApiErrors(404)
   async probe(@UuidParam('probeId', 'probe not found') probeId: string): Promise<ProbeStatusView> {
     const events = await eventDetailsOf(this.transactions.manager, PROBE_COMPLETED, probeId);
+    // Not completed yet: known only while its job is in the queue (waiting, running, retrying or failed).
+    if (events.length === 0) {
+      const job = await this.jobs.queue(JOB_QUEUE[JobName.MaintenanceProbe]).getJob(`probe:${probeId}`);
+      if (!job) throw new NotFoundException('probe job not found');
+    }
     return { probeId, completions: events.map((event) => ({ seq: event.seq, ...event.details })) };
   }
 }

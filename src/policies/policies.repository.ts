@@ -17,6 +17,18 @@ export class PoliciesRepository {
     return this.m(tx).findOne(Policy, { where: { id }, relations: { clauses: true } });
   }
 
+  /**
+   * Whether a claim matching the caller's read condition references the policy. `readableSql` comes from the access
+   * rules (accessibleWhere, positional parameters from $2), never from input.
+   */
+  async referencedByClaimWhere(policyId: string, readableSql: string, values: unknown[], tx?: Tx): Promise<boolean> {
+    const rows = (await this.m(tx).query(`SELECT 1 FROM claims WHERE policy_id = $1 AND ${readableSql} LIMIT 1`, [
+      policyId,
+      ...values,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
   async existsWithNumber(tx: Tx, number: string): Promise<boolean> {
     return (await tx.findOne(Policy, { where: { number } })) !== null;
   }

@@ -92,8 +92,16 @@ export class PoliciesService {
   async getFor(ability: AppAbility, id: string): Promise<PolicyView> {
     const policy = isUuid(id) ? await this.load(id) : null;
     if (!policy) throw new NotFoundException('Policy not found');
-    this.access.assertCan(ability, 'read', subject('Policy', policy));
+    const referencedByReadableClaim = await this.referencedByReadableClaim(ability, id);
+    this.access.assertCan(ability, 'read', subject('Policy', { ...policy, referencedByReadableClaim }));
     return toPolicyView(policy);
+  }
+
+  /** Whether some claim the caller may read references the policy (the staff read rule, see AbilityFactory). */
+  private async referencedByReadableClaim(ability: AppAbility, policyId: string): Promise<boolean> {
+    const readable = this.access.where(ability, 'Claim', { action: 'read', paramStyle: 'positional', firstIndex: 2 });
+    if (readable.none) return false;
+    return this.policies.referencedByClaimWhere(policyId, readable.sql, readable.values);
   }
 
   /** For other modules: the policy row, unchecked (callers apply their own access rule). */

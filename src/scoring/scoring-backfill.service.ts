@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bull';
+import { workPriority } from '../common/work-priority';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EvidenceVault } from '../evidence/evidence-vault';
 import { PhotosRepository } from '../claims/photos.repository';
@@ -117,29 +118,18 @@ export class ScoringBackfillService {
       const page: StalePhoto[] = await this.photos.staleEmbeddingPage(model.hash, lastId, PAGE);
       if (page.length === 0) break;
       lastId = page[page.length - 1].id;
-      // Submitted together, so the micro-batcher fills whole batches and decrypt/preprocess overlap inference.
-      await Promise.all(
-        page.map(async (photo) => {
-          try {
-            const image = await this.vault.read(
-              {
-                id: photo.id,
-                claimId: photo.claim_id,
-                wrappedDataKey: photo.wrapped_data_key,
-                keyVersion: photo.key_version,
-                sha256: photo.sha256,
-              },
-              'original',
-            );
-            const embedding = await this.scoring.embedPhoto(image);
-            await this.photos.refreshEmbedding(photo.id, embedding, model.hash);
-            progress.done += 1;
-          } catch (error) {
-            progress.failed += 1;
-            this.logger.warn({ photoId: photo.id, err: oneLine(error) }, 'scoring backfill: photo not re-embedded');
-          }
-        }),
-      );
+      // Low priority, bounded: SCORING_BACKFILL_CONCURRENCY photos at a time, each started only once
+      // foreground requests (intake) have gone quiet, so a backlog after a restart never starves them.
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < page.length) {
+          const photo = page[next];
+          next += 1;
+          await workPriority.whenForegroundQuiet();
+          await this.reembed(photo, model.hash, progress);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.config.clip.backfillConcurrency, page.length) }, worker));
       const seconds = (performance.now() - started) / 1000;
       progress.photosPerSecond = round2((progress.done + progress.failed) / Math.max(seconds, 1e-3));
       const left = Math.max(progress.total - progress.done - progress.failed, 0);
@@ -153,6 +143,27 @@ export class ScoringBackfillService {
     await this.report(job, { ...progress, state: 'completed', etaSeconds: 0 });
     this.logger.log(this.logFields(progress), `scoring backfill completed ${progress.done}/${progress.total}`);
     return JobStatus.Success;
+  }
+
+  private async reembed(photo: StalePhoto, modelHash: string, progress: BackfillProgress): Promise<void> {
+    try {
+      const image = await this.vault.read(
+        {
+          id: photo.id,
+          claimId: photo.claim_id,
+          wrappedDataKey: photo.wrapped_data_key,
+          keyVersion: photo.key_version,
+          sha256: photo.sha256,
+        },
+        'original',
+      );
+      const embedding = await this.scoring.embedPhoto(image);
+      await this.photos.refreshEmbedding(photo.id, embedding, modelHash);
+      progress.done += 1;
+    } catch (error) {
+      progress.failed += 1;
+      this.logger.warn({ photoId: photo.id, err: oneLine(error) }, 'scoring backfill: photo not re-embedded');
+    }
   }
 
   private logFields(progress: BackfillProgress) {

@@ -1,3 +1,4 @@
+import './ort-env';
 import * as ort from 'onnxruntime-node';
 
 export interface SessionOptions {

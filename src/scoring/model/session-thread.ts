@@ -11,6 +11,7 @@
  * later call fails with an error that says so (`alive` turns false) and the owner loads a new model.
  */
 import * as path from 'node:path';
+import './ort-env';
 import { Worker } from 'node:worker_threads';
 import type { SessionOptions } from './onnx-session';
 

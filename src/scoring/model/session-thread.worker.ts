@@ -3,6 +3,7 @@
  * them one request at a time. onnxruntime-node's `run` blocks its calling thread for the whole
  * inference, so it runs here and never on a process's main thread.
  */
+import './ort-env';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { openSession } from './onnx-session';
