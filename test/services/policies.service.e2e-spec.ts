@@ -8,7 +8,8 @@ import { useServiceSpec } from '../support/service-spec';
 
 /**
  * PoliciesService against real PostgreSQL, called directly: creation with its clauses (audited,
- * all-or-nothing) and who may read a policy (an intake system its own; staff every one).
+ * all-or-nothing) and who may read a policy (an intake system its own; staff one that a claim they may read
+ * references — security finding 7).
  */
 describe('PoliciesService (real PostgreSQL)', () => {
   let policies: PoliciesService;
@@ -72,22 +73,29 @@ describe('PoliciesService (real PostgreSQL)', () => {
     expect(await spec.dataSource.getRepository(Policy).countBy({ number: first.number })).toBe(1);
   });
 
-  it('lets an intake client read its own policies only; staff who may read policies see every one', async () => {
+  it('lets an intake client read its own policies only; staff only those a claim they may read references', async () => {
     const owner = await intake();
     const other = await intake();
     const mine = await policies.create(owner.context, owner.actor, input());
     const seeded = await spec.make.newPolicy({ createdByClientId: null });
+    await spec.make.newClaim({ policyId: mine.id, team: 'team-a' });
 
     expect((await policies.getFor(owner.ability, mine.id)).id).toBe(mine.id);
     await expect(policies.getFor(other.ability, mine.id)).rejects.toThrow(NotFoundException);
     await expect(policies.getFor(owner.ability, seeded.id)).rejects.toThrow(NotFoundException);
     await expect(policies.getFor(owner.ability, 'not-a-uuid')).rejects.toThrow(NotFoundException);
 
+    const staff = async (role: 'adjuster' | 'supervisor' | 'compliance', team: string) =>
+      spec.caller(staffActor(await spec.make.newUser({ role, team }))).ability;
     for (const role of ['adjuster', 'supervisor', 'compliance'] as const) {
-      const staff = staffActor(await spec.make.newUser({ role }));
-      const ability = spec.caller(staff).ability;
+      const ability = await staff(role, 'team-a');
       expect((await policies.getFor(ability, mine.id)).id).toBe(mine.id);
-      expect((await policies.getFor(ability, seeded.id)).id).toBe(seeded.id);
+      // No claim references the seeded policy: not readable by any staff role (404, not 403).
+      await expect(policies.getFor(ability, seeded.id)).rejects.toThrow(NotFoundException);
     }
+    // Another team's adjuster and supervisor cannot see the claim, so not its policy either; compliance reads all claims.
+    await expect(policies.getFor(await staff('adjuster', 'team-b'), mine.id)).rejects.toThrow(NotFoundException);
+    await expect(policies.getFor(await staff('supervisor', 'team-b'), mine.id)).rejects.toThrow(NotFoundException);
+    expect((await policies.getFor(await staff('compliance', 'team-b'), mine.id)).id).toBe(mine.id);
   });
 });
