@@ -1,5 +1,5 @@
 import { applyDecorators, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiProperty, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiProperty, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 
 /** The API's one error shape, as HttpExceptionFilter (toErrorBody) writes it for every 4xx/5xx. */
 export class ErrorResponse {
@@ -26,6 +26,41 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   503: 'A dependency (PostgreSQL, Redis) is unavailable: nothing changed, retry after Retry-After seconds.',
   507: 'The photo store is full: nothing of the upload was stored.',
 };
+
+/** The name each standard error answer has under `components.responses` in the OpenAPI document. */
+const RESPONSE_NAMES: Record<ErrorStatus, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableEntity',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+  507: 'InsufficientStorage',
+};
+
+/** A standard error answer: what ApiErrors documents for the status, and its shared name in the document. */
+export interface StandardErrorResponse {
+  status: string;
+  name: string;
+  response: { description: string; content: { 'application/json': { schema: { $ref: string } } } };
+}
+
+export function standardErrorResponses(): StandardErrorResponse[] {
+  return (Object.keys(DESCRIPTIONS).map(Number) as ErrorStatus[]).map((status) => ({
+    status: String(status),
+    name: RESPONSE_NAMES[status],
+    response: {
+      description: DESCRIPTIONS[status],
+      content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } },
+    },
+  }));
+}
 
 /** Documents error answers, all in the one `ErrorResponse` shape; 401 and 403 are added for non-public routes. */
 export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {

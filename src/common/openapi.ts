@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { API_KEY_SCHEME, BEARER_SCHEME, ErrorResponse } from './api-docs';
+import { API_KEY_SCHEME, BEARER_SCHEME, ErrorResponse, standardErrorResponses } from './api-docs';
 
 /**
  * The API contract: the OpenAPI document of every route, built from the controllers' explicit
@@ -19,12 +19,39 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
     .build();
-  return sortKeys(
-    SwaggerModule.createDocument(app, config, {
-      extraModels: [ErrorResponse],
-      operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
-    }),
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorResponse],
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+  return sortKeys(shareErrorResponses(document));
+}
+
+/**
+ * Every operation's standard error answer (the one ApiErrors documents for its status, unchanged) becomes a
+ * reference to one `components.responses` entry, so the contract and the client types generated from it state
+ * each once. An error answer an operation documents its own way (another description or schema) stays inline.
+ */
+export function shareErrorResponses(document: OpenAPIObject): OpenAPIObject {
+  const standard = new Map(
+    standardErrorResponses().map((entry) => [
+      entry.status,
+      { ...entry, text: JSON.stringify(sortKeys(entry.response)) },
+    ]),
   );
+  const shared: NonNullable<OpenAPIObject['components']>['responses'] = {};
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, unknown> }>)) {
+      const responses = operation?.responses ?? {};
+      for (const [status, response] of Object.entries(responses)) {
+        const entry = standard.get(status);
+        if (!entry || JSON.stringify(sortKeys(response)) !== entry.text) continue;
+        shared[entry.name] = entry.response;
+        responses[status] = { $ref: `#/components/responses/${entry.name}` };
+      }
+    }
+  }
+  document.components = { ...document.components, responses: { ...document.components?.responses, ...shared } };
+  return document;
 }
 
 /** Object keys sorted at every level (arrays keep their order), so the committed file is stable. */

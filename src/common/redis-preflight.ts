@@ -11,7 +11,8 @@ const DEFAULT_LOCAL = new Set([
 
 export class RedisUnavailableError extends Error {}
 
-async function ping(url: string, timeoutMs: number): Promise<boolean> {
+/** Whether a Redis at `url` answers PING within `timeoutMs` (one attempt, no retries, nothing queued). */
+export async function redisAnswers(url: string, timeoutMs: number): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -49,7 +50,7 @@ export async function ensureRedis(
   config: AppConfig,
   options: { allowAutostart: boolean },
 ): Promise<ChildProcess | undefined> {
-  if (await ping(config.redis.url, 2000)) return undefined;
+  if (await redisAnswers(config.redis.url, 2000)) return undefined;
   const canAutostart =
     options.allowAutostart && config.redis.autostart && DEFAULT_LOCAL.has(config.redis.url) && hasRedisServer();
   if (canAutostart) {
@@ -58,7 +59,7 @@ export async function ensureRedis(
     });
     process.once('exit', () => child.kill('SIGTERM'));
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      if (await ping(config.redis.url, 500)) return child;
+      if (await redisAnswers(config.redis.url, 500)) return child;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     child.kill('SIGTERM');

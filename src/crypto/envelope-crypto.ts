@@ -111,6 +111,22 @@ function checkDataKey(dataKey: Buffer): void {
   if (!Buffer.isBuffer(dataKey) || dataKey.length !== KEY_BYTES) throw new TypeError('a data key is 32 bytes');
 }
 
+function sealWithDataKey(dataKey: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
+  checkDataKey(dataKey);
+  return seal(dataKey, plaintext, aad);
+}
+
+/**
+ * Opens what the photo's data key sealed;
+ * EvidenceCorruptError (naming the photo and the part) when it does not authenticate.
+ */
+function openWithDataKey(dataKey: Buffer, sealed: Buffer, aad: Buffer, photoId: string, part: string): Buffer {
+  checkDataKey(dataKey);
+  const plaintext = open(dataKey, sealed, aad);
+  if (!plaintext) throw new EvidenceCorruptError(photoId, part);
+  return plaintext;
+}
+
 /**
  * Envelope encryption of photo evidence. Every photo has its own random 256-bit data key; its
  * blobs (original, preview, thumbnail) and small fields (GPS) are sealed with it (AES-256-GCM,
@@ -158,28 +174,20 @@ export class EnvelopeCrypto {
   }
 
   encrypt(dataKey: Buffer, plaintext: Buffer, binding: BlobBinding): Buffer {
-    checkDataKey(dataKey);
-    return seal(dataKey, plaintext, blobAad(binding));
+    return sealWithDataKey(dataKey, plaintext, blobAad(binding));
   }
 
   decrypt(dataKey: Buffer, sealed: Buffer, binding: BlobBinding): Buffer {
-    checkDataKey(dataKey);
-    const plaintext = open(dataKey, sealed, blobAad(binding));
-    if (!plaintext) throw new EvidenceCorruptError(binding.photoId, binding.variant);
-    return plaintext;
+    return openWithDataKey(dataKey, sealed, blobAad(binding), binding.photoId, binding.variant);
   }
 
   /** Seals a small field of the photo (e.g. GPS as JSON) with the photo's data key. */
   sealField(dataKey: Buffer, plaintext: Buffer, binding: FieldBinding): Buffer {
-    checkDataKey(dataKey);
-    return seal(dataKey, plaintext, fieldAad(binding));
+    return sealWithDataKey(dataKey, plaintext, fieldAad(binding));
   }
 
   openField(dataKey: Buffer, sealed: Buffer, binding: FieldBinding): Buffer {
-    checkDataKey(dataKey);
-    const plaintext = open(dataKey, sealed, fieldAad(binding));
-    if (!plaintext) throw new EvidenceCorruptError(binding.photoId, binding.field);
-    return plaintext;
+    return openWithDataKey(dataKey, sealed, fieldAad(binding), binding.photoId, binding.field);
   }
 
   sealJsonField(dataKey: Buffer, value: unknown, binding: FieldBinding): Buffer {

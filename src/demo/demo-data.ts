@@ -1,4 +1,5 @@
 import type { StaffRole } from '../common/actor';
+import type { SceneColour, SceneDamage, SceneObject } from '../../tools/scenes/scene-renderer';
 import { AUTO_POLICY, PROPERTY_POLICY, claimScenarios, type ClaimScenario } from './claim-scenarios';
 
 /**
@@ -121,57 +122,40 @@ const DEMO_SCENARIO_NAMES = [
  * `needs_review`, `consistent` or flagged is up to the model, which is the point of showing them.
  */
 function ambiguousScenarios(seedBase: number): ClaimScenario[] {
+  /** A claim expecting no flag, its photos' scenes given as seed offset, object, colour, damage and blur. */
+  const claim = (
+    name: string,
+    policy: ClaimScenario['policy'],
+    claimedPeril: string,
+    shots: Array<[offset: number, object: SceneObject, colour: SceneColour, damage: SceneDamage, blur?: number]>,
+  ): ClaimScenario => ({
+    name,
+    policy,
+    claimedPeril,
+    photos: shots.map(([offset, object, colour, damage, blur]) => ({
+      scene: { seed: seedBase + offset, object, colour, damage, ...(blur === undefined ? {} : { blur }) },
+    })),
+    expected: [],
+  });
   const perils = ['hail', 'collision', 'glass', 'fire'] as const;
   const damage = { hail: 'hail', collision: 'dents', glass: 'broken glass', fire: 'fire' } as const;
-  const scenarios: ClaimScenario[] = [];
-  perils.forEach((peril, index) => {
-    scenarios.push({
-      name: `ambiguous-soft-${index}`,
-      policy: 'auto',
-      claimedPeril: peril,
-      photos: [
-        { scene: { seed: seedBase + 11 * index, object: 'sedan', colour: 'silver', damage: damage[peril], blur: 2.5 } },
-      ],
-      expected: [],
-    });
-  });
-  scenarios.push({
-    name: 'ambiguous-van-0',
-    policy: 'auto',
-    claimedPeril: 'collision',
-    photos: [
-      { scene: { seed: seedBase + 101, object: 'van', colour: 'white', damage: 'dents' } },
-      { scene: { seed: seedBase + 103, object: 'sedan', colour: 'blue', damage: 'dents' } },
-    ],
-    expected: [],
-  });
-  scenarios.push({
-    name: 'ambiguous-mixed-0',
-    policy: 'auto',
-    claimedPeril: 'hail',
-    photos: [
-      { scene: { seed: seedBase + 107, object: 'sedan', colour: 'blue', damage: 'hail' } },
-      { scene: { seed: seedBase + 109, object: 'sedan', colour: 'blue', damage: 'dents' } },
-    ],
-    expected: [],
-  });
-  // Perils the prompt sets do not describe: the model cannot judge them, so they go to review as
-  // uncertain rather than being cleared or flagged.
-  scenarios.push({
-    name: 'uncertain-vandalism-0',
-    policy: 'auto',
-    claimedPeril: 'vandalism',
-    photos: [{ scene: { seed: seedBase + 113, object: 'sedan', colour: 'red', damage: 'broken glass' } }],
-    expected: [],
-  });
-  scenarios.push({
-    name: 'uncertain-storm-0',
-    policy: 'property',
-    claimedPeril: 'storm',
-    photos: [{ scene: { seed: seedBase + 127, object: 'house', colour: 'white', damage: 'broken glass' } }],
-    expected: [],
-  });
-  return scenarios;
+  return [
+    ...perils.map((peril, index) =>
+      claim(`ambiguous-soft-${index}`, 'auto', peril, [[11 * index, 'sedan', 'silver', damage[peril], 2.5]]),
+    ),
+    claim('ambiguous-van-0', 'auto', 'collision', [
+      [101, 'van', 'white', 'dents'],
+      [103, 'sedan', 'blue', 'dents'],
+    ]),
+    claim('ambiguous-mixed-0', 'auto', 'hail', [
+      [107, 'sedan', 'blue', 'hail'],
+      [109, 'sedan', 'blue', 'dents'],
+    ]),
+    // Perils the prompt sets do not describe: the model cannot judge them, so they go to review as
+    // uncertain rather than being cleared or flagged.
+    claim('uncertain-vandalism-0', 'auto', 'vandalism', [[113, 'sedan', 'red', 'broken glass']]),
+    claim('uncertain-storm-0', 'property', 'storm', [[127, 'house', 'white', 'broken glass']]),
+  ];
 }
 
 export function demoScenarios(): ClaimScenario[] {

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import * as fs from 'node:fs';
 import type { OpenAPIV3 } from 'openapi-types';
 import { generateOpenApiDocument, OPENAPI_FILE, openApiText } from '../../scripts/openapi';
+import { standardErrorResponses } from '../../src/common/api-docs';
 
 /** The committed contract (openapi.json) is what the code generates, and a valid, complete OpenAPI document. */
 describe('openapi.json', () => {
@@ -18,6 +19,28 @@ describe('openapi.json', () => {
 
   it('is valid OpenAPI 3 for an independent validator', async () => {
     await expect(SwaggerParser.validate(JSON.parse(generated) as OpenAPIV3.Document)).resolves.toBeDefined();
+  });
+
+  it('states each standard error answer once, in components.responses, and refers to it from the operations', () => {
+    const document = JSON.parse(generated) as OpenAPIV3.Document;
+    const standard = new Map(standardErrorResponses().map((entry) => [entry.status, entry]));
+    const inline: string[] = [];
+    let references = 0;
+    for (const [route, item] of Object.entries(document.paths ?? {})) {
+      for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+        for (const [status, response] of Object.entries(item?.[method]?.responses ?? {})) {
+          if ('$ref' in response) {
+            const name = response.$ref.replace('#/components/responses/', '');
+            expect(document.components?.responses?.[name]).toEqual(standard.get(status)?.response);
+            references += 1;
+          } else if (standard.get(status)?.response.description === response.description) {
+            inline.push(`${method.toUpperCase()} ${route} ${status}`);
+          }
+        }
+      }
+    }
+    expect(inline).toEqual([]);
+    expect(references).toBeGreaterThanOrEqual(100);
   });
 
   it('gives every operation a success response with a schema (or 204), and every body schema properties', async () => {

@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Redis from 'ioredis';
+import { redisAnswers } from '../../src/common/redis-preflight';
 import { Client } from 'pg';
 import { freePort, waitFor } from './processes';
 
@@ -39,25 +39,6 @@ interface PrivateServer {
 /** stop(): SIGTERM; no persistence, so a restart starts empty, like a lost Redis host. */
 export type PrivateRedis = PrivateServer;
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
@@ -76,7 +57,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         { stdio: 'ignore' },
       );
       await waitFor(
-        async () => ((await redisAnswers(url)) ? true : undefined),
+        async () => ((await redisAnswers(url, 500)) ? true : undefined),
         10_000,
         `the private Redis on port ${port} to answer`,
       );

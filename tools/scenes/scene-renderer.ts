@@ -210,7 +210,37 @@ function wheel(x: number, y: number, r: number, rng: Rng): string {
   );
 }
 
+/**
+ * A car's top layer: its two wheels standing on the ground (left and right hub x, radius), any extra
+ * shapes (a spare wheel), then the head- and the tail-light rectangles (x, y, width, height).
+ */
+function carOver(
+  rng: Rng,
+  [left, right, r]: [number, number, number],
+  headlight: [number, number, number, number],
+  taillight: [number, number, number, number],
+  extra = '',
+): string {
+  return (
+    wheel(left, -r, r, rng) +
+    wheel(right, -r, r, rng) +
+    extra +
+    rect(...headlight, ' fill="#fff6c8"') +
+    rect(...taillight, ' fill="#b3121b"')
+  );
+}
+
 const GLASS_TRIM = ' fill="none" stroke="#222" stroke-width="1.6"';
+
+/** A car: its body path is the whole painted surface, with the parts every drawing has. */
+function car(
+  body: string,
+  width: number,
+  height: number,
+  parts: Omit<ObjectDrawing, 'width' | 'height' | 'paintShapes' | 'extraSurface'>,
+): ObjectDrawing {
+  return { width, height, paintShapes: [`<path d="${body}"/>`], extraSurface: [], ...parts };
+}
 
 function drawSedan(rng: Rng): ObjectDrawing {
   const roof = uniform(rng, -90, -80);
@@ -227,26 +257,18 @@ function drawSedan(rng: Rng): ObjectDrawing {
     [38, roof + 6],
     [64, -60],
   ];
-  return {
-    width: 200,
-    height: -roof,
-    paintShapes: [`<path d="${body}"/>`],
+  return car(body, 200, -roof, {
     under:
       `<path d="M-100,-26 L100,-26" stroke="#1e1e1e" stroke-opacity="0.5" stroke-width="5"/>` +
       `<path d="M8,-60 L8,-24 M-48,-58 L-50,-26 M60,-56 L62,-26" stroke="#000" stroke-opacity="0.35" stroke-width="1.2" fill="none"/>` +
       rect(-18, -52, 9, 2.5, ' fill="#333"') +
       rect(30, -52, 9, 2.5, ' fill="#333"'),
-    extraSurface: [],
     glassShapes: [poly(w1), poly(w2)],
     glassBoxes: [
       { x0: -44, y0: roof + 8, x1: 4, y1: -62 },
       { x0: 13, y0: roof + 8, x1: 55, y1: -62 },
     ],
-    over:
-      wheel(-60, -17, 17, rng) +
-      wheel(62, -17, 17, rng) +
-      rect(93, -50, 6, 6, ' fill="#fff6c8"') +
-      rect(-100, -50, 5, 7, ' fill="#b3121b"'),
+    over: carOver(rng, [-60, 62, 17], [93, -50, 6, 6], [-100, -50, 5, 7]),
     surface: { x0: -98, y0: roof + 4, x1: 98, y1: -24 },
     flameAnchors: [
       [-20, roof],
@@ -255,7 +277,7 @@ function drawSedan(rng: Rng): ObjectDrawing {
       [-70, -56],
       [0, -60],
     ],
-  };
+  });
 }
 
 function drawSuv(rng: Rng): ObjectDrawing {
@@ -263,10 +285,7 @@ function drawSuv(rng: Rng): ObjectDrawing {
   const hood = uniform(rng, -82, -76);
   const body = `M-96,-24 L-96,-80 L-91,${f(roof + 5)} Q-88,${f(roof)} -80,${f(roof)} L30,${f(roof)} Q40,${f(roof)} 46,${f(roof + 6)} L64,${f(hood)} L94,${f(hood + 6)} Q100,${f(hood + 8)} 100,${f(hood + 18)} L100,-24 Z`;
   const wy = roof + 7;
-  return {
-    width: 210,
-    height: -roof + 4,
-    paintShapes: [`<path d="${body}"/>`],
+  return car(body, 210, -roof + 4, {
     under:
       `<path d="M-96,-30 L100,-30" stroke="#1e1e1e" stroke-opacity="0.6" stroke-width="9"/>` +
       `<path d="M-32,${f(hood)} L-33,-34 M18,${f(hood)} L19,-34" stroke="#000" stroke-opacity="0.35" stroke-width="1.2"/>` +
@@ -274,7 +293,6 @@ function drawSuv(rng: Rng): ObjectDrawing {
       rect(-76, roof - 5, 3, 5, ' fill="#2b2b2b"') +
       rect(18, roof - 5, 3, 5, ' fill="#2b2b2b"') +
       `<path d="M-88,-24 A26,26 0 0 1 -36,-24 Z M36,-24 A26,26 0 0 1 88,-24 Z" fill="#262628"/>`,
-    extraSurface: [],
     glassShapes: [
       poly([
         [-87, hood + 2],
@@ -300,12 +318,13 @@ function drawSuv(rng: Rng): ObjectDrawing {
       { x0: -28, y0: wy + 2, x1: 12, y1: hood },
       { x0: 22, y0: wy + 2, x1: 44, y1: hood },
     ],
-    over:
-      wheel(-62, -22, 22, rng) +
-      wheel(62, -22, 22, rng) +
-      `<circle cx="-101" cy="-62" r="15" fill="#1b1b1d"/><circle cx="-101" cy="-62" r="7" fill="#555"/>` +
-      rect(94, hood + 10, 6, 8, ' fill="#fff6c8"') +
-      rect(-97, -80, 4, 10, ' fill="#b3121b"'),
+    over: carOver(
+      rng,
+      [-62, 62, 22],
+      [94, hood + 10, 6, 8],
+      [-97, -80, 4, 10],
+      `<circle cx="-101" cy="-62" r="15" fill="#1b1b1d"/><circle cx="-101" cy="-62" r="7" fill="#555"/>`,
+    ),
     surface: { x0: -94, y0: roof + 3, x1: 98, y1: -36 },
     flameAnchors: [
       [-50, roof],
@@ -313,22 +332,18 @@ function drawSuv(rng: Rng): ObjectDrawing {
       [40, roof + 4],
       [82, hood + 2],
     ],
-  };
+  });
 }
 
 function drawPickup(rng: Rng): ObjectDrawing {
   const roof = uniform(rng, -114, -104);
   const bed = uniform(rng, -70, -62);
   const body = `M-100,-22 L-100,${f(bed)} L8,${f(bed)} L10,${f(roof + 4)} Q11,${f(roof)} 16,${f(roof)} L54,${f(roof)} Q62,${f(roof)} 66,${f(roof + 8)} L78,-72 L96,-68 Q100,-66 100,-56 L100,-22 Z`;
-  return {
-    width: 200,
-    height: -roof,
-    paintShapes: [`<path d="${body}"/>`],
+  return car(body, 200, -roof, {
     under:
       `<path d="M-100,-28 L100,-28" stroke="#1e1e1e" stroke-opacity="0.55" stroke-width="6"/>` +
       rect(-100, bed - 2, 108, 4, ' fill="#2a2a2a"') +
       `<path d="M10,-70 L11,-30" stroke="#000" stroke-opacity="0.35" stroke-width="1.2"/>`,
-    extraSurface: [],
     glassShapes: [
       poly([
         [17, -74],
@@ -338,11 +353,7 @@ function drawPickup(rng: Rng): ObjectDrawing {
       ]),
     ],
     glassBoxes: [{ x0: 20, y0: roof + 8, x1: 56, y1: -76 }],
-    over:
-      wheel(-62, -20, 20, rng) +
-      wheel(64, -20, 20, rng) +
-      rect(94, -64, 6, 8, ' fill="#fff6c8"') +
-      rect(-100, bed + 4, 5, 10, ' fill="#b3121b"'),
+    over: carOver(rng, [-62, 64, 20], [94, -64, 6, 8], [-100, bed + 4, 5, 10]),
     surface: { x0: -98, y0: roof + 3, x1: 98, y1: -30 },
     flameAnchors: [
       [-60, bed],
@@ -350,23 +361,19 @@ function drawPickup(rng: Rng): ObjectDrawing {
       [35, roof],
       [85, -70],
     ],
-  };
+  });
 }
 
 function drawVan(rng: Rng): ObjectDrawing {
   const roof = uniform(rng, -142, -128);
   const body = `M-100,-20 L-100,${f(roof + 6)} Q-100,${f(roof)} -94,${f(roof)} L60,${f(roof)} Q70,${f(roof)} 76,${f(roof + 14)} L92,-70 Q100,-66 100,-56 L100,-20 Z`;
   const wy = roof + 12;
-  return {
-    width: 200,
-    height: -roof,
-    paintShapes: [`<path d="${body}"/>`],
+  return car(body, 200, -roof, {
     under:
       `<path d="M-100,-26 L100,-26" stroke="#1e1e1e" stroke-opacity="0.55" stroke-width="6"/>` +
       `<path d="M-46,${f(roof + 6)} L-46,-28 M30,${f(roof + 6)} L30,-28 M-46,${f(wy + 22)} L28,${f(wy + 22)}" stroke="#000" stroke-opacity="0.35" stroke-width="1.4"/>` +
       rect(22, -66, 7, 2.5, ' fill="#333"') +
       rect(-12, -64, 10, 2.5, ' fill="#333"'),
-    extraSurface: [],
     glassShapes: [
       poly([
         [62, -76],
@@ -380,11 +387,7 @@ function drawVan(rng: Rng): ObjectDrawing {
       { x0: 62, y0: wy + 2, x1: 76, y1: -78 },
       { x0: 36, y0: wy + 2, x1: 56, y1: wy + 32 },
     ],
-    over:
-      wheel(-66, -18, 18, rng) +
-      wheel(66, -18, 18, rng) +
-      rect(94, -62, 6, 8, ' fill="#fff6c8"') +
-      rect(-100, -74, 5, 14, ' fill="#b3121b"'),
+    over: carOver(rng, [-66, 66, 18], [94, -62, 6, 8], [-100, -74, 5, 14]),
     surface: { x0: -98, y0: roof + 3, x1: 98, y1: -28 },
     flameAnchors: [
       [-70, roof],
@@ -392,7 +395,7 @@ function drawVan(rng: Rng): ObjectDrawing {
       [30, roof],
       [80, -74],
     ],
-  };
+  });
 }
 
 function drawMotorcycle(rng: Rng): ObjectDrawing {
@@ -440,6 +443,18 @@ function roofColour(rng: Rng): string {
   return pick(rng, ['#4a3426', '#3a3b40', '#555f6a', '#5e3a2e', '#2f3136']);
 }
 
+/** A gable roof: eaves at ±halfWidth just below the wall top, ridge at the peak. */
+function gable(halfWidth: number, wallTop: number, peak: number, extra = ''): string {
+  return poly(
+    [
+      [-halfWidth, wallTop + 2],
+      [0, peak],
+      [halfWidth, wallTop + 2],
+    ],
+    extra,
+  );
+}
+
 function drawHouse(rng: Rng): ObjectDrawing {
   const wallTop = uniform(rng, -118, -100);
   const peak = wallTop - uniform(rng, 50, 70);
@@ -464,24 +479,11 @@ function drawHouse(rng: Rng): ObjectDrawing {
     paintShapes: [rect(-82, wallTop, 164, -wallTop)],
     under:
       rect(chimneyX, peak + 18, 14, 40, ` fill="${roof}"`) +
-      poly(
-        [
-          [-96, wallTop + 2],
-          [0, peak],
-          [96, wallTop + 2],
-        ],
-        ` fill="${roof}"`,
-      ) +
+      gable(96, wallTop, peak, ` fill="${roof}"`) +
       rect(doorX, -56, 26, 56, ' fill="#5a3a22"') +
       `<circle cx="${f(doorX + 21)}" cy="-28" r="2" fill="#d4b24c"/>` +
       rect(-84, -4, 168, 4, ' fill="#777"'),
-    extraSurface: [
-      poly([
-        [-96, wallTop + 2],
-        [0, peak],
-        [96, wallTop + 2],
-      ]),
-    ],
+    extraSurface: [gable(96, wallTop, peak)],
     glassShapes: glass,
     glassBoxes: boxes,
     over: '',
@@ -590,24 +592,11 @@ function drawGarage(rng: Rng): ObjectDrawing {
     height: -peak,
     paintShapes: [rect(-96, wallTop, 192, -wallTop)],
     under:
-      poly(
-        [
-          [-102, wallTop + 2],
-          [0, peak],
-          [102, wallTop + 2],
-        ],
-        ` fill="${roof}"`,
-      ) +
+      gable(102, wallTop, peak, ` fill="${roof}"`) +
       rect(doorX, -doorH, doorW, doorH, ' fill="#cfd1d3" stroke="#5a5d60" stroke-width="2"') +
       `<path d="${lines}" stroke="#8a8d90" stroke-width="1.6"/>` +
       rect(-98, -4, 196, 4, ' fill="#6b6b6b"'),
-    extraSurface: [
-      poly([
-        [-102, wallTop + 2],
-        [0, peak],
-        [102, wallTop + 2],
-      ]),
-    ],
+    extraSurface: [gable(102, wallTop, peak)],
     glassShapes: [rect(wx, wallTop + 24, 30, 26), rect(wx2 + 2, wallTop + 24, 30, 26)],
     glassBoxes: [
       { x0: wx + 2, y0: wallTop + 26, x1: wx + 28, y1: wallTop + 48 },
@@ -624,28 +613,17 @@ function drawGarage(rng: Rng): ObjectDrawing {
   };
 }
 
-function drawObject(object: SceneObject, rng: Rng): ObjectDrawing {
-  switch (object) {
-    case 'sedan':
-      return drawSedan(rng);
-    case 'suv':
-      return drawSuv(rng);
-    case 'pickup truck':
-      return drawPickup(rng);
-    case 'van':
-      return drawVan(rng);
-    case 'motorcycle':
-      return drawMotorcycle(rng);
-    case 'house':
-      return drawHouse(rng);
-    case 'apartment building':
-      return drawApartment(rng);
-    case 'barn':
-      return drawBarn(rng);
-    case 'garage':
-      return drawGarage(rng);
-  }
-}
+const DRAWINGS: Record<SceneObject, (rng: Rng) => ObjectDrawing> = {
+  sedan: drawSedan,
+  suv: drawSuv,
+  'pickup truck': drawPickup,
+  van: drawVan,
+  motorcycle: drawMotorcycle,
+  house: drawHouse,
+  'apartment building': drawApartment,
+  barn: drawBarn,
+  garage: drawGarage,
+};
 
 // ---------------------------------------------------------------------------------------------
 // scene pieces
@@ -673,56 +651,49 @@ interface Palette {
   groundKind: 'grass' | 'asphalt' | 'dirt' | 'concrete' | 'sand';
 }
 
+/** Ranges an HSL colour is drawn from: hue min and max, saturation min and max, lightness min and max. */
+type HslRange = readonly [number, number, number, number, number, number];
+
+/** A colour drawn from the ranges (hue, then saturation, then lightness). */
+function hslIn(rng: Rng, [h0, h1, s0, s1, l0, l1]: HslRange): string {
+  return hsl(uniform(rng, h0, h1), uniform(rng, s0, s1), uniform(rng, l0, l1));
+}
+
+const SKY_KINDS = ['clear', 'overcast', 'evening', 'hazy', 'deep'] as const;
+
+/** Each kind of sky's gradient, from its top to the horizon. */
+const SKIES: Record<(typeof SKY_KINDS)[number], { top: HslRange; bottom: HslRange }> = {
+  clear: { top: [200, 215, 55, 75, 50, 60], bottom: [195, 210, 50, 70, 80, 88] },
+  overcast: { top: [200, 220, 4, 12, 52, 62], bottom: [200, 220, 4, 10, 76, 84] },
+  evening: { top: [225, 250, 30, 45, 30, 42], bottom: [20, 35, 55, 75, 68, 78] },
+  hazy: { top: [190, 210, 20, 35, 68, 76], bottom: [40, 60, 15, 30, 84, 90] },
+  deep: { top: [210, 225, 60, 75, 36, 44], bottom: [200, 215, 50, 65, 66, 74] },
+};
+
+const GROUND_KINDS = ['grass', 'asphalt', 'dirt', 'concrete', 'sand'] as const;
+
+/** Each kind of ground's gradient, from near the camera to the horizon (grass: near and far share a hue). */
+const GROUNDS: Record<Exclude<Palette['groundKind'], 'grass'>, { near: HslRange; far: HslRange }> = {
+  asphalt: { near: [200, 230, 2, 6, 26, 34], far: [200, 230, 2, 6, 42, 50] },
+  dirt: { near: [25, 35, 25, 35, 34, 42], far: [28, 38, 20, 30, 48, 56] },
+  concrete: { near: [30, 50, 3, 8, 52, 60], far: [30, 50, 3, 8, 64, 70] },
+  sand: { near: [38, 45, 30, 42, 60, 68], far: [38, 45, 25, 35, 70, 76] },
+};
+
 function chooseBackground(rng: Rng): Palette {
-  const sky = pick(rng, ['clear', 'overcast', 'evening', 'hazy', 'deep'] as const);
-  let skyTop: string;
-  let skyBottom: string;
-  switch (sky) {
-    case 'clear':
-      skyTop = hsl(uniform(rng, 200, 215), uniform(rng, 55, 75), uniform(rng, 50, 60));
-      skyBottom = hsl(uniform(rng, 195, 210), uniform(rng, 50, 70), uniform(rng, 80, 88));
-      break;
-    case 'overcast':
-      skyTop = hsl(uniform(rng, 200, 220), uniform(rng, 4, 12), uniform(rng, 52, 62));
-      skyBottom = hsl(uniform(rng, 200, 220), uniform(rng, 4, 10), uniform(rng, 76, 84));
-      break;
-    case 'evening':
-      skyTop = hsl(uniform(rng, 225, 250), uniform(rng, 30, 45), uniform(rng, 30, 42));
-      skyBottom = hsl(uniform(rng, 20, 35), uniform(rng, 55, 75), uniform(rng, 68, 78));
-      break;
-    case 'hazy':
-      skyTop = hsl(uniform(rng, 190, 210), uniform(rng, 20, 35), uniform(rng, 68, 76));
-      skyBottom = hsl(uniform(rng, 40, 60), uniform(rng, 15, 30), uniform(rng, 84, 90));
-      break;
-    default:
-      skyTop = hsl(uniform(rng, 210, 225), uniform(rng, 60, 75), uniform(rng, 36, 44));
-      skyBottom = hsl(uniform(rng, 200, 215), uniform(rng, 50, 65), uniform(rng, 66, 74));
-  }
-  const groundKind = pick(rng, ['grass', 'asphalt', 'dirt', 'concrete', 'sand'] as const);
+  const sky = SKIES[pick(rng, SKY_KINDS)];
+  const skyTop = hslIn(rng, sky.top);
+  const skyBottom = hslIn(rng, sky.bottom);
+  const groundKind = pick(rng, GROUND_KINDS);
   let ground: string;
   let groundFar: string;
-  switch (groundKind) {
-    case 'grass': {
-      const h = uniform(rng, 75, 105);
-      ground = hsl(h, uniform(rng, 28, 40), uniform(rng, 28, 36));
-      groundFar = hsl(h + 5, uniform(rng, 20, 30), uniform(rng, 40, 48));
-      break;
-    }
-    case 'asphalt':
-      ground = hsl(uniform(rng, 200, 230), uniform(rng, 2, 6), uniform(rng, 26, 34));
-      groundFar = hsl(uniform(rng, 200, 230), uniform(rng, 2, 6), uniform(rng, 42, 50));
-      break;
-    case 'dirt':
-      ground = hsl(uniform(rng, 25, 35), uniform(rng, 25, 35), uniform(rng, 34, 42));
-      groundFar = hsl(uniform(rng, 28, 38), uniform(rng, 20, 30), uniform(rng, 48, 56));
-      break;
-    case 'concrete':
-      ground = hsl(uniform(rng, 30, 50), uniform(rng, 3, 8), uniform(rng, 52, 60));
-      groundFar = hsl(uniform(rng, 30, 50), uniform(rng, 3, 8), uniform(rng, 64, 70));
-      break;
-    default:
-      ground = hsl(uniform(rng, 38, 45), uniform(rng, 30, 42), uniform(rng, 60, 68));
-      groundFar = hsl(uniform(rng, 38, 45), uniform(rng, 25, 35), uniform(rng, 70, 76));
+  if (groundKind === 'grass') {
+    const h = uniform(rng, 75, 105);
+    ground = hsl(h, uniform(rng, 28, 40), uniform(rng, 28, 36));
+    groundFar = hsl(h + 5, uniform(rng, 20, 30), uniform(rng, 40, 48));
+  } else {
+    ground = hslIn(rng, GROUNDS[groundKind].near);
+    groundFar = hslIn(rng, GROUNDS[groundKind].far);
   }
   return { skyTop, skyBottom, ground, groundFar, groundKind };
 }
@@ -1048,26 +1019,18 @@ function drawSky(rng: Rng, W: number, horizon: number, s: number): string[] {
   return parts;
 }
 
+/** The marks each damage leaves on the object's surface: dents, hail pits, rust or soot. */
+const SURFACE_MARKS: Partial<Record<SceneDamage, (drng: Rng, surface: Box, damageScale: number) => string>> = {
+  dents: dentMarks,
+  hail: hailPits,
+  rust: rustMarks,
+  fire: (drng, surface) => sootMarks(drng, surface),
+};
+
 /** Dents, hail pits, rust or soot on the object's surface (clipped to it), or '' for other damage. */
 function surfaceDamage(damage: SceneDamage, drng: Rng, drawing: ObjectDrawing, damageScale: number): string {
-  let marks: string;
-  switch (damage) {
-    case 'dents':
-      marks = dentMarks(drng, drawing.surface, damageScale);
-      break;
-    case 'hail':
-      marks = hailPits(drng, drawing.surface, damageScale);
-      break;
-    case 'rust':
-      marks = rustMarks(drng, drawing.surface, damageScale);
-      break;
-    case 'fire':
-      marks = sootMarks(drng, drawing.surface);
-      break;
-    default:
-      return '';
-  }
-  return `<g clip-path="url(#surfclip)">${marks}</g>`;
+  const marks = SURFACE_MARKS[damage];
+  return marks ? `<g clip-path="url(#surfclip)">${marks(drng, drawing.surface, damageScale)}</g>` : '';
 }
 
 /** Flames (and their glow) from the object's flame anchors, in the object's own coordinates. */
@@ -1232,7 +1195,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   parts.push(groundTexture(rng, palette, W, H, horizon, s));
 
   // object placement
-  const drawing = drawObject(spec.object, mulberry32(deriveSeed(spec.seed, 0x0b1ec7)));
+  const drawing = DRAWINGS[spec.object](mulberry32(deriveSeed(spec.seed, 0x0b1ec7)));
   const groundY = horizon + (H - horizon) * uniform(rng, 0.35, 0.8);
   const targetW =
     W *
