@@ -9,8 +9,8 @@ import type { ClaimStatus } from './claim.entity';
  *   `scoring` continues without a transition.
  * - Any scored outcome may be decided (a review task is opened for inconsistent and needs_review
  *   claims, and for a QA sample of consistent ones).
- * - `closed` is reserved: nothing closes a claim yet (see the README); retention counts from
- *   COALESCE(closed_at, decided_at).
+ * - `closed`: the submitting intake system closes a decided claim (POST /v1/claims/:id/close); retention counts
+ *   from COALESCE(closed_at, decided_at), so a decided claim not yet closed counts from its decision.
  */
 export const CLAIM_TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
   draft: ['queued'],

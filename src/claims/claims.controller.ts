@@ -5,11 +5,19 @@ import {
   ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, ApiIntakeAuth, ErrorResponse, UuidParam } from '../common/api-docs';
-import { CLAIM_VIEW_SCHEMA, ClaimPage, IntakeClaimView, StaffClaimView, SubmittedClaimView } from './claims.views';
+import {
+  CLAIM_VIEW_SCHEMA,
+  ClaimPage,
+  ClosedClaimView,
+  IntakeClaimView,
+  StaffClaimView,
+  SubmittedClaimView,
+} from './claims.views';
 import type { Response } from 'express';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../common/access.decorators';
@@ -90,5 +98,21 @@ export class ClaimsController {
     @AuditCtx() context: AuditContext,
   ): Promise<{ id: string; status: string; submittedAt: string }> {
     return this.claims.submit(context, ability, id);
+  }
+
+  @Post(':id/close')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Close a decided claim (its file is closed in the intake system); retention counts from the close',
+  })
+  @ApiOkResponse({ type: ClosedClaimView })
+  @ApiErrors(404, 409)
+  @RequirePolicy('update', 'Claim')
+  async close(
+    @UuidParam('id', 'Claim not found') id: string,
+    @CurrentAbility() ability: AppAbility,
+    @AuditCtx() context: AuditContext,
+  ): Promise<ClosedClaimView> {
+    return this.claims.close(context, ability, id);
   }
 }

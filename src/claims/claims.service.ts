@@ -29,6 +29,7 @@ import { readValidationSummary, type ValidationSummary } from './validation-summ
 import {
   ClaimCoreView,
   ClaimPage,
+  ClosedClaimView,
   IntakeClaimView,
   IntakePhotoView,
   StaffClaimView,
@@ -277,6 +278,28 @@ export class ClaimsService {
     });
     await this.events.emitSubmitted(event);
     return { id: event.claimId, status: 'queued', submittedAt: event.submittedAt.toISOString() };
+  }
+
+  /**
+   * The intake system's record of the claim is closed (paid, or final correspondence sent): decided → closed, audited
+   * as `claim.closed`. Retention's `claim_closed` trigger counts from `closed_at` from then on (until then from the
+   * decision). Only the submitting intake system closes (it owns the claim's outcome outside this service).
+   */
+  async close(context: AuditContext, ability: AppAbility, id: string): Promise<ClosedClaimView> {
+    return this.audit.run(context, async (tx) => {
+      const claim = await this.loadFor(ability, 'update', id, tx.manager, true);
+      if (claim.status !== 'decided')
+        throw new ConflictException(`claim ${claim.id} can be closed only once decided (status ${claim.status})`);
+      const closedAt = this.clock.now();
+      await this.claims.transitionStatus(tx.manager, claim.id, 'decided', 'closed', closedAt);
+      tx.record({
+        action: 'claim.closed',
+        resourceType: 'Claim',
+        resourceId: claim.id,
+        details: { from: 'decided', to: 'closed' },
+      });
+      return { id: claim.id, status: 'closed', closedAt: closedAt.toISOString() };
+    });
   }
 
   private async photosOf(claimId: string): Promise<Photo[]> {

@@ -94,6 +94,13 @@ export class ClaimPage {
   @ApiProperty() total!: number;
 }
 
+/** A claim the intake system closed: retention counts from `closedAt`. */
+export class ClosedClaimView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['closed'] }) status!: 'closed';
+  @ApiProperty({ format: 'date-time' }) closedAt!: string;
+}
+
 export class SubmittedClaimView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CLAIM_STATUSES, enumName: 'ClaimStatus' }) status!: string;

@@ -297,6 +297,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a decided claim (its file is closed in the intake system); retention counts from the close */
+        post: operations["Claims_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{id}/legal-hold": {
         parameters: {
             query?: never;
@@ -931,6 +948,14 @@ export interface components {
             promptVersion: number;
             prompts: string[];
             text: string;
+        };
+        ClosedClaimView: {
+            /** Format: date-time */
+            closedAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "closed";
         };
         CreateApiClientDto: {
             name: string;
@@ -2420,6 +2445,31 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    Claims_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosedClaimView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LegalHold_place: {
