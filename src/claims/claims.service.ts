@@ -138,19 +138,7 @@ export class ClaimsService {
     if (!IDEMPOTENCY_KEY.test(key))
       throw new BadRequestException('Idempotency-Key must be 1 to 200 printable ASCII characters without spaces');
     const requestHash = createHash('sha256')
-      .update(
-        canonicalJson({
-          policyId: input.policyId.toLowerCase(),
-          externalReference: input.externalReference,
-          claimedPeril: input.claimedPeril,
-          description: input.description,
-          incidentDate: input.incidentDate,
-          amount: normaliseAmount(input.amount),
-          currency: input.currency,
-          claimantRef: input.claimantRef ?? null,
-          photoSource: input.photoSource,
-        }),
-      )
+      .update(canonicalJson({ policyId: input.policyId.toLowerCase(), ...claimFields(input) }))
       .digest('hex');
 
     const replay = await this.claims.findByIdempotencyKey(actor.id, key);
@@ -165,14 +153,7 @@ export class ClaimsService {
       const id = await this.claims.insertIfAbsent(tx.manager, {
         policyId: policy.id,
         submitterClientId: actor.id,
-        externalReference: input.externalReference,
-        claimedPeril: input.claimedPeril,
-        description: input.description,
-        incidentDate: input.incidentDate,
-        amount: normaliseAmount(input.amount),
-        currency: input.currency,
-        claimantRef: input.claimantRef ?? null,
-        photoSource: input.photoSource,
+        ...claimFields(input),
         status: 'draft',
         team: actor.team,
         idempotencyKey: key,
@@ -289,6 +270,23 @@ export class ClaimsService {
     }
     return toClaimView(actor, claim, await this.photosOf(claim.id));
   }
+}
+
+/**
+ * The claim's own fields as the intake system sent them, amount normalised: what is stored, and (with
+ * the policy id) what the Idempotency-Key's request hash covers, so a replay must repeat them all.
+ */
+function claimFields(input: CreateClaimDto) {
+  return {
+    externalReference: input.externalReference,
+    claimedPeril: input.claimedPeril,
+    description: input.description,
+    incidentDate: input.incidentDate,
+    amount: normaliseAmount(input.amount),
+    currency: input.currency,
+    claimantRef: input.claimantRef ?? null,
+    photoSource: input.photoSource,
+  };
 }
 
 /** "1250" and "1250.00" are the same amount (and hash the same). */
