@@ -1,28 +1,21 @@
 import request from 'supertest';
 import { createIntakeClient, tokenFor } from './support/auth-helpers';
-import { startTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 import { createClaim, policyBody } from './fixtures/intake-fixtures';
 
 describe('policies', () => {
-  let testApp: TestApp;
   let intakeA: { id: string; apiKey: string };
   let intakeB: { id: string; apiKey: string };
   let admin: string;
   let adjuster: string;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'policies' });
-    intakeA = await createIntakeClient(testApp, 'team-a');
-    intakeB = await createIntakeClient(testApp, 'team-b');
-    admin = await tokenFor(testApp, 'admin', 'ops');
-    adjuster = await tokenFor(testApp, 'adjuster', 'team-a');
+  const testApp = useTestApp({ label: 'policies' }, async (started) => {
+    intakeA = await createIntakeClient(started, 'team-a');
+    intakeB = await createIntakeClient(started, 'team-b');
+    admin = await tokenFor(started, 'admin', 'ops');
+    adjuster = await tokenFor(started, 'adjuster', 'team-a');
   });
 
-  afterAll(async () => {
-    await testApp?.close();
-  });
-
-  const http = () => request(testApp.app.getHttpServer());
+  const http = () => request(testApp().app.getHttpServer());
 
   it('an intake system creates a policy with clauses and reads it back; the creation is audited', async () => {
     const body = policyBody();
@@ -46,7 +39,7 @@ describe('policies', () => {
     ]);
     const read = await http().get(`/v1/policies/${created.body.id}`).set('X-API-Key', intakeA.apiKey).expect(200);
     expect(read.body).toEqual(created.body);
-    const [event] = (await testApp.database.dataSource.query(
+    const [event] = (await testApp().database.dataSource.query(
       `SELECT actor_id, details FROM audit_events WHERE action = 'policy.created' AND resource_id = $1`,
       [created.body.id],
     )) as Array<{ actor_id: string; details: { clauses: unknown[] } }>;
@@ -58,7 +51,7 @@ describe('policies', () => {
     const created = await http().post('/v1/policies').set('X-API-Key', intakeA.apiKey).send(policyBody()).expect(201);
     await http().get(`/v1/policies/${created.body.id}`).set('X-API-Key', intakeB.apiKey).expect(404);
     await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${adjuster}`).expect(404);
-    await createClaim(testApp, intakeA.apiKey, created.body.id);
+    await createClaim(testApp(), intakeA.apiKey, created.body.id);
     await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${adjuster}`).expect(200);
     await http().get(`/v1/policies/${created.body.id}`).set('Authorization', `Bearer ${admin}`).expect(200);
     await http().get('/v1/policies/not-a-uuid').set('Authorization', `Bearer ${admin}`).expect(404);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { ApiClient, ApiKey } from './api-client.entity';
 
@@ -15,13 +16,7 @@ export interface PresentedKeyRow {
 
 /** The api_clients and api_keys tables: the only code that reads or writes their rows. */
 @Injectable()
-export class ApiClientsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class ApiClientsRepository extends OwnedTableRepository {
   insertClient(tx: Tx, name: string, team: string): Promise<ApiClient> {
     return tx.save(tx.create(ApiClient, { name, team }));
   }

@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { User } from './user.entity';
 
 /** The users table: the only code that reads or writes its rows. */
 @Injectable()
-export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class UsersRepository extends OwnedTableRepository {
   findByEmail(email: string, tx?: Tx): Promise<User | null> {
     return this.m(tx).findOne(User, { where: { email } });
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { assertTransition } from './claim-lifecycle';
 import { Claim, type ClaimStatus } from './claim.entity';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 
 /** What retention needs to know of a claim: its dates, hold, and the policy's line and jurisdiction. */
@@ -17,13 +18,7 @@ export interface ClaimRetentionFactsRow {
 
 /** The claims table: the only code that reads or writes its rows. */
 @Injectable()
-export class ClaimsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class ClaimsRepository extends OwnedTableRepository {
   /** Locks the claim row for the rest of `tx`; undefined when the claim does not exist. */
   async lockHoldState(tx: Tx, claimId: string): Promise<{ id: string; legal_hold: boolean } | undefined> {
     const [claim] = (await tx.query(`SELECT id, legal_hold FROM claims WHERE id = $1 FOR UPDATE`, [claimId])) as Array<{

@@ -139,19 +139,7 @@ export class ClaimsService {
     if (!IDEMPOTENCY_KEY.test(key))
       throw new BadRequestException('Idempotency-Key must be 1 to 200 printable ASCII characters without spaces');
     const requestHash = createHash('sha256')
-      .update(
-        canonicalJson({
-          policyId: input.policyId.toLowerCase(),
-          externalReference: input.externalReference,
-          claimedPeril: input.claimedPeril,
-          description: input.description,
-          incidentDate: input.incidentDate,
-          amount: normaliseAmount(input.amount),
-          currency: input.currency,
-          claimantRef: input.claimantRef ?? null,
-          photoSource: input.photoSource,
-        }),
-      )
+      .update(canonicalJson({ policyId: input.policyId.toLowerCase(), ...claimFields(input) }))
       .digest('hex');
 
     const replay = await this.claims.findByIdempotencyKey(actor.id, key);
@@ -166,14 +154,7 @@ export class ClaimsService {
       const id = await this.claims.insertIfAbsent(tx.manager, {
         policyId: policy.id,
         submitterClientId: actor.id,
-        externalReference: input.externalReference,
-        claimedPeril: input.claimedPeril,
-        description: input.description,
-        incidentDate: input.incidentDate,
-        amount: normaliseAmount(input.amount),
-        currency: input.currency,
-        claimantRef: input.claimantRef ?? null,
-        photoSource: input.photoSource,
+        ...claimFields(input),
         status: 'draft',
         team: actor.team,
         idempotencyKey: key,
@@ -312,6 +293,23 @@ export class ClaimsService {
     }
     return toClaimView(actor, claim, await this.photosOf(claim.id));
   }
+}
+
+/**
+ * The claim's own fields as the intake system sent them, amount normalised: what is stored, and (with
+ * the policy id) what the Idempotency-Key's request hash covers, so a replay must repeat them all.
+ */
+function claimFields(input: CreateClaimDto) {
+  return {
+    externalReference: input.externalReference,
+    claimedPeril: input.claimedPeril,
+    description: input.description,
+    incidentDate: input.incidentDate,
+    amount: normaliseAmount(input.amount),
+    currency: input.currency,
+    claimantRef: input.claimantRef ?? null,
+    photoSource: input.photoSource,
+  };
 }
 
 /** "1250" and "1250.00" are the same amount (and hash the same). */

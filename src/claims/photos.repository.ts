@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { Photo } from './photo.entity';
 
@@ -45,18 +45,22 @@ export async function photoExists(tx: Tx, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** A stored photo another claim's photos are compared with (its embedding only when the current model made it). */
+export interface DuplicateCandidateRow {
+  id: string;
+  claim_id: string;
+  sha256: string;
+  perceptual_hash: string;
+  crop_hashes: string[];
+  embedding: number[] | null;
+}
+
 /**
  * The photos table: the only code that reads or writes its rows. It lives in claims/ with the Photo
  * entity (a claim's photos are part of its view), below evidence/ and crypto/, which both use it.
  */
 @Injectable()
-export class PhotosRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class PhotosRepository extends OwnedTableRepository {
   countOfClaim(claimId: string, tx?: Tx): Promise<number> {
     return countPhotosOfClaim(this.m(tx), claimId);
   }
@@ -85,33 +89,12 @@ export class PhotosRepository {
    * Photos of other claims stored by `asOf` and not shredded, with their hashes, and their embedding
    * when `modelHash` made it (duplicate detection).
    */
-  async duplicateCandidates(
-    claimId: string,
-    modelHash: string,
-    asOf: Date,
-    tx?: Tx,
-  ): Promise<
-    Array<{
-      id: string;
-      claim_id: string;
-      sha256: string;
-      perceptual_hash: string;
-      crop_hashes: string[];
-      embedding: number[] | null;
-    }>
-  > {
+  async duplicateCandidates(claimId: string, modelHash: string, asOf: Date, tx?: Tx): Promise<DuplicateCandidateRow[]> {
     return (await this.m(tx).query(
       `SELECT id, claim_id, sha256, perceptual_hash, crop_hashes, CASE WHEN embedding_model_hash = $2 THEN embedding END AS embedding
          FROM photos WHERE claim_id <> $1 AND shredded_at IS NULL AND created_at <= $3`,
       [claimId, modelHash, asOf],
-    )) as Array<{
-      id: string;
-      claim_id: string;
-      sha256: string;
-      perceptual_hash: string;
-      crop_hashes: string[];
-      embedding: number[] | null;
-    }>;
+    )) as DuplicateCandidateRow[];
   }
 
   /** A claim's photos, oldest first. */
@@ -187,21 +170,13 @@ export class PhotosRepository {
   }
 
   /** Photos whose data key is still wrapped with master key `version`. */
-  async countWithKeyVersion(version: number, tx?: Tx): Promise<number> {
-    const [row] = (await this.m(tx).query(
-      `SELECT count(*)::int AS photos FROM photos WHERE key_version = $1 AND wrapped_data_key IS NOT NULL`,
-      [version],
-    )) as Array<{ photos: number }>;
-    return row.photos;
+  countWithKeyVersion(version: number, tx?: Tx): Promise<number> {
+    return this.countPhotos(`key_version = $1 AND wrapped_data_key IS NOT NULL`, [version], tx);
   }
 
   /** Photos whose data key is wrapped with a master key version below `version`. */
-  async countBelowKeyVersion(version: number, tx?: Tx): Promise<number> {
-    const [row] = (await this.m(tx).query(
-      `SELECT count(*)::int AS photos FROM photos WHERE key_version < $1 AND wrapped_data_key IS NOT NULL`,
-      [version],
-    )) as Array<{ photos: number }>;
-    return row.photos;
+  countBelowKeyVersion(version: number, tx?: Tx): Promise<number> {
+    return this.countPhotos(`key_version < $1 AND wrapped_data_key IS NOT NULL`, [version], tx);
   }
 
   /** Photos with a data key, per master key version. */
@@ -211,11 +186,8 @@ export class PhotosRepository {
     )) as Array<{ version: number; photos: number }>;
   }
 
-  async countShredded(tx?: Tx): Promise<number> {
-    const [row] = (await this.m(tx).query(
-      `SELECT count(*)::int AS photos FROM photos WHERE wrapped_data_key IS NULL`,
-    )) as Array<{ photos: number }>;
-    return row.photos;
+  countShredded(tx?: Tx): Promise<number> {
+    return this.countPhotos(`wrapped_data_key IS NULL`, [], tx);
   }
 
   /**
@@ -247,5 +219,14 @@ export class PhotosRepository {
   /** Retention of embeddings: a claim's photo embeddings go (whatever the action). */
   async purgeEmbeddings(tx: Tx, claimId: string): Promise<void> {
     await tx.query(`UPDATE photos SET embedding = NULL, embedding_model_hash = NULL WHERE claim_id = $1`, [claimId]);
+  }
+
+  /** Photos matching a fixed SQL condition (never built from input: values go in `params`). */
+  private async countPhotos(condition: string, params: unknown[], tx?: Tx): Promise<number> {
+    const [row] = (await this.m(tx).query(
+      `SELECT count(*)::int AS photos FROM photos WHERE ${condition}`,
+      params,
+    )) as Array<{ photos: number }>;
+    return row.photos;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 
 export interface OpenRotationRow {
@@ -11,13 +11,7 @@ export interface OpenRotationRow {
 
 /** The key_rotations table (progress of master key rotations): the only code that reads or writes its rows. */
 @Injectable()
-export class KeyRotationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class KeyRotationsRepository extends OwnedTableRepository {
   /** The newest rotation not yet completed. */
   async findOpen(tx?: Tx): Promise<OpenRotationRow | undefined> {
     const [row] = (await this.m(tx).query(

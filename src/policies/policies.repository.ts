@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { Clause, Policy } from './policy.entity';
 
 /** The policies and clauses tables: the only code that reads or writes their rows. */
 @Injectable()
-export class PoliciesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class PoliciesRepository extends OwnedTableRepository {
   /** The policy with its clauses. */
   findWithClauses(id: string, tx?: Tx): Promise<Policy | null> {
     return this.m(tx).findOne(Policy, { where: { id }, relations: { clauses: true } });

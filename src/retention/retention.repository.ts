@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import type { PolicyRule } from './retention-rules';
 import {
@@ -17,13 +18,7 @@ import {
  * code that reads or writes their rows (the claims' own rows are ClaimsRepository's).
  */
 @Injectable()
-export class RetentionRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class RetentionRepository extends OwnedTableRepository {
   async activePolicies(tx?: Tx): Promise<PolicyRule[]> {
     const rows = (await this.m(tx).query(
       `SELECT id, data_class, line_of_business, jurisdiction, period_days, trigger, action FROM retention_policies WHERE active ORDER BY id`,

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { AuditContext } from '../audit/audit-context';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, type AuditedTransaction } from '../audit/audit.service';
 import { ClaimsRepository } from '../claims/claims.repository';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/uuid';
@@ -79,25 +79,10 @@ export class RetentionService {
 
   /** Places a hold: the claim is never purged while it lasts. One active hold per claim (409 for a second). */
   async placeHold(context: AuditContext, placedBy: string, claimId: string, reason: string): Promise<LegalHoldView> {
-    return this.audit.run(context, async (tx) => {
-      const claim = isUuid(claimId) ? await this.claims.lockHoldState(tx.manager, claimId) : undefined;
-      if (!claim) throw new NotFoundException('Claim not found');
+    return this.changeHold(context, claimId, 'legal_hold.placed', reason, async (tx, claim) => {
       const active = await this.retention.findActiveHold(tx.manager, claimId);
       if (claim.legal_hold || active) throw new ConflictException(`claim ${claimId} is already under a legal hold`);
-      const hold = await this.retention.insertHold(tx.manager, {
-        claimId,
-        reason,
-        placedBy,
-        placedAt: this.clock.now(),
-      });
-      await this.claims.setLegalHold(tx.manager, claimId, true);
-      tx.record({
-        action: 'legal_hold.placed',
-        resourceType: 'Claim',
-        resourceId: claimId,
-        details: { holdId: hold.id, reason },
-      });
-      return holdView(hold);
+      return this.retention.insertHold(tx.manager, { claimId, reason, placedBy, placedAt: this.clock.now() });
     });
   }
 
@@ -108,22 +93,34 @@ export class RetentionService {
     claimId: string,
     reason: string,
   ): Promise<LegalHoldView> {
-    return this.audit.run(context, async (tx) => {
-      const claim = isUuid(claimId) ? await this.claims.lockHoldState(tx.manager, claimId) : undefined;
-      if (!claim) throw new NotFoundException('Claim not found');
+    return this.changeHold(context, claimId, 'legal_hold.released', reason, async (tx) => {
       const hold = await this.retention.findActiveHold(tx.manager, claimId);
       if (!hold) throw new NotFoundException(`claim ${claimId} has no active legal hold`);
       hold.releasedBy = releasedBy;
       hold.releasedAt = this.clock.now();
       hold.releaseReason = reason;
       await this.retention.saveReleasedHold(tx.manager, hold);
-      await this.claims.setLegalHold(tx.manager, claimId, false);
-      tx.record({
-        action: 'legal_hold.released',
-        resourceType: 'Claim',
-        resourceId: claimId,
-        details: { holdId: hold.id, reason },
-      });
+      return hold;
+    });
+  }
+
+  /**
+   * Places or releases the claim's hold in one audited transaction that holds the claim's row lock (404
+   * for an unknown claim): `change` writes the hold row, then the claim's flag follows and the event is recorded.
+   */
+  private changeHold(
+    context: AuditContext,
+    claimId: string,
+    action: 'legal_hold.placed' | 'legal_hold.released',
+    reason: string,
+    change: (tx: AuditedTransaction, claim: { legal_hold: boolean }) => Promise<LegalHold>,
+  ): Promise<LegalHoldView> {
+    return this.audit.run(context, async (tx) => {
+      const claim = isUuid(claimId) ? await this.claims.lockHoldState(tx.manager, claimId) : undefined;
+      if (!claim) throw new NotFoundException('Claim not found');
+      const hold = await change(tx, claim);
+      await this.claims.setLegalHold(tx.manager, claimId, action === 'legal_hold.placed');
+      tx.record({ action, resourceType: 'Claim', resourceId: claimId, details: { holdId: hold.id, reason } });
       return holdView(hold);
     });
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { TASK_COLUMNS, rowsOf, type TaskRowRaw } from './review-rows';
-import type { DecisionOutcome, ReviewReason, ReviewTaskStatus } from './review-task.entity';
+import type { DecisionOutcome, ReviewReason } from './review-task.entity';
 
 export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d.reason_code, d.note, d.reviewer_id, u.display_name AS reviewer_name,
   d.agrees_with_model, d.overrides_decision_id, d.created_at
@@ -14,27 +14,17 @@ export interface SqlFilter {
   values: unknown[];
 }
 
-export interface OpenedTaskRow {
-  id: string;
-  claim_id: string;
-  reason: ReviewReason;
-  priority: number;
-  sla_due_at: Date;
-  team: string;
-  status: ReviewTaskStatus;
-  assignee_id: string | null;
-  version: number;
-}
+/** The task's own columns as opening it returns them. */
+export type OpenedTaskRow = Pick<
+  TaskRowRaw,
+  'id' | 'claim_id' | 'reason' | 'priority' | 'sla_due_at' | 'team' | 'status' | 'assignee_id' | 'version'
+>;
 
-export interface TaskLockRow {
-  id: string;
-  claim_id: string;
-  reason: ReviewReason;
-  team: string;
-  assignee_id: string | null;
-  status: ReviewTaskStatus;
-  version: number;
-}
+/** What a change of the task reads under its row lock. */
+export type TaskLockRow = Pick<
+  TaskRowRaw,
+  'id' | 'claim_id' | 'reason' | 'team' | 'assignee_id' | 'status' | 'version'
+>;
 
 export interface DecisionRow {
   id: string;
@@ -66,13 +56,7 @@ export interface ReviewFindingRow {
  * lives here too.
  */
 @Injectable()
-export class ReviewTasksRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class ReviewTasksRepository extends OwnedTableRepository {
   /** Inserts the claim's open task unless it already has an undecided one (then undefined). */
   async insertOpenTask(
     tx: Tx,
@@ -139,48 +123,47 @@ export class ReviewTasksRepository {
   }
 
   /** The new version, or undefined when `version` is stale or the task is decided. */
-  async assign(tx: Tx, taskId: string, version: number, assigneeId: string, now: Date): Promise<number | undefined> {
-    const updated = (await tx.query(
+  assign(tx: Tx, taskId: string, version: number, assigneeId: string, now: Date): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
       `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
        WHERE id = $3 AND version = $4 AND status <> 'decided' RETURNING version`,
       [assigneeId, now, taskId, version],
-    )) as unknown;
-    return rowsOf<{ version: number }>(updated)[0]?.version;
+    );
   }
 
   /** Puts the task, unassigned, in `escalated`; the new version, or undefined when stale. */
-  async escalate(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
-    const updated = (await tx.query(
+  escalate(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
       `UPDATE review_tasks SET status = 'escalated', assignee_id = NULL, escalated_at = $1, version = version + 1, updated_at = $1
        WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
       [now, taskId, version],
-    )) as unknown;
-    return rowsOf<{ version: number }>(updated)[0]?.version;
+    );
   }
 
   /** Marks the task decided (assigned to the decider when unassigned); the new version, or undefined when stale. */
-  async markDecided(
-    tx: Tx,
-    taskId: string,
-    version: number,
-    deciderId: string,
-    now: Date,
-  ): Promise<number | undefined> {
-    const updated = (await tx.query(
+  markDecided(tx: Tx, taskId: string, version: number, deciderId: string, now: Date): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
       `UPDATE review_tasks SET status = 'decided', assignee_id = COALESCE(assignee_id, $4::uuid), version = version + 1, updated_at = $1
        WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
       [now, taskId, version, deciderId],
-    )) as unknown;
-    return rowsOf<{ version: number }>(updated)[0]?.version;
+    );
   }
 
   /** Moves the task's version on (an override); the new version, or undefined when stale. */
-  async bumpVersion(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
-    const updated = (await tx.query(
+  bumpVersion(tx: Tx, taskId: string, version: number, now: Date): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
       `UPDATE review_tasks SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 RETURNING version`,
       [now, taskId, version],
-    )) as unknown;
-    return rowsOf<{ version: number }>(updated)[0]?.version;
+    );
+  }
+
+  /** Runs a versioned `UPDATE … RETURNING version`: the new version, or undefined when no row matched (stale). */
+  private async newVersion(tx: Tx, sql: string, params: unknown[]): Promise<number | undefined> {
+    return rowsOf<{ version: number }>(await tx.query(sql, params))[0]?.version;
   }
 
   /** The effective decision: the latest non-escalate decision that no later decision overrides. */

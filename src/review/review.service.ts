@@ -120,11 +120,11 @@ export class ReviewService {
           team: input.team,
         },
       });
-      return toOpened(inserted, true);
+      return { ...toOpened(inserted), created: true };
     }
     const existing = await this.tasks.findUndecidedOfClaim(tx.manager, input.claimId);
     if (!existing) throw new ConflictException(`could not open a review task for claim ${input.claimId}; retry`);
-    return toOpened(existing, false);
+    return { ...toOpened(existing), created: false };
   }
 
   /**
@@ -225,13 +225,7 @@ export class ReviewService {
     taskId: string,
     input: DecideTaskDto,
   ): Promise<DecisionResult> {
-    const user = requireUser(actor);
-    if (!isReasonCodeFor(input.outcome, input.reasonCode))
-      throw new BadRequestException(
-        `reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`,
-      );
-    const decisionId = await this.audit.run(context, async (tx) => {
-      const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
+    return this.recordDecision(context, actor, ability, taskId, input, async (tx, task, user) => {
       if (task.status === 'decided')
         throw new ConflictException('the task is already decided; a supervisor may override the decision');
       if (!ability.can('decide', subject('ReviewTask', { ...task }))) {
@@ -248,18 +242,7 @@ export class ReviewService {
         ? await this.tasks.escalate(tx.manager, task.id, input.version, now)
         : await this.tasks.markDecided(tx.manager, task.id, input.version, user.id, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
-      const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.tasks.insertDecision(tx.manager, {
-        taskId: task.id,
-        claimId: task.claim_id,
-        outcome: input.outcome,
-        reasonCode: input.reasonCode,
-        note: input.note,
-        reviewerId: user.id,
-        agrees,
-        overrides: null,
-        now,
-      });
+      const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, null, now);
       tx.record({
         action: escalate ? 'review.task_escalated' : 'review.decision_made',
         resourceType: 'ReviewTask',
@@ -294,10 +277,6 @@ export class ReviewService {
       }
       return decision;
     });
-    return {
-      task: await this.loadView(this.transactions.manager, taskId),
-      decision: await this.loadDecision(decisionId),
-    };
   }
 
   /**
@@ -312,13 +291,7 @@ export class ReviewService {
     taskId: string,
     input: OverrideDecisionDto,
   ): Promise<DecisionResult> {
-    const user = requireUser(actor);
-    if (!isReasonCodeFor(input.outcome, input.reasonCode))
-      throw new BadRequestException(
-        `reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`,
-      );
-    const decisionId = await this.audit.run(context, async (tx) => {
-      const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
+    return this.recordDecision(context, actor, ability, taskId, input, async (tx, task, user) => {
       if (!ability.can('override', subject('Decision', { team: task.team, claimId: task.claim_id, taskId: task.id }))) {
         await this.forbid(context, 'override', "only a supervisor of the task's team may override its decision");
       }
@@ -329,18 +302,7 @@ export class ReviewService {
       const now = this.clock.now();
       const version = await this.tasks.bumpVersion(tx.manager, task.id, task.version, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
-      const agrees = agreesWithModel(task.reason, input.outcome);
-      const decision = await this.tasks.insertDecision(tx.manager, {
-        taskId: task.id,
-        claimId: task.claim_id,
-        outcome: input.outcome,
-        reasonCode: input.reasonCode,
-        note: input.note,
-        reviewerId: user.id,
-        agrees,
-        overrides: effective.id,
-        now,
-      });
+      const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, effective.id, now);
       tx.record({
         action: 'review.decision_overridden',
         resourceType: 'Decision',
@@ -360,10 +322,6 @@ export class ReviewService {
       });
       return decision;
     });
-    return {
-      task: await this.loadView(this.transactions.manager, taskId),
-      decision: await this.loadDecision(decisionId),
-    };
   }
 
   /** One task as a queue row (no access check: callers checked it). */
@@ -373,8 +331,52 @@ export class ReviewService {
     return toTaskView(row, this.clock.now());
   }
 
-  private async loadDecision(id: string): Promise<DecisionView> {
-    return toDecisionView((await this.tasks.findDecision(id)) as DecisionRow);
+  /**
+   * The frame of decide and override: a person's decision with a reason code of its outcome, made in one
+   * audited transaction on the task loaded for change (`record` returns the new decision's id); answers
+   * the task as it is afterwards and that decision.
+   */
+  private async recordDecision(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    taskId: string,
+    input: DecideTaskDto | OverrideDecisionDto,
+    record: (tx: AuditedTransaction, task: LockedTask, user: Reviewer) => Promise<string>,
+  ): Promise<DecisionResult> {
+    const user = requireUser(actor);
+    assertReasonCode(input);
+    const decisionId = await this.audit.run(context, async (tx) =>
+      record(tx, await this.loadForChange(tx.manager, ability, taskId, input.version), user),
+    );
+    return {
+      task: await this.loadView(this.transactions.manager, taskId),
+      decision: toDecisionView((await this.tasks.findDecision(decisionId)) as DecisionRow),
+    };
+  }
+
+  /** Records the reviewer's decision on the task (`overrides`: the decision it replaces, if any). */
+  private async insertDecision(
+    tx: AuditedTransaction,
+    task: TaskLockRow,
+    input: DecideTaskDto | OverrideDecisionDto,
+    reviewerId: string,
+    overrides: string | null,
+    now: Date,
+  ): Promise<{ decision: string; agrees: boolean | null }> {
+    const agrees = agreesWithModel(task.reason, input.outcome);
+    const decision = await this.tasks.insertDecision(tx.manager, {
+      taskId: task.id,
+      claimId: task.claim_id,
+      outcome: input.outcome,
+      reasonCode: input.reasonCode,
+      note: input.note,
+      reviewerId,
+      agrees,
+      overrides,
+      now,
+    });
+    return { decision, agrees };
   }
 
   /**
@@ -386,7 +388,7 @@ export class ReviewService {
     ability: AppAbility,
     taskId: string,
     version: number | undefined,
-  ): Promise<TaskLockRow & { assigneeId: string | null }> {
+  ): Promise<LockedTask> {
     const row = UUID.test(taskId) ? await this.tasks.lockForChange(tx, taskId) : undefined;
     if (!row) throw new NotFoundException('ReviewTask not found');
     const task = { ...row, assigneeId: row.assignee_id };
@@ -406,7 +408,7 @@ export class ReviewService {
   }
 }
 
-function toOpened(row: OpenedTaskRow, created: boolean): OpenedTask {
+function toOpened(row: OpenedTaskRow): Omit<OpenedTask, 'created'> {
   return {
     id: row.id,
     claimId: row.claim_id,
@@ -417,11 +419,23 @@ function toOpened(row: OpenedTaskRow, created: boolean): OpenedTask {
     status: row.status,
     assigneeId: row.assignee_id,
     version: row.version,
-    created,
   };
 }
 
-function requireUser(actor: Actor): Extract<Actor, { kind: 'user' }> {
+/** 400 unless the reason code belongs to the outcome (the codes are listed at GET /v1/review/reason-codes). */
+function assertReasonCode(input: DecideTaskDto | OverrideDecisionDto): void {
+  if (!isReasonCodeFor(input.outcome, input.reasonCode))
+    throw new BadRequestException(
+      `reasonCode "${input.reasonCode}" is not a reason code for ${input.outcome} (see GET /v1/review/reason-codes)`,
+    );
+}
+
+type Reviewer = Extract<Actor, { kind: 'user' }>;
+
+/** A task row-locked for a change, with `assigneeId` as the access rules read it. */
+type LockedTask = TaskLockRow & { assigneeId: string | null };
+
+function requireUser(actor: Actor): Reviewer {
   if (actor.kind !== 'user') throw new ForbiddenException('review is done by people, not intake systems');
   return actor;
 }

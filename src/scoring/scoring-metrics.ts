@@ -35,36 +35,23 @@ export class ScoringMetrics {
       labelNames: ['model', 'hash', 'provider', 'state'],
       registers,
     });
-    this.backfillDone = new Gauge({
-      name: 'scoring_backfill_done',
-      help: 'Photos re-embedded by the running or last backfill.',
-      labelNames: ['model'],
-      registers,
-    });
-    this.backfillTotal = new Gauge({
-      name: 'scoring_backfill_total',
-      help: 'Photos the running or last backfill had to re-embed.',
-      labelNames: ['model'],
-      registers,
-    });
-    this.backfillFailed = new Gauge({
-      name: 'scoring_backfill_failed',
-      help: 'Photos the running or last backfill could not re-embed.',
-      labelNames: ['model'],
-      registers,
-    });
-    this.backfillRate = new Gauge({
-      name: 'scoring_backfill_photos_per_second',
-      help: 'Re-embedding rate of the running backfill.',
-      labelNames: ['model'],
-      registers,
-    });
-    this.backfillEta = new Gauge({
-      name: 'scoring_backfill_eta_seconds',
-      help: 'Estimated seconds left in the running backfill.',
-      labelNames: ['model'],
-      registers,
-    });
+    /** The backfill's progress gauges: one series per model it re-embeds for. */
+    const backfillGauge = (name: string, help: string) =>
+      new Gauge<'model'>({ name, help, labelNames: ['model'], registers });
+    this.backfillDone = backfillGauge('scoring_backfill_done', 'Photos re-embedded by the running or last backfill.');
+    this.backfillTotal = backfillGauge(
+      'scoring_backfill_total',
+      'Photos the running or last backfill had to re-embed.',
+    );
+    this.backfillFailed = backfillGauge(
+      'scoring_backfill_failed',
+      'Photos the running or last backfill could not re-embed.',
+    );
+    this.backfillRate = backfillGauge(
+      'scoring_backfill_photos_per_second',
+      'Re-embedding rate of the running backfill.',
+    );
+    this.backfillEta = backfillGauge('scoring_backfill_eta_seconds', 'Estimated seconds left in the running backfill.');
     this.textCache = new Counter({
       name: 'clip_text_embeddings_total',
       help: 'Prompt embeddings served, by source (memory, database, computed).',

@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { ScoringRun } from '../scoring/scoring-run.entity';
 import { Check, type CheckKind } from './check.entity';
 
+/** One claim's final decision against one kind of check of its latest scoring run. */
+export interface ReviewedCheckRow {
+  claim_id: string;
+  kind: CheckKind;
+  score: number;
+  flagged: boolean;
+  outcome: string;
+  reason_code: string;
+  created_at: Date;
+  flag_at: number | null;
+}
+
 /** The validation results: the scoring_runs and checks tables. The only code that writes their rows (claims reads the summary through claims/validation-summary.repository.ts). */
 @Injectable()
-export class ChecksRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class ChecksRepository extends OwnedTableRepository {
   insertRun(tx: Tx, run: Partial<ScoringRun>): Promise<ScoringRun> {
     return tx.save(tx.create(ScoringRun, run));
   }
@@ -34,22 +40,7 @@ export class ChecksRepository {
    * Per claim decided in [from, to) and check kind: the claim's final human decision (the latest that
    * no later decision overrides) against the checks of its latest scoring run (the quality report).
    */
-  async reviewedChecks(
-    from: Date,
-    to: Date,
-    tx?: Tx,
-  ): Promise<
-    Array<{
-      claim_id: string;
-      kind: CheckKind;
-      score: number;
-      flagged: boolean;
-      outcome: string;
-      reason_code: string;
-      created_at: Date;
-      flag_at: number | null;
-    }>
-  > {
+  async reviewedChecks(from: Date, to: Date, tx?: Tx): Promise<ReviewedCheckRow[]> {
     return (await this.m(tx).query(
       `WITH final AS (
          SELECT DISTINCT ON (d.claim_id) d.claim_id, d.outcome, d.reason_code, d.created_at
@@ -66,16 +57,7 @@ export class ChecksRepository {
          JOIN checks c ON c.scoring_run_id = lr.id
         GROUP BY f.claim_id, c.kind, f.outcome, f.reason_code, f.created_at, lr.thresholds`,
       [from, to],
-    )) as Array<{
-      claim_id: string;
-      kind: CheckKind;
-      score: number;
-      flagged: boolean;
-      outcome: string;
-      reason_code: string;
-      created_at: Date;
-      flag_at: number | null;
-    }>;
+    )) as ReviewedCheckRow[];
   }
 
   /** Retention of scores: `delete` removes a claim's checks and runs, `redact` empties their evidence and scores. */

@@ -46,30 +46,18 @@ describe('decision policy', () => {
   });
 
   it('puts severe, uncertain, expensive and old claims first', () => {
-    const low = reviewPriority({
-      reason: 'flagged',
-      checks: [check({ flagged: true, severity: 'low' })],
-      amount: 500,
-      ageHours: 1,
-    });
-    const high = reviewPriority({
-      reason: 'flagged',
-      checks: [check({ flagged: true, severity: 'high' })],
-      amount: 500,
-      ageHours: 1,
-    });
-    const richer = reviewPriority({
-      reason: 'flagged',
-      checks: [check({ flagged: true, severity: 'low' })],
-      amount: 50_000,
-      ageHours: 1,
-    });
-    const older = reviewPriority({
-      reason: 'flagged',
-      checks: [check({ flagged: true, severity: 'low' })],
-      amount: 500,
-      ageHours: 40,
-    });
+    /** A flagged claim's priority: one low-severity flag on a 500 claim an hour old, unless told otherwise. */
+    const flagged = (change: { severity?: 'low' | 'high'; amount?: number; ageHours?: number }) =>
+      reviewPriority({
+        reason: 'flagged',
+        checks: [check({ flagged: true, severity: change.severity ?? 'low' })],
+        amount: change.amount ?? 500,
+        ageHours: change.ageHours ?? 1,
+      });
+    const low = flagged({});
+    const high = flagged({ severity: 'high' });
+    const richer = flagged({ amount: 50_000 });
+    const older = flagged({ ageHours: 40 });
     const qa = reviewPriority({ reason: 'qa_sample', checks: [], amount: 500, ageHours: 1 });
     expect(high).toBeGreaterThan(low);
     expect(richer).toBeGreaterThan(low);

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 
 /** The check_thresholds table (admin overrides of the decision thresholds): the only code that reads or writes its rows. */
 @Injectable()
-export class ThresholdsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  private m(tx?: Tx): Tx {
-    return tx ?? this.dataSource.manager;
-  }
-
+export class ThresholdsRepository extends OwnedTableRepository {
   async overridesForLine(
     line: string,
     tx?: Tx,

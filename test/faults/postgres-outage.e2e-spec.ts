@@ -2,17 +2,19 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createIntakeClient } from '../support/auth-helpers';
-import { draftClaims, submit, waitUntilScored } from '../support/fault-helpers';
+import {
+  createTestDatabasesOn,
+  draftClaims,
+  serviceUnavailable,
+  submit,
+  waitUntilScored,
+} from '../support/fault-helpers';
 import { canStartPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from '../support/private-services';
 import { waitFor } from '../support/wait-for';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { claimBody, createPolicy } from '../fixtures/intake-fixtures';
 
-const DATABASE_DOWN = {
-  statusCode: 503,
-  error: 'Service Unavailable',
-  message: 'the database is unavailable; retry later',
-};
+const DATABASE_DOWN = serviceUnavailable('the database is unavailable; retry later');
 
 /**
  * Fault: PostgreSQL (a private cluster on a free port: the machine's shared server is never touched)
@@ -24,12 +26,11 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
   let postgres: PrivatePostgres;
   let testApp: TestApp;
   let apiKey: string;
-  let savedServerUrl: string | undefined;
+  let restoreTestServer = (): void => undefined;
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    savedServerUrl = process.env.TEST_POSTGRES_URL;
-    process.env.TEST_POSTGRES_URL = postgres.url; // startTestApp creates (and drops) its database there
+    restoreTestServer = createTestDatabasesOn(postgres.url);
     testApp = await startTestApp({
       processJobs: true,
       label: 'fault_postgres',
@@ -41,7 +42,7 @@ describeWithPostgres('fault: PostgreSQL stops for a few seconds', () => {
   afterAll(async () => {
     await postgres?.start().catch(() => undefined);
     await testApp?.close();
-    process.env.TEST_POSTGRES_URL = savedServerUrl;
+    restoreTestServer();
     await postgres?.destroy();
   });
 

@@ -2,16 +2,19 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createIntakeClient } from '../support/auth-helpers';
-import { draftClaims, scoringLedger, statuses, submit, waitUntilScored } from '../support/fault-helpers';
+import {
+  draftClaims,
+  scoringLedger,
+  serviceUnavailable,
+  statuses,
+  submit,
+  waitUntilScored,
+} from '../support/fault-helpers';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-services';
 import { waitFor } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const QUEUE_DOWN = {
-  statusCode: 503,
-  error: 'Service Unavailable',
-  message: 'the job queue (Redis) is unavailable; retry later',
-};
+const QUEUE_DOWN = serviceUnavailable('the job queue (Redis) is unavailable; retry later');
 
 /**
  * Fault: Redis (a private server: the machine's shared one is never touched) stops in the middle of

@@ -1,6 +1,4 @@
-import { createIntakeClient } from '../support/auth-helpers';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { createClaim, createPolicy, uploadPhotos } from '../fixtures/intake-fixtures';
+import { createClaim, uploadPhotos, useIntakeApp } from '../fixtures/intake-fixtures';
 import { hollowJpeg, jpegHeaderThroughSos, noisePhoto } from './security-fixtures';
 
 /**
@@ -8,21 +6,10 @@ import { hollowJpeg, jpegHeaderThroughSos, noisePhoto } from './security-fixture
  * all-grey photo: libjpeg only warns about missing data. Such files are refused with a 422 naming them.
  */
 describe('security finding 2: images with missing or truncated data are refused', () => {
-  let testApp: TestApp;
-  let apiKey: string;
-  let policyId: string;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'sec_corrupt' });
-    apiKey = (await createIntakeClient(testApp, 'team-a')).apiKey;
-    policyId = (await createPolicy(testApp, apiKey)).id;
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-  });
+  const intake = useIntakeApp('sec_corrupt');
 
   it('refuses a tiny JPEG that declares 7000×7000 and holds no scan data, and one whose scan data stops early, storing nothing', async () => {
+    const { testApp, apiKey, policyId } = intake;
     const claim = await createClaim(testApp, apiKey, policyId);
     const hollow = await hollowJpeg();
     expect(hollow.length).toBeLessThan(1024);

@@ -1,11 +1,34 @@
 import request from 'supertest';
-import { createUser } from '../support/auth-helpers';
+import { createUser, type TestUser } from '../support/auth-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Finding 1: parallel password guessing bypassed the throttle (every concurrent guess was evaluated),
  * and five wrong guesses by anyone locked the owner out everywhere.
  */
+/**
+ * Runs `check` against an app of its own that trusts a loopback proxy (TRUST_PROXY) and answers failed
+ * logins at once, with an adjuster (`owner`) whose logins `via` sends as if from any client address.
+ */
+async function behindProxy(
+  label: string,
+  env: Record<string, string>,
+  check: (owner: TestUser, via: (address: string, password: string) => request.Test) => Promise<void>,
+): Promise<void> {
+  const app = await startTestApp({ label, env: { ...env, LOGIN_FAILURE_DELAY_MS: '0', TRUST_PROXY: 'loopback' } });
+  try {
+    const owner = await createUser(app, { role: 'adjuster' });
+    await check(owner, (address, password) =>
+      request(app.app.getHttpServer())
+        .post('/v1/auth/login')
+        .set('X-Forwarded-For', address)
+        .send({ email: owner.email, password }),
+    );
+  } finally {
+    await app.close();
+  }
+}
+
 describe('security finding 1: login throttling under concurrency', () => {
   const LIMIT = 5;
   let testApp: TestApp;
@@ -51,29 +74,16 @@ describe('security finding 1: login throttling under concurrency', () => {
   });
 
   it('locks one (account, address) pair, not the account: the owner elsewhere still logs in (TRUST_PROXY names the proxy); without TRUST_PROXY, X-Forwarded-For is ignored', async () => {
-    const proxied = await startTestApp({
-      label: 'sec_login_proxy',
-      env: {
-        LOGIN_MAX_FAILURES: String(LIMIT),
-        LOGIN_FAILURE_DELAY_MS: '0',
-        LOGIN_MAX_FAILURES_PER_IP: '1000',
-        TRUST_PROXY: 'loopback',
+    await behindProxy(
+      'sec_login_proxy',
+      { LOGIN_MAX_FAILURES: String(LIMIT), LOGIN_MAX_FAILURES_PER_IP: '1000' },
+      async (owner, via) => {
+        for (let i = 0; i < LIMIT; i += 1) await via('203.0.113.66', `attacker-${i}`).expect(401);
+        await via('203.0.113.66', owner.password).expect(429);
+        // The owner, behind the same load balancer but from their own address, is not locked out.
+        await via('198.51.100.7', owner.password).expect(200);
       },
-    });
-    try {
-      const owner = await createUser(proxied, { role: 'adjuster' });
-      const via = (address: string, password: string) =>
-        request(proxied.app.getHttpServer())
-          .post('/v1/auth/login')
-          .set('X-Forwarded-For', address)
-          .send({ email: owner.email, password });
-      for (let i = 0; i < LIMIT; i += 1) await via('203.0.113.66', `attacker-${i}`).expect(401);
-      await via('203.0.113.66', owner.password).expect(429);
-      // The owner, behind the same load balancer but from their own address, is not locked out.
-      await via('198.51.100.7', owner.password).expect(200);
-    } finally {
-      await proxied.close();
-    }
+    );
 
     // Default (TRUST_PROXY off): a forged X-Forwarded-For does not give an attacker fresh addresses.
     const victim = await createUser(testApp, { role: 'adjuster' });
@@ -82,28 +92,15 @@ describe('security finding 1: login throttling under concurrency', () => {
   });
 
   it('a per-account ceiling holds across addresses', async () => {
-    const ceiling = await startTestApp({
-      label: 'sec_login_ceiling',
-      env: {
-        LOGIN_MAX_FAILURES: '2',
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
-        LOGIN_FAILURE_DELAY_MS: '0',
-        TRUST_PROXY: 'loopback',
+    await behindProxy(
+      'sec_login_ceiling',
+      { LOGIN_MAX_FAILURES: '2', LOGIN_MAX_FAILURES_PER_ACCOUNT: '4' },
+      async (owner, via) => {
+        for (const address of ['198.51.100.1', '198.51.100.2'])
+          for (let i = 0; i < 2; i += 1) await via(address, `guess-${i}`).expect(401);
+        const blocked = await via('198.51.100.3', owner.password).expect(429);
+        expect(blocked.body.message).toMatch(/too many failed logins/);
       },
-    });
-    try {
-      const owner = await createUser(ceiling, { role: 'adjuster' });
-      const via = (address: string, password: string) =>
-        request(ceiling.app.getHttpServer())
-          .post('/v1/auth/login')
-          .set('X-Forwarded-For', address)
-          .send({ email: owner.email, password });
-      for (const address of ['198.51.100.1', '198.51.100.2'])
-        for (let i = 0; i < 2; i += 1) await via(address, `guess-${i}`).expect(401);
-      const blocked = await via('198.51.100.3', owner.password).expect(429);
-      expect(blocked.body.message).toMatch(/too many failed logins/);
-    } finally {
-      await ceiling.close();
-    }
+    );
   });
 });

@@ -1,8 +1,6 @@
 import { polyglotReason } from '../../src/evidence/image-sniffer';
 import { crc32 } from 'node:zlib';
-import { createIntakeClient } from '../support/auth-helpers';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { createClaim, createPolicy, uploadPhotos } from '../fixtures/intake-fixtures';
+import { createClaim, uploadPhotos, useIntakeApp } from '../fixtures/intake-fixtures';
 import { jpegWithComment, scenePhoto } from '../fixtures/photo-fixtures';
 import { jpegHeaderThroughSos, noiseJpeg, noisePhoto, prng, scanRange } from './security-fixtures';
 
@@ -25,21 +23,10 @@ function pngWithText(png: Buffer, keyword: string, text: string): Buffer {
 }
 
 describe('security finding 4: polyglots detected by structure, never by scanning image data', () => {
-  let testApp: TestApp;
-  let apiKey: string;
-  let policyId: string;
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ label: 'sec_polyglot' });
-    apiKey = (await createIntakeClient(testApp, 'team-a')).apiKey;
-    policyId = (await createPolicy(testApp, apiKey)).id;
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-  });
+  const intake = useIntakeApp('sec_polyglot');
 
   it('accepts 200 random-noise JPEGs of 2–20 MB (pure structural check) and noise photos over HTTP; refuses appended HTML and COM/APPn/PNG-text polyglots', async () => {
+    const { testApp, apiKey, policyId } = intake;
     const header = jpegHeaderThroughSos(await scenePhoto(7));
     const next = prng(20260301);
     const buffer = Buffer.alloc(20 * 1024 * 1024);

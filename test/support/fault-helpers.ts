@@ -11,6 +11,24 @@ import type { TestApp } from './test-app';
 
 export const FINAL_STATUSES = ['consistent', 'inconsistent', 'needs_review'];
 
+/** The body of a 503 while a dependency is down: the one error shape, with what is down in `message`. */
+export function serviceUnavailable(message: string) {
+  return { statusCode: 503, error: 'Service Unavailable', message };
+}
+
+/**
+ * Makes startTestApp create (and drop) its databases on the server at `url` (TEST_POSTGRES_URL), not the
+ * machine's shared one; call the function it returns to point them back where they were.
+ */
+export function createTestDatabasesOn(url: string): () => void {
+  const saved = process.env.TEST_POSTGRES_URL;
+  process.env.TEST_POSTGRES_URL = url;
+  return () => {
+    if (saved === undefined) delete process.env.TEST_POSTGRES_URL;
+    else process.env.TEST_POSTGRES_URL = saved;
+  };
+}
+
 /** Draft claims with `photos` rendered photos each, ready to submit. */
 export async function draftClaims(
   testApp: TestApp,

@@ -4,7 +4,7 @@ import type { AppAbility } from '../../src/common/access.decorators';
 import type { Actor } from '../../src/common/actor';
 import { factories, type Factories } from './factories';
 import { abilityFor, contextFor } from './service-actors';
-import { startTestApp, type TestApp, type TestAppOptions } from './test-app';
+import { useTestApp, type TestApp, type TestAppOptions } from './test-app';
 
 /** Who calls a service: the actor, its ability and the audit context a request would carry. */
 export interface Caller {
@@ -32,18 +32,7 @@ export function useServiceSpec(
   options: TestAppOptions,
   ready?: (testApp: TestApp) => void | Promise<void>,
 ): ServiceSpec {
-  let started: TestApp | undefined;
-  beforeAll(async () => {
-    started = await startTestApp(options);
-    await ready?.(started);
-  });
-  afterAll(async () => {
-    await started?.close();
-  });
-  const testApp = (): TestApp => {
-    if (!started) throw new Error('the service spec app is used before beforeAll started it');
-    return started;
-  };
+  const testApp = useTestApp(options, ready);
   return {
     get testApp() {
       return testApp();

@@ -78,3 +78,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * Boots the real app for the file (beforeAll), runs `ready` with it (the file's own set-up) and closes
+ * it after (afterAll). The function it returns gives the app inside tests and hooks.
+ */
+export function useTestApp(options: TestAppOptions, ready?: (testApp: TestApp) => void | Promise<void>): () => TestApp {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await startTestApp(options);
+    await ready?.(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return () => {
+    if (!started) throw new Error('the test app is used before beforeAll started it');
+    return started;
+  };
+}

@@ -39,12 +39,11 @@ describe('fixText (ftfy subset)', () => {
 });
 
 describe('repairUtf8Mojibake', () => {
-  it('decodes single sequences', () => {
-    expect(repairUtf8Mojibake('Ãºnico')).toBe('único');
-    expect(repairUtf8Mojibake('sÃ³')).toBe('só');
-  });
-
-  it('does not decode a lone lead character', () => {
-    expect(repairUtf8Mojibake('SÃO PAULO')).toBe('SÃO PAULO');
+  it.each<[string, string, string]>([
+    ['decodes a single sequence', 'Ãºnico', 'único'],
+    ['decodes a single sequence', 'sÃ³', 'só'],
+    ['does not decode a lone lead character', 'SÃO PAULO', 'SÃO PAULO'],
+  ])('%s: %s', (_name, input, expected) => {
+    expect(repairUtf8Mojibake(input)).toBe(expected);
   });
 });
