@@ -18,7 +18,9 @@ function p99(samples: number[]): number {
  * 2× of intake p99 when idle, the idle figure taken before and after (drift on a shared machine).
  */
 describe('security finding 8: recovery does not starve intake', () => {
-  const SAMPLES = 150;
+  // 300 samples per phase: p99 is then the 4th-slowest request, so one scheduler or GC hiccup on a shared machine
+  // does not decide the ratio on its own.
+  const SAMPLES = 300;
   let testApp: TestApp;
   let apiKey: string;
   let policyId: string;
@@ -98,5 +100,5 @@ describe('security finding 8: recovery does not starve intake', () => {
     expect({ ...measured, withinTwiceIdle: pending <= 2 * idle }).toEqual({ ...measured, withinTwiceIdle: true });
     // Not vacuous: the backfill stayed pending through a full measurement (it yields to intake).
     expect({ pendingSamples: busy.length, stillPending }).toEqual({ pendingSamples: SAMPLES, stillPending: true });
-  });
+  }, 240_000);
 });
