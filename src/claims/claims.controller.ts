@@ -1,19 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiHeader,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, ErrorResponse, UuidParam } from '../common/api-docs';
+import { ApiExtraModels, ApiHeader, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, ErrorResponse, UuidParam, Can } from '../common/api-docs';
 import { CLAIM_VIEW_SCHEMA, ClaimPage, IntakeClaimView, StaffClaimView, SubmittedClaimView } from './claims.views';
 import type { Response } from 'express';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
 import type { Actor } from '../common/actor';
 import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
@@ -28,15 +19,16 @@ export class ClaimsController {
 
   /** 201 with the new claim; a replay with the same Idempotency-Key and body answers 200 with the same claim. */
   @Post()
-  @RequirePolicy('create', 'Claim')
+  @Can('create', 'Claim', {
+    created: { schema: CLAIM_VIEW_SCHEMA, description: 'the new claim' },
+    ok: { schema: CLAIM_VIEW_SCHEMA, description: 'a replay (header Idempotent-Replayed: true)' },
+    errors: [400, 404, 409, 422],
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
     description: 'a replay with the same key and body answers 200',
   })
-  @ApiCreatedResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'the new claim' })
-  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'a replay (header Idempotent-Replayed: true)' })
-  @ApiErrors(400, 404, 409, 422)
   async create(
     @Body() body: CreateClaimDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -52,9 +44,7 @@ export class ClaimsController {
   }
 
   @Get()
-  @RequirePolicy('list', 'Claim')
-  @ApiOkResponse({ type: ClaimPage })
-  @ApiErrors(400)
+  @Can('list', 'Claim', { ok: ClaimPage, errors: [400] })
   async list(
     @Query() query: ListClaimsQuery,
     @CurrentActor() actor: Actor,
@@ -64,9 +54,7 @@ export class ClaimsController {
   }
 
   @Get(':id')
-  @RequirePolicy('read', 'Claim')
-  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA })
-  @ApiErrors(404)
+  @Can('read', 'Claim', { ok: { schema: CLAIM_VIEW_SCHEMA }, errors: [404] })
   async get(
     @UuidParam('id', 'Claim not found') id: string,
     @CurrentActor() actor: Actor,
@@ -81,9 +69,10 @@ export class ClaimsController {
     description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.',
     type: ErrorResponse,
   })
-  @ApiAcceptedResponse({ type: SubmittedClaimView, description: 'submitted: validation runs in the background' })
-  @ApiErrors(404, 409, 422)
-  @RequirePolicy('update', 'Claim')
+  @Can('update', 'Claim', {
+    accepted: { type: SubmittedClaimView, description: 'submitted: validation runs in the background' },
+    errors: [404, 409, 422],
+  })
   async submit(
     @UuidParam('id', 'Claim not found') id: string,
     @CurrentAbility() ability: AppAbility,

@@ -12,12 +12,11 @@ import {
   StreamableFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
 import { CurrentAbility } from '../common/request-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
@@ -32,7 +31,7 @@ export class PhotosController {
   /** multipart field `photos` (one or more files), or one compact JWE as `application/jose`. All or nothing. */
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @RequirePolicy('create', 'Photo')
+  @Can('create', 'Photo', { created: UploadResult, errors: [400, 404, 409, 413, 415, 422, 503, 507] })
   @UseInterceptors(PhotoUploadInterceptor)
   @ApiConsumes('multipart/form-data', 'application/jose')
   @ApiBody({
@@ -43,8 +42,6 @@ export class PhotosController {
       properties: { photos: { type: 'array', items: { type: 'string', format: 'binary' } } },
     },
   })
-  @ApiCreatedResponse({ type: UploadResult })
-  @ApiErrors(400, 404, 409, 413, 415, 422, 503, 507)
   async upload(
     @UuidParam('claimId', 'Claim not found') claimId: string,
     @Req() request: PhotoUploadRequest,
@@ -56,7 +53,7 @@ export class PhotosController {
 
   /** The decrypted image; audited. Compliance must send `X-Access-Justification`. */
   @Get(':photoId/content')
-  @RequirePolicy('view_content', 'Photo')
+  @Can('view_content', 'Photo', { errors: [400, 404, 409, 410] })
   @Header('Cache-Control', 'no-store')
   @ApiQuery({ name: 'variant', required: false, enum: PHOTO_VARIANTS })
   @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
@@ -64,7 +61,6 @@ export class PhotosController {
     description: 'the decrypted image bytes',
     content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
   })
-  @ApiErrors(400, 404, 409, 410)
   async content(
     @UuidParam('claimId', 'Photo not found') claimId: string,
     @UuidParam('photoId', 'Photo not found') photoId: string,

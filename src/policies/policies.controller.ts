@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
 import type { Actor } from '../common/actor';
 import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { CreatePolicyDto } from './policies.dto';
@@ -16,9 +15,7 @@ export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Post()
-  @RequirePolicy('create', 'Policy')
-  @ApiCreatedResponse({ type: PolicyView })
-  @ApiErrors(400, 409, 422)
+  @Can('create', 'Policy', { created: PolicyView, errors: [400, 409, 422] })
   async create(
     @Body() body: CreatePolicyDto,
     @CurrentActor() actor: Actor,
@@ -28,9 +25,7 @@ export class PoliciesController {
   }
 
   @Get(':id')
-  @RequirePolicy('read', 'Policy')
-  @ApiOkResponse({ type: PolicyView })
-  @ApiErrors(404)
+  @Can('read', 'Policy', { ok: PolicyView, errors: [404] })
   async get(
     @UuidParam('id', 'Policy not found') id: string,
     @CurrentAbility() ability: AppAbility,

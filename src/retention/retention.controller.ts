@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from '../common/access.decorators';
 import type { Actor } from '../common/actor';
 import { CurrentActor } from '../common/request-context';
 import { PurgeService, ErasureOutcome, RunResult } from './purge.service';
@@ -33,16 +32,13 @@ export class RetentionController {
   ) {}
 
   @Get('policies')
-  @RequirePolicy('list', 'RetentionPolicy')
-  @ApiOkResponse({ type: [RetentionPolicyView] })
+  @Can('list', 'RetentionPolicy', { ok: [RetentionPolicyView] })
   async policies(): Promise<RetentionPolicyView[]> {
     return this.retention.listPolicies();
   }
 
   @Post('policies')
-  @RequirePolicy('create', 'RetentionPolicy')
-  @ApiCreatedResponse({ type: RetentionPolicyView })
-  @ApiErrors(400, 409)
+  @Can('create', 'RetentionPolicy', { created: RetentionPolicyView, errors: [400, 409] })
   async createPolicy(
     @Body() body: CreateRetentionPolicyDto,
     @CurrentActor() actor: Actor,
@@ -54,42 +50,32 @@ export class RetentionController {
   /** `{dryRun: true}`: exactly what a real run would purge now, nothing changed. */
   @Post('run')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('delete', 'RetentionPolicy')
-  @ApiOkResponse({ type: RunResult })
-  @ApiErrors(400)
+  @Can('delete', 'RetentionPolicy', { ok: RunResult, errors: [400] })
   async run(@Body() body: RunRetentionDto, @AuditCtx() context: AuditContext): Promise<RunResult> {
     return this.purge.run(context, { dryRun: body.dryRun === true });
   }
 
   @Get('upcoming')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: UpcomingPurges })
-  @ApiErrors(400)
+  @Can('read', 'RetentionPolicy', { ok: UpcomingPurges, errors: [400] })
   async upcoming(@Query() query: UpcomingQuery): Promise<UpcomingPurges> {
     return this.retention.upcoming(query.days ?? 30);
   }
 
   @Get('receipts')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: ReceiptPage })
-  @ApiErrors(400)
+  @Can('read', 'RetentionPolicy', { ok: ReceiptPage, errors: [400] })
   async receipts(@Query() query: ListReceiptsQuery): Promise<ReceiptPage> {
     return this.retention.listReceipts(query);
   }
 
   @Get('holds')
-  @RequirePolicy('list', 'LegalHold')
-  @ApiOkResponse({ type: [LegalHoldView] })
-  @ApiErrors(400)
+  @Can('list', 'LegalHold', { ok: [LegalHoldView], errors: [400] })
   async holds(@Query() query: ListHoldsQuery): Promise<LegalHoldView[]> {
     return this.retention.listHolds(query.status ?? 'active');
   }
 
   @Post('erasure-requests')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('delete', 'RetentionPolicy')
-  @ApiOkResponse({ type: ErasureOutcome })
-  @ApiErrors(400)
+  @Can('delete', 'RetentionPolicy', { ok: ErasureOutcome, errors: [400] })
   async erase(
     @Body() body: ErasureRequestDto,
     @CurrentActor() actor: Actor,
@@ -99,8 +85,7 @@ export class RetentionController {
   }
 
   @Get('erasure-requests')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: [ErasureRequestView] })
+  @Can('read', 'RetentionPolicy', { ok: [ErasureRequestView] })
   async erasures(): Promise<ErasureRequestView[]> {
     return this.retention.listErasureRequests();
   }
@@ -114,9 +99,7 @@ export class LegalHoldController {
   constructor(private readonly retention: RetentionService) {}
 
   @Post(':id/legal-hold')
-  @RequirePolicy('create', 'LegalHold')
-  @ApiCreatedResponse({ type: LegalHoldView })
-  @ApiErrors(400, 404, 409)
+  @Can('create', 'LegalHold', { created: LegalHoldView, errors: [400, 404, 409] })
   async place(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
@@ -127,9 +110,10 @@ export class LegalHoldController {
   }
 
   @Delete(':id/legal-hold')
-  @RequirePolicy('delete', 'LegalHold')
-  @ApiOkResponse({ type: LegalHoldView, description: 'the hold, now released' })
-  @ApiErrors(400, 404)
+  @Can('delete', 'LegalHold', {
+    ok: { type: LegalHoldView, description: 'the hold, now released' },
+    errors: [400, 404],
+  })
   async release(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
 import type { Actor } from '../common/actor';
 import { CurrentAbility, CurrentActor } from '../common/request-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
@@ -24,16 +23,13 @@ export class ReviewController {
   ) {}
 
   @Get('reason-codes')
-  @RequirePolicy('read', 'Decision')
-  @ApiOkResponse({ type: ReasonCodeCatalogue })
+  @Can('read', 'Decision', { ok: ReasonCodeCatalogue })
   reasonCodes(): ReasonCodeCatalogue {
     return reasonCodeCatalogue();
   }
 
   @Get('tasks')
-  @RequirePolicy('list', 'ReviewTask')
-  @ApiOkResponse({ type: TaskPage })
-  @ApiErrors(400)
+  @Can('list', 'ReviewTask', { ok: TaskPage, errors: [400] })
   async list(
     @Query() query: ListTasksQuery,
     @CurrentActor() actor: Actor,
@@ -44,8 +40,7 @@ export class ReviewController {
 
   /** 200 with the task now assigned to the caller, or 204 when nothing waits in its queue. */
   @Post('tasks/next')
-  @RequirePolicy('assign', 'ReviewTask')
-  @ApiOkResponse({ type: TaskView, description: 'the task, now assigned to the caller' })
+  @Can('assign', 'ReviewTask', { ok: { type: TaskView, description: 'the task, now assigned to the caller' } })
   @ApiNoContentResponse({ description: "nothing waits in the caller's queue" })
   async next(
     @CurrentActor() actor: Actor,
@@ -63,9 +58,7 @@ export class ReviewController {
   }
 
   @Get('tasks/:id')
-  @RequirePolicy('read', 'ReviewTask')
-  @ApiOkResponse({ type: TaskDetail })
-  @ApiErrors(404)
+  @Can('read', 'ReviewTask', { ok: TaskDetail, errors: [404] })
   async detail(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @CurrentAbility() ability: AppAbility,
@@ -75,9 +68,7 @@ export class ReviewController {
 
   @Post('tasks/:id/assign')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('assign', 'ReviewTask')
-  @ApiOkResponse({ type: TaskView })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('assign', 'ReviewTask', { ok: TaskView, errors: [400, 404, 409, 422] })
   async assign(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: AssignTaskDto,
@@ -90,9 +81,7 @@ export class ReviewController {
 
   @Post('tasks/:id/decision')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('decide', 'ReviewTask')
-  @ApiOkResponse({ type: DecisionResult })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('decide', 'ReviewTask', { ok: DecisionResult, errors: [400, 404, 409, 422] })
   async decide(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: DecideTaskDto,
@@ -105,9 +94,7 @@ export class ReviewController {
 
   @Post('tasks/:id/override')
   @HttpCode(HttpStatus.CREATED)
-  @RequirePolicy('override', 'Decision')
-  @ApiCreatedResponse({ type: DecisionResult })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('override', 'Decision', { created: DecisionResult, errors: [400, 404, 409, 422] })
   async override(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: OverrideDecisionDto,
