@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { PageParam, PageSizeParam } from '../common/query-params';
+import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
 
 export const PHOTO_SOURCES = ['camera', 'scan', 'unknown'] as const;

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { ProbeCreatedView, ProbeStatusView } from './ops.views';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalInt } from '../common/dto-fields';
 import { randomUUID } from 'node:crypto';
 import { eventDetailsOf } from '../audit/audit.repository';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -12,19 +11,9 @@ import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED } from './maintenance-probe.handler';
 
 export class CreateProbeDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10)
+  @OptionalInt({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })
   failTimes?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0, description: 'how long the job holds its worker' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  @OptionalInt({ minimum: 0, maximum: 10_000, default: 0, description: 'how long the job holds its worker' })
   holdMs?: number;
 }
 

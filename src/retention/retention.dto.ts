@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { OptionalIntParam, PageParam, PageSizeParam } from '../common/query-params';
+import { OptionalInt, PageParam, PageSizeParam } from '../common/dto-fields';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
 import {
   DATA_CLASSES,
@@ -54,7 +54,7 @@ export class ListHoldsQuery {
 
 export class UpcomingQuery {
   /** What falls due within this many days (default 30); already due items are included. */
-  @OptionalIntParam({ minimum: 0, maximum: 3650, default: 30 }) days?: number;
+  @OptionalInt({ minimum: 0, maximum: 3650, default: 30 }) days?: number;
 }
 
 export class ListReceiptsQuery {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
-import { PageParam, PageSizeParam } from '../common/query-params';
+import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
 import {
   DECISION_OUTCOMES,
