@@ -8,6 +8,7 @@ import {
   ApiProperty,
   ApiResponse,
   ApiSecurity,
+  type ApiPropertyOptions,
   type ApiResponseNoStatusOptions,
 } from '@nestjs/swagger';
 import { RequirePolicy, type AccessAction, type AccessSubject } from './access.decorators';
@@ -103,4 +104,18 @@ export function Can(action: AccessAction, subject: AccessSubject, answers: Route
     ...(accepted === undefined ? [] : [ApiAcceptedResponse(successOptions(accepted))]),
     ...(errors.length === 0 ? [] : [ApiErrors(...errors)]),
   );
+}
+
+/**
+ * The answer of a paged list: `items` (of the view class `item`, or as the given property options, e.g. a
+ * oneOf), then `page`, `pageSize` and `total`, the rows matching the filters (documented by `total`): `class ReceiptPage extends PageOf(ReceiptView) {}`.
+ */
+export function PageOf<T>(item: Type<T> | ApiPropertyOptions, total: ApiPropertyOptions = {}) {
+  abstract class Page {
+    @ApiProperty(typeof item === 'function' ? { type: () => [item] } : item) items!: T[];
+    @ApiProperty() page!: number;
+    @ApiProperty() pageSize!: number;
+    @ApiProperty(total) total!: number;
+  }
+  return Page;
 }
