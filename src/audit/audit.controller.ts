@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, Can } from '../common/api-docs';
 import { AuditEventPage, AuditVerifyReportView, CheckpointPage, CheckpointResultView } from './audit.views';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from './audit-context';
+import { Caller } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
@@ -47,8 +47,8 @@ export class AuditController {
   @ApiOperation({
     summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)',
   })
-  async createCheckpoint(@AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response) {
-    const result = await this.checkpoints.create(context, 'on_demand');
+  async createCheckpoint(@Caller() { audit }: Caller, @Res({ passthrough: true }) response: Response) {
+    const result = await this.checkpoints.create(audit, 'on_demand');
     response.status(result.created ? 201 : 200);
     return result;
   }
@@ -70,8 +70,8 @@ export class AuditController {
       'text/csv': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  async export(@Query() query: ExportAuditDto, @AuditCtx() context: AuditContext): Promise<StreamableFile> {
-    const result = await this.exports.open(context, {
+  async export(@Query() query: ExportAuditDto, @Caller() { audit }: Caller): Promise<StreamableFile> {
+    const result = await this.exports.open(audit, {
       format: query.format ?? 'jsonl',
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { ApiClientList, CreatedApiClientView, CreatedApiKeyView } from './auth.views';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { Caller } from '../audit/audit-context';
 import { ApiClientsService, ApiClientView, ApiKeyView } from './api-clients.service';
 import { TEAM_PATTERN } from './users.controller';
 
@@ -31,8 +31,8 @@ export class ApiClientsController {
   /** The key is in this response only; it is stored as a hash. */
   @Post()
   @Can('create', 'ApiClient', { created: CreatedApiClientView, errors: [400] })
-  async create(@Body() body: CreateApiClientDto, @AuditCtx() context: AuditContext) {
-    return this.clients.create(context, body);
+  async create(@Body() body: CreateApiClientDto, @Caller() { audit }: Caller) {
+    return this.clients.create(audit, body);
   }
 
   @Get()
@@ -47,9 +47,9 @@ export class ApiClientsController {
   async addKey(
     @UuidParam('id', 'API client not found') id: string,
     @Body() body: CreateApiKeyDto,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ) {
-    return this.clients.addKey(context, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
+    return this.clients.addKey(audit, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
   }
 
   @Delete(':id/keys/:keyId')
@@ -57,9 +57,9 @@ export class ApiClientsController {
   async revokeKey(
     @UuidParam('id', 'API client not found') id: string,
     @UuidParam('keyId', 'API key not found') keyId: string,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<ApiKeyView> {
-    return this.clients.revokeKey(context, id, keyId);
+    return this.clients.revokeKey(audit, id, keyId);
   }
 
   @Post(':id/revoke')
@@ -70,8 +70,8 @@ export class ApiClientsController {
   })
   async revoke(
     @UuidParam('id', 'API client not found') id: string,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<ApiClientView> {
-    return this.clients.revoke(context, id);
+    return this.clients.revoke(audit, id);
   }
 }

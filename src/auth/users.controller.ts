@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, Can } from '../common/api-docs';
 import { CreatedUserView, UserList } from './auth.views';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
+import { Caller } from '../audit/audit-context';
 import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.service';
 
@@ -36,9 +36,9 @@ export class UsersController {
   @Can('create', 'User', { created: CreatedUserView, errors: [400, 409] })
   async create(
     @Body() body: CreateUserDto,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<{ user: UserView; generatedPassword?: string }> {
-    return this.users.create(context, body);
+    return this.users.create(audit, body);
   }
 
   @Get()

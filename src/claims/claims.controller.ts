@@ -3,10 +3,7 @@ import { ApiExtraModels, ApiHeader, ApiServiceUnavailableResponse, ApiTags } fro
 import { ApiIntakeAuth, ErrorResponse, UuidParam, Can } from '../common/api-docs';
 import { CLAIM_VIEW_SCHEMA, ClaimPage, IntakeClaimView, StaffClaimView, SubmittedClaimView } from './claims.views';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { ClaimsService, type ClaimView } from './claims.service';
 
@@ -32,12 +29,10 @@ export class ClaimsController {
   async create(
     @Body() body: CreateClaimDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClaimView> {
-    const { claim, created } = await this.claims.create(context, actor, ability, idempotencyKey, body);
+    const { claim, created } = await this.claims.create(audit, actor, ability, idempotencyKey, body);
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     if (!created) response.setHeader('Idempotent-Replayed', 'true');
     return claim;
@@ -45,21 +40,13 @@ export class ClaimsController {
 
   @Get()
   @Can('list', 'Claim', { ok: ClaimPage, errors: [400] })
-  async list(
-    @Query() query: ListClaimsQuery,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<ClaimPage> {
+  async list(@Query() query: ListClaimsQuery, @Caller() { actor, ability }: Caller): Promise<ClaimPage> {
     return this.claims.list(actor, ability, query);
   }
 
   @Get(':id')
   @Can('read', 'Claim', { ok: { schema: CLAIM_VIEW_SCHEMA }, errors: [404] })
-  async get(
-    @UuidParam('id', 'Claim not found') id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<ClaimView> {
+  async get(@UuidParam('id', 'Claim not found') id: string, @Caller() { actor, ability }: Caller): Promise<ClaimView> {
     return this.claims.getFor(actor, ability, id);
   }
 
@@ -75,9 +62,8 @@ export class ClaimsController {
   })
   async submit(
     @UuidParam('id', 'Claim not found') id: string,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
   ): Promise<{ id: string; status: string; submittedAt: string }> {
-    return this.claims.submit(context, ability, id);
+    return this.claims.submit(audit, ability, id);
   }
 }

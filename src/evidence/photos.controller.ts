@@ -15,9 +15,7 @@ import {
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { CurrentAbility } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
 import { PHOTO_VARIANTS, PhotosService, UploadResult } from './photos.service';
@@ -45,10 +43,9 @@ export class PhotosController {
   async upload(
     @UuidParam('claimId', 'Claim not found') claimId: string,
     @Req() request: PhotoUploadRequest,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
   ): Promise<UploadResult> {
-    return this.photos.upload(context, ability, claimId, request.photoUpload!);
+    return this.photos.upload(audit, ability, claimId, request.photoUpload!);
   }
 
   /** The decrypted image; audited. Compliance must send `X-Access-Justification`. */
@@ -65,14 +62,13 @@ export class PhotosController {
     @UuidParam('claimId', 'Photo not found') claimId: string,
     @UuidParam('photoId', 'Photo not found') photoId: string,
     @Query('variant') variant: string | undefined,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const chosen = (variant ?? 'original') as BlobVariant;
     if (!PHOTO_VARIANTS.includes(chosen))
       throw new BadRequestException(`variant must be one of ${PHOTO_VARIANTS.join(', ')}`);
-    const content = await this.photos.content(context, ability, claimId, photoId, chosen);
+    const content = await this.photos.content(audit, ability, claimId, photoId, chosen);
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     return new StreamableFile(content.bytes, {

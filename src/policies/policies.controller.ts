@@ -1,10 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { CreatePolicyDto } from './policies.dto';
 import { PoliciesService, PolicyView } from './policies.service';
 
@@ -16,20 +13,13 @@ export class PoliciesController {
 
   @Post()
   @Can('create', 'Policy', { created: PolicyView, errors: [400, 409, 422] })
-  async create(
-    @Body() body: CreatePolicyDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
-  ): Promise<PolicyView> {
-    return this.policies.create(context, actor, body);
+  async create(@Body() body: CreatePolicyDto, @Caller() { actor, audit }: Caller): Promise<PolicyView> {
+    return this.policies.create(audit, actor, body);
   }
 
   @Get(':id')
   @Can('read', 'Policy', { ok: PolicyView, errors: [404] })
-  async get(
-    @UuidParam('id', 'Policy not found') id: string,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<PolicyView> {
+  async get(@UuidParam('id', 'Policy not found') id: string, @Caller() { ability }: Caller): Promise<PolicyView> {
     return this.policies.getFor(ability, id);
   }
 }

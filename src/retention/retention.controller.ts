@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { Actor } from '../common/actor';
-import { CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { PurgeService, ErasureOutcome, RunResult } from './purge.service';
 import {
   CreateRetentionPolicyDto,
@@ -41,18 +39,17 @@ export class RetentionController {
   @Can('create', 'RetentionPolicy', { created: RetentionPolicyView, errors: [400, 409] })
   async createPolicy(
     @Body() body: CreateRetentionPolicyDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<RetentionPolicyView> {
-    return this.retention.createPolicy(context, actor.id, body);
+    return this.retention.createPolicy(audit, actor.id, body);
   }
 
   /** `{dryRun: true}`: exactly what a real run would purge now, nothing changed. */
   @Post('run')
   @HttpCode(HttpStatus.OK)
   @Can('delete', 'RetentionPolicy', { ok: RunResult, errors: [400] })
-  async run(@Body() body: RunRetentionDto, @AuditCtx() context: AuditContext): Promise<RunResult> {
-    return this.purge.run(context, { dryRun: body.dryRun === true });
+  async run(@Body() body: RunRetentionDto, @Caller() { audit }: Caller): Promise<RunResult> {
+    return this.purge.run(audit, { dryRun: body.dryRun === true });
   }
 
   @Get('upcoming')
@@ -76,12 +73,8 @@ export class RetentionController {
   @Post('erasure-requests')
   @HttpCode(HttpStatus.OK)
   @Can('delete', 'RetentionPolicy', { ok: ErasureOutcome, errors: [400] })
-  async erase(
-    @Body() body: ErasureRequestDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
-  ): Promise<ErasureOutcome> {
-    return this.purge.erase(context, actor.id, body.claimantRef);
+  async erase(@Body() body: ErasureRequestDto, @Caller() { actor, audit }: Caller): Promise<ErasureOutcome> {
+    return this.purge.erase(audit, actor.id, body.claimantRef);
   }
 
   @Get('erasure-requests')
@@ -103,10 +96,9 @@ export class LegalHoldController {
   async place(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<LegalHoldView> {
-    return this.retention.placeHold(context, actor.id, id, body.reason);
+    return this.retention.placeHold(audit, actor.id, id, body.reason);
   }
 
   @Delete(':id/legal-hold')
@@ -117,9 +109,8 @@ export class LegalHoldController {
   async release(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<LegalHoldView> {
-    return this.retention.releaseHold(context, actor.id, id, body.reason);
+    return this.retention.releaseHold(audit, actor.id, id, body.reason);
   }
 }

@@ -2,10 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
 import { ReviewService, DecisionResult } from './review.service';
 import { ReviewQueryService, TaskDetail, TaskPage } from './review-query.service';
@@ -30,11 +27,7 @@ export class ReviewController {
 
   @Get('tasks')
   @Can('list', 'ReviewTask', { ok: TaskPage, errors: [400] })
-  async list(
-    @Query() query: ListTasksQuery,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<TaskPage> {
+  async list(@Query() query: ListTasksQuery, @Caller() { actor, ability }: Caller): Promise<TaskPage> {
     return this.queries.list(actor, ability, query);
   }
 
@@ -43,12 +36,10 @@ export class ReviewController {
   @Can('assign', 'ReviewTask', { ok: { type: TaskView, description: 'the task, now assigned to the caller' } })
   @ApiNoContentResponse({ description: "nothing waits in the caller's queue" })
   async next(
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskView | undefined> {
-    const task = await this.review.claimNext(context, actor, ability);
+    const task = await this.review.claimNext(audit, actor, ability);
     if (!task) {
       response.status(HttpStatus.NO_CONTENT);
       return undefined;
@@ -61,7 +52,7 @@ export class ReviewController {
   @Can('read', 'ReviewTask', { ok: TaskDetail, errors: [404] })
   async detail(
     @UuidParam('id', 'ReviewTask not found') id: string,
-    @CurrentAbility() ability: AppAbility,
+    @Caller() { ability }: Caller,
   ): Promise<TaskDetail> {
     return this.queries.detail(ability, id);
   }
@@ -72,11 +63,9 @@ export class ReviewController {
   async assign(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: AssignTaskDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<TaskView> {
-    return this.review.assign(context, actor, ability, id, body);
+    return this.review.assign(audit, actor, ability, id, body);
   }
 
   @Post('tasks/:id/decision')
@@ -85,11 +74,9 @@ export class ReviewController {
   async decide(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: DecideTaskDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<DecisionResult> {
-    return this.review.decide(context, actor, ability, id, body);
+    return this.review.decide(audit, actor, ability, id, body);
   }
 
   @Post('tasks/:id/override')
@@ -98,10 +85,8 @@ export class ReviewController {
   async override(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: OverrideDecisionDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<DecisionResult> {
-    return this.review.override(context, actor, ability, id, body);
+    return this.review.override(audit, actor, ability, id, body);
   }
 }

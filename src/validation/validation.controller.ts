@@ -3,9 +3,7 @@ import { ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { QualityReport, ThresholdSetView, ThresholdsView, ValidationView } from './validation.views';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { CurrentAbility } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { THRESHOLDED_KINDS, type ThresholdedKind } from './default-thresholds';
 import { QualityService } from './quality.service';
@@ -55,7 +53,7 @@ export class ValidationController {
 
   @Get('claims/:id/validation')
   @Can('read', 'ScoringRun', { ok: ValidationView, errors: [404] })
-  claimValidation(@CurrentAbility() ability: AppAbility, @UuidParam('id', 'Claim not found') claimId: string) {
+  claimValidation(@Caller() { ability }: Caller, @UuidParam('id', 'Claim not found') claimId: string) {
     return this.validation.view(ability, claimId);
   }
 
@@ -70,11 +68,7 @@ export class ValidationController {
     ok: { type: ThresholdSetView, description: "the line's thresholds after the change" },
     errors: [400],
   })
-  updateThreshold(
-    @AuditCtx() context: AuditContext,
-    @Param() params: ThresholdParams,
-    @Body() body: UpdateThresholdDto,
-  ) {
-    return this.thresholds.update(context, params.line, params.kind, body.flagAt, body.uncertainFrom);
+  updateThreshold(@Caller() { audit }: Caller, @Param() params: ThresholdParams, @Body() body: UpdateThresholdDto) {
+    return this.thresholds.update(audit, params.line, params.kind, body.flagAt, body.uncertainFrom);
   }
 }
