@@ -1,4 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { AppAbility } from '../common/access.decorators';
+import type { Actor } from '../common/actor';
 import { justificationOf, requestIdOf, type AccessRequest } from '../common/request-context';
 import type { ActorType } from './audit-event.entity';
 
@@ -41,4 +43,22 @@ export function auditContextOf(request: AccessRequest): AuditContext {
 /** The AuditContext to pass to `AuditService.run` for a change made by this request. */
 export const AuditCtx = createParamDecorator((_data: unknown, context: ExecutionContext): AuditContext => {
   return auditContextOf(context.switchToHttp().getRequest<AccessRequest>());
+});
+
+/** The caller of a guarded route: who (`actor`), what they may do (`ability`), and the `audit` context of their changes. */
+export interface Caller {
+  readonly actor: Actor;
+  readonly ability: AppAbility;
+  readonly audit: AuditContext;
+}
+
+/**
+ * The route's Caller, in one parameter: `@Caller() { actor, audit }: Caller`. Only behind the access guard,
+ * which sets the actor and ability (a @Public route has neither: use @AuditCtx there).
+ */
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const request = context.switchToHttp().getRequest<AccessRequest>();
+  const { actor, ability } = request;
+  if (!actor || !ability) throw new Error('@Caller() on a route the access guard did not authenticate');
+  return { actor, ability, audit: auditContextOf(request) };
 });

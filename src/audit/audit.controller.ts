@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, Can } from '../common/api-docs';
 import { AuditEventPage, AuditVerifyReportView, CheckpointPage, CheckpointResultView } from './audit.views';
 import type { Response } from 'express';
-import { RequirePolicy } from '../common/access.decorators';
-import { AuditCtx, type AuditContext } from './audit-context';
+import { Caller } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
@@ -24,19 +23,15 @@ export class AuditController {
   ) {}
 
   @Get('events')
-  @RequirePolicy('read', 'AuditEvent')
+  @Can('read', 'AuditEvent', { ok: AuditEventPage, errors: [400] })
   @ApiOperation({ summary: 'Search audit events, newest first' })
-  @ApiOkResponse({ type: AuditEventPage })
-  @ApiErrors(400)
   async events(@Query() query: SearchAuditEventsDto) {
     return this.query.search(query);
   }
 
   @Get('checkpoints')
-  @RequirePolicy('read', 'AuditEvent')
+  @Can('read', 'AuditEvent', { ok: CheckpointPage, errors: [400] })
   @ApiOperation({ summary: 'Signed checkpoints, newest first' })
-  @ApiOkResponse({ type: CheckpointPage })
-  @ApiErrors(400)
   async listCheckpoints(@Query() query: AuditPageDto) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
@@ -45,29 +40,28 @@ export class AuditController {
 
   @Post('checkpoints')
   @HttpCode(201)
-  @RequirePolicy('verify', 'AuditEvent')
+  @Can('verify', 'AuditEvent', {
+    created: { type: CheckpointResultView, description: 'a new checkpoint' },
+    ok: { type: CheckpointResultView, description: 'the head had not moved: the last checkpoint' },
+  })
   @ApiOperation({
     summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)',
   })
-  @ApiCreatedResponse({ type: CheckpointResultView, description: 'a new checkpoint' })
-  @ApiOkResponse({ type: CheckpointResultView, description: 'the head had not moved: the last checkpoint' })
-  async createCheckpoint(@AuditCtx() context: AuditContext, @Res({ passthrough: true }) response: Response) {
-    const result = await this.checkpoints.create(context, 'on_demand');
+  async createCheckpoint(@Caller() { audit }: Caller, @Res({ passthrough: true }) response: Response) {
+    const result = await this.checkpoints.create(audit, 'on_demand');
     response.status(result.created ? 201 : 200);
     return result;
   }
 
   @Get('verify')
-  @RequirePolicy('verify', 'AuditEvent')
+  @Can('verify', 'AuditEvent', { ok: AuditVerifyReportView, errors: [400, 404] })
   @ApiOperation({ summary: 'Verify the chain and every checkpoint; reports the first problem' })
-  @ApiOkResponse({ type: AuditVerifyReportView })
-  @ApiErrors(400, 404)
   async verify(@Query() query: VerifyAuditDto) {
     return this.verification.verify({ fromCheckpoint: query.fromCheckpoint });
   }
 
   @Get('export')
-  @RequirePolicy('export', 'AuditEvent')
+  @Can('export', 'AuditEvent', { errors: [400] })
   @ApiOperation({ summary: 'Stream an export (jsonl: header line first; csv: "# header" comment line first)' })
   @ApiOkResponse({
     description: 'an attachment: one JSON object per line (jsonl) or CSV rows, after the signed header',
@@ -76,9 +70,8 @@ export class AuditController {
       'text/csv': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiErrors(400)
-  async export(@Query() query: ExportAuditDto, @AuditCtx() context: AuditContext): Promise<StreamableFile> {
-    const result = await this.exports.open(context, {
+  async export(@Query() query: ExportAuditDto, @Caller() { audit }: Caller): Promise<StreamableFile> {
+    const result = await this.exports.open(audit, {
       format: query.format ?? 'jsonl',
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,

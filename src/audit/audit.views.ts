@@ -1,3 +1,4 @@
+import { PageOf } from '../common/api-docs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTOR_TYPES } from './audit-event.entity';
 
@@ -18,12 +19,7 @@ export class AuditEventView {
   @ApiProperty({ description: 'hex SHA-256 over the canonical event, prevHash included' }) hash!: string;
 }
 
-export class AuditEventPage {
-  @ApiProperty({ type: () => [AuditEventView] }) items!: AuditEventView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
-}
+export class AuditEventPage extends PageOf(AuditEventView) {}
 
 /** A signed checkpoint: the chain had `headHash` as the hash of event `seq`, at `signedAt`. */
 export class CheckpointView {

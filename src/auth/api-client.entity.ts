@@ -1,9 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { UuidRow } from '../database/rows';
 
 /** An intake system that posts claims with an API key. */
 @Entity('api_clients')
-export class ApiClient {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class ApiClient extends UuidRow {
   @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text' }) team!: string;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
@@ -12,8 +12,7 @@ export class ApiClient {
 
 /** One key of an API client: a visible prefix for support and a hash of the secret. Two may be valid during rotation. */
 @Entity('api_keys')
-export class ApiKey {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class ApiKey extends UuidRow {
   @Index() @Column({ name: 'client_id', type: 'uuid' }) clientId!: string;
   @Column({ type: 'text', unique: true }) prefix!: string;
   @Column({ name: 'key_hash', type: 'text' }) keyHash!: string;

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { ApiClientList, CreatedApiClientView, CreatedApiKeyView } from './auth.views';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from '../common/access.decorators';
+import { Caller } from '../audit/audit-context';
 import { ApiClientsService, ApiClientView, ApiKeyView } from './api-clients.service';
 import { TEAM_PATTERN } from './users.controller';
 
@@ -31,54 +30,48 @@ export class ApiClientsController {
 
   /** The key is in this response only; it is stored as a hash. */
   @Post()
-  @RequirePolicy('create', 'ApiClient')
-  @ApiCreatedResponse({ type: CreatedApiClientView })
-  @ApiErrors(400)
-  async create(@Body() body: CreateApiClientDto, @AuditCtx() context: AuditContext) {
-    return this.clients.create(context, body);
+  @Can('create', 'ApiClient', { created: CreatedApiClientView, errors: [400] })
+  async create(@Body() body: CreateApiClientDto, @Caller() { audit }: Caller) {
+    return this.clients.create(audit, body);
   }
 
   @Get()
-  @RequirePolicy('list', 'ApiClient')
-  @ApiOkResponse({ type: ApiClientList })
+  @Can('list', 'ApiClient', { ok: ApiClientList })
   async list(): Promise<{ items: ApiClientView[] }> {
     return { items: await this.clients.list() };
   }
 
   /** Rotation: adds a key; the old one keeps working until it is deleted or expires. */
   @Post(':id/keys')
-  @RequirePolicy('update', 'ApiClient')
-  @ApiCreatedResponse({ type: CreatedApiKeyView })
-  @ApiErrors(400, 404)
+  @Can('update', 'ApiClient', { created: CreatedApiKeyView, errors: [400, 404] })
   async addKey(
     @UuidParam('id', 'API client not found') id: string,
     @Body() body: CreateApiKeyDto,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ) {
-    return this.clients.addKey(context, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
+    return this.clients.addKey(audit, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
   }
 
   @Delete(':id/keys/:keyId')
-  @RequirePolicy('update', 'ApiClient')
-  @ApiOkResponse({ type: ApiKeyView, description: 'the key, now revoked' })
-  @ApiErrors(404)
+  @Can('update', 'ApiClient', { ok: { type: ApiKeyView, description: 'the key, now revoked' }, errors: [404] })
   async revokeKey(
     @UuidParam('id', 'API client not found') id: string,
     @UuidParam('keyId', 'API key not found') keyId: string,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<ApiKeyView> {
-    return this.clients.revokeKey(context, id, keyId);
+    return this.clients.revokeKey(audit, id, keyId);
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
-  @RequirePolicy('update', 'ApiClient')
-  @ApiOkResponse({ type: ApiClientView, description: 'the client, now revoked with all its keys' })
-  @ApiErrors(404)
+  @Can('update', 'ApiClient', {
+    ok: { type: ApiClientView, description: 'the client, now revoked with all its keys' },
+    errors: [404],
+  })
   async revoke(
     @UuidParam('id', 'API client not found') id: string,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<ApiClientView> {
-    return this.clients.revoke(context, id);
+    return this.clients.revoke(audit, id);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { STAFF_ROLES, type StaffRole } from '../common/actor';
 
 /** What the API shows of a person: never the password hash. */
@@ -66,11 +66,8 @@ export class ApiClientList {
   @ApiProperty({ type: () => [ApiClientView] }) items!: ApiClientView[];
 }
 
-/** The new client and its first key: `apiKey` is in this response only (stored as a hash). */
-export class CreatedApiClientView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() team!: string;
+/** The new client (as listed) and its first key: `apiKey` is in this response only (stored as a hash). */
+export class CreatedApiClientView extends PickType(ApiClientView, ['id', 'name', 'team'] as const) {
   @ApiProperty({ format: 'uuid' }) keyId!: string;
   @ApiProperty({ description: 'send as `X-API-Key`; shown once' }) apiKey!: string;
 }

@@ -1,9 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { UuidRow } from '../database/rows';
 
 /** A refresh token, stored only as a hash; rotated on use, a reused one revokes its whole family. */
 @Entity('refresh_tokens')
-export class RefreshToken {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class RefreshToken extends UuidRow {
   @Index() @Column({ name: 'user_id', type: 'uuid' }) userId!: string;
   @Column({ name: 'family_id', type: 'uuid' }) familyId!: string;
   @Column({ name: 'token_hash', type: 'text', unique: true }) tokenHash!: string;

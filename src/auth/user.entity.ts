@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, UpdateDateColumn } from 'typeorm';
+import { UuidRow } from '../database/rows';
 import type { StaffRole } from '../common/actor';
 
 /** A person who signs in to the review client. */
 @Entity('users')
-export class User {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class User extends UuidRow {
   @Column({ type: 'text', unique: true }) email!: string;
   @Column({ name: 'display_name', type: 'text' }) displayName!: string;
   @Column({ name: 'password_hash', type: 'text' }) passwordHash!: string;

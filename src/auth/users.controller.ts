@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth } from '../common/api-docs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, Can } from '../common/api-docs';
 import { CreatedUserView, UserList } from './auth.views';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from '../common/access.decorators';
+import { Caller } from '../audit/audit-context';
 import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { MIN_PASSWORD_LENGTH, UsersService, type UserView } from './users.service';
 
@@ -34,19 +33,16 @@ export class UsersController {
 
   /** Without a password, one is generated and returned once in `generatedPassword`. */
   @Post()
-  @RequirePolicy('create', 'User')
-  @ApiCreatedResponse({ type: CreatedUserView })
-  @ApiErrors(400, 409)
+  @Can('create', 'User', { created: CreatedUserView, errors: [400, 409] })
   async create(
     @Body() body: CreateUserDto,
-    @AuditCtx() context: AuditContext,
+    @Caller() { audit }: Caller,
   ): Promise<{ user: UserView; generatedPassword?: string }> {
-    return this.users.create(context, body);
+    return this.users.create(audit, body);
   }
 
   @Get()
-  @RequirePolicy('list', 'User')
-  @ApiOkResponse({ type: UserList })
+  @Can('list', 'User', { ok: UserList })
   async list(): Promise<{ items: UserView[] }> {
     return { items: await this.users.list() };
   }

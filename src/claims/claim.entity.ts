@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  VersionColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { UuidRow } from '../database/rows';
 import { decimalString } from '../database/columns';
 
 export const CLAIM_STATUSES = [
@@ -24,8 +17,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 /** A claim posted by an intake system, with its lifecycle status. */
 @Entity('claims')
 @Index(['submitterClientId', 'idempotencyKey'], { unique: true })
-export class Claim {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class Claim extends UuidRow {
   @Index() @Column({ name: 'policy_id', type: 'uuid' }) policyId!: string;
   @Column({ name: 'submitter_client_id', type: 'uuid' }) submitterClientId!: string;
   @Column({ name: 'external_reference', type: 'text' }) externalReference!: string;

@@ -1,15 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, ErrorResponse, UuidParam } from '../common/api-docs';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, ErrorResponse, UuidParam, Can } from '../common/api-docs';
 import {
   CLAIM_VIEW_SCHEMA,
   ClaimPage,
@@ -19,11 +10,7 @@ import {
   SubmittedClaimView,
 } from './claims.views';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { ClaimsService, type ClaimView } from './claims.service';
 
@@ -36,50 +23,37 @@ export class ClaimsController {
 
   /** 201 with the new claim; a replay with the same Idempotency-Key and body answers 200 with the same claim. */
   @Post()
-  @RequirePolicy('create', 'Claim')
+  @Can('create', 'Claim', {
+    created: { schema: CLAIM_VIEW_SCHEMA, description: 'the new claim' },
+    ok: { schema: CLAIM_VIEW_SCHEMA, description: 'a replay (header Idempotent-Replayed: true)' },
+    errors: [400, 404, 409, 422],
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
     description: 'a replay with the same key and body answers 200',
   })
-  @ApiCreatedResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'the new claim' })
-  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA, description: 'a replay (header Idempotent-Replayed: true)' })
-  @ApiErrors(400, 404, 409, 422)
   async create(
     @Body() body: CreateClaimDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClaimView> {
-    const { claim, created } = await this.claims.create(context, actor, ability, idempotencyKey, body);
+    const { claim, created } = await this.claims.create(audit, actor, ability, idempotencyKey, body);
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     if (!created) response.setHeader('Idempotent-Replayed', 'true');
     return claim;
   }
 
   @Get()
-  @RequirePolicy('list', 'Claim')
-  @ApiOkResponse({ type: ClaimPage })
-  @ApiErrors(400)
-  async list(
-    @Query() query: ListClaimsQuery,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<ClaimPage> {
+  @Can('list', 'Claim', { ok: ClaimPage, errors: [400] })
+  async list(@Query() query: ListClaimsQuery, @Caller() { actor, ability }: Caller): Promise<ClaimPage> {
     return this.claims.list(actor, ability, query);
   }
 
   @Get(':id')
-  @RequirePolicy('read', 'Claim')
-  @ApiOkResponse({ schema: CLAIM_VIEW_SCHEMA })
-  @ApiErrors(404)
-  async get(
-    @UuidParam('id', 'Claim not found') id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<ClaimView> {
+  @Can('read', 'Claim', { ok: { schema: CLAIM_VIEW_SCHEMA }, errors: [404] })
+  async get(@UuidParam('id', 'Claim not found') id: string, @Caller() { actor, ability }: Caller): Promise<ClaimView> {
     return this.claims.getFor(actor, ability, id);
   }
 
@@ -89,15 +63,15 @@ export class ClaimsController {
     description: 'The job queue (Redis) is unavailable: nothing changed, the claim is still a draft; retry later.',
     type: ErrorResponse,
   })
-  @ApiAcceptedResponse({ type: SubmittedClaimView, description: 'submitted: validation runs in the background' })
-  @ApiErrors(404, 409, 422)
-  @RequirePolicy('update', 'Claim')
+  @Can('update', 'Claim', {
+    accepted: { type: SubmittedClaimView, description: 'submitted: validation runs in the background' },
+    errors: [404, 409, 422],
+  })
   async submit(
     @UuidParam('id', 'Claim not found') id: string,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
   ): Promise<{ id: string; status: string; submittedAt: string }> {
-    return this.claims.submit(context, ability, id);
+    return this.claims.submit(audit, ability, id);
   }
 
   @Post(':id/close')
@@ -105,14 +79,11 @@ export class ClaimsController {
   @ApiOperation({
     summary: 'Close a decided claim (its file is closed in the intake system); retention counts from the close',
   })
-  @ApiOkResponse({ type: ClosedClaimView })
-  @ApiErrors(404, 409)
-  @RequirePolicy('update', 'Claim')
+  @Can('update', 'Claim', { ok: ClosedClaimView, errors: [404, 409] })
   async close(
     @UuidParam('id', 'Claim not found') id: string,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
   ): Promise<ClosedClaimView> {
-    return this.claims.close(context, ability, id);
+    return this.claims.close(audit, ability, id);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
 
 export const PHOTO_SOURCES = ['camera', 'scan', 'unknown'] as const;
@@ -46,18 +46,6 @@ export class ListClaimsQuery {
   @IsOptional()
   @IsIn(CLAIM_STATUSES)
   status?: ClaimStatus;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
+  @PageParam() page?: number;
+  @PageSizeParam(100, 20) pageSize?: number;
 }

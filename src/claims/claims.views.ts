@@ -1,3 +1,4 @@
+import { PageOf } from '../common/api-docs';
 import { ApiProperty } from '@nestjs/swagger';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
 
@@ -87,12 +88,7 @@ export const CLAIM_VIEW_SCHEMA = {
   oneOf: [{ $ref: '#/components/schemas/StaffClaimView' }, { $ref: '#/components/schemas/IntakeClaimView' }],
 };
 
-export class ClaimPage {
-  @ApiProperty({ items: CLAIM_VIEW_SCHEMA, type: 'array' }) items!: ClaimView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
-}
+export class ClaimPage extends PageOf<ClaimView>({ items: CLAIM_VIEW_SCHEMA, type: 'array' }) {}
 
 /** A claim the intake system closed: retention counts from `closedAt`. */
 export class ClosedClaimView {

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { ClaimScopedRow } from '../database/rows';
 
 /** Validation-relevant EXIF fields that are not personal data (GPS is stored encrypted apart). */
 export interface PhotoExif {
@@ -11,9 +12,7 @@ export interface PhotoExif {
 
 /** A photo of a claim: hashes and metadata in clear, bytes encrypted in the blob store. */
 @Entity('photos')
-export class Photo {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class Photo extends ClaimScopedRow {
   @Index() @Column({ type: 'text' }) sha256!: string;
   @Column({ name: 'perceptual_hash', type: 'text' }) perceptualHash!: string;
   /** dHashes of 18 crops (see cropHashes), for duplicates that were cropped. */

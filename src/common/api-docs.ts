@@ -1,5 +1,18 @@
-import { applyDecorators, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiProperty, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators, NotFoundException, Param, ParseUUIDPipe, type Type } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProperty,
+  ApiResponse,
+  ApiSecurity,
+  getSchemaPath,
+  type ApiPropertyOptions,
+  type ApiResponseNoStatusOptions,
+} from '@nestjs/swagger';
+import { RequirePolicy, type AccessAction, type AccessSubject } from './access.decorators';
 
 /** The API's one error shape, as HttpExceptionFilter (toErrorBody) writes it for every 4xx/5xx. */
 export class ErrorResponse {
@@ -96,4 +109,49 @@ export function ApiStaffAuth(): MethodDecorator & ClassDecorator {
 /** Routes intake systems call with their `X-API-Key` (staff may call them with a bearer token too). */
 export function ApiIntakeAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(BEARER_SCHEME), ApiErrors(401, 403));
+}
+
+/** A success answer: its view class, `[View]` for an array, or the full options (schema, description). */
+export type SuccessAnswer = Type<unknown> | [Type<unknown>] | ApiResponseNoStatusOptions;
+
+/** What a route answers: at most one success status, and the error statuses it documents (besides 401/403). */
+export interface RouteAnswers {
+  ok?: SuccessAnswer;
+  created?: SuccessAnswer;
+  accepted?: SuccessAnswer;
+  errors?: ErrorStatus[];
+}
+
+function successOptions(answer: SuccessAnswer): ApiResponseNoStatusOptions {
+  return typeof answer === 'function' || Array.isArray(answer) ? { type: answer } : answer;
+}
+
+/**
+ * A route's access rule and its documented answers, in one line under its `@Get`/`@Post`:
+ * `@Can('read', 'Policy', { ok: PolicyView, errors: [404] })` is `@RequirePolicy('read', 'Policy')`
+ * (the guard's route-level check, 403 otherwise), `@ApiOkResponse({ type: PolicyView })` and `@ApiErrors(404)`.
+ */
+export function Can(action: AccessAction, subject: AccessSubject, answers: RouteAnswers = {}): MethodDecorator {
+  const { ok, created, accepted, errors = [] } = answers;
+  return applyDecorators(
+    RequirePolicy(action, subject),
+    ...(ok === undefined ? [] : [ApiOkResponse(successOptions(ok))]),
+    ...(created === undefined ? [] : [ApiCreatedResponse(successOptions(created))]),
+    ...(accepted === undefined ? [] : [ApiAcceptedResponse(successOptions(accepted))]),
+    ...(errors.length === 0 ? [] : [ApiErrors(...errors)]),
+  );
+}
+
+/**
+ * The answer of a paged list: `items` (of the view class `item`, or as the given property options, e.g. a
+ * oneOf), then `page`, `pageSize` and `total`, the rows matching the filters (documented by `total`): `class ReceiptPage extends PageOf(ReceiptView) {}`.
+ */
+export function PageOf<T>(item: Type<T> | ApiPropertyOptions, total: ApiPropertyOptions = {}) {
+  abstract class Page {
+    @ApiProperty(typeof item === 'function' ? { type: () => [item] } : item) items!: T[];
+    @ApiProperty() page!: number;
+    @ApiProperty() pageSize!: number;
+    @ApiProperty(total) total!: number;
+  }
+  return Page;
 }

@@ -28,10 +28,3 @@ export function requestIdOf(request: AccessRequest): string | null {
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor | undefined => {
   return context.switchToHttp().getRequest<AccessRequest>().actor;
 });
-
-/** The caller's CASL ability, built once per request by the access guard. */
-export const CurrentAbility = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AppAbility | undefined => {
-    return context.switchToHttp().getRequest<AccessRequest>().ability;
-  },
-);

@@ -1,8 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIntakeAuth } from '../common/api-docs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, Can } from '../common/api-docs';
 import { IntakeJwksView } from './crypto.views';
-import { RequirePolicy } from '../common/access.decorators';
 import { IntakeKeys, type IntakeJwks } from './intake-keys.service';
 
 @ApiTags('keys')
@@ -12,10 +11,9 @@ export class IntakeKeysController {
   constructor(private readonly intakeKeys: IntakeKeys) {}
 
   @Get('intake')
-  @RequirePolicy('read', 'IntakeKey')
+  @Can('read', 'IntakeKey', { ok: IntakeJwksView })
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'JWKS: the public key intake systems encrypt photos to (JWE ECDH-ES+A256KW / A256GCM)' })
-  @ApiOkResponse({ type: IntakeJwksView })
   async intake(): Promise<IntakeJwks> {
     return this.intakeKeys.jwks();
   }

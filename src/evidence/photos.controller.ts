@@ -12,13 +12,10 @@ import {
   StreamableFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
-import { CurrentAbility } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import type { BlobVariant } from '../crypto/envelope-crypto';
 import { PhotoUploadInterceptor, type PhotoUploadRequest } from './photo-upload.interceptor';
 import { PHOTO_VARIANTS, PhotosService, UploadResult } from './photos.service';
@@ -32,7 +29,7 @@ export class PhotosController {
   /** multipart field `photos` (one or more files), or one compact JWE as `application/jose`. All or nothing. */
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @RequirePolicy('create', 'Photo')
+  @Can('create', 'Photo', { created: UploadResult, errors: [400, 404, 409, 413, 415, 422, 503, 507] })
   @UseInterceptors(PhotoUploadInterceptor)
   @ApiConsumes('multipart/form-data', 'application/jose')
   @ApiBody({
@@ -43,20 +40,17 @@ export class PhotosController {
       properties: { photos: { type: 'array', items: { type: 'string', format: 'binary' } } },
     },
   })
-  @ApiCreatedResponse({ type: UploadResult })
-  @ApiErrors(400, 404, 409, 413, 415, 422, 503, 507)
   async upload(
     @UuidParam('claimId', 'Claim not found') claimId: string,
     @Req() request: PhotoUploadRequest,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
   ): Promise<UploadResult> {
-    return this.photos.upload(context, ability, claimId, request.photoUpload!);
+    return this.photos.upload(audit, ability, claimId, request.photoUpload!);
   }
 
   /** The decrypted image; audited. Compliance must send `X-Access-Justification`. */
   @Get(':photoId/content')
-  @RequirePolicy('view_content', 'Photo')
+  @Can('view_content', 'Photo', { errors: [400, 404, 409, 410] })
   @Header('Cache-Control', 'no-store')
   @ApiQuery({ name: 'variant', required: false, enum: PHOTO_VARIANTS })
   @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
@@ -64,19 +58,17 @@ export class PhotosController {
     description: 'the decrypted image bytes',
     content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
   })
-  @ApiErrors(400, 404, 409, 410)
   async content(
     @UuidParam('claimId', 'Photo not found') claimId: string,
     @UuidParam('photoId', 'Photo not found') photoId: string,
     @Query('variant') variant: string | undefined,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const chosen = (variant ?? 'original') as BlobVariant;
     if (!PHOTO_VARIANTS.includes(chosen))
       throw new BadRequestException(`variant must be one of ${PHOTO_VARIANTS.join(', ')}`);
-    const content = await this.photos.content(context, ability, claimId, photoId, chosen);
+    const content = await this.photos.content(audit, ability, claimId, photoId, chosen);
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     return new StreamableFile(content.bytes, {

@@ -1,31 +1,19 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { ProbeCreatedView, ProbeStatusView } from './ops.views';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalInt } from '../common/dto-fields';
 import { randomUUID } from 'node:crypto';
 import { eventDetailsOf } from '../audit/audit.repository';
-import { RequirePolicy } from '../common/access.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { JOB_QUEUE, JobName, type MaintenanceProbeData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { PROBE_COMPLETED } from './maintenance-probe.handler';
 
 export class CreateProbeDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10)
+  @OptionalInt({ minimum: 0, maximum: 10, default: 0, description: 'attempts that fail before one succeeds' })
   failTimes?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, default: 0, description: 'how long the job holds its worker' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  @OptionalInt({ minimum: 0, maximum: 10_000, default: 0, description: 'how long the job holds its worker' })
   holdMs?: number;
 }
 
@@ -40,10 +28,8 @@ export class OpsController {
   ) {}
 
   @Post('probe-jobs')
-  @RequirePolicy('manage', 'Ops')
+  @Can('manage', 'Ops', { accepted: ProbeCreatedView, errors: [400, 503] })
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: ProbeCreatedView })
-  @ApiErrors(400, 503)
   async createProbe(@Body() body: CreateProbeDto): Promise<{ probeId: string; jobId: string }> {
     const data: MaintenanceProbeData = {
       probeId: randomUUID(),
@@ -55,9 +41,7 @@ export class OpsController {
   }
 
   @Get('probe-jobs/:probeId')
-  @RequirePolicy('manage', 'Ops')
-  @ApiOkResponse({ type: ProbeStatusView })
-  @ApiErrors(404)
+  @Can('manage', 'Ops', { ok: ProbeStatusView, errors: [404] })
   async probe(@UuidParam('probeId', 'probe not found') probeId: string): Promise<ProbeStatusView> {
     const events = await eventDetailsOf(this.transactions.manager, PROBE_COMPLETED, probeId);
     // Not completed yet: known only while its job is in the queue (waiting, running, retrying or failed).

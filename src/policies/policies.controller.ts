@@ -1,11 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiIntakeAuth, UuidParam } from '../common/api-docs';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIntakeAuth, UuidParam, Can } from '../common/api-docs';
+import { Caller } from '../audit/audit-context';
 import { CreatePolicyDto } from './policies.dto';
 import { PoliciesService, PolicyView } from './policies.service';
 
@@ -16,25 +12,14 @@ export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Post()
-  @RequirePolicy('create', 'Policy')
-  @ApiCreatedResponse({ type: PolicyView })
-  @ApiErrors(400, 409, 422)
-  async create(
-    @Body() body: CreatePolicyDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
-  ): Promise<PolicyView> {
-    return this.policies.create(context, actor, body);
+  @Can('create', 'Policy', { created: PolicyView, errors: [400, 409, 422] })
+  async create(@Body() body: CreatePolicyDto, @Caller() { actor, audit }: Caller): Promise<PolicyView> {
+    return this.policies.create(audit, actor, body);
   }
 
   @Get(':id')
-  @RequirePolicy('read', 'Policy')
-  @ApiOkResponse({ type: PolicyView })
-  @ApiErrors(404)
-  async get(
-    @UuidParam('id', 'Policy not found') id: string,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<PolicyView> {
+  @Can('read', 'Policy', { ok: PolicyView, errors: [404] })
+  async get(@UuidParam('id', 'Policy not found') id: string, @Caller() { ability }: Caller): Promise<PolicyView> {
     return this.policies.getFor(ability, id);
   }
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany } from 'typeorm';
+import { UuidRow } from '../database/rows';
 
 export const LINES_OF_BUSINESS = ['auto', 'property'] as const;
 export type LineOfBusiness = (typeof LINES_OF_BUSINESS)[number];
@@ -7,8 +8,7 @@ export type ClauseKind = (typeof CLAUSE_KINDS)[number];
 
 /** An insurance policy: what object is insured, from when to when, under which clauses. */
 @Entity('policies')
-export class Policy {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class Policy extends UuidRow {
   @Column({ type: 'text', unique: true }) number!: string;
   @Column({ name: 'line_of_business', type: 'text' }) lineOfBusiness!: LineOfBusiness;
   @Column({ name: 'insured_object', type: 'text' }) insuredObject!: string;
@@ -22,8 +22,7 @@ export class Policy {
 
 /** A coverage or exclusion clause, with the visual prompts that describe it to the model. */
 @Entity('clauses')
-export class Clause {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class Clause extends UuidRow {
   @Column({ name: 'policy_id', type: 'uuid' }) policyId!: string;
   @ManyToOne(() => Policy, (policy) => policy.clauses, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'policy_id' })

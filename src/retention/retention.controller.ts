@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import { RequirePolicy } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentActor } from '../common/request-context';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
+import { Caller } from '../audit/audit-context';
 import { PurgeService, ErasureOutcome, RunResult } from './purge.service';
 import {
   CreateRetentionPolicyDto,
@@ -33,74 +30,55 @@ export class RetentionController {
   ) {}
 
   @Get('policies')
-  @RequirePolicy('list', 'RetentionPolicy')
-  @ApiOkResponse({ type: [RetentionPolicyView] })
+  @Can('list', 'RetentionPolicy', { ok: [RetentionPolicyView] })
   async policies(): Promise<RetentionPolicyView[]> {
     return this.retention.listPolicies();
   }
 
   @Post('policies')
-  @RequirePolicy('create', 'RetentionPolicy')
-  @ApiCreatedResponse({ type: RetentionPolicyView })
-  @ApiErrors(400, 409)
+  @Can('create', 'RetentionPolicy', { created: RetentionPolicyView, errors: [400, 409] })
   async createPolicy(
     @Body() body: CreateRetentionPolicyDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<RetentionPolicyView> {
-    return this.retention.createPolicy(context, actor.id, body);
+    return this.retention.createPolicy(audit, actor.id, body);
   }
 
   /** `{dryRun: true}`: exactly what a real run would purge now, nothing changed. */
   @Post('run')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('delete', 'RetentionPolicy')
-  @ApiOkResponse({ type: RunResult })
-  @ApiErrors(400)
-  async run(@Body() body: RunRetentionDto, @AuditCtx() context: AuditContext): Promise<RunResult> {
-    return this.purge.run(context, { dryRun: body.dryRun === true });
+  @Can('delete', 'RetentionPolicy', { ok: RunResult, errors: [400] })
+  async run(@Body() body: RunRetentionDto, @Caller() { audit }: Caller): Promise<RunResult> {
+    return this.purge.run(audit, { dryRun: body.dryRun === true });
   }
 
   @Get('upcoming')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: UpcomingPurges })
-  @ApiErrors(400)
+  @Can('read', 'RetentionPolicy', { ok: UpcomingPurges, errors: [400] })
   async upcoming(@Query() query: UpcomingQuery): Promise<UpcomingPurges> {
     return this.retention.upcoming(query.days ?? 30);
   }
 
   @Get('receipts')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: ReceiptPage })
-  @ApiErrors(400)
+  @Can('read', 'RetentionPolicy', { ok: ReceiptPage, errors: [400] })
   async receipts(@Query() query: ListReceiptsQuery): Promise<ReceiptPage> {
     return this.retention.listReceipts(query);
   }
 
   @Get('holds')
-  @RequirePolicy('list', 'LegalHold')
-  @ApiOkResponse({ type: [LegalHoldView] })
-  @ApiErrors(400)
+  @Can('list', 'LegalHold', { ok: [LegalHoldView], errors: [400] })
   async holds(@Query() query: ListHoldsQuery): Promise<LegalHoldView[]> {
     return this.retention.listHolds(query.status ?? 'active');
   }
 
   @Post('erasure-requests')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('delete', 'RetentionPolicy')
-  @ApiOkResponse({ type: ErasureOutcome })
-  @ApiErrors(400)
-  async erase(
-    @Body() body: ErasureRequestDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
-  ): Promise<ErasureOutcome> {
-    return this.purge.erase(context, actor.id, body.claimantRef);
+  @Can('delete', 'RetentionPolicy', { ok: ErasureOutcome, errors: [400] })
+  async erase(@Body() body: ErasureRequestDto, @Caller() { actor, audit }: Caller): Promise<ErasureOutcome> {
+    return this.purge.erase(audit, actor.id, body.claimantRef);
   }
 
   @Get('erasure-requests')
-  @RequirePolicy('read', 'RetentionPolicy')
-  @ApiOkResponse({ type: [ErasureRequestView] })
+  @Can('read', 'RetentionPolicy', { ok: [ErasureRequestView] })
   async erasures(): Promise<ErasureRequestView[]> {
     return this.retention.listErasureRequests();
   }
@@ -114,28 +92,25 @@ export class LegalHoldController {
   constructor(private readonly retention: RetentionService) {}
 
   @Post(':id/legal-hold')
-  @RequirePolicy('create', 'LegalHold')
-  @ApiCreatedResponse({ type: LegalHoldView })
-  @ApiErrors(400, 404, 409)
+  @Can('create', 'LegalHold', { created: LegalHoldView, errors: [400, 404, 409] })
   async place(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<LegalHoldView> {
-    return this.retention.placeHold(context, actor.id, id, body.reason);
+    return this.retention.placeHold(audit, actor.id, id, body.reason);
   }
 
   @Delete(':id/legal-hold')
-  @RequirePolicy('delete', 'LegalHold')
-  @ApiOkResponse({ type: LegalHoldView, description: 'the hold, now released' })
-  @ApiErrors(400, 404)
+  @Can('delete', 'LegalHold', {
+    ok: { type: LegalHoldView, description: 'the hold, now released' },
+    errors: [400, 404],
+  })
   async release(
     @UuidParam('id', 'Claim not found') id: string,
     @Body() body: LegalHoldDto,
-    @CurrentActor() actor: Actor,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, audit }: Caller,
   ): Promise<LegalHoldView> {
-    return this.retention.releaseHold(context, actor.id, id, body.reason);
+    return this.retention.releaseHold(audit, actor.id, id, body.reason);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { OptionalInt, PageParam, PageSizeParam } from '../common/dto-fields';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
 import {
   DATA_CLASSES,
@@ -53,31 +54,13 @@ export class ListHoldsQuery {
 
 export class UpcomingQuery {
   /** What falls due within this many days (default 30); already due items are included. */
-  @ApiPropertyOptional({ minimum: 0, maximum: 3650, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3650)
-  days?: number;
+  @OptionalInt({ minimum: 0, maximum: 3650, default: 30 }) days?: number;
 }
 
 export class ListReceiptsQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() claimId?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  pageSize?: number;
+  @PageParam() page?: number;
+  @PageSizeParam(500, 100) pageSize?: number;
 }
 
 export class ErasureRequestDto {

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity } from 'typeorm';
+import { ClaimScopedRow, UuidRow } from '../database/rows';
 
 export const DATA_CLASSES = [
   'original_photos',
@@ -14,8 +15,7 @@ export const RETENTION_ACTIONS = ['delete', 'redact', 'keep'] as const;
 export type RetentionAction = (typeof RETENTION_ACTIONS)[number];
 
 @Entity('retention_policies')
-export class RetentionPolicy {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class RetentionPolicy extends UuidRow {
   @Column({ name: 'data_class', type: 'text' }) dataClass!: DataClass;
   @Column({ name: 'line_of_business', type: 'text', nullable: true }) lineOfBusiness!: string | null;
   @Column({ type: 'text', nullable: true }) jurisdiction!: string | null;
@@ -28,9 +28,7 @@ export class RetentionPolicy {
 }
 
 @Entity('legal_holds')
-export class LegalHold {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class LegalHold extends ClaimScopedRow {
   @Column({ type: 'text' }) reason!: string;
   @Column({ name: 'placed_by', type: 'uuid' }) placedBy!: string;
   @Column({ name: 'placed_at', type: 'timestamptz' }) placedAt!: Date;
@@ -41,9 +39,7 @@ export class LegalHold {
 
 /** Proof that a class of data of a claim was purged: what, when, under which policy; never content. */
 @Entity('purge_receipts')
-export class PurgeReceipt {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class PurgeReceipt extends ClaimScopedRow {
   @Column({ name: 'data_class', type: 'text' }) dataClass!: DataClass;
   @Column({ name: 'policy_id', type: 'uuid', nullable: true }) policyId!: string | null;
   @Column({ name: 'erasure_request_id', type: 'uuid', nullable: true }) erasureRequestId!: string | null;
@@ -52,8 +48,7 @@ export class PurgeReceipt {
 }
 
 @Entity('erasure_requests')
-export class ErasureRequest {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class ErasureRequest extends UuidRow {
   @Column({ name: 'claimant_ref', type: 'text' }) claimantRef!: string;
   @Column({ type: 'text', default: 'pending' }) status!: string;
   @Column({ name: 'requested_by', type: 'uuid' }) requestedBy!: string;

@@ -1,3 +1,4 @@
+import { PageOf } from '../common/api-docs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
 import { DATA_CLASSES, RETENTION_ACTIONS, RETENTION_TRIGGERS, type DataClass } from './retention.entity';
@@ -37,12 +38,7 @@ export class ReceiptView {
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
-export class ReceiptPage {
-  @ApiProperty({ type: () => [ReceiptView] }) items!: ReceiptView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
-}
+export class ReceiptPage extends PageOf(ReceiptView) {}
 
 /** One class of one claim a purge run deletes or redacts. */
 export class PurgeItem {

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  VersionColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { ClaimScopedRow, UuidRow } from '../database/rows';
 
 export const REVIEW_REASONS = ['flagged', 'uncertain', 'qa_sample'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
@@ -21,9 +14,7 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** A claim waiting for an adjuster. `version` is the optimistic lock that decisions must quote. */
 @Entity('review_tasks')
-export class ReviewTask {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class ReviewTask extends ClaimScopedRow {
   @Column({ type: 'text' }) reason!: ReviewReason;
   @Column({ type: 'integer' }) priority!: number;
   @Column({ name: 'sla_due_at', type: 'timestamptz' }) slaDueAt!: Date;
@@ -39,8 +30,7 @@ export class ReviewTask {
 
 /** An adjuster's or supervisor's decision on a task. Never edited: an override is a new decision. */
 @Entity('decisions')
-export class Decision {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class Decision extends UuidRow {
   @Index() @Column({ name: 'task_id', type: 'uuid' }) taskId!: string;
   @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
   @Column({ type: 'text' }) outcome!: DecisionOutcome;

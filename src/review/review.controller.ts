@@ -1,12 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
-import type { Actor } from '../common/actor';
-import { CurrentAbility, CurrentActor } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
 import { ReviewService, DecisionResult } from './review.service';
 import { ReviewQueryService, TaskDetail, TaskPage } from './review-query.service';
@@ -24,36 +20,26 @@ export class ReviewController {
   ) {}
 
   @Get('reason-codes')
-  @RequirePolicy('read', 'Decision')
-  @ApiOkResponse({ type: ReasonCodeCatalogue })
+  @Can('read', 'Decision', { ok: ReasonCodeCatalogue })
   reasonCodes(): ReasonCodeCatalogue {
     return reasonCodeCatalogue();
   }
 
   @Get('tasks')
-  @RequirePolicy('list', 'ReviewTask')
-  @ApiOkResponse({ type: TaskPage })
-  @ApiErrors(400)
-  async list(
-    @Query() query: ListTasksQuery,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-  ): Promise<TaskPage> {
+  @Can('list', 'ReviewTask', { ok: TaskPage, errors: [400] })
+  async list(@Query() query: ListTasksQuery, @Caller() { actor, ability }: Caller): Promise<TaskPage> {
     return this.queries.list(actor, ability, query);
   }
 
   /** 200 with the task now assigned to the caller, or 204 when nothing waits in its queue. */
   @Post('tasks/next')
-  @RequirePolicy('assign', 'ReviewTask')
-  @ApiOkResponse({ type: TaskView, description: 'the task, now assigned to the caller' })
+  @Can('assign', 'ReviewTask', { ok: { type: TaskView, description: 'the task, now assigned to the caller' } })
   @ApiNoContentResponse({ description: "nothing waits in the caller's queue" })
   async next(
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskView | undefined> {
-    const task = await this.review.claimNext(context, actor, ability);
+    const task = await this.review.claimNext(audit, actor, ability);
     if (!task) {
       response.status(HttpStatus.NO_CONTENT);
       return undefined;
@@ -63,58 +49,44 @@ export class ReviewController {
   }
 
   @Get('tasks/:id')
-  @RequirePolicy('read', 'ReviewTask')
-  @ApiOkResponse({ type: TaskDetail })
-  @ApiErrors(404)
+  @Can('read', 'ReviewTask', { ok: TaskDetail, errors: [404] })
   async detail(
     @UuidParam('id', 'ReviewTask not found') id: string,
-    @CurrentAbility() ability: AppAbility,
+    @Caller() { ability }: Caller,
   ): Promise<TaskDetail> {
     return this.queries.detail(ability, id);
   }
 
   @Post('tasks/:id/assign')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('assign', 'ReviewTask')
-  @ApiOkResponse({ type: TaskView })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('assign', 'ReviewTask', { ok: TaskView, errors: [400, 404, 409, 422] })
   async assign(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: AssignTaskDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<TaskView> {
-    return this.review.assign(context, actor, ability, id, body);
+    return this.review.assign(audit, actor, ability, id, body);
   }
 
   @Post('tasks/:id/decision')
   @HttpCode(HttpStatus.OK)
-  @RequirePolicy('decide', 'ReviewTask')
-  @ApiOkResponse({ type: DecisionResult })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('decide', 'ReviewTask', { ok: DecisionResult, errors: [400, 404, 409, 422] })
   async decide(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: DecideTaskDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<DecisionResult> {
-    return this.review.decide(context, actor, ability, id, body);
+    return this.review.decide(audit, actor, ability, id, body);
   }
 
   @Post('tasks/:id/override')
   @HttpCode(HttpStatus.CREATED)
-  @RequirePolicy('override', 'Decision')
-  @ApiCreatedResponse({ type: DecisionResult })
-  @ApiErrors(400, 404, 409, 422)
+  @Can('override', 'Decision', { created: DecisionResult, errors: [400, 404, 409, 422] })
   async override(
     @UuidParam('id', 'ReviewTask not found') id: string,
     @Body() body: OverrideDecisionDto,
-    @CurrentActor() actor: Actor,
-    @CurrentAbility() ability: AppAbility,
-    @AuditCtx() context: AuditContext,
+    @Caller() { actor, ability, audit }: Caller,
   ): Promise<DecisionResult> {
-    return this.review.override(context, actor, ability, id, body);
+    return this.review.override(audit, actor, ability, id, body);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
+import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
 import {
   DECISION_OUTCOMES,
@@ -8,7 +9,6 @@ import {
   REVIEW_TASK_STATUSES,
   type DecisionOutcome,
   type ReviewReason,
-  type ReviewTaskStatus,
 } from './review-task.entity';
 
 export const TASK_SCOPES = ['mine', 'queue'] as const;
@@ -35,20 +35,8 @@ export class ListTasksQuery {
   @IsIn(TASK_STATUS_FILTERS)
   status?: TaskStatusFilter;
   @ApiPropertyOptional({ enum: TASK_SORTS }) @IsOptional() @IsIn(TASK_SORTS) sort?: TaskSort;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
+  @PageParam() page?: number;
+  @PageSizeParam(100, 25) pageSize?: number;
 }
 
 export class AssignTaskDto {
@@ -108,5 +96,3 @@ export class OverrideDecisionDto {
   @Min(1)
   version?: number;
 }
-
-export type { ReviewTaskStatus };

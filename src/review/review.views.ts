@@ -1,3 +1,4 @@
+import { PageOf } from '../common/api-docs';
 import { ApiProperty } from '@nestjs/swagger';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
 import {
@@ -45,12 +46,8 @@ export class ReasonCounts implements Record<ReviewReason, number> {
   @ApiProperty() qa_sample!: number;
 }
 
-export class TaskPage {
-  @ApiProperty({ type: () => [TaskView] }) items!: TaskView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  /** Rows matching every filter (reason included). */
-  @ApiProperty({ description: 'rows matching every filter (reason included)' }) total!: number;
+/** `total`: rows matching every filter (reason included). */
+export class TaskPage extends PageOf(TaskView, { description: 'rows matching every filter (reason included)' }) {
   /** Rows per reason under the same scope and status filter, ignoring the reason filter (for the queue's tabs). */
   @ApiProperty({ type: () => ReasonCounts, description: 'per reason, under the same scope and status filter' })
   countsByReason!: Record<ReviewReason, number>;

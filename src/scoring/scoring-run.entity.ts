@@ -1,10 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity } from 'typeorm';
+import { ClaimScopedRow } from '../database/rows';
 
 /** One model run over a claim: everything needed to replay the automated decision. */
 @Entity('scoring_runs')
-export class ScoringRun {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class ScoringRun extends ClaimScopedRow {
   @Column({ name: 'model_id', type: 'text' }) modelId!: string;
   @Column({ name: 'model_hash', type: 'text' }) modelHash!: string;
   @Column({ name: 'prompt_set_version', type: 'text' }) promptSetVersion!: string;

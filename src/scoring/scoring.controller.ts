@@ -1,8 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiStaffAuth } from '../common/api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, Can } from '../common/api-docs';
 import { BackfillStatusView } from './scoring.views';
-import { RequirePolicy } from '../common/access.decorators';
 import { ScoringStatusService } from './scoring-status.service';
 
 /** Operator view of the scoring engine: the model this deployment runs and the re-embedding backfill. */
@@ -13,8 +12,7 @@ export class ScoringController {
   constructor(private readonly status: ScoringStatusService) {}
 
   @Get('backfill')
-  @RequirePolicy('manage', 'Ops')
-  @ApiOkResponse({ type: BackfillStatusView })
+  @Can('manage', 'Ops', { ok: BackfillStatusView })
   backfill() {
     return this.status.backfill();
   }

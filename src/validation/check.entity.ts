@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { ClaimScopedRow, UuidRow } from '../database/rows';
 import type { LineOfBusiness } from '../policies/policy.entity';
 
 export const CHECK_KINDS = [
@@ -16,9 +17,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** One check's result on a claim (or one of its photos); `flagged` checks are the claim's flags. */
 @Entity('checks')
-export class Check {
-  @PrimaryGeneratedColumn('uuid') id!: string;
-  @Index() @Column({ name: 'claim_id', type: 'uuid' }) claimId!: string;
+export class Check extends ClaimScopedRow {
   @Column({ name: 'scoring_run_id', type: 'uuid' }) scoringRunId!: string;
   @Column({ name: 'photo_id', type: 'uuid', nullable: true }) photoId!: string | null;
   @Column({ type: 'text' }) kind!: CheckKind;
@@ -35,8 +34,7 @@ export class Check {
 /** Decision thresholds per check and line of business, editable by admins (audited). */
 @Entity('check_thresholds')
 @Index(['lineOfBusiness', 'kind'], { unique: true })
-export class CheckThreshold {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+export class CheckThreshold extends UuidRow {
   @Column({ name: 'line_of_business', type: 'text' }) lineOfBusiness!: LineOfBusiness;
   @Column({ type: 'text' }) kind!: CheckKind;
   @Column({ name: 'flag_at', type: 'real' }) flagAt!: number;

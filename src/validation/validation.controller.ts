@@ -1,12 +1,9 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiStaffAuth, UuidParam } from '../common/api-docs';
+import { ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import { QualityReport, ThresholdSetView, ThresholdsView, ValidationView } from './validation.views';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
-import { AuditCtx, type AuditContext } from '../audit/audit-context';
-import type { AppAbility } from '../common/access.decorators';
-import { RequirePolicy } from '../common/access.decorators';
-import { CurrentAbility } from '../common/request-context';
+import { Caller } from '../audit/audit-context';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { THRESHOLDED_KINDS, type ThresholdedKind } from './default-thresholds';
 import { QualityService } from './quality.service';
@@ -41,7 +38,7 @@ export class ValidationController {
 
   /** Model–reviewer agreement per check over a period (default: the last 30 days). */
   @Get('metrics/quality')
-  @RequirePolicy('read', 'QualityReport')
+  @Can('read', 'QualityReport', { ok: QualityReport, errors: [400] })
   @ApiQuery({
     name: 'from',
     required: false,
@@ -50,36 +47,28 @@ export class ValidationController {
     description: 'default: 30 days before `to`',
   })
   @ApiQuery({ name: 'to', required: false, type: String, format: 'date-time', description: 'default: now' })
-  @ApiOkResponse({ type: QualityReport })
-  @ApiErrors(400)
   qualityReport(@Query('from') from?: string, @Query('to') to?: string) {
     return this.quality.report(from, to);
   }
 
   @Get('claims/:id/validation')
-  @RequirePolicy('read', 'ScoringRun')
-  @ApiOkResponse({ type: ValidationView })
-  @ApiErrors(404)
-  claimValidation(@CurrentAbility() ability: AppAbility, @UuidParam('id', 'Claim not found') claimId: string) {
+  @Can('read', 'ScoringRun', { ok: ValidationView, errors: [404] })
+  claimValidation(@Caller() { ability }: Caller, @UuidParam('id', 'Claim not found') claimId: string) {
     return this.validation.view(ability, claimId);
   }
 
   @Get('thresholds')
-  @RequirePolicy('manage', 'Threshold')
-  @ApiOkResponse({ type: ThresholdsView })
+  @Can('manage', 'Threshold', { ok: ThresholdsView })
   allThresholds() {
     return this.thresholds.all();
   }
 
   @Put('thresholds/:line/:kind')
-  @RequirePolicy('manage', 'Threshold')
-  @ApiOkResponse({ type: ThresholdSetView, description: "the line's thresholds after the change" })
-  @ApiErrors(400)
-  updateThreshold(
-    @AuditCtx() context: AuditContext,
-    @Param() params: ThresholdParams,
-    @Body() body: UpdateThresholdDto,
-  ) {
-    return this.thresholds.update(context, params.line, params.kind, body.flagAt, body.uncertainFrom);
+  @Can('manage', 'Threshold', {
+    ok: { type: ThresholdSetView, description: "the line's thresholds after the change" },
+    errors: [400],
+  })
+  updateThreshold(@Caller() { audit }: Caller, @Param() params: ThresholdParams, @Body() body: UpdateThresholdDto) {
+    return this.thresholds.update(audit, params.line, params.kind, body.flagAt, body.uncertainFrom);
   }
 }
