@@ -60,6 +60,7 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/claims': ['intake', 'adjuster', 'supervisor', 'compliance'],
   'GET /v1/claims/:id': ['intake', 'adjuster', 'supervisor', 'compliance'],
   'POST /v1/claims/:id/submit': ['intake'],
+  'POST /v1/claims/:id/close': ['intake'],
   'GET /v1/claims/:id/validation': ['adjuster', 'supervisor', 'compliance'],
   'GET /v1/thresholds': STAFF_ADMIN,
   'GET /v1/metrics/quality': ['supervisor', 'admin'],
