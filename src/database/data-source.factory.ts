@@ -69,6 +69,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   }
   try {
     await dataSource.initialize();
+    guardPoolClients(dataSource);
     if (runMigrations) await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -84,6 +85,29 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       await embedded?.close();
     },
   };
+}
+
+interface EventedClient {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+interface PgPoolLike {
+  on(event: 'connect', listener: (client: EventedClient) => void): unknown;
+  _clients?: EventedClient[];
+}
+
+/**
+ * Every pooled connection gets an 'error' listener of its own. pg emits 'error' on a client that has no query in
+ * flight when the server ends its session (e.g. `57P01 terminating connection due to administrator command` during a
+ * PostgreSQL restart). The pool listens only to idle clients and TypeORM only while a query runner holds one, so a
+ * client in between would crash the process with an unhandled 'error' event. The failure itself still reaches the
+ * query that next uses the connection (the pool drops broken clients); this only keeps the process alive.
+ */
+function guardPoolClients(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: PgPoolLike }).master;
+  if (!pool || typeof pool.on !== 'function') return;
+  const ignore = (): void => undefined;
+  for (const client of pool._clients ?? []) client.on('error', ignore);
+  pool.on('connect', (client) => client.on('error', ignore));
 }
 
 export class DatabaseUnavailableError extends Error {
