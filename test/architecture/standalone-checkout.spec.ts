@@ -18,7 +18,7 @@ function trackedFiles(): string[] {
 describe('a checkout that stands alone', () => {
   it('no project file refers to the shared folder beside the checkout', () => {
     // Built from parts, so this file holds no such path itself.
-    const sibling = ['..', 'shared'].join('/');
+    const sibling = `${'.'.repeat(2)}/shared`;
     const quoted = ["'..'", "'shared'"].join(', ');
     const absolute = ['', 'work', 'shared'].join('/');
     const references = (text: string) => [sibling, quoted, absolute].some((needle) => text.includes(needle));
