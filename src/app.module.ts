@@ -25,6 +25,7 @@ import { RetentionModule } from './retention/retention.module';
 import { ReviewModule } from './review/review.module';
 import { ScoringModule, ScoringStartupModule } from './scoring/scoring.module';
 import { ValidationModule } from './validation/validation.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -63,6 +64,7 @@ export class AppModule {
         ScoringStartupModule.forRoot({ processJobs: options.processJobs }),
         ValidationModule,
         RetentionModule,
+        WebhooksModule,
       ],
       providers: [
         DatabaseReadiness,

@@ -4,6 +4,7 @@
  * the owner's method that purges it — a method that exists and that the purge calls, or, for
  * `ClaimsRepository.purge`, a foreign key that cascades from the claim.
  */
+import { WebhookEventsRepository } from '../src/webhooks/webhook-events.repository';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClaimsRepository } from '../src/claims/claims.repository';
@@ -22,6 +23,7 @@ const OWNERS: Record<PurgeOwner, { prototype: object }> = {
   PhotosRepository,
   ChecksRepository,
   BlobStore: PostgresBlobStore,
+  WebhookEventsRepository,
 };
 
 let testDatabase: TestDatabase;

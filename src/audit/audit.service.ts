@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { TransactionRunner, type Tx } from '../database/transaction-runner';
 import { hashAuditEvent } from './audit-chain';
@@ -12,6 +12,7 @@ export type { ChainHead } from './audit.repository';
 /** A transaction in progress, with the audit events of the change it makes. */
 export class AuditedTransaction {
   private readonly pending: AuditEventInput[] = [];
+  private readonly committed: Array<() => Promise<void>> = [];
   constructor(
     readonly manager: Tx,
     readonly context: AuditContext,
@@ -20,6 +21,20 @@ export class AuditedTransaction {
   /** Records an event; it is written in the same transaction, just before it commits. */
   record(event: AuditEventInput): void {
     this.pending.push(event);
+  }
+
+  /**
+   * Runs `step` once the transaction has committed (never when it rolls back): for work outside the
+   * database that must not see uncommitted rows, e.g. putting a job for a row of this change on the
+   * queue. A step that fails is logged; whatever it does must be recoverable from the committed rows.
+   */
+  afterCommit(step: () => Promise<void>): void {
+    this.committed.push(step);
+  }
+
+  /** @internal */
+  takeAfterCommit(): Array<() => Promise<void>> {
+    return this.committed.splice(0, this.committed.length);
   }
 
   /** @internal */
@@ -35,18 +50,30 @@ export class AuditedTransaction {
  */
 @Injectable()
 export class AuditService {
+  private readonly logger = new Logger('AuditService');
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
   async run<T>(context: AuditContext, work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {
-    return this.transactions.run(async (manager) => {
+    let afterCommit: Array<() => Promise<void>> = [];
+    const result = await this.transactions.run(async (manager) => {
       const tx = new AuditedTransaction(manager, context);
       const result = await work(tx);
       await this.append(manager, context, tx.takePending());
+      afterCommit = tx.takeAfterCommit();
       return result;
     });
+    for (const step of afterCommit) {
+      try {
+        await step();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'a step after the commit failed; it is recovered from the committed rows');
+      }
+    }
+    return result;
   }
 
   /** Records events that change nothing else (a photo view, a denied access, a login failure). */

@@ -33,6 +33,8 @@ export class AbilityFactory {
       can(['read', 'list', 'update'], 'Claim', { submitterClientId: actor.id });
       can('create', 'Photo', { submitterClientId: actor.id });
       can('read', 'IntakeKey');
+      // Its own webhook endpoints (and their delivery logs); another client's answer 404.
+      can(['create', 'read', 'list', 'update', 'delete'], 'WebhookEndpoint', { clientId: actor.id });
     } else if (actor?.kind === 'user') {
       const team = actor.team;
       switch (actor.role) {
@@ -66,7 +68,7 @@ export class AbilityFactory {
           cannot(['create', 'update', 'delete', 'override'], 'Decision');
           break;
         case 'admin':
-          can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey']);
+          can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey', 'WebhookEndpoint']);
           can('read', 'QualityReport');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
           break;

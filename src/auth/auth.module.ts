@@ -48,6 +48,7 @@ import { UsersService } from './users.service';
     UsersService,
     UsersRepository,
     ApiClientsService,
+    ApiClientsRepository,
     TokenService,
     RefreshTokensRepository,
   ],

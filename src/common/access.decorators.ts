@@ -42,6 +42,7 @@ export type AccessSubject =
   | 'QualityReport'
   | 'IntakeKey'
   | 'Ops'
+  | 'WebhookEndpoint'
   | 'all';
 
 /**

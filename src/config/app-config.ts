@@ -61,6 +61,16 @@ export interface AppConfig {
     readonly intraOpSpinning: boolean;
     readonly backfillConcurrency: number;
   };
+  readonly webhooks: {
+    /** Host names, addresses and CIDRs (lowercase) that may be non-public and use http://. */
+    readonly allowedHosts: readonly string[];
+    readonly retryScheduleS: readonly number[];
+    readonly connectTimeoutMs: number;
+    readonly responseTimeoutMs: number;
+    readonly disableAfterDays: number;
+    readonly secretOverlapS: number;
+    readonly sweepIntervalMs: number;
+  };
   readonly review: {
     readonly qaSampleRate: number;
     readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number };
@@ -167,6 +177,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
       intraOpSpinning: read(env, v.CLIP_INTRA_OP_SPINNING),
       backfillConcurrency: read(env, v.SCORING_BACKFILL_CONCURRENCY),
+    },
+    webhooks: {
+      allowedHosts: readOptional(env, v.WEBHOOKS_ALLOWED_HOSTS) ?? [],
+      retryScheduleS: read(env, v.WEBHOOKS_RETRY_SCHEDULE_S),
+      connectTimeoutMs: read(env, v.WEBHOOKS_CONNECT_TIMEOUT_MS),
+      responseTimeoutMs: read(env, v.WEBHOOKS_RESPONSE_TIMEOUT_MS),
+      disableAfterDays: read(env, v.WEBHOOKS_DISABLE_AFTER_DAYS),
+      secretOverlapS: read(env, v.WEBHOOKS_SECRET_OVERLAP_S),
+      sweepIntervalMs: read(env, v.WEBHOOKS_SWEEP_INTERVAL_MS),
     },
     review: {
       qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),

@@ -107,6 +107,26 @@ export const parsers = {
         throw new ConfigError(variable, `must be a URL (${protocols.join(' or ')})`, raw);
       return raw;
     },
+  /** Comma-separated host names, IP addresses or CIDRs; empty is an empty list. */
+  hostList: ((raw: string, variable: string): string[] => {
+    const items = raw
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean);
+    const hostOrCidr = /^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|[0-9a-f.:]+(\/\d{1,3})?|\[[0-9a-f:]+\](\/\d{1,3})?)$/;
+    const bad = items.filter((item) => !hostOrCidr.test(item));
+    if (bad.length > 0)
+      throw new ConfigError(variable, 'must be comma-separated host names, IP addresses or CIDRs', bad.join(','));
+    return items;
+  }) as Parser<string[]>,
+  integerList:
+    (min: number, max: number): Parser<number[]> =>
+    (raw, variable) => {
+      const items = raw.split(',').map((item) => item.trim());
+      if (items.length === 0 || items.some((item) => !/^\d+$/.test(item) || Number(item) < min || Number(item) > max))
+        throw new ConfigError(variable, `must be comma-separated integers between ${min} and ${max}`, raw);
+      return items.map(Number);
+    },
   list:
     (allowed?: readonly string[]): Parser<string[]> =>
     (raw, variable) => {
@@ -458,5 +478,47 @@ export const CONFIG_VARIABLES = {
     undefined,
     'PEM file with the Ed25519 private key that signs audit checkpoints. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
     parsers.string,
+  ),
+  WEBHOOKS_ALLOWED_HOSTS: spec(
+    'WEBHOOKS_ALLOWED_HOSTS',
+    undefined,
+    'Operator allow-list for webhook endpoints: comma-separated host names, IP addresses or CIDRs that may be loopback, private, link-local or otherwise non-public, and may use http:// (unset: only public https:// endpoints).',
+    parsers.hostList,
+  ),
+  WEBHOOKS_RETRY_SCHEDULE_S: spec(
+    'WEBHOOKS_RETRY_SCHEDULE_S',
+    '5,300,1800,7200,18000,36000,36000',
+    'Seconds to wait before each retry of a failed webhook delivery (one entry per retry; the default spans about 27 hours, then the delivery is abandoned).',
+    parsers.integerList(0, 7 * 24 * 3600),
+  ),
+  WEBHOOKS_CONNECT_TIMEOUT_MS: spec(
+    'WEBHOOKS_CONNECT_TIMEOUT_MS',
+    '5000',
+    'Time to resolve and connect to a webhook endpoint (TLS included) before the attempt fails.',
+    parsers.integer(100, 120000),
+  ),
+  WEBHOOKS_RESPONSE_TIMEOUT_MS: spec(
+    'WEBHOOKS_RESPONSE_TIMEOUT_MS',
+    '15000',
+    'Time a connected webhook endpoint has to answer before the attempt fails.',
+    parsers.integer(100, 300000),
+  ),
+  WEBHOOKS_DISABLE_AFTER_DAYS: spec(
+    'WEBHOOKS_DISABLE_AFTER_DAYS',
+    '5',
+    'A webhook endpoint whose deliveries failed continuously for this many days is disabled (its owner sees why and may re-enable it).',
+    parsers.number(0.0001, 365),
+  ),
+  WEBHOOKS_SECRET_OVERLAP_S: spec(
+    'WEBHOOKS_SECRET_OVERLAP_S',
+    '86400',
+    'After a webhook secret rotation, deliveries are signed with both the old and the new secret for this many seconds.',
+    parsers.integer(0, 30 * 24 * 3600),
+  ),
+  WEBHOOKS_SWEEP_INTERVAL_MS: spec(
+    'WEBHOOKS_SWEEP_INTERVAL_MS',
+    '60000',
+    'How often the worker re-queues webhook events and deliveries that missed the queue (Redis down at commit time).',
+    parsers.integer(1000, 3600000),
   ),
 };

@@ -6,6 +6,8 @@ export enum QueueName {
   Audit = 'audit',
   Maintenance = 'maintenance',
   Scoring = 'scoring',
+  /** Webhook deliveries: slow or failing endpoints wait here without holding up other work. */
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
@@ -22,6 +24,10 @@ export enum JobName {
   ValidateClaim = 'validation.validate-claim',
   /** The daily retention run: purges what is due (PurgeService, src/retention/README.md). */
   RetentionPurge = 'retention.purge',
+  /** One attempt to deliver one webhook event to one endpoint (WebhookDeliveryService, src/webhooks). */
+  WebhookDeliver = 'webhooks.deliver',
+  /** Scheduled: puts webhook events and due deliveries that missed the queue (Redis down at commit) on it. */
+  WebhookSweep = 'webhooks.sweep',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -31,6 +37,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ScoringBackfill]: QueueName.Scoring,
   [JobName.ValidateClaim]: QueueName.Scoring,
   [JobName.RetentionPurge]: QueueName.Maintenance,
+  [JobName.WebhookDeliver]: QueueName.Webhooks,
+  [JobName.WebhookSweep]: QueueName.Webhooks,
 };
 
 /** An operator's probe (ops/): proves queue, worker, retries and audit work end to end. */
@@ -56,6 +64,14 @@ export interface ValidateClaimData {
   claimId: string;
 }
 
+export interface WebhookDeliverData {
+  deliveryId: string;
+  /** The attempt this job makes (1 = first); a job whose attempt is no longer due is skipped. */
+  attempt: number;
+  /** `redelivery`: asked for by the endpoint's owner (the attempt runs even if the delivery succeeded). */
+  trigger: 'scheduled' | 'redelivery';
+}
+
 /** A job that carries nothing: the scheduled ones, whose handlers read what is due from the database. */
 export type NoJobData = Record<string, never>;
 
@@ -70,6 +86,8 @@ export interface JobPayloads {
   [JobName.ScoringBackfill]: ScoringBackfillData;
   [JobName.ValidateClaim]: ValidateClaimData;
   [JobName.RetentionPurge]: NoJobData;
+  [JobName.WebhookDeliver]: WebhookDeliverData;
+  [JobName.WebhookSweep]: NoJobData;
 }
 
 /** Every job as it travels: a union discriminated by `name`. */

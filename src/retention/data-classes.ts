@@ -21,7 +21,8 @@ import type { DataClass } from './retention.entity';
 export type ColumnClass = 'personal' | 'evidence' | 'account' | 'secret' | 'operational' | 'audit';
 
 /** Repositories (and the blob store) that purge rows of their own tables. */
-export type PurgeOwner = 'ClaimsRepository' | 'PhotosRepository' | 'ChecksRepository' | 'BlobStore';
+export type PurgeOwner =
+  'ClaimsRepository' | 'PhotosRepository' | 'ChecksRepository' | 'BlobStore' | 'WebhookEventsRepository';
 
 export interface PurgeRule {
   /** The retention data class under which the column goes (src/retention/README.md). */
@@ -294,6 +295,61 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     started_at: op,
     updated_at: op,
     completed_at: op,
+  },
+  /** Webhook endpoints belong to an API client (account), their signing key is wrapped by the master key. */
+  webhook_endpoints: {
+    id: op,
+    client_id: account,
+    url: account,
+    events: account,
+    enabled: op,
+    wrapped_secret: secret,
+    secret_key_version: op,
+    previous_wrapped_secret: secret,
+    previous_secret_key_version: op,
+    previous_secret_expires_at: op,
+    failing_since: op,
+    last_error: op,
+    last_success_at: op,
+    disabled_at: op,
+    disabled_reason: op,
+    created_at: op,
+    updated_at: op,
+  },
+  /** The webhook outbox: the payload may hold the message written for the claimant (information requests). */
+  webhook_events: {
+    id: op,
+    type: op,
+    claim_id: op,
+    client_id: op,
+    payload: {
+      class: 'personal',
+      purge: { dataClass: 'claim_records', by: 'WebhookEventsRepository.redactPayloadsOfClaim' },
+    },
+    occurred_at: op,
+    dispatched_at: op,
+  },
+  webhook_deliveries: {
+    id: op,
+    event_id: op,
+    endpoint_id: op,
+    status: op,
+    attempts: op,
+    next_attempt_at: op,
+    delivered_at: op,
+    created_at: op,
+  },
+  /** The delivery log: status codes, latency, error class and a 256-character excerpt of the receiver's answer. */
+  webhook_delivery_attempts: {
+    id: op,
+    delivery_id: op,
+    attempt: op,
+    trigger: op,
+    attempted_at: op,
+    status_code: op,
+    latency_ms: op,
+    error_class: op,
+    response_excerpt: op,
   },
   /** TypeORM's record of applied migrations. */
   schema_migrations: { id: op, timestamp: op, name: op },

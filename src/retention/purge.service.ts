@@ -18,6 +18,8 @@ import {
 } from './retention-rules';
 import { DATA_CLASSES, type DataClass } from './retention.entity';
 import { RetentionRepository } from './retention.repository';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { WebhookEventsRepository } from '../webhooks/webhook-events.repository';
 import { RunResult, ErasureOutcome } from './retention.views';
 export { RunResult, ErasureOutcome };
 
@@ -69,6 +71,8 @@ export class PurgeService {
     private readonly claims: ClaimsRepository,
     private readonly photos: PhotosRepository,
     private readonly checks: ChecksRepository,
+    private readonly webhooks: WebhookOutbox,
+    private readonly webhookEvents: WebhookEventsRepository,
   ) {}
 
   activePolicies(tx?: Tx): Promise<PolicyRule[]> {
@@ -203,6 +207,9 @@ export class PurgeService {
       const todo = pending
         .filter((item) => !done.has(item.dataClass))
         .sort((a, b) => Number(a.dataClass === 'claim_records') - Number(b.dataClass === 'claim_records'));
+      // Announced before the rows go (the claim record may be deleted): in this transaction, so only if they do.
+      if (todo.length > 0)
+        await this.webhooks.emit(tx, claimId, 'claim.purged', { dataClasses: todo.map((item) => item.dataClass) });
       for (const item of todo) {
         await this.purgeRows(tx.manager, claimId, item);
         const receiptId = await this.retention.insertReceipt(tx.manager, {
@@ -354,6 +361,8 @@ export class PurgeService {
         } else {
           await this.claims.redactPersonalData(tx, claimId, REDACTED_DESCRIPTION);
         }
+        // Past webhook payloads may hold the message written for the claimant.
+        await this.webhookEvents.redactPayloadsOfClaim(tx, claimId);
         return;
     }
   }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BlobStoreModule } from '../evidence/blob-store.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { AuditModule } from '../audit/audit.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ValidationModule } from '../validation/validation.module';
@@ -13,7 +14,7 @@ import { RetentionService } from './retention.service';
 
 /** Retention policies, legal holds, the purge job and erasure requests (src/retention/README.md). */
 @Module({
-  imports: [AuditModule, AuthModule, JobsModule, BlobStoreModule, ClaimsModule, ValidationModule],
+  imports: [WebhooksModule, AuditModule, AuthModule, JobsModule, BlobStoreModule, ClaimsModule, ValidationModule],
   controllers: [RetentionController, LegalHoldController],
   providers: [RetentionService, PurgeService, RetentionPurgeHandler, RetentionRepository],
   exports: [PurgeService, RetentionService],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ReviewController } from './review.controller';
@@ -9,7 +10,7 @@ import { ReviewQueryService } from './review-query.service';
 
 /** Review tasks, queues, assignment and decisions. Validation opens tasks through `ReviewService.openTask`. */
 @Module({
-  imports: [AuditModule, AuthModule, ClaimsModule],
+  imports: [WebhooksModule, AuditModule, AuthModule, ClaimsModule],
   controllers: [ReviewController],
   providers: [ReviewService, ReviewQueryService, ReviewTasksRepository],
   exports: [ReviewService, ReviewTasksRepository],

@@ -6,6 +6,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { subject } from '@casl/ability';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService, type AuditedTransaction } from '../audit/audit.service';
@@ -90,6 +91,7 @@ export class ReviewService {
     private readonly tasks: ReviewTasksRepository,
     private readonly claims: ClaimsRepository,
     private readonly users: UsersRepository,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /**
@@ -274,6 +276,11 @@ export class ReviewService {
             taskId: task.id,
           },
         });
+        await this.webhooks.emit(tx, task.claim_id, 'claim.decided', {
+          status: 'decided',
+          outcome: input.outcome,
+          reasonCode: input.reasonCode,
+        });
       }
       return decision;
     });
@@ -319,6 +326,12 @@ export class ReviewService {
           agreesWithModel: agrees,
           version,
         },
+      });
+      // The claim's outcome changed: the intake system hears the decision that now counts.
+      await this.webhooks.emit(tx, task.claim_id, 'claim.decided', {
+        status: 'decided',
+        outcome: input.outcome,
+        reasonCode: input.reasonCode,
       });
       return decision;
     });

@@ -3,6 +3,7 @@ import { BlobStoreModule } from '../evidence/blob-store.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { AuditModule } from '../audit/audit.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { PoliciesModule } from '../policies/policies.module';
@@ -17,7 +18,7 @@ import { ValidationRecovery } from './validation-recovery';
 import { ValidationService } from './validation.service';
 
 @Module({
-  imports: [
+  imports: [WebhooksModule, 
     AuditModule,
     AuthModule,
     BlobStoreModule,

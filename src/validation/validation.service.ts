@@ -8,6 +8,7 @@ import { AccessService } from '../auth/access.service';
 import { ClaimEvents } from '../claims/claim-events';
 import { ClaimsRepository } from '../claims/claims.repository';
 import { Clock } from '../common/clock';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type ValidateClaimData } from '../jobs/job-registry';
@@ -76,6 +77,7 @@ export class ValidationService implements OnModuleInit {
     private readonly claimEvents: ClaimEvents,
     private readonly access: AccessService,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookOutbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -174,6 +176,7 @@ export class ValidationService implements OnModuleInit {
       resourceId: evaluation.claimId,
       details: { from: 'scoring', to: evaluation.outcome },
     });
+    await this.webhooks.emit(tx, evaluation.claimId, 'claim.scored', { status: evaluation.outcome });
 
     const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, this.config.review.qaSampleRate);
     if (reason) {
