@@ -89,6 +89,15 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/retention/erasure-requests': ['compliance'],
   'POST /v1/claims/:id/legal-hold': ['compliance'],
   'DELETE /v1/claims/:id/legal-hold': ['compliance'],
+  // Webhooks (src/webhooks/README.md): an intake system its own endpoints (others' answer 404), admins any.
+  'POST /v1/webhooks': ['intake', 'admin'],
+  'GET /v1/webhooks': ['intake', 'admin'],
+  'GET /v1/webhooks/:id': ['intake', 'admin'],
+  'PATCH /v1/webhooks/:id': ['intake', 'admin'],
+  'DELETE /v1/webhooks/:id': ['intake', 'admin'],
+  'POST /v1/webhooks/:id/rotate-secret': ['intake', 'admin'],
+  'GET /v1/webhooks/:id/deliveries': ['intake', 'admin'],
+  'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': ['intake', 'admin'],
 };
 
 const ROLES: readonly Role[] = ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'];

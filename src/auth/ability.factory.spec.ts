@@ -109,6 +109,24 @@ describe('AbilityFactory', () => {
     expect(ability.can('read', 'Claim')).toBe(false);
   });
 
+  it('webhook endpoints: an intake client its own only, admins any, staff none', () => {
+    const ofA = subject('WebhookEndpoint', { clientId: intakeA.id });
+    const ofB = subject('WebhookEndpoint', { clientId: intakeB.id });
+    const intake = factory.createForActor(intakeA);
+    for (const action of ['create', 'read', 'list', 'update', 'delete'] as const) {
+      expect(intake.can(action, ofA)).toBe(true);
+      expect(intake.can(action, ofB)).toBe(false);
+    }
+    expect(accessibleWhere(intake, 'WebhookEndpoint', { paramStyle: 'positional' })).toMatchObject({
+      sql: '("client_id" = $1)',
+      values: [intakeA.id],
+    });
+    const admin = factory.createForActor(user('admin'));
+    expect(admin.can('update', ofB)).toBe(true);
+    for (const role of ['adjuster', 'supervisor', 'compliance'] as const)
+      expect(factory.createForActor(user(role)).can('read', 'WebhookEndpoint')).toBe(false);
+  });
+
   it('anonymous may do nothing', () => {
     const ability = factory.createForActor(undefined);
     expect(ability.can('read', 'Claim')).toBe(false);
