@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
+import { ApiCallbacks, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../audit/audit-context';
 import { ApiIntakeAuth, Can, UuidParam } from '../common/api-docs';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -18,6 +18,27 @@ import {
 
 const NOT_FOUND = 'WebhookEndpoint not found';
 
+const ACK =
+  'any 2xx acknowledges (within WEBHOOKS_RESPONSE_TIMEOUT_MS); anything else, a redirect or no answer is retried on the WEBHOOKS_RETRY_SCHEDULE_S schedule. ' +
+  'Headers: webhook-id (the event id, the same on every attempt: de-duplicate by it), webhook-timestamp (unix seconds), ' +
+  'webhook-signature (space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body keyed with the base64-decoded secret>`).';
+
+/** What the service POSTs to a registered url: one documented callback per event type (OpenAPI 3.0 callbacks). */
+const EVENT_CALLBACKS = (
+  [
+    ['claim.scored', ClaimScoredEvent],
+    ['claim.information_requested', ClaimInformationRequestedEvent],
+    ['claim.decided', ClaimDecidedEvent],
+    ['claim.purged', ClaimPurgedEvent],
+  ] as const
+).map(([name, type]) => ({
+  name,
+  callbackUrl: '{$request.body#/url}',
+  method: 'post',
+  requestBody: { type },
+  expectedResponse: { status: 200, description: ACK },
+}));
+
 /**
  * Webhook endpoints of intake systems (src/webhooks/README.md). Every delivery's body is one of the
  * event schemas (ClaimScoredEvent, ClaimInformationRequestedEvent, ClaimDecidedEvent, ClaimPurgedEvent),
@@ -32,6 +53,14 @@ export class WebhooksController {
 
   /** Registers an endpoint; the answer holds its signing secret, shown this once. */
   @Post()
+  @ApiOperation({
+    summary: 'Register a webhook endpoint',
+    description:
+      'Events go to the endpoints of the API client that submitted the claim. The url must be https:// to a public address ' +
+      '(checked now and before every delivery) unless the operator allow-list WEBHOOKS_ALLOWED_HOSTS names its host. ' +
+      'The deliveries are the callbacks documented here, signed per Standard Webhooks.',
+  })
+  @ApiCallbacks(...EVENT_CALLBACKS)
   @Can('create', 'WebhookEndpoint', { created: WebhookSecretView, errors: [400, 404] })
   async create(@Body() body: CreateWebhookDto, @Caller() caller: Caller): Promise<WebhookSecretView> {
     return this.webhooks.create(caller, body);

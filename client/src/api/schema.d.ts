@@ -731,6 +731,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_list"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Events go to the endpoints of the API client that submitted the claim. The url must be https:// to a public address (checked now and before every delivery) unless the operator allow-list WEBHOOKS_ALLOWED_HOSTS names its host. The deliveries are the callbacks documented here, signed per Standard Webhooks.
+         */
+        post: operations["Webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Webhooks_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["Webhooks_update"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Webhooks_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Webhooks_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -919,6 +1003,28 @@ export interface components {
             /** Format: date-time */
             signedAt: string;
         };
+        ClaimDecidedData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /** @enum {string} */
+            outcome: "approve" | "deny" | "request_info";
+            /** @description the decision's reason code; never the reviewer's note or scores */
+            reasonCode: string;
+            /** @enum {string} */
+            status: "decided";
+        };
+        ClaimDecidedEvent: {
+            data: components["schemas"]["ClaimDecidedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.decided";
+        };
         ClaimFinding: {
             confidence: number;
             flagged: boolean;
@@ -929,11 +1035,75 @@ export interface components {
             severity: string;
             uncertain: boolean;
         };
+        ClaimInformationRequestedData: {
+            /** Format: uuid */
+            claimId: string;
+            /**
+             * Format: date-time
+             * @description answer (photos, resubmit) before this
+             */
+            dueAt: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /** @description the adjuster's message written for the claimant */
+            message: string;
+            /** @enum {string} */
+            status: "information_requested";
+        };
+        ClaimInformationRequestedEvent: {
+            data: components["schemas"]["ClaimInformationRequestedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.information_requested";
+        };
         ClaimPage: {
             items: (components["schemas"]["StaffClaimView"] | components["schemas"]["IntakeClaimView"])[];
             page: number;
             pageSize: number;
             total: number;
+        };
+        ClaimPurgedData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the retention data classes purged */
+            dataClasses: string[];
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+        };
+        ClaimPurgedEvent: {
+            data: components["schemas"]["ClaimPurgedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.purged";
+        };
+        ClaimScoredData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /**
+             * @description the status only: no scores or flags
+             * @enum {string}
+             */
+            status: "consistent" | "inconsistent" | "needs_review";
+        };
+        ClaimScoredEvent: {
+            data: components["schemas"]["ClaimScoredData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.scored";
         };
         /** @enum {string} */
         ClaimStatus: "draft" | "queued" | "scoring" | "consistent" | "inconsistent" | "needs_review" | "decided" | "closed";
@@ -1040,6 +1210,20 @@ export interface components {
             password?: string;
             role: components["schemas"]["StaffRole"];
             team: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * Format: uuid
+             * @description admins: the API client the endpoint is for (required); intake systems: their own id or absent
+             */
+            clientId?: string;
+            /** @description the events to receive (at least one) */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description https:// (http:// only for hosts on the operator allow-list WEBHOOKS_ALLOWED_HOSTS); its host must resolve to public addresses only unless allow-listed
+             * @example https://intake.example.com/hooks/claims
+             */
+            url: string;
         };
         CreatedApiClientView: {
             /** @description send as `X-API-Key`; shown once */
@@ -1413,6 +1597,12 @@ export interface components {
             /** Format: date-time */
             purgedAt: string;
         };
+        RedeliveryView: {
+            /** @description the attempt queued now */
+            attempt: number;
+            /** Format: uuid */
+            deliveryId: string;
+        };
         RefreshDto: {
             refreshToken: string;
         };
@@ -1701,6 +1891,17 @@ export interface components {
             /** @description not above flagAt */
             uncertainFrom: number;
         };
+        UpdateWebhookDto: {
+            /** @description true re-enables a disabled endpoint (and clears its failure state) */
+            enabled?: boolean;
+            /** @description the events to receive (at least one) */
+            events?: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description https:// (http:// only for hosts on the operator allow-list WEBHOOKS_ALLOWED_HOSTS); its host must resolve to public addresses only unless allow-listed
+             * @example https://intake.example.com/hooks/claims
+             */
+            url?: string;
+        };
         UploadResult: {
             /** Format: uuid */
             claimId: string;
@@ -1745,6 +1946,104 @@ export interface components {
             claimId: string;
             run: components["schemas"]["ScoringRunView"] | null;
             status: string;
+        };
+        WebhookAttemptView: {
+            /** @description 1 for the first attempt */
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            /**
+             * @description null when the endpoint answered 2xx
+             * @enum {string|null}
+             */
+            errorClass: "address_refused" | "invalid_url" | "unresolvable" | "connect_timeout" | "connection_refused" | "connection_error" | "tls_error" | "response_timeout" | "redirect" | "http_status" | null;
+            /** @description from resolving the host to the answer (or the failure) */
+            latencyMs: number;
+            /** @description the first 256 characters of the answer body */
+            responseExcerpt: string | null;
+            /** @description null when no HTTP answer came back */
+            statusCode: number | null;
+            /** @enum {string} */
+            trigger: "scheduled" | "redelivery";
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDeliveryView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        WebhookDeliveryView: {
+            attemptLog: components["schemas"]["WebhookAttemptView"][];
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description the event id: the `webhook-id` header, the same on every attempt */
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpointView"][];
+        };
+        WebhookEndpointView: {
+            /**
+             * Format: uuid
+             * @description the API client whose claims it receives events of
+             */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** @description why it is disabled: by its owner, or deliveries failing for WEBHOOKS_DISABLE_AFTER_DAYS */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Format: date-time
+             * @description failing without a success since
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description the last failed attempt: error class and message */
+            lastError: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /**
+             * Format: date-time
+             * @description after a rotation: until when the previous secret still signs too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /**
+         * @description the events to receive (at least one)
+         * @enum {string}
+         */
+        WebhookEventType: "claim.scored" | "claim.information_requested" | "claim.decided" | "claim.purged";
+        WebhookSecretView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description rotation only: the previous secret also signs until then
+             */
+            previousSecretExpiresAt?: string | null;
+            /**
+             * @description whsec_ + base64 of the 32-byte HMAC key (Standard Webhooks); shown once, stored encrypted
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
     };
     responses: {
@@ -3253,6 +3552,215 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    Webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description admins: only this API client’s endpoints */
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the endpoint, now deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_deliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Webhooks_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
