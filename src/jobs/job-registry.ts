@@ -22,6 +22,12 @@ export enum JobName {
   ValidateClaim = 'validation.validate-claim',
   /** The daily retention run: purges what is due (PurgeService, src/retention/README.md). */
   RetentionPurge = 'retention.purge',
+  /**
+   * Information requests past their due date without an answer: the claim goes back to review and its task to the
+   * queue marked no response (InformationRequestExpiry, src/review/README.md). Repeats every
+   * INFORMATION_REQUEST_EXPIRY_INTERVAL_MS.
+   */
+  InformationRequestExpiry = 'review.information-request-expiry',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -31,6 +37,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ScoringBackfill]: QueueName.Scoring,
   [JobName.ValidateClaim]: QueueName.Scoring,
   [JobName.RetentionPurge]: QueueName.Maintenance,
+  [JobName.InformationRequestExpiry]: QueueName.Maintenance,
 };
 
 /** An operator's probe (ops/): proves queue, worker, retries and audit work end to end. */
@@ -70,6 +77,7 @@ export interface JobPayloads {
   [JobName.ScoringBackfill]: ScoringBackfillData;
   [JobName.ValidateClaim]: ValidateClaimData;
   [JobName.RetentionPurge]: NoJobData;
+  [JobName.InformationRequestExpiry]: NoJobData;
 }
 
 /** Every job as it travels: a union discriminated by `name`. */
