@@ -9,6 +9,7 @@ import { BlobRow } from './evidence/blob.entity';
 import { Photo } from './claims/photo.entity';
 import { Clause, Policy } from './policies/policy.entity';
 import { ErasureRequest, LegalHold, PurgeReceipt, RetentionPolicy } from './retention/retention.entity';
+import { InformationRequest } from './claims/information-request.entity';
 import { Decision, ReviewTask } from './review/review-task.entity';
 import { ScoringRun, TextEmbedding } from './scoring/scoring-run.entity';
 import { Check, CheckThreshold } from './validation/check.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   CheckThreshold,
   ReviewTask,
   Decision,
+  InformationRequest,
   AuditEvent,
   AuditCheckpoint,
   RetentionPolicy,

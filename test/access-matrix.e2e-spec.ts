@@ -61,6 +61,8 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/claims/:id': ['intake', 'adjuster', 'supervisor', 'compliance'],
   'POST /v1/claims/:id/submit': ['intake'],
   'POST /v1/claims/:id/close': ['intake'],
+  // The answer to an information request (src/review/README.md): the submitting intake system only.
+  'POST /v1/claims/:id/resubmit': ['intake'],
   'GET /v1/claims/:id/validation': ['adjuster', 'supervisor', 'compliance'],
   'GET /v1/thresholds': STAFF_ADMIN,
   'GET /v1/metrics/quality': ['supervisor', 'admin'],

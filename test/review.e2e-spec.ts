@@ -536,10 +536,13 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
           outcome: 'request_info',
           reasonCode: 'need_more_photos',
           note: 'Need a photo of the licence plate first.',
+          message: 'Please send a photo of the licence plate of the damaged car.',
           version: second.task.version,
         })
       ).body as DecisionResult;
       expect(third.decision.overridesDecisionId).toBe(second.decision.id);
+      // Asking for information reopens the conversation: the task waits for the answer, with the supervisor.
+      expect(third.task).toMatchObject({ status: 'awaiting_info', assigneeId: people.supA.id });
 
       const [overrideEvent] = (await dataSource.query(
         `SELECT action, details FROM audit_events WHERE resource_id = $1`,
@@ -550,7 +553,7 @@ describe('review queue, assignment and decisions (real PostgreSQL)', () => {
         details: { overridesDecisionId: first.decision.id, fromOutcome: 'approve', outcome: 'deny' },
       });
       expect(overrideEvent.details).not.toHaveProperty('note');
-      expect(await auditActions(claimId)).toEqual(['claim.decided']);
+      expect(await auditActions(claimId)).toEqual(['claim.decided', 'claim.information_requested']);
     });
   });
 

@@ -17,10 +17,29 @@ describe('claim lifecycle', () => {
     }
   });
 
+  it('allows the information request loop: request → resubmit → rescoring → outcome → decision', () => {
+    const path: ClaimStatus[] = ['inconsistent', 'information_requested', 'queued', 'scoring', 'consistent', 'decided'];
+    for (let i = 1; i < path.length; i += 1) expect(canTransition(path[i - 1], path[i])).toBe(true);
+    for (const from of ['consistent', 'inconsistent', 'needs_review', 'decided'] as const)
+      expect(canTransition(from, 'information_requested')).toBe(true);
+    // No answer by the due date: back to review; or decided without the answer.
+    expect(canTransition('information_requested', 'needs_review')).toBe(true);
+    expect(canTransition('information_requested', 'decided')).toBe(true);
+  });
+
+  it('never asks a claim for information before it was scored, nor after it was closed', () => {
+    for (const from of ['draft', 'queued', 'scoring', 'closed'] as const)
+      expect(canTransition(from, 'information_requested')).toBe(false);
+    expect(canTransition('information_requested', 'scoring')).toBe(false);
+    expect(canTransition('information_requested', 'closed')).toBe(false);
+    expect(canTransition('information_requested', 'draft')).toBe(false);
+  });
+
   it('refuses skipping, going back and leaving closed', () => {
     expect(canTransition('draft', 'scoring')).toBe(false);
     expect(canTransition('queued', 'decided')).toBe(false);
     expect(canTransition('decided', 'needs_review')).toBe(false);
+    expect(canTransition('decided', 'queued')).toBe(false);
     expect(canTransition('scoring', 'queued')).toBe(false);
     expect(canTransition('consistent', 'inconsistent')).toBe(false);
     for (const to of CLAIM_STATUSES) expect(canTransition('closed', to)).toBe(false);

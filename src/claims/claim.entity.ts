@@ -9,6 +9,7 @@ export const CLAIM_STATUSES = [
   'consistent',
   'inconsistent',
   'needs_review',
+  'information_requested',
   'decided',
   'closed',
 ] as const;

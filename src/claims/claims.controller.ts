@@ -6,12 +6,14 @@ import {
   ClaimPage,
   ClosedClaimView,
   IntakeClaimView,
+  ResubmittedClaimView,
   StaffClaimView,
   SubmittedClaimView,
 } from './claims.views';
 import type { Response } from 'express';
 import { Caller } from '../audit/audit-context';
-import { CreateClaimDto, ListClaimsQuery } from './claims.dto';
+import { CreateClaimDto, ListClaimsQuery, ResubmitClaimDto } from './claims.dto';
+import { InformationRequestsService } from './information-requests.service';
 import { ClaimsService, type ClaimView } from './claims.service';
 
 @ApiTags('claims')
@@ -19,7 +21,10 @@ import { ClaimsService, type ClaimView } from './claims.service';
 @ApiExtraModels(StaffClaimView, IntakeClaimView)
 @Controller('v1/claims')
 export class ClaimsController {
-  constructor(private readonly claims: ClaimsService) {}
+  constructor(
+    private readonly claims: ClaimsService,
+    private readonly informationRequests: InformationRequestsService,
+  ) {}
 
   /** 201 with the new claim; a replay with the same Idempotency-Key and body answers 200 with the same claim. */
   @Post()
@@ -85,5 +90,28 @@ export class ClaimsController {
     @Caller() { ability, audit }: Caller,
   ): Promise<ClosedClaimView> {
     return this.claims.close(audit, ability, id);
+  }
+
+  /** The answer to an information request: photos are uploaded first (POST /v1/claims/:id/photos), then this. */
+  @Post(':id/resubmit')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary:
+      'Answer an information request: the claim (status information_requested) is scored again over all its photos and goes back to its adjuster',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'The job queue (Redis) is unavailable: nothing changed, the claim still waits for information.',
+    type: ErrorResponse,
+  })
+  @Can('update', 'Claim', {
+    accepted: { type: ResubmittedClaimView, description: 'resubmitted: scoring runs again in the background' },
+    errors: [400, 404, 409, 422],
+  })
+  async resubmit(
+    @UuidParam('id', 'Claim not found') id: string,
+    @Body() body: ResubmitClaimDto,
+    @Caller() { ability, audit }: Caller,
+  ): Promise<ResubmittedClaimView> {
+    return this.informationRequests.resubmit(audit, ability, id, body);
   }
 }

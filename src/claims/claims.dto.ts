@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
+import { RESPONSE_NOTE_MAX_LENGTH } from './information-request-policy';
 
 export const PHOTO_SOURCES = ['camera', 'scan', 'unknown'] as const;
 export type PhotoSource = (typeof PHOTO_SOURCES)[number];
@@ -48,4 +49,18 @@ export class ListClaimsQuery {
   status?: ClaimStatus;
   @PageParam() page?: number;
   @PageSizeParam(100, 20) pageSize?: number;
+}
+
+/** The intake system's answer to an information request: the photos are uploaded before; the note is optional. */
+export class ResubmitClaimDto {
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: RESPONSE_NOTE_MAX_LENGTH,
+    description: "a short note for the adjuster (the claimant's answer in words)",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(RESPONSE_NOTE_MAX_LENGTH, { message: `note must be at most ${RESPONSE_NOTE_MAX_LENGTH} characters` })
+  note?: string;
 }

@@ -8,11 +8,27 @@ import { ClaimsRepository } from './claims.repository';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
 import { PhotosRepository } from './photos.repository';
+import { InformationRequestsRepository } from './information-requests.repository';
+import { InformationRequestsService } from './information-requests.service';
 
 @Module({
   imports: [AuditModule, AuthModule, JobsModule, PoliciesModule],
   controllers: [ClaimsController],
-  providers: [ClaimsService, ClaimEvents, ClaimsRepository, PhotosRepository],
-  exports: [ClaimsService, ClaimEvents, ClaimsRepository, PhotosRepository],
+  providers: [
+    ClaimsService,
+    ClaimEvents,
+    ClaimsRepository,
+    PhotosRepository,
+    InformationRequestsRepository,
+    InformationRequestsService,
+  ],
+  exports: [
+    ClaimsService,
+    ClaimEvents,
+    ClaimsRepository,
+    PhotosRepository,
+    InformationRequestsRepository,
+    InformationRequestsService,
+  ],
 })
 export class ClaimsModule {}

@@ -26,6 +26,9 @@ import { Claim, type ClaimStatus } from './claim.entity';
 import { ClaimsRepository } from './claims.repository';
 import type { CreateClaimDto, ListClaimsQuery } from './claims.dto';
 import { readValidationSummary, type ValidationSummary } from './validation-summary';
+import type { InformationRequest } from './information-request.entity';
+import { InformationRequestsRepository } from './information-requests.repository';
+import { InformationRequestView } from './claims.views';
 import {
   ClaimCoreView,
   ClaimPage,
@@ -57,6 +60,21 @@ function core(claim: Claim, photoCount: number): ClaimCoreView {
     submittedAt: claim.submittedAt ? claim.submittedAt.toISOString() : null,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
+  };
+}
+
+/** An information request as intake systems and staff see it (never the reviewer's decision note). */
+export function toInformationRequestView(row: InformationRequest): InformationRequestView {
+  return {
+    id: row.id,
+    status: row.status,
+    reasonCode: row.reasonCode,
+    message: row.message,
+    dueAt: row.dueAt.toISOString(),
+    requestedAt: row.requestedAt.toISOString(),
+    answeredAt: row.answeredAt ? row.answeredAt.toISOString() : null,
+    responseNote: row.responseNote,
+    newPhotoIds: row.newPhotoIds ?? [],
   };
 }
 
@@ -94,10 +112,14 @@ export function toClaimView(
   claim: Claim,
   photos: Photo[],
   validation: ValidationSummary | null = null,
+  informationRequest: InformationRequest | null = null,
 ): ClaimView {
-  if (actor.kind === 'api_client') return { ...core(claim, photos.length), photos: photos.map(intakePhoto) };
+  const request = informationRequest ? toInformationRequestView(informationRequest) : null;
+  if (actor.kind === 'api_client')
+    return { ...core(claim, photos.length), photos: photos.map(intakePhoto), informationRequest: request };
   return {
     ...core(claim, photos.length),
+    informationRequest: request,
     team: claim.team,
     submitterClientId: claim.submitterClientId,
     legalHold: claim.legalHold,
@@ -119,6 +141,7 @@ export class ClaimsService {
     private readonly events: ClaimEvents,
     private readonly clock: Clock,
     private readonly jobs: JobQueueService,
+    private readonly requests: InformationRequestsRepository,
   ) {}
 
   /**
@@ -187,7 +210,8 @@ export class ClaimsService {
   async getFor(actor: Actor, ability: AppAbility, id: string): Promise<ClaimView> {
     const claim = await this.loadFor(ability, 'read', id);
     const validation = actor.kind === 'user' ? await readValidationSummary(this.transactions.manager, claim.id) : null;
-    return toClaimView(actor, claim, await this.photosOf(claim.id), validation);
+    const request = (await this.requests.latestOfClaims([claim.id])).get(claim.id) ?? null;
+    return toClaimView(actor, claim, await this.photosOf(claim.id), validation, request);
   }
 
   /** Loads a claim and checks `action` on it: 404 when it does not exist or the caller may not touch it. */
@@ -209,12 +233,15 @@ export class ClaimsService {
       this.transactions.manager,
       claims.map((claim) => claim.id),
     );
+    const requests = await this.requests.latestOfClaims(claims.map((claim) => claim.id));
     return {
       items: claims.map((claim) =>
         toClaimView(
           actor,
           claim,
           photos.filter((photo) => photo.claimId === claim.id),
+          null,
+          requests.get(claim.id) ?? null,
         ),
       ),
       page,

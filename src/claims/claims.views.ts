@@ -1,6 +1,7 @@
 import { PageOf } from '../common/api-docs';
 import { ApiProperty } from '@nestjs/swagger';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
+import { INFORMATION_REQUEST_STATUSES, type InformationRequestStatus } from './information-request.entity';
 
 /** A flag in a validation summary. */
 export class ValidationFlagView {
@@ -65,9 +66,41 @@ export class ClaimCoreView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+/**
+ * An information request as the intake system (and staff) see it: what the reviewer asks the claimant for, written
+ * for the claimant, with its reason code and due date. The reviewer's decision note is never part of it.
+ */
+export class InformationRequestView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({
+    enum: INFORMATION_REQUEST_STATUSES,
+    enumName: 'InformationRequestStatus',
+    description:
+      'open: waiting for the answer; answered: resubmitted; expired: the due date passed unanswered; withdrawn: decided without the answer',
+  })
+  status!: InformationRequestStatus;
+  @ApiProperty({ example: 'need_more_photos', description: 'a request_info reason code (GET /v1/review/reason-codes)' })
+  reasonCode!: string;
+  @ApiProperty({ description: 'written by the adjuster for the claimant' }) message!: string;
+  @ApiProperty({ format: 'date-time', description: 'answer (upload photos, resubmit) before this' }) dueAt!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) answeredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "the intake system's note sent with the resubmission" })
+  responseNote!: string | null;
+  @ApiProperty({ type: [String], description: 'photos uploaded since the request (known once answered)' })
+  newPhotoIds!: string[];
+}
+
 /** What an intake system sees of its own claim: the status, never reviewer notes, scores or flags. */
 export class IntakeClaimView extends ClaimCoreView {
   @ApiProperty({ type: () => [IntakePhotoView] }) photos!: IntakePhotoView[];
+  /** The latest information request (open while the status is information_requested); null when none was made. */
+  @ApiProperty({
+    type: () => InformationRequestView,
+    nullable: true,
+    description: 'the latest information request; null when none was made',
+  })
+  informationRequest!: InformationRequestView | null;
 }
 
 /** What staff see: the claim, its team and hold, photo metadata and (once scoring exists) the validation summary. */
@@ -77,6 +110,12 @@ export class StaffClaimView extends ClaimCoreView {
   @ApiProperty() legalHold!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
   @ApiProperty({ type: () => [StaffPhotoView] }) photos!: StaffPhotoView[];
+  @ApiProperty({
+    type: () => InformationRequestView,
+    nullable: true,
+    description: 'the latest information request; null when none was made',
+  })
+  informationRequest!: InformationRequestView | null;
   /** The latest scoring run's outcome and flags; null while the claim has not been scored. */
   @ApiProperty({ type: () => ValidationSummary, nullable: true }) validation!: ValidationSummary | null;
 }
@@ -101,4 +140,10 @@ export class SubmittedClaimView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CLAIM_STATUSES, enumName: 'ClaimStatus' }) status!: string;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
+}
+
+/** A claim resubmitted after an information request: it is scored again over all its photos. */
+export class ResubmittedClaimView extends SubmittedClaimView {
+  @ApiProperty({ format: 'uuid', description: 'the information request this answers' }) informationRequestId!: string;
+  @ApiProperty({ type: [String], description: 'photos uploaded since the request' }) newPhotoIds!: string[];
 }

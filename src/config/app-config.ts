@@ -74,6 +74,11 @@ export interface AppConfig {
   readonly review: {
     readonly qaSampleRate: number;
     readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number };
+    readonly informationRequests: {
+      readonly defaultDueDays: number;
+      readonly maxDueDays: number;
+      readonly expiryIntervalMs: number;
+    };
   };
   readonly auth: {
     /** Undefined: generated into `jwtSecretFile` on first use. */
@@ -193,6 +198,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
         flagged: read(env, v.REVIEW_SLA_HOURS_FLAGGED),
         uncertain: read(env, v.REVIEW_SLA_HOURS_UNCERTAIN),
         qa_sample: read(env, v.REVIEW_SLA_HOURS_QA_SAMPLE),
+      },
+      informationRequests: {
+        defaultDueDays: read(env, v.INFORMATION_REQUEST_DUE_DAYS),
+        maxDueDays: read(env, v.INFORMATION_REQUEST_MAX_DUE_DAYS),
+        expiryIntervalMs: read(env, v.INFORMATION_REQUEST_EXPIRY_INTERVAL_MS),
       },
     },
     auth: {

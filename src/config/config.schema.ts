@@ -461,6 +461,24 @@ export const CONFIG_VARIABLES = {
     'Hours to decide a QA-sample review task.',
     parsers.integer(1, 24 * 365),
   ),
+  INFORMATION_REQUEST_DUE_DAYS: spec(
+    'INFORMATION_REQUEST_DUE_DAYS',
+    '14',
+    'Days an intake system has to answer an information request when the adjuster names no due date.',
+    parsers.integer(1, 365),
+  ),
+  INFORMATION_REQUEST_MAX_DUE_DAYS: spec(
+    'INFORMATION_REQUEST_MAX_DUE_DAYS',
+    '90',
+    'Latest due date an adjuster may set on an information request, in days from now.',
+    parsers.integer(1, 365),
+  ),
+  INFORMATION_REQUEST_EXPIRY_INTERVAL_MS: spec(
+    'INFORMATION_REQUEST_EXPIRY_INTERVAL_MS',
+    '300000',
+    'How often the worker puts review tasks whose information request passed its due date unanswered back in the queue, marked no response (0: never automatically).',
+    parsers.integer(0, 24 * 3600 * 1000),
+  ),
   AUDIT_CHECKPOINT_INTERVAL_MS: spec(
     'AUDIT_CHECKPOINT_INTERVAL_MS',
     '3600000',

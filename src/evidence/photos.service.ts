@@ -33,6 +33,7 @@ import { DERIVED_MIME, decodePhoto, preflightPhoto, type InspectedPhoto } from '
 import type { PhotoUpload, ReceivedPhoto } from './photo-upload.interceptor';
 import { Photo } from '../claims/photo.entity';
 import { PhotosRepository } from '../claims/photos.repository';
+import { InformationRequestsRepository } from '../claims/information-requests.repository';
 import { UploadResult } from './photos.views';
 export { UploadResult };
 
@@ -86,6 +87,7 @@ export class PhotosService {
     private readonly claimRows: ClaimsRepository,
     private readonly photoRows: PhotosRepository,
     private readonly reviewTasks: ReviewTasksRepository,
+    private readonly informationRequests: InformationRequestsRepository,
     private readonly envelope: EnvelopeCrypto,
     private readonly intakeKeys: IntakeKeys,
     private readonly vault: EvidenceVault,
@@ -134,9 +136,14 @@ export class PhotosService {
         // The claim's row lock orders this against submit and other uploads: no photo lands on a frozen claim.
         const locked = await this.claimRows.findById(claim.id, tx.manager, true);
         if (!locked) throw new NotFoundException('Claim not found');
-        this.assertDraft(locked);
+        this.assertAcceptsPhotos(locked);
         const existing = await this.photoRows.countOfClaim(claim.id, tx.manager);
         if (existing + rows.length > limits.maxFilesPerClaim) throw this.tooManyForClaim(existing);
+        // An answer to an information request: the event names the request it answers.
+        const request =
+          locked.status === 'information_requested'
+            ? await this.informationRequests.findOpenOfClaim(claim.id, tx.manager)
+            : null;
         const photos = await this.photoRows.insertAll(tx.manager, rows);
         for (const photo of photos) {
           tx.record({
@@ -153,6 +160,7 @@ export class PhotosService {
               keyVersion: photo.keyVersion,
               encryptedUpload: upload.kind === 'jwe',
               hasGps: photo.exif.hasGps === true,
+              ...(request ? { informationRequestId: request.id } : {}),
             },
           });
         }
@@ -224,14 +232,15 @@ export class PhotosService {
       )
     )
       throw new RowAccessDenied('create', 'Claim');
-    this.assertDraft(claim);
+    this.assertAcceptsPhotos(claim);
     return claim;
   }
 
-  private assertDraft(claim: Claim): void {
-    if (claim.status !== 'draft')
+  /** Photos are added to a draft, and to a claim whose reviewer requested information (until it is resubmitted). */
+  private assertAcceptsPhotos(claim: Claim): void {
+    if (claim.status !== 'draft' && claim.status !== 'information_requested')
       throw new ConflictException(
-        `claim ${claim.id} was submitted (status ${claim.status}); its photos can no longer change`,
+        `claim ${claim.id} was submitted (status ${claim.status}); its photos can no longer change (photos are accepted only as a draft or while information is requested)`,
       );
   }
 

@@ -28,6 +28,12 @@ export enum JobName {
   WebhookDeliver = 'webhooks.deliver',
   /** Scheduled: puts webhook events and due deliveries that missed the queue (Redis down at commit) on it. */
   WebhookSweep = 'webhooks.sweep',
+  /**
+   * Information requests past their due date without an answer: the claim goes back to review and its task to the
+   * queue marked no response (InformationRequestExpiry, src/review/README.md). Repeats every
+   * INFORMATION_REQUEST_EXPIRY_INTERVAL_MS.
+   */
+  InformationRequestExpiry = 'review.information-request-expiry',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -39,6 +45,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.RetentionPurge]: QueueName.Maintenance,
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.WebhookSweep]: QueueName.Webhooks,
+  [JobName.InformationRequestExpiry]: QueueName.Maintenance,
 };
 
 /** An operator's probe (ops/): proves queue, worker, retries and audit work end to end. */
@@ -88,6 +95,7 @@ export interface JobPayloads {
   [JobName.RetentionPurge]: NoJobData;
   [JobName.WebhookDeliver]: WebhookDeliverData;
   [JobName.WebhookSweep]: NoJobData;
+  [JobName.InformationRequestExpiry]: NoJobData;
 }
 
 /** Every job as it travels: a union discriminated by `name`. */

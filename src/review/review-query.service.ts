@@ -6,6 +6,8 @@ import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
 import type { ListTasksQuery } from './review.dto';
 import { toDecisionView } from './review.service';
+import { InformationRequestsRepository } from '../claims/information-requests.repository';
+import { toInformationRequestView } from '../claims/claims.service';
 import { toTaskView } from './review-rows';
 import { ReviewTasksRepository } from './review-tasks.repository';
 import { REVIEW_REASONS, type ReviewReason } from './review-task.entity';
@@ -19,6 +21,7 @@ export class ReviewQueryService {
     private readonly access: AccessService,
     private readonly clock: Clock,
     private readonly tasks: ReviewTasksRepository,
+    private readonly requests: InformationRequestsRepository,
   ) {}
 
   async list(actor: Actor, ability: AppAbility, query: ListTasksQuery): Promise<TaskPage> {
@@ -39,7 +42,8 @@ export class ReviewQueryService {
     };
     if ((query.scope ?? 'queue') === 'mine') conditions.push(`t.assignee_id = ${param(actor.id)}`);
     const status = query.status ?? 'undecided';
-    if (status === 'undecided') conditions.push(`t.status <> 'decided'`);
+    // Tasks waiting for the claimant are not work for anyone: ask for them with status=awaiting_info.
+    if (status === 'undecided') conditions.push(`t.status IN ('open', 'assigned', 'escalated')`);
     else if (status !== 'all') conditions.push(`t.status = ${param(status)}`);
 
     const counts = await this.tasks.countByReason(conditions.join(' AND '), values);
@@ -75,6 +79,7 @@ export class ReviewQueryService {
     const claim = (await this.tasks.claimForReview(row.claim_id)) as Record<string, unknown>;
     const findings = await this.tasks.findingsForReview(row.claim_id);
     const decisions = (await this.tasks.decisionsOfTask(row.id)).map(toDecisionView);
+    const informationRequests = (await this.requests.ofTask(row.id)).map(toInformationRequestView);
     const overridden = new Set(
       decisions.map((decision) => decision.overridesDecisionId).filter((id): id is string => id !== null),
     );
@@ -115,9 +120,10 @@ export class ReviewQueryService {
         })),
       },
       decisions,
+      informationRequests,
       effectiveDecisionId: effective?.id ?? null,
       allowed: {
-        assign: task.status !== 'decided' && ability.can('assign', taskSubject()),
+        assign: task.status !== 'decided' && task.status !== 'awaiting_info' && ability.can('assign', taskSubject()),
         decide: task.status !== 'decided' && ability.can('decide', taskSubject()),
         override: task.status === 'decided' && ability.can('override', subject('Decision', { team: row.team })),
       },

@@ -1,4 +1,4 @@
-import type { ReviewReason, ReviewTaskStatus } from './review-task.entity';
+import type { ReviewReason, ReviewTaskStatus, TaskFollowUp } from './review-task.entity';
 import { TaskView } from './review.views';
 export { TaskView };
 
@@ -13,6 +13,8 @@ export interface TaskRowRaw {
   assignee_name: string | null;
   status: ReviewTaskStatus;
   escalated_at: Date | null;
+  follow_up: TaskFollowUp | null;
+  reopened_at: Date | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -28,7 +30,7 @@ export interface TaskRowRaw {
 
 /** The SELECT behind every task view; callers add `WHERE` on alias `t` (task), `c` (claim). */
 export const TASK_COLUMNS = `SELECT t.id, t.claim_id, t.reason, t.priority, t.sla_due_at, t.team, t.assignee_id, u.display_name AS assignee_name,
-  t.status, t.escalated_at, t.created_at, t.updated_at, t.version,
+  t.status, t.escalated_at, t.follow_up, t.reopened_at, t.created_at, t.updated_at, t.version,
   c.external_reference, c.claimed_peril, c.amount::text AS amount, c.currency, c.status AS claim_status, c.submitted_at, c.created_at AS claim_created_at,
   p.line_of_business
   FROM review_tasks t
@@ -54,12 +56,15 @@ export function toTaskView(row: TaskRowRaw, now: Date): TaskView {
     reason: row.reason,
     priority: row.priority,
     slaDueAt: slaDueAt.toISOString(),
-    slaBreached: row.status !== 'decided' && now.getTime() > slaDueAt.getTime(),
+    // Nobody can act on a task that waits for the claimant: its SLA runs again when it comes back.
+    slaBreached: row.status !== 'decided' && row.status !== 'awaiting_info' && now.getTime() > slaDueAt.getTime(),
     status: row.status,
     team: row.team,
     assigneeId: row.assignee_id,
     assigneeName: row.assignee_name,
     escalatedAt: iso(row.escalated_at),
+    followUp: row.follow_up,
+    reopenedAt: iso(row.reopened_at),
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
     version: row.version,

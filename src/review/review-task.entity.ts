@@ -5,10 +5,14 @@ export const REVIEW_REASONS = ['flagged', 'uncertain', 'qa_sample'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 /**
  * open: waiting in its team's queue; assigned: an adjuster (or supervisor) works on it; escalated: an
- * adjuster escalated it, it waits for a supervisor (adjusters cannot claim it); decided: closed.
+ * adjuster escalated it, it waits for a supervisor (adjusters cannot claim it); awaiting_info: its reviewer
+ * requested information from the claimant and it waits for the answer or the due date; decided: closed.
  */
-export const REVIEW_TASK_STATUSES = ['open', 'assigned', 'escalated', 'decided'] as const;
+export const REVIEW_TASK_STATUSES = ['open', 'assigned', 'escalated', 'awaiting_info', 'decided'] as const;
 export type ReviewTaskStatus = (typeof REVIEW_TASK_STATUSES)[number];
+/** Why a task came back after an information request: the claimant answered, or the due date passed. */
+export const TASK_FOLLOW_UPS = ['information_received', 'no_response'] as const;
+export type TaskFollowUp = (typeof TASK_FOLLOW_UPS)[number];
 export const DECISION_OUTCOMES = ['approve', 'deny', 'request_info', 'escalate'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
@@ -23,6 +27,9 @@ export class ReviewTask extends ClaimScopedRow {
   @Column({ type: 'text', default: 'open' }) status!: ReviewTaskStatus;
   /** When an adjuster last escalated it to the team's supervisors (null: never). */
   @Column({ name: 'escalated_at', type: 'timestamptz', nullable: true }) escalatedAt!: Date | null;
+  /** Why it came back after an information request (null: it never waited for one). */
+  @Column({ name: 'follow_up', type: 'text', nullable: true }) followUp!: TaskFollowUp | null;
+  @Column({ name: 'reopened_at', type: 'timestamptz', nullable: true }) reopenedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @VersionColumn() version!: number;

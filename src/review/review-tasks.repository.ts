@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 import { TASK_COLUMNS, rowsOf, type TaskRowRaw } from './review-rows';
-import type { DecisionOutcome, ReviewReason } from './review-task.entity';
+import type { DecisionOutcome, ReviewReason, TaskFollowUp } from './review-task.entity';
 
 export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d.reason_code, d.note, d.reviewer_id, u.display_name AS reviewer_name,
   d.agrees_with_model, d.overrides_decision_id, d.created_at
@@ -149,6 +149,74 @@ export class ReviewTasksRepository extends OwnedTableRepository {
       `UPDATE review_tasks SET status = 'decided', assignee_id = COALESCE(assignee_id, $4::uuid), version = version + 1, updated_at = $1
        WHERE id = $2 AND version = $3 AND status <> 'decided' RETURNING version`,
       [now, taskId, version, deciderId],
+    );
+  }
+
+  /**
+   * A `request_info` decision: the task waits for the claimant in `awaiting_info`, still assigned to the decider (so
+   * the answer comes back to the same person); the new version, or undefined when stale.
+   */
+  awaitInformation(tx: Tx, taskId: string, version: number, deciderId: string, now: Date): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
+      `UPDATE review_tasks SET status = 'awaiting_info', assignee_id = COALESCE(assignee_id, $4::uuid), follow_up = NULL, version = version + 1, updated_at = $1
+       WHERE id = $2 AND version = $3 AND status NOT IN ('decided', 'awaiting_info') RETURNING version`,
+      [now, taskId, version, deciderId],
+    );
+  }
+
+  /**
+   * A supervisor's override with `request_info`: the decided task waits for the claimant again, assigned to the
+   * supervisor who asked; the new version, or undefined when stale.
+   */
+  awaitInformationAfterOverride(
+    tx: Tx,
+    taskId: string,
+    version: number,
+    supervisorId: string,
+    now: Date,
+  ): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
+      `UPDATE review_tasks SET status = 'awaiting_info', assignee_id = $4::uuid, follow_up = NULL, version = version + 1, updated_at = $1
+       WHERE id = $2 AND version = $3 AND status = 'decided' RETURNING version`,
+      [now, taskId, version, supervisorId],
+    );
+  }
+
+  /** The claim's task waiting for information, row-locked for the rest of `tx`. */
+  async lockAwaitingOfClaim(tx: Tx, claimId: string): Promise<(TaskLockRow & { priority: number }) | undefined> {
+    const rows = (await tx.query(
+      `SELECT id, claim_id, reason, team, assignee_id, status, version, priority FROM review_tasks
+        WHERE claim_id = $1 AND status = 'awaiting_info' FOR UPDATE`,
+      [claimId],
+    )) as Array<TaskLockRow & { priority: number }>;
+    return rows[0];
+  }
+
+  /**
+   * A task that waited for information comes back: to `assigneeId` (status assigned) or, when null, to its team's
+   * queue (open), marked with why (`followUp`), with a new reason, priority and SLA. The new version, or undefined
+   * when the task no longer waits.
+   */
+  reopen(
+    tx: Tx,
+    taskId: string,
+    input: {
+      assigneeId: string | null;
+      followUp: TaskFollowUp;
+      reason: ReviewReason;
+      priority: number;
+      slaDueAt: Date;
+      now: Date;
+    },
+  ): Promise<number | undefined> {
+    return this.newVersion(
+      tx,
+      `UPDATE review_tasks SET status = CASE WHEN $2::uuid IS NULL THEN 'open' ELSE 'assigned' END, assignee_id = $2::uuid,
+              follow_up = $3, reason = $4, priority = $5, sla_due_at = $6, reopened_at = $7, updated_at = $7, version = version + 1
+        WHERE id = $1 AND status = 'awaiting_info' RETURNING version`,
+      [taskId, input.assigneeId, input.followUp, input.reason, input.priority, input.slaDueAt, input.now],
     );
   }
 

@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } 
 import { Type } from 'class-transformer';
 import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
+import { REQUEST_MESSAGE_MAX_LENGTH, REQUEST_MESSAGE_MIN_LENGTH } from '../claims/information-request-policy';
 import {
   DECISION_OUTCOMES,
   REVIEW_REASONS,
@@ -53,9 +54,38 @@ export class AssignTaskDto {
   version!: number;
 }
 
+const requestMessage = {
+  message: `message must be between ${REQUEST_MESSAGE_MIN_LENGTH} and ${REQUEST_MESSAGE_MAX_LENGTH} characters: what should the claimant send?`,
+};
+
+/** The information request's fields, for outcome request_info only. */
+class InformationRequestFields {
+  /** Written for the claimant: the intake system shows it as it is. Required with request_info. */
+  @ApiPropertyOptional({
+    minLength: REQUEST_MESSAGE_MIN_LENGTH,
+    maxLength: REQUEST_MESSAGE_MAX_LENGTH,
+    description: 'request_info only (required there): what the claimant should send, written for the claimant',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(REQUEST_MESSAGE_MIN_LENGTH, requestMessage)
+  @MaxLength(REQUEST_MESSAGE_MAX_LENGTH, requestMessage)
+  message?: string;
+  /** When the answer is due: a date (end of that day, UTC) or a date-time with offset; absent: the configured default. */
+  @ApiPropertyOptional({
+    example: '2026-03-16',
+    description:
+      'request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  dueAt?: string;
+}
+
 const noteMessage = { message: `note must be between ${NOTE_MIN_LENGTH} and ${NOTE_MAX_LENGTH} characters: say why` };
 
-export class DecideTaskDto {
+export class DecideTaskDto extends InformationRequestFields {
   @ApiProperty({ enum: DECISION_OUTCOMES, enumName: 'DecisionOutcome' })
   @IsIn(DECISION_OUTCOMES)
   outcome!: DecisionOutcome;
@@ -76,7 +106,7 @@ export class DecideTaskDto {
   @ApiProperty({ minimum: 1 }) @Type(() => Number) @IsInt() @Min(1) version!: number;
 }
 
-export class OverrideDecisionDto {
+export class OverrideDecisionDto extends InformationRequestFields {
   @ApiProperty({ enum: OVERRIDE_OUTCOMES, enumName: 'OverrideOutcome' })
   @IsIn(OVERRIDE_OUTCOMES, {
     message: `outcome must be one of ${OVERRIDE_OUTCOMES.join(', ')} (an override is a final decision)`,

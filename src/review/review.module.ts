@@ -7,12 +7,14 @@ import { ReviewController } from './review.controller';
 import { ReviewTasksRepository } from './review-tasks.repository';
 import { ReviewService } from './review.service';
 import { ReviewQueryService } from './review-query.service';
+import { InformationRequestExpiry } from './information-request-expiry.handler';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Review tasks, queues, assignment and decisions. Validation opens tasks through `ReviewService.openTask`. */
 @Module({
-  imports: [WebhooksModule, AuditModule, AuthModule, ClaimsModule],
+  imports: [WebhooksModule, AuditModule, AuthModule, ClaimsModule, JobsModule],
   controllers: [ReviewController],
-  providers: [ReviewService, ReviewQueryService, ReviewTasksRepository],
-  exports: [ReviewService, ReviewTasksRepository],
+  providers: [ReviewService, ReviewQueryService, ReviewTasksRepository, InformationRequestExpiry],
+  exports: [ReviewService, ReviewTasksRepository, InformationRequestExpiry],
 })
 export class ReviewModule {}

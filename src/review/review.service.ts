@@ -15,6 +15,7 @@ import type { AppAbility } from '../common/access.decorators';
 import { AccessService } from '../auth/access.service';
 import { UsersRepository } from '../auth/users.repository';
 import { ClaimsRepository } from '../claims/claims.repository';
+import { InformationRequestsService } from '../claims/information-requests.service';
 import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
 import type { Tx } from '../database/transaction-runner';
@@ -28,7 +29,7 @@ import {
   type OpenedTaskRow,
   type TaskLockRow,
 } from './review-tasks.repository';
-import type { ReviewReason, ReviewTaskStatus } from './review-task.entity';
+import type { ReviewReason, ReviewTaskStatus, TaskFollowUp } from './review-task.entity';
 import { DecisionView, DecisionResult } from './review.views';
 export { DecisionView, DecisionResult };
 
@@ -92,6 +93,7 @@ export class ReviewService {
     private readonly claims: ClaimsRepository,
     private readonly users: UsersRepository,
     private readonly webhooks: WebhookOutbox,
+    private readonly informationRequests: InformationRequestsService,
   ) {}
 
   /**
@@ -180,6 +182,7 @@ export class ReviewService {
     await this.audit.run(context, async (tx) => {
       const task = await this.loadForChange(tx.manager, ability, taskId, input.version);
       if (task.status === 'decided') throw new ConflictException('the task is already decided');
+      if (task.status === 'awaiting_info') throw new ConflictException(AWAITING_INFO_MESSAGE);
       if (user.role === 'adjuster' && assigneeId !== user.id)
         await this.forbid(context, 'assign', 'adjusters may assign a task only to themselves');
       if (!ability.can('assign', subject('ReviewTask', { ...task }))) {
@@ -230,6 +233,10 @@ export class ReviewService {
     return this.recordDecision(context, actor, ability, taskId, input, async (tx, task, user) => {
       if (task.status === 'decided')
         throw new ConflictException('the task is already decided; a supervisor may override the decision');
+      if (task.status === 'awaiting_info' && (input.outcome === 'request_info' || input.outcome === 'escalate'))
+        throw new ConflictException(
+          `${AWAITING_INFO_MESSAGE}; until then it can only be decided (approve or deny) without the answer`,
+        );
       if (!ability.can('decide', subject('ReviewTask', { ...task }))) {
         await this.forbid(context, 'decide', "only the task's assignee or a supervisor of its team may decide it");
       }
@@ -240,9 +247,22 @@ export class ReviewService {
       }
       const now = this.clock.now();
       const escalate = input.outcome === 'escalate';
+      const requestInfo = input.outcome === 'request_info';
+      // Claim first checked, task row already locked: the claim's row lock follows the task's, as for every decision.
+      const claimStatus = escalate ? undefined : await this.claims.lockStatus(tx.manager, task.claim_id);
+      if (task.status === 'awaiting_info' && claimStatus !== 'information_requested')
+        throw new ConflictException(
+          `the claimant answered and claim ${task.claim_id} is being scored again (status ${claimStatus}); the task comes back once it is scored`,
+        );
+      if (requestInfo && !['consistent', 'inconsistent', 'needs_review'].includes(claimStatus ?? ''))
+        throw new ConflictException(
+          `claim ${task.claim_id} is ${claimStatus}; information can be requested only of a scored claim`,
+        );
       const version = escalate
         ? await this.tasks.escalate(tx.manager, task.id, input.version, now)
-        : await this.tasks.markDecided(tx.manager, task.id, input.version, user.id, now);
+        : requestInfo
+          ? await this.tasks.awaitInformation(tx.manager, task.id, input.version, user.id, now)
+          : await this.tasks.markDecided(tx.manager, task.id, input.version, user.id, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, null, now);
       tx.record({
@@ -261,15 +281,29 @@ export class ReviewService {
           version,
         },
       });
-      if (!escalate) {
-        const before = await this.claims.lockStatus(tx.manager, task.claim_id);
-        if (before) await this.claims.transitionStatus(tx.manager, task.claim_id, before, 'decided', now);
+      if (requestInfo) {
+        const request = await this.informationRequests.createRequest(tx, {
+          claimId: task.claim_id,
+          claimStatus: claimStatus!,
+          taskId: task.id,
+          decisionId: decision,
+          reasonCode: input.reasonCode,
+          message: input.message!,
+          dueAt: input.dueAt,
+          requestedBy: user.id,
+        });
+        await this.emitInformationRequested(tx, request);
+      } else if (!escalate) {
+        // Decided without the answer to an information request: the request is withdrawn.
+        if (claimStatus === 'information_requested')
+          await this.informationRequests.withdrawOpenRequest(tx, task.claim_id);
+        if (claimStatus) await this.claims.transitionStatus(tx.manager, task.claim_id, claimStatus, 'decided', now);
         tx.record({
           action: 'claim.decided',
           resourceType: 'Claim',
           resourceId: task.claim_id,
           details: {
-            from: before ?? null,
+            from: claimStatus ?? null,
             to: 'decided',
             outcome: input.outcome,
             decisionId: decision,
@@ -307,9 +341,30 @@ export class ReviewService {
       const effective = await this.tasks.findEffectiveDecision(tx.manager, task.id);
       if (!effective) throw new ConflictException('the task has no decision to override');
       const now = this.clock.now();
-      const version = await this.tasks.bumpVersion(tx.manager, task.id, task.version, now);
+      const requestInfo = input.outcome === 'request_info';
+      const claimStatus = requestInfo ? await this.claims.lockStatus(tx.manager, task.claim_id) : undefined;
+      if (requestInfo && claimStatus !== 'decided')
+        throw new ConflictException(
+          `claim ${task.claim_id} is ${claimStatus}; an override asks for information only while the claim is decided and not closed`,
+        );
+      // Asking for information reopens the conversation: the task waits for the answer, with the supervisor.
+      const version = requestInfo
+        ? await this.tasks.awaitInformationAfterOverride(tx.manager, task.id, task.version, user.id, now)
+        : await this.tasks.bumpVersion(tx.manager, task.id, task.version, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
       const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, effective.id, now);
+      const request = requestInfo
+        ? await this.informationRequests.createRequest(tx, {
+            claimId: task.claim_id,
+            claimStatus: 'decided',
+            taskId: task.id,
+            decisionId: decision,
+            reasonCode: input.reasonCode,
+            message: input.message!,
+            dueAt: input.dueAt,
+            requestedBy: user.id,
+          })
+        : undefined;
       tx.record({
         action: 'review.decision_overridden',
         resourceType: 'Decision',
@@ -327,14 +382,90 @@ export class ReviewService {
           version,
         },
       });
-      // The claim's outcome changed: the intake system hears the decision that now counts.
-      await this.webhooks.emit(tx, task.claim_id, 'claim.decided', {
-        status: 'decided',
-        outcome: input.outcome,
-        reasonCode: input.reasonCode,
-      });
+      // The claim's outcome changed: the intake system hears the decision that now counts, or the request.
+      if (request) await this.emitInformationRequested(tx, request);
+      else
+        await this.webhooks.emit(tx, task.claim_id, 'claim.decided', {
+          status: 'decided',
+          outcome: input.outcome,
+          reasonCode: input.reasonCode,
+        });
       return decision;
     });
+  }
+
+  /** `claim.information_requested` to the intake system: the message written for the claimant and the due date only. */
+  private async emitInformationRequested(
+    tx: AuditedTransaction,
+    request: { claimId: string; message: string; dueAt: Date },
+  ): Promise<void> {
+    await this.webhooks.emit(tx, request.claimId, 'claim.information_requested', {
+      status: 'information_requested',
+      message: request.message,
+      dueAt: new Date(request.dueAt).toISOString(),
+    });
+  }
+
+  /** The claim's task that waits for the claimant's answer, row-locked for the rest of `tx`; undefined when none. */
+  async waitingTaskOf(
+    tx: AuditedTransaction,
+    claimId: string,
+  ): Promise<{ id: string; reason: ReviewReason; priority: number; team: string } | undefined> {
+    const task = await this.tasks.lockAwaitingOfClaim(tx.manager, claimId);
+    return task ? { id: task.id, reason: task.reason, priority: task.priority, team: task.team } : undefined;
+  }
+
+  /**
+   * Brings back the claim's task that waited for information (the same task: its decisions, the request_info one
+   * among them, stay one history), in the caller's audited transaction: to the adjuster who asked when they are
+   * still active in the task's team (status assigned), else to the team's queue (open); marked with why it came back
+   * (`information_received` after rescoring, `no_response` past the due date). Null when no task waits.
+   */
+  async reopenWaitingTask(
+    tx: AuditedTransaction,
+    input: {
+      claimId: string;
+      followUp: TaskFollowUp;
+      reason: ReviewReason;
+      priority: number;
+      slaDueAt: Date;
+      informationRequestId?: string;
+    },
+  ): Promise<{ id: string; assigneeId: string | null; version: number } | null> {
+    const task = await this.tasks.lockAwaitingOfClaim(tx.manager, input.claimId);
+    if (!task) return null;
+    const previous = task.assignee_id ? await this.users.findActiveMember(task.assignee_id, tx.manager) : undefined;
+    const assigneeId =
+      previous && previous.team === task.team && ['adjuster', 'supervisor'].includes(previous.role)
+        ? previous.id
+        : null;
+    const now = this.clock.now();
+    const version = await this.tasks.reopen(tx.manager, task.id, {
+      assigneeId,
+      followUp: input.followUp,
+      reason: input.reason,
+      priority: Math.round(input.priority),
+      slaDueAt: input.slaDueAt,
+      now,
+    });
+    if (version === undefined) return null;
+    tx.record({
+      action: 'review.task_reopened',
+      resourceType: 'ReviewTask',
+      resourceId: task.id,
+      details: {
+        claimId: input.claimId,
+        followUp: input.followUp,
+        informationRequestId: input.informationRequestId,
+        assigneeId,
+        previousAssigneeId: task.assignee_id,
+        reason: input.reason,
+        priority: Math.round(input.priority),
+        slaDueAt: input.slaDueAt,
+        version,
+      },
+    });
+    return { id: task.id, assigneeId, version };
   }
 
   /** One task as a queue row (no access check: callers checked it). */
@@ -359,6 +490,7 @@ export class ReviewService {
   ): Promise<DecisionResult> {
     const user = requireUser(actor);
     assertReasonCode(input);
+    assertInformationRequestFields(input);
     const decisionId = await this.audit.run(context, async (tx) =>
       record(tx, await this.loadForChange(tx.manager, ability, taskId, input.version), user),
     );
@@ -433,6 +565,22 @@ function toOpened(row: OpenedTaskRow): Omit<OpenedTask, 'created'> {
     assigneeId: row.assignee_id,
     version: row.version,
   };
+}
+
+/** Why a task that waits for the claimant cannot be assigned, escalated or asked again. */
+export const AWAITING_INFO_MESSAGE =
+  "the task waits for the claimant's answer to an information request: it comes back when the claim is resubmitted or the due date passes";
+
+/** request_info needs the claimant message; the other outcomes take neither message nor due date (400). */
+function assertInformationRequestFields(input: DecideTaskDto | OverrideDecisionDto): void {
+  if (input.outcome === 'request_info') {
+    if (!input.message?.trim())
+      throw new BadRequestException(
+        'message is required with request_info: write for the claimant what they should send',
+      );
+  } else if (input.message !== undefined || input.dueAt !== undefined) {
+    throw new BadRequestException('message and dueAt belong to outcome request_info only');
+  }
 }
 
 /** 400 unless the reason code belongs to the outcome (the codes are listed at GET /v1/review/reason-codes). */

@@ -5,10 +5,13 @@ import {
   DECISION_OUTCOMES,
   REVIEW_REASONS,
   REVIEW_TASK_STATUSES,
+  TASK_FOLLOW_UPS,
   type DecisionOutcome,
   type ReviewReason,
   type ReviewTaskStatus,
+  type TaskFollowUp,
 } from './review-task.entity';
+import { InformationRequestView } from '../claims/claims.views';
 
 /** A task as a queue row: the task and the claim facts an adjuster needs to pick it. */
 export class TaskView {
@@ -33,6 +36,16 @@ export class TaskView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId!: string | null;
   @ApiProperty({ type: String, nullable: true }) assigneeName!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalatedAt!: string | null;
+  /** Why the task came back after an information request: the claimant answered, or did not by the due date. */
+  @ApiProperty({
+    enum: TASK_FOLLOW_UPS,
+    enumName: 'TaskFollowUp',
+    nullable: true,
+    description:
+      'why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited',
+  })
+  followUp!: TaskFollowUp | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) reopenedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   /** Quote it back on assign and decision (optimistic lock). */
@@ -121,6 +134,13 @@ export class TaskDetail {
   /** Every decision on the task, oldest first; an override names the decision it overrides. */
   @ApiProperty({ type: () => [DecisionView], description: 'oldest first; an override names what it overrides' })
   decisions!: DecisionView[];
+  /** The task's information requests, oldest first, with the answers (new photos, the intake system's note). */
+  @ApiProperty({
+    type: () => [InformationRequestView],
+    description:
+      "the task's information requests, oldest first: the latest one's newPhotoIds and responseNote are what is new",
+  })
+  informationRequests!: InformationRequestView[];
   /** The effective decision: the latest approve/deny/request_info no later decision overrides. */
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) effectiveDecisionId!: string | null;
   /** What the caller may do with it now, for the client's buttons (the server checks again). */

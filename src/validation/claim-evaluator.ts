@@ -92,7 +92,14 @@ export class ClaimEvaluator {
     const evaluated = await Promise.all(
       photos.map(async (photo): Promise<PhotoEvaluation> => {
         const image = await this.vault.read(photo, 'original');
-        const [embedding, quality] = await Promise.all([this.scoring.embedPhoto(image), measureImageQuality(image)]);
+        // A photo already embedded by this model (scored before, e.g. a claim rescored after an information
+        // request) keeps its stored embedding: the same bytes and model give the same vector, so only new photos
+        // go through the image encoder. Quality and EXIF checks are cheap and run over every photo again.
+        const stored = photo.embeddingModelHash === model.hash ? toFloat32(photo.embedding) : null;
+        const [embedding, quality] = await Promise.all([
+          stored ?? this.scoring.embedPhoto(image),
+          measureImageQuality(image),
+        ]);
         const qualityCheck = judgeImageQuality(photo.id, quality);
         qualityChecks.push(qualityCheck);
         exifChecks.push(

@@ -14,6 +14,7 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type ValidateClaimData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { ReviewService } from '../review/review.service';
+import type { ReviewReason } from '../review/review-task.entity';
 import { PhotosRepository } from '../claims/photos.repository';
 import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator, type ClaimEvaluation } from './claim-evaluator';
@@ -178,20 +179,36 @@ export class ValidationService implements OnModuleInit {
     });
     await this.webhooks.emit(tx, evaluation.claimId, 'claim.scored', { status: evaluation.outcome });
 
+    const now = this.clock.now();
+    const filed = claim.submitted_at ?? claim.created_at;
+    const routing = (reason: ReviewReason) => ({
+      priority: reviewPriority({
+        reason,
+        checks: evaluation.checks,
+        amount: Number(claim.amount),
+        ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000,
+      }),
+      slaDueAt: slaDueAt(reason, now, this.config.review.slaHours),
+    });
+    // Rescored after an information request: the task that waited comes back, whatever the outcome — the adjuster
+    // asked for the information and decides with it (a consistent claim keeps the task's earlier reason).
+    const waiting = await this.review.waitingTaskOf(tx, evaluation.claimId);
+    if (waiting) {
+      const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, 0) ?? waiting.reason;
+      await this.review.reopenWaitingTask(tx, {
+        claimId: evaluation.claimId,
+        followUp: 'information_received',
+        reason,
+        ...routing(reason),
+      });
+      return true;
+    }
     const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, this.config.review.qaSampleRate);
     if (reason) {
-      const now = this.clock.now();
-      const filed = claim.submitted_at ?? claim.created_at;
       await this.review.openTask(tx, {
         claimId: evaluation.claimId,
         reason,
-        priority: reviewPriority({
-          reason,
-          checks: evaluation.checks,
-          amount: Number(claim.amount),
-          ageHours: (now.getTime() - new Date(filed).getTime()) / 3_600_000,
-        }),
-        slaDueAt: slaDueAt(reason, now, this.config.review.slaHours),
+        ...routing(reason),
         team: claim.team,
       });
     }

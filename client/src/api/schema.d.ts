@@ -330,6 +330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer an information request: the claim (status information_requested) is scored again over all its photos and goes back to its adjuster */
+        post: operations["Claims_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{id}/submit": {
         parameters: {
             query?: never;
@@ -1106,7 +1123,7 @@ export interface components {
             type: "claim.scored";
         };
         /** @enum {string} */
-        ClaimStatus: "draft" | "queued" | "scoring" | "consistent" | "inconsistent" | "needs_review" | "decided" | "closed";
+        ClaimStatus: "draft" | "queued" | "scoring" | "consistent" | "inconsistent" | "needs_review" | "information_requested" | "decided" | "closed";
         /** @enum {string} */
         ClauseKind: "coverage" | "exclusion";
         ClauseView: {
@@ -1256,6 +1273,13 @@ export interface components {
         /** @enum {string} */
         DataClass: "original_photos" | "derived_images" | "embeddings_scores" | "exif_gps" | "claim_records";
         DecideTaskDto: {
+            /**
+             * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
+             * @example 2026-03-16
+             */
+            dueAt?: string;
+            /** @description request_info only (required there): what the claimant should send, written for the claimant */
+            message?: string;
             note: string;
             outcome: components["schemas"]["DecisionOutcome"];
             /** @description one of the outcome's codes (GET /v1/review/reason-codes) */
@@ -1345,6 +1369,37 @@ export interface components {
             sharpness: number;
             width: number;
         };
+        /**
+         * @description open: waiting for the answer; answered: resubmitted; expired: the due date passed unanswered; withdrawn: decided without the answer
+         * @enum {string}
+         */
+        InformationRequestStatus: "open" | "answered" | "expired" | "withdrawn";
+        InformationRequestView: {
+            /** Format: date-time */
+            answeredAt: string | null;
+            /**
+             * Format: date-time
+             * @description answer (upload photos, resubmit) before this
+             */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description written by the adjuster for the claimant */
+            message: string;
+            /** @description photos uploaded since the request (known once answered) */
+            newPhotoIds: string[];
+            /**
+             * @description a request_info reason code (GET /v1/review/reason-codes)
+             * @example need_more_photos
+             */
+            reasonCode: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description the intake system's note sent with the resubmission */
+            responseNote: string | null;
+            /** @description open: waiting for the answer; answered: resubmitted; expired: the due date passed unanswered; withdrawn: decided without the answer */
+            status: components["schemas"]["InformationRequestStatus"];
+        };
         IntakeClaimView: {
             /**
              * @description decimal string, at most 2 decimals
@@ -1363,6 +1418,8 @@ export interface components {
             id: string;
             /** Format: date */
             incidentDate: string;
+            /** @description the latest information request; null when none was made */
+            informationRequest: components["schemas"]["InformationRequestView"] | null;
             photoCount: number;
             photoSource: string;
             photos: components["schemas"]["IntakePhotoView"][];
@@ -1457,6 +1514,13 @@ export interface components {
             reasonCodes: components["schemas"]["ReasonCodeView"][];
         };
         OverrideDecisionDto: {
+            /**
+             * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
+             * @example 2026-03-16
+             */
+            dueAt?: string;
+            /** @description request_info only (required there): what the claimant should send, written for the claimant */
+            message?: string;
             note: string;
             outcome: components["schemas"]["OverrideOutcome"];
             reasonCode: string;
@@ -1606,6 +1670,24 @@ export interface components {
         RefreshDto: {
             refreshToken: string;
         };
+        ResubmitClaimDto: {
+            /** @description a short note for the adjuster (the claimant's answer in words) */
+            note?: string;
+        };
+        ResubmittedClaimView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the information request this answers
+             */
+            informationRequestId: string;
+            /** @description photos uploaded since the request */
+            newPhotoIds: string[];
+            status: components["schemas"]["ClaimStatus"];
+            /** Format: date-time */
+            submittedAt: string;
+        };
         RetainedClass: {
             dataClass: components["schemas"]["DataClass"];
             /** Format: uuid */
@@ -1644,7 +1726,7 @@ export interface components {
         /** @enum {string} */
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
-        ReviewTaskStatus: "open" | "assigned" | "escalated" | "decided";
+        ReviewTaskStatus: "open" | "assigned" | "escalated" | "awaiting_info" | "decided";
         RunResult: {
             /** Format: date-time */
             asOf: string;
@@ -1711,6 +1793,8 @@ export interface components {
             id: string;
             /** Format: date */
             incidentDate: string;
+            /** @description the latest information request; null when none was made */
+            informationRequest: components["schemas"]["InformationRequestView"] | null;
             legalHold: boolean;
             photoCount: number;
             photoSource: string;
@@ -1787,8 +1871,15 @@ export interface components {
             decisions: components["schemas"]["DecisionView"][];
             /** Format: uuid */
             effectiveDecisionId: string | null;
+            /** @description the task's information requests, oldest first: the latest one's newPhotoIds and responseNote are what is new */
+            informationRequests: components["schemas"]["InformationRequestView"][];
             task: components["schemas"]["TaskView"];
         };
+        /**
+         * @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited
+         * @enum {string}
+         */
+        TaskFollowUp: "information_received" | "no_response";
         TaskPage: {
             /** @description per reason, under the same scope and status filter */
             countsByReason: components["schemas"]["ReasonCounts"];
@@ -1822,11 +1913,15 @@ export interface components {
             /** Format: date-time */
             escalatedAt: string | null;
             externalReference: string;
+            /** @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited */
+            followUp: components["schemas"]["TaskFollowUp"] | null;
             /** Format: uuid */
             id: string;
             lineOfBusiness: components["schemas"]["LineOfBusiness"];
             priority: number;
             reason: components["schemas"]["ReviewReason"];
+            /** Format: date-time */
+            reopenedAt: string | null;
             /** @description an undecided task past its SLA */
             slaBreached: boolean;
             /** Format: date-time */
@@ -2831,6 +2926,47 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    Claims_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitClaimDto"];
+            };
+        };
+        responses: {
+            /** @description resubmitted: scoring runs again in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResubmittedClaimView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description The job queue (Redis) is unavailable: nothing changed, the claim still waits for information. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     Claims_submit: {
         parameters: {
             query?: never;
@@ -3264,7 +3400,7 @@ export interface operations {
                 /** @description mine: assigned to the caller; queue: the caller's team */
                 scope?: "mine" | "queue";
                 reason?: components["schemas"]["ReviewReason"];
-                status?: "open" | "assigned" | "escalated" | "decided" | "undecided" | "all";
+                status?: "open" | "assigned" | "escalated" | "awaiting_info" | "decided" | "undecided" | "all";
                 sort?: "priority" | "sla";
                 page?: number;
                 pageSize?: number;
