@@ -163,6 +163,29 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     updated_at: op,
     version: op,
     escalated_at: op,
+    follow_up: op,
+    reopened_at: op,
+  },
+  /** Information requests (src/review/README.md): the reviewer's message and the intake system's note are free text. */
+  information_requests: {
+    id: op,
+    claim_id: op,
+    task_id: op,
+    decision_id: op,
+    reason_code: op,
+    /** Written for the claimant, it may name them: it goes with the claim record (cascade from claims). */
+    message: { class: 'personal', purge: { dataClass: 'claim_records', by: 'ClaimsRepository.purge' } },
+    due_at: op,
+    requested_by: op,
+    requested_at: op,
+    known_photo_ids: op,
+    status: op,
+    /** The claimant's answer in words: it goes with the claim record (cascade from claims). */
+    response_note: { class: 'personal', purge: { dataClass: 'claim_records', by: 'ClaimsRepository.purge' } },
+    new_photo_ids: op,
+    answered_at: op,
+    closed_at: op,
+    created_at: op,
   },
   decisions: {
     id: op,

@@ -17,6 +17,8 @@ export interface ClaimEvidenceProps {
   otherPhotosAllowed?: boolean;
   /** Shown instead of photos when they are not allowed. */
   photosHint?: string;
+  /** Photos to badge as new (uploaded since the latest information request). */
+  newPhotoIds?: string[];
   justification?: string;
 }
 
@@ -103,6 +105,8 @@ function PhotoCard(props: {
   allowed: boolean;
   hint?: string;
   justification?: string;
+  /** Uploaded since the latest information request. */
+  isNew?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const { photo, index } = props;
@@ -116,6 +120,11 @@ function PhotoCard(props: {
     >
       <h3>
         {name} {flagged && <span className="badge badge--flagged">Flagged</span>}
+        {props.isNew && (
+          <span className="badge badge--clear" data-testid="new-photo">
+            New since the request
+          </span>
+        )}
       </h3>
       {props.allowed ? (
         <button
@@ -244,6 +253,7 @@ export function ClaimEvidence({
   otherPhotosAllowed = false,
   photosHint,
   justification,
+  newPhotoIds = [],
 }: ClaimEvidenceProps) {
   const claim = useApi((signal) => getStaffClaim(claimId, signal), [claimId]);
   const validation = useApi(
@@ -405,6 +415,7 @@ export function ClaimEvidence({
               allowed={photosAllowed}
               hint={photosHint}
               justification={justification}
+              isNew={newPhotoIds.includes(photo.id)}
             />
           ))}
         </div>

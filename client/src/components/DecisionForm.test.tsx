@@ -110,6 +110,30 @@ describe('DecisionForm', () => {
     });
   });
 
+  it('request info asks for the claimant message and a due date, and submits them', () => {
+    const onSubmit = setup();
+    expect(screen.queryByLabelText('Message for the claimant')).toBeNull();
+    fireEvent.click(screen.getByRole('radio', { name: /Request information/ }));
+    fireEvent.change(screen.getByLabelText('Reason code'), { target: { value: 'need_more_photos' } });
+    fireEvent.change(screen.getByLabelText(/Note/), { target: { value: 'No photo shows the rear bumper.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit decision' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toBe('Write the message for the claimant: what should they send?');
+    expect(document.activeElement).toBe(screen.getByLabelText('Message for the claimant'));
+    fireEvent.change(screen.getByLabelText('Message for the claimant'), {
+      target: { value: ' Please send a photo of the rear bumper. ' },
+    });
+    fireEvent.change(screen.getByLabelText('Answer due by'), { target: { value: '2026-03-16' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit decision' }));
+    expect(onSubmit).toHaveBeenCalledWith({
+      outcome: 'request_info',
+      reasonCode: 'need_more_photos',
+      note: 'No photo shows the rear bumper.',
+      message: 'Please send a photo of the rear bumper.',
+      dueAt: '2026-03-16',
+    });
+  });
+
   it('picks an outcome with its single-key shortcut outside text fields', () => {
     setup();
     fireEvent.keyDown(window, { key: 'i' });

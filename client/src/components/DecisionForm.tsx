@@ -6,7 +6,23 @@ export interface DecisionValues {
   outcome: Outcome | '';
   reasonCode: string;
   note: string;
+  /** request_info only: what the claimant should send, written for the claimant. */
+  message?: string;
+  /** request_info only: YYYY-MM-DD; empty: the server's default (INFORMATION_REQUEST_DUE_DAYS). */
+  dueDate?: string;
 }
+
+/** What the form submits; `message` and `dueAt` only with request_info. */
+export interface DecisionSubmission {
+  outcome: Outcome;
+  reasonCode: string;
+  note: string;
+  message?: string;
+  dueAt?: string;
+}
+
+export const MESSAGE_MIN_LENGTH = 10;
+export const MESSAGE_MAX_LENGTH = 2000;
 
 export type DecisionErrors = Partial<Record<keyof DecisionValues, string>>;
 
@@ -30,6 +46,15 @@ export function validateDecision(values: DecisionValues, catalogue: ReasonCatalo
   else if (note.length < catalogue.noteMinLength)
     errors.note = `The note needs at least ${catalogue.noteMinLength} characters (now ${note.length}).`;
   else if (note.length > 5000) errors.note = 'The note may have at most 5000 characters.';
+  if (values.outcome === 'request_info') {
+    const message = (values.message ?? '').trim();
+    if (message.length === 0) errors.message = 'Write the message for the claimant: what should they send?';
+    else if (message.length < MESSAGE_MIN_LENGTH)
+      errors.message = `The message needs at least ${MESSAGE_MIN_LENGTH} characters (now ${message.length}).`;
+    else if (message.length > MESSAGE_MAX_LENGTH)
+      errors.message = `The message may have at most ${MESSAGE_MAX_LENGTH} characters.`;
+    if (values.dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(values.dueDate)) errors.dueDate = 'Choose a valid date.';
+  }
   return errors;
 }
 
@@ -40,7 +65,7 @@ export interface DecisionFormProps {
   busy?: boolean;
   /** A message from the server (e.g. the conflict message), shown above the button. */
   serverError?: string | null;
-  onSubmit: (values: { outcome: Outcome; reasonCode: string; note: string }) => void | Promise<void>;
+  onSubmit: (values: DecisionSubmission) => void | Promise<void>;
   /** Enable the single-key outcome shortcuts (a, d, i, e) while the page shows this form. */
   shortcuts?: boolean;
 }
@@ -97,18 +122,28 @@ export function DecisionForm({
     setTouched(true);
     const found = validateDecision(values, catalogue);
     setErrors(found);
-    const first = (['outcome', 'reasonCode', 'note'] as const).find((field) => found[field]);
+    const first = (['outcome', 'reasonCode', 'note', 'message', 'dueDate'] as const).find((field) => found[field]);
     if (first) {
-      const selector =
-        first === 'outcome'
-          ? 'input[name="outcome"]'
-          : first === 'reasonCode'
-            ? 'select[name="reasonCode"]'
-            : 'textarea[name="note"]';
+      const selector = {
+        outcome: 'input[name="outcome"]',
+        reasonCode: 'select[name="reasonCode"]',
+        note: 'textarea[name="note"]',
+        message: 'textarea[name="message"]',
+        dueDate: 'input[name="dueDate"]',
+      }[first];
       formRef.current?.querySelector<HTMLElement>(selector)?.focus();
       return;
     }
-    void onSubmit({ outcome: values.outcome as Outcome, reasonCode: values.reasonCode, note: values.note.trim() });
+    const submission: DecisionSubmission = {
+      outcome: values.outcome as Outcome,
+      reasonCode: values.reasonCode,
+      note: values.note.trim(),
+    };
+    if (values.outcome === 'request_info') {
+      submission.message = (values.message ?? '').trim();
+      if (values.dueDate) submission.dueAt = values.dueDate;
+    }
+    void onSubmit(submission);
   };
 
   return (
@@ -178,6 +213,48 @@ export function DecisionForm({
         <p id="note-error" className="field-error" role="alert">
           {errors.note}
         </p>
+      )}
+      {values.outcome === 'request_info' && (
+        <fieldset className="information-request" aria-label="Information request">
+          <legend>Information request</legend>
+          <label htmlFor="message">Message for the claimant</label>
+          <textarea
+            id="message"
+            name="message"
+            rows={3}
+            value={values.message ?? ''}
+            onChange={(event) => set({ message: event.target.value })}
+            aria-invalid={errors.message ? true : undefined}
+            aria-describedby={`message-help${errors.message ? ' message-error' : ''}`}
+            required
+          />
+          <p id="message-help" className="help">
+            Shown to the claimant as written (your note above is not). Say what to send.
+          </p>
+          {errors.message && (
+            <p id="message-error" className="field-error" role="alert">
+              {errors.message}
+            </p>
+          )}
+          <label htmlFor="dueDate">Answer due by</label>
+          <input
+            id="dueDate"
+            name="dueDate"
+            type="date"
+            value={values.dueDate ?? ''}
+            onChange={(event) => set({ dueDate: event.target.value })}
+            aria-invalid={errors.dueDate ? true : undefined}
+            aria-describedby={`due-help${errors.dueDate ? ' due-error' : ''}`}
+          />
+          <p id="due-help" className="help">
+            Empty: the default period. Without an answer by then the task comes back marked no response.
+          </p>
+          {errors.dueDate && (
+            <p id="due-error" className="field-error" role="alert">
+              {errors.dueDate}
+            </p>
+          )}
+        </fieldset>
       )}
       {serverError && (
         <div className="alert alert--error" role="alert" data-testid="decision-error">

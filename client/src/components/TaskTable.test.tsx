@@ -26,6 +26,8 @@ function task(id: string, overrides: Partial<TaskView>): TaskView {
     assigneeId: null,
     assigneeName: null,
     escalatedAt: null,
+    followUp: null,
+    reopenedAt: null,
     createdAt: '2026-03-01T10:00:00.000Z',
     updatedAt: '2026-03-01T10:00:00.000Z',
     version: 1,
@@ -76,6 +78,28 @@ describe('TaskTable', () => {
     fireEvent.click(within(header).getByRole('button'));
     expect(header.getAttribute('aria-sort')).toBe('descending');
     expect(rowIds()).toEqual(['b', 'c', 'a', 'd']);
+  });
+
+  it('marks tasks that came back after an information request: no response, or information received', () => {
+    render(
+      <TaskTable
+        tasks={[
+          task('a', { followUp: 'no_response', status: 'assigned' }),
+          task('b', { followUp: 'information_received', status: 'open' }),
+          task('c', {}),
+        ]}
+        sort={{ key: 'priority', direction: 'desc' }}
+        onSort={() => undefined}
+      />,
+    );
+    const rows = screen.getAllByTestId('task-row');
+    expect(within(rows.find((row) => row.textContent?.includes('EXT-a'))!).getByTestId('no-response').textContent).toBe(
+      'No response',
+    );
+    expect(rows.find((row) => row.textContent?.includes('EXT-b'))!.textContent).toContain('Information received');
+    expect(rows.find((row) => row.textContent?.includes('EXT-c'))!.textContent).not.toMatch(
+      /No response|Information received/,
+    );
   });
 
   it('highlights SLA breaches and shows who holds a task', () => {

@@ -151,7 +151,17 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
                 {new Date(task.slaDueAt).toISOString().slice(0, 16).replace('T', ' ')}
                 {task.slaBreached && <span className="badge badge--breach">SLA breached</span>}
               </td>
-              <td>{label(task.status)}</td>
+              <td>
+                {label(task.status)}
+                {task.followUp === 'no_response' && (
+                  <span className="badge badge--breach" data-testid="no-response">
+                    No response
+                  </span>
+                )}
+                {task.followUp === 'information_received' && (
+                  <span className="badge badge--uncertain">Information received</span>
+                )}
+              </td>
               {showAssignee && <td>{task.assigneeName ?? <span className="muted">unassigned</span>}</td>}
               {actions && <td>{actions(task)}</td>}
             </tr>

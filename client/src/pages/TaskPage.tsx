@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { client, ApiError, unwrap } from '../api';
 import { ClaimEvidence } from '../components/ClaimEvidence';
-import { DecisionForm, OUTCOME_LABELS } from '../components/DecisionForm';
+import { DecisionForm, OUTCOME_LABELS, type DecisionSubmission } from '../components/DecisionForm';
 import { ErrorState, Loading } from '../components/States';
 import { setFlash } from '../flash';
 import { age, dateTime, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { Link, navigate } from '../router';
-import type { DecisionView, Outcome, ReasonCatalogue } from '../api/types';
+import type { DecisionView, InformationRequest, Outcome, ReasonCatalogue, TaskView } from '../api/types';
 import { claimNext } from './QueuePage';
 
 export const CONFLICT_MESSAGE =
@@ -48,6 +48,52 @@ function Decisions({
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** The task's information request: waiting for the claimant, or what came back (the note, the new photos). */
+export function InformationRequestCard({ task, request }: { task: TaskView; request: InformationRequest }) {
+  const waiting = task.status === 'awaiting_info';
+  return (
+    <section className="card" aria-labelledby="info-request-title" data-testid="information-request">
+      <h2 id="info-request-title">
+        {waiting
+          ? 'Information requested'
+          : task.followUp === 'no_response'
+            ? 'No response to the information request'
+            : task.followUp === 'information_received'
+              ? 'New since the information request'
+              : 'Information request'}
+      </h2>
+      <dl className="facts">
+        <dt>Asked</dt>
+        <dd>{dateTime(request.requestedAt)}</dd>
+        <dt>Message to the claimant</dt>
+        <dd className="note">{request.message}</dd>
+        <dt>Due</dt>
+        <dd>{dateTime(request.dueAt)}</dd>
+        <dt>Status</dt>
+        <dd data-testid="information-request-status">{label(request.status)}</dd>
+        {request.answeredAt && (
+          <>
+            <dt>Answered</dt>
+            <dd>{dateTime(request.answeredAt)}</dd>
+            <dt>New photos</dt>
+            <dd data-testid="new-photo-count">{request.newPhotoIds.length}</dd>
+            <dt>Note from the intake system</dt>
+            <dd className="note" data-testid="response-note">
+              {request.responseNote ?? <span className="muted">none</span>}
+            </dd>
+          </>
+        )}
+      </dl>
+      {waiting && (
+        <p className="help">
+          Waiting for the claimant. The task comes back to you when the claim is resubmitted and scored again, or marked
+          no response after the due date. You may still approve or deny without the answer.
+        </p>
+      )}
     </section>
   );
 }
@@ -96,7 +142,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   };
   useShortcut({ c: () => void (canClaim ? claim() : undefined) }, canClaim);
 
-  const decide = async (values: { outcome: Outcome; reasonCode: string; note: string }) => {
+  const decide = async (values: DecisionSubmission) => {
     if (!task) return;
     setBusy(true);
     setError(null);
@@ -130,7 +176,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
     }
   };
 
-  const override = async (values: { outcome: Outcome; reasonCode: string; note: string }) => {
+  const override = async (values: DecisionSubmission) => {
     if (!task) return;
     setBusy(true);
     setError(null);
@@ -156,8 +202,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!detail.data || !task) return <Loading what="Loading the task" />;
   const data = detail.data;
   const photosAllowed = me?.role === 'supervisor' || task.assigneeId === me?.id;
-  const outcomes: Outcome[] =
-    me?.role === 'adjuster' ? ['approve', 'deny', 'request_info', 'escalate'] : ['approve', 'deny', 'request_info'];
+  const waiting = task.status === 'awaiting_info';
+  const outcomes: Outcome[] = waiting
+    ? ['approve', 'deny']
+    : me?.role === 'adjuster'
+      ? ['approve', 'deny', 'request_info', 'escalate']
+      : ['approve', 'deny', 'request_info'];
+  const latestRequest = data.informationRequests.at(-1);
+  const newPhotoIds = latestRequest && task.followUp === 'information_received' ? latestRequest.newPhotoIds : [];
 
   return (
     <div className="task-page">
@@ -166,6 +218,10 @@ export function TaskPage({ taskId }: { taskId: string }) {
           Task for claim {task.externalReference}
           <span className={`badge badge--${task.reason}`}>{label(task.reason)}</span>
           {task.slaBreached && <span className="badge badge--breach">SLA breached</span>}
+          {task.followUp === 'no_response' && <span className="badge badge--breach">No response</span>}
+          {task.followUp === 'information_received' && (
+            <span className="badge badge--uncertain">Information received</span>
+          )}
         </h1>
         <Link to="/queue">← Team queue</Link>
       </div>
@@ -190,6 +246,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
             photosHint={
               canClaim ? 'Claim this task to see its photos.' : 'Only the assigned adjuster may see the photos.'
             }
+            newPhotoIds={newPhotoIds}
           />
         </div>
         <aside className="task-layout__side" aria-label="Decide">
@@ -201,6 +258,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
               </button>
             </div>
           )}
+          {latestRequest && <InformationRequestCard task={task} request={latestRequest} />}
           {canClaim && (
             <section className="card">
               <h2>Unassigned</h2>
