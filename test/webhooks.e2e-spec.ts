@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service';
 import { ManualClock } from '../src/common/clock';
+import { PurgeService } from '../src/retention/purge.service';
+import { RetentionService } from '../src/retention/retention.service';
 import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
 import type { HostResolver } from '../src/webhooks/webhook-target';
 import { WebhookTransport } from '../src/webhooks/webhook-transport';
-import { createIntakeClient, TEST_CONTEXT, tokenFor } from './support/auth-helpers';
+import { createIntakeClient, createUser, TEST_CONTEXT, tokenFor } from './support/auth-helpers';
 import { factories } from './support/factories';
 import { useTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -296,6 +298,48 @@ describe('webhooks', () => {
           verifyStandardWebhook(secret, delivery.headers, delivery.body, { now: clock.now() }),
         ).not.toThrow();
       receiver.secrets = [rotated.body.secret as string];
+    });
+
+    it('a retention purge announces claim.purged and redacts the claim’s earlier payloads', async () => {
+      await http_()
+        .patch(`/v1/webhooks/${endpoint.id}`)
+        .set('X-API-Key', owner.apiKey)
+        .send({ events: ['claim.decided', 'claim.purged'] })
+        .expect(200);
+      const compliance = await createUser(app(), { role: 'compliance', team: 'team-a' });
+      await app().app.get(RetentionService).createPolicy(TEST_CONTEXT, compliance.id, {
+        dataClass: 'claim_records',
+        jurisdiction: 'webhooks-purge',
+        periodDays: 30,
+        trigger: 'claim_closed',
+        action: 'delete',
+      });
+      const policy = await factories(app()).newPolicy({ jurisdiction: 'webhooks-purge' });
+      const claim = await factories(app()).newClaim({
+        policyId: policy.id,
+        submitterClientId: owner.id,
+        status: 'decided',
+        decidedAt: new Date(clock.nowMs() - 60 * 86_400_000),
+      });
+      const decidedId = await emitDecided(claim.id);
+      await waitFor(() => receiver.processed.get(decidedId), { timeoutMs: 10_000, description: 'claim.decided' });
+
+      await app().app.get(PurgeService).run(TEST_CONTEXT, { dryRun: false });
+      const [purged] = await waitFor(
+        () => {
+          const found = receiver.ofType('claim.purged').filter((event) => event.data.claimId === claim.id);
+          return found.length === 1 && found;
+        },
+        { timeoutMs: 10_000, description: 'claim.purged at the receiver' },
+      );
+      expect(purged.data).toMatchObject({ claimId: claim.id, externalReference: claim.externalReference });
+      expect(purged.data.dataClasses).toContain('claim_records');
+      const payloads = (await app().database.dataSource.query(
+        `SELECT type, payload FROM webhook_events WHERE claim_id = $1 ORDER BY occurred_at, type`,
+        [claim.id],
+      )) as Array<{ type: string; payload: string }>;
+      expect(payloads.find((row) => row.type === 'claim.decided')?.payload).toBe('{}');
+      expect(JSON.parse(payloads.find((row) => row.type === 'claim.purged')!.payload)).toEqual(purged);
     });
 
     it('the secret is stored wrapped, never in clear', async () => {

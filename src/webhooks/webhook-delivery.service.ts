@@ -13,7 +13,7 @@ import { JobName, JobStatus, type NoJobData, type WebhookDeliverData } from '../
 import { RepeatableJobs } from '../jobs/repeatable-jobs.service';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
-import { WebhookEventsRepository } from './webhook-events.repository';
+import { REDACTED_PAYLOAD, WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookSecrets } from './webhook-secrets';
 import { webhookHeaders } from './webhook-signing';
 import { parseTargetUrl, resolveTarget, WebhookTargetRefused } from './webhook-target';
@@ -148,7 +148,8 @@ export class WebhookDeliveryService implements OnApplicationBootstrap {
     if (!work || work.status !== 'pending' || work.attempts + 1 !== attempt) return JobStatus.Skipped;
     const endpoint = await this.endpoints.find(work.endpoint_id);
     if (!endpoint) return JobStatus.Skipped;
-    if (!endpoint.enabled) {
+    // Disabled meanwhile, or the event's payload was redacted when retention purged its claim: nothing to send.
+    if (!endpoint.enabled || work.payload === REDACTED_PAYLOAD) {
       await this.audit.run(context, async (tx) => {
         await this.deliveries.markFailedAttempt(tx.manager, deliveryId, work.attempts, null);
       });

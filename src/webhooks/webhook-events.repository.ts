@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { OwnedTableRepository } from '../database/owned-table-repository';
 import type { Tx } from '../database/transaction-runner';
 
+/** What a purged claim's past event payloads become; a pending delivery of one is failed, not sent. */
+export const REDACTED_PAYLOAD = '{}';
+
 export interface WebhookEventRow {
   id: string;
   type: string;
@@ -49,13 +52,13 @@ export class WebhookEventsRepository extends OwnedTableRepository {
 
   /**
    * Retention: a purged claim's events keep their ids and types (the delivery log stays readable) but
-   * their payloads — which may hold the message written for the claimant — become `{}` once delivered
-   * or abandoned; an undelivered `claim.purged` event is left to be sent.
+   * their payloads — which may hold the message written for the claimant — become `{}` (a delivery still
+   * pending is then failed rather than sent); the `claim.purged` event itself is left to be sent.
    */
   async redactPayloadsOfClaim(tx: Tx, claimId: string): Promise<number> {
     const result = (await tx.query(
-      `UPDATE webhook_events SET payload = '{}' WHERE claim_id = $1 AND type <> 'claim.purged' AND payload <> '{}'`,
-      [claimId],
+      `UPDATE webhook_events SET payload = $2 WHERE claim_id = $1 AND type <> 'claim.purged' AND payload <> $2`,
+      [claimId, REDACTED_PAYLOAD],
     )) as [unknown, number];
     return Array.isArray(result) ? Number(result[1] ?? 0) : 0;
   }
