@@ -5,6 +5,7 @@ import type { CliCommand } from './cli/cli-command';
 import { KEY_COMMANDS } from './crypto/crypto.cli';
 import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
+import { WEBHOOK_COMMANDS } from './webhooks/webhooks.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openAppDatabase } from './entities';
 
@@ -15,6 +16,7 @@ const commands: Record<string, CliCommand> = {
   ...SCORING_COMMANDS,
   ...KEY_COMMANDS,
   ...BLOB_COMMANDS,
+  ...WEBHOOK_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {

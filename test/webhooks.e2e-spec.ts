@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -14,6 +16,7 @@ import { factories } from './support/factories';
 import { useTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { REPO_ROOT } from './support/processes';
 import { verifyStandardWebhook, WebhookVerificationFailed } from './support/webhook-verifier';
 
 /**
@@ -279,6 +282,81 @@ describe('webhooks', () => {
       expect(after.status).toBe('delivered');
       expect(after.attemptLog.at(-1)).toMatchObject({ trigger: 'redelivery', statusCode: 204 });
       expect(receiver.processed.has(delivered.eventId)).toBe(true);
+    });
+
+    it('the operator CLI lists, creates, changes, rotates, reads the log, redelivers and deletes (--json)', async () => {
+      const cli = (...args: string[]) => {
+        const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/src/cli.js'), ...args, '--json'], {
+          cwd: REPO_ROOT,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            ...app().env,
+            // The CLI resolves with the system's DNS: it registers a loopback address the operator allow-listed.
+            WEBHOOKS_ALLOWED_HOSTS: 'receiver.test,127.0.0.1',
+          },
+          encoding: 'utf8',
+        });
+        return {
+          status: result.status,
+          stderr: result.stderr,
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON, read field by field below
+          json: () => JSON.parse(result.stdout) as Record<string, any>,
+        };
+      };
+      const created = cli(
+        'webhooks:create',
+        '--client-id',
+        owner.id,
+        '--url',
+        'http://127.0.0.1:9/cli',
+        '--events',
+        'claim.scored',
+      );
+      expect(created.status).toBe(0);
+      const { id, secret } = created.json();
+      expect(secret).toMatch(/^whsec_/);
+      expect(
+        cli('webhooks:list', '--client-id', owner.id)
+          .json()
+          .items.map((item: { id: string }) => item.id),
+      ).toContain(id);
+      expect(cli('webhooks:update', '--id', id, '--disable').json()).toMatchObject({
+        enabled: false,
+        disabledReason: 'disabled by its owner',
+      });
+      expect(cli('webhooks:rotate-secret', '--id', id).json().secret).not.toBe(secret);
+
+      const log = cli('webhooks:deliveries', '--id', endpoint.id, '--status', 'delivered').json();
+      expect(log.total).toBeGreaterThan(0);
+      const delivery = log.items[0] as { id: string; eventId: string; attempts: number };
+      const duplicatesBefore = receiver.duplicates;
+      expect(cli('webhooks:redeliver', '--id', endpoint.id, '--delivery', delivery.id).json()).toEqual({
+        deliveryId: delivery.id,
+        attempt: delivery.attempts + 1,
+      });
+      await waitFor(() => receiver.duplicates > duplicatesBefore, {
+        timeoutMs: 10_000,
+        description: 'the CLI redelivery',
+      });
+
+      const refused = cli(
+        'webhooks:create',
+        '--client-id',
+        owner.id,
+        '--url',
+        'https://10.0.0.1/x',
+        '--events',
+        'claim.scored',
+      );
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/url refused: 10\.0\.0\.1 is a private address/);
+      expect(cli('webhooks:delete', '--id', id).json()).toMatchObject({ id });
+      const actors = (await app().database.dataSource.query(
+        `SELECT DISTINCT actor_id FROM audit_events WHERE resource_id = $1`,
+        [id],
+      )) as Array<{ actor_id: string }>;
+      expect(actors.map((row) => row.actor_id)).toEqual([expect.stringMatching(/^cli:/)]);
     });
 
     it('a rotated secret: both the old and the new one verify during the overlap', async () => {
