@@ -15,7 +15,8 @@ describe('npm run simulate (built simulator against the built server)', () => {
 
   beforeAll(async () => {
     home = await createServerHome('simulate');
-    server = home.startServer({ LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '4' });
+    // The --webhooks run's listener is on 127.0.0.1: the operator allow-list names it.
+    server = home.startServer({ LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '4', WEBHOOKS_ALLOWED_HOSTS: '127.0.0.1' });
     await waitFor(
       async () => ((await request(home.url).get('/health/ready')).status === 200 ? true : undefined),
       120_000,
@@ -84,6 +85,25 @@ describe('npm run simulate (built simulator against the built server)', () => {
     expect(summary.encrypted).toBe(true);
     // Encrypted uploads were decrypted by the service (audited as such).
     expect(summary.photos).toBeGreaterThanOrEqual(12);
+  });
+
+  it('--webhooks: learns every outcome from verified webhooks instead of polling and prints change → delivery p50/p99', async () => {
+    const result = await simulate(['--claims', '6', '--concurrency', '3', '--webhooks', '--json'], {
+      DATABASE_URL: home.database.url,
+    });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim()) as SimulatorSummary;
+    expect(summary.allFinal).toBe(true);
+    expect(summary.requests.errors).toBe(0);
+    const hooks = summary.webhooks!;
+    expect(hooks.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks$/);
+    expect(hooks.failedVerification).toBe(0);
+    expect(hooks.byType['claim.scored']).toBe(6);
+    expect(hooks.latencyMs['claim.scored'].count).toBe(6);
+    expect(hooks.latencyMs.all.p99).toBeGreaterThanOrEqual(hooks.latencyMs.all.p50);
+    // No status polling: policies, webhook registration and removal, and per claim create, upload and submit.
+    expect(summary.requests.total).toBe(2 + 2 + 6 * 3);
+    expect(result.output).toMatch(/webhook listener at http:\/\/127\.0\.0\.1:/);
   });
 
   it('refuses to run without a key it can find, and says how to get one', async () => {

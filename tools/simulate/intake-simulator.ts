@@ -10,6 +10,7 @@ import {
   type ClaimScenario,
 } from '../../src/demo/claim-scenarios';
 import { CHECK_KINDS, type CheckKind } from '../../src/validation/check.entity';
+import type { WebhookListener, WebhookSummary } from './webhook-listener';
 
 /**
  * An intake system, simulated: it talks to the service only through the public API with an API key,
@@ -33,6 +34,11 @@ export interface SimulatorOptions {
   /** Scenes are chosen from this seed base; random by default so runs never reuse each other's photos. */
   seedBase?: number;
   onProgress?: (progress: SimulatorProgress) => void;
+  /**
+   * Learn outcomes from signed webhooks instead of polling: the listener is registered as an endpoint of the
+   * simulator's intake client for the run (and deleted after), and answers information requests with another photo.
+   */
+  webhooks?: WebhookListener;
 }
 
 export interface SimulatorProgress {
@@ -77,6 +83,8 @@ export interface SimulatorSummary {
   seconds: { filing: number; total: number };
   claimsPerSecond: number;
   errors: string[];
+  /** With --webhooks: what the listener received and the change → delivery latency. */
+  webhooks?: WebhookSummary;
 }
 
 export const DEFAULT_MIX: Record<PlantedKind, number> = {
@@ -256,6 +264,37 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
     .body as { id: string };
   const property = (await api.call('POST', '/v1/policies', { json: { ...PROPERTY_POLICY, number: `SIM-HOME-${run}` } }))
     .body as { id: string };
+  const listener = options.webhooks;
+  let endpointId: string | undefined;
+  if (listener) {
+    const registered = (
+      await api.call('POST', '/v1/webhooks', {
+        json: {
+          url: listener.url,
+          events: ['claim.scored', 'claim.information_requested', 'claim.decided', 'claim.purged'],
+        },
+      })
+    ).body as { id: string; secret: string };
+    endpointId = registered.id;
+    listener.useSecret(registered.secret);
+    let answers = 0;
+    listener.onInformationRequested = async (event) => {
+      // The claimant's answer: another photo of the scene, then resubmit (rescoring comes back as claim.scored).
+      const claim = claims.find((candidate) => candidate.claimId === event.data.claimId);
+      const scenario = claim ? scenarios[claim.index] : scenarios[0];
+      const plan = scenario.photos[0];
+      const bytes = await renderPlannedPhoto(
+        { scene: { ...plan.scene, seed: seedBase + 500_000 + answers++ }, captureTime: plan.captureTime },
+        new Map(),
+      );
+      const form = new FormData();
+      form.append('photos', new Blob([bytes], { type: 'image/jpeg' }), 'answer.jpg');
+      await api.call('POST', `/v1/claims/${event.data.claimId}/photos`, { body: form });
+      await api.call('POST', `/v1/claims/${event.data.claimId}/resubmit`, {
+        json: { note: 'Another photo, as requested.' },
+      });
+    };
+  }
   let jwk: JWK | undefined;
   if (options.encrypt) jwk = ((await api.call('GET', '/v1/keys/intake')).body as { keys: JWK[] }).keys[0];
   const intakeKey = jwk ? await importJWK(jwk, 'ECDH-ES+A256KW') : undefined;
@@ -347,10 +386,24 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
   });
   const filed = performance.now();
 
-  // Poll each pending claim's status (the intake view: status only) until all are final or time runs out.
+  // Poll each pending claim's status (the intake view: status only) until all are final or time runs out;
+  // with webhooks, no polling: the listener's events say each claim's status.
   const deadline = Date.now() + options.timeoutMs;
   let lastResult = filed;
+  while (listener) {
+    for (const claim of claims) {
+      const announced = claim.claimId ? listener.status.get(claim.claimId) : undefined;
+      if (!announced || announced === claim.status) continue;
+      claim.status = announced;
+      if (isFinal(announced)) lastResult = performance.now();
+    }
+    progress('waiting');
+    const pending = claims.filter((claim) => claim.claimId && !claim.error && !isFinal(claim.status));
+    if (pending.length === 0 || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   for (;;) {
+    if (listener) break;
     const pending = claims.filter((claim) => claim.claimId && !claim.error && !isFinal(claim.status));
     if (pending.length === 0 || Date.now() > deadline) break;
     await pool(pending, Math.min(8, options.concurrency), async (claim) => {
@@ -367,7 +420,16 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
       await new Promise((resolve) => setTimeout(resolve, 250));
   }
   progress('waiting');
-  return summarise(options, url, seedBase, claims, api, photos, errors, { started, filed, lastResult });
+  if (listener) {
+    await listener.stop();
+    if (endpointId)
+      await api
+        .call('DELETE', `/v1/webhooks/${endpointId}`)
+        .catch((error: unknown) => errors.push(`removing the webhook endpoint: ${String(error)}`));
+  }
+  const summary = summarise(options, url, seedBase, claims, api, photos, errors, { started, filed, lastResult });
+  if (listener) summary.webhooks = listener.summary();
+  return summary;
 }
 
 function isFinal(status: string | undefined): boolean {
@@ -448,6 +510,23 @@ export function formatSummary(summary: SimulatorSummary): string {
     `${summary.requests.total} requests, ${summary.requests.errors} errors, ${summary.photos} photos`,
     `filing took ${summary.seconds.filing.toFixed(1)} s; first request to last result ${summary.seconds.total.toFixed(1)} s: ${summary.claimsPerSecond.toFixed(2)} claims/s`,
   ];
+  if (summary.webhooks) {
+    const hooks = summary.webhooks;
+    lines.push(
+      '',
+      `webhooks at ${hooks.url}: ${hooks.received} deliveries, ${hooks.verified} verified, ${hooks.failedVerification} failed verification, ${hooks.duplicates} duplicates; ` +
+        Object.entries(hooks.byType)
+          .map(([type, count]) => `${type} ${count}`)
+          .join(', '),
+      `change → webhook delivery (ms):`,
+      ...Object.entries(hooks.latencyMs).map(
+        ([type, stat]) =>
+          `  ${type.padEnd(30)} p50 ${String(stat.p50).padStart(6)}  p99 ${String(stat.p99).padStart(6)}  max ${String(stat.max).padStart(6)}  (${stat.count})`,
+      ),
+      `information requests answered with another photo: ${hooks.informationRequestsAnswered}`,
+      ...hooks.informationRequestErrors.map((error) => `  answer failed: ${error}`),
+    );
+  }
   if (summary.errors.length > 0) lines.push('', 'errors (first 20):', ...summary.errors.map((error) => `  ${error}`));
   return lines.join('\n');
 }

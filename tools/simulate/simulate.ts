@@ -9,12 +9,18 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
 import { openAppDatabase } from '../../src/entities';
 import { loadConfig } from '../../src/config/app-config';
 import { demoIntakeKeyFile } from '../../src/demo/demo-seeder';
+import { WebhookListener } from './webhook-listener';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
 
 const USAGE = `usage: npm run simulate -- [--claims N] [--concurrency C] [--encrypt] [--url U] [--api-key K] [--team T] [--json]
                             [--mix honest=0.5,peril_mismatch=0.1,...] [--timeout-s S] [--seed-base B]
+                            [--webhooks [--webhook-host H] [--webhook-port P]]
 Acts as an intake system through the public API only: files claims with rendered photos (honest ones and
 ones with a planted inconsistency), submits them, waits for their outcome and prints a summary.
+--webhooks: instead of polling, listens on H:P (default 127.0.0.1, a free port), registers that URL as a webhook
+endpoint of its intake client (the server needs WEBHOOKS_ALLOWED_HOSTS to name H, e.g. 127.0.0.1), learns each
+outcome from the signed events, answers information requests with another photo and a resubmit, and prints the
+time from each change to its webhook delivery (p50/p99).
 API key: --api-key, else SIMULATE_API_KEY, else (with DATABASE_URL) a new intake client created the way
 \`npm run cli -- api-clients:create\` does, else the demo intake key that \`DEMO=1 npm start\` saved under DATA_DIR.`;
 
@@ -109,6 +115,14 @@ async function main(): Promise<void> {
   const mix = mixText ? parseMix(mixText) : DEFAULT_MIX;
   const url = option(args, 'url') || 'http://localhost:3000';
   const { apiKey, source } = await resolveApiKey(args);
+  let webhooks: WebhookListener | undefined;
+  if (flag(args, 'webhooks')) {
+    webhooks = new WebhookListener();
+    const port = option(args, 'webhook-port');
+    if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError('--webhook-port must be a port number');
+    const listening = await webhooks.start(option(args, 'webhook-host') || '127.0.0.1', Number(port ?? 0));
+    process.stderr.write(`simulate: webhook listener at ${listening}\n`);
+  }
   process.stderr.write(
     `simulate: ${claims} claims, concurrency ${concurrency}, against ${url}, API key from ${source}\n`,
   );
@@ -122,9 +136,10 @@ async function main(): Promise<void> {
     timeoutMs,
     seedBase: seedRaw ? Number(seedRaw) : undefined,
     onProgress: progressPrinter(json),
+    webhooks,
   });
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
-  if (!summary.allFinal) process.exitCode = 1;
+  if (!summary.allFinal || (summary.webhooks && summary.webhooks.failedVerification > 0)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
