@@ -39,6 +39,8 @@ export interface SimulatorOptions {
    * simulator's intake client for the run (and deleted after), and answers information requests with another photo.
    */
   webhooks?: WebhookListener;
+  /** With webhooks: keep listening this long after every claim is final (adjusters' decisions, information requests). */
+  lingerMs?: number;
 }
 
 export interface SimulatorProgress {
@@ -421,6 +423,7 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
   }
   progress('waiting');
   if (listener) {
+    if (options.lingerMs) await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
     await listener.stop();
     if (endpointId)
       await api

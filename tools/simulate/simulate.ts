@@ -14,13 +14,14 @@ import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProg
 
 const USAGE = `usage: npm run simulate -- [--claims N] [--concurrency C] [--encrypt] [--url U] [--api-key K] [--team T] [--json]
                             [--mix honest=0.5,peril_mismatch=0.1,...] [--timeout-s S] [--seed-base B]
-                            [--webhooks [--webhook-host H] [--webhook-port P]]
+                            [--webhooks [--webhook-host H] [--webhook-port P] [--linger-s S]]
 Acts as an intake system through the public API only: files claims with rendered photos (honest ones and
 ones with a planted inconsistency), submits them, waits for their outcome and prints a summary.
 --webhooks: instead of polling, listens on H:P (default 127.0.0.1, a free port), registers that URL as a webhook
 endpoint of its intake client (the server needs WEBHOOKS_ALLOWED_HOSTS to name H, e.g. 127.0.0.1), learns each
 outcome from the signed events, answers information requests with another photo and a resubmit, and prints the
-time from each change to its webhook delivery (p50/p99).
+time from each change to its webhook delivery (p50/p99); --linger-s keeps listening S seconds after the last
+outcome, for adjusters' decisions and information requests.
 API key: --api-key, else SIMULATE_API_KEY, else (with DATABASE_URL) a new intake client created the way
 \`npm run cli -- api-clients:create\` does, else the demo intake key that \`DEMO=1 npm start\` saved under DATA_DIR.`;
 
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     seedBase: seedRaw ? Number(seedRaw) : undefined,
     onProgress: progressPrinter(json),
     webhooks,
+    lingerMs: option(args, 'linger-s') ? positiveInteger(args, 'linger-s', 0) * 1000 : 0,
   });
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
   if (!summary.allFinal || (summary.webhooks && summary.webhooks.failedVerification > 0)) process.exitCode = 1;

@@ -35,7 +35,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export class WebhookListener {
-  /** The latest status each claim's events announced. */
+  /** Each claim's scoring outcome, from its latest `claim.scored` event. */
   readonly status = new Map<string, string>();
   private readonly seen = new Set<string>();
   private readonly latencies = new Map<string, number[]>();
@@ -96,8 +96,8 @@ export class WebhookListener {
     this.byType[event.type] = (this.byType[event.type] ?? 0) + 1;
     const latency = arrived - Date.parse(event.timestamp);
     for (const key of [event.type, 'all']) this.latencies.set(key, [...(this.latencies.get(key) ?? []), latency]);
-    if (event.data.status) this.status.set(event.data.claimId, event.data.status);
-    if (event.type === 'claim.purged') this.status.set(event.data.claimId, 'purged');
+    // The scoring outcome (the latest one after a resubmission): what the simulator compares with what it planted.
+    if (event.type === 'claim.scored' && event.data.status) this.status.set(event.data.claimId, event.data.status);
     if (event.type === 'claim.information_requested' && this.onInformationRequested) {
       const answer = this.onInformationRequested(event).then(
         () => {
