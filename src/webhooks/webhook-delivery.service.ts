@@ -11,6 +11,7 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { JobName, JobStatus, type NoJobData, type WebhookDeliverData } from '../jobs/job-registry';
 import { RepeatableJobs } from '../jobs/repeatable-jobs.service';
+import { retryDelayS, shouldDisable } from './delivery-rules';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { REDACTED_PAYLOAD, WebhookEventsRepository } from './webhook-events.repository';
@@ -192,9 +193,9 @@ export class WebhookDeliveryService implements OnApplicationBootstrap {
         `${outcome.errorClass}: ${outcome.message}`,
       );
       const days = this.config.webhooks.disableAfterDays;
-      const disable = failingSince && at.getTime() - new Date(failingSince).getTime() >= days * 86_400_000;
+      const disable = shouldDisable(failingSince ? new Date(failingSince) : null, at, days);
       if (disable) {
-        const reason = `deliveries failed continuously since ${new Date(failingSince).toISOString()} (more than ${days} days); last error: ${outcome.errorClass}: ${outcome.message}`;
+        const reason = `deliveries failed continuously since ${new Date(failingSince!).toISOString()} (more than ${days} days); last error: ${outcome.errorClass}: ${outcome.message}`;
         await this.endpoints.disable(tx.manager, endpoint.id, at, reason);
         tx.record({
           action: 'webhook.endpoint_disabled',
@@ -203,7 +204,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap {
           details: { clientId: endpoint.client_id, failingSince, errorClass: outcome.errorClass, days },
         });
       }
-      const delayS = !disable && attempt <= schedule.length ? schedule[attempt - 1] : null;
+      const delayS = disable ? null : retryDelayS(attempt, schedule);
       await this.deliveries.markFailedAttempt(
         tx.manager,
         deliveryId,
