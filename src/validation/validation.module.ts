@@ -18,7 +18,8 @@ import { ValidationRecovery } from './validation-recovery';
 import { ValidationService } from './validation.service';
 
 @Module({
-  imports: [WebhooksModule, 
+  imports: [
+    WebhooksModule,
     AuditModule,
     AuthModule,
     BlobStoreModule,
