@@ -2,6 +2,8 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock';
 import { InformationRequestExpiry } from '../src/review/information-request-expiry.handler';
+import { JobName } from '../src/jobs/job-registry';
+import { JobQueueService } from '../src/jobs/job-queue.service';
 import type { TaskDetail, TaskPage } from '../src/review/review-query.service';
 import { ScoringService } from '../src/scoring/scoring.service';
 import { createIntakeClient, createUser, login, TEST_CONTEXT, type TestUser } from './support/auth-helpers';
@@ -388,6 +390,27 @@ describe('information requests and resubmission', () => {
     ])) as Array<{ id: string }>;
     expect(await actions(requestRows[0].id)).toEqual(['information_request.expired']);
     expect((await actions(task.id)).filter((action) => action === 'review.task_reopened')).toHaveLength(1);
+    await moveClock(NOW);
+  });
+
+  it('the scheduled job (through the queue and the worker) brings an overdue task back', async () => {
+    await moveClock(NOW);
+    const make = factories(app());
+    const claim = await make.newClaim({ status: 'needs_review', submitterClientId: intake.id, policyId });
+    const task = await make.newReviewTask({ claimId: claim.id, assigneeId: people.ada.id, reason: 'uncertain' });
+    await requestInfoOk(task.id, 'ada', { dueAt: '2026-03-03' });
+    await moveClock('2026-03-04T00:00:00Z');
+    await app().app.get(JobQueueService).enqueue(JobName.InformationRequestExpiry, {});
+    await waitFor(async () => (await claimStatus(claim.id)) === 'needs_review', {
+      timeoutMs: 30_000,
+      description: 'the expiry job to bring the claim back to review',
+    });
+    expect(await taskOf(claim.id)).toMatchObject({ id: task.id, status: 'assigned' });
+    const [event] = (await dataSource.query(
+      `SELECT actor_type, actor_id FROM audit_events WHERE action = 'review.task_reopened' AND resource_id = $1`,
+      [task.id],
+    )) as Array<{ actor_type: string; actor_id: string }>;
+    expect(event).toMatchObject({ actor_type: 'system', actor_id: `job:${JobName.InformationRequestExpiry}` });
     await moveClock(NOW);
   });
 

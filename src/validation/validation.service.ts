@@ -133,6 +133,9 @@ export class ValidationService implements OnModuleInit {
   }
 
   private async store(tx: AuditedTransaction, evaluation: ClaimEvaluation): Promise<boolean> {
+    // A task waiting for this claim's information is locked before the claim, in the order a decision locks them
+    // (task, then claim), so a reviewer deciding the waiting task at the same moment cannot deadlock with this.
+    const waiting = await this.review.waitingTaskOf(tx, evaluation.claimId);
     const claim = await this.claims.lockForScoring(tx.manager, evaluation.claimId);
     if (!claim || claim.status !== 'scoring') return false;
     const run = await this.checks.insertRun(tx.manager, {
@@ -192,7 +195,6 @@ export class ValidationService implements OnModuleInit {
     });
     // Rescored after an information request: the task that waited comes back, whatever the outcome — the adjuster
     // asked for the information and decides with it (a consistent claim keeps the task's earlier reason).
-    const waiting = await this.review.waitingTaskOf(tx, evaluation.claimId);
     if (waiting) {
       const reason = reviewReasonFor(evaluation.outcome, evaluation.claimId, 0) ?? waiting.reason;
       await this.review.reopenWaitingTask(tx, {
