@@ -8,6 +8,8 @@ import { AuditService } from '../src/audit/audit.service';
 import { ManualClock } from '../src/common/clock';
 import { PurgeService } from '../src/retention/purge.service';
 import { RetentionService } from '../src/retention/retention.service';
+import { JobQueueService } from '../src/jobs/job-queue.service';
+import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { WebhookOutbox } from '../src/webhooks/webhook-outbox';
 import type { HostResolver } from '../src/webhooks/webhook-target';
 import { WebhookTransport } from '../src/webhooks/webhook-transport';
@@ -213,6 +215,25 @@ describe('webhooks', () => {
         claim.id,
       ])) as unknown[];
       expect(rows).toEqual([]);
+    });
+
+    it('an event whose job missed the queue (Redis down at commit) is delivered by the sweep', async () => {
+      const jobs = app().app.get(JobQueueService);
+      const enqueue = jest.spyOn(jobs, 'enqueue').mockRejectedValueOnce(new Error('Redis is not answering'));
+      const claim = await factories(app()).newClaim({ submitterClientId: owner.id, status: 'decided' });
+      const eventId = await emitDecided(claim.id);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      enqueue.mockRestore();
+      const [pending] = (await app().database.dataSource.query(
+        `SELECT d.status, d.attempts FROM webhook_deliveries d WHERE d.event_id = $1`,
+        [eventId],
+      )) as Array<{ status: string; attempts: number }>;
+      expect(pending).toEqual({ status: 'pending', attempts: 0 });
+      expect(receiver.processed.has(eventId)).toBe(false);
+
+      clock.advance(31_000);
+      expect(await app().app.get(WebhookDeliveryService).sweep()).toMatchObject({ requeued: 1 });
+      await waitFor(() => receiver.processed.get(eventId), { timeoutMs: 10_000, description: 'the swept delivery' });
     });
 
     it('only the submitting client’s endpoints get its claims’ events', async () => {
