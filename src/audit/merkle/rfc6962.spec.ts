@@ -3,6 +3,7 @@ import {
   CompactRange,
   EMPTY_ROOT,
   consistencyProof,
+  coveringNodes,
   frontierNodes,
   inclusionProof,
   leafHash,
@@ -146,6 +147,27 @@ describe('RFC 9162 Merkle tree', () => {
     expect(verifyConsistency(5, 4, EMPTY_ROOT, EMPTY_ROOT, [])).toBe(false);
     expect(verifyConsistency(3, 3, bruteMth(entries(3)), bruteMth(entries(3)), [EMPTY_ROOT])).toBe(false);
     expect(verifyConsistency(0, 3, EMPTY_ROOT, bruteMth(entries(3)), [])).toBe(true);
+  });
+
+  it('rebuilds any root from a left frontier, a stretch of leaves and the covering nodes on the right', async () => {
+    const store = storeOf(40);
+    for (let size = 1; size <= 40; size += 1) {
+      for (let from = 0; from <= size; from += 3) {
+        for (let to = from; to <= size; to += 2) {
+          const left = await Promise.all(frontierNodes(from).map(({ level, index }) => store.node(level, index)));
+          const range = new CompactRange(from, left);
+          for (let i = from; i < to; i += 1) range.append(leafHash(entry(i)));
+          for (const { level, index } of coveringNodes(to, size))
+            range.appendSubtree(level, await store.node(level, index));
+          expect(range.size).toBe(size);
+          expect(range.root()).toEqual(bruteMth(entries(size)));
+        }
+      }
+    }
+    expect(() => new CompactRange().appendSubtree(0, EMPTY_ROOT)).not.toThrow();
+    const odd = new CompactRange();
+    odd.append(EMPTY_ROOT);
+    expect(() => odd.appendSubtree(1, EMPTY_ROOT)).toThrow(RangeError);
   });
 
   it('accepts an async node source', async () => {

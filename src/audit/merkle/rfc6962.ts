@@ -277,6 +277,24 @@ export class CompactRange {
     return formed;
   }
 
+  /**
+   * Appends a whole complete subtree of 2^level leaves given by its root (the tree's size must be
+   * a multiple of 2^level): how a verifier skips a stretch of leaves it holds only a node for.
+   */
+  appendSubtree(level: number, hash: Buffer): void {
+    const width = 2 ** level;
+    if (this.count % width !== 0)
+      throw new RangeError(`a subtree of ${width} leaves cannot start at leaf ${this.count}`);
+    let size = this.count / width;
+    let merged = hash;
+    while (odd(size)) {
+      merged = nodeHash(this.hashes.pop() as Buffer, merged);
+      size = half(size);
+    }
+    this.hashes.push(merged);
+    this.count += width;
+  }
+
   /** MTH of the tree so far: the frontier folded from the right. */
   root(): Buffer {
     if (this.hashes.length === 0) return EMPTY_ROOT;
@@ -297,6 +315,25 @@ export function frontierNodes(size: number): Array<{ level: number; index: numbe
       nodes.push({ level, index: start / width });
       start += width;
     }
+  }
+  return nodes;
+}
+
+/**
+ * The aligned complete subtrees that cover leaves [from, to), left to right: with the frontier of
+ * `from` (frontierNodes) and the leaves in between, they let a verifier rebuild the root of the
+ * tree of `to`… or, after a stretch of known leaves, of any larger tree (a range proof).
+ */
+export function coveringNodes(from: number, to: number): Array<{ level: number; index: number }> {
+  assertSize('from', from);
+  assertSize('to', to);
+  const nodes: Array<{ level: number; index: number }> = [];
+  let position = from;
+  while (position < to) {
+    let level = 0;
+    while (position % 2 ** (level + 1) === 0 && position + 2 ** (level + 1) <= to) level += 1;
+    nodes.push({ level, index: position / 2 ** level });
+    position += 2 ** level;
   }
   return nodes;
 }
