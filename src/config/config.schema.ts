@@ -447,6 +447,54 @@ export const CONFIG_VARIABLES = {
     'How often the worker signs an audit checkpoint (0: never automatically).',
     parsers.integer(0, 7 * 24 * 3600 * 1000),
   ),
+  AUDIT_LOG_ORIGIN: spec(
+    'AUDIT_LOG_ORIGIN',
+    'claims-evidence.local/audit',
+    "The audit log's origin: the first line of every signed tree head (C2SP tlog-checkpoint) and the key name of its signature. Unique per log; never change it for a running log.",
+    (raw, variable) => {
+      if (!/^[^\s+]+$/.test(raw)) throw new ConfigError(variable, 'must be non-empty without spaces or "+"', raw);
+      return raw;
+    },
+  ),
+  AUDIT_PREVIOUS_VERIFIER_KEYS: spec(
+    'AUDIT_PREVIOUS_VERIFIER_KEYS',
+    '',
+    'Comma-separated C2SP verifier keys (name+keyid+base64) of earlier audit signing keys, kept so that tree heads signed before a key rotation still verify. `npm run cli -- audit:keys` prints the current one.',
+    (raw, variable) => {
+      const keys = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      for (const key of keys)
+        if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}[AEIMQUYcgkosw048]=$/.test(key))
+          throw new ConfigError(variable, 'must list verifier keys name+keyid+base64(0x01 ‖ Ed25519 key)', raw);
+      return keys;
+    },
+  ),
+  AUDIT_SEQUENCER_BATCH_SIZE: spec(
+    'AUDIT_SEQUENCER_BATCH_SIZE',
+    '2000',
+    'Most audit events the sequencer gives log indexes in one transaction.',
+    parsers.integer(1, 100000),
+  ),
+  AUDIT_SEQUENCER_POLL_MS: spec(
+    'AUDIT_SEQUENCER_POLL_MS',
+    '50',
+    'How long the sequencer sleeps when it found nothing to sequence (a waiting standby polls 10× slower).',
+    parsers.integer(5, 60000),
+  ),
+  AUDIT_SEQUENCER_LEASE_MS: spec(
+    'AUDIT_SEQUENCER_LEASE_MS',
+    '10000',
+    'The sequencer lease: a standby worker takes over this long after the active sequencer stopped renewing it.',
+    parsers.integer(500, 600000),
+  ),
+  AUDIT_TREE_HEAD_INTERVAL_MS: spec(
+    'AUDIT_TREE_HEAD_INTERVAL_MS',
+    '1000',
+    'The sequencer signs a new tree head at most this often, when the tree grew.',
+    parsers.integer(0, 24 * 3600 * 1000),
+  ),
   DEMO: spec(
     'DEMO',
     'false',
