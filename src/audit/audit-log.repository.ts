@@ -225,3 +225,19 @@ export async function findLeafIndex(tx: Tx, leaf: Buffer): Promise<number | unde
   ])) as Array<{ idx: string }>;
   return row ? Number(row.idx) : undefined;
 }
+
+/** The highest insertion id committed so far (0 when none). */
+export async function maxEventSeq(tx: Tx): Promise<number> {
+  const [row] = (await tx.query(`SELECT COALESCE(max(seq), 0) AS seq FROM audit_events`)) as Array<{
+    seq: string | number;
+  }>;
+  return Number(row.seq);
+}
+
+/** Whether a committed event with seq <= `upTo` still has no log index. */
+export async function hasUnsequencedUpTo(tx: Tx, upTo: number): Promise<boolean> {
+  const rows = (await tx.query(`SELECT 1 FROM audit_events WHERE log_index IS NULL AND seq <= $1 LIMIT 1`, [
+    upTo,
+  ])) as unknown[];
+  return rows.length > 0;
+}

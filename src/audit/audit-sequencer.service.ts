@@ -7,6 +7,8 @@ import { TransactionRunner, type Tx } from '../database/transaction-runner';
 import { AuditSigningKey } from './audit-signing';
 import {
   assignLogIndexes,
+  hasUnsequencedUpTo,
+  maxEventSeq,
   insertTreeHead,
   insertTreeNodes,
   latestTreeHead,
@@ -89,11 +91,20 @@ export class AuditSequencer {
     });
   }
 
-  /** Sequences everything committed so far and signs a head of the result (when it is new). */
-  async flush(): Promise<{ treeSize: number; head: TreeHeadRecord; created: boolean }> {
+  /**
+   * Sequences everything committed before the call and signs a head of the result (when it is
+   * new). An event becomes sequenceable only once every older transaction of the database cluster
+   * has ended, so this may wait a little for transactions in flight (up to `maxWaitMs`; then it
+   * signs what it has).
+   */
+  async flush(maxWaitMs = 30_000): Promise<{ treeSize: number; head: TreeHeadRecord; created: boolean }> {
+    const upTo = await maxEventSeq(this.transactions.manager);
+    const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const result = await this.runBatch({ holder: null, signHead: 'never' });
-      if (result.status === 'sequenced' && result.count < this.config.audit.sequencer.batchSize) break;
+      if (result.status === 'sequenced' && result.count === this.config.audit.sequencer.batchSize) continue;
+      if (!(await hasUnsequencedUpTo(this.transactions.manager, upTo)) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return this.transactions.run(async (tx) => {
       await lockLease(tx, null, 0);
