@@ -458,7 +458,7 @@ export const CONFIG_VARIABLES = {
   ),
   AUDIT_PREVIOUS_VERIFIER_KEYS: spec(
     'AUDIT_PREVIOUS_VERIFIER_KEYS',
-    '',
+    undefined,
     'Comma-separated C2SP verifier keys (name+keyid+base64) of earlier audit signing keys, kept so that tree heads signed before a key rotation still verify. `npm run cli -- audit:keys` prints the current one.',
     (raw, variable) => {
       const keys = raw
