@@ -63,7 +63,7 @@ export class AuditMerkleLog1768700000000 implements MigrationInterface {
     for (const sql of [
       `ALTER TABLE audit_events ALTER COLUMN leaf_hash SET NOT NULL,
          ADD CONSTRAINT audit_events_leaf_hash_len CHECK (length(leaf_hash) = 32)`,
-      `CREATE UNIQUE INDEX audit_events_log_index_idx ON audit_events (log_index)`,
+      `CREATE UNIQUE INDEX audit_events_log_index_idx ON audit_events (log_index) WHERE log_index IS NOT NULL`,
       // The sequencer's queue: only rows still without an index, in insertion order.
       `CREATE INDEX audit_events_unsequenced_idx ON audit_events (seq) WHERE log_index IS NULL`,
       // Append-only, except that the sequencer sets log_index once: NULL → a value, nothing else.
