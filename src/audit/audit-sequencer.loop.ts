@@ -56,6 +56,7 @@ export class AuditSequencerLoop implements OnApplicationBootstrap, BeforeApplica
   private async loop(): Promise<void> {
     const { pollMs, batchSize } = this.config.audit.sequencer;
     let waiting = false;
+    let idle = 0;
     while (!this.stopped) {
       try {
         const result = await this.sequencer.runBatch({ signHead: 'if-due' });
@@ -68,7 +69,9 @@ export class AuditSequencerLoop implements OnApplicationBootstrap, BeforeApplica
         }
         if (waiting) this.logger.log('took over the sequencer lease');
         waiting = false;
-        if (result.count < batchSize) await sleep(pollMs);
+        // Idle: back off up to 8× the poll interval (the embedded engine has one connection to share).
+        idle = result.count === 0 ? Math.min(idle + 1, 3) : 0;
+        if (result.count < batchSize) await sleep(pollMs * 2 ** idle);
       } catch (error) {
         this.logger.warn({ err: error }, 'sequencer batch failed; retrying');
         await sleep(Math.max(pollMs, 1000));

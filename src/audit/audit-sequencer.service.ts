@@ -70,9 +70,9 @@ export class AuditSequencer {
     return this.transactions.run(async (tx): Promise<BatchResult> => {
       const lease = await lockLease(tx, holder, this.config.audit.sequencer.leaseMs);
       if (!lease.held) return { status: 'waiting', holder: lease.holder, expiresAt: lease.expiresAt };
+      const events = await takeSequenceable(tx, limit);
       const range = await loadRange(tx);
       const firstIndex = range.size;
-      const events = await takeSequenceable(tx, limit);
       const nodes: TreeNode[] = [];
       for (const event of events) nodes.push(...range.append(event.leafHash));
       if (events.length > 0) {

@@ -480,7 +480,7 @@ export const CONFIG_VARIABLES = {
   AUDIT_SEQUENCER_POLL_MS: spec(
     'AUDIT_SEQUENCER_POLL_MS',
     '50',
-    'How long the sequencer sleeps when it found nothing to sequence (a waiting standby polls 10× slower).',
+    'How long the sequencer sleeps after a batch that was not full; when it keeps finding nothing it backs off to up to 8× that, and a waiting standby polls 10× slower.',
     parsers.integer(5, 60000),
   ),
   AUDIT_SEQUENCER_LEASE_MS: spec(
