@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
+import { AuditSequencerModule } from './audit/audit-sequencer.loop';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock.module';
@@ -50,6 +51,7 @@ export class AppModule {
         DatabaseModule.forRoot(options.database),
         HealthModule,
         AuditModule,
+        AuditSequencerModule.forRoot({ processJobs: options.processJobs }),
         AuthModule,
         CryptoModule,
         BlobStoreModule,

@@ -19,8 +19,8 @@ export interface ChainedEventFields {
   prevHash: string;
 }
 
-/** SHA-256 over the canonical encoding of the event, including the previous event's hash. */
-export function hashAuditEvent(event: ChainedEventFields): string {
+/** The canonical encoding (v1) of a chained event, including the previous event's hash. */
+export function chainedEventBytes(event: ChainedEventFields): Buffer {
   const canonical = canonicalJson({
     v: 1,
     seq: event.seq,
@@ -36,7 +36,12 @@ export function hashAuditEvent(event: ChainedEventFields): string {
     details: event.details,
     prevHash: event.prevHash,
   });
-  return createHash('sha256').update(canonical).digest('hex');
+  return Buffer.from(canonical, 'utf8');
+}
+
+/** SHA-256 over the canonical encoding of the event, including the previous event's hash. */
+export function hashAuditEvent(event: ChainedEventFields): string {
+  return createHash('sha256').update(chainedEventBytes(event)).digest('hex');
 }
 
 export type ChainProblemKind =

@@ -1,61 +1,44 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { AuditContext } from './audit-context';
-import { AuditSigningKey } from './audit-signing';
-import {
-  findCheckpoint,
-  insertCheckpoint,
-  listCheckpoints,
-  lockAuditChain,
-  readChainHead,
-  type CheckpointRecord,
-} from './audit.repository';
-import { AuditService } from './audit.service';
-
-export const CHECKPOINT_CREATED = 'audit.checkpoint_created';
+import { latestTreeHead, listTreeHeads, countTreeHeads, type TreeHeadRecord } from './audit-log.repository';
+import { AuditSequencer } from './audit-sequencer.service';
 
 export interface CheckpointResult {
-  checkpoint: CheckpointRecord;
-  /** false when the head had not moved since the last checkpoint, which is returned instead. */
+  checkpoint: TreeHeadRecord;
+  /** false when the tree had not grown since the last signed head, which is returned instead. */
   created: boolean;
 }
 
 /**
- * Signed checkpoints: "the chain's event `seq` had hash `headHash`", signed with the audit key.
- * Creating one appends an `audit.checkpoint_created` event and signs the head *including* that
- * event, so the checkpoint records who asked for it and still covers the whole chain. When the head
- * is the previous checkpoint's own event, nothing has happened since and that checkpoint is returned.
+ * Signed tree heads ("checkpoints"): C2SP tlog-checkpoint notes (origin, tree size, root hash)
+ * signed with the audit key. The sequencer signs them as the tree grows (at most every
+ * AUDIT_TREE_HEAD_INTERVAL_MS); `create` sequences everything committed so far and signs a head
+ * of it now, or returns the latest head when the tree has not changed.
  */
 @Injectable()
 export class AuditCheckpointService {
   constructor(
     private readonly transactions: TransactionRunner,
-    private readonly audit: AuditService,
-    private readonly signingKey: AuditSigningKey,
-    private readonly clock: Clock,
+    private readonly sequencer: AuditSequencer,
   ) {}
 
-  async create(context: AuditContext, trigger: 'on_demand' | 'scheduled'): Promise<CheckpointResult> {
-    return this.transactions.run(async (manager) => {
-      await lockAuditChain(manager);
-      const head = await readChainHead(manager);
-      const existing = head.seq > 0 ? await findCheckpoint(manager, head.seq) : undefined;
-      if (existing) return { checkpoint: existing, created: false };
-      const newHead = await this.audit.appendWithin(manager, context, [
-        {
-          action: CHECKPOINT_CREATED,
-          resourceType: 'audit_checkpoint',
-          details: { trigger, keyId: this.signingKey.keyId, previousSeq: head.seq },
-        },
-      ]);
-      const signed = this.signingKey.sign({ seq: newHead.seq, headHash: newHead.hash, signedAt: this.clock.now() });
-      await insertCheckpoint(manager, signed);
-      return { checkpoint: { ...signed, signedAt: new Date(signed.signedAt) }, created: true };
-    });
+  // The context is kept for the callers' sake (who asked); signing a head writes no event, since an
+  // event would itself grow the tree and no head could ever be "unchanged".
+  async create(_context: AuditContext, _trigger: 'on_demand' | 'scheduled'): Promise<CheckpointResult> {
+    const result = await this.sequencer.flush();
+    return { checkpoint: result.head, created: result.created };
   }
 
-  async list(page: { offset: number; limit: number }): Promise<CheckpointRecord[]> {
-    return listCheckpoints(this.transactions.manager, { newestFirst: true, ...page });
+  async latest(): Promise<TreeHeadRecord | undefined> {
+    return latestTreeHead(this.transactions.manager);
+  }
+
+  async list(page: { offset: number; limit: number }): Promise<{ items: TreeHeadRecord[]; total: number }> {
+    const manager = this.transactions.manager;
+    return {
+      items: await listTreeHeads(manager, { newestFirst: true, ...page }),
+      total: await countTreeHeads(manager),
+    };
   }
 }

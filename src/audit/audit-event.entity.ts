@@ -4,7 +4,11 @@ import { bigintNumber } from '../database/columns';
 export const ACTOR_TYPES = ['user', 'api_client', 'system', 'anonymous'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
-/** One link of the hash-chained, append-only audit trail. */
+/**
+ * One event of the append-only audit log. `seq` is its insertion id (from a sequence: unique,
+ * not gap-free, not commit-ordered); `logIndex` its position in the Merkle log, set once by the
+ * sequencer. `prevHash`/`hash` are set only on events of the former hash chain.
+ */
 @Entity('audit_events')
 export class AuditEvent {
   @PrimaryColumn({ type: 'bigint', transformer: bigintNumber }) seq!: number;
@@ -18,8 +22,10 @@ export class AuditEvent {
   @Column({ name: 'source_ip', type: 'text', nullable: true }) sourceIp!: string | null;
   @Column({ type: 'text', nullable: true }) justification!: string | null;
   @Column({ type: 'jsonb' }) details!: Record<string, unknown>;
-  @Column({ name: 'prev_hash', type: 'text' }) prevHash!: string;
-  @Column({ type: 'text' }) hash!: string;
+  @Column({ name: 'prev_hash', type: 'text', nullable: true }) prevHash!: string | null;
+  @Column({ type: 'text', nullable: true }) hash!: string | null;
+  @Column({ name: 'leaf_hash', type: 'bytea' }) leafHash!: Buffer;
+  @Column({ name: 'log_index', type: 'bigint', nullable: true, transformer: bigintNumber }) logIndex!: number | null;
 }
 
 /** A signed statement "the chain had this head at this sequence". */

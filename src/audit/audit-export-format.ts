@@ -1,23 +1,35 @@
-import { ChainVerifier, type ChainProblem, type ChainProblemKind } from './audit-chain';
+import { leafBytesOf } from './audit-leaf';
 import type { AuditEventRecord } from './audit.repository';
-import { checkCheckpointSignature, type SignedCheckpoint } from './audit-signing';
+import { CompactRange, coveringNodes, frontierNodes, leafHash } from './merkle/rfc6962';
+import { openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from './signed-note';
 
 export const EXPORT_KIND = 'audit_export';
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 2;
 
 /**
- * First line of a JSONL export (and, after `# `, of a CSV export): the range exported, the latest
- * checkpoint inside that range (so its head hash can be checked against the exported events) and
- * the service's public key.
+ * First line of a JSONL export (and, after `# `, of a CSV export): the log-index range exported,
+ * a signed tree head covering it, and the range proof that ties the exported events to that head:
+ * `left` are the frontier hashes of the tree of `firstIndex` leaves (frontierNodes), `right` the
+ * covering nodes of [lastIndex + 1, treeSize) (coveringNodes). Left frontier + the events' leaves +
+ * right nodes rebuild the head's root — with any RFC 9162 implementation.
  */
 export interface ExportHeader {
   kind: typeof EXPORT_KIND;
   version: typeof EXPORT_VERSION;
   format: 'jsonl' | 'csv';
   exportedAt: string;
-  range: { from: string | null; to: string | null; firstSeq: number | null; lastSeq: number | null; count: number };
-  checkpoint: SignedCheckpoint | null;
-  publicKey: { keyId: string; pem: string };
+  range: {
+    from: string | null;
+    to: string | null;
+    firstIndex: number | null;
+    lastIndex: number | null;
+    count: number;
+  };
+  /** The signed tree head the range is proven against (null only for an empty log). */
+  treeHead: { treeSize: number; rootHash: string; note: string } | null;
+  rangeProof: { left: string[]; right: string[] };
+  /** The current audit key as a C2SP verifier key. */
+  verifierKey: string;
 }
 
 export const CSV_COLUMNS = [
@@ -34,6 +46,8 @@ export const CSV_COLUMNS = [
   'details',
   'prev_hash',
   'hash',
+  'log_index',
+  'leaf_hash',
 ] as const;
 
 export function csvRow(event: AuditEventRecord): string {
@@ -51,6 +65,8 @@ export function csvRow(event: AuditEventRecord): string {
     JSON.stringify(event.details),
     event.prevHash,
     event.hash,
+    event.logIndex,
+    event.leafHash,
   ];
   return cells.map(csvCell).join(',');
 }
@@ -58,18 +74,19 @@ export function csvRow(event: AuditEventRecord): string {
 /** Cells a spreadsheet would run as a formula (OWASP CSV injection): prefixed with `'` so they stay text. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
   const raw = String(value);
   const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export type ExportProblemKind = ChainProblemKind | 'malformed' | 'incomplete' | 'untrusted_key';
+export type ExportProblemKind =
+  'malformed' | 'incomplete' | 'untrusted_key' | 'bad_signature' | 'leaf_mismatch' | 'root_mismatch';
 
 export interface ExportProblem {
   kind: ExportProblemKind;
-  seq: number | null;
+  logIndex: number | null;
   message: string;
 }
 
@@ -77,59 +94,44 @@ export interface ExportVerifyReport {
   ok: boolean;
   eventsChecked: number;
   range: ExportHeader['range'] | null;
-  head: { seq: number; hash: string } | null;
-  /** The checkpoints whose signature and head hash were checked against the export. */
-  checkpointsVerified: number[];
+  /** The tree head the export was proven against, once its signature verified. */
+  treeHead: { treeSize: number; rootHash: string; keyName: string } | null;
   problem?: ExportProblem;
 }
 
-/**
- * Reads a checkpoint an outsider kept: a checkpoint object (as GET /v1/audit/checkpoints returns
- * it), or an earlier JSONL export whose header carries one.
- */
-export function parsePinnedCheckpoint(text: string): SignedCheckpoint {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = JSON.parse(text.trimStart().split('\n', 1)[0]);
-  }
-  const object = value as Partial<ExportHeader> & Partial<SignedCheckpoint>;
-  const checkpoint = object.kind === EXPORT_KIND ? object.checkpoint : (object as SignedCheckpoint);
-  if (
-    !checkpoint ||
-    typeof checkpoint.signature !== 'string' ||
-    typeof checkpoint.headHash !== 'string' ||
-    checkpoint.seq === undefined
-  ) {
-    throw new Error('the checkpoint file holds neither a checkpoint nor an export whose header carries one');
-  }
-  return checkpoint;
+/** The frontier/covering node positions of an export's range proof (for the service that fills them). */
+export function rangeProofNodes(
+  firstIndex: number,
+  lastIndex: number,
+  treeSize: number,
+): { left: Array<{ level: number; index: number }>; right: Array<{ level: number; index: number }> } {
+  return { left: frontierNodes(firstIndex), right: coveringNodes(lastIndex + 1, treeSize) };
 }
 
+const fromBase64 = (text: unknown): Buffer | undefined =>
+  typeof text === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+
 /**
- * Verifies a JSONL export offline, with nothing but the file (and optionally a checkpoint kept from
- * earlier): the chain is recomputed event by event, the range is complete, the header's checkpoint
- * and the pinned one are signed by the same key and their head hashes are the export's hashes at
- * their seqs. A pinned checkpoint from an earlier export proves this export extends that history
- * rather than rewriting it.
+ * Verifies a JSONL export offline with nothing but the file: every event's leaf is recomputed from
+ * its content (src/audit/README.md gives the bytes), the log indexes are contiguous, and the left
+ * frontier + the leaves + the right nodes rebuild the root that the header's tree head signs, with
+ * a key the verifier trusts: `trustedKeys` (C2SP verifier keys, e.g. from `audit:keys`, kept from
+ * earlier), or — proving internal consistency only — the key the file names itself.
  */
 export async function verifyExportLines(
   lines: AsyncIterable<string> | Iterable<string>,
-  options: { pinned?: SignedCheckpoint } = {},
+  options: { trustedKeys?: readonly string[] } = {},
 ): Promise<ExportVerifyReport> {
   let header: ExportHeader | undefined;
-  let verifier: ChainVerifier | undefined;
+  let range: CompactRange | undefined;
+  let checked = 0;
   let lineNumber = 0;
-  const pending = new Map<number, { checkpoint: SignedCheckpoint; label: string }>();
-  const verified: number[] = [];
-  let trustedKeyId: string | undefined;
+  let verifiedHead: ExportVerifyReport['treeHead'] = null;
   const report = (problem?: ExportProblem): ExportVerifyReport => ({
     ok: !problem,
-    eventsChecked: verifier?.eventsChecked ?? 0,
+    eventsChecked: checked,
     range: header?.range ?? null,
-    head: verifier ? verifier.head : null,
-    checkpointsVerified: verified,
+    treeHead: verifiedHead,
     ...(problem ? { problem } : {}),
   });
 
@@ -141,87 +143,111 @@ export async function verifyExportLines(
     try {
       value = JSON.parse(line);
     } catch {
-      return report({ kind: 'malformed', seq: null, message: `line ${lineNumber} is not JSON` });
+      return report({ kind: 'malformed', logIndex: null, message: `line ${lineNumber} is not JSON` });
     }
     if (!header) {
       const candidate = value as ExportHeader;
-      if (candidate?.kind !== EXPORT_KIND || candidate.version !== EXPORT_VERSION) {
+      if (candidate?.kind !== EXPORT_KIND || candidate.version !== EXPORT_VERSION)
         return report({
           kind: 'malformed',
-          seq: null,
-          message: 'the first line is not an audit export header (was the file exported as jsonl?)',
+          logIndex: null,
+          message:
+            candidate?.kind === EXPORT_KIND
+              ? `export version ${String(candidate.version)}: this verifier reads version ${EXPORT_VERSION} (see src/audit/README.md for exports made before the Merkle log)`
+              : 'the first line is not an audit export header (was the file exported as jsonl?)',
         });
-      }
       header = candidate;
-      trustedKeyId = options.pinned?.keyId ?? header.publicKey?.keyId;
-      for (const [checkpoint, label] of [
-        [options.pinned, 'pinned checkpoint'],
-        [header.checkpoint, "header's checkpoint"],
-      ] as const) {
-        if (!checkpoint) continue;
-        const badSignature = checkCheckpointSignature(checkpoint, trustedKeyId ? [trustedKeyId] : undefined);
-        if (badSignature)
-          return report({
-            kind: badSignature.includes('not a trusted') ? 'untrusted_key' : 'bad_signature',
-            seq: Number(checkpoint.seq),
-            message: `${label}: ${badSignature}`,
-          });
-        const other = pending.get(Number(checkpoint.seq));
-        if (other && other.checkpoint.headHash !== checkpoint.headHash) {
-          return report({
-            kind: 'checkpoint_mismatch',
-            seq: Number(checkpoint.seq),
-            message: `the pinned checkpoint and the header's checkpoint sign different heads for event ${checkpoint.seq}: history was rewritten`,
-          });
-        }
-        pending.set(Number(checkpoint.seq), { checkpoint, label });
+      const problem = checkHead(header, options.trustedKeys);
+      if (problem) return report(problem);
+      if (header.treeHead)
+        verifiedHead = {
+          treeSize: header.treeHead.treeSize,
+          rootHash: header.treeHead.rootHash,
+          keyName: header.verifierKey.split('+')[0],
+        };
+      const left = header.rangeProof.left.map(fromBase64);
+      if (left.some((hash) => !hash))
+        return report({ kind: 'malformed', logIndex: null, message: 'the range proof holds a malformed hash' });
+      try {
+        range = new CompactRange(header.range.firstIndex ?? 0, left as Buffer[]);
+      } catch (error) {
+        return report({ kind: 'malformed', logIndex: null, message: `range proof: ${(error as Error).message}` });
       }
       continue;
     }
     const event = parseEvent(value);
-    if (!event) return report({ kind: 'malformed', seq: null, message: `line ${lineNumber} is not an audit event` });
-    if (!verifier) {
-      if (event.seq !== header.range.firstSeq) {
-        return report({
-          kind: 'incomplete',
-          seq: event.seq,
-          message: `the export should start at event ${header.range.firstSeq} but starts at ${event.seq}`,
-        });
-      }
-      verifier = new ChainVerifier({ seq: event.seq - 1, hash: event.prevHash });
-    }
-    if (!verifier.accept(event)) return report(verifier.problem as ChainProblem);
-    const expected = pending.get(event.seq);
-    if (expected) {
-      if (expected.checkpoint.headHash !== event.hash) {
-        return report({
-          kind: 'checkpoint_mismatch',
-          seq: event.seq,
-          message: `${expected.label} ${event.seq} signed head ${expected.checkpoint.headHash.slice(0, 16)}…, the export has ${event.hash.slice(0, 16)}…`,
-        });
-      }
-      pending.delete(event.seq);
-      verified.push(event.seq);
-    }
+    if (!event || !range)
+      return report({ kind: 'malformed', logIndex: null, message: `line ${lineNumber} is not an audit event` });
+    if (event.logIndex !== range.size)
+      return report({
+        kind: 'incomplete',
+        logIndex: range.size,
+        message: `expected the event at log index ${range.size}, found ${String(event.logIndex)}`,
+      });
+    const leaf = leafHash(leafBytesOf(event));
+    if (leaf.toString('hex') !== event.leafHash)
+      return report({
+        kind: 'leaf_mismatch',
+        logIndex: event.logIndex,
+        message: `the event at log index ${event.logIndex} was altered: its content does not give its leaf hash`,
+      });
+    range.append(leaf);
+    checked += 1;
   }
-  if (!header) return report({ kind: 'malformed', seq: null, message: 'the file is empty' });
-  const checked = verifier?.eventsChecked ?? 0;
-  const lastSeq = verifier?.head.seq ?? null;
-  if (checked !== header.range.count || (header.range.count > 0 && lastSeq !== header.range.lastSeq)) {
+  if (!header || !range) return report({ kind: 'malformed', logIndex: null, message: 'the file is empty' });
+  if (checked !== header.range.count)
     return report({
       kind: 'incomplete',
-      seq: lastSeq,
-      message: `the header announces ${header.range.count} events up to ${header.range.lastSeq}, the file has ${checked} up to ${lastSeq}`,
+      logIndex: range.size,
+      message: `the header announces ${header.range.count} events, the file has ${checked}`,
     });
+  if (!header.treeHead) return report();
+  for (const hash of header.rangeProof.right) {
+    const node = fromBase64(hash);
+    if (!node) return report({ kind: 'malformed', logIndex: null, message: 'the range proof holds a malformed hash' });
+    const remaining = header.treeHead.treeSize - range.size;
+    const level = coveringNodes(range.size, header.treeHead.treeSize)[0]?.level;
+    if (level === undefined || remaining <= 0)
+      return report({ kind: 'malformed', logIndex: null, message: 'the range proof has too many right nodes' });
+    range.appendSubtree(level, node);
   }
-  for (const [seq, { label }] of pending) {
+  if (range.size !== header.treeHead.treeSize || range.root().toString('base64') !== header.treeHead.rootHash)
     return report({
-      kind: 'checkpoint_mismatch',
-      seq,
-      message: `${label} ${seq} lies outside the exported events ${header.range.firstSeq}..${header.range.lastSeq}; it cannot be checked against this export`,
+      kind: 'root_mismatch',
+      logIndex: null,
+      message: `the events and the range proof do not give the root the tree head of size ${header.treeHead.treeSize} signs`,
     });
-  }
   return report();
+}
+
+function checkHead(header: ExportHeader, trustedKeys: readonly string[] | undefined): ExportProblem | undefined {
+  const at = { logIndex: null };
+  if (!header.treeHead)
+    return header.range.count === 0
+      ? undefined
+      : { kind: 'malformed', ...at, message: 'the export has events but no tree head' };
+  let verifiers: NoteVerifier[];
+  try {
+    verifiers = (trustedKeys && trustedKeys.length > 0 ? trustedKeys : [header.verifierKey]).map(parseVerifierKey);
+  } catch (error) {
+    return { kind: 'malformed', ...at, message: `verifier key: ${(error as Error).message}` };
+  }
+  let opened;
+  try {
+    opened = openNote(header.treeHead.note, verifiers);
+  } catch {
+    return { kind: 'malformed', ...at, message: 'the tree head is not a signed note' };
+  }
+  if (opened.verifiedBy.length === 0)
+    return opened.signatures.some((s) => s.known)
+      ? { kind: 'bad_signature', ...at, message: 'the tree head signature does not verify' }
+      : { kind: 'untrusted_key', ...at, message: 'the tree head is not signed by a trusted key' };
+  const body = parseCheckpoint(opened.body);
+  if (body.size !== header.treeHead.treeSize || body.rootHash.toString('base64') !== header.treeHead.rootHash)
+    return { kind: 'bad_signature', ...at, message: "the header's tree size or root differs from the signed note" };
+  if (header.range.lastIndex !== null && header.range.lastIndex >= body.size)
+    return { kind: 'malformed', ...at, message: 'the tree head does not cover the exported range' };
+  return undefined;
 }
 
 function parseEvent(value: unknown): AuditEventRecord | undefined {
@@ -230,11 +256,8 @@ function parseEvent(value: unknown): AuditEventRecord | undefined {
     !event ||
     typeof event !== 'object' ||
     typeof event.seq !== 'number' ||
-    typeof event.hash !== 'string' ||
-    typeof event.prevHash !== 'string'
-  )
-    return undefined;
-  if (
+    typeof event.logIndex !== 'number' ||
+    typeof event.leafHash !== 'string' ||
     typeof event.occurredAt !== 'string' ||
     typeof event.action !== 'string' ||
     !event.details ||
@@ -243,6 +266,7 @@ function parseEvent(value: unknown): AuditEventRecord | undefined {
     return undefined;
   return {
     seq: event.seq,
+    logIndex: event.logIndex,
     occurredAt: new Date(event.occurredAt),
     actorType: event.actorType as AuditEventRecord['actorType'],
     actorId: (event.actorId as string | null) ?? null,
@@ -253,7 +277,8 @@ function parseEvent(value: unknown): AuditEventRecord | undefined {
     sourceIp: (event.sourceIp as string | null) ?? null,
     justification: (event.justification as string | null) ?? null,
     details: event.details as Record<string, unknown>,
-    prevHash: event.prevHash,
-    hash: event.hash,
+    prevHash: (event.prevHash as string | null) ?? null,
+    hash: (event.hash as string | null) ?? null,
+    leafHash: event.leafHash,
   };
 }

@@ -3,9 +3,18 @@ import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { AuditContext } from './audit-context';
-import { CSV_COLUMNS, csvRow, EXPORT_KIND, EXPORT_VERSION, type ExportHeader } from './audit-export-format';
-import { eventPages, eventSeqBounds, listCheckpoints } from './audit.repository';
+import {
+  CSV_COLUMNS,
+  csvRow,
+  EXPORT_KIND,
+  EXPORT_VERSION,
+  rangeProofNodes,
+  type ExportHeader,
+} from './audit-export-format';
+import { readTreeNodes } from './audit-log.repository';
+import { AuditSequencer } from './audit-sequencer.service';
 import { AuditSigningKey } from './audit-signing';
+import { eventIndexBounds, logPages } from './audit.repository';
 import { AuditService } from './audit.service';
 
 export const AUDIT_EXPORTED = 'audit.exported';
@@ -24,27 +33,39 @@ export interface AuditExport {
 }
 
 /**
- * Streams an export: a contiguous range of the chain (from the first event at or after `from` to
- * the last before `to`; contiguous so that it can be verified on its own), fixed when the export
- * starts, read page by page. The export is recorded (`audit.exported`) before the first byte goes
- * out; that event lies after the range and appears in later exports.
+ * Streams an export: a contiguous log-index range (from the first sequenced event at or after
+ * `from` to the last before `to`), proven against a signed tree head by a range proof in the
+ * header, read page by page. Everything committed is sequenced (and a head signed) first. The
+ * export is recorded (`audit.exported`) before the first byte goes out; that event lies after the
+ * range and appears in later exports.
  */
 @Injectable()
 export class AuditExportService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly sequencer: AuditSequencer,
     private readonly signingKey: AuditSigningKey,
     private readonly clock: Clock,
   ) {}
 
   async open(context: AuditContext, request: AuditExportRequest, pageSize = 500): Promise<AuditExport> {
+    const { head } = await this.sequencer.flush();
     const header = await this.audit.run(context, async (tx) => {
-      const { firstSeq, lastSeq } = await eventSeqBounds(tx.manager, request.from ?? null, request.to ?? null);
-      const empty = firstSeq === null || lastSeq === null || firstSeq > lastSeq;
-      const [checkpoint] = empty
-        ? []
-        : await listCheckpoints(tx.manager, { fromSeq: firstSeq, untilSeq: lastSeq, newestFirst: true, limit: 1 });
+      const { firstIndex, lastIndex } = await eventIndexBounds(
+        tx.manager,
+        request.from ?? null,
+        request.to ?? null,
+        head.treeSize,
+      );
+      const empty = firstIndex === null || lastIndex === null || firstIndex > lastIndex;
+      const positions = empty ? { left: [], right: [] } : rangeProofNodes(firstIndex, lastIndex, head.treeSize);
+      const nodes = await readTreeNodes(tx.manager, [...positions.left, ...positions.right]);
+      const hashOf = ({ level, index }: { level: number; index: number }) => {
+        const hash = nodes.get(`${level}/${index}`);
+        if (!hash) throw new Error(`the audit tree has no node ${level}/${index}`);
+        return hash.toString('base64');
+      };
       const exportHeader: ExportHeader = {
         kind: EXPORT_KIND,
         version: EXPORT_VERSION,
@@ -53,17 +74,18 @@ export class AuditExportService {
         range: {
           from: request.from?.toISOString() ?? null,
           to: request.to?.toISOString() ?? null,
-          firstSeq: empty ? null : firstSeq,
-          lastSeq: empty ? null : lastSeq,
-          count: empty ? 0 : lastSeq - firstSeq + 1,
+          firstIndex: empty ? null : firstIndex,
+          lastIndex: empty ? null : lastIndex,
+          count: empty ? 0 : lastIndex - firstIndex + 1,
         },
-        checkpoint: checkpoint ? { ...checkpoint, signedAt: checkpoint.signedAt.toISOString() } : null,
-        publicKey: { keyId: this.signingKey.keyId, pem: this.signingKey.publicKeyPem },
+        treeHead: { treeSize: head.treeSize, rootHash: head.rootHash.toString('base64'), note: head.note },
+        rangeProof: { left: positions.left.map(hashOf), right: positions.right.map(hashOf) },
+        verifierKey: this.signingKey.verifierKey,
       };
       tx.record({
         action: AUDIT_EXPORTED,
         resourceType: 'audit_export',
-        details: { format: request.format, ...exportHeader.range, checkpointSeq: checkpoint?.seq ?? null },
+        details: { format: request.format, ...exportHeader.range, treeSize: head.treeSize },
       });
       return exportHeader;
     });
@@ -79,10 +101,10 @@ export class AuditExportService {
   private async *lines(header: ExportHeader, pageSize: number): AsyncGenerator<string> {
     if (header.format === 'jsonl') yield `${JSON.stringify(header)}\n`;
     else yield `# ${JSON.stringify(header)}\n${CSV_COLUMNS.join(',')}\n`;
-    if (header.range.firstSeq === null || header.range.lastSeq === null) return;
-    for await (const page of eventPages(this.transactions.manager, {
-      afterSeq: header.range.firstSeq - 1,
-      untilSeq: header.range.lastSeq,
+    if (header.range.firstIndex === null || header.range.lastIndex === null) return;
+    for await (const page of logPages(this.transactions.manager, {
+      fromIndex: header.range.firstIndex,
+      untilIndex: header.range.lastIndex + 1,
       pageSize,
     })) {
       // One chunk per page: few writes, and the stream's back-pressure paces the next query.

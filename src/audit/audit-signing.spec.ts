@@ -30,4 +30,21 @@ describe('AuditSigningKey', () => {
     const forged = other.sign({ seq: 42, headHash: 'ab'.repeat(32), signedAt: checkpoint.signedAt });
     expect(checkCheckpointSignature({ ...forged, keyId: key.keyId })).toMatch(/does not belong/);
   });
+
+  it('names itself as a C2SP verifier key and trusts the previous keys it is given', () => {
+    const old = new AuditSigningKey({
+      audit: { signingKeyFile: path.join(dir, 'old.pem'), logOrigin: 'log.example/a' },
+    });
+    const current = new AuditSigningKey({
+      audit: {
+        signingKeyFile: path.join(dir, 'new.pem'),
+        logOrigin: 'log.example/a',
+        previousVerifierKeys: [old.verifierKey],
+      },
+    });
+    expect(current.verifierKey).toMatch(/^log\.example\/a\+[0-9a-f]{8}\+/);
+    expect(current.verifierKey.split('+')[1]).toBe(current.noteKeyId);
+    expect(current.verifiers.map((v) => v.keyId.toString('hex'))).toEqual([current.noteKeyId, old.noteKeyId]);
+    expect(current.legacyKeyIds).toEqual([current.keyId, old.keyId]);
+  });
 });

@@ -12,6 +12,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { canonicalJson } from './canonical-json';
+import {
+  formatVerifierKey,
+  noteKeyId,
+  parseVerifierKey,
+  rawPublicKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from './signed-note';
 
 /** What a checkpoint signs: the chain had `headHash` as the hash of event `seq`, at `signedAt`. */
 export interface CheckpointStatement {
@@ -77,6 +85,13 @@ export function checkCheckpointSignature(
   return valid ? undefined : `checkpoint ${checkpoint.seq}: signature does not verify`;
 }
 
+export const DEFAULT_LOG_ORIGIN = 'claims-evidence.local/audit';
+
+/** What the key needs of the configuration (tools and tests pass just the key file). */
+export interface AuditKeyConfig {
+  audit: Partial<AppConfig['audit']> & Pick<AppConfig['audit'], 'signingKeyFile'>;
+}
+
 /**
  * The Ed25519 key that signs checkpoints, read from AUDIT_SIGNING_KEY_FILE (PKCS#8 PEM). When the
  * file does not exist it is created, with mode 0600, on first use; every process that signs or
@@ -84,9 +99,50 @@ export function checkCheckpointSignature(
  */
 @Injectable()
 export class AuditSigningKey {
-  private loaded: { privateKey: KeyObject; publicKeyPem: string; keyId: string } | undefined;
+  private loaded: { privateKey: KeyObject; publicKeyPem: string; keyId: string; rawPublicKey: Buffer } | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'audit'>) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AuditKeyConfig) {}
+
+  /** The log's origin line, which is also the signed-note key name of its tree heads. */
+  get origin(): string {
+    return this.config.audit.logOrigin ?? DEFAULT_LOG_ORIGIN;
+  }
+
+  /** The raw 32-byte Ed25519 public key. */
+  get rawPublicKey(): Buffer {
+    return this.load().rawPublicKey;
+  }
+
+  /** Signs tree-head notes: key name = the log's origin. */
+  get noteSigner(): NoteSigner {
+    return { name: this.origin, privateKey: this.load().privateKey };
+  }
+
+  /** The note key id (8 hex digits) of the current key. */
+  get noteKeyId(): string {
+    return noteKeyId(this.origin, this.rawPublicKey).toString('hex');
+  }
+
+  /** The current key as a C2SP verifier key: "origin+keyid+base64(0x01 ‖ key)". */
+  get verifierKey(): string {
+    return formatVerifierKey(this.origin, this.rawPublicKey);
+  }
+
+  /**
+   * Every key tree heads may be signed with: the current key first, then the earlier ones kept for
+   * verification (AUDIT_PREVIOUS_VERIFIER_KEYS) after a rotation.
+   */
+  get verifiers(): NoteVerifier[] {
+    return [
+      parseVerifierKey(this.verifierKey),
+      ...(this.config.audit.previousVerifierKeys ?? []).map(parseVerifierKey),
+    ];
+  }
+
+  /** The old-style keyIds (checkpoints of the former hash chain) of every trusted key. */
+  get legacyKeyIds(): string[] {
+    return this.verifiers.map((v) => createHash('sha256').update(v.publicKey).digest('hex').slice(0, 16));
+  }
 
   get keyId(): string {
     return this.load().keyId;
@@ -127,6 +183,7 @@ export class AuditSigningKey {
       privateKey,
       publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
       keyId: keyIdOf(publicKey),
+      rawPublicKey: rawPublicKey(publicKey),
     };
     return this.loaded;
   }

@@ -1,23 +1,17 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { flag, option, type CliCommand } from '../cli/cli-command';
+import { flag, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SYSTEM_CONTEXT } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
-import { parsePinnedCheckpoint, verifyExportLines, type ExportVerifyReport } from './audit-export-format';
+import { verifyExportLines, type ExportVerifyReport } from './audit-export-format';
+import { AuditSequencer } from './audit-sequencer.service';
 import { AuditSigningKey } from './audit-signing';
 import { AuditVerificationService, type AuditVerifyReport } from './audit-verification.service';
-import { AuditService } from './audit.service';
 
 class UsageError extends Error {}
-
-function positiveInteger(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} needs a positive integer`);
-  return Number(value);
-}
 
 function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boolean, summary: string): void {
   if (json) {
@@ -26,15 +20,16 @@ function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boole
   }
   console.log(summary);
   if (report.problem)
-    console.log(`FAILED: ${report.problem.kind} at seq ${report.problem.seq ?? '-'}: ${report.problem.message}`);
+    console.log(
+      `FAILED: ${report.problem.kind} at log index ${report.problem.logIndex ?? '-'}: ${report.problem.message}`,
+    );
 }
 
-/** Audit commands of the operator CLI. Verification commands exit 1 when the chain does not verify. */
+/** Audit commands of the operator CLI. Verification commands exit 1 when the log does not verify. */
 export const AUDIT_COMMANDS: Record<string, CliCommand> = {
   'audit:verify': {
-    summary: 'verify the audit chain and its checkpoints [--from-checkpoint SEQ] [--json]',
+    summary: 'verify the whole audit log: every leaf, the rebuilt Merkle tree, every signed tree head [--json]',
     run: async (args, cli) => {
-      const fromCheckpoint = positiveInteger(option(args, 'from-checkpoint'), 'from-checkpoint');
       const config = loadConfigOrExit();
       const database = await cli.openDatabase(config);
       try {
@@ -42,11 +37,11 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
           new TransactionRunner(database.dataSource),
           new AuditSigningKey(config),
         );
-        const report = await verifier.verify({ fromCheckpoint });
+        const report = await verifier.verify();
         printReport(
           report,
           flag(args, 'json'),
-          `${report.ok ? 'OK' : 'NOT OK'}: ${report.eventsChecked} events and ${report.checkpointsChecked} checkpoints checked from seq ${report.from.seq}; head ${report.head.seq} ${report.head.hash}`,
+          `${report.ok ? 'OK' : 'NOT OK'}: ${report.eventsChecked} events and ${report.treeHeadsChecked} signed tree heads checked (${report.legacyCheckpointsChecked} checkpoints of the former chain, ${report.unsequenced} events not yet sequenced); tree size ${report.treeSize}, root ${report.rootHash}`,
         );
         if (!report.ok) process.exitCode = 1;
       } finally {
@@ -55,43 +50,62 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
     },
   },
   'audit:checkpoint': {
-    summary: 'sign a checkpoint of the audit chain head now [--json]',
+    summary: 'sequence every committed audit event and sign a tree head now [--json]',
     run: async (args, cli) => {
       const config = loadConfigOrExit();
       const database = await cli.openDatabase(config);
       try {
-        const clock = new SystemClock();
+        const transactions = new TransactionRunner(database.dataSource);
         const service = new AuditCheckpointService(
-          new TransactionRunner(database.dataSource),
-          new AuditService(new TransactionRunner(database.dataSource), clock),
-          new AuditSigningKey(config),
-          clock,
+          transactions,
+          new AuditSequencer(transactions, new AuditSigningKey(config), new SystemClock(), config),
         );
         const result = await service.create({ ...SYSTEM_CONTEXT, actorId: 'cli' }, 'on_demand');
-        if (flag(args, 'json')) console.log(JSON.stringify(result, null, 2));
-        else
+        if (flag(args, 'json'))
           console.log(
-            `${result.created ? 'signed' : 'unchanged head, existing'} checkpoint ${result.checkpoint.seq} ${result.checkpoint.headHash} (key ${result.checkpoint.keyId})`,
+            JSON.stringify(
+              {
+                ...result,
+                checkpoint: { ...result.checkpoint, rootHash: result.checkpoint.rootHash.toString('base64') },
+              },
+              null,
+              2,
+            ),
+          );
+        else
+          process.stdout.write(
+            `${result.created ? 'signed' : 'unchanged tree, latest'} tree head:\n${result.checkpoint.note}`,
           );
       } finally {
         await database.close();
       }
     },
   },
-  'audit:verify-export': {
-    summary: 'verify a JSONL audit export offline: FILE [--checkpoint FILE] [--json]',
+  'audit:keys': {
+    summary: 'print the verifier keys (C2SP vkeys) of the audit log: the current signing key, then earlier ones',
     run: async (args) => {
-      const file = args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--checkpoint');
-      if (!file)
-        throw new UsageError('usage: audit:verify-export FILE [--checkpoint CHECKPOINT_OR_EARLIER_EXPORT] [--json]');
-      const checkpointFile = option(args, 'checkpoint');
-      const pinned = checkpointFile ? parsePinnedCheckpoint(fs.readFileSync(checkpointFile, 'utf8')) : undefined;
+      const config = loadConfigOrExit();
+      const key = new AuditSigningKey(config);
+      const keys = [
+        { status: 'current', verifierKey: key.verifierKey },
+        ...config.audit.previousVerifierKeys.map((verifierKey) => ({ status: 'previous', verifierKey })),
+      ];
+      if (flag(args, 'json')) console.log(JSON.stringify({ origin: key.origin, keys }, null, 2));
+      else for (const entry of keys) console.log(`${entry.status}\t${entry.verifierKey}`);
+    },
+  },
+  'audit:verify-export': {
+    summary: 'verify a JSONL audit export offline: FILE [--key VKEY]... [--json]',
+    run: async (args) => {
+      const file = args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--key');
+      if (!file) throw new UsageError('usage: audit:verify-export FILE [--key VERIFIER_KEY]... [--json]');
+      const trustedKeys = args.flatMap((arg, index) => (args[index - 1] === '--key' ? [arg] : []));
       const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-      const report = await verifyExportLines(lines, { pinned });
+      const report = await verifyExportLines(lines, { trustedKeys });
       printReport(
         report,
         flag(args, 'json'),
-        `${report.ok ? 'OK' : 'NOT OK'}: ${report.eventsChecked} events checked (${report.range?.firstSeq ?? '-'}..${report.range?.lastSeq ?? '-'}); checkpoints verified: ${report.checkpointsVerified.join(', ') || 'none'}`,
+        `${report.ok ? 'OK' : 'NOT OK'}: ${report.eventsChecked} events checked (log indexes ${report.range?.firstIndex ?? '-'}..${report.range?.lastIndex ?? '-'}) against the signed tree head of size ${report.treeHead?.treeSize ?? '-'}${trustedKeys.length === 0 ? ' (trusting the key named in the file: pass --key to pin one)' : ''}`,
       );
       if (!report.ok) process.exitCode = 1;
     },

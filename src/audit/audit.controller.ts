@@ -1,14 +1,42 @@
-import { Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiStaffAuth, Can } from '../common/api-docs';
-import { AuditEventPage, AuditVerifyReportView, CheckpointPage, CheckpointResultView } from './audit.views';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/access.decorators';
+import { ApiErrors, ApiStaffAuth, Can } from '../common/api-docs';
+import {
+  AuditEventPage,
+  AuditVerifyReportView,
+  ConsistencyProofView,
+  InclusionProofView,
+  TreeHeadPage,
+  TreeHeadResultView,
+} from './audit.views';
 import type { Response } from 'express';
 import { Caller } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerificationService } from './audit-verification.service';
-import { AuditPageDto, ExportAuditDto, SearchAuditEventsDto, VerifyAuditDto } from './audit.dto';
+import type { TreeHeadRecord } from './audit-log.repository';
+import { AuditProofService } from './audit-proof.service';
+import {
+  AuditPageDto,
+  ConsistencyProofDto,
+  ExportAuditDto,
+  InclusionProofDto,
+  SearchAuditEventsDto,
+} from './audit.dto';
 
 /** Audit search, checkpoints, verification and export, for compliance and admin (DESIGN.md §5–6). */
 @ApiTags('audit')
@@ -20,6 +48,7 @@ export class AuditController {
     private readonly checkpoints: AuditCheckpointService,
     private readonly verification: AuditVerificationService,
     private readonly exports: AuditExportService,
+    private readonly proofs: AuditProofService,
   ) {}
 
   @Get('events')
@@ -30,34 +59,50 @@ export class AuditController {
   }
 
   @Get('checkpoints')
-  @Can('read', 'AuditEvent', { ok: CheckpointPage, errors: [400] })
-  @ApiOperation({ summary: 'Signed checkpoints, newest first' })
+  @Can('read', 'AuditEvent', { ok: TreeHeadPage, errors: [400] })
+  @ApiOperation({ summary: 'Signed tree heads (C2SP checkpoints), largest tree first' })
   async listCheckpoints(@Query() query: AuditPageDto) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    return { items: await this.checkpoints.list({ offset: (page - 1) * pageSize, limit: pageSize }), page, pageSize };
+    const { items, total } = await this.checkpoints.list({ offset: (page - 1) * pageSize, limit: pageSize });
+    return { items: items.map(treeHeadView), page, pageSize, total };
   }
 
   @Post('checkpoints')
   @HttpCode(201)
   @Can('verify', 'AuditEvent', {
-    created: { type: CheckpointResultView, description: 'a new checkpoint' },
-    ok: { type: CheckpointResultView, description: 'the head had not moved: the last checkpoint' },
+    created: { type: TreeHeadResultView, description: 'a new signed tree head' },
+    ok: { type: TreeHeadResultView, description: 'the tree had not changed: the latest signed head' },
   })
   @ApiOperation({
-    summary: 'Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200)',
+    summary:
+      'Sequence every committed event and sign a tree head of the result (201), or return the latest head when the tree has not changed (200)',
   })
   async createCheckpoint(@Caller() { audit }: Caller, @Res({ passthrough: true }) response: Response) {
     const result = await this.checkpoints.create(audit, 'on_demand');
     response.status(result.created ? 201 : 200);
-    return result;
+    return { checkpoint: treeHeadView(result.checkpoint), created: result.created };
+  }
+
+  @Get('events/:index/proof')
+  @Can('verify', 'AuditEvent', { ok: InclusionProofView, errors: [400, 404] })
+  @ApiOperation({ summary: 'RFC 9162 inclusion proof of the event at a log index in a tree of treeSize leaves' })
+  @ApiParam({ name: 'index', description: 'log index (0-based)', type: Number })
+  async inclusionProof(
+    @Param('index', new ParseIntPipe({ errorHttpStatusCode: 400 })) index: number,
+    @Query() query: InclusionProofDto,
+  ) {
+    if (index < 0) throw new BadRequestException('index must be a non-negative integer');
+    return this.proofs.inclusion(index, query.treeSize);
   }
 
   @Get('verify')
-  @Can('verify', 'AuditEvent', { ok: AuditVerifyReportView, errors: [400, 404] })
-  @ApiOperation({ summary: 'Verify the chain and every checkpoint; reports the first problem' })
-  async verify(@Query() query: VerifyAuditDto) {
-    return this.verification.verify({ fromCheckpoint: query.fromCheckpoint });
+  @Can('verify', 'AuditEvent', { ok: AuditVerifyReportView, errors: [400] })
+  @ApiOperation({
+    summary: 'Verify the whole log: every leaf, the rebuilt tree, every signed tree head; reports the first problem',
+  })
+  async verify() {
+    return this.verification.verify();
   }
 
   @Get('export')
@@ -80,5 +125,51 @@ export class AuditController {
       type: result.contentType,
       disposition: `attachment; filename="${result.fileName}"`,
     });
+  }
+}
+
+function treeHeadView(head: TreeHeadRecord) {
+  return {
+    treeSize: head.treeSize,
+    rootHash: head.rootHash.toString('base64'),
+    signedAt: head.signedAt.toISOString(),
+    keyName: head.keyName,
+    keyId: head.keyId,
+    note: head.note,
+  };
+}
+
+/**
+ * The log's public face, like a CT log's or Rekor's: the latest signed tree head and consistency
+ * proofs hold only the origin, sizes and hashes — nothing about any claim or person — and are what
+ * witnesses and outsiders need, so they need no login.
+ */
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditLogPublicController {
+  constructor(private readonly proofs: AuditProofService) {}
+
+  @Public()
+  @Get('tree-head')
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The latest signed tree head: a C2SP tlog-checkpoint signed note (public)' })
+  @ApiOkResponse({
+    description:
+      'origin line, tree size, base64 root hash, blank line, "— <key name> <base64 key id ‖ Ed25519 signature>"',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(404)
+  async treeHead(): Promise<string> {
+    return (await this.proofs.latestHead()).note;
+  }
+
+  @Public()
+  @Get('consistency')
+  @ApiOperation({ summary: 'RFC 9162 consistency proof between tree sizes first and second (public)' })
+  @ApiOkResponse({ type: ConsistencyProofView })
+  @ApiErrors(400)
+  async consistency(@Query() query: ConsistencyProofDto) {
+    return this.proofs.consistency(query.first, query.second);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -34,13 +34,29 @@ export class SearchAuditEventsDto extends AuditPageDto {
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }
 
-export class VerifyAuditDto {
-  @ApiPropertyOptional({ description: 'start at this signed checkpoint instead of the genesis' })
+export class InclusionProofDto {
+  @ApiPropertyOptional({ description: 'tree size to prove against (default: the latest signed tree head)', minimum: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  fromCheckpoint?: number;
+  @Max(Number.MAX_SAFE_INTEGER)
+  treeSize?: number;
+}
+
+export class ConsistencyProofDto {
+  @ApiProperty({ minimum: 0, description: 'the smaller tree size' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  first!: number;
+  @ApiProperty({ minimum: 0, description: 'the larger tree size' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  second!: number;
 }
 
 export class ExportAuditDto {

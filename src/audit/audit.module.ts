@@ -6,13 +6,17 @@ import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditSigningKey } from './audit-signing';
 import { AuditVerificationService } from './audit-verification.service';
-import { AuditController } from './audit.controller';
+import { HealthModule } from '../health/health.module';
+import { AuditMetrics } from './audit-metrics';
+import { AuditProofService } from './audit-proof.service';
+import { AuditSequencer } from './audit-sequencer.service';
+import { AuditController, AuditLogPublicController } from './audit.controller';
 import { AuditService } from './audit.service';
 
 /** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
-  imports: [JobsModule],
-  controllers: [AuditController],
+  imports: [JobsModule, HealthModule],
+  controllers: [AuditController, AuditLogPublicController],
   providers: [
     AuditService,
     AuditSigningKey,
@@ -21,7 +25,17 @@ import { AuditService } from './audit.service';
     AuditQueryService,
     AuditExportService,
     AuditCheckpointHandler,
+    AuditSequencer,
+    AuditProofService,
+    AuditMetrics,
   ],
-  exports: [AuditService, AuditCheckpointService, AuditVerificationService],
+  exports: [
+    AuditService,
+    AuditCheckpointService,
+    AuditVerificationService,
+    AuditSequencer,
+    AuditProofService,
+    AuditSigningKey,
+  ],
 })
 export class AuditModule {}

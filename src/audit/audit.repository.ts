@@ -3,57 +3,76 @@
  * Every function takes the transaction (or the plain manager) to run on: appends happen inside the
  * business transaction that AuditService.run opened.
  */
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Tx } from '../database/transaction-runner';
-import { GENESIS_HASH, type ChainedEventFields } from './audit-chain';
-import { AuditEvent, type ActorType } from './audit-event.entity';
+import type { ActorType } from './audit-event.entity';
 import type { SignedCheckpoint } from './audit-signing';
 
-/** One key for the transaction-scoped advisory lock that serialises appends to the chain. */
-const AUDIT_APPEND_LOCK = 7_204_311;
+/** A new event as AuditService writes it (seq and log index come later, from the database). */
+export interface NewAuditEventRow {
+  occurredAt: Date;
+  actorType: ActorType;
+  actorId: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  requestId: string | null;
+  sourceIp: string | null;
+  justification: string | null;
+  details: Record<string, unknown>;
+  leafHash: Buffer;
+}
 
-/** The last event of the chain: its sequence number and hash (seq 0 and the genesis hash when empty). */
-export interface ChainHead {
-  seq: number;
-  hash: string;
+const INSERT_COLUMNS = 11;
+
+/**
+ * Inserts events in the caller's transaction: seq from the sequence, tx_id (the inserting
+ * transaction) by default, no log index. Takes no lock.
+ */
+export async function insertEvents(tx: Tx, events: readonly NewAuditEventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  const params: unknown[] = [];
+  const tuples = events.map((event, i) => {
+    params.push(
+      event.occurredAt,
+      event.actorType,
+      event.actorId,
+      event.action,
+      event.resourceType,
+      event.resourceId,
+      event.requestId,
+      event.sourceIp,
+      event.justification,
+      JSON.stringify(event.details),
+      `\\x${event.leafHash.toString('hex')}`,
+    );
+    const base = i * INSERT_COLUMNS;
+    return `(${Array.from({ length: INSERT_COLUMNS }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+  });
+  await tx.query(
+    `INSERT INTO audit_events (occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id,
+       source_ip, justification, details, leaf_hash) VALUES ${tuples.join(', ')}`,
+    params,
+  );
 }
 
 /**
- * Takes the chain's append lock for the rest of the caller's transaction (re-entrant: a transaction
- * that holds it may take it again). Whoever holds it sees a head that no one else can move.
+ * The first and last log index of the sequenced events that occurred in [from, to) (either bound
+ * open when null), at most `untilIndex` (exclusive).
  */
-export async function lockAuditChain(tx: Tx): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
-}
-
-export async function readChainHead(tx: Tx): Promise<ChainHead> {
-  const [head] = (await tx.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as Array<{
-    seq: string;
-    hash: string;
-  }>;
-  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
-}
-
-/** Appends chained events (the caller holds the append lock). */
-export async function insertEvents(tx: Tx, events: Array<Partial<AuditEvent>>): Promise<void> {
-  const rows = events.map((event) => tx.create(AuditEvent, event));
-  await tx.insert(AuditEvent, rows as QueryDeepPartialEntity<AuditEvent>[]);
-}
-
-/** The first and last seq of the events that occurred in [from, to) (either bound open when null). */
-export async function eventSeqBounds(
+export async function eventIndexBounds(
   tx: Tx,
   from: Date | null,
   to: Date | null,
-): Promise<{ firstSeq: number | null; lastSeq: number | null }> {
+  untilIndex: number,
+): Promise<{ firstIndex: number | null; lastIndex: number | null }> {
   const [bounds] = (await tx.query(
-    `SELECT (SELECT min(seq) FROM audit_events WHERE $1::timestamptz IS NULL OR occurred_at >= $1) AS first_seq,
-            (SELECT max(seq) FROM audit_events WHERE $2::timestamptz IS NULL OR occurred_at < $2) AS last_seq`,
-    [from, to],
-  )) as Array<{ first_seq: string | null; last_seq: string | null }>;
+    `SELECT (SELECT min(log_index) FROM audit_events WHERE log_index < $3 AND ($1::timestamptz IS NULL OR occurred_at >= $1)) AS first_index,
+            (SELECT max(log_index) FROM audit_events WHERE log_index < $3 AND ($2::timestamptz IS NULL OR occurred_at < $2)) AS last_index`,
+    [from, to, untilIndex],
+  )) as Array<{ first_index: string | null; last_index: string | null }>;
   return {
-    firstSeq: bounds.first_seq === null ? null : Number(bounds.first_seq),
-    lastSeq: bounds.last_seq === null ? null : Number(bounds.last_seq),
+    firstIndex: bounds.first_index === null ? null : Number(bounds.first_index),
+    lastIndex: bounds.last_index === null ? null : Number(bounds.last_index),
   };
 }
 
@@ -64,16 +83,34 @@ export async function insertCheckpoint(tx: Tx, signed: SignedCheckpoint): Promis
   );
 }
 
-/** An audit event as the chain, the API and exports see it. */
-export interface AuditEventRecord extends ChainedEventFields {
+/** An audit event as the log, the API and exports see it. */
+export interface AuditEventRecord {
+  /** Insertion id: unique, not gap-free, not commit-ordered. */
+  seq: number;
+  /** Position in the Merkle log (null until the sequencer reached it). */
+  logIndex: number | null;
+  occurredAt: Date;
   actorType: ActorType;
-  hash: string;
+  actorId: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  requestId: string | null;
+  sourceIp: string | null;
+  justification: string | null;
+  details: Record<string, unknown>;
+  /** Former hash chain only (events written before the Merkle log): the chain link and hash. */
+  prevHash: string | null;
+  hash: string | null;
+  /** Hex SHA-256(0x00 ‖ leaf bytes), as stored when the event was written. */
+  leafHash: string;
 }
 
-const EVENT_COLUMNS = `seq, occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id, source_ip, justification, details, prev_hash, hash`;
+const EVENT_COLUMNS = `seq, log_index, occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id, source_ip, justification, details, prev_hash, hash, leaf_hash`;
 
 interface EventRow {
   seq: string;
+  log_index: string | null;
   occurred_at: Date;
   actor_type: ActorType;
   actor_id: string | null;
@@ -84,13 +121,15 @@ interface EventRow {
   source_ip: string | null;
   justification: string | null;
   details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
+  leaf_hash: Buffer | Uint8Array;
 }
 
 export function toEventRecord(row: EventRow): AuditEventRecord {
   return {
     seq: Number(row.seq),
+    logIndex: row.log_index === null ? null : Number(row.log_index),
     occurredAt: new Date(row.occurred_at),
     actorType: row.actor_type,
     actorId: row.actor_id,
@@ -103,12 +142,13 @@ export function toEventRecord(row: EventRow): AuditEventRecord {
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+    leafHash: Buffer.from(row.leaf_hash).toString('hex'),
   };
 }
 
 /**
- * Events with afterSeq < seq <= untilSeq in sequence order, `pageSize` at a time (keyset paging:
- * each page is one short query, whatever the chain's length, and nothing is held beyond a page).
+ * Events with afterSeq < seq <= untilSeq in insertion order, `pageSize` at a time (keyset paging:
+ * each page is one short query, whatever the log's length, and nothing is held beyond a page).
  */
 export async function* eventPages(
   tx: Tx,
@@ -127,6 +167,51 @@ export async function* eventPages(
     if (rows.length < pageSize) return;
     after = page[page.length - 1].seq;
   }
+}
+
+/** Sequenced events with fromIndex <= log_index < untilIndex in log order, a page at a time. */
+export async function* logPages(
+  tx: Tx,
+  range: { fromIndex: number; untilIndex?: number; pageSize?: number },
+): AsyncGenerator<AuditEventRecord[]> {
+  const pageSize = range.pageSize ?? 1000;
+  let from = range.fromIndex;
+  for (;;) {
+    const rows = (await tx.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index >= $1 AND ($2::bigint IS NULL OR log_index < $2)
+        ORDER BY log_index LIMIT $3`,
+      [from, range.untilIndex ?? null, pageSize],
+    )) as EventRow[];
+    if (rows.length === 0) return;
+    const page = rows.map(toEventRecord);
+    yield page;
+    if (rows.length < pageSize) return;
+    from = (page[page.length - 1].logIndex as number) + 1;
+  }
+}
+
+/** Events without a log index yet, in insertion order, a page at a time. */
+export async function* unsequencedPages(tx: Tx, pageSize = 1000): AsyncGenerator<AuditEventRecord[]> {
+  let after = 0;
+  for (;;) {
+    const rows = (await tx.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      [after, pageSize],
+    )) as EventRow[];
+    if (rows.length === 0) return;
+    const page = rows.map(toEventRecord);
+    yield page;
+    if (rows.length < pageSize) return;
+    after = page[page.length - 1].seq;
+  }
+}
+
+/** The sequenced event at a log index. */
+export async function findEventAtIndex(tx: Tx, logIndex: number): Promise<AuditEventRecord | undefined> {
+  const [row] = (await tx.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index = $1`, [
+    logIndex,
+  ])) as EventRow[];
+  return row ? toEventRecord(row) : undefined;
 }
 
 export async function findEvent(tx: Tx, seq: number): Promise<AuditEventRecord | undefined> {

@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { TransactionRunner, type Tx } from '../database/transaction-runner';
-import { hashAuditEvent } from './audit-chain';
+import { auditEntryBytes } from './audit-leaf';
 import type { AuditContext, AuditEventInput } from './audit-context';
 import { sanitiseDetails } from './audit-details';
-import type { AuditEvent } from './audit-event.entity';
-import { insertEvents, lockAuditChain, readChainHead, type ChainHead } from './audit.repository';
-
-export type { ChainHead } from './audit.repository';
+import { insertEvents, type NewAuditEventRow } from './audit.repository';
+import { leafHash } from './merkle/rfc6962';
 
 /** A transaction in progress, with the audit events of the change it makes. */
 export class AuditedTransaction {
@@ -45,7 +43,7 @@ export class AuditedTransaction {
 
 /**
  * The one way to change state: `run` opens a transaction, lets the caller make its change and
- * record what it did, then appends the events to the hash chain in that same transaction. A change
+ * record what it did, then inserts the events (with their Merkle leaf hashes) in that same transaction. A change
  * that fails leaves neither the change nor its events; an event cannot exist without its change.
  */
 @Injectable()
@@ -78,36 +76,21 @@ export class AuditService {
 
   /** Records events that change nothing else (a photo view, a denied access, a login failure). */
   async record(context: AuditContext, ...events: AuditEventInput[]): Promise<void> {
-    await this.run(context, async (tx) => events.forEach((event) => tx.record(event)));
+    // Nothing else changes, so one INSERT statement is the whole transaction (atomic on its own):
+    // one round trip instead of BEGIN, INSERT, COMMIT.
+    await this.append(this.transactions.manager, context, events);
   }
 
   /**
-   * Appends inside the caller's transaction. The advisory lock is held until that transaction ends,
-   * so concurrent writers take turns at the head and the chain stays linear; it is taken last, to
-   * keep the time it is held short.
+   * Inserts the events inside the caller's transaction, each with its leaf hash: no lock, no read
+   * of a head — concurrent writers do not wait for each other. The events commit with the change or
+   * not at all; the sequencer gives them their log index once their transaction is over.
    */
-  private async append(manager: Tx, context: AuditContext, events: AuditEventInput[]): Promise<void> {
+  private async append(manager: Tx, context: AuditContext, events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
-    await this.appendWithin(manager, context, events);
-  }
-
-  /**
-   * Appends events inside a transaction the caller already opened, and returns the new head. For
-   * the audit module's own use (a checkpoint signs the head its own event produced); everyone else
-   * goes through `run`, which cannot forget the events.
-   */
-  async appendWithin(manager: Tx, context: AuditContext, events: readonly AuditEventInput[]): Promise<ChainHead> {
-    await lockAuditChain(manager);
-    const head = await readChainHead(manager);
-    if (events.length === 0) return head;
-    let seq = head.seq;
-    let prevHash = head.hash;
     const occurredAt = this.clock.now();
-    const rows: Array<Partial<AuditEvent>> = [];
-    for (const input of events) {
-      seq += 1;
+    const rows: NewAuditEventRow[] = events.map((input) => {
       const fields = {
-        seq,
         occurredAt,
         actorType: context.actorType,
         actorId: context.actorId,
@@ -118,13 +101,9 @@ export class AuditService {
         sourceIp: context.sourceIp ?? null,
         justification: input.justification ?? context.justification ?? null,
         details: sanitiseDetails(input.details),
-        prevHash,
       };
-      const hash = hashAuditEvent(fields);
-      rows.push({ ...fields, hash });
-      prevHash = hash;
-    }
+      return { ...fields, leafHash: leafHash(auditEntryBytes(fields)) };
+    });
     await insertEvents(manager, rows);
-    return { seq, hash: prevHash };
   }
 }

@@ -2,9 +2,16 @@ import { PageOf } from '../common/api-docs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTOR_TYPES } from './audit-event.entity';
 
-/** An audit event as the API shows it (the chain's fields and the hash). */
+/** An audit event as the API shows it. */
 export class AuditEventView {
-  @ApiProperty() seq!: number;
+  @ApiProperty({ description: 'insertion id: unique, not gap-free, not commit-ordered' }) seq!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'position in the Merkle log; null until the sequencer reached the event (normally well under a second)',
+  })
+  logIndex!: number | null;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType' }) actorType!: string;
   @ApiProperty({ type: String, nullable: true }) actorId!: string | null;
@@ -15,53 +22,77 @@ export class AuditEventView {
   @ApiProperty({ type: String, nullable: true }) sourceIp!: string | null;
   @ApiProperty({ type: String, nullable: true }) justification!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
-  @ApiProperty({ description: 'hash of the previous event (the chain link)' }) prevHash!: string;
-  @ApiProperty({ description: 'hex SHA-256 over the canonical event, prevHash included' }) hash!: string;
+  @ApiProperty({ type: String, nullable: true, description: "former hash chain only: the previous event's hash" })
+  prevHash!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'former hash chain only: hex SHA-256 of the v1 bytes' })
+  hash!: string | null;
+  @ApiProperty({ description: 'hex SHA-256(0x00 ‖ leaf bytes): the Merkle leaf (src/audit/README.md)' })
+  leafHash!: string;
 }
 
 export class AuditEventPage extends PageOf(AuditEventView) {}
 
-/** A signed checkpoint: the chain had `headHash` as the hash of event `seq`, at `signedAt`. */
-export class CheckpointView {
-  @ApiProperty() seq!: number;
-  @ApiProperty() headHash!: string;
+/** A signed tree head: a C2SP tlog-checkpoint note signed with the audit key. */
+export class TreeHeadView {
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64 RFC 9162 Merkle tree hash' }) rootHash!: string;
   @ApiProperty({ format: 'date-time' }) signedAt!: string;
-  @ApiProperty() keyId!: string;
-  @ApiProperty({ description: 'SPKI PEM of the Ed25519 public key' }) publicKey!: string;
-  @ApiProperty({ description: 'base64 Ed25519 signature over canonical JSON {headHash, seq, signedAt}' })
-  signature!: string;
+  @ApiProperty({ description: 'signed-note key name (the log origin)' }) keyName!: string;
+  @ApiProperty({ description: 'signed-note key id, 8 hex digits' }) keyId!: string;
+  @ApiProperty({ description: 'the signed note: origin, size, base64 root, blank line, signature lines' })
+  note!: string;
 }
 
-export class CheckpointPage {
-  @ApiProperty({ type: () => [CheckpointView] }) items!: CheckpointView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-}
+export class TreeHeadPage extends PageOf(TreeHeadView) {}
 
-export class CheckpointResultView {
-  @ApiProperty({ type: () => CheckpointView }) checkpoint!: CheckpointView;
-  @ApiProperty({ description: 'false when the head had not moved: the last checkpoint is returned (200)' })
+export class TreeHeadResultView {
+  @ApiProperty({ type: () => TreeHeadView }) checkpoint!: TreeHeadView;
+  @ApiProperty({ description: 'false when the tree had not changed: the latest head is returned (200)' })
   created!: boolean;
 }
 
-export class ChainPosition {
-  @ApiProperty() seq!: number;
-  @ApiProperty() hash!: string;
+export class InclusionProofView {
+  @ApiProperty() leafIndex!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64 SHA-256(0x00 ‖ leaf bytes)' }) leafHash!: string;
+  @ApiProperty({ type: [String], description: 'base64 hashes, RFC 9162 §2.1.3 order' }) auditPath!: string[];
 }
 
-export class ChainProblemView {
-  @ApiProperty({ enum: ['sequence_gap', 'broken_link', 'hash_mismatch', 'checkpoint_mismatch', 'bad_signature'] })
+export class ConsistencyProofView {
+  @ApiProperty() first!: number;
+  @ApiProperty() second!: number;
+  @ApiProperty({ type: [String], description: 'base64 hashes, RFC 9162 §2.1.4 order' }) proof!: string[];
+}
+
+export class LogProblemView {
+  @ApiProperty({
+    enum: [
+      'missing_event',
+      'leaf_mismatch',
+      'reordered',
+      'head_mismatch',
+      'head_beyond_log',
+      'bad_signature',
+      'fork',
+      'hash_mismatch',
+      'checkpoint_mismatch',
+    ],
+  })
   kind!: string;
-  @ApiProperty() seq!: number;
+  @ApiProperty({ type: Number, nullable: true }) logIndex!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) seq!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) treeSize!: number | null;
   @ApiProperty() message!: string;
 }
 
 export class AuditVerifyReportView {
   @ApiProperty() ok!: boolean;
   @ApiProperty() eventsChecked!: number;
-  @ApiProperty() checkpointsChecked!: number;
-  @ApiProperty({ type: () => ChainPosition, description: 'where the walk started' }) from!: ChainPosition;
-  @ApiProperty({ type: () => ChainPosition, description: 'the last event found good' }) head!: ChainPosition;
-  @ApiPropertyOptional({ type: () => ChainProblemView, description: 'the first problem, absent when ok' })
-  problem?: ChainProblemView;
+  @ApiProperty() treeHeadsChecked!: number;
+  @ApiProperty({ description: 'signed checkpoints of the former hash chain' }) legacyCheckpointsChecked!: number;
+  @ApiProperty({ description: 'events not yet sequenced (their leaf hashes were checked)' }) unsequenced!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64 root of the rebuilt tree' }) rootHash!: string;
+  @ApiPropertyOptional({ type: () => LogProblemView, description: 'the first problem, absent when ok' })
+  problem?: LogProblemView;
 }

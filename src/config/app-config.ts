@@ -33,7 +33,18 @@ export interface AppConfig {
     readonly enqueueTimeoutMs: number;
   };
   readonly shutdownTimeoutMs: number;
-  readonly audit: { readonly checkpointIntervalMs: number; readonly signingKeyFile: string };
+  readonly audit: {
+    readonly checkpointIntervalMs: number;
+    readonly signingKeyFile: string;
+    readonly logOrigin: string;
+    readonly previousVerifierKeys: readonly string[];
+    readonly sequencer: {
+      readonly batchSize: number;
+      readonly pollMs: number;
+      readonly leaseMs: number;
+      readonly treeHeadIntervalMs: number;
+    };
+  };
   readonly crypto: {
     readonly masterKeys: string | undefined;
     readonly masterKeysFile: string;
@@ -155,6 +166,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     audit: {
       checkpointIntervalMs: read(env, v.AUDIT_CHECKPOINT_INTERVAL_MS),
       signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
+      logOrigin: read(env, v.AUDIT_LOG_ORIGIN),
+      previousVerifierKeys: readOptional(env, v.AUDIT_PREVIOUS_VERIFIER_KEYS) ?? [],
+      sequencer: {
+        batchSize: read(env, v.AUDIT_SEQUENCER_BATCH_SIZE),
+        pollMs: read(env, v.AUDIT_SEQUENCER_POLL_MS),
+        leaseMs: read(env, v.AUDIT_SEQUENCER_LEASE_MS),
+        treeHeadIntervalMs: read(env, v.AUDIT_TREE_HEAD_INTERVAL_MS),
+      },
     },
     crypto: {
       masterKeys: readOptional(env, v.MASTER_KEYS),

@@ -482,8 +482,56 @@ export const CONFIG_VARIABLES = {
   AUDIT_CHECKPOINT_INTERVAL_MS: spec(
     'AUDIT_CHECKPOINT_INTERVAL_MS',
     '3600000',
-    'How often the worker signs an audit checkpoint (0: never automatically).',
+    'How often the worker sequences everything committed and signs an audit tree head even when the sequencer has not (0: never; the sequencer signs heads as the tree grows, see AUDIT_TREE_HEAD_INTERVAL_MS).',
     parsers.integer(0, 7 * 24 * 3600 * 1000),
+  ),
+  AUDIT_LOG_ORIGIN: spec(
+    'AUDIT_LOG_ORIGIN',
+    'claims-evidence.local/audit',
+    "The audit log's origin: the first line of every signed tree head (C2SP tlog-checkpoint) and the key name of its signature. Unique per log; never change it for a running log.",
+    (raw, variable) => {
+      if (!/^[^\s+]+$/.test(raw)) throw new ConfigError(variable, 'must be non-empty without spaces or "+"', raw);
+      return raw;
+    },
+  ),
+  AUDIT_PREVIOUS_VERIFIER_KEYS: spec(
+    'AUDIT_PREVIOUS_VERIFIER_KEYS',
+    undefined,
+    'Comma-separated C2SP verifier keys (name+keyid+base64) of earlier audit signing keys, kept so that tree heads signed before a key rotation still verify. `npm run cli -- audit:keys` prints the current one.',
+    (raw, variable) => {
+      const keys = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      for (const key of keys)
+        if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}[AEIMQUYcgkosw048]=$/.test(key))
+          throw new ConfigError(variable, 'must list verifier keys name+keyid+base64(0x01 ‖ Ed25519 key)', raw);
+      return keys;
+    },
+  ),
+  AUDIT_SEQUENCER_BATCH_SIZE: spec(
+    'AUDIT_SEQUENCER_BATCH_SIZE',
+    '2000',
+    'Most audit events the sequencer gives log indexes in one transaction.',
+    parsers.integer(1, 100000),
+  ),
+  AUDIT_SEQUENCER_POLL_MS: spec(
+    'AUDIT_SEQUENCER_POLL_MS',
+    '50',
+    'How long the sequencer sleeps after a batch that was not full; when it keeps finding nothing it backs off to up to 8× that, and a waiting standby polls 10× slower.',
+    parsers.integer(5, 60000),
+  ),
+  AUDIT_SEQUENCER_LEASE_MS: spec(
+    'AUDIT_SEQUENCER_LEASE_MS',
+    '10000',
+    'The sequencer lease: a standby worker takes over this long after the active sequencer stopped renewing it.',
+    parsers.integer(500, 600000),
+  ),
+  AUDIT_TREE_HEAD_INTERVAL_MS: spec(
+    'AUDIT_TREE_HEAD_INTERVAL_MS',
+    '1000',
+    'The sequencer signs a new tree head at most this often, when the tree grew.',
+    parsers.integer(0, 24 * 3600 * 1000),
   ),
   DEMO: spec(
     'DEMO',
@@ -494,7 +542,7 @@ export const CONFIG_VARIABLES = {
   AUDIT_SIGNING_KEY_FILE: spec(
     'AUDIT_SIGNING_KEY_FILE',
     undefined,
-    'PEM file with the Ed25519 private key that signs audit checkpoints. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
+    'PEM file with the current Ed25519 private key that signs audit tree heads. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
     parsers.string,
   ),
   WEBHOOKS_ALLOWED_HOSTS: spec(

@@ -1,4 +1,5 @@
 import { AuditService } from '../../src/audit/audit.service';
+import { AuditSequencer } from '../../src/audit/audit-sequencer.service';
 import { AuditVerificationService } from '../../src/audit/audit-verification.service';
 import { ApiClient } from '../../src/auth/api-client.entity';
 import { runFailingChange } from '../support/audit-helpers';
@@ -9,15 +10,17 @@ const CONTEXT = { actorType: 'system' as const, actorId: 'audit-service-spec', r
 
 /**
  * AuditService and AuditVerificationService against real PostgreSQL, called directly: every change
- * and its event commit together or not at all, the chain stays linear under concurrency, and the
- * verifier notices a changed event.
+ * and its event commit together or not at all, concurrent writers take no lock and every event gets
+ * exactly one log index, and the verifier notices a changed event.
  */
 describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
   let audit: AuditService;
   let verification: AuditVerificationService;
+  let sequencer: AuditSequencer;
   const spec = useServiceSpec({ label: 'svc_audit' }, (testApp) => {
     audit = testApp.app.get(AuditService);
     verification = testApp.app.get(AuditVerificationService);
+    sequencer = testApp.app.get(AuditSequencer);
   });
 
   async function events(action: string) {
@@ -45,8 +48,9 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
       { resource_id: 'b', details: { n: 2 } },
     ]);
     expect(Number(rows[1].seq)).toBe(Number(rows[0].seq) + 1);
+    const { treeSize } = await sequencer.flush();
     const report = await verification.verify();
-    expect(report).toMatchObject({ ok: true, head: { seq: rows[1].seq } });
+    expect(report).toMatchObject({ ok: true, treeSize, eventsChecked: treeSize, unsequenced: 0 });
   });
 
   it('commits a change and its event together, and neither when the work fails', async () => {
@@ -63,23 +67,33 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
     expect((await verification.verify()).ok).toBe(true);
   });
 
-  it('keeps one gapless chain under concurrent writers', async () => {
-    const before = (await verification.verify()).head.seq;
+  it('gives every event of 16 concurrent lock-free writers exactly one log index, without gaps', async () => {
     await Promise.all(
-      Array.from({ length: 20 }, (_, index) =>
-        audit.record(CONTEXT, { action: 'spec.concurrent', details: { index } }),
-      ),
+      Array.from({ length: 16 }, async (_, writer) => {
+        for (let n = 0; n < 10; n += 1)
+          await audit.record(CONTEXT, { action: 'spec.concurrent', details: { writer, n } });
+      }),
     );
-    const seqs = (await events('spec.concurrent')).map((row) => Number(row.seq));
-    expect(seqs).toEqual(Array.from({ length: 20 }, (_, index) => before + 1 + index));
-    expect(await verification.verify({ pageSize: 7 })).toMatchObject({ ok: true, head: { seq: before + 20 } });
+    const { treeSize } = await sequencer.flush();
+    const rows = (await spec.dataSource.query(
+      `SELECT log_index::int AS log_index FROM audit_events ORDER BY log_index`,
+    )) as Array<{ log_index: number | null }>;
+    expect(rows.length).toBe(treeSize);
+    expect(rows.map((row) => row.log_index)).toEqual(Array.from({ length: treeSize }, (_, index) => index));
+    expect(await verification.verify({ pageSize: 7 })).toMatchObject({ ok: true, treeSize, eventsChecked: treeSize });
   });
 
-  it('reports a chain whose event was changed behind its back', async () => {
+  it('reports an event that was changed behind its back, at its log index', async () => {
     await audit.record(CONTEXT, { action: 'spec.tampered', details: { amount: 100 } });
-    const [row] = await events('spec.tampered');
+    await sequencer.flush();
+    const [row] = (await spec.dataSource.query(
+      `SELECT seq::int AS seq, log_index::int AS log_index FROM audit_events WHERE action = 'spec.tampered'`,
+    )) as Array<{ seq: number; log_index: number }>;
     const admin = spec.dataSource;
-    // The append-only triggers refuse the change; a superuser who disables them is what the hash chain is for.
+    // The append-only triggers refuse the change; a superuser who disables them is what the Merkle log is for.
+    await expect(
+      admin.query(`UPDATE audit_events SET details = '{"amount": 1}'::jsonb WHERE seq = $1`, [row.seq]),
+    ).rejects.toThrow(/append-only/);
     await admin.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
     try {
       await admin.query(`UPDATE audit_events SET details = '{"amount": 1}'::jsonb WHERE seq = $1`, [row.seq]);
@@ -88,7 +102,7 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
     }
     const report = await verification.verify();
     expect(report.ok).toBe(false);
-    expect(report.head.seq).toBe(Number(row.seq) - 1);
-    expect(report.problem).toBeDefined();
+    expect(report.problem).toMatchObject({ kind: 'leaf_mismatch', logIndex: row.log_index, seq: row.seq });
+    expect(report.eventsChecked).toBe(row.log_index);
   });
 });

@@ -200,6 +200,7 @@ export function factories(target: FactoryTarget): Factories {
         details: {},
         prevHash: 'x',
         hash: 'y',
+        leafHash: Buffer.alloc(32),
         ...overrides,
       }),
   };
