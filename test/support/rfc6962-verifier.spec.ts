@@ -13,9 +13,16 @@ const hashes = leaves.map(rfcLeafHash);
 describe('independent RFC 6962 verifier', () => {
   it('computes the RFC 6962 test vector roots (Certificate Transparency reference data)', () => {
     // The 8 leaves of the CT reference tests (ct/merkle_tree_test.cc / Trillian testonly).
-    const ctLeaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
-      (h) => Buffer.from(h, 'hex'),
-    );
+    const ctLeaves = [
+      '',
+      '00',
+      '10',
+      '2021',
+      '3031',
+      '40414243',
+      '5051525354555657',
+      '606162636465666768696a6b6c6d6e6f',
+    ].map((h) => Buffer.from(h, 'hex'));
     expect(rfcTreeHash([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(rfcTreeHash(ctLeaves.slice(0, 1)).toString('hex')).toBe(
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
