@@ -38,7 +38,7 @@ export function rfcVerifyInclusion(
   if (!(index >= 0 && index < size)) return false;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leafHash);
+  let r: Buffer = Buffer.from(leafHash);
   for (const p of path) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
@@ -70,7 +70,7 @@ export function rfcVerifyConsistency(
   if (size1 > size2 || size1 < 0) return false;
   if (size1 === size2) return proof.length === 0 && Buffer.from(root1).equals(Buffer.from(root2));
   if (size1 === 0) return proof.length === 0;
-  let path = proof.map((p) => Buffer.from(p));
+  let path: Buffer[] = proof.map((p) => Buffer.from(p));
   // step 1: if size1 is an exact power of 2, prepend root1
   if ((size1 & (size1 - 1)) === 0) path = [Buffer.from(root1), ...path];
   if (path.length === 0) return false;
@@ -81,8 +81,8 @@ export function rfcVerifyConsistency(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  let fr = path[0];
-  let sr = path[0];
+  let fr: Buffer = path[0];
+  let sr: Buffer = path[0];
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
