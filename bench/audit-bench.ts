@@ -1,12 +1,24 @@
 /**
- * Audit append and verify throughput against a real PostgreSQL server.
- *   npm run bench:audit                     (temporary database on postgresql://postgres@127.0.0.1:5432, dropped after)
- *   DATABASE_URL=postgresql://... npm run bench:audit    (an existing database: events are appended to its chain)
- * Env: BENCH_WRITERS (8), BENCH_SECONDS (10), BENCH_MAX_EVENTS (200000). Prints numbers, asserts nothing.
+ * Audit log append, sequencing and verification against a real PostgreSQL server.
+ *   npm run bench:audit [-- --json] [-- --seconds 10] [-- --verify-events 1000000]
+ * A temporary database on postgresql://postgres@127.0.0.1:5432 (BENCH_POSTGRES_URL), dropped after.
+ *
+ * - Append: 1 writer, then 16 concurrent writers, each committing one transaction per event through
+ *   AuditService (no batching across transactions), for `--seconds` each; events/s, p50/p99 latency.
+ * - Sequencer: the worker's sequencer loop runs in this process meanwhile (default settings);
+ *   `sequencerLagP99Ms` is the p99, over samples every 25 ms, of the age of the oldest event not
+ *   yet given a log index (what `audit_unsequenced_age_seconds` reports), and the backlog after the
+ *   writers stop.
+ * - Verification (`--verify-events N`): loads N events (1000 per transaction), sequences them, then
+ *   times a full `AuditVerificationService.verify()` and reports the peak RSS.
+ * Prints numbers, asserts nothing.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { unsequencedAgeSeconds } from '../src/audit/audit-log.repository';
+import { AuditSequencerLoop } from '../src/audit/audit-sequencer.loop';
+import { AuditSequencer } from '../src/audit/audit-sequencer.service';
 import { AuditSigningKey } from '../src/audit/audit-signing';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { AuditService } from '../src/audit/audit.service';
@@ -14,81 +26,170 @@ import { SystemClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app-config';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { openAppDatabase } from '../src/entities';
-import { tempDataDir, tempDatabase } from './bench-support';
+import { argument, tempDataDir, tempDatabase } from './bench-support';
 
 const SERVER_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const WRITER_COUNTS = [1, 16];
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+interface WriterResult {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  events: number;
+}
+
 async function main(): Promise<void> {
-  const writers = Number(process.env.BENCH_WRITERS ?? 8);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const maxEvents = Number(process.env.BENCH_MAX_EVENTS ?? 200_000);
-  const temporary = process.env.DATABASE_URL ? undefined : await tempDatabase(SERVER_URL, 'audit');
-  const databaseUrl = process.env.DATABASE_URL ?? temporary?.url;
+  const json = process.argv.includes('--json');
+  const seconds = Number(argument('seconds', process.env.BENCH_SECONDS ?? '10'));
+  const verifyEvents = Number(argument('verify-events', '0'));
+  const log = (line: string) => {
+    if (!json) console.log(line);
+  };
+  const temporary = await tempDatabase(SERVER_URL, 'audit');
   const dataDir = tempDataDir('audit');
   const config = loadConfig({
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: temporary.url,
     DATA_DIR: dataDir,
-    DATABASE_POOL_SIZE: String(writers + 2),
+    DATABASE_POOL_SIZE: String(Math.max(...WRITER_COUNTS) + 4),
     LOG_LEVEL: 'silent',
   });
   const database = await openAppDatabase(config, { runMigrations: true });
+  const transactions = new TransactionRunner(database.dataSource);
+  const clock = new SystemClock();
+  const signingKey = new AuditSigningKey(config);
+  const audit = new AuditService(transactions, clock);
+  const sequencer = new AuditSequencer(transactions, signingKey, clock, config);
+  const loop = new AuditSequencerLoop(sequencer, config);
   try {
-    const audit = new AuditService(new TransactionRunner(database.dataSource), new SystemClock());
-    const latencies: number[] = [];
-    const deadline = Date.now() + seconds * 1000;
-    let appended = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: writers }, async (_, writer) => {
-        while (Date.now() < deadline && appended < maxEvents) {
-          const t0 = process.hrtime.bigint();
-          await audit.record(
-            {
-              actorType: 'user',
-              actorId: `bench-writer-${writer}`,
-              requestId: randomBytes(8).toString('hex'),
-              sourceIp: '127.0.0.1',
-            },
-            {
-              action: 'bench.event',
+    loop.start();
+    const lagSamples: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        lagSamples.push((await unsequencedAgeSeconds(transactions.manager)) * 1000);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+
+    const writers: Record<string, WriterResult> = {};
+    for (const count of WRITER_COUNTS) {
+      const latencies: number[] = [];
+      const deadline = Date.now() + seconds * 1000;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: count }, async (_, writer) => {
+          while (Date.now() < deadline) {
+            const t0 = process.hrtime.bigint();
+            await audit.record(
+              {
+                actorType: 'user',
+                actorId: `bench-writer-${writer}`,
+                requestId: randomBytes(8).toString('hex'),
+                sourceIp: '127.0.0.1',
+              },
+              {
+                action: 'bench.event',
+                resourceType: 'claim',
+                resourceId: randomBytes(8).toString('hex'),
+                details: { writer, status: 'needs_review', score: Math.random() },
+              },
+            );
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          }
+        }),
+      );
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+      latencies.sort((a, b) => a - b);
+      writers[String(count)] = {
+        eventsPerSecond: round(latencies.length / elapsed, 0),
+        p50Ms: round(percentile(latencies, 50)),
+        p99Ms: round(percentile(latencies, 99)),
+        events: latencies.length,
+      };
+      log(
+        `append, ${count} writer(s): ${latencies.length} events in ${elapsed.toFixed(2)} s = ${writers[String(count)].eventsPerSecond} events/s; p50 ${writers[String(count)].p50Ms} ms, p99 ${writers[String(count)].p99Ms} ms`,
+      );
+    }
+    const stopped = Date.now();
+    while ((await unsequencedAgeSeconds(transactions.manager)) > 0 && Date.now() - stopped < 30_000)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const drainMs = Date.now() - stopped;
+    sampling = false;
+    await sampler;
+    lagSamples.sort((a, b) => a - b);
+    const sequencerLagP99Ms = round(percentile(lagSamples, 99));
+    log(
+      `sequencer: oldest-unsequenced-event age p50 ${round(percentile(lagSamples, 50))} ms, p99 ${sequencerLagP99Ms} ms, max ${round(lagSamples[lagSamples.length - 1] ?? 0)} ms (${lagSamples.length} samples); backlog drained ${drainMs} ms after the writers stopped`,
+    );
+    await loop.stop();
+
+    let verify: Record<string, unknown> | undefined;
+    if (verifyEvents > 0) {
+      const verifier = new AuditVerificationService(transactions, signingKey);
+      const existing = (await verifier.verify()).eventsChecked;
+      const toLoad = Math.max(0, verifyEvents - existing);
+      const l0 = Date.now();
+      for (let loaded = 0; loaded < toLoad; loaded += 1000) {
+        const size = Math.min(1000, toLoad - loaded);
+        await audit.run({ actorType: 'system', actorId: 'bench-loader' }, async (tx) => {
+          for (let i = 0; i < size; i += 1)
+            tx.record({
+              action: 'bench.bulk',
               resourceType: 'claim',
               resourceId: randomBytes(8).toString('hex'),
-              details: { writer, status: 'needs_review', score: Math.random() },
-            },
-          );
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          appended += 1;
-        }
-      }),
-    );
-    const appendSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    latencies.sort((a, b) => a - b);
-    console.log(
-      `append: ${appended} events by ${writers} concurrent writers in ${appendSeconds.toFixed(2)} s = ${(appended / appendSeconds).toFixed(0)} events/s`,
-    );
-    console.log(
-      `append latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1]?.toFixed(2)} ms`,
-    );
-
-    const verifier = new AuditVerificationService(
-      new TransactionRunner(database.dataSource),
-      new AuditSigningKey(config),
-    );
-    const v0 = process.hrtime.bigint();
-    const report = await verifier.verify();
-    const verifySeconds = Number(process.hrtime.bigint() - v0) / 1e9;
-    console.log(
-      `verify: ${report.ok ? 'ok' : `NOT OK (${report.problem?.kind} at ${report.problem?.seq})`}, ${report.eventsChecked} events in ${verifySeconds.toFixed(2)} s = ${(report.eventsChecked / verifySeconds).toFixed(0)} events/s`,
-    );
+              details: { n: loaded + i, status: 'needs_review', score: Math.random() },
+            });
+        });
+      }
+      for (;;) {
+        const batch = await sequencer.runBatch({ holder: null, batchSize: 20_000, signHead: 'never' });
+        if (batch.status === 'sequenced' && batch.count === 0) break;
+      }
+      await sequencer.flush();
+      log(`loaded and sequenced ${toLoad} more events in ${((Date.now() - l0) / 1000).toFixed(1)} s`);
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+      const v0 = process.hrtime.bigint();
+      const report = await verifier.verify();
+      const verifySeconds = Number(process.hrtime.bigint() - v0) / 1e9;
+      clearInterval(sampler);
+      verify = {
+        ok: report.ok,
+        events: report.eventsChecked,
+        treeHeads: report.treeHeadsChecked,
+        seconds: round(verifySeconds),
+        eventsPerSecond: round(report.eventsChecked / verifySeconds, 0),
+        peakRssMiB: round(peakRss / 2 ** 20, 0),
+      };
+      log(
+        `verify: ${report.ok ? 'ok' : `NOT OK (${report.problem?.kind}: ${report.problem?.message})`}, ${report.eventsChecked} events and ${report.treeHeadsChecked} tree heads in ${verifySeconds.toFixed(2)} s = ${verify.eventsPerSecond} events/s, peak RSS ${verify.peakRssMiB} MiB`,
+      );
+    }
+    if (json)
+      console.log(
+        JSON.stringify({
+          writers: Object.fromEntries(
+            Object.entries(writers).map(([count, { eventsPerSecond, p50Ms, p99Ms }]) => [
+              count,
+              { eventsPerSecond, p50Ms, p99Ms },
+            ]),
+          ),
+          sequencerLagP99Ms,
+          ...(verify ? { verify } : {}),
+        }),
+      );
   } finally {
+    await loop.stop();
     await database.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    await temporary?.drop();
+    await temporary.drop();
   }
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { flag, option, type CliCommand } from '../cli/cli-command';
+import { flag, type CliCommand } from '../cli/cli-command';
 import { SystemClock } from '../common/clock';
 import { loadConfigOrExit } from '../common/process-entry';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -12,12 +12,6 @@ import { AuditSigningKey } from './audit-signing';
 import { AuditVerificationService, type AuditVerifyReport } from './audit-verification.service';
 
 class UsageError extends Error {}
-
-function positiveInteger(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} needs a positive integer`);
-  return Number(value);
-}
 
 function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boolean, summary: string): void {
   if (json) {

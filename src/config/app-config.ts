@@ -156,9 +156,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       checkpointIntervalMs: read(env, v.AUDIT_CHECKPOINT_INTERVAL_MS),
       signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
       logOrigin: read(env, v.AUDIT_LOG_ORIGIN),
-      previousVerifierKeys: read(env, v.AUDIT_PREVIOUS_VERIFIER_KEYS),
-      witnessKeys: read(env, v.AUDIT_WITNESS_KEYS),
-      witnessUrls: read(env, v.AUDIT_WITNESS_URLS),
+      previousVerifierKeys: readOptional(env, v.AUDIT_PREVIOUS_VERIFIER_KEYS) ?? [],
+      witnessKeys: readOptional(env, v.AUDIT_WITNESS_KEYS) ?? [],
+      witnessUrls: readOptional(env, v.AUDIT_WITNESS_URLS) ?? [],
       sequencer: {
         batchSize: read(env, v.AUDIT_SEQUENCER_BATCH_SIZE),
         pollMs: read(env, v.AUDIT_SEQUENCER_POLL_MS),

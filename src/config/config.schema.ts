@@ -458,7 +458,7 @@ export const CONFIG_VARIABLES = {
   ),
   AUDIT_PREVIOUS_VERIFIER_KEYS: spec(
     'AUDIT_PREVIOUS_VERIFIER_KEYS',
-    '',
+    undefined,
     'Comma-separated C2SP verifier keys (name+keyid+base64) of earlier audit signing keys, kept so that tree heads signed before a key rotation still verify. `npm run cli -- audit:keys` prints the current one.',
     (raw, variable) => {
       const keys = raw
@@ -497,7 +497,7 @@ export const CONFIG_VARIABLES = {
   ),
   AUDIT_WITNESS_KEYS: spec(
     'AUDIT_WITNESS_KEYS',
-    '',
+    undefined,
     'Comma-separated C2SP cosignature verifier keys (name+keyid+base64(0x04 ‖ Ed25519 key)) of the witnesses whose cosignatures the service accepts and verification trusts. `npm run witness -- --print-key` prints a witness\'s key.',
     (raw, variable) => {
       const keys = raw
@@ -512,7 +512,7 @@ export const CONFIG_VARIABLES = {
   ),
   AUDIT_WITNESS_URLS: spec(
     'AUDIT_WITNESS_URLS',
-    '',
+    undefined,
     "Comma-separated base URLs of witnesses (e.g. http://witness.internal:7380): `audit:verify` and `GET /v1/audit/verify` fetch each one's latest cosigned checkpoint (`GET <url>/checkpoint`) and history (`GET <url>/history`) and report the log as rolled back or forked when the database disagrees.",
     (raw, variable) => {
       const urls = raw

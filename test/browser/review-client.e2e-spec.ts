@@ -302,10 +302,10 @@ describe('review client in the browser', () => {
     await second.getByTestId('task-status').filter({ hasText: 'Decided' }).waitFor();
     await second.getByText('Photos contradict the claimed peril.').waitFor();
 
-    // Compliance: the decision in the audit view, the chain verified, the claim's history, photos after a justification.
+    // Compliance: the decision in the audit view, the log verified, the claim's history, photos after a justification.
     const officer = await newPage('compliance');
     await signIn(officer, compliance, /\/audit$/);
-    await officer.getByTestId('verify-status').filter({ hasText: 'Chain verified' }).waitFor();
+    await officer.getByTestId('verify-status').filter({ hasText: 'Log verified' }).waitFor();
     await officer.getByLabel('Action').fill('review.decision_made');
     await officer.getByRole('button', { name: 'Search' }).click();
     const table = officer.getByTestId('audit-table');

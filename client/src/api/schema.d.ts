@@ -107,11 +107,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Signed checkpoints, newest first */
+        /** Signed tree heads (C2SP checkpoints), largest tree first */
         get: operations["Audit_listCheckpoints"];
         put?: never;
-        /** Sign a checkpoint of the current head (201), or return the last one when the head has not moved (200) */
+        /** Sequence every committed event and sign a tree head of the result (201), or return the latest head when the tree has not changed (200) */
         post: operations["Audit_createCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 9162 consistency proof between tree sizes first and second (public) */
+        get: operations["AuditLogPublic_consistency"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -127,6 +144,23 @@ export interface paths {
         };
         /** Search audit events, newest first */
         get: operations["Audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events/{index}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 9162 inclusion proof of the event at a log index in a tree of treeSize leaves */
+        get: operations["Audit_inclusionProof"];
         put?: never;
         post?: never;
         delete?: never;
@@ -152,6 +186,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest signed tree head: a C2SP tlog-checkpoint signed note (public) */
+        get: operations["AuditLogPublic_treeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -159,7 +210,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the chain and every checkpoint; reports the first problem */
+        /** Verify the whole log: every leaf, the rebuilt tree, every signed tree head; reports the first problem */
         get: operations["Audit_verify"];
         put?: never;
         post?: never;
@@ -798,29 +849,37 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
-            /** @description hex SHA-256 over the canonical event, prevHash included */
-            hash: string;
+            /** @description former hash chain only: hex SHA-256 of the v1 bytes */
+            hash: string | null;
             justification: string | null;
+            /** @description hex SHA-256(0x00 ‖ leaf bytes): the Merkle leaf (src/audit/README.md) */
+            leafHash: string;
+            /** @description position in the Merkle log; null until the sequencer reached the event (normally well under a second) */
+            logIndex: number | null;
             /** Format: date-time */
             occurredAt: string;
-            /** @description hash of the previous event (the chain link) */
-            prevHash: string;
+            /** @description former hash chain only: the previous event's hash */
+            prevHash: string | null;
             requestId: string | null;
             resourceId: string | null;
             resourceType: string | null;
+            /** @description insertion id: unique, not gap-free, not commit-ordered */
             seq: number;
             sourceIp: string | null;
         };
         AuditVerifyReportView: {
-            checkpointsChecked: number;
             eventsChecked: number;
-            /** @description where the walk started */
-            from: components["schemas"]["ChainPosition"];
-            /** @description the last event found good */
-            head: components["schemas"]["ChainPosition"];
+            /** @description signed checkpoints of the former hash chain */
+            legacyCheckpointsChecked: number;
             ok: boolean;
             /** @description the first problem, absent when ok */
-            problem?: components["schemas"]["ChainProblemView"];
+            problem?: components["schemas"]["LogProblemView"];
+            /** @description base64 root of the rebuilt tree */
+            rootHash: string;
+            treeHeadsChecked: number;
+            treeSize: number;
+            /** @description events not yet sequenced (their leaf hashes were checked) */
+            unsequenced: number;
         };
         BackfillJobView: {
             attemptsMade: number;
@@ -852,16 +911,6 @@ export interface components {
             model: components["schemas"]["ModelStatusView"];
             /** @description photos whose stored embedding is not this model's */
             stalePhotos: number | null;
-        };
-        ChainPosition: {
-            hash: string;
-            seq: number;
-        };
-        ChainProblemView: {
-            /** @enum {string} */
-            kind: "sequence_gap" | "broken_link" | "hash_mismatch" | "checkpoint_mismatch" | "bad_signature";
-            message: string;
-            seq: number;
         };
         /** @enum {string} */
         CheckKind: "peril_mismatch" | "exclusion_evident" | "object_mismatch" | "no_visible_damage" | "duplicate_photo" | "exif_anomaly" | "unusable_image";
@@ -897,27 +946,6 @@ export interface components {
             score: number;
             severity: string;
             uncertain: boolean;
-        };
-        CheckpointPage: {
-            items: components["schemas"]["CheckpointView"][];
-            page: number;
-            pageSize: number;
-        };
-        CheckpointResultView: {
-            checkpoint: components["schemas"]["CheckpointView"];
-            /** @description false when the head had not moved: the last checkpoint is returned (200) */
-            created: boolean;
-        };
-        CheckpointView: {
-            headHash: string;
-            keyId: string;
-            /** @description SPKI PEM of the Ed25519 public key */
-            publicKey: string;
-            seq: number;
-            /** @description base64 Ed25519 signature over canonical JSON {headHash, seq, signedAt} */
-            signature: string;
-            /** Format: date-time */
-            signedAt: string;
         };
         ClaimFinding: {
             confidence: number;
@@ -956,6 +984,12 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "closed";
+        };
+        ConsistencyProofView: {
+            first: number;
+            /** @description base64 hashes, RFC 9162 §2.1.4 order */
+            proof: string[];
+            second: number;
         };
         CreateApiClientDto: {
             name: string;
@@ -1161,6 +1195,14 @@ export interface components {
             sharpness: number;
             width: number;
         };
+        InclusionProofView: {
+            /** @description base64 hashes, RFC 9162 §2.1.3 order */
+            auditPath: string[];
+            /** @description base64 SHA-256(0x00 ‖ leaf bytes) */
+            leafHash: string;
+            leafIndex: number;
+            treeSize: number;
+        };
         IntakeClaimView: {
             /**
              * @description decimal string, at most 2 decimals
@@ -1249,6 +1291,14 @@ export interface components {
         LiveView: {
             /** @enum {string} */
             status: "ok";
+        };
+        LogProblemView: {
+            /** @enum {string} */
+            kind: "missing_event" | "leaf_mismatch" | "reordered" | "head_mismatch" | "head_beyond_log" | "bad_signature" | "fork" | "hash_mismatch" | "checkpoint_mismatch";
+            logIndex: number | null;
+            message: string;
+            seq: number | null;
+            treeSize: number | null;
         };
         LoginDto: {
             /** Format: email */
@@ -1676,6 +1726,30 @@ export interface components {
             tokenType: "Bearer";
             user: components["schemas"]["UserView"];
         };
+        TreeHeadPage: {
+            items: components["schemas"]["TreeHeadView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        TreeHeadResultView: {
+            checkpoint: components["schemas"]["TreeHeadView"];
+            /** @description false when the tree had not changed: the latest head is returned (200) */
+            created: boolean;
+        };
+        TreeHeadView: {
+            /** @description signed-note key id, 8 hex digits */
+            keyId: string;
+            /** @description signed-note key name (the log origin) */
+            keyName: string;
+            /** @description the signed note: origin, size, base64 root, blank line, signature lines */
+            note: string;
+            /** @description base64 RFC 9162 Merkle tree hash */
+            rootHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            treeSize: number;
+        };
         UpcomingPurgeItem: {
             /** @enum {string} */
             action: "delete" | "redact";
@@ -2056,7 +2130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckpointPage"];
+                    "application/json": components["schemas"]["TreeHeadPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2073,26 +2147,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the head had not moved: the last checkpoint */
+            /** @description the tree had not changed: the latest signed head */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckpointResultView"];
+                    "application/json": components["schemas"]["TreeHeadResultView"];
                 };
             };
-            /** @description a new checkpoint */
+            /** @description a new signed tree head */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckpointResultView"];
+                    "application/json": components["schemas"]["TreeHeadResultView"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    AuditLogPublic_consistency: {
+        parameters: {
+            query: {
+                /** @description the smaller tree size */
+                first: number;
+                /** @description the larger tree size */
+                second: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProofView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
     Audit_events: {
@@ -2129,6 +2228,35 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    Audit_inclusionProof: {
+        parameters: {
+            query?: {
+                /** @description tree size to prove against (default: the latest signed tree head) */
+                treeSize?: number;
+            };
+            header?: never;
+            path: {
+                /** @description log index (0-based) */
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProofView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     Audit_export: {
         parameters: {
             query?: {
@@ -2159,12 +2287,30 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    AuditLogPublic_treeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description origin line, tree size, base64 root hash, blank line, "— <key name> <base64 key id ‖ Ed25519 signature>" */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
     Audit_verify: {
         parameters: {
-            query?: {
-                /** @description start at this signed checkpoint instead of the genesis */
-                fromCheckpoint?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2182,7 +2328,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
         };
     };
     Auth_login: {

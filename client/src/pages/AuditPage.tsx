@@ -29,18 +29,21 @@ function toIso(local: string): string | undefined {
 export function VerifyStatus() {
   const verify = useApi((signal) => client.GET('/v1/audit/verify', { signal }), []);
   if (verify.error) return <ErrorState error={verify.error} retry={verify.reload} />;
-  if (!verify.data) return <Loading what="Verifying the audit chain" />;
+  if (!verify.data) return <Loading what="Verifying the audit log" />;
   const report = verify.data;
   return (
     <div className={`alert ${report.ok ? 'alert--ok' : 'alert--error'}`} role="status" data-testid="verify-status">
       {report.ok ? (
         <>
-          <strong>Chain verified.</strong> {report.eventsChecked} events and {report.checkpointsChecked} signed
-          checkpoints checked; head at #{report.head.seq}.
+          <strong>Log verified.</strong> {report.eventsChecked} events and {report.treeHeadsChecked} signed tree heads
+          checked; tree size {report.treeSize}
+          {report.unsequenced > 0 ? ` (${report.unsequenced} events still being sequenced)` : ''}.
         </>
       ) : (
         <>
-          <strong>Chain verification FAILED</strong> at #{report.problem?.seq}: {report.problem?.message}
+          <strong>Log verification FAILED</strong> ({report.problem?.kind}
+          {report.problem?.logIndex === null ? '' : ` at log index ${report.problem?.logIndex}`}):{' '}
+          {report.problem?.message}
         </>
       )}{' '}
       <button type="button" onClick={verify.reload}>
