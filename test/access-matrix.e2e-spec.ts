@@ -55,6 +55,8 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/audit/events/:index/proof': AUDIT_READERS,
   // The log's public face (like a CT log's): origin, sizes and hashes only.
   'GET /v1/audit/tree-head': 'public',
+  'POST /v1/audit/tree-head/cosignatures': 'public',
+  'GET /v1/audit/tree-head/cosignatures': 'public',
   'GET /v1/audit/consistency': 'public',
   'GET /v1/keys/intake': ['intake', 'admin'],
   'POST /v1/policies': ['intake', 'admin'],

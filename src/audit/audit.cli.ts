@@ -10,10 +10,22 @@ import { verifyExportLines, type ExportVerifyReport } from './audit-export-forma
 import { AuditSequencer } from './audit-sequencer.service';
 import { AuditSigningKey } from './audit-signing';
 import { AuditVerificationService, type AuditVerifyReport } from './audit-verification.service';
+import { AuditWitnessService, fetchWitnessView } from './audit-witness.service';
+import { AuditService } from './audit.service';
+import { viewOfStateFile } from '../witness/witness-state';
 
 class UsageError extends Error {}
 
-function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boolean, summary: string): void {
+function valuesOf(args: readonly string[], name: string): string[] {
+  return args.flatMap((arg, index) => (args[index - 1] === `--${name}` ? [arg] : []));
+}
+
+function printReport(
+  report:
+    AuditVerifyReport | ExportVerifyReport | { problem?: { kind: string; logIndex: number | null; message: string } },
+  json: boolean,
+  summary: string,
+): void {
   if (json) {
     console.log(JSON.stringify(report, null, 2));
     return;
@@ -28,21 +40,34 @@ function printReport(report: AuditVerifyReport | ExportVerifyReport, json: boole
 /** Audit commands of the operator CLI. Verification commands exit 1 when the log does not verify. */
 export const AUDIT_COMMANDS: Record<string, CliCommand> = {
   'audit:verify': {
-    summary: 'verify the whole audit log: every leaf, the rebuilt Merkle tree, every signed tree head [--json]',
+    summary:
+      'verify the whole audit log: every leaf, the rebuilt Merkle tree, every signed tree head, and against witnesses (AUDIT_WITNESS_URLS, --witness URL, --witness-state FILE) [--json]',
     run: async (args, cli) => {
       const config = loadConfigOrExit();
       const database = await cli.openDatabase(config);
       try {
-        const verifier = new AuditVerificationService(
-          new TransactionRunner(database.dataSource),
-          new AuditSigningKey(config),
+        const transactions = new TransactionRunner(database.dataSource);
+        const signingKey = new AuditSigningKey(config);
+        const verifier = new AuditVerificationService(transactions, signingKey);
+        const witnesses = new AuditWitnessService(
+          config,
+          transactions,
+          new AuditService(transactions, new SystemClock()),
+          signingKey,
         );
-        const report = await verifier.verify();
+        const extra = [
+          ...(await Promise.all(valuesOf(args, 'witness').map((url) => fetchWitnessView(url)))),
+          ...valuesOf(args, 'witness-state').map((file) => viewOfStateFile(file)),
+        ];
+        const report = await witnesses.withWitnesses(await verifier.verify(), extra);
         printReport(
           report,
           flag(args, 'json'),
           `${report.ok ? 'OK' : 'NOT OK'}: ${report.eventsChecked} events and ${report.treeHeadsChecked} signed tree heads checked (${report.legacyCheckpointsChecked} checkpoints of the former chain, ${report.unsequenced} events not yet sequenced); tree size ${report.treeSize}, root ${report.rootHash}`,
         );
+        if (!flag(args, 'json'))
+          for (const finding of report.witness.findings)
+            console.log(`witness ${finding.source}: ${finding.status}: ${finding.message}`);
         if (!report.ok) process.exitCode = 1;
       } finally {
         await database.close();

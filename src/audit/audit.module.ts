@@ -12,6 +12,7 @@ import { AuditProofService } from './audit-proof.service';
 import { AuditSequencer } from './audit-sequencer.service';
 import { AuditController, AuditLogPublicController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditWitnessService } from './audit-witness.service';
 
 /** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
@@ -28,6 +29,7 @@ import { AuditService } from './audit.service';
     AuditSequencer,
     AuditProofService,
     AuditMetrics,
+    AuditWitnessService,
   ],
   exports: [
     AuditService,
@@ -36,6 +38,7 @@ import { AuditService } from './audit.service';
     AuditSequencer,
     AuditProofService,
     AuditSigningKey,
+    AuditWitnessService,
   ],
 })
 export class AuditModule {}

@@ -76,6 +76,8 @@ export class LogProblemView {
       'fork',
       'hash_mismatch',
       'checkpoint_mismatch',
+      'rolled_back_or_forked',
+      'witness_unverified',
     ],
   })
   kind!: string;
@@ -95,4 +97,55 @@ export class AuditVerifyReportView {
   @ApiProperty({ description: 'base64 root of the rebuilt tree' }) rootHash!: string;
   @ApiPropertyOptional({ type: () => LogProblemView, description: 'the first problem, absent when ok' })
   problem?: LogProblemView;
+  @ApiProperty({
+    type: () => WitnessSectionView,
+    description: "the database's tree compared with each witness's latest cosigned head",
+  })
+  witness!: WitnessSectionView;
+}
+
+export class WitnessLocationView {
+  @ApiProperty({ description: 'the largest witness-cosigned size the log still matches (0: none)' })
+  consistentSize!: number;
+  @ApiProperty({ description: 'the smallest witness-cosigned size the log no longer matches' })
+  inconsistentSize!: number;
+}
+
+export class WitnessFindingView {
+  @ApiProperty({ description: 'witness URL or state file' }) source!: string;
+  @ApiProperty({ enum: ['consistent', 'rolled_back_or_forked', 'unverified', 'unreachable'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'name+keyid of the witness whose cosignature verified' })
+  witness!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) treeSize!: number | null;
+  @ApiProperty({ type: String, nullable: true }) rootHash!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cosignedAt!: string | null;
+  @ApiProperty({
+    type: () => WitnessLocationView,
+    nullable: true,
+    description: 'rolled_back_or_forked: the change lies in leaves consistentSize..inconsistentSize−1',
+  })
+  located!: WitnessLocationView | null;
+  @ApiProperty() message!: string;
+}
+
+export class WitnessSectionView {
+  @ApiProperty({ description: 'witness heads compared with the database' }) checked!: number;
+  @ApiProperty({ type: () => [WitnessFindingView] }) findings!: WitnessFindingView[];
+}
+
+export class CosignatureView {
+  @ApiProperty() id!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty() witnessName!: string;
+  @ApiProperty({ description: '8 hex digits (C2SP tlog-cosignature key id)' }) keyId!: string;
+  @ApiProperty({ format: 'date-time', description: "the witness's timestamp" }) cosignedAt!: string;
+  @ApiProperty({ description: 'the cosignature line, as served after the tree head note' }) line!: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class CosignaturePage extends PageOf(CosignatureView) {}
+
+export class CosignatureResultView {
+  @ApiProperty({ type: () => CosignatureView }) cosignature!: CosignatureView;
+  @ApiProperty({ description: 'false when this witness key had already cosigned this head (200)' }) created!: boolean;
 }

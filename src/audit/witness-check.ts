@@ -58,12 +58,16 @@ export interface LogSide {
 export async function checkWitnesses(views: readonly WitnessView[], log: LogSide): Promise<WitnessSection> {
   const findings: WitnessFinding[] = [];
   for (const view of views) findings.push(await checkOne(view, log));
-  return { checked: findings.filter((f) => f.status === 'consistent' || f.status === 'rolled_back_or_forked').length, findings };
+  return {
+    checked: findings.filter((f) => f.status === 'consistent' || f.status === 'rolled_back_or_forked').length,
+    findings,
+  };
 }
 
 async function checkOne(view: WitnessView, log: LogSide): Promise<WitnessFinding> {
   const base = { source: view.source, witness: null, treeSize: null, rootHash: null, cosignedAt: null, located: null };
-  if (view.error || !view.note) return { ...base, status: 'unreachable', message: view.error ?? 'no cosigned checkpoint' };
+  if (view.error || !view.note)
+    return { ...base, status: 'unreachable', message: view.error ?? 'no cosigned checkpoint' };
   let body: string;
   let checkpoint;
   let lines;
@@ -74,7 +78,11 @@ async function checkOne(view: WitnessView, log: LogSide): Promise<WitnessFinding
     return { ...base, status: 'unverified', message: `not a checkpoint note: ${(error as Error).message}` };
   }
   if (checkpoint.origin !== log.origin)
-    return { ...base, status: 'unverified', message: `the witness's checkpoint is for another log (${checkpoint.origin})` };
+    return {
+      ...base,
+      status: 'unverified',
+      message: `the witness's checkpoint is for another log (${checkpoint.origin})`,
+    };
   let verified: { name: string; keyId: string; timestamp: number } | undefined;
   for (const line of lines) {
     if (line.signature.length !== 72) continue;

@@ -498,7 +498,7 @@ export const CONFIG_VARIABLES = {
   AUDIT_WITNESS_KEYS: spec(
     'AUDIT_WITNESS_KEYS',
     undefined,
-    'Comma-separated C2SP cosignature verifier keys (name+keyid+base64(0x04 ‖ Ed25519 key)) of the witnesses whose cosignatures the service accepts and verification trusts. `npm run witness -- --print-key` prints a witness\'s key.',
+    "Comma-separated C2SP cosignature verifier keys (name+keyid+base64(0x04 ‖ Ed25519 key)) of the witnesses whose cosignatures the service accepts and verification trusts. `npm run witness -- --print-key` prints a witness's key.",
     (raw, variable) => {
       const keys = raw
         .split(',')
