@@ -87,23 +87,6 @@ export class LogProblemView {
   @ApiProperty() message!: string;
 }
 
-export class AuditVerifyReportView {
-  @ApiProperty() ok!: boolean;
-  @ApiProperty() eventsChecked!: number;
-  @ApiProperty() treeHeadsChecked!: number;
-  @ApiProperty({ description: 'signed checkpoints of the former hash chain' }) legacyCheckpointsChecked!: number;
-  @ApiProperty({ description: 'events not yet sequenced (their leaf hashes were checked)' }) unsequenced!: number;
-  @ApiProperty() treeSize!: number;
-  @ApiProperty({ description: 'base64 root of the rebuilt tree' }) rootHash!: string;
-  @ApiPropertyOptional({ type: () => LogProblemView, description: 'the first problem, absent when ok' })
-  problem?: LogProblemView;
-  @ApiProperty({
-    type: () => WitnessSectionView,
-    description: "the database's tree compared with each witness's latest cosigned head",
-  })
-  witness!: WitnessSectionView;
-}
-
 export class WitnessLocationView {
   @ApiProperty({ description: 'the largest witness-cosigned size the log still matches (0: none)' })
   consistentSize!: number;
@@ -131,6 +114,23 @@ export class WitnessFindingView {
 export class WitnessSectionView {
   @ApiProperty({ description: 'witness heads compared with the database' }) checked!: number;
   @ApiProperty({ type: () => [WitnessFindingView] }) findings!: WitnessFindingView[];
+}
+
+export class AuditVerifyReportView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty() eventsChecked!: number;
+  @ApiProperty() treeHeadsChecked!: number;
+  @ApiProperty({ description: 'signed checkpoints of the former hash chain' }) legacyCheckpointsChecked!: number;
+  @ApiProperty({ description: 'events not yet sequenced (their leaf hashes were checked)' }) unsequenced!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64 root of the rebuilt tree' }) rootHash!: string;
+  @ApiPropertyOptional({ type: () => LogProblemView, description: 'the first problem, absent when ok' })
+  problem?: LogProblemView;
+  @ApiProperty({
+    type: () => WitnessSectionView,
+    description: "the database's tree compared with each witness's latest cosigned head",
+  })
+  witness!: WitnessSectionView;
 }
 
 export class CosignatureView {
