@@ -10,7 +10,7 @@ import { leafHashOf } from '../src/audit/audit-leaf';
 import { AuditSequencer } from '../src/audit/audit-sequencer.service';
 import { AuditSigningKey } from '../src/audit/audit-signing';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
-import { AuditWitnessService } from '../src/audit/audit-witness.service';
+import { AuditWitnessService, witnessViewOfStateFile } from '../src/audit/audit-witness.service';
 import { AuditService } from '../src/audit/audit.service';
 import { cosign, parseCosignatureLine, verifyCosignature } from '../src/audit/cosignature';
 import { CompactRange } from '../src/audit/merkle/rfc6962';
@@ -18,7 +18,7 @@ import { formatCheckpoint, parseCheckpoint, parseVerifierKey, signNote } from '.
 import { Witness } from '../src/witness/witness';
 import { loadOrCreateWitnessKey, witnessVerifierKey } from '../src/witness/witness-key';
 import { startWitnessServer, serverPort } from '../src/witness/witness-server';
-import { emptyState, loadState, viewOfStateFile, type WitnessState } from '../src/witness/witness-state';
+import { emptyState, loadState, type WitnessState } from '../src/witness/witness-state';
 import { tokenFor } from './support/auth-helpers';
 import { rfcVerifyConsistency } from './support/rfc6962-verifier';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -288,7 +288,7 @@ describe('audit witness (loopback only)', () => {
       status: 'rolled_back_or_forked',
       located: { consistentSize: sizes[0], inconsistentSize: sizes[1] },
     });
-    const fromFile = await witnesses.withWitnesses(await verification.verify(), [viewOfStateFile(stateFile)]);
+    const fromFile = await witnesses.withWitnesses(await verification.verify(), [witnessViewOfStateFile(stateFile)]);
     expect(fromFile.problem?.kind).toBe('rolled_back_or_forked');
     expect(fromFile.witness.findings.map((f) => f.status)).toEqual(['rolled_back_or_forked', 'rolled_back_or_forked']);
     expect(fromFile.witness.findings[1].located).toEqual({ consistentSize: sizes[0], inconsistentSize: sizes[1] });

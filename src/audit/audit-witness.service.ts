@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import {
   BadRequestException,
   ForbiddenException,
@@ -206,5 +207,24 @@ export async function fetchWitnessView(url: string): Promise<WitnessView> {
     return { source: url, note, history };
   } catch (error) {
     return { source: url, error: `unreachable: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * What verification needs from a witness's state file (src/witness/witness-state.ts, version 1):
+ * its latest cosigned note and its history of cosigned (size, root) pairs.
+ */
+export function witnessViewOfStateFile(file: string): WitnessView {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      version?: number;
+      latest?: { note?: string } | null;
+      history?: Array<{ size: number; rootHash: string }>;
+    };
+    if (state.version !== 1) return { source: file, error: 'not a witness state file (version 1)' };
+    if (!state.latest?.note) return { source: file, error: 'the witness has cosigned nothing yet' };
+    return { source: file, note: state.latest.note, history: state.history };
+  } catch (error) {
+    return { source: file, error: `unreadable: ${(error as Error).message}` };
   }
 }

@@ -10,9 +10,8 @@ import { verifyExportLines, type ExportVerifyReport } from './audit-export-forma
 import { AuditSequencer } from './audit-sequencer.service';
 import { AuditSigningKey } from './audit-signing';
 import { AuditVerificationService, type AuditVerifyReport } from './audit-verification.service';
-import { AuditWitnessService, fetchWitnessView } from './audit-witness.service';
+import { AuditWitnessService, fetchWitnessView, witnessViewOfStateFile } from './audit-witness.service';
 import { AuditService } from './audit.service';
-import { viewOfStateFile } from '../witness/witness-state';
 
 class UsageError extends Error {}
 
@@ -57,7 +56,7 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
         );
         const extra = [
           ...(await Promise.all(valuesOf(args, 'witness').map((url) => fetchWitnessView(url)))),
-          ...valuesOf(args, 'witness-state').map((file) => viewOfStateFile(file)),
+          ...valuesOf(args, 'witness-state').map((file) => witnessViewOfStateFile(file)),
         ];
         const report = await witnesses.withWitnesses(await verifier.verify(), extra);
         printReport(

@@ -94,20 +94,3 @@ export function compactHistory(history: CosignedHead[], limit: number): Cosigned
     thinned = thinned.filter((_, i) => i === 0 || i % 2 === 0);
   return [...thinned, ...recent];
 }
-
-/** What verification needs from a state file: the latest cosigned note and the history. */
-export function viewOfStateFile(file: string): {
-  source: string;
-  note?: string;
-  history?: CosignedHead[];
-  error?: string;
-} {
-  try {
-    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as WitnessState;
-    if (state.version !== 1) return { source: file, error: 'not a witness state file (version 1)' };
-    if (!state.latest) return { source: file, error: 'the witness has cosigned nothing yet' };
-    return { source: file, note: state.latest.note, history: state.history };
-  } catch (error) {
-    return { source: file, error: `unreadable: ${(error as Error).message}` };
-  }
-}

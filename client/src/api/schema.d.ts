@@ -203,6 +203,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/tree-head/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Witnesses' cosignatures of signed tree heads, largest tree first (public) */
+        get: operations["AuditLogPublic_listCosignatures"];
+        put?: never;
+        /** Store a witness's cosignature of a signed tree head (public: accepted only when it verifies with a key in AUDIT_WITNESS_KEYS and cosigns a head this log signed) */
+        post: operations["AuditLogPublic_addCosignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -801,6 +819,12 @@ export interface components {
             role?: components["schemas"]["StaffRole"];
             team: string;
         };
+        AddCosignatureDto: {
+            /** @description the checkpoint the witness cosigned: its body (origin, size, base64 root, each line ending "\n") or the whole signed note */
+            checkpoint: string;
+            /** @description one C2SP tlog-cosignature line: "— <witness name> base64(key id ‖ timestamp ‖ Ed25519 signature)" */
+            cosignature: string;
+        };
         ApiClientList: {
             items: components["schemas"]["ApiClientView"][];
         };
@@ -880,6 +904,8 @@ export interface components {
             treeSize: number;
             /** @description events not yet sequenced (their leaf hashes were checked) */
             unsequenced: number;
+            /** @description the database's tree compared with each witness's latest cosigned head */
+            witness: components["schemas"]["WitnessSectionView"];
         };
         BackfillJobView: {
             attemptsMade: number;
@@ -990,6 +1016,33 @@ export interface components {
             /** @description base64 hashes, RFC 9162 §2.1.4 order */
             proof: string[];
             second: number;
+        };
+        CosignaturePage: {
+            items: components["schemas"]["CosignatureView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        CosignatureResultView: {
+            cosignature: components["schemas"]["CosignatureView"];
+            /** @description false when this witness key had already cosigned this head (200) */
+            created: boolean;
+        };
+        CosignatureView: {
+            /**
+             * Format: date-time
+             * @description the witness's timestamp
+             */
+            cosignedAt: string;
+            id: number;
+            /** @description 8 hex digits (C2SP tlog-cosignature key id) */
+            keyId: string;
+            /** @description the cosignature line, as served after the tree head note */
+            line: string;
+            /** Format: date-time */
+            receivedAt: string;
+            treeSize: number;
+            witnessName: string;
         };
         CreateApiClientDto: {
             name: string;
@@ -1294,7 +1347,7 @@ export interface components {
         };
         LogProblemView: {
             /** @enum {string} */
-            kind: "missing_event" | "leaf_mismatch" | "reordered" | "head_mismatch" | "head_beyond_log" | "bad_signature" | "fork" | "hash_mismatch" | "checkpoint_mismatch";
+            kind: "missing_event" | "leaf_mismatch" | "reordered" | "head_mismatch" | "head_beyond_log" | "bad_signature" | "fork" | "hash_mismatch" | "checkpoint_mismatch" | "rolled_back_or_forked" | "witness_unverified";
             logIndex: number | null;
             message: string;
             seq: number | null;
@@ -1820,6 +1873,32 @@ export interface components {
             run: components["schemas"]["ScoringRunView"] | null;
             status: string;
         };
+        WitnessFindingView: {
+            /** Format: date-time */
+            cosignedAt: string | null;
+            /** @description rolled_back_or_forked: the change lies in leaves consistentSize..inconsistentSize−1 */
+            located: components["schemas"]["WitnessLocationView"] | null;
+            message: string;
+            rootHash: string | null;
+            /** @description witness URL or state file */
+            source: string;
+            /** @enum {string} */
+            status: "consistent" | "rolled_back_or_forked" | "unverified" | "unreachable";
+            treeSize: number | null;
+            /** @description name+keyid of the witness whose cosignature verified */
+            witness: string | null;
+        };
+        WitnessLocationView: {
+            /** @description the largest witness-cosigned size the log still matches (0: none) */
+            consistentSize: number;
+            /** @description the smallest witness-cosigned size the log no longer matches */
+            inconsistentSize: number;
+        };
+        WitnessSectionView: {
+            /** @description witness heads compared with the database */
+            checked: number;
+            findings: components["schemas"]["WitnessFindingView"][];
+        };
     };
     responses: {
         /** @description The request is malformed: the message names each invalid field. */
@@ -2306,6 +2385,67 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    AuditLogPublic_listCosignatures: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description only cosignatures of heads of this tree size */
+                treeSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignaturePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    AuditLogPublic_addCosignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCosignatureDto"];
+            };
+        };
+        responses: {
+            /** @description this witness key had already cosigned this head */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignatureResultView"];
+                };
+            };
+            /** @description stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignatureResultView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     Audit_verify: {
