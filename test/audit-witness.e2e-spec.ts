@@ -15,12 +15,14 @@ import { AuditService } from '../src/audit/audit.service';
 import { cosign, parseCosignatureLine, verifyCosignature } from '../src/audit/cosignature';
 import { CompactRange } from '../src/audit/merkle/rfc6962';
 import { formatCheckpoint, parseCheckpoint, parseVerifierKey, signNote } from '../src/audit/signed-note';
+import { verifyClaimExport, type ClaimExport, type ClaimExportEvent } from '../src/audit/audit-claim-export-format';
+import { AUDIT_COMMANDS } from '../src/audit/audit.cli';
 import { Witness } from '../src/witness/witness';
 import { loadOrCreateWitnessKey, witnessVerifierKey } from '../src/witness/witness-key';
 import { startWitnessServer, serverPort } from '../src/witness/witness-server';
 import { emptyState, loadState, type WitnessState } from '../src/witness/witness-state';
 import { tokenFor } from './support/auth-helpers';
-import { rfcVerifyConsistency } from './support/rfc6962-verifier';
+import { rfcLeafHash, rfcVerifyConsistency, rfcVerifyInclusion } from './support/rfc6962-verifier';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const COMPLIANCE: AuditContext = { actorType: 'user', actorId: 'compliance-officer', requestId: 'req-w' };
@@ -222,10 +224,100 @@ describe('audit witness (loopback only)', () => {
     expect(count.rows[0].n).toBe(3);
   });
 
+  it("exports a claim's history with inclusion proofs against a cosigned head, verified offline by the CLI and by the independent verifier", async () => {
+    await audit.record(COMPLIANCE, {
+      action: 'test.evidence_added',
+      resourceType: 'evidence',
+      resourceId: 'ev-1',
+      details: { claimId: 'b-2', kind: 'photo' },
+    });
+    // The witness cosigns a head holding all of the claim's events.
+    await sequencer.flush();
+    expect(await witness!.round()).toMatchObject({ kind: 'cosigned', posted: true });
+    const cosignedSize = witness!.state.latest!.size;
+
+    const response = await http().get('/v1/audit/claims/b-2/export').set('Authorization', `Bearer ${compliance}`);
+    expect(response.status).toBe(200);
+    const doc = response.body as ClaimExport;
+    expect(doc).toMatchObject({ kind: 'audit_claim_export', version: 1, claimId: 'b-2' });
+    expect(doc.treeHead.treeSize).toBe(cosignedSize);
+    expect(doc.events.map((e) => e.action)).toEqual(['test.event', 'test.evidence_added']);
+    expect(doc.treeHead.note.trimEnd().split('\n').pop()).toMatch(new RegExp(`^\u2014 ${WITNESS_NAME} `));
+    // The export is audited (and appears in the claim's next export).
+    const exported = await http()
+      .get('/v1/audit/events')
+      .query({ action: 'audit.claim_exported', resourceId: 'b-2' })
+      .set('Authorization', `Bearer ${compliance}`);
+    expect(exported.body.total).toBe(1);
+    expect((await http().get('/v1/audit/claims/nope/export').set('Authorization', `Bearer ${compliance}`)).status).toBe(
+      404,
+    );
+
+    // Any RFC 6962 verifier: the leaf bytes are the canonical JSON the README documents, and the
+    // proofs lead to the root in the signed note.
+    const root = parseCheckpoint(doc.treeHead.note).rootHash;
+    for (const event of doc.events) {
+      const leaf = Buffer.from(event.leaf, 'base64');
+      expect(leaf.toString('utf8')).toBe(independentCanonicalJson(documentedEntry(event)));
+      expect(
+        rfcVerifyInclusion(
+          event.logIndex,
+          doc.treeHead.treeSize,
+          rfcLeafHash(leaf),
+          event.auditPath.map((p) => Buffer.from(p, 'base64')),
+          root,
+        ),
+      ).toBe(true);
+    }
+
+    // Offline, by the CLI command, pinning the log key and the witness key.
+    const file = path.join(witnessDir, 'claim-b-2.json');
+    fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+    const signing = testApp.app.get(AuditSigningKey);
+    const pinned = ['--key', signing.verifierKey, '--witness-key', witnessVkey, '--min-cosignatures', '1'];
+    expect(await runCli('audit:verify-export', [file, ...pinned, '--json'])).toMatchObject({
+      exitCode: 0,
+      report: {
+        ok: true,
+        kind: 'claim',
+        eventsChecked: 2,
+        cosignaturesVerified: [expect.stringContaining(WITNESS_NAME)],
+      },
+    });
+
+    // Tampered: an altered detail, a changed proof, a forged head — each fails, located.
+    const altered = structuredClone(doc);
+    altered.events[1].details = { ...altered.events[1].details, kind: 'video' };
+    fs.writeFileSync(file, JSON.stringify(altered, null, 2));
+    expect(await runCli('audit:verify-export', [file, ...pinned, '--json'])).toMatchObject({
+      exitCode: 1,
+      report: { ok: false, problem: { kind: 'leaf_mismatch', logIndex: doc.events[1].logIndex } },
+    });
+    const badPath = structuredClone(doc);
+    badPath.events[0].auditPath[0] = Buffer.alloc(32, 1).toString('base64');
+    expect(verifyClaimExport(badPath, { trustedKeys: [signing.verifierKey] }).problem).toMatchObject({
+      kind: 'inclusion_failed',
+      logIndex: doc.events[0].logIndex,
+    });
+    const stranger = loadOrCreateWitnessKey(path.join(witnessDir, 'log-impostor.pem'));
+    const forged = structuredClone(doc);
+    forged.treeHead.note = signNote(
+      formatCheckpoint({
+        origin: signing.origin,
+        size: doc.treeHead.treeSize,
+        rootHash: Buffer.from(doc.treeHead.rootHash, 'base64'),
+      }),
+      { name: signing.origin, privateKey: stranger },
+    );
+    expect(verifyClaimExport(forged, { trustedKeys: [signing.verifierKey] }).problem?.kind).toBe('bad_signature');
+    expect(verifyClaimExport(doc, { trustedKeys: [signing.verifierKey], minCosignatures: 2 }).ok).toBe(false);
+  });
+
   it('catches every head and cosignature deleted and the log rewritten after a cosigned size, and locates it', async () => {
     const verification = testApp.app.get(AuditVerificationService);
     const witnesses = testApp.app.get(AuditWitnessService);
     const rewriteFrom = sizes[0] + 1; // inside the leaves sizes[0]..sizes[1]−1
+    const lastCosigned = witness!.state.latest!.size;
     await tamper(async (client) => {
       await client.query('DELETE FROM audit_cosignatures');
       await client.query('DELETE FROM audit_tree_heads');
@@ -276,9 +368,9 @@ describe('audit witness (loopback only)', () => {
     const refused = await witness!.round();
     expect(refused).toMatchObject({ kind: 'refused', evidence: { kind: 'inconsistent' } });
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as WitnessState;
-    expect(state.latest?.size).toBe(sizes[2]);
+    expect(state.latest?.size).toBe(lastCosigned);
     expect(state.evidence).toHaveLength(1);
-    expect(state.evidence[0]).toMatchObject({ kind: 'inconsistent', cosigned: { size: sizes[2] } });
+    expect(state.evidence[0]).toMatchObject({ kind: 'inconsistent', cosigned: { size: lastCosigned } });
     expect(state.evidence[0].offered.note).toContain('\n\n');
 
     // Verification over HTTP (the witness by URL) and as the CLI does it (the state file).
@@ -332,3 +424,45 @@ describe('audit witness (loopback only)', () => {
     expect(smaller).toMatchObject({ kind: 'refused', evidence: { kind: 'rollback' } });
   });
 });
+
+/** The entry fields README documents for a v2 leaf. */
+function documentedEntry(event: ClaimExportEvent): Record<string, unknown> {
+  return {
+    v: 2,
+    occurredAt: event.occurredAt,
+    actorType: event.actorType,
+    actorId: event.actorId,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    requestId: event.requestId,
+    sourceIp: event.sourceIp,
+    justification: event.justification,
+    details: event.details,
+  };
+}
+
+/** Canonical JSON written here from the README's description (keys sorted, no whitespace), not the service's. */
+function independentCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(independentCanonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${independentCanonicalJson(v)}`).join(',')}}`;
+}
+
+/** Runs an operator CLI command in-process, capturing its JSON output and exit code. */
+async function runCli(command: string, args: string[]): Promise<{ exitCode: number; report: unknown }> {
+  const output: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((text: string) => void output.push(text));
+  const previous = process.exitCode;
+  process.exitCode = 0;
+  try {
+    await AUDIT_COMMANDS[command].run(args, { openDatabase: () => Promise.reject(new Error('offline')) } as never);
+    return { exitCode: Number(process.exitCode ?? 0), report: JSON.parse(output.join('\n')) };
+  } finally {
+    process.exitCode = previous;
+    log.mockRestore();
+  }
+}

@@ -107,3 +107,17 @@ export async function listCosignatures(
   }
   return { items: rows.map(toRecord), total };
 }
+
+/** The largest signed head that has at least one stored cosignature. */
+export async function latestCosignedHead(
+  tx: Tx,
+): Promise<{ id: number; treeSize: number; rootHash: Buffer; note: string } | undefined> {
+  const [row] = (await tx.query(
+    `SELECT h.id, h.tree_size, h.root_hash, h.note FROM audit_tree_heads h
+      WHERE EXISTS (SELECT 1 FROM audit_cosignatures c WHERE c.tree_head_id = h.id)
+      ORDER BY h.tree_size DESC, h.id DESC LIMIT 1`,
+  )) as Array<{ id: string; tree_size: string; root_hash: Buffer; note: string }>;
+  return row
+    ? { id: Number(row.id), treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash), note: row.note }
+    : undefined;
+}

@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { AuditContext } from './audit-context';
 import {
+  latestCosignedHead,
   cosignaturesOfHead,
   findTreeHeadByRoot,
   insertCosignature,
@@ -21,6 +22,7 @@ import { AuditSigningKey } from './audit-signing';
 import { AuditService } from './audit.service';
 import type { AuditVerifyReport } from './audit-verification.service';
 import {
+  formatCosignatureVerifierKey,
   parseCosignatureLine,
   parseCosignatureVerifierKey,
   verifyCosignature,
@@ -128,6 +130,22 @@ export class AuditWitnessService {
     if (!head) return undefined;
     const lines = (await cosignaturesOfHead(tx, head.id)).map((c) => `${c.line}\n`);
     return head.note + lines.join('');
+  }
+
+  /** A head's note with its stored cosignature lines appended. */
+  async noteWithCosignatures(head: { id: number; note: string }): Promise<string> {
+    const lines = (await cosignaturesOfHead(this.transactions.manager, head.id)).map((c) => `${c.line}\n`);
+    return head.note + lines.join('');
+  }
+
+  /** The largest head that witnesses cosigned (with the stored cosignatures), if any. */
+  async latestCosignedHead() {
+    return latestCosignedHead(this.transactions.manager);
+  }
+
+  /** The configured witness keys as vkey strings. */
+  get witnessKeyStrings(): string[] {
+    return this.witnessKeys.map((key) => formatCosignatureVerifierKey(key.name, key.publicKey));
   }
 
   async list(options: { limit: number; offset: number; treeSize?: number }) {

@@ -18,6 +18,7 @@ import { ApiErrors, ApiStaffAuth, Can } from '../common/api-docs';
 import {
   AuditEventPage,
   AuditVerifyReportView,
+  ClaimExportView,
   ConsistencyProofView,
   CosignaturePage,
   CosignatureResultView,
@@ -36,6 +37,7 @@ import { AuditProofService } from './audit-proof.service';
 import { AuditCtx, type AuditContext } from './audit-context';
 import type { CosignatureRecord } from './audit-cosignature.repository';
 import { AuditWitnessService } from './audit-witness.service';
+import { AuditClaimExportService } from './audit-claim-export.service';
 import {
   AddCosignatureDto,
   ListCosignaturesDto,
@@ -58,6 +60,7 @@ export class AuditController {
     private readonly exports: AuditExportService,
     private readonly proofs: AuditProofService,
     private readonly witnesses: AuditWitnessService,
+    private readonly claimExports: AuditClaimExportService,
   ) {}
 
   @Get('events')
@@ -112,6 +115,21 @@ export class AuditController {
   })
   async verify() {
     return this.witnesses.withWitnesses(await this.verification.verify());
+  }
+
+  @Get('claims/:claimId/export')
+  @Can('export', 'AuditEvent', { ok: ClaimExportView, errors: [400, 404] })
+  @ApiOperation({
+    summary:
+      "A claim's history: its events, each with an RFC 9162 inclusion proof against one signed tree head (with witness cosignatures); verifiable offline (audit:verify-export) and by any RFC 6962 verifier. Audited.",
+  })
+  @ApiParam({
+    name: 'claimId',
+    description: 'the claim id (events of resource claim/<id> or naming it in details.claimId)',
+  })
+  async exportClaim(@Param('claimId') claimId: string, @Caller() { audit }: Caller) {
+    if (claimId.length > 200) throw new BadRequestException('claimId is too long');
+    return this.claimExports.export(audit, claimId);
   }
 
   @Get('export')

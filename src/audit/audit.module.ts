@@ -13,6 +13,7 @@ import { AuditSequencer } from './audit-sequencer.service';
 import { AuditController, AuditLogPublicController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditWitnessService } from './audit-witness.service';
+import { AuditClaimExportService } from './audit-claim-export.service';
 
 /** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
@@ -30,6 +31,7 @@ import { AuditWitnessService } from './audit-witness.service';
     AuditProofService,
     AuditMetrics,
     AuditWitnessService,
+    AuditClaimExportService,
   ],
   exports: [
     AuditService,

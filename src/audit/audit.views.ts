@@ -149,3 +149,41 @@ export class CosignatureResultView {
   @ApiProperty({ type: () => CosignatureView }) cosignature!: CosignatureView;
   @ApiProperty({ description: 'false when this witness key had already cosigned this head (200)' }) created!: boolean;
 }
+
+export class ClaimExportEventView {
+  @ApiProperty() logIndex!: number;
+  @ApiProperty() seq!: number;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType' }) actorType!: string;
+  @ApiProperty({ type: String, nullable: true }) actorId!: string | null;
+  @ApiProperty() action!: string;
+  @ApiProperty({ type: String, nullable: true }) resourceType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sourceIp!: string | null;
+  @ApiProperty({ type: String, nullable: true }) justification!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, description: 'former hash chain events only' }) prevHash!: string | null;
+  @ApiProperty({ description: 'base64 of the exact leaf bytes (src/audit/README.md)' }) leaf!: string;
+  @ApiProperty({ description: 'base64 SHA-256(0x00 ‖ leaf bytes)' }) leafHash!: string;
+  @ApiProperty({ type: [String], description: 'base64 inclusion proof, RFC 9162 §2.1.3 order' }) auditPath!: string[];
+}
+
+export class ClaimExportTreeHeadView {
+  @ApiProperty() origin!: string;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64' }) rootHash!: string;
+  @ApiProperty({ description: 'the signed note with witness cosignature lines' }) note!: string;
+}
+
+export class ClaimExportView {
+  @ApiProperty({ enum: ['audit_claim_export'] }) kind!: string;
+  @ApiProperty({ enum: [1] }) version!: number;
+  @ApiProperty() claimId!: string;
+  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
+  @ApiProperty({ type: () => ClaimExportTreeHeadView }) treeHead!: ClaimExportTreeHeadView;
+  @ApiProperty({ type: [String], description: "the log's C2SP verifier keys at export time" }) logKeys!: string[];
+  @ApiProperty({ type: [String], description: 'witness cosignature keys configured at export time' })
+  witnessKeys!: string[];
+  @ApiProperty({ type: () => [ClaimExportEventView] }) events!: ClaimExportEventView[];
+}
