@@ -43,7 +43,10 @@ function valuesOf(args: readonly string[], name: string): string[] {
 
 function printReport(
   report:
-    AuditVerifyReport | ExportVerifyReport | { problem?: { kind: string; logIndex: number | null; message: string } },
+    | AuditVerifyReport
+    | ExportVerifyReport
+    | ClaimExportReport
+    | { problem?: { kind: string; logIndex: number | null; message: string } },
   json: boolean,
   summary: string,
 ): void {
