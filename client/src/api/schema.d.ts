@@ -118,6 +118,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/claims/{claimId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A claim's history: its events, each with an RFC 9162 inclusion proof against one signed tree head (with witness cosignatures); verifiable offline (audit:verify-export) and by any RFC 6962 verifier. Audited. */
+        get: operations["Audit_exportClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/consistency": {
         parameters: {
             query?: never;
@@ -972,6 +989,54 @@ export interface components {
             score: number;
             severity: string;
             uncertain: boolean;
+        };
+        ClaimExportEventView: {
+            action: string;
+            actorId: string | null;
+            actorType: components["schemas"]["ActorType"];
+            /** @description base64 inclusion proof, RFC 9162 §2.1.3 order */
+            auditPath: string[];
+            details: {
+                [key: string]: unknown;
+            };
+            justification: string | null;
+            /** @description base64 of the exact leaf bytes (src/audit/README.md) */
+            leaf: string;
+            /** @description base64 SHA-256(0x00 ‖ leaf bytes) */
+            leafHash: string;
+            logIndex: number;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description former hash chain events only */
+            prevHash: string | null;
+            requestId: string | null;
+            resourceId: string | null;
+            resourceType: string | null;
+            seq: number;
+            sourceIp: string | null;
+        };
+        ClaimExportTreeHeadView: {
+            /** @description the signed note with witness cosignature lines */
+            note: string;
+            origin: string;
+            /** @description base64 */
+            rootHash: string;
+            treeSize: number;
+        };
+        ClaimExportView: {
+            claimId: string;
+            events: components["schemas"]["ClaimExportEventView"][];
+            /** Format: date-time */
+            exportedAt: string;
+            /** @enum {string} */
+            kind: "audit_claim_export";
+            /** @description the log's C2SP verifier keys at export time */
+            logKeys: string[];
+            treeHead: components["schemas"]["ClaimExportTreeHeadView"];
+            /** @enum {number} */
+            version: 1;
+            /** @description witness cosignature keys configured at export time */
+            witnessKeys: string[];
         };
         ClaimFinding: {
             confidence: number;
@@ -2246,6 +2311,32 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    Audit_exportClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the claim id (events of resource claim/<id> or naming it in details.claimId) */
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimExportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     AuditLogPublic_consistency: {
