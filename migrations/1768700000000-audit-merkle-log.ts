@@ -63,7 +63,10 @@ export class AuditMerkleLog1768700000000 implements MigrationInterface {
     for (const sql of [
       `ALTER TABLE audit_events ALTER COLUMN leaf_hash SET NOT NULL,
          ADD CONSTRAINT audit_events_leaf_hash_len CHECK (length(leaf_hash) = 32)`,
-      `CREATE UNIQUE INDEX audit_events_log_index_idx ON audit_events (log_index)`,
+      // Index only the rows that have a value: new events have no chain hash, unsequenced ones no index.
+      `ALTER TABLE audit_events DROP CONSTRAINT audit_events_hash_key`,
+      `CREATE UNIQUE INDEX audit_events_hash_idx ON audit_events (hash) WHERE hash IS NOT NULL`,
+      `CREATE UNIQUE INDEX audit_events_log_index_idx ON audit_events (log_index) WHERE log_index IS NOT NULL`,
       // The sequencer's queue: only rows still without an index, in insertion order.
       `CREATE INDEX audit_events_unsequenced_idx ON audit_events (seq) WHERE log_index IS NULL`,
       // Append-only, except that the sequencer sets log_index once: NULL → a value, nothing else.
@@ -96,6 +99,8 @@ export class AuditMerkleLog1768700000000 implements MigrationInterface {
       `DROP TABLE audit_tree_nodes`,
       `DROP INDEX audit_events_unsequenced_idx`,
       `DROP INDEX audit_events_log_index_idx`,
+      `DROP INDEX audit_events_hash_idx`,
+      `ALTER TABLE audit_events ADD CONSTRAINT audit_events_hash_key UNIQUE (hash)`,
       `ALTER TABLE audit_events DROP CONSTRAINT audit_events_leaf_hash_len,
          DROP COLUMN tx_id, DROP COLUMN log_index, DROP COLUMN leaf_hash,
          ALTER COLUMN seq DROP DEFAULT,

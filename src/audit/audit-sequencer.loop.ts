@@ -5,7 +5,7 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AuditModule } from './audit.module';
@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * shutdown it finishes its batch and gives the lease back.
  */
 @Injectable()
-export class AuditSequencerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditSequencerLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditSequencer');
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -48,7 +48,8 @@ export class AuditSequencerLoop implements OnApplicationBootstrap, OnApplication
     this.running = undefined;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (DatabaseModule closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 
