@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -189,6 +190,36 @@ describe('audit witness (loopback only)', () => {
       treeSize: sizes[2],
       witness: expect.stringMatching(new RegExp(`^${WITNESS_NAME.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`)),
     });
+  });
+
+  it('runs as its own process (the npm run witness entry): one round cosigns, the next finds the head unchanged', async () => {
+    const signing = testApp.app.get(AuditSigningKey);
+    const childState = path.join(witnessDir, 'child-state.json');
+    const run = () =>
+      runNode(
+        [
+          '-r',
+          path.resolve(__dirname, 'ts-worker-register.js'),
+          path.resolve(__dirname, '../src/witness/main.ts'),
+          '--once',
+          '--port',
+          '0',
+        ],
+        {
+          WITNESS_LOG_URL: logUrl,
+          WITNESS_LOG_ORIGIN: signing.origin,
+          WITNESS_LOG_KEYS: signing.verifierKey,
+          WITNESS_NAME: WITNESS_NAME,
+          WITNESS_KEY_FILE: path.join(witnessDir, 'witness.pem'),
+          WITNESS_STATE_FILE: childState,
+        },
+      );
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout.trim().split('\n').pop()!)).toMatchObject({ kind: 'cosigned', size: sizes[2] });
+    expect(fs.statSync(childState).mode & 0o777).toBe(0o600);
+    const second = await run();
+    expect(JSON.parse(second.stdout.trim().split('\n').pop()!)).toMatchObject({ kind: 'unchanged', size: sizes[2] });
   });
 
   it('refuses cosignatures by an unknown key (403), malformed (400), or of a head the log never signed (422)', async () => {
@@ -465,4 +496,20 @@ async function runCli(command: string, args: string[]): Promise<{ exitCode: numb
     process.exitCode = previous;
     log.mockRestore();
   }
+}
+
+/** Runs node with the given arguments and extra environment (loopback URLs only), collecting its output. */
+function runNode(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
