@@ -184,6 +184,8 @@ export const AUDIT_COMMANDS: Record<string, CliCommand> = {
       if (isClaimExport(file)) {
         const witnessKeys = valuesOf(args, 'witness-key');
         const minCosignatures = Number(valuesOf(args, 'min-cosignatures').at(-1) ?? 0);
+        if (!Number.isInteger(minCosignatures) || minCosignatures < 0)
+          throw new UsageError('--min-cosignatures must be a non-negative integer');
         let doc: ClaimExport;
         try {
           doc = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimExport;
