@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Witness cosignatures (C2SP tlog-cosignature) of the log's signed tree heads: one row per
  * (witness key, tree head), append-only like the rest of the audit trail. The line is kept
- * verbatim so the cosigned note can be served and re-verified.
+ * verbatim so the cosigned note can be served and re-verified. No foreign key to audit_tree_heads:
+ * that table stays append-only and TRUNCATE-guarded on its own.
  */
 export class AuditCosignatures1768710000000 implements MigrationInterface {
   name = 'AuditCosignatures1768710000000';
@@ -12,7 +13,7 @@ export class AuditCosignatures1768710000000 implements MigrationInterface {
     for (const sql of [
       `CREATE TABLE audit_cosignatures (
         id bigserial PRIMARY KEY,
-        tree_head_id bigint NOT NULL REFERENCES audit_tree_heads (id),
+        tree_head_id bigint NOT NULL,
         tree_size bigint NOT NULL CHECK (tree_size >= 0),
         witness_name text NOT NULL,
         key_id text NOT NULL CHECK (key_id ~ '^[0-9a-f]{8}$'),
