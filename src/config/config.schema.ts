@@ -466,7 +466,7 @@ export const CONFIG_VARIABLES = {
         .map((item) => item.trim())
         .filter(Boolean);
       for (const key of keys)
-        if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}[AEIMQUYcgkosw048]=$/.test(key))
+        if (!/^[^+\s]+\+[0-9a-f]{8}\+A[Q-Za-f][A-Za-z0-9+/]{42}$/.test(key))
           throw new ConfigError(variable, 'must list verifier keys name+keyid+base64(0x01 ‖ Ed25519 key)', raw);
       return keys;
     },
