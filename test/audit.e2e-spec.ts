@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { AuditCheckpointService } from '../src/audit/audit-checkpoint.service';
 import type { AuditContext } from '../src/audit/audit-context';
@@ -191,6 +194,37 @@ describe('audit log (real PostgreSQL)', () => {
         [rootHash, key.origin, key.noteKeyId, note],
       );
       expect((await verification.verify()).problem).toMatchObject({ kind: 'fork', treeSize: 20 });
+    });
+
+    it('accepts heads signed by a previous key only while that key is listed (rotation by key id)', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-old-key-'));
+      try {
+        const current = testApp.app.get(AuditSigningKey);
+        const old = new AuditSigningKey({
+          audit: { signingKeyFile: path.join(dir, 'old.pem'), logOrigin: current.origin },
+        });
+        const [head] = (await admin.query('SELECT root_hash FROM audit_tree_heads WHERE tree_size = 20'))
+          .rows as Array<{
+          root_hash: Buffer;
+        }>;
+        const note = signNote(
+          formatCheckpoint({ origin: old.origin, size: 20, rootHash: head.root_hash }),
+          old.noteSigner,
+        );
+        await admin.query(
+          `INSERT INTO audit_tree_heads (tree_size, root_hash, signed_at, key_name, key_id, note) VALUES (20, $1, now(), $2, $3, $4)`,
+          [head.root_hash, old.origin, old.noteKeyId, note],
+        );
+        expect((await verification.verify()).problem).toMatchObject({ kind: 'bad_signature', treeSize: 20 });
+        const config = testApp.app.get<AppConfig>(APP_CONFIG);
+        const rotated = new AuditVerificationService(
+          testApp.app.get(TransactionRunner),
+          new AuditSigningKey({ audit: { ...config.audit, previousVerifierKeys: [old.verifierKey] } }),
+        );
+        expect(await rotated.verify()).toMatchObject({ ok: true, treeHeadsChecked: 2 });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reports a tree head whose signature was altered as bad_signature', async () => {

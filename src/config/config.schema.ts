@@ -444,7 +444,7 @@ export const CONFIG_VARIABLES = {
   AUDIT_CHECKPOINT_INTERVAL_MS: spec(
     'AUDIT_CHECKPOINT_INTERVAL_MS',
     '3600000',
-    'How often the worker signs an audit checkpoint (0: never automatically).',
+    'How often the worker sequences everything committed and signs an audit tree head even when the sequencer has not (0: never; the sequencer signs heads as the tree grows, see AUDIT_TREE_HEAD_INTERVAL_MS).',
     parsers.integer(0, 7 * 24 * 3600 * 1000),
   ),
   AUDIT_LOG_ORIGIN: spec(
@@ -541,7 +541,7 @@ export const CONFIG_VARIABLES = {
   AUDIT_SIGNING_KEY_FILE: spec(
     'AUDIT_SIGNING_KEY_FILE',
     undefined,
-    'PEM file with the Ed25519 private key that signs audit checkpoints. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
+    'PEM file with the current Ed25519 private key that signs audit tree heads. Unset: DATA_DIR/keys/audit-ed25519.pem, created on first use.',
     parsers.string,
   ),
 };
