@@ -11,6 +11,7 @@ module.exports = {
         '<rootDir>/models/**/*.spec.ts',
         '<rootDir>/tools/**/*.spec.ts',
         '<rootDir>/test/architecture/**/*.spec.ts',
+        '<rootDir>/test/support/**/*.spec.ts',
       ],
       transform: { '^.+\\.ts$': tsJest },
       setupFiles: ['<rootDir>/test/setup-ort-realm.ts', '<rootDir>/test/setup-ts-worker.ts'],

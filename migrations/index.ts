@@ -5,6 +5,7 @@ import { PhotoCropHashes1768400000000 } from './1768400000000-photo-crop-hashes'
 import { RetentionReceipts1768500000000 } from './1768500000000-retention-receipts';
 import { RevokedSessionIndex1768600000000 } from './1768600000000-revoked-session-index';
 import { AuditMerkleLog1768700000000 } from './1768700000000-audit-merkle-log';
+import { AuditCosignatures1768710000000 } from './1768710000000-audit-cosignatures';
 import { InformationRequests1768800000000 } from './1768800000000-information-requests';
 import { Webhooks1768810000000 } from './1768810000000-webhooks';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   RetentionReceipts1768500000000,
   RevokedSessionIndex1768600000000,
   AuditMerkleLog1768700000000,
+  AuditCosignatures1768710000000,
   InformationRequests1768800000000,
   Webhooks1768810000000,
 ];

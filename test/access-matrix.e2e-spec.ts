@@ -52,9 +52,12 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/audit/checkpoints': AUDIT_READERS,
   'GET /v1/audit/verify': AUDIT_READERS,
   'GET /v1/audit/export': AUDIT_READERS,
+  'GET /v1/audit/claims/:claimId/export': AUDIT_READERS,
   'GET /v1/audit/events/:index/proof': AUDIT_READERS,
   // The log's public face (like a CT log's): origin, sizes and hashes only.
   'GET /v1/audit/tree-head': 'public',
+  'POST /v1/audit/tree-head/cosignatures': 'public',
+  'GET /v1/audit/tree-head/cosignatures': 'public',
   'GET /v1/audit/consistency': 'public',
   'GET /v1/keys/intake': ['intake', 'admin'],
   'POST /v1/policies': ['intake', 'admin'],

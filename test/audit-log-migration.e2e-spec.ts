@@ -13,6 +13,14 @@ import { type DatabaseHandle } from '../src/database/data-source.factory';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { openAppDatabase } from '../src/entities';
 import { createTestDatabase } from './support/test-database';
+import { MIGRATIONS } from '../migrations';
+import type { DataSource } from 'typeorm';
+
+/** Reverts the migrations that come after the Merkle log's, so that its own is the last applied. */
+async function undoLaterMigrations(ds: DataSource): Promise<void> {
+  const later = MIGRATIONS.length - 1 - MIGRATIONS.findIndex((m) => m.name === 'AuditMerkleLog1768700000000');
+  for (let i = 0; i < later; i += 1) await ds.undoLastMigration({ transaction: 'each' });
+}
 
 /** Services wired by hand on a database handle (as the CLI and the benchmark do). */
 function services(database: DatabaseHandle, config: AppConfig) {
@@ -41,6 +49,7 @@ describe('audit Merkle log migration and engines', () => {
     try {
       const ds = database.dataSource;
       await ds.runMigrations({ transaction: 'each' });
+      await undoLaterMigrations(ds);
       await ds.undoLastMigration({ transaction: 'each' });
       // The former chain, as the previous version wrote it: 7 linked events and a signed checkpoint.
       const { key } = services(database, config);
@@ -113,6 +122,7 @@ describe('audit Merkle log migration and engines', () => {
       });
 
       // Reverting would drop events that have no chain hash: refused.
+      await undoLaterMigrations(ds);
       await expect(ds.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/without a hash chain/);
     } finally {
       await database.close();

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  Body,
   Controller,
   Get,
   Header,
@@ -11,13 +12,16 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/access.decorators';
 import { ApiErrors, ApiStaffAuth, Can } from '../common/api-docs';
 import {
   AuditEventPage,
   AuditVerifyReportView,
+  ClaimExportView,
   ConsistencyProofView,
+  CosignaturePage,
+  CosignatureResultView,
   InclusionProofView,
   TreeHeadPage,
   TreeHeadResultView,
@@ -30,7 +34,13 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditVerificationService } from './audit-verification.service';
 import type { TreeHeadRecord } from './audit-log.repository';
 import { AuditProofService } from './audit-proof.service';
+import { AuditCtx, type AuditContext } from './audit-context';
+import type { CosignatureRecord } from './audit-cosignature.repository';
+import { AuditWitnessService } from './audit-witness.service';
+import { AuditClaimExportService } from './audit-claim-export.service';
 import {
+  AddCosignatureDto,
+  ListCosignaturesDto,
   AuditPageDto,
   ConsistencyProofDto,
   ExportAuditDto,
@@ -49,6 +59,8 @@ export class AuditController {
     private readonly verification: AuditVerificationService,
     private readonly exports: AuditExportService,
     private readonly proofs: AuditProofService,
+    private readonly witnesses: AuditWitnessService,
+    private readonly claimExports: AuditClaimExportService,
   ) {}
 
   @Get('events')
@@ -102,7 +114,22 @@ export class AuditController {
     summary: 'Verify the whole log: every leaf, the rebuilt tree, every signed tree head; reports the first problem',
   })
   async verify() {
-    return this.verification.verify();
+    return this.witnesses.withWitnesses(await this.verification.verify());
+  }
+
+  @Get('claims/:claimId/export')
+  @Can('export', 'AuditEvent', { ok: ClaimExportView, errors: [400, 404] })
+  @ApiOperation({
+    summary:
+      "A claim's history: its events, each with an RFC 9162 inclusion proof against one signed tree head (with witness cosignatures); verifiable offline (audit:verify-export) and by any RFC 6962 verifier. Audited.",
+  })
+  @ApiParam({
+    name: 'claimId',
+    description: 'the claim id (events of resource claim/<id> or naming it in details.claimId)',
+  })
+  async exportClaim(@Param('claimId') claimId: string, @Caller() { audit }: Caller) {
+    if (claimId.length > 200) throw new BadRequestException('claimId is too long');
+    return this.claimExports.export(audit, claimId);
   }
 
   @Get('export')
@@ -147,7 +174,10 @@ function treeHeadView(head: TreeHeadRecord) {
 @ApiTags('audit')
 @Controller('v1/audit')
 export class AuditLogPublicController {
-  constructor(private readonly proofs: AuditProofService) {}
+  constructor(
+    private readonly proofs: AuditProofService,
+    private readonly witnesses: AuditWitnessService,
+  ) {}
 
   @Public()
   @Get('tree-head')
@@ -161,7 +191,45 @@ export class AuditLogPublicController {
   })
   @ApiErrors(404)
   async treeHead(): Promise<string> {
-    return (await this.proofs.latestHead()).note;
+    // The latest head with the witnesses' cosignature lines (C2SP tlog-cosignature) after the log's.
+    return (await this.witnesses.latestCosignedNote()) ?? (await this.proofs.latestHead()).note;
+  }
+
+  /** Self-authenticating: only a configured witness key's valid cosignature of a head this log signed is kept. */
+  @Public()
+  @Post('tree-head/cosignatures')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "Store a witness's cosignature of a signed tree head (public: accepted only when it verifies with a key in AUDIT_WITNESS_KEYS and cosigns a head this log signed)",
+  })
+  @ApiCreatedResponse({ type: CosignatureResultView, description: 'stored' })
+  @ApiOkResponse({ type: CosignatureResultView, description: 'this witness key had already cosigned this head' })
+  @ApiErrors(400, 403, 422)
+  async addCosignature(
+    @Body() body: AddCosignatureDto,
+    @AuditCtx() context: AuditContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.witnesses.add(context, body);
+    response.status(result.created ? 201 : 200);
+    return { created: result.created, cosignature: cosignatureView(result.cosignature) };
+  }
+
+  @Public()
+  @Get('tree-head/cosignatures')
+  @ApiOperation({ summary: "Witnesses' cosignatures of signed tree heads, largest tree first (public)" })
+  @ApiOkResponse({ type: CosignaturePage })
+  @ApiErrors(400)
+  async listCosignatures(@Query() query: ListCosignaturesDto) {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const { items, total } = await this.witnesses.list({
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+      treeSize: query.treeSize,
+    });
+    return { items: items.map(cosignatureView), page, pageSize, total };
   }
 
   @Public()
@@ -172,4 +240,16 @@ export class AuditLogPublicController {
   async consistency(@Query() query: ConsistencyProofDto) {
     return this.proofs.consistency(query.first, query.second);
   }
+}
+
+function cosignatureView(c: CosignatureRecord) {
+  return {
+    id: c.id,
+    treeSize: c.treeSize,
+    witnessName: c.witnessName,
+    keyId: c.keyId,
+    cosignedAt: c.cosignedAt.toISOString(),
+    line: c.line,
+    receivedAt: c.receivedAt.toISOString(),
+  };
 }

@@ -65,3 +65,31 @@ export class ExportAuditDto {
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }
+
+export class AddCosignatureDto {
+  @ApiProperty({
+    description:
+      'the checkpoint the witness cosigned: its body (origin, size, base64 root, each line ending "\\n") or the whole signed note',
+    maxLength: 20000,
+  })
+  @IsString()
+  @MaxLength(20000)
+  checkpoint!: string;
+  @ApiProperty({
+    description: 'one C2SP tlog-cosignature line: "— <witness name> base64(key id ‖ timestamp ‖ Ed25519 signature)"',
+    maxLength: 1000,
+  })
+  @IsString()
+  @MaxLength(1000)
+  cosignature!: string;
+}
+
+export class ListCosignaturesDto extends AuditPageDto {
+  @ApiPropertyOptional({ description: 'only cosignatures of heads of this tree size', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  treeSize?: number;
+}

@@ -12,6 +12,8 @@ import { AuditProofService } from './audit-proof.service';
 import { AuditSequencer } from './audit-sequencer.service';
 import { AuditController, AuditLogPublicController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditWitnessService } from './audit-witness.service';
+import { AuditClaimExportService } from './audit-claim-export.service';
 
 /** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
@@ -28,6 +30,8 @@ import { AuditService } from './audit.service';
     AuditSequencer,
     AuditProofService,
     AuditMetrics,
+    AuditWitnessService,
+    AuditClaimExportService,
   ],
   exports: [
     AuditService,
@@ -36,6 +40,7 @@ import { AuditService } from './audit.service';
     AuditSequencer,
     AuditProofService,
     AuditSigningKey,
+    AuditWitnessService,
   ],
 })
 export class AuditModule {}

@@ -76,6 +76,8 @@ export class LogProblemView {
       'fork',
       'hash_mismatch',
       'checkpoint_mismatch',
+      'rolled_back_or_forked',
+      'witness_unverified',
     ],
   })
   kind!: string;
@@ -83,6 +85,35 @@ export class LogProblemView {
   @ApiProperty({ type: Number, nullable: true }) seq!: number | null;
   @ApiProperty({ type: Number, nullable: true }) treeSize!: number | null;
   @ApiProperty() message!: string;
+}
+
+export class WitnessLocationView {
+  @ApiProperty({ description: 'the largest witness-cosigned size the log still matches (0: none)' })
+  consistentSize!: number;
+  @ApiProperty({ description: 'the smallest witness-cosigned size the log no longer matches' })
+  inconsistentSize!: number;
+}
+
+export class WitnessFindingView {
+  @ApiProperty({ description: 'witness URL or state file' }) source!: string;
+  @ApiProperty({ enum: ['consistent', 'rolled_back_or_forked', 'unverified', 'unreachable'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'name+keyid of the witness whose cosignature verified' })
+  witness!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) treeSize!: number | null;
+  @ApiProperty({ type: String, nullable: true }) rootHash!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cosignedAt!: string | null;
+  @ApiProperty({
+    type: () => WitnessLocationView,
+    nullable: true,
+    description: 'rolled_back_or_forked: the change lies in leaves consistentSize..inconsistentSize−1',
+  })
+  located!: WitnessLocationView | null;
+  @ApiProperty() message!: string;
+}
+
+export class WitnessSectionView {
+  @ApiProperty({ description: 'witness heads compared with the database' }) checked!: number;
+  @ApiProperty({ type: () => [WitnessFindingView] }) findings!: WitnessFindingView[];
 }
 
 export class AuditVerifyReportView {
@@ -95,4 +126,64 @@ export class AuditVerifyReportView {
   @ApiProperty({ description: 'base64 root of the rebuilt tree' }) rootHash!: string;
   @ApiPropertyOptional({ type: () => LogProblemView, description: 'the first problem, absent when ok' })
   problem?: LogProblemView;
+  @ApiProperty({
+    type: () => WitnessSectionView,
+    description: "the database's tree compared with each witness's latest cosigned head",
+  })
+  witness!: WitnessSectionView;
+}
+
+export class CosignatureView {
+  @ApiProperty() id!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty() witnessName!: string;
+  @ApiProperty({ description: '8 hex digits (C2SP tlog-cosignature key id)' }) keyId!: string;
+  @ApiProperty({ format: 'date-time', description: "the witness's timestamp" }) cosignedAt!: string;
+  @ApiProperty({ description: 'the cosignature line, as served after the tree head note' }) line!: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class CosignaturePage extends PageOf(CosignatureView) {}
+
+export class CosignatureResultView {
+  @ApiProperty({ type: () => CosignatureView }) cosignature!: CosignatureView;
+  @ApiProperty({ description: 'false when this witness key had already cosigned this head (200)' }) created!: boolean;
+}
+
+export class ClaimExportEventView {
+  @ApiProperty() logIndex!: number;
+  @ApiProperty() seq!: number;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType' }) actorType!: string;
+  @ApiProperty({ type: String, nullable: true }) actorId!: string | null;
+  @ApiProperty() action!: string;
+  @ApiProperty({ type: String, nullable: true }) resourceType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sourceIp!: string | null;
+  @ApiProperty({ type: String, nullable: true }) justification!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, description: 'former hash chain events only' }) prevHash!: string | null;
+  @ApiProperty({ description: 'base64 of the exact leaf bytes (src/audit/README.md)' }) leaf!: string;
+  @ApiProperty({ description: 'base64 SHA-256(0x00 ‖ leaf bytes)' }) leafHash!: string;
+  @ApiProperty({ type: [String], description: 'base64 inclusion proof, RFC 9162 §2.1.3 order' }) auditPath!: string[];
+}
+
+export class ClaimExportTreeHeadView {
+  @ApiProperty() origin!: string;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'base64' }) rootHash!: string;
+  @ApiProperty({ description: 'the signed note with witness cosignature lines' }) note!: string;
+}
+
+export class ClaimExportView {
+  @ApiProperty({ enum: ['audit_claim_export'] }) kind!: string;
+  @ApiProperty({ enum: [1] }) version!: number;
+  @ApiProperty() claimId!: string;
+  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
+  @ApiProperty({ type: () => ClaimExportTreeHeadView }) treeHead!: ClaimExportTreeHeadView;
+  @ApiProperty({ type: [String], description: "the log's C2SP verifier keys at export time" }) logKeys!: string[];
+  @ApiProperty({ type: [String], description: 'witness cosignature keys configured at export time' })
+  witnessKeys!: string[];
+  @ApiProperty({ type: () => [ClaimExportEventView] }) events!: ClaimExportEventView[];
 }

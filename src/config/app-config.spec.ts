@@ -36,3 +36,26 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('hunter2');
   });
 });
+
+describe('audit verifier and witness keys', () => {
+  // Real keys: base64(0x01 ‖ 32 bytes) and base64(0x04 ‖ 32 bytes) are 44 characters, no padding.
+  const logKey = 'claims-evidence.local/audit+e71a4bbe+AR4I9CZHZ6qYa03Hr7jjHEttl3P4ob9+YbivclQ1gUHj';
+  const witnessKey = 'w.smoke+7cd01653+BOg4dFZnGgVX3txmaaKj5PSI0vZMu24YI1XCyoGoqIPA';
+
+  it('accepts C2SP verifier keys of the right algorithm, comma-separated', () => {
+    const config = loadConfig({
+      AUDIT_PREVIOUS_VERIFIER_KEYS: `${logKey}, ${logKey}`,
+      AUDIT_WITNESS_KEYS: witnessKey,
+      AUDIT_WITNESS_URLS: 'http://127.0.0.1:7380, https://witness.example',
+    });
+    expect(config.audit.previousVerifierKeys).toEqual([logKey, logKey]);
+    expect(config.audit.witnessKeys).toEqual([witnessKey]);
+    expect(config.audit.witnessUrls).toEqual(['http://127.0.0.1:7380', 'https://witness.example']);
+  });
+
+  it('refuses a key of the other algorithm and a URL that is not http(s)', () => {
+    expect(() => loadConfig({ AUDIT_PREVIOUS_VERIFIER_KEYS: witnessKey })).toThrow(ConfigError);
+    expect(() => loadConfig({ AUDIT_WITNESS_KEYS: logKey })).toThrow(ConfigError);
+    expect(() => loadConfig({ AUDIT_WITNESS_URLS: 'ftp://witness.example' })).toThrow(ConfigError);
+  });
+});

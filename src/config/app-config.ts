@@ -38,6 +38,10 @@ export interface AppConfig {
     readonly signingKeyFile: string;
     readonly logOrigin: string;
     readonly previousVerifierKeys: readonly string[];
+    /** C2SP cosignature vkeys of trusted witnesses. */
+    readonly witnessKeys: readonly string[];
+    /** Witness base URLs asked for their latest cosigned checkpoint when verifying. */
+    readonly witnessUrls: readonly string[];
     readonly sequencer: {
       readonly batchSize: number;
       readonly pollMs: number;
@@ -168,6 +172,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       signingKeyFile: readOptional(env, v.AUDIT_SIGNING_KEY_FILE) ?? path.join(dataDir, 'keys', 'audit-ed25519.pem'),
       logOrigin: read(env, v.AUDIT_LOG_ORIGIN),
       previousVerifierKeys: readOptional(env, v.AUDIT_PREVIOUS_VERIFIER_KEYS) ?? [],
+      witnessKeys: readOptional(env, v.AUDIT_WITNESS_KEYS) ?? [],
+      witnessUrls: readOptional(env, v.AUDIT_WITNESS_URLS) ?? [],
       sequencer: {
         batchSize: read(env, v.AUDIT_SEQUENCER_BATCH_SIZE),
         pollMs: read(env, v.AUDIT_SEQUENCER_POLL_MS),

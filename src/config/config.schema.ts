@@ -504,7 +504,7 @@ export const CONFIG_VARIABLES = {
         .map((item) => item.trim())
         .filter(Boolean);
       for (const key of keys)
-        if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}[AEIMQUYcgkosw048]=$/.test(key))
+        if (!/^[^+\s]+\+[0-9a-f]{8}\+A[Q-Za-f][A-Za-z0-9+/]{42}$/.test(key))
           throw new ConfigError(variable, 'must list verifier keys name+keyid+base64(0x01 ‖ Ed25519 key)', raw);
       return keys;
     },
@@ -532,6 +532,43 @@ export const CONFIG_VARIABLES = {
     '1000',
     'The sequencer signs a new tree head at most this often, when the tree grew.',
     parsers.integer(0, 24 * 3600 * 1000),
+  ),
+  AUDIT_WITNESS_KEYS: spec(
+    'AUDIT_WITNESS_KEYS',
+    undefined,
+    "Comma-separated C2SP cosignature verifier keys (name+keyid+base64(0x04 ‖ Ed25519 key)) of the witnesses whose cosignatures the service accepts and verification trusts. `npm run witness -- --print-key` prints a witness's key.",
+    (raw, variable) => {
+      const keys = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      for (const key of keys)
+        if (!/^[^+\s]+\+[0-9a-f]{8}\+B[A-P][A-Za-z0-9+/]{42}$/.test(key))
+          throw new ConfigError(variable, 'must list witness keys name+keyid+base64(0x04 ‖ Ed25519 key)', raw);
+      return keys;
+    },
+  ),
+  AUDIT_WITNESS_URLS: spec(
+    'AUDIT_WITNESS_URLS',
+    undefined,
+    "Comma-separated base URLs of witnesses (e.g. http://witness.internal:7380): `audit:verify` and `GET /v1/audit/verify` fetch each one's latest cosigned checkpoint (`GET <url>/checkpoint`) and history (`GET <url>/history`) and report the log as rolled back or forked when the database disagrees.",
+    (raw, variable) => {
+      const urls = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      for (const url of urls) {
+        let parsed: URL;
+        try {
+          parsed = new URL(url);
+        } catch {
+          throw new ConfigError(variable, 'must list http(s) URLs', raw);
+        }
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+          throw new ConfigError(variable, 'must list http(s) URLs', raw);
+      }
+      return urls;
+    },
   ),
   DEMO: spec(
     'DEMO',

@@ -118,6 +118,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/claims/{claimId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A claim's history: its events, each with an RFC 9162 inclusion proof against one signed tree head (with witness cosignatures); verifiable offline (audit:verify-export) and by any RFC 6962 verifier. Audited. */
+        get: operations["Audit_exportClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/consistency": {
         parameters: {
             query?: never;
@@ -197,6 +214,24 @@ export interface paths {
         get: operations["AuditLogPublic_treeHead"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/tree-head/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Witnesses' cosignatures of signed tree heads, largest tree first (public) */
+        get: operations["AuditLogPublic_listCosignatures"];
+        put?: never;
+        /** Store a witness's cosignature of a signed tree head (public: accepted only when it verifies with a key in AUDIT_WITNESS_KEYS and cosigns a head this log signed) */
+        post: operations["AuditLogPublic_addCosignature"];
         delete?: never;
         options?: never;
         head?: never;
@@ -801,6 +836,12 @@ export interface components {
             role?: components["schemas"]["StaffRole"];
             team: string;
         };
+        AddCosignatureDto: {
+            /** @description the checkpoint the witness cosigned: its body (origin, size, base64 root, each line ending "\n") or the whole signed note */
+            checkpoint: string;
+            /** @description one C2SP tlog-cosignature line: "— <witness name> base64(key id ‖ timestamp ‖ Ed25519 signature)" */
+            cosignature: string;
+        };
         ApiClientList: {
             items: components["schemas"]["ApiClientView"][];
         };
@@ -880,6 +921,8 @@ export interface components {
             treeSize: number;
             /** @description events not yet sequenced (their leaf hashes were checked) */
             unsequenced: number;
+            /** @description the database's tree compared with each witness's latest cosigned head */
+            witness: components["schemas"]["WitnessSectionView"];
         };
         BackfillJobView: {
             attemptsMade: number;
@@ -947,6 +990,54 @@ export interface components {
             severity: string;
             uncertain: boolean;
         };
+        ClaimExportEventView: {
+            action: string;
+            actorId: string | null;
+            actorType: components["schemas"]["ActorType"];
+            /** @description base64 inclusion proof, RFC 9162 §2.1.3 order */
+            auditPath: string[];
+            details: {
+                [key: string]: unknown;
+            };
+            justification: string | null;
+            /** @description base64 of the exact leaf bytes (src/audit/README.md) */
+            leaf: string;
+            /** @description base64 SHA-256(0x00 ‖ leaf bytes) */
+            leafHash: string;
+            logIndex: number;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description former hash chain events only */
+            prevHash: string | null;
+            requestId: string | null;
+            resourceId: string | null;
+            resourceType: string | null;
+            seq: number;
+            sourceIp: string | null;
+        };
+        ClaimExportTreeHeadView: {
+            /** @description the signed note with witness cosignature lines */
+            note: string;
+            origin: string;
+            /** @description base64 */
+            rootHash: string;
+            treeSize: number;
+        };
+        ClaimExportView: {
+            claimId: string;
+            events: components["schemas"]["ClaimExportEventView"][];
+            /** Format: date-time */
+            exportedAt: string;
+            /** @enum {string} */
+            kind: "audit_claim_export";
+            /** @description the log's C2SP verifier keys at export time */
+            logKeys: string[];
+            treeHead: components["schemas"]["ClaimExportTreeHeadView"];
+            /** @enum {number} */
+            version: 1;
+            /** @description witness cosignature keys configured at export time */
+            witnessKeys: string[];
+        };
         ClaimFinding: {
             confidence: number;
             flagged: boolean;
@@ -990,6 +1081,33 @@ export interface components {
             /** @description base64 hashes, RFC 9162 §2.1.4 order */
             proof: string[];
             second: number;
+        };
+        CosignaturePage: {
+            items: components["schemas"]["CosignatureView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        CosignatureResultView: {
+            cosignature: components["schemas"]["CosignatureView"];
+            /** @description false when this witness key had already cosigned this head (200) */
+            created: boolean;
+        };
+        CosignatureView: {
+            /**
+             * Format: date-time
+             * @description the witness's timestamp
+             */
+            cosignedAt: string;
+            id: number;
+            /** @description 8 hex digits (C2SP tlog-cosignature key id) */
+            keyId: string;
+            /** @description the cosignature line, as served after the tree head note */
+            line: string;
+            /** Format: date-time */
+            receivedAt: string;
+            treeSize: number;
+            witnessName: string;
         };
         CreateApiClientDto: {
             name: string;
@@ -1294,7 +1412,7 @@ export interface components {
         };
         LogProblemView: {
             /** @enum {string} */
-            kind: "missing_event" | "leaf_mismatch" | "reordered" | "head_mismatch" | "head_beyond_log" | "bad_signature" | "fork" | "hash_mismatch" | "checkpoint_mismatch";
+            kind: "missing_event" | "leaf_mismatch" | "reordered" | "head_mismatch" | "head_beyond_log" | "bad_signature" | "fork" | "hash_mismatch" | "checkpoint_mismatch" | "rolled_back_or_forked" | "witness_unverified";
             logIndex: number | null;
             message: string;
             seq: number | null;
@@ -1820,6 +1938,32 @@ export interface components {
             run: components["schemas"]["ScoringRunView"] | null;
             status: string;
         };
+        WitnessFindingView: {
+            /** Format: date-time */
+            cosignedAt: string | null;
+            /** @description rolled_back_or_forked: the change lies in leaves consistentSize..inconsistentSize−1 */
+            located: components["schemas"]["WitnessLocationView"] | null;
+            message: string;
+            rootHash: string | null;
+            /** @description witness URL or state file */
+            source: string;
+            /** @enum {string} */
+            status: "consistent" | "rolled_back_or_forked" | "unverified" | "unreachable";
+            treeSize: number | null;
+            /** @description name+keyid of the witness whose cosignature verified */
+            witness: string | null;
+        };
+        WitnessLocationView: {
+            /** @description the largest witness-cosigned size the log still matches (0: none) */
+            consistentSize: number;
+            /** @description the smallest witness-cosigned size the log no longer matches */
+            inconsistentSize: number;
+        };
+        WitnessSectionView: {
+            /** @description witness heads compared with the database */
+            checked: number;
+            findings: components["schemas"]["WitnessFindingView"][];
+        };
     };
     responses: {
         /** @description The request is malformed: the message names each invalid field. */
@@ -2169,6 +2313,32 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    Audit_exportClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the claim id (events of resource claim/<id> or naming it in details.claimId) */
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimExportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     AuditLogPublic_consistency: {
         parameters: {
             query: {
@@ -2306,6 +2476,67 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    AuditLogPublic_listCosignatures: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description only cosignatures of heads of this tree size */
+                treeSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignaturePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    AuditLogPublic_addCosignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCosignatureDto"];
+            };
+        };
+        responses: {
+            /** @description this witness key had already cosigned this head */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignatureResultView"];
+                };
+            };
+            /** @description stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CosignatureResultView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     Audit_verify: {
