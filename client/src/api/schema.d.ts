@@ -416,6 +416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer an information request: the claim (status information_requested) is scored again over all its photos and goes back to its adjuster */
+        post: operations["Claims_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{id}/submit": {
         parameters: {
             query?: never;
@@ -817,6 +834,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_list"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Events go to the endpoints of the API client that submitted the claim. The url must be https:// to a public address (checked now and before every delivery) unless the operator allow-list WEBHOOKS_ALLOWED_HOSTS names its host. The deliveries are the callbacks documented here, signed per Standard Webhooks.
+         */
+        post: operations["Webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Webhooks_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["Webhooks_update"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Webhooks_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Webhooks_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -990,6 +1091,28 @@ export interface components {
             severity: string;
             uncertain: boolean;
         };
+        ClaimDecidedData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /** @enum {string} */
+            outcome: "approve" | "deny" | "request_info";
+            /** @description the decision's reason code; never the reviewer's note or scores */
+            reasonCode: string;
+            /** @enum {string} */
+            status: "decided";
+        };
+        ClaimDecidedEvent: {
+            data: components["schemas"]["ClaimDecidedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.decided";
+        };
         ClaimExportEventView: {
             action: string;
             actorId: string | null;
@@ -1048,14 +1171,78 @@ export interface components {
             severity: string;
             uncertain: boolean;
         };
+        ClaimInformationRequestedData: {
+            /** Format: uuid */
+            claimId: string;
+            /**
+             * Format: date-time
+             * @description answer (photos, resubmit) before this
+             */
+            dueAt: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /** @description the adjuster's message written for the claimant */
+            message: string;
+            /** @enum {string} */
+            status: "information_requested";
+        };
+        ClaimInformationRequestedEvent: {
+            data: components["schemas"]["ClaimInformationRequestedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.information_requested";
+        };
         ClaimPage: {
             items: (components["schemas"]["StaffClaimView"] | components["schemas"]["IntakeClaimView"])[];
             page: number;
             pageSize: number;
             total: number;
         };
+        ClaimPurgedData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the retention data classes purged */
+            dataClasses: string[];
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+        };
+        ClaimPurgedEvent: {
+            data: components["schemas"]["ClaimPurgedData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.purged";
+        };
+        ClaimScoredData: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the intake system's own reference of the claim */
+            externalReference: string;
+            /**
+             * @description the status only: no scores or flags
+             * @enum {string}
+             */
+            status: "consistent" | "inconsistent" | "needs_review";
+        };
+        ClaimScoredEvent: {
+            data: components["schemas"]["ClaimScoredData"];
+            /**
+             * Format: date-time
+             * @description when the change happened
+             */
+            timestamp: string;
+            /** @enum {string} */
+            type: "claim.scored";
+        };
         /** @enum {string} */
-        ClaimStatus: "draft" | "queued" | "scoring" | "consistent" | "inconsistent" | "needs_review" | "decided" | "closed";
+        ClaimStatus: "draft" | "queued" | "scoring" | "consistent" | "inconsistent" | "needs_review" | "information_requested" | "decided" | "closed";
         /** @enum {string} */
         ClauseKind: "coverage" | "exclusion";
         ClauseView: {
@@ -1193,6 +1380,20 @@ export interface components {
             role: components["schemas"]["StaffRole"];
             team: string;
         };
+        CreateWebhookDto: {
+            /**
+             * Format: uuid
+             * @description admins: the API client the endpoint is for (required); intake systems: their own id or absent
+             */
+            clientId?: string;
+            /** @description the events to receive (at least one) */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description https:// (http:// only for hosts on the operator allow-list WEBHOOKS_ALLOWED_HOSTS); its host must resolve to public addresses only unless allow-listed
+             * @example https://intake.example.com/hooks/claims
+             */
+            url: string;
+        };
         CreatedApiClientView: {
             /** @description send as `X-API-Key`; shown once */
             apiKey: string;
@@ -1224,6 +1425,13 @@ export interface components {
         /** @enum {string} */
         DataClass: "original_photos" | "derived_images" | "embeddings_scores" | "exif_gps" | "claim_records";
         DecideTaskDto: {
+            /**
+             * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
+             * @example 2026-03-16
+             */
+            dueAt?: string;
+            /** @description request_info only (required there): what the claimant should send, written for the claimant */
+            message?: string;
             note: string;
             outcome: components["schemas"]["DecisionOutcome"];
             /** @description one of the outcome's codes (GET /v1/review/reason-codes) */
@@ -1321,6 +1529,37 @@ export interface components {
             leafIndex: number;
             treeSize: number;
         };
+        /**
+         * @description open: waiting for the answer; answered: resubmitted; expired: the due date passed unanswered; withdrawn: decided without the answer
+         * @enum {string}
+         */
+        InformationRequestStatus: "open" | "answered" | "expired" | "withdrawn";
+        InformationRequestView: {
+            /** Format: date-time */
+            answeredAt: string | null;
+            /**
+             * Format: date-time
+             * @description answer (upload photos, resubmit) before this
+             */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description written by the adjuster for the claimant */
+            message: string;
+            /** @description photos uploaded since the request (known once answered) */
+            newPhotoIds: string[];
+            /**
+             * @description a request_info reason code (GET /v1/review/reason-codes)
+             * @example need_more_photos
+             */
+            reasonCode: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description the intake system's note sent with the resubmission */
+            responseNote: string | null;
+            /** @description open: waiting for the answer; answered: resubmitted; expired: the due date passed unanswered; withdrawn: decided without the answer */
+            status: components["schemas"]["InformationRequestStatus"];
+        };
         IntakeClaimView: {
             /**
              * @description decimal string, at most 2 decimals
@@ -1339,6 +1578,8 @@ export interface components {
             id: string;
             /** Format: date */
             incidentDate: string;
+            /** @description the latest information request; null when none was made */
+            informationRequest: components["schemas"]["InformationRequestView"] | null;
             photoCount: number;
             photoSource: string;
             photos: components["schemas"]["IntakePhotoView"][];
@@ -1441,6 +1682,13 @@ export interface components {
             reasonCodes: components["schemas"]["ReasonCodeView"][];
         };
         OverrideDecisionDto: {
+            /**
+             * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
+             * @example 2026-03-16
+             */
+            dueAt?: string;
+            /** @description request_info only (required there): what the claimant should send, written for the claimant */
+            message?: string;
             note: string;
             outcome: components["schemas"]["OverrideOutcome"];
             reasonCode: string;
@@ -1581,8 +1829,32 @@ export interface components {
             /** Format: date-time */
             purgedAt: string;
         };
+        RedeliveryView: {
+            /** @description the attempt queued now */
+            attempt: number;
+            /** Format: uuid */
+            deliveryId: string;
+        };
         RefreshDto: {
             refreshToken: string;
+        };
+        ResubmitClaimDto: {
+            /** @description a short note for the adjuster (the claimant's answer in words) */
+            note?: string;
+        };
+        ResubmittedClaimView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the information request this answers
+             */
+            informationRequestId: string;
+            /** @description photos uploaded since the request */
+            newPhotoIds: string[];
+            status: components["schemas"]["ClaimStatus"];
+            /** Format: date-time */
+            submittedAt: string;
         };
         RetainedClass: {
             dataClass: components["schemas"]["DataClass"];
@@ -1622,7 +1894,7 @@ export interface components {
         /** @enum {string} */
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
-        ReviewTaskStatus: "open" | "assigned" | "escalated" | "decided";
+        ReviewTaskStatus: "open" | "assigned" | "escalated" | "awaiting_info" | "decided";
         RunResult: {
             /** Format: date-time */
             asOf: string;
@@ -1689,6 +1961,8 @@ export interface components {
             id: string;
             /** Format: date */
             incidentDate: string;
+            /** @description the latest information request; null when none was made */
+            informationRequest: components["schemas"]["InformationRequestView"] | null;
             legalHold: boolean;
             photoCount: number;
             photoSource: string;
@@ -1765,8 +2039,15 @@ export interface components {
             decisions: components["schemas"]["DecisionView"][];
             /** Format: uuid */
             effectiveDecisionId: string | null;
+            /** @description the task's information requests, oldest first: the latest one's newPhotoIds and responseNote are what is new */
+            informationRequests: components["schemas"]["InformationRequestView"][];
             task: components["schemas"]["TaskView"];
         };
+        /**
+         * @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited
+         * @enum {string}
+         */
+        TaskFollowUp: "information_received" | "no_response";
         TaskPage: {
             /** @description per reason, under the same scope and status filter */
             countsByReason: components["schemas"]["ReasonCounts"];
@@ -1800,11 +2081,15 @@ export interface components {
             /** Format: date-time */
             escalatedAt: string | null;
             externalReference: string;
+            /** @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited */
+            followUp: components["schemas"]["TaskFollowUp"] | null;
             /** Format: uuid */
             id: string;
             lineOfBusiness: components["schemas"]["LineOfBusiness"];
             priority: number;
             reason: components["schemas"]["ReviewReason"];
+            /** Format: date-time */
+            reopenedAt: string | null;
             /** @description an undecided task past its SLA */
             slaBreached: boolean;
             /** Format: date-time */
@@ -1893,6 +2178,17 @@ export interface components {
             /** @description not above flagAt */
             uncertainFrom: number;
         };
+        UpdateWebhookDto: {
+            /** @description true re-enables a disabled endpoint (and clears its failure state) */
+            enabled?: boolean;
+            /** @description the events to receive (at least one) */
+            events?: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description https:// (http:// only for hosts on the operator allow-list WEBHOOKS_ALLOWED_HOSTS); its host must resolve to public addresses only unless allow-listed
+             * @example https://intake.example.com/hooks/claims
+             */
+            url?: string;
+        };
         UploadResult: {
             /** Format: uuid */
             claimId: string;
@@ -1937,6 +2233,104 @@ export interface components {
             claimId: string;
             run: components["schemas"]["ScoringRunView"] | null;
             status: string;
+        };
+        WebhookAttemptView: {
+            /** @description 1 for the first attempt */
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            /**
+             * @description null when the endpoint answered 2xx
+             * @enum {string|null}
+             */
+            errorClass: "address_refused" | "invalid_url" | "unresolvable" | "connect_timeout" | "connection_refused" | "connection_error" | "tls_error" | "response_timeout" | "redirect" | "http_status" | null;
+            /** @description from resolving the host to the answer (or the failure) */
+            latencyMs: number;
+            /** @description the first 256 characters of the answer body */
+            responseExcerpt: string | null;
+            /** @description null when no HTTP answer came back */
+            statusCode: number | null;
+            /** @enum {string} */
+            trigger: "scheduled" | "redelivery";
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDeliveryView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        WebhookDeliveryView: {
+            attemptLog: components["schemas"]["WebhookAttemptView"][];
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description the event id: the `webhook-id` header, the same on every attempt */
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpointView"][];
+        };
+        WebhookEndpointView: {
+            /**
+             * Format: uuid
+             * @description the API client whose claims it receives events of
+             */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** @description why it is disabled: by its owner, or deliveries failing for WEBHOOKS_DISABLE_AFTER_DAYS */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Format: date-time
+             * @description failing without a success since
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description the last failed attempt: error class and message */
+            lastError: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /**
+             * Format: date-time
+             * @description after a rotation: until when the previous secret still signs too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /**
+         * @description the events to receive (at least one)
+         * @enum {string}
+         */
+        WebhookEventType: "claim.scored" | "claim.information_requested" | "claim.decided" | "claim.purged";
+        WebhookSecretView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description rotation only: the previous secret also signs until then
+             */
+            previousSecretExpiresAt?: string | null;
+            /**
+             * @description whsec_ + base64 of the 32-byte HMAC key (Standard Webhooks); shown once, stored encrypted
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
         WitnessFindingView: {
             /** Format: date-time */
@@ -2908,6 +3302,47 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    Claims_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitClaimDto"];
+            };
+        };
+        responses: {
+            /** @description resubmitted: scoring runs again in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResubmittedClaimView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description The job queue (Redis) is unavailable: nothing changed, the claim still waits for information. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     Claims_submit: {
         parameters: {
             query?: never;
@@ -3341,7 +3776,7 @@ export interface operations {
                 /** @description mine: assigned to the caller; queue: the caller's team */
                 scope?: "mine" | "queue";
                 reason?: components["schemas"]["ReviewReason"];
-                status?: "open" | "assigned" | "escalated" | "decided" | "undecided" | "all";
+                status?: "open" | "assigned" | "escalated" | "awaiting_info" | "decided" | "undecided" | "all";
                 sort?: "priority" | "sla";
                 page?: number;
                 pageSize?: number;
@@ -3629,6 +4064,215 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    Webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description admins: only this API client’s endpoints */
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the endpoint, now deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_deliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Webhooks_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Webhooks_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
