@@ -250,6 +250,16 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     key_id: audit,
     note: audit,
   },
+  audit_cosignatures: {
+    id: audit,
+    tree_head_id: audit,
+    tree_size: audit,
+    witness_name: audit,
+    key_id: audit,
+    cosigned_at: audit,
+    line: audit,
+    received_at: audit,
+  },
   audit_sequencer_lease: { id: op, holder: op, expires_at: op },
   audit_checkpoints: {
     seq: audit,
