@@ -8,7 +8,13 @@ import { Claim } from './claims/claim.entity';
 import { BlobRow } from './evidence/blob.entity';
 import { Photo } from './claims/photo.entity';
 import { Clause, Policy } from './policies/policy.entity';
-import { ErasureRequest, LegalHold, PurgeReceipt, RetentionPolicy } from './retention/retention.entity';
+import {
+  ErasureRequest,
+  LegalHold,
+  PurgeReceipt,
+  RetentionPolicy,
+  RetentionPolicyChange,
+} from './retention/retention.entity';
 import { InformationRequest } from './claims/information-request.entity';
 import { Decision, ReviewTask } from './review/review-task.entity';
 import { ScoringRun, TextEmbedding } from './scoring/scoring-run.entity';
@@ -38,6 +44,7 @@ export const ENTITIES = [
   AuditEvent,
   AuditCheckpoint,
   RetentionPolicy,
+  RetentionPolicyChange,
   LegalHold,
   PurgeReceipt,
   ErasureRequest,

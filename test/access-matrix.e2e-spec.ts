@@ -98,6 +98,20 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/retention/erasure-requests': ['compliance'],
   'POST /v1/claims/:id/legal-hold': ['compliance'],
   'DELETE /v1/claims/:id/legal-hold': ['compliance'],
+  // Compliance console (issue 19): versioned retention with second-officer approval, holds by claim number, erasure workflow.
+  'PATCH /v1/retention/policies/:key': ['compliance'],
+  'POST /v1/retention/policies/:key/retire': ['compliance'],
+  'GET /v1/retention/changes': ['compliance'],
+  'GET /v1/retention/changes/:id': ['compliance'],
+  'POST /v1/retention/changes/:id/approve': ['compliance'],
+  'POST /v1/retention/changes/:id/reject': ['compliance'],
+  'POST /v1/retention/holds': ['compliance'],
+  'POST /v1/retention/erasure-requests/:id/execute': ['compliance'],
+  'POST /v1/retention/erasure-requests/:id/status': ['compliance'],
+  // Saved audit searches: each audit reader their own.
+  'GET /v1/audit/saved-searches': AUDIT_READERS,
+  'POST /v1/audit/saved-searches': AUDIT_READERS,
+  'DELETE /v1/audit/saved-searches/:id': AUDIT_READERS,
   // Webhooks (src/webhooks/README.md): an intake system its own endpoints (others' answer 404), admins any.
   'POST /v1/webhooks': ['intake', 'admin'],
   'GET /v1/webhooks': ['intake', 'admin'],

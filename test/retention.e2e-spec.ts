@@ -26,6 +26,8 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   let testApp: TestApp;
   let intakeKey: string;
   let compliance: string;
+  let secondOfficer: string;
+  let secondOfficerUser: TestUser;
   let adjuster: string;
   let complianceUser: TestUser;
   let adjusterUser: TestUser;
@@ -36,14 +38,26 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   const blobs = () => testApp.app.get<BlobStore>(BLOB_STORE);
   const purge = () => testApp.app.get(PurgeService);
 
-  /** Creates a retention policy (triggered by the claim's closing unless `body` says otherwise). */
+  /**
+   * Creates a retention policy (triggered by the claim's closing unless `body` says otherwise) and returns
+   * its version id. A policy that would purge current data at once is a proposal: a second compliance
+   * officer approves it (the notice is 0 days here, so it is in force from the approval on).
+   */
   async function policy(body: Record<string, unknown>): Promise<string> {
     const response = await http()
       .post('/v1/retention/policies')
       .set(auth())
       .send({ trigger: 'claim_closed', ...body })
       .expect(201);
-    return (response.body as { id: string }).id;
+    const change = response.body as { id: string; status: string; policyId: string | null };
+    if (change.status === 'applied') return change.policyId as string;
+    expect(change.status).toBe('pending');
+    const approved = await http()
+      .post(`/v1/retention/changes/${change.id}/approve`)
+      .set({ Authorization: `Bearer ${secondOfficer}` })
+      .send({})
+      .expect(200);
+    return (approved.body as { policyId: string }).policyId;
   }
 
   /** A claim with two photos (one with GPS) under an insurance policy of `jurisdiction`, closed (decided) at `closedAt`. */
@@ -95,6 +109,7 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   /** Access tokens expire on the manual clock too: sign in again whenever the clock moves. */
   async function signIn(): Promise<void> {
     compliance = await login(testApp, complianceUser.email, complianceUser.password);
+    secondOfficer = await login(testApp, secondOfficerUser.email, secondOfficerUser.password);
     adjuster = await login(testApp, adjusterUser.email, adjusterUser.password);
   }
 
@@ -116,9 +131,15 @@ describe('retention: policies, legal holds, purge runs and erasure', () => {
   }
 
   beforeAll(async () => {
-    testApp = await startTestApp({ label: 'retention', manualClock: clock });
+    // No notice period here: these scenarios test purging, not the approval's notice (test/compliance-console.e2e-spec.ts does).
+    testApp = await startTestApp({
+      label: 'retention',
+      manualClock: clock,
+      env: { RETENTION_CHANGE_NOTICE_DAYS: '0' },
+    });
     intakeKey = (await createIntakeClient(testApp)).apiKey;
     complianceUser = await createUser(testApp, { role: 'compliance' });
+    secondOfficerUser = await createUser(testApp, { role: 'compliance' });
     adjusterUser = await createUser(testApp, { role: 'adjuster' });
     await signIn();
   });

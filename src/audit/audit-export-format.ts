@@ -1,6 +1,6 @@
 import { leafBytesOf } from './audit-leaf';
 import type { AuditEventRecord } from './audit.repository';
-import { CompactRange, coveringNodes, frontierNodes, leafHash } from './merkle/rfc6962';
+import { CompactRange, coveringNodes, frontierNodes, leafHash, verifyInclusion } from './merkle/rfc6962';
 import { openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from './signed-note';
 
 export const EXPORT_KIND = 'audit_export';
@@ -30,6 +30,12 @@ export interface ExportHeader {
   rangeProof: { left: string[]; right: string[] };
   /** The current audit key as a C2SP verifier key. */
   verifierKey: string;
+  /**
+   * A filtered export (any filter besides from/to): only the events of the range that match `filters`
+   * (`range.count` of them), each line with its own `inclusionProof` against the tree head, since a
+   * selection cannot be proven by the range proof (which then proves only the range's bounds).
+   */
+  selection?: { filters: Record<string, string> } | null;
 }
 
 export const CSV_COLUMNS = [
@@ -93,6 +99,8 @@ export interface ExportProblem {
 export interface ExportVerifyReport {
   ok: boolean;
   eventsChecked: number;
+  /** A filtered export: each event was proven by its own inclusion proof. */
+  selection?: boolean;
   range: ExportHeader['range'] | null;
   /** The tree head the export was proven against, once its signature verified. */
   treeHead: { treeSize: number; rootHash: string; keyName: string } | null;
@@ -127,9 +135,11 @@ export async function verifyExportLines(
   let checked = 0;
   let lineNumber = 0;
   let verifiedHead: ExportVerifyReport['treeHead'] = null;
+  let lastSelected = -1;
   const report = (problem?: ExportProblem): ExportVerifyReport => ({
     ok: !problem,
     eventsChecked: checked,
+    ...(header?.selection ? { selection: true } : {}),
     range: header?.range ?? null,
     treeHead: verifiedHead,
     ...(problem ? { problem } : {}),
@@ -178,6 +188,18 @@ export async function verifyExportLines(
     const event = parseEvent(value);
     if (!event || !range)
       return report({ kind: 'malformed', logIndex: null, message: `line ${lineNumber} is not an audit event` });
+    if (header.selection) {
+      const problem = checkSelected(
+        header,
+        event,
+        (value as { inclusionProof?: unknown }).inclusionProof,
+        lastSelected,
+      );
+      if (problem) return report(problem);
+      lastSelected = event.logIndex as number;
+      checked += 1;
+      continue;
+    }
     if (event.logIndex !== range.size)
       return report({
         kind: 'incomplete',
@@ -201,7 +223,7 @@ export async function verifyExportLines(
       logIndex: range.size,
       message: `the header announces ${header.range.count} events, the file has ${checked}`,
     });
-  if (!header.treeHead) return report();
+  if (!header.treeHead || header.selection) return report();
   for (const hash of header.rangeProof.right) {
     const node = fromBase64(hash);
     if (!node) return report({ kind: 'malformed', logIndex: null, message: 'the range proof holds a malformed hash' });
@@ -247,6 +269,52 @@ function checkHead(header: ExportHeader, trustedKeys: readonly string[] | undefi
     return { kind: 'bad_signature', ...at, message: "the header's tree size or root differs from the signed note" };
   if (header.range.lastIndex !== null && header.range.lastIndex >= body.size)
     return { kind: 'malformed', ...at, message: 'the tree head does not cover the exported range' };
+  return undefined;
+}
+
+/** One event of a filtered export: in the range, after the previous one, its leaf, and its inclusion proof. */
+function checkSelected(
+  header: ExportHeader,
+  event: AuditEventRecord,
+  proof: unknown,
+  previous: number,
+): ExportProblem | undefined {
+  const index = event.logIndex;
+  const { firstIndex, lastIndex } = header.range;
+  if (
+    index === null ||
+    firstIndex === null ||
+    lastIndex === null ||
+    index < firstIndex ||
+    index > lastIndex ||
+    index <= previous
+  )
+    return {
+      kind: 'malformed',
+      logIndex: index,
+      message: `the event at log index ${String(index)} is out of order or out of the range`,
+    };
+  const leaf = leafHash(leafBytesOf(event));
+  if (leaf.toString('hex') !== event.leafHash)
+    return {
+      kind: 'leaf_mismatch',
+      logIndex: index,
+      message: `the event at log index ${index} was altered: its content does not give its leaf hash`,
+    };
+  const path = Array.isArray(proof) ? proof.map(fromBase64) : [];
+  const root = fromBase64(header.treeHead?.rootHash);
+  if (
+    !header.treeHead ||
+    !root ||
+    !Array.isArray(proof) ||
+    path.some((hash) => !hash) ||
+    !verifyInclusion(leaf, index, header.treeHead.treeSize, path as Buffer[], root)
+  )
+    return {
+      kind: 'root_mismatch',
+      logIndex: index,
+      message: `the inclusion proof of the event at log index ${index} does not lead to the signed tree head`,
+    };
   return undefined;
 }
 

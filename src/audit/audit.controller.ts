@@ -2,9 +2,11 @@ import {
   BadRequestException,
   Body,
   Controller,
+  Delete,
   Get,
   Header,
   HttpCode,
+  NotFoundException,
   Param,
   ParseIntPipe,
   Post,
@@ -12,11 +14,19 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '../common/access.decorators';
 import { ApiErrors, ApiStaffAuth, Can } from '../common/api-docs';
 import {
   AuditEventPage,
+  AuditSavedSearchView,
   AuditVerifyReportView,
   ClaimExportView,
   ConsistencyProofView,
@@ -30,7 +40,9 @@ import type { Response } from 'express';
 import { Caller } from './audit-context';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
-import { AuditQueryService } from './audit-query.service';
+import { AuditQueryService, auditFilterOf } from './audit-query.service';
+import { AuditSavedSearchRepository } from './audit-saved-search.repository';
+import { isUuid } from '../common/uuid';
 import { AuditVerificationService } from './audit-verification.service';
 import type { TreeHeadRecord } from './audit-log.repository';
 import { AuditProofService } from './audit-proof.service';
@@ -45,6 +57,7 @@ import {
   ConsistencyProofDto,
   ExportAuditDto,
   InclusionProofDto,
+  SaveAuditSearchDto,
   SearchAuditEventsDto,
 } from './audit.dto';
 
@@ -61,7 +74,35 @@ export class AuditController {
     private readonly proofs: AuditProofService,
     private readonly witnesses: AuditWitnessService,
     private readonly claimExports: AuditClaimExportService,
+    private readonly savedSearches: AuditSavedSearchRepository,
   ) {}
+
+  @Get('saved-searches')
+  @Can('list', 'AuditSavedSearch', { ok: [AuditSavedSearchView] })
+  @ApiOperation({ summary: "The caller's saved audit searches, by name" })
+  async listSavedSearches(@Caller() { actor }: Caller) {
+    return (await this.savedSearches.listOf(actor.id)).map(savedSearchView);
+  }
+
+  @Post('saved-searches')
+  @Can('create', 'AuditSavedSearch', { created: AuditSavedSearchView, errors: [400] })
+  @ApiOperation({ summary: 'Save the filters of a search under a name (the same name replaces it); per user' })
+  async saveSearch(@Body() body: SaveAuditSearchDto, @Caller() { actor }: Caller) {
+    const filters = Object.fromEntries(
+      Object.entries(body.filters).filter(([, value]) => value !== undefined && value !== ''),
+    ) as Record<string, unknown>;
+    return savedSearchView(await this.savedSearches.upsert(actor.id, body.name.trim(), filters));
+  }
+
+  @Delete('saved-searches/:id')
+  @HttpCode(204)
+  @Can('delete', 'AuditSavedSearch', { errors: [404] })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiOperation({ summary: 'Delete one of your saved searches (404: none of yours has this id)' })
+  async deleteSavedSearch(@Param('id') id: string, @Caller() { actor }: Caller): Promise<void> {
+    if (!isUuid(id) || !(await this.savedSearches.delete(actor.id, id)))
+      throw new NotFoundException('Saved search not found');
+  }
 
   @Get('events')
   @Can('read', 'AuditEvent', { ok: AuditEventPage, errors: [400] })
@@ -143,16 +184,16 @@ export class AuditController {
     },
   })
   async export(@Query() query: ExportAuditDto, @Caller() { audit }: Caller): Promise<StreamableFile> {
-    const result = await this.exports.open(audit, {
-      format: query.format ?? 'jsonl',
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
-    });
+    const result = await this.exports.open(audit, { format: query.format ?? 'jsonl', ...auditFilterOf(query) });
     return new StreamableFile(result.body, {
       type: result.contentType,
       disposition: `attachment; filename="${result.fileName}"`,
     });
   }
+}
+
+function savedSearchView(row: { id: string; name: string; filters: Record<string, unknown>; createdAt: Date }) {
+  return { id: row.id, name: row.name, filters: row.filters, createdAt: row.createdAt.toISOString() };
 }
 
 function treeHeadView(head: TreeHeadRecord) {

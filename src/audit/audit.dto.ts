@@ -1,6 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -21,17 +32,41 @@ export class AuditPageDto {
   pageSize?: number;
 }
 
-export class SearchAuditEventsDto extends AuditPageDto {
+/** The audit filters, shared by the search, the export and saved searches. */
+export class AuditFilterDto {
   @ApiPropertyOptional({ description: 'actor id (user or API client id, or job:<name>)' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   actor?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) action?: string;
+  @ApiPropertyOptional({ description: 'events of staff users whose email contains this (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  actorEmail?: string;
+  @ApiPropertyOptional({
+    description: 'exact action, or a prefix ending in "." or "*" (`review.` = every review action)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  action?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
+  @ApiPropertyOptional({ description: 'words that must all occur among the strings and numbers of details' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}
+
+export class SearchAuditEventsDto extends IntersectionType(AuditPageDto, AuditFilterDto) {}
+
+export class SaveAuditSearchDto {
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+  @ApiProperty({ type: () => AuditFilterDto }) @ValidateNested() @Type(() => AuditFilterDto) filters!: AuditFilterDto;
 }
 
 export class InclusionProofDto {
@@ -59,11 +94,9 @@ export class ConsistencyProofDto {
   second!: number;
 }
 
-export class ExportAuditDto {
+export class ExportAuditDto extends AuditFilterDto {
   @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' }) @IsOptional() @IsIn(['jsonl', 'csv']) format?:
     'jsonl' | 'csv';
-  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }
 
 export class AddCosignatureDto {

@@ -14,6 +14,7 @@ import { AuditController, AuditLogPublicController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditWitnessService } from './audit-witness.service';
 import { AuditClaimExportService } from './audit-claim-export.service';
+import { AuditSavedSearchRepository } from './audit-saved-search.repository';
 
 /** The tamper-evident audit log: every audited change goes through AuditService. */
 @Module({
@@ -32,6 +33,7 @@ import { AuditClaimExportService } from './audit-claim-export.service';
     AuditMetrics,
     AuditWitnessService,
     AuditClaimExportService,
+    AuditSavedSearchRepository,
   ],
   exports: [
     AuditService,

@@ -219,32 +219,137 @@ export async function findEvent(tx: Tx, seq: number): Promise<AuditEventRecord |
   return row ? toEventRecord(row) : undefined;
 }
 
-export async function searchEvents(
-  tx: Tx,
-  filter: { actorId?: string; action?: string; resourceType?: string; resourceId?: string; from?: Date; to?: Date },
-  page: { offset: number; limit: number },
-): Promise<{ items: AuditEventRecord[]; total: number }> {
+/**
+ * What an audit search (and a filtered export) matches: every given field must hold. `action` ending
+ * in `.` or `*` is a prefix (`review.` → every review action); `actorEmail` matches users whose email
+ * contains it (case-insensitive); `q` matches whole words among the strings and numbers of `details`
+ * (full-text, index audit_events_details_fts_idx).
+ */
+export interface AuditFilter {
+  actorId?: string;
+  actorEmail?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  q?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** The filter as SQL conditions over audit_events (alias `e`), appending its values to `params`. */
+export function auditFilterSql(filter: AuditFilter, params: unknown[]): string[] {
   const conditions: string[] = [];
-  const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
-    conditions.push(sql.replace('?', `$${params.length}`));
+    conditions.push(sql.replaceAll('?', `$${params.length}`));
   };
-  if (filter.actorId !== undefined) add('actor_id = ?', filter.actorId);
-  if (filter.action !== undefined) add('action = ?', filter.action);
-  if (filter.resourceType !== undefined) add('resource_type = ?', filter.resourceType);
-  if (filter.resourceId !== undefined) add('resource_id = ?', filter.resourceId);
-  if (filter.from !== undefined) add('occurred_at >= ?', filter.from);
-  if (filter.to !== undefined) add('occurred_at < ?', filter.to);
+  if (filter.actorId !== undefined) add('e.actor_id = ?', filter.actorId);
+  if (filter.actorEmail !== undefined && filter.actorEmail.trim() !== '')
+    add(
+      `e.actor_id IN (SELECT u.id::text FROM users u WHERE u.email LIKE '%' || ? || '%' ESCAPE '\\')`,
+      escapeLike(filter.actorEmail.trim().toLowerCase()),
+    );
+  if (filter.action !== undefined && filter.action !== '') {
+    const prefix = /[.*]$/.test(filter.action);
+    if (prefix) add(`e.action LIKE ? || '%' ESCAPE '\\'`, escapeLike(filter.action.replace(/\*+$/, '')));
+    else add('e.action = ?', filter.action);
+  }
+  if (filter.resourceType !== undefined) add('e.resource_type = ?', filter.resourceType);
+  if (filter.resourceId !== undefined) add('e.resource_id = ?', filter.resourceId);
+  if (filter.q !== undefined && filter.q.trim() !== '')
+    add(
+      `jsonb_to_tsvector('simple'::regconfig, e.details, '["string", "numeric"]'::jsonb) @@ plainto_tsquery('simple'::regconfig, ?)`,
+      filter.q.trim(),
+    );
+  if (filter.from !== undefined) add('e.occurred_at >= ?', filter.from);
+  if (filter.to !== undefined) add('e.occurred_at < ?', filter.to);
+  return conditions;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Whether the filter narrows more than the time range (an export of it is a selection, not a range). */
+export function narrowsBeyondTime(filter: AuditFilter): boolean {
+  return [filter.actorId, filter.actorEmail, filter.action, filter.resourceType, filter.resourceId, filter.q].some(
+    (value) => value !== undefined && value !== '',
+  );
+}
+
+export async function searchEvents(
+  tx: Tx,
+  filter: AuditFilter,
+  page: { offset: number; limit: number },
+): Promise<{ items: AuditEventRecord[]; total: number }> {
+  const params: unknown[] = [];
+  const conditions = auditFilterSql(filter, params);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM audit_events ${where}`, params)) as Array<{
+  const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM audit_events e ${where}`, params)) as Array<{
     total: number;
   }>;
   const rows = (await tx.query(
-    `SELECT ${EVENT_COLUMNS} FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `SELECT ${EVENT_COLUMNS} FROM audit_events e ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, page.limit, page.offset],
   )) as EventRow[];
   return { items: rows.map(toEventRecord), total };
+}
+
+/** Events of a log-index range that match `filter`, in log order, page by page (a filtered export). */
+export async function* filteredLogPages(
+  tx: Tx,
+  range: { fromIndex: number; untilIndex: number; filter: AuditFilter; pageSize?: number },
+): AsyncGenerator<AuditEventRecord[]> {
+  const pageSize = range.pageSize ?? 1000;
+  let from = range.fromIndex;
+  for (;;) {
+    const params: unknown[] = [from, range.untilIndex];
+    const conditions = ['e.log_index >= $1', 'e.log_index < $2', ...auditFilterSql(range.filter, params)];
+    const rows = (await tx.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE ${conditions.join(' AND ')} ORDER BY log_index LIMIT ${Number(pageSize)}`,
+      params,
+    )) as EventRow[];
+    if (rows.length === 0) return;
+    const page = rows.map(toEventRecord);
+    yield page;
+    if (rows.length < pageSize) return;
+    from = (page[page.length - 1].logIndex as number) + 1;
+  }
+}
+
+/** How many events of a log-index range match `filter`. */
+export async function countFiltered(
+  tx: Tx,
+  fromIndex: number,
+  untilIndex: number,
+  filter: AuditFilter,
+): Promise<number> {
+  const params: unknown[] = [fromIndex, untilIndex];
+  const conditions = ['e.log_index >= $1', 'e.log_index < $2', ...auditFilterSql(filter, params)];
+  const [row] = (await tx.query(
+    `SELECT count(*)::int AS count FROM audit_events e WHERE ${conditions.join(' AND ')}`,
+    params,
+  )) as Array<{ count: number }>;
+  return row.count;
+}
+
+/**
+ * Who the actors are, resolved when shown (events stay as written): staff users by display name and
+ * email, API clients by name. Ids that are neither (jobs, `system`) are absent.
+ */
+export async function actorsOf(
+  tx: Tx,
+  actorIds: readonly string[],
+): Promise<Map<string, { name: string; email: string | null }>> {
+  const ids = [...new Set(actorIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = (await tx.query(
+    `SELECT u.id::text AS id, u.display_name AS name, u.email FROM users u WHERE u.id = ANY($1::uuid[])
+     UNION ALL
+     SELECT c.id::text AS id, c.name, NULL AS email FROM api_clients c WHERE c.id = ANY($1::uuid[])`,
+    [ids],
+  )) as Array<{ id: string; name: string; email: string | null }>;
+  return new Map(rows.map((row) => [row.id, { name: row.name, email: row.email }]));
 }
 
 interface CheckpointRow {

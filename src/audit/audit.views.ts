@@ -15,6 +15,14 @@ export class AuditEventView {
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType' }) actorType!: string;
   @ApiProperty({ type: String, nullable: true }) actorId!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "search results: the actor's display name (staff) or client name, resolved when shown",
+  })
+  actorName?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "search results: the staff actor's email" })
+  actorEmail?: string | null;
   @ApiProperty() action!: string;
   @ApiProperty({ type: String, nullable: true }) resourceType!: string | null;
   @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
@@ -186,4 +194,12 @@ export class ClaimExportView {
   @ApiProperty({ type: [String], description: 'witness cosignature keys configured at export time' })
   witnessKeys!: string[];
   @ApiProperty({ type: () => [ClaimExportEventView] }) events!: ClaimExportEventView[];
+}
+
+export class AuditSavedSearchView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the search filters (GET /v1/audit/events)' })
+  filters!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

@@ -64,6 +64,10 @@ export class AbilityFactory {
           can(['read', 'list'], ['Claim', 'Decision', 'ScoringRun']);
           can('read', 'Policy', STAFF_POLICY_READ);
           can('manage', ['RetentionPolicy', 'LegalHold']);
+          // Four eyes: a retention change that shortens retention needs a compliance officer other than its proposer.
+          can(['read', 'list', 'approve', 'delete'], 'RetentionChange');
+          cannot('approve', 'RetentionChange', { proposedBy: actor.id });
+          can(['create', 'read', 'list', 'delete'], 'AuditSavedSearch', { userId: actor.id });
           if (options.justification && options.justification.trim().length > 0) can(['read', 'view_content'], 'Photo');
           cannot(['create', 'update', 'delete', 'override'], 'Decision');
           break;
@@ -71,6 +75,7 @@ export class AbilityFactory {
           can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey', 'WebhookEndpoint']);
           can('read', 'QualityReport');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
+          can(['create', 'read', 'list', 'delete'], 'AuditSavedSearch', { userId: actor.id });
           break;
       }
     }

@@ -28,6 +28,39 @@ export class ClaimsRepository extends OwnedTableRepository {
     return claim;
   }
 
+  /** Claims whose human-facing claim number (`external_reference`) is `reference`: at most `limit`. */
+  async findByReference(reference: string, limit = 5): Promise<Array<{ id: string; external_reference: string }>> {
+    return (await this.m().query(
+      `SELECT id, external_reference FROM claims WHERE external_reference = $1 ORDER BY created_at, id LIMIT ${Number(limit)}`,
+      [reference],
+    )) as Array<{ id: string; external_reference: string }>;
+  }
+
+  /** Claim numbers and claimant references of the given claims (absent: the claim is gone). */
+  async referencesOf(
+    ids: readonly string[],
+  ): Promise<Map<string, { externalReference: string; claimantRef: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.m().query(
+      `SELECT id, external_reference, claimant_ref FROM claims WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ id: string; external_reference: string; claimant_ref: string | null }>;
+    return new Map(
+      rows.map((row) => [row.id, { externalReference: row.external_reference, claimantRef: row.claimant_ref }]),
+    );
+  }
+
+  /** The claims of a data subject (by claimant reference), with their claim numbers. */
+  async claimsOfClaimants(
+    refs: readonly string[],
+  ): Promise<Array<{ id: string; external_reference: string; claimant_ref: string }>> {
+    if (refs.length === 0) return [];
+    return (await this.m().query(
+      `SELECT id, external_reference, claimant_ref FROM claims WHERE claimant_ref = ANY($1::text[]) ORDER BY created_at, id`,
+      [refs],
+    )) as Array<{ id: string; external_reference: string; claimant_ref: string }>;
+  }
+
   async holdState(claimId: string, tx?: Tx): Promise<{ legal_hold: boolean } | undefined> {
     const [claim] = (await this.m(tx).query(`SELECT legal_hold FROM claims WHERE id = $1`, [claimId])) as Array<{
       legal_hold: boolean;

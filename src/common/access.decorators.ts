@@ -23,7 +23,8 @@ export type AccessAction =
   | 'override'
   | 'export'
   | 'verify'
-  | 'view_content';
+  | 'view_content'
+  | 'approve';
 
 /** Subjects (resource types) of the access rules. */
 export type AccessSubject =
@@ -43,6 +44,8 @@ export type AccessSubject =
   | 'IntakeKey'
   | 'Ops'
   | 'WebhookEndpoint'
+  | 'RetentionChange'
+  | 'AuditSavedSearch'
   | 'all';
 
 /**

@@ -86,6 +86,10 @@ export interface AppConfig {
     readonly secretOverlapS: number;
     readonly sweepIntervalMs: number;
   };
+  readonly retention: {
+    readonly changeNoticeDays: number;
+    readonly erasureDueDays: number;
+  };
   readonly review: {
     readonly qaSampleRate: number;
     readonly slaHours: { readonly flagged: number; readonly uncertain: number; readonly qa_sample: number };
@@ -216,6 +220,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       disableAfterDays: read(env, v.WEBHOOKS_DISABLE_AFTER_DAYS),
       secretOverlapS: read(env, v.WEBHOOKS_SECRET_OVERLAP_S),
       sweepIntervalMs: read(env, v.WEBHOOKS_SWEEP_INTERVAL_MS),
+    },
+    retention: {
+      changeNoticeDays: read(env, v.RETENTION_CHANGE_NOTICE_DAYS),
+      erasureDueDays: read(env, v.ERASURE_DUE_DAYS),
     },
     review: {
       qaSampleRate: read(env, v.REVIEW_QA_SAMPLE_RATE),

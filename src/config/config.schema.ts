@@ -467,6 +467,18 @@ export const CONFIG_VARIABLES = {
     'Days an intake system has to answer an information request when the adjuster names no due date.',
     parsers.integer(1, 365),
   ),
+  RETENTION_CHANGE_NOTICE_DAYS: spec(
+    'RETENTION_CHANGE_NOTICE_DAYS',
+    '30',
+    "Notice period of a retention change that shortens retention (or makes data deletable sooner than this): it needs a second compliance officer's approval and takes effect no earlier than this many days after the approval.",
+    parsers.integer(0, 3650),
+  ),
+  ERASURE_DUE_DAYS: spec(
+    'ERASURE_DUE_DAYS',
+    '30',
+    'Days within which an erasure request must be answered, counted from when it was received (its due date).',
+    parsers.integer(1, 365),
+  ),
   INFORMATION_REQUEST_MAX_DUE_DAYS: spec(
     'INFORMATION_REQUEST_MAX_DUE_DAYS',
     '90',

@@ -75,16 +75,30 @@ export class PurgeService {
     private readonly webhookEvents: WebhookEventsRepository,
   ) {}
 
-  activePolicies(tx?: Tx): Promise<PolicyRule[]> {
-    return this.retention.activePolicies(tx);
+  /** The policy versions in force at `at` (a purge uses the version effective at its time). */
+  activePolicies(at: Date, tx?: Tx): Promise<PolicyRule[]> {
+    return this.retention.activePolicies(at, tx);
   }
 
   /**
-   * Everything due by `horizon` that has no receipt yet, claim by claim in pages. Held claims are
-   * left out unless `includeHeld` (the upcoming list shows them marked).
+   * Everything due by `horizon` that has no receipt yet, claim by claim in pages, under the policy
+   * versions in force at `policiesAt` (default: now). Held claims are left out unless `includeHeld`
+   * (the upcoming list shows them marked).
    */
-  async plan(horizon: Date, includeHeld = false): Promise<Array<PurgeItem & { legalHold: boolean }>> {
-    const policies = await this.activePolicies();
+  async plan(
+    horizon: Date,
+    includeHeld = false,
+    policiesAt: Date = this.clock.now(),
+  ): Promise<Array<PurgeItem & { legalHold: boolean }>> {
+    return this.planWith(await this.activePolicies(policiesAt), horizon, includeHeld);
+  }
+
+  /** `plan` with the given rules: also the dry run of a proposed retention change against current data. */
+  async planWith(
+    policies: readonly PolicyRule[],
+    horizon: Date,
+    includeHeld = false,
+  ): Promise<Array<PurgeItem & { legalHold: boolean }>> {
     if (policies.length === 0) return [];
     const items: Array<PurgeItem & { legalHold: boolean }> = [];
     let after = '00000000-0000-0000-0000-000000000000';
@@ -111,11 +125,11 @@ export class PurgeService {
   async run(context: AuditContext, options: { dryRun: boolean }): Promise<RunResult> {
     const asOf = this.clock.now();
     if (options.dryRun) {
-      const items = (await this.plan(asOf)).map(strip);
+      const items = (await this.plan(asOf, false, asOf)).map(strip);
       return { dryRun: true, asOf: asOf.toISOString(), items, skipped: [], status: 'dry_run' };
     }
     const locked = await this.transactions.withSessionLock(PURGE_RUN_LOCK, async (): Promise<RunResult> => {
-      const items = (await this.plan(asOf)).map(strip);
+      const items = (await this.plan(asOf, false, asOf)).map(strip);
       const skipped: RunResult['skipped'] = [];
       const byClaim = new Map<string, PurgeItem[]>();
       for (const item of items) byClaim.set(item.claimId, [...(byClaim.get(item.claimId) ?? []), item]);
@@ -249,20 +263,61 @@ export class PurgeService {
   }
 
   /**
+   * Registers a data subject's erasure request (received at `receivedAt`, due `dueDays` later) and,
+   * unless `execute` is false, carries it out at once (`execute`). A registered request waits as
+   * `received` (or `in_progress` once someone works on it) and shows on the overdue list after its due date.
+   */
+  async erase(
+    context: AuditContext,
+    requestedBy: string,
+    claimantRef: string,
+    options: { receivedAt?: Date; dueDays: number; execute?: boolean } = { dueDays: 30 },
+  ): Promise<ErasureOutcome> {
+    const requestedAt = this.clock.now();
+    const receivedAt = options.receivedAt ?? requestedAt;
+    const dueAt = new Date(receivedAt.getTime() + options.dueDays * 86_400_000);
+    const execute = options.execute !== false;
+    const requestId = await this.audit.run(context, async (tx) => {
+      const id = await this.retention.insertErasureRequest(tx.manager, {
+        claimantRef,
+        requestedBy,
+        requestedAt,
+        receivedAt,
+        dueAt,
+        status: execute ? 'in_progress' : 'received',
+      });
+      tx.record({
+        action: 'erasure.requested',
+        resourceType: 'ErasureRequest',
+        resourceId: id,
+        details: { receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString() },
+      });
+      return id;
+    });
+    if (!execute)
+      return {
+        id: requestId,
+        status: 'received',
+        requestedAt: requestedAt.toISOString(),
+        completedAt: null,
+        claims: [],
+      };
+    return this.carryOut(context, requestId, claimantRef, requestedAt);
+  }
+
+  /**
    * A data subject's erasure request: for every claim of `claimantRef`, each class of personal data
    * is erased unless a legal hold or a binding retention duty (keep policy) applies, and the answer
    * says which applies. Photo classes and EXIF/GPS and embeddings are deleted; the claim record is
    * redacted (claimant reference and description), since the claim itself is the insurer's record.
    */
-  async erase(context: AuditContext, requestedBy: string, claimantRef: string): Promise<ErasureOutcome> {
-    const requestedAt = this.clock.now();
-    const requestId = await this.audit.run(context, async (tx) => {
-      const id = await this.retention.insertErasureRequest(tx.manager, claimantRef, requestedBy, requestedAt);
-      tx.record({ action: 'erasure.requested', resourceType: 'ErasureRequest', resourceId: id, details: {} });
-      return id;
-    });
-
-    const policies = await this.activePolicies();
+  async carryOut(
+    context: AuditContext,
+    requestId: string,
+    claimantRef: string,
+    requestedAt: Date = this.clock.now(),
+  ): Promise<ErasureOutcome> {
+    const policies = await this.activePolicies(requestedAt);
     const rows = await this.claims.retentionFactsOfClaimant(claimantRef);
     const outcome: ErasureOutcome['claims'] = [];
     for (const row of rows) {

@@ -179,3 +179,140 @@ export function sortItems<T extends PurgeItem>(items: T[]): T[] {
       a.claimId.localeCompare(b.claimId) || DATA_CLASSES.indexOf(a.dataClass) - DATA_CLASSES.indexOf(b.dataClass),
   );
 }
+
+/*
+ * Versioned policies and their changes (src/retention/README.md, "Policy lifecycle"). A version is in
+ * force from `effectiveFrom` (inclusive) until `effectiveUntil` (exclusive; null: open-ended). A change
+ * that shortens retention needs a second compliance officer and a notice period.
+ */
+
+export interface VersionWindow {
+  readonly effectiveFrom: Date;
+  readonly effectiveUntil: Date | null;
+}
+
+/** Whether a policy version is in force at `at`. */
+export function inForce(version: VersionWindow, at: Date): boolean {
+  return (
+    version.effectiveFrom.getTime() <= at.getTime() &&
+    (version.effectiveUntil === null || version.effectiveUntil.getTime() > at.getTime())
+  );
+}
+
+/** Why a change shortens retention; empty when it only keeps or lengthens it. */
+export type ShorteningReason =
+  | 'period_below_notice'
+  | 'period_shortened'
+  | 'action_more_destructive'
+  | 'trigger_earlier'
+  | 'scope_widened'
+  | 'duty_retired'
+  | 'duty_scope_narrowed'
+  | 'deletes_within_notice';
+
+const DESTRUCTION: Record<RetentionAction, number> = { keep: 0, redact: 1, delete: 2 };
+
+/** A NULL scope value matches every claim; a change of scope value reaches other claims than before. */
+function scopeWidens(before: string | null, after: string | null): boolean {
+  return before !== after && before !== null;
+}
+
+/**
+ * The rule-level reasons a change (create: `before` null; retire: `after` null; edit: both) shortens
+ * retention. Lengthening the period, counting from the claim's closing instead of its creation, a less
+ * destructive action, a narrower delete scope, or retiring a delete/redact policy shorten nothing.
+ * Creating a delete/redact policy with a period under the notice makes data deletable sooner than the
+ * notice (the 0-day policy); `changeImpact` adds what the new rules would purge of current data.
+ */
+export function shorteningReasons(
+  before: PolicyRule | null,
+  after: PolicyRule | null,
+  noticeDays: number,
+): ShorteningReason[] {
+  const reasons = new Set<ShorteningReason>();
+  if (after && after.action !== 'keep' && after.periodDays < noticeDays) reasons.add('period_below_notice');
+  if (before && !after && before.action === 'keep') reasons.add('duty_retired');
+  if (before && after) {
+    const destructive = after.action !== 'keep';
+    if (destructive && after.periodDays < before.periodDays) reasons.add('period_shortened');
+    if (DESTRUCTION[after.action] > DESTRUCTION[before.action]) reasons.add('action_more_destructive');
+    if (destructive && before.trigger === 'claim_closed' && after.trigger === 'claim_created')
+      reasons.add('trigger_earlier');
+    if (
+      destructive &&
+      (scopeWidens(before.lineOfBusiness, after.lineOfBusiness) || scopeWidens(before.jurisdiction, after.jurisdiction))
+    )
+      reasons.add('scope_widened');
+    if (before.action === 'keep') {
+      if (after.action === 'keep' && after.periodDays < before.periodDays) reasons.add('period_shortened');
+      if (
+        (before.lineOfBusiness === null && after.lineOfBusiness !== null) ||
+        (before.jurisdiction === null && after.jurisdiction !== null) ||
+        (before.lineOfBusiness !== null && after.lineOfBusiness !== before.lineOfBusiness) ||
+        (before.jurisdiction !== null && after.jurisdiction !== before.jurisdiction)
+      )
+        reasons.add('duty_scope_narrowed');
+    }
+  }
+  return [...reasons];
+}
+
+/** One class of one claim a change would purge, or purge sooner or harder, than the rules in force. */
+export interface ImpactItem {
+  readonly claimId: string;
+  readonly dataClass: DataClass;
+  readonly action: 'delete' | 'redact';
+  /** When it would be purged under the change: its due date, not before the change takes effect. */
+  readonly purgeAt: string;
+  /** What the rules in force do to it (null: nothing, ever). */
+  readonly before: { action: 'delete' | 'redact'; dueAt: string } | null;
+}
+
+/**
+ * What a change does to current data: items of `after` (planned with the changed rules, far horizon)
+ * that `before` (the rules in force, same horizon) does not have, has later, or has as a redaction
+ * where the change deletes. Each is purged at its due date, but never before `effectiveFrom`.
+ */
+export function changeImpact(
+  before: readonly PurgeItem[],
+  after: readonly PurgeItem[],
+  effectiveFrom: Date,
+): ImpactItem[] {
+  const current = new Map(before.map((item) => [`${item.claimId}/${item.dataClass}`, item]));
+  const impact: ImpactItem[] = [];
+  for (const item of after) {
+    const was = current.get(`${item.claimId}/${item.dataClass}`);
+    const sooner = !was || new Date(item.dueAt).getTime() < new Date(was.dueAt).getTime();
+    const harder = was !== undefined && was.action === 'redact' && item.action === 'delete';
+    if (!sooner && !harder) continue;
+    const due = new Date(item.dueAt);
+    impact.push({
+      claimId: item.claimId,
+      dataClass: item.dataClass,
+      action: item.action,
+      purgeAt: new Date(Math.max(due.getTime(), effectiveFrom.getTime())).toISOString(),
+      before: was ? { action: was.action, dueAt: was.dueAt } : null,
+    });
+  }
+  return impact.sort((a, b) => a.purgeAt.localeCompare(b.purgeAt) || a.claimId.localeCompare(b.claimId));
+}
+
+/** Whether any impact item is purged before `now + noticeDays`. */
+export function purgesWithinNotice(impact: readonly ImpactItem[], now: Date, noticeDays: number): boolean {
+  const limit = now.getTime() + noticeDays * DAY_MS;
+  return impact.some((item) => new Date(item.purgeAt).getTime() < limit);
+}
+
+/**
+ * When an approved change takes effect: as requested, but a change that needed approval never before
+ * `approvedAt + noticeDays`, and nothing before `approvedAt` (no retroactive rules).
+ */
+export function effectiveDate(
+  requested: Date | null,
+  approvedAt: Date,
+  needsApproval: boolean,
+  noticeDays: number,
+): Date {
+  const earliest = approvedAt.getTime() + (needsApproval ? noticeDays * DAY_MS : 0);
+  return new Date(Math.max(requested ? requested.getTime() : 0, earliest));
+}

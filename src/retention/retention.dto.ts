@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { OptionalInt, PageParam, PageSizeParam } from '../common/dto-fields';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
 import {
@@ -33,6 +45,86 @@ export class CreateRetentionPolicyDto {
   @ApiProperty({ enum: RETENTION_ACTIONS, enumName: 'RetentionAction' })
   @IsIn(RETENTION_ACTIONS)
   action!: RetentionAction;
+  /** When the policy should take effect (default now; a change that needs approval: never before approval + notice). */
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
+/** A new version of a policy: the fields given change, the others (and the data class) stay. */
+export class EditRetentionPolicyDto {
+  @ApiPropertyOptional({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness', nullable: true })
+  @IsOptional()
+  @IsIn([...LINES_OF_BUSINESS, null])
+  lineOfBusiness?: string | null;
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 64, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  jurisdiction?: string | null;
+  @ApiPropertyOptional({ minimum: 0, maximum: 36_500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  periodDays?: number;
+  @ApiPropertyOptional({ enum: RETENTION_TRIGGERS, enumName: 'RetentionTrigger' })
+  @IsOptional()
+  @IsIn(RETENTION_TRIGGERS)
+  trigger?: RetentionTrigger;
+  @ApiPropertyOptional({ enum: RETENTION_ACTIONS, enumName: 'RetentionAction' })
+  @IsOptional()
+  @IsIn(RETENTION_ACTIONS)
+  action?: RetentionAction;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
+export class RetireRetentionPolicyDto {
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
+}
+
+export class DecideRetentionChangeDto {
+  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
+}
+
+export class RejectRetentionChangeDto {
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @MinLength(3) @MaxLength(1000) note!: string;
+}
+
+export class ListChangesQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'all'], default: 'pending' })
+  @IsOptional()
+  @IsIn(['pending', 'all'])
+  status?: 'pending' | 'all';
+}
+
+export class PlaceHoldDto {
+  /** The claim's id, or its claim number (the externalReference shown as "Claim …"). */
+  @ApiProperty({ minLength: 1, maxLength: 200, description: 'claim id or claim number' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  claim!: string;
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
+}
+
+export class ListErasureRequestsQuery {
+  /** true: only open requests past their due date. */
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true')
+  @IsBoolean()
+  overdue?: boolean;
+}
+
+export class ErasureStatusDto {
+  @ApiProperty({ enum: ['in_progress', 'rejected'] }) @IsIn(['in_progress', 'rejected']) status!:
+    'in_progress' | 'rejected';
+  /** Required to reject: the answer given to the data subject. */
+  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class RunRetentionDto {
@@ -66,4 +158,8 @@ export class ListReceiptsQuery {
 export class ErasureRequestDto {
   /** The data subject's reference as intake sent it (`claimantRef` of their claims). */
   @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) claimantRef!: string;
+  /** When the data subject asked (default now): the due date counts from it. */
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) receivedAt?: string;
+  /** false: register it only (status `received`); carry it out later. Default true: erase now. */
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() execute?: boolean;
 }

@@ -8,6 +8,8 @@ import {
   LegalHold,
   PurgeReceipt,
   RetentionPolicy,
+  RetentionPolicyChange,
+  OPEN_ERASURE_STATUSES,
   type DataClass,
   type RetentionAction,
   type RetentionTrigger,
@@ -19,9 +21,12 @@ import {
  */
 @Injectable()
 export class RetentionRepository extends OwnedTableRepository {
-  async activePolicies(tx?: Tx): Promise<PolicyRule[]> {
+  /** The policy versions in force at `at` (effective_from <= at < effective_until), as rules. */
+  async activePolicies(at: Date, tx?: Tx): Promise<PolicyRule[]> {
     const rows = (await this.m(tx).query(
-      `SELECT id, data_class, line_of_business, jurisdiction, period_days, trigger, action FROM retention_policies WHERE active ORDER BY id`,
+      `SELECT id, data_class, line_of_business, jurisdiction, period_days, trigger, action FROM retention_policies
+        WHERE active AND effective_from <= $1 AND (effective_until IS NULL OR effective_until > $1) ORDER BY id`,
+      [at],
     )) as Array<{
       id: string;
       data_class: DataClass;
@@ -42,14 +47,30 @@ export class RetentionRepository extends OwnedTableRepository {
     }));
   }
 
+  /** Every version of every policy, grouped by policy (oldest first), versions in order. */
   listPolicies(): Promise<RetentionPolicy[]> {
     return this.m()
       .getRepository(RetentionPolicy)
-      .find({ order: { dataClass: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+      .find({ order: { dataClass: 'ASC', policyKey: 'ASC', version: 'ASC', id: 'ASC' } });
   }
 
   findPolicyOrFail(id: string): Promise<RetentionPolicy> {
     return this.m().getRepository(RetentionPolicy).findOneByOrFail({ id });
+  }
+
+  findPolicy(id: string, tx?: Tx): Promise<RetentionPolicy | null> {
+    return this.m(tx).getRepository(RetentionPolicy).findOneBy({ id });
+  }
+
+  /** The open-ended (latest, not retired) version of a policy; locked for the rest of `tx` when given. */
+  async openVersion(policyKey: string, tx?: Tx): Promise<RetentionPolicy | null> {
+    const builder = this.m(tx)
+      .getRepository(RetentionPolicy)
+      .createQueryBuilder('policy')
+      .where('policy.policyKey = :policyKey AND policy.effectiveUntil IS NULL', { policyKey })
+      .orderBy('policy.version', 'DESC');
+    if (tx) builder.setLock('pessimistic_write');
+    return builder.getOne();
   }
 
   insertPolicy(
@@ -62,9 +83,51 @@ export class RetentionRepository extends OwnedTableRepository {
       trigger: RetentionTrigger;
       action: RetentionAction;
       createdBy: string;
+      policyKey: string;
+      version: number;
+      effectiveFrom: Date;
+      changeId: string | null;
+      id?: string;
     },
   ): Promise<RetentionPolicy> {
-    return tx.save(tx.create(RetentionPolicy, { ...fields, active: true }));
+    return tx.save(tx.create(RetentionPolicy, { ...fields, active: true, effectiveUntil: null, endedReason: null }));
+  }
+
+  /** Ends a version at `at`: superseded by the next version, or the policy retired. */
+  async endVersion(tx: Tx, policyId: string, at: Date, reason: 'superseded' | 'retired'): Promise<void> {
+    await tx.query(`UPDATE retention_policies SET effective_until = $2, ended_reason = $3 WHERE id = $1`, [
+      policyId,
+      at,
+      reason,
+    ]);
+  }
+
+  insertChange(tx: Tx, fields: Omit<RetentionPolicyChange, 'id'>): Promise<RetentionPolicyChange> {
+    return tx.save(tx.create(RetentionPolicyChange, fields));
+  }
+
+  saveChange(tx: Tx, change: RetentionPolicyChange): Promise<RetentionPolicyChange> {
+    return tx.save(change);
+  }
+
+  /** The change, row-locked for the rest of `tx` when given. */
+  findChange(id: string, tx?: Tx): Promise<RetentionPolicyChange | null> {
+    const builder = this.m(tx)
+      .getRepository(RetentionPolicyChange)
+      .createQueryBuilder('change')
+      .where('change.id = :id', { id });
+    if (tx) builder.setLock('pessimistic_write');
+    return builder.getOne();
+  }
+
+  listChanges(status: 'pending' | 'all'): Promise<RetentionPolicyChange[]> {
+    return this.m()
+      .getRepository(RetentionPolicyChange)
+      .find({
+        where: status === 'pending' ? { status: 'pending' } : {},
+        order: { proposedAt: 'DESC', id: 'ASC' },
+        take: 500,
+      });
   }
 
   findActiveHold(tx: Tx, claimId: string): Promise<LegalHold | null> {
@@ -144,12 +207,41 @@ export class RetentionRepository extends OwnedTableRepository {
       .getManyAndCount();
   }
 
-  async insertErasureRequest(tx: Tx, claimantRef: string, requestedBy: string, requestedAt: Date): Promise<string> {
+  async insertErasureRequest(
+    tx: Tx,
+    fields: {
+      claimantRef: string;
+      requestedBy: string;
+      requestedAt: Date;
+      receivedAt: Date;
+      dueAt: Date;
+      status: string;
+    },
+  ): Promise<string> {
     const [row] = (await tx.query(
-      `INSERT INTO erasure_requests (claimant_ref, status, requested_by, requested_at) VALUES ($1, 'pending', $2, $3) RETURNING id`,
-      [claimantRef, requestedBy, requestedAt],
+      `INSERT INTO erasure_requests (claimant_ref, status, requested_by, requested_at, received_at, due_at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [fields.claimantRef, fields.status, fields.requestedBy, fields.requestedAt, fields.receivedAt, fields.dueAt],
     )) as Array<{ id: string }>;
     return row.id;
+  }
+
+  /** The request, row-locked for the rest of `tx` when given. */
+  findErasureRequest(id: string, tx?: Tx): Promise<ErasureRequest | null> {
+    const builder = this.m(tx)
+      .getRepository(ErasureRequest)
+      .createQueryBuilder('request')
+      .where('request.id = :id', { id });
+    if (tx) builder.setLock('pessimistic_write');
+    return builder.getOne();
+  }
+
+  async setErasureStatus(tx: Tx, requestId: string, status: string, rejectionReason: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE erasure_requests SET status = $2, rejection_reason = COALESCE($3, rejection_reason),
+              completed_at = CASE WHEN $2 = 'rejected' THEN now() ELSE completed_at END WHERE id = $1`,
+      [requestId, status, rejectionReason],
+    );
   }
 
   async completeErasureRequest(
@@ -167,9 +259,15 @@ export class RetentionRepository extends OwnedTableRepository {
     ]);
   }
 
-  listErasureRequests(limit: number): Promise<ErasureRequest[]> {
-    return this.m()
-      .getRepository(ErasureRequest)
-      .find({ order: { requestedAt: 'DESC', id: 'ASC' }, take: limit });
+  /** Newest first; `overdueAt`: only requests still open whose due date is before it, most overdue first. */
+  listErasureRequests(limit: number, overdueAt?: Date): Promise<ErasureRequest[]> {
+    const builder = this.m().getRepository(ErasureRequest).createQueryBuilder('request').take(limit);
+    if (overdueAt)
+      return builder
+        .where('request.status IN (:...open) AND request.dueAt < :at', { open: OPEN_ERASURE_STATUSES, at: overdueAt })
+        .orderBy('request.dueAt', 'ASC')
+        .addOrderBy('request.id', 'ASC')
+        .getMany();
+    return builder.orderBy('request.requestedAt', 'DESC').addOrderBy('request.id', 'ASC').getMany();
   }
 }

@@ -1,7 +1,15 @@
 import { PageOf } from '../common/api-docs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LINES_OF_BUSINESS } from '../policies/policy.entity';
-import { DATA_CLASSES, RETENTION_ACTIONS, RETENTION_TRIGGERS, type DataClass } from './retention.entity';
+import {
+  DATA_CLASSES,
+  ERASURE_STATUSES,
+  RETENTION_ACTIONS,
+  RETENTION_CHANGE_KINDS,
+  RETENTION_CHANGE_STATUSES,
+  RETENTION_TRIGGERS,
+  type DataClass,
+} from './retention.entity';
 
 export class RetentionPolicyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -15,11 +23,78 @@ export class RetentionPolicyView {
   @ApiProperty() active!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) createdBy!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'uuid', description: 'shared by every version of the policy (the id of its first version)' })
+  policyKey!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ format: 'date-time', description: 'in force from (inclusive)' }) effectiveFrom!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'in force until (exclusive)' })
+  effectiveUntil!: string | null;
+  @ApiProperty({ enum: ['superseded', 'retired'], nullable: true }) endedReason!: 'superseded' | 'retired' | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) changeId!: string | null;
+}
+
+export class RetentionChangeView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: RETENTION_CHANGE_KINDS, enumName: 'RetentionChangeKind' }) kind!: string;
+  @ApiProperty({ format: 'uuid' }) policyKey!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) basePolicyId!: string | null;
+  @ApiProperty({ enum: DATA_CLASSES, enumName: 'DataClass', nullable: true }) dataClass!: string | null;
+  @ApiProperty({ type: String, nullable: true }) lineOfBusiness!: string | null;
+  @ApiProperty({ type: String, nullable: true }) jurisdiction!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) periodDays!: number | null;
+  @ApiProperty({ enum: RETENTION_TRIGGERS, enumName: 'RetentionTrigger', nullable: true }) trigger!: string | null;
+  @ApiProperty({ enum: RETENTION_ACTIONS, enumName: 'RetentionAction', nullable: true }) action!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'requested; once applied: when it took (takes) effect' })
+  effectiveFrom!: string;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: [String], description: 'why it shortens retention (empty: applied without approval)' })
+  shortening!: string[];
+  @ApiProperty({ enum: RETENTION_CHANGE_STATUSES, enumName: 'RetentionChangeStatus' }) status!: string;
+  @ApiProperty({ format: 'uuid' }) proposedBy!: string;
+  @ApiProperty({ format: 'date-time' }) proposedAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) decidedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) decisionNote!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the version it wrote (or retired)' })
+  policyId!: string | null;
+}
+
+export class ImpactItemView {
+  @ApiProperty({ format: 'uuid' }) claimId!: string;
+  @ApiProperty({ type: String, nullable: true }) claimNumber!: string | null;
+  @ApiProperty({ enum: DATA_CLASSES, enumName: 'DataClass' }) dataClass!: DataClass;
+  @ApiProperty({ enum: ['delete', 'redact'] }) action!: 'delete' | 'redact';
+  @ApiProperty({ format: 'date-time', description: 'when it would be purged' }) purgeAt!: string;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'what the rules in force do to it: {action, dueAt}; null: nothing',
+  })
+  before!: { action: 'delete' | 'redact'; dueAt: string } | null;
+}
+
+export class ChangeImpactView {
+  @ApiProperty({ description: 'classes of claims the change purges sooner (or harder) than the rules in force' })
+  total!: number;
+  @ApiProperty() claims!: number;
+  @ApiProperty({ type: () => [ImpactItemView], description: 'the first 200, soonest first' }) items!: ImpactItemView[];
+}
+
+export class RetentionChangeDetailView extends RetentionChangeView {
+  @ApiProperty({ type: () => RetentionPolicyView, nullable: true }) base!: RetentionPolicyView | null;
+  @ApiProperty({ format: 'date-time', description: 'pending: when it would take effect if approved now' })
+  effectiveIfApprovedNow!: string;
+  @ApiProperty() noticeDays!: number;
+  @ApiProperty({ type: () => ChangeImpactView, description: 'pending: the dry run against current data' })
+  impact!: ChangeImpactView;
 }
 
 export class LegalHoldView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) claimId!: string;
+  @ApiProperty({ type: String, nullable: true, description: "the claim number (the claim's externalReference)" })
+  claimNumber!: string | null;
   @ApiProperty() reason!: string;
   @ApiProperty({ format: 'uuid' }) placedBy!: string;
   @ApiProperty({ format: 'date-time' }) placedAt!: string;
@@ -97,17 +172,32 @@ export class ErasureClaimOutcome {
 
 export class ErasureOutcome {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['completed', 'partially_completed', 'nothing_found'] })
-  status!: 'completed' | 'partially_completed' | 'nothing_found';
+  @ApiProperty({
+    enum: ['completed', 'partially_completed', 'nothing_found', 'received'],
+    description: '`received`: registered only (execute: false), nothing erased yet',
+  })
+  status!: 'completed' | 'partially_completed' | 'nothing_found' | 'received';
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
-  @ApiProperty({ format: 'date-time' }) completedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: () => [ErasureClaimOutcome] }) claims!: ErasureClaimOutcome[];
+}
+
+export class ErasureClaimRef {
+  @ApiProperty({ format: 'uuid' }) claimId!: string;
+  @ApiProperty() claimNumber!: string;
 }
 
 export class ErasureRequestView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() claimantRef!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: ERASURE_STATUSES, enumName: 'ErasureStatus' }) status!: string;
+  @ApiProperty({ format: 'date-time', description: 'when the data subject asked' }) receivedAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'receivedAt + ERASURE_DUE_DAYS' }) dueAt!: string;
+  @ApiProperty({ description: 'still to be answered (received, in_progress, pending)' }) open!: boolean;
+  @ApiProperty({ description: 'open and past its due date' }) overdue!: boolean;
+  @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
+  @ApiProperty({ type: () => [ErasureClaimRef], description: 'claims still on file under this claimant reference' })
+  claims!: ErasureClaimRef[];
   @ApiProperty({ format: 'uuid' }) requestedBy!: string;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
