@@ -37,10 +37,12 @@ export class AuditSavedSearchRepository extends OwnedTableRepository {
 
   /** Deletes the user's search; false when the user has none with that id. */
   async delete(userId: string, id: string): Promise<boolean> {
-    const rows = (await this.m().query(`DELETE FROM audit_saved_searches WHERE id = $1 AND user_id = $2 RETURNING id`, [
-      id,
-      userId,
-    ])) as unknown[];
-    return rows.length > 0;
+    // Through a CTE: a bare DELETE answers TypeORM's [rows, count] pair rather than the rows.
+    const [row] = (await this.m().query(
+      `WITH deleted AS (DELETE FROM audit_saved_searches WHERE id = $1 AND user_id = $2 RETURNING id)
+       SELECT count(*)::int AS count FROM deleted`,
+      [id, userId],
+    )) as Array<{ count: number }>;
+    return row.count > 0;
   }
 }
