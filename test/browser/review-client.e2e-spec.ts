@@ -400,7 +400,20 @@ describe('review client in the browser', () => {
     await officer.getByLabel('Counted from').selectOption('claim_created');
     await officer.getByLabel('Action').selectOption('redact');
     await officer.getByRole('button', { name: 'Create policy' }).click();
-    await officer.getByText(/Policy [0-9a-f]{8} created/).waitFor();
+    // A 0-day policy is not live at once: it awaits a second compliance officer (test/browser/compliance-console).
+    await officer
+      .getByTestId('policy-message')
+      .filter({ hasText: 'awaits approval by a second compliance officer' })
+      .waitFor();
+    await officer.getByTestId('change-row').first().waitFor();
+    expect(await officer.getByTestId('policy-row').count()).toBe(0);
+    // The rest of this tour needs a policy in force: one approved earlier, seeded directly.
+    await testApp.database.dataSource.query(
+      `WITH k AS (SELECT gen_random_uuid() AS id)
+       INSERT INTO retention_policies (id, policy_key, data_class, period_days, trigger, action, effective_from)
+       SELECT id, id, 'exif_gps', 0, 'claim_created', 'redact', now() - interval '1 minute' FROM k`,
+    );
+    await officer.reload();
     await officer.getByTestId('policy-row').filter({ hasText: 'Exif gps' }).waitFor();
     await shot(officer, '15-retention-policies');
 

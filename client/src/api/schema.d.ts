@@ -203,6 +203,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's saved audit searches, by name */
+        get: operations["Audit_listSavedSearches"];
+        put?: never;
+        /** Save the filters of a search under a name (the same name replaces it); per user */
+        post: operations["Audit_saveSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/saved-searches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of your saved searches (404: none of yours has this id) */
+        delete: operations["Audit_deleteSavedSearch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/tree-head": {
         parameters: {
             query?: never;
@@ -562,6 +597,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/retention/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Retention_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention/changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Retention_change"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention/changes/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Retention_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention/changes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Retention_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/retention/erasure-requests": {
         parameters: {
             query?: never;
@@ -578,6 +677,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/retention/erasure-requests/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Retention_executeErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention/erasure-requests/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Retention_erasureStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/retention/holds": {
         parameters: {
             query?: never;
@@ -587,7 +718,7 @@ export interface paths {
         };
         get: operations["Retention_holds"];
         put?: never;
-        post?: never;
+        post: operations["Retention_placeHold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -604,6 +735,38 @@ export interface paths {
         get: operations["Retention_policies"];
         put?: never;
         post: operations["Retention_createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention/policies/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["Retention_editPolicy"];
+        trace?: never;
+    };
+    "/v1/retention/policies/{key}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Retention_retirePolicy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -986,7 +1149,11 @@ export interface components {
         };
         AuditEventView: {
             action: string;
+            /** @description search results: the staff actor's email */
+            actorEmail?: string | null;
             actorId: string | null;
+            /** @description search results: the actor's display name (staff) or client name, resolved when shown */
+            actorName?: string | null;
             actorType: components["schemas"]["ActorType"];
             details: {
                 [key: string]: unknown;
@@ -1008,6 +1175,33 @@ export interface components {
             /** @description insertion id: unique, not gap-free, not commit-ordered */
             seq: number;
             sourceIp: string | null;
+        };
+        AuditFilterDto: {
+            /** @description exact action, or a prefix ending in "." or "*" (`review.` = every review action) */
+            action?: string;
+            /** @description actor id (user or API client id, or job:<name>) */
+            actor?: string;
+            /** @description events of staff users whose email contains this (case-insensitive) */
+            actorEmail?: string;
+            /** @description ISO 8601, inclusive */
+            from?: string;
+            /** @description words that must all occur among the strings and numbers of details */
+            q?: string;
+            resourceId?: string;
+            resourceType?: string;
+            /** @description ISO 8601, exclusive */
+            to?: string;
+        };
+        AuditSavedSearchView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description the search filters (GET /v1/audit/events) */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         AuditVerifyReportView: {
             eventsChecked: number;
@@ -1055,6 +1249,13 @@ export interface components {
             model: components["schemas"]["ModelStatusView"];
             /** @description photos whose stored embedding is not this model's */
             stalePhotos: number | null;
+        };
+        ChangeImpactView: {
+            claims: number;
+            /** @description the first 200, soonest first */
+            items: components["schemas"]["ImpactItemView"][];
+            /** @description classes of claims the change purges sooner (or harder) than the rules in force */
+            total: number;
         };
         /** @enum {string} */
         CheckKind: "peril_mismatch" | "exclusion_evident" | "object_mismatch" | "no_visible_damage" | "duplicate_photo" | "exif_anomaly" | "unusable_image";
@@ -1366,9 +1567,12 @@ export interface components {
         CreateRetentionPolicyDto: {
             action: components["schemas"]["RetentionAction"];
             dataClass: components["schemas"]["DataClass"];
+            /** Format: date-time */
+            effectiveFrom?: string;
             jurisdiction?: string | null;
             lineOfBusiness?: components["schemas"]["LineOfBusiness"] | null;
             periodDays: number;
+            reason?: string;
             trigger: components["schemas"]["RetentionTrigger"];
         };
         CreateUserDto: {
@@ -1424,6 +1628,9 @@ export interface components {
         };
         /** @enum {string} */
         DataClass: "original_photos" | "derived_images" | "embeddings_scores" | "exif_gps" | "claim_records";
+        DecideRetentionChangeDto: {
+            note?: string;
+        };
         DecideTaskDto: {
             /**
              * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
@@ -1463,6 +1670,16 @@ export interface components {
             /** Format: uuid */
             taskId: string;
         };
+        EditRetentionPolicyDto: {
+            action?: components["schemas"]["RetentionAction"];
+            /** Format: date-time */
+            effectiveFrom?: string;
+            jurisdiction?: string | null;
+            lineOfBusiness?: components["schemas"]["LineOfBusiness"] | null;
+            periodDays?: number;
+            reason?: string;
+            trigger?: components["schemas"]["RetentionTrigger"];
+        };
         ErasureClaimOutcome: {
             alreadyPurged: components["schemas"]["DataClass"][];
             /** Format: uuid */
@@ -1470,34 +1687,70 @@ export interface components {
             erased: components["schemas"]["DataClass"][];
             retained: components["schemas"]["RetainedClass"][];
         };
+        ErasureClaimRef: {
+            /** Format: uuid */
+            claimId: string;
+            claimNumber: string;
+        };
         ErasureOutcome: {
             claims: components["schemas"]["ErasureClaimOutcome"][];
-            /** Format: date-time */
-            completedAt: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            requestedAt: string;
-            /** @enum {string} */
-            status: "completed" | "partially_completed" | "nothing_found";
-        };
-        ErasureRequestDto: {
-            claimantRef: string;
-        };
-        ErasureRequestView: {
-            claimantRef: string;
             /** Format: date-time */
             completedAt: string | null;
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /**
+             * @description `received`: registered only (execute: false), nothing erased yet
+             * @enum {string}
+             */
+            status: "completed" | "partially_completed" | "nothing_found" | "received";
+        };
+        ErasureRequestDto: {
+            claimantRef: string;
+            /** @description false: register only (status received), carry it out later; absent/true: erase now */
+            execute?: boolean;
+            /** Format: date-time */
+            receivedAt?: string;
+        };
+        ErasureRequestView: {
+            claimantRef: string;
+            /** @description claims still on file under this claimant reference */
+            claims: components["schemas"]["ErasureClaimRef"][];
+            /** Format: date-time */
+            completedAt: string | null;
+            /**
+             * Format: date-time
+             * @description receivedAt + ERASURE_DUE_DAYS
+             */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description still to be answered (received, in_progress, pending) */
+            open: boolean;
             outcome: {
                 [key: string]: unknown;
             };
+            /** @description open and past its due date */
+            overdue: boolean;
+            /**
+             * Format: date-time
+             * @description when the data subject asked
+             */
+            receivedAt: string;
+            rejectionReason: string | null;
             /** Format: date-time */
             requestedAt: string;
             /** Format: uuid */
             requestedBy: string;
-            status: string;
+            status: components["schemas"]["ErasureStatus"];
+        };
+        /** @enum {string} */
+        ErasureStatus: "received" | "in_progress" | "pending" | "completed" | "partially_completed" | "nothing_found" | "rejected";
+        ErasureStatusDto: {
+            reason?: string;
+            /** @enum {string} */
+            status: "in_progress" | "rejected";
         };
         ErrorResponse: {
             /**
@@ -1520,6 +1773,23 @@ export interface components {
             /** @description standard deviation of the Laplacian on a 512 px greyscale copy */
             sharpness: number;
             width: number;
+        };
+        ImpactItemView: {
+            /** @enum {string} */
+            action: "delete" | "redact";
+            /** @description what the rules in force do to it: {action, dueAt}; null: nothing */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            claimId: string;
+            claimNumber: string | null;
+            dataClass: components["schemas"]["DataClass"];
+            /**
+             * Format: date-time
+             * @description when it would be purged
+             */
+            purgeAt: string;
         };
         InclusionProofView: {
             /** @description base64 hashes, RFC 9162 §2.1.3 order */
@@ -1632,6 +1902,8 @@ export interface components {
         LegalHoldView: {
             /** Format: uuid */
             claimId: string;
+            /** @description the claim number (the claim's externalReference) */
+            claimNumber: string | null;
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -1719,6 +1991,11 @@ export interface components {
         };
         /** @enum {string} */
         PhotoSource: "camera" | "scan" | "unknown";
+        PlaceHoldDto: {
+            /** @description claim id or claim number */
+            claim: string;
+            reason: string;
+        };
         PolicyView: {
             clauses: components["schemas"]["ClauseView"][];
             /** Format: date-time */
@@ -1838,6 +2115,9 @@ export interface components {
         RefreshDto: {
             refreshToken: string;
         };
+        RejectRetentionChangeDto: {
+            note: string;
+        };
         ResubmitClaimDto: {
             /** @description a short note for the adjuster (the claimant's answer in words) */
             note?: string;
@@ -1872,14 +2152,117 @@ export interface components {
         };
         /** @enum {string} */
         RetentionAction: "delete" | "redact" | "keep";
+        RetentionChangeDetailView: {
+            action: components["schemas"]["RetentionAction"] | null;
+            base: components["schemas"]["RetentionPolicyView"] | null;
+            /** Format: uuid */
+            basePolicyId: string | null;
+            dataClass: components["schemas"]["DataClass"] | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: uuid */
+            decidedBy: string | null;
+            decisionNote: string | null;
+            /**
+             * Format: date-time
+             * @description requested; once applied: when it took (takes) effect
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date-time
+             * @description pending: when it would take effect if approved now
+             */
+            effectiveIfApprovedNow: string;
+            /** Format: uuid */
+            id: string;
+            /** @description pending: the dry run against current data */
+            impact: components["schemas"]["ChangeImpactView"];
+            jurisdiction: string | null;
+            kind: components["schemas"]["RetentionChangeKind"];
+            lineOfBusiness: string | null;
+            noticeDays: number;
+            periodDays: number | null;
+            /**
+             * Format: uuid
+             * @description the version it wrote (or retired)
+             */
+            policyId: string | null;
+            /** Format: uuid */
+            policyKey: string;
+            /** Format: date-time */
+            proposedAt: string;
+            /** Format: uuid */
+            proposedBy: string;
+            reason: string | null;
+            /** @description why it shortens retention (empty: applied without approval) */
+            shortening: string[];
+            status: components["schemas"]["RetentionChangeStatus"];
+            trigger: components["schemas"]["RetentionTrigger"] | null;
+        };
+        /** @enum {string} */
+        RetentionChangeKind: "create" | "edit" | "retire";
+        /** @enum {string} */
+        RetentionChangeStatus: "pending" | "applied" | "rejected";
+        RetentionChangeView: {
+            action: components["schemas"]["RetentionAction"] | null;
+            /** Format: uuid */
+            basePolicyId: string | null;
+            dataClass: components["schemas"]["DataClass"] | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: uuid */
+            decidedBy: string | null;
+            decisionNote: string | null;
+            /**
+             * Format: date-time
+             * @description requested; once applied: when it took (takes) effect
+             */
+            effectiveFrom: string;
+            /** Format: uuid */
+            id: string;
+            jurisdiction: string | null;
+            kind: components["schemas"]["RetentionChangeKind"];
+            lineOfBusiness: string | null;
+            periodDays: number | null;
+            /**
+             * Format: uuid
+             * @description the version it wrote (or retired)
+             */
+            policyId: string | null;
+            /** Format: uuid */
+            policyKey: string;
+            /** Format: date-time */
+            proposedAt: string;
+            /** Format: uuid */
+            proposedBy: string;
+            reason: string | null;
+            /** @description why it shortens retention (empty: applied without approval) */
+            shortening: string[];
+            status: components["schemas"]["RetentionChangeStatus"];
+            trigger: components["schemas"]["RetentionTrigger"] | null;
+        };
         RetentionPolicyView: {
             action: components["schemas"]["RetentionAction"];
             active: boolean;
+            /** Format: uuid */
+            changeId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             createdBy: string | null;
             dataClass: components["schemas"]["DataClass"];
+            /**
+             * Format: date-time
+             * @description in force from (inclusive)
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date-time
+             * @description in force until (exclusive)
+             */
+            effectiveUntil: string | null;
+            /** @enum {string|null} */
+            endedReason: "superseded" | "retired" | null;
             /** Format: uuid */
             id: string;
             /** @description null: every jurisdiction */
@@ -1887,10 +2270,21 @@ export interface components {
             /** @description null: every line */
             lineOfBusiness: components["schemas"]["LineOfBusiness"] | null;
             periodDays: number;
+            /**
+             * Format: uuid
+             * @description shared by every version of the policy (the id of its first version)
+             */
+            policyKey: string;
             trigger: components["schemas"]["RetentionTrigger"];
+            version: number;
         };
         /** @enum {string} */
         RetentionTrigger: "claim_closed" | "claim_created";
+        RetireRetentionPolicyDto: {
+            /** Format: date-time */
+            effectiveFrom?: string;
+            reason: string;
+        };
         /** @enum {string} */
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
@@ -1918,6 +2312,10 @@ export interface components {
                 [key: string]: components["schemas"]["PhotoScoresView"];
             };
             promptSet?: components["schemas"]["PromptSetView"];
+        };
+        SaveAuditSearchDto: {
+            filters: components["schemas"]["AuditFilterDto"];
+            name: string;
         };
         ScoringRunView: {
             /** Format: date-time */
@@ -2765,9 +3163,14 @@ export interface operations {
                 pageSize?: number;
                 /** @description actor id (user or API client id, or job:<name>) */
                 actor?: string;
+                /** @description events of staff users whose email contains this (case-insensitive) */
+                actorEmail?: string;
+                /** @description exact action, or a prefix ending in "." or "*" (`review.` = every review action) */
                 action?: string;
                 resourceType?: string;
                 resourceId?: string;
+                /** @description words that must all occur among the strings and numbers of details */
+                q?: string;
                 /** @description ISO 8601, inclusive */
                 from?: string;
                 /** @description ISO 8601, exclusive */
@@ -2824,11 +3227,21 @@ export interface operations {
     Audit_export: {
         parameters: {
             query?: {
-                format?: "jsonl" | "csv";
+                /** @description actor id (user or API client id, or job:<name>) */
+                actor?: string;
+                /** @description events of staff users whose email contains this (case-insensitive) */
+                actorEmail?: string;
+                /** @description exact action, or a prefix ending in "." or "*" (`review.` = every review action) */
+                action?: string;
+                resourceType?: string;
+                resourceId?: string;
+                /** @description words that must all occur among the strings and numbers of details */
+                q?: string;
                 /** @description ISO 8601, inclusive */
                 from?: string;
                 /** @description ISO 8601, exclusive */
                 to?: string;
+                format?: "jsonl" | "csv";
             };
             header?: never;
             path?: never;
@@ -2849,6 +3262,76 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    Audit_listSavedSearches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSavedSearchView"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Audit_saveSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveAuditSearchDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSavedSearchView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Audit_deleteSavedSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     AuditLogPublic_treeHead: {
@@ -3554,9 +4037,119 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    Retention_erasures: {
+    Retention_changes: {
+        parameters: {
+            query?: {
+                status?: "pending" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Retention_change: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeDetailView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Retention_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideRetentionChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Retention_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRetentionChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Retention_erasures: {
+        parameters: {
+            query?: {
+                overdue?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3571,6 +4164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureRequestView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
@@ -3601,6 +4195,61 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    Retention_executeErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOutcome"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Retention_erasureStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasureStatusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureRequestView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     Retention_holds: {
         parameters: {
             query?: {
@@ -3623,6 +4272,34 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    Retention_placeHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceHoldDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     Retention_policies: {
@@ -3664,12 +4341,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RetentionPolicyView"];
+                    "application/json": components["schemas"]["RetentionChangeView"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Retention_editPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditRetentionPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Retention_retirePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireRetentionPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionChangeView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
     };

@@ -51,6 +51,9 @@ export type ErasureClaimOutcome = Schemas['ErasureClaimOutcome'];
 export type ErasureOutcome = Schemas['ErasureOutcome'];
 export type ErasureRequestView = Schemas['ErasureRequestView'];
 export type ErrorResponse = Schemas['ErrorResponse'];
+export type RetentionChange = Schemas['RetentionChangeView'];
+export type RetentionChangeDetail = Schemas['RetentionChangeDetailView'];
+export type AuditSavedSearch = Schemas['AuditSavedSearchView'];
 
 /** Every value of a string union, checked exhaustively against the contract. */
 function allOf<T extends string>() {

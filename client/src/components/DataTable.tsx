@@ -18,7 +18,8 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    // Focusable and named: a table wider than the screen scrolls, and keyboard users must be able to scroll it.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table className={className} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>

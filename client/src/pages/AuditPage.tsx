@@ -9,15 +9,68 @@ import { Link } from '../router';
 import type { AuditEvent } from '../api/types';
 
 interface Filters {
-  actor: string;
+  actorEmail: string;
   action: string;
   resourceType: string;
   resourceId: string;
+  q: string;
   from: string;
   to: string;
 }
 
-const EMPTY: Filters = { actor: '', action: '', resourceType: '', resourceId: '', from: '', to: '' };
+const EMPTY: Filters = { actorEmail: '', action: '', resourceType: '', resourceId: '', q: '', from: '', to: '' };
+
+/** The API query of the filters: empty fields left out, dates as ISO 8601. */
+function queryOf(filters: Filters) {
+  const text = (value: string) => (value.trim() === '' ? undefined : value.trim());
+  return {
+    actorEmail: text(filters.actorEmail),
+    action: text(filters.action),
+    resourceType: text(filters.resourceType),
+    resourceId: text(filters.resourceId),
+    q: text(filters.q),
+    from: toIso(filters.from),
+    to: toIso(filters.to),
+  };
+}
+
+/** Saved filters back into the form (unknown keys ignored). */
+function filtersOf(saved: Record<string, unknown>): Filters {
+  const out: Filters = { ...EMPTY };
+  for (const key of Object.keys(EMPTY) as Array<keyof Filters>) {
+    const value = saved[key];
+    if (typeof value !== 'string') continue;
+    out[key] = key === 'from' || key === 'to' ? toLocal(value) : value;
+  }
+  return out;
+}
+
+/** ISO 8601 to a datetime-local value (local time, minutes). */
+function toLocal(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  const date = new Date(time - new Date(time).getTimezoneOffset() * 60_000);
+  return date.toISOString().slice(0, 16);
+}
+
+/** Who did it: the name and email resolved when shown, else the kind and id. */
+export function ActorCell({ event }: { event: AuditEvent }) {
+  if (event.actorName)
+    return (
+      <span title={event.actorId ?? ''}>
+        {event.actorName}
+        <div className="muted small">
+          {event.actorEmail ?? event.actorType} · {event.actorId?.slice(0, 8)}
+        </div>
+      </span>
+    );
+  return (
+    <>
+      <span className="muted">{event.actorType}</span>{' '}
+      <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
+    </>
+  );
+}
 
 /** datetime-local (no zone) to ISO 8601 in UTC, as the API wants. */
 function toIso(local: string): string | undefined {
@@ -80,9 +133,8 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
         <tr key={event.seq}>
           <td className="num">{event.seq}</td>
           <td>{dateTime(event.occurredAt)}</td>
-          <td>
-            <span className="muted">{event.actorType}</span>{' '}
-            <span title={event.actorId ?? ''}>{event.actorId ? event.actorId.slice(0, 8) : '—'}</span>
+          <td data-testid="audit-actor">
+            <ActorCell event={event} />
           </td>
           <td>
             <code>{event.action}</code>
@@ -106,7 +158,7 @@ export function AuditPage() {
   const events = useApi(
     (signal) =>
       client.GET('/v1/audit/events', {
-        params: { query: { ...filters, from: toIso(filters.from), to: toIso(filters.to), page, pageSize: 25 } },
+        params: { query: { ...queryOf(filters), page, pageSize: 25 } },
         signal,
       }),
     [filters, page],
@@ -114,14 +166,43 @@ export function AuditPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setFilters({
-      ...draft,
-      actor: draft.actor.trim(),
-      action: draft.action.trim(),
-      resourceType: draft.resourceType.trim(),
-      resourceId: draft.resourceId.trim(),
-    });
+    setFilters({ ...draft });
     setPage(1);
+  };
+
+  const saved = useApi((signal) => client.GET('/v1/audit/saved-searches', { signal }), []);
+  const [saveName, setSaveName] = useState('');
+  const [saveMessage, setSaveMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const saveSearch = async () => {
+    if (saveName.trim() === '') {
+      setSaveMessage({ ok: false, text: 'Name the search to save it.' });
+      return;
+    }
+    try {
+      const query = queryOf(draft);
+      const filtersToSave = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+      const row = await unwrap(
+        client.POST('/v1/audit/saved-searches', { body: { name: saveName.trim(), filters: filtersToSave } }),
+      );
+      setSaveMessage({ ok: true, text: `Search “${row.name}” saved.` });
+      setSaveName('');
+      saved.reload();
+    } catch (error) {
+      setSaveMessage({ ok: false, text: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const applySaved = (filters: Record<string, unknown>) => {
+    const next = filtersOf(filters);
+    setDraft(next);
+    setFilters(next);
+    setPage(1);
+  };
+
+  const deleteSaved = async (id: string) => {
+    await unwrap(client.DELETE('/v1/audit/saved-searches/{id}', { params: { path: { id } } })).catch(() => undefined);
+    saved.reload();
   };
 
   const download = async (format: 'jsonl' | 'csv') => {
@@ -130,7 +211,7 @@ export function AuditPage() {
     try {
       file = await unwrap(
         client.GET('/v1/audit/export', {
-          params: { query: { format, from: toIso(filters.from), to: toIso(filters.to) } },
+          params: { query: { format, ...queryOf(filters) } },
           headers: { Accept: '*/*' },
           parseAs: 'blob',
         }),
@@ -170,10 +251,11 @@ export function AuditPage() {
       <h1 id="audit-title">Audit log</h1>
       <VerifyStatus />
       <form className="filters card" onSubmit={submit} aria-label="Search audit events">
-        {field('actor', 'Actor id', 'text', 'user or client id')}
-        {field('action', 'Action', 'text', 'e.g. review.decision_made')}
+        {field('actorEmail', 'Actor email', 'text', 'e.g. ada@ (part of it)')}
+        {field('action', 'Action', 'text', 'review. = every review action')}
         {field('resourceType', 'Resource type', 'text', 'e.g. Claim')}
         {field('resourceId', 'Resource id')}
+        {field('q', 'Text in details', 'text', 'e.g. LIT-2026-04')}
         {field('from', 'From', 'datetime-local')}
         {field('to', 'To', 'datetime-local')}
         <FilterButtons
@@ -193,6 +275,45 @@ export function AuditPage() {
         </FilterButtons>
       </form>
       {exportError && <Alert>{exportError}</Alert>}
+      <div className="card filters" role="group" aria-label="Saved searches">
+        <label>
+          Save these filters as
+          <input
+            name="saveName"
+            value={saveName}
+            maxLength={100}
+            onChange={(event) => setSaveName(event.target.value)}
+          />
+        </label>
+        <div className="filters__buttons">
+          <button type="button" onClick={() => void saveSearch()}>
+            Save filters
+          </button>
+        </div>
+        {saved.data && saved.data.length > 0 && (
+          <ul className="full saved-searches" aria-label="Your saved searches" data-testid="saved-searches">
+            {saved.data.map((row) => (
+              <li key={row.id}>
+                <button type="button" onClick={() => applySaved(row.filters)}>
+                  {row.name}
+                </button>{' '}
+                <button
+                  type="button"
+                  aria-label={`Delete saved search ${row.name}`}
+                  onClick={() => void deleteSaved(row.id)}
+                >
+                  Delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {saveMessage && (
+        <Alert ok={saveMessage.ok} testId="saved-search-message">
+          {saveMessage.text}
+        </Alert>
+      )}
       <LoadedPage state={events} loading="Searching" empty="No events match." onPage={setPage}>
         {(data) => (
           <>

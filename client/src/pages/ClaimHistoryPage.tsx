@@ -5,6 +5,7 @@ import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
 import { Link } from '../router';
 import type { AuditEvent } from '../api/types';
+import { describeEvent } from '../timeline';
 
 async function eventsFor(resourceId: string): Promise<AuditEvent[]> {
   const all: AuditEvent[] = [];
@@ -16,6 +17,35 @@ async function eventsFor(resourceId: string): Promise<AuditEvent[]> {
     if (all.length >= result.total || result.items.length === 0) break;
   }
   return all;
+}
+
+/** One event in plain words: what happened, what changed (before → after), the facts; the raw event folded away. */
+function HistoryItem({ event }: { event: AuditEvent }) {
+  const entry = describeEvent(event);
+  return (
+    <li className={`history__item history__item--${event.action.split('.')[0]}`} data-testid="history-item">
+      <div className="history__when">{dateTime(event.occurredAt)}</div>
+      <div>
+        <p className="history__sentence">{entry.sentence}</p>
+        {entry.changes.length > 0 && (
+          <ul className="history__changes" aria-label="What changed">
+            {entry.changes.map((change) => (
+              <li key={change.field}>
+                {change.field}: <del>{change.before}</del> → <ins>{change.after}</ins>
+              </li>
+            ))}
+          </ul>
+        )}
+        {entry.facts.length > 0 && (
+          <p className="muted small">{entry.facts.map((fact) => `${fact.name}: ${fact.value}`).join(' · ')}</p>
+        )}
+        <div className="muted small">
+          <strong>{label(event.action.replace('.', ': '))}</strong> #{event.seq}
+          {event.actorEmail ? ` · ${event.actorEmail}` : ''}
+        </div>
+      </div>
+    </li>
+  );
 }
 
 /** Everything the audit trail holds about one claim: its own events, its photos', its scoring run's and its tasks'. */
@@ -72,17 +102,7 @@ export function ClaimHistoryPage({ claimId }: { claimId: string }) {
       ) : (
         <ol className="history" data-testid="history">
           {state.events.map((event) => (
-            <li key={event.seq} className={`history__item history__item--${event.action.split('.')[0]}`}>
-              <div className="history__when">{dateTime(event.occurredAt)}</div>
-              <div>
-                <strong>{label(event.action.replace('.', ': '))}</strong> <span className="muted">#{event.seq}</span>
-                <div className="muted">
-                  by {event.actorType} {event.actorId ?? ''}
-                  {event.justification ? ` — justification: ${event.justification}` : ''}
-                </div>
-                <code className="details">{JSON.stringify(event.details)}</code>
-              </div>
-            </li>
+            <HistoryItem key={event.seq} event={event} />
           ))}
         </ol>
       )}

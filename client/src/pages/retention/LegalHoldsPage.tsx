@@ -7,7 +7,7 @@ import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 import { Link } from '../../router';
 import type { LegalHoldView, QueryOf } from '../../api/types';
-import { ClaimIdField, RetentionNav, UUID, shortId } from './RetentionNav';
+import { RetentionNav, shortId } from './RetentionNav';
 
 type Status = NonNullable<QueryOf<'Retention_holds'>['status']>;
 const STATUSES: Status[] = ['active', 'released', 'all'];
@@ -19,10 +19,13 @@ const EMPTY_TEXT: Record<Status, string> = {
 const COLUMNS = ['Claim', 'Reason', 'Placed', 'Released', <span className="sr-only">Actions</span>];
 
 function holdError(error: unknown, action: 'place' | 'release'): string {
-  if (error instanceof ApiError && error.status === 409) return 'This claim already has an active legal hold.';
+  if (error instanceof ApiError && error.status === 409)
+    return action === 'place' && /claims have the number/.test(error.message)
+      ? `${error.message}.`
+      : 'This claim already has an active legal hold.';
   if (error instanceof ApiError && error.status === 404)
     return action === 'place'
-      ? 'No claim with that id.'
+      ? 'No claim with that number or id.'
       : 'This claim has no active hold (someone may have released it).';
   return error instanceof Error ? error.message : String(error);
 }
@@ -43,26 +46,24 @@ export function LegalHoldsPage() {
   const [releaseError, setReleaseError] = useState<string | null>(null);
 
   const id = claimId.trim();
-  const idError = id !== '' && !UUID.test(id) ? 'A claim id is a UUID, e.g. 3f2b…-…' : null;
 
   const place = async (event: FormEvent) => {
     event.preventDefault();
-    if (!UUID.test(id) || reason.trim().length < 3) {
+    if (id === '' || reason.trim().length < 3) {
       setMessage({
         ok: false,
-        text: !UUID.test(id) ? 'Enter the claim id (a UUID).' : 'Give a reason of at least 3 characters.',
+        text: id === '' ? 'Enter the claim number (or the claim id).' : 'Give a reason of at least 3 characters.',
       });
       return;
     }
     setPlacing(true);
     setMessage(null);
     try {
-      const hold = await unwrap(
-        client.POST('/v1/claims/{id}/legal-hold', { params: { path: { id } }, body: { reason: reason.trim() } }),
-      );
+      // By claim number (what people know) or id: the server resolves it.
+      const hold = await unwrap(client.POST('/v1/retention/holds', { body: { claim: id, reason: reason.trim() } }));
       setMessage({
         ok: true,
-        text: `Legal hold placed on claim ${shortId(hold.claimId)}. It will not be purged until the hold is released.`,
+        text: `Legal hold placed on claim ${hold.claimNumber ?? shortId(hold.claimId)}. It will not be purged until the hold is released.`,
       });
       setClaimId('');
       setReason('');
@@ -107,12 +108,16 @@ export function LegalHoldsPage() {
         <h2 id="place-title" className="full">
           Place a hold on a claim
         </h2>
-        <ClaimIdField
-          value={claimId}
-          placeholder="UUID of the claim"
-          invalid={idError !== null}
-          onChange={setClaimId}
-        />
+        <label>
+          Claim id or claim number
+          <input
+            name="claim"
+            value={claimId}
+            size={38}
+            placeholder="e.g. CLM-2026-0042"
+            onChange={(event) => setClaimId(event.target.value)}
+          />
+        </label>
         <label className="grow">
           Reason
           <input
@@ -128,7 +133,6 @@ export function LegalHoldsPage() {
             {placing ? 'Placing…' : 'Place hold'}
           </button>
         </div>
-        {idError && <p className="field-error full">{idError}</p>}
       </form>
       {message && (
         <Alert ok={message.ok} testId="hold-message">
@@ -150,7 +154,7 @@ export function LegalHoldsPage() {
               <tr key={hold.id} data-testid="hold-row" data-claim-id={hold.claimId}>
                 <th scope="row">
                   <Link to={`/claims/${hold.claimId}`} title={hold.claimId}>
-                    {shortId(hold.claimId)}
+                    {hold.claimNumber ?? shortId(hold.claimId)}
                   </Link>{' '}
                   (<Link to={`/audit/claims/${hold.claimId}`}>history</Link>)
                 </th>

@@ -11,7 +11,10 @@ import {
   RETENTION_ACTIONS,
   RETENTION_TRIGGERS,
   type NewRetentionPolicy,
+  type RetentionChange,
+  type RetentionPolicyView,
 } from '../../api/types';
+import { ChangesPanel, changeMessage } from './RetentionChanges';
 import { RetentionNav, shortId } from './RetentionNav';
 
 interface Draft {
@@ -32,16 +35,20 @@ const EMPTY: Draft = {
   action: 'delete',
 };
 
-const COLUMNS = [
-  'Data class',
-  'Line of business',
-  'Jurisdiction',
-  'Period',
-  'Counted from',
-  'Action',
-  'Active',
-  'Created',
-];
+const COLUMNS = ['Data class', 'Scope', 'Period', 'Counted from', 'Action', 'Version', 'In force', 'Change'];
+
+/** When a version is in force, in words. */
+export function inForceText(
+  policy: Pick<RetentionPolicyView, 'effectiveFrom' | 'effectiveUntil' | 'endedReason'>,
+): string {
+  const now = Date.now();
+  const from = Date.parse(policy.effectiveFrom);
+  const until = policy.effectiveUntil ? Date.parse(policy.effectiveUntil) : null;
+  const ended = policy.endedReason === 'retired' ? 'Retired' : 'Superseded';
+  if (until !== null && until <= now) return `${ended} ${dateTime(policy.effectiveUntil)}`;
+  const start = from > now ? `From ${dateTime(policy.effectiveFrom)}` : 'In force';
+  return until === null ? start : `${start}; ${ended.toLowerCase()} from ${dateTime(policy.effectiveUntil)}`;
+}
 
 export function periodText(days: number): string {
   if (days > 0 && days % 365 === 0) return `${days / 365} year${days === 365 ? '' : 's'} (${days} days)`;
@@ -54,6 +61,15 @@ export function RetentionPoliciesPage() {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ policy: RetentionPolicyView; mode: 'edit' | 'retire' } | null>(null);
+  const [changesVersion, setChangesVersion] = useState(0);
+
+  const onChanged = (change: RetentionChange) => {
+    setSaved(changeMessage(change));
+    setEditing(null);
+    policies.reload();
+    setChangesVersion((version) => version + 1);
+  };
 
   const period = Number(draft.periodDays);
   const periodError =
@@ -82,11 +98,8 @@ export function RetentionPoliciesPage() {
     };
     try {
       const created = await unwrap(client.POST('/v1/retention/policies', { body }));
-      setSaved(
-        `Policy ${shortId(created.id)} created: ${label(created.action)} ${label(created.dataClass).toLowerCase()} ${periodText(created.periodDays)} after ${label(created.trigger).toLowerCase()}.`,
-      );
+      onChanged(created);
       setDraft(EMPTY);
-      policies.reload();
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {
@@ -128,22 +141,63 @@ export function RetentionPoliciesPage() {
                     {shortId(policy.id)}
                   </span>
                 </th>
-                <td>{policy.lineOfBusiness ? label(policy.lineOfBusiness) : <span className="muted">any</span>}</td>
-                <td>{policy.jurisdiction ?? <span className="muted">any</span>}</td>
+                <td>
+                  {policy.lineOfBusiness ? label(policy.lineOfBusiness) : <span className="muted">any line</span>}
+                  {', '}
+                  {policy.jurisdiction ?? <span className="muted">any jurisdiction</span>}
+                </td>
                 <td>{periodText(policy.periodDays)}</td>
                 <td>{label(policy.trigger)}</td>
                 <td>
                   <span className={`badge badge--action-${policy.action}`}>{label(policy.action)}</span>
                 </td>
-                <td>{policy.active ? 'Yes' : 'No'}</td>
                 <td>
-                  {dateTime(policy.createdAt)} <span className="muted">by {shortId(policy.createdBy)}</span>
+                  v{policy.version}
+                  <div className="muted small">
+                    {dateTime(policy.createdAt)} by {shortId(policy.createdBy)}
+                  </div>
+                </td>
+                <td data-testid="policy-in-force">{inForceText(policy)}</td>
+                <td>
+                  {policy.effectiveUntil === null && (
+                    <span className="row-actions">
+                      <button
+                        type="button"
+                        aria-label={`Edit policy ${shortId(policy.policyKey)}`}
+                        onClick={() => setEditing({ policy, mode: 'edit' })}
+                      >
+                        Edit…
+                      </button>{' '}
+                      <button
+                        type="button"
+                        aria-label={`Retire policy ${shortId(policy.policyKey)}`}
+                        onClick={() => setEditing({ policy, mode: 'retire' })}
+                      >
+                        Retire…
+                      </button>
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}
           </DataTable>
         )}
       </Loaded>
+      {editing && (
+        <PolicyChangeForm
+          key={`${editing.policy.id}-${editing.mode}`}
+          policy={editing.policy}
+          mode={editing.mode}
+          onDone={onChanged}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {saved && (
+        <Alert ok testId="policy-message">
+          {saved}
+        </Alert>
+      )}
+      <ChangesPanel version={changesVersion} onDecided={() => policies.reload()} />
 
       <form
         className="card filters"
@@ -195,7 +249,131 @@ export function RetentionPoliciesPage() {
         )}
       </form>
       {error && <Alert>{error}</Alert>}
-      {saved && <Alert ok>{saved}</Alert>}
     </section>
+  );
+}
+
+/** Edit (a new version) or retire a policy; the answer says whether it applied or awaits a second officer. */
+function PolicyChangeForm({
+  policy,
+  mode,
+  onDone,
+  onCancel,
+}: {
+  policy: RetentionPolicyView;
+  mode: 'edit' | 'retire';
+  onDone(change: RetentionChange): void;
+  onCancel(): void;
+}) {
+  const [periodDays, setPeriodDays] = useState(String(policy.periodDays));
+  const [action, setAction] = useState(policy.action);
+  const [trigger, setTrigger] = useState(policy.trigger);
+  const [effectiveFrom, setEffectiveFrom] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const title = `${mode === 'edit' ? 'Edit' : 'Retire'} policy ${shortId(policy.policyKey)} (${label(policy.dataClass)})`;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const period = Number(periodDays);
+    if (mode === 'edit' && (!Number.isInteger(period) || period < 0 || period > 36_500)) {
+      setError('Enter whole days from 0 to 36500.');
+      return;
+    }
+    if (mode === 'retire' && reason.trim().length < 3) {
+      setError('Say why the policy is retired (at least 3 characters).');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const from = effectiveFrom ? new Date(`${effectiveFrom}T00:00:00Z`).toISOString() : undefined;
+    try {
+      const change =
+        mode === 'edit'
+          ? await unwrap(
+              client.PATCH('/v1/retention/policies/{key}', {
+                params: { path: { key: policy.policyKey } },
+                body: { periodDays: period, action, trigger, effectiveFrom: from, reason: reason.trim() || undefined },
+              }),
+            )
+          : await unwrap(
+              client.POST('/v1/retention/policies/{key}/retire', {
+                params: { path: { key: policy.policyKey } },
+                body: { effectiveFrom: from, reason: reason.trim() },
+              }),
+            );
+      onDone(change);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card filters" aria-label={title} onSubmit={(event) => void submit(event)} noValidate>
+      <h2 className="full">{title}</h2>
+      {mode === 'edit' && (
+        <>
+          <label>
+            New period (days)
+            <input
+              name="newPeriodDays"
+              type="number"
+              min={0}
+              max={36500}
+              value={periodDays}
+              onChange={(event) => setPeriodDays(event.target.value)}
+            />
+          </label>
+          <ValueSelect
+            name="newTrigger"
+            caption="New counted from"
+            value={trigger}
+            values={RETENTION_TRIGGERS}
+            onChange={setTrigger}
+          />
+          <ValueSelect
+            name="newAction"
+            caption="New action"
+            value={action}
+            values={RETENTION_ACTIONS}
+            onChange={setAction}
+          />
+        </>
+      )}
+      <label>
+        Effective from (optional)
+        <input
+          name="effectiveFrom"
+          type="date"
+          value={effectiveFrom}
+          onChange={(event) => setEffectiveFrom(event.target.value)}
+        />
+      </label>
+      <label className="full">
+        {mode === 'retire' ? 'Reason' : 'Reason (optional)'}
+        <input
+          name="changeReason"
+          value={reason}
+          maxLength={1000}
+          onChange={(event) => setReason(event.target.value)}
+        />
+      </label>
+      <p className="help full">
+        A change that shortens retention (or makes data deletable within the notice period) needs a second compliance
+        officer&apos;s approval and takes effect only after the notice; lengthening applies at once.
+      </p>
+      <div className="filters__buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {mode === 'edit' ? 'Save new version' : 'Retire policy'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      {error && <Alert>{error}</Alert>}
+    </form>
   );
 }
