@@ -1,4 +1,16 @@
-import { bindingDuty, planClaim, resolveClass, type ClaimFacts, type PolicyRule } from './retention-rules';
+import {
+  bindingDuty,
+  changeImpact,
+  effectiveDate,
+  inForce,
+  planClaim,
+  purgesWithinNotice,
+  resolveClass,
+  shorteningReasons,
+  type ClaimFacts,
+  type PolicyRule,
+  type PurgeItem,
+} from './retention-rules';
 
 const DAY = 86_400_000;
 const closedAt = new Date('2026-01-01T00:00:00Z');
@@ -96,5 +108,92 @@ describe('retention precedence', () => {
 
   it('leaves out classes that already have a receipt', () => {
     expect(planClaim([rule({})], claim, new Set(['original_photos']), new Date('2100-01-01'))).toEqual([]);
+  });
+});
+
+describe('retention policy changes (versions, approval, notice)', () => {
+  const base = rule({ periodDays: 365, action: 'delete' });
+
+  it('a new delete policy under the notice needs approval; a longer one or a keep policy does not', () => {
+    expect(shorteningReasons(null, rule({ periodDays: 0 }), 30)).toEqual(['period_below_notice']);
+    expect(shorteningReasons(null, rule({ periodDays: 90 }), 30)).toEqual([]);
+    expect(shorteningReasons(null, rule({ periodDays: 0, action: 'keep' }), 30)).toEqual([]);
+  });
+
+  it('shortening, harder actions, earlier triggers and wider delete scopes need approval; lengthening does not', () => {
+    expect(shorteningReasons(base, { ...base, periodDays: 400 }, 30)).toEqual([]);
+    expect(shorteningReasons(base, { ...base, periodDays: 100 }, 30)).toEqual(['period_shortened']);
+    expect(shorteningReasons(rule({ action: 'redact', periodDays: 365 }), base, 30)).toEqual([
+      'action_more_destructive',
+    ]);
+    expect(shorteningReasons(base, { ...base, action: 'redact' }, 30)).toEqual([]);
+    expect(shorteningReasons(base, { ...base, trigger: 'claim_created' }, 30)).toEqual(['trigger_earlier']);
+    expect(shorteningReasons({ ...base, trigger: 'claim_created' }, base, 30)).toEqual([]);
+    expect(shorteningReasons({ ...base, jurisdiction: 'DE' }, base, 30)).toEqual(['scope_widened']);
+    expect(shorteningReasons(base, { ...base, jurisdiction: 'DE' }, 30)).toEqual([]);
+  });
+
+  it('retiring a delete policy shortens nothing; retiring or narrowing a keep policy does', () => {
+    const keep = rule({ action: 'keep', periodDays: 2000 });
+    expect(shorteningReasons(base, null, 30)).toEqual([]);
+    expect(shorteningReasons(keep, null, 30)).toEqual(['duty_retired']);
+    expect(shorteningReasons(keep, { ...keep, jurisdiction: 'FR' }, 30)).toEqual(['duty_scope_narrowed']);
+    expect(shorteningReasons(keep, { ...keep, periodDays: 100 }, 30)).toEqual(['period_shortened']);
+  });
+
+  it('the impact lists what the change purges sooner or harder, never before it takes effect', () => {
+    const item = (claimId: string, dueAt: string, action: 'delete' | 'redact' = 'delete'): PurgeItem => ({
+      claimId,
+      dataClass: 'exif_gps',
+      action,
+      policyId: 'p',
+      dueAt,
+    });
+    const effective = new Date('2026-03-01T00:00:00Z');
+    const impact = changeImpact(
+      [
+        item('a', '2026-01-01T00:00:00Z'),
+        item('b', '2027-01-01T00:00:00Z'),
+        item('c', '2026-01-01T00:00:00Z', 'redact'),
+      ],
+      [
+        item('a', '2026-01-01T00:00:00Z'),
+        item('b', '2026-06-01T00:00:00Z'),
+        item('c', '2026-01-01T00:00:00Z'),
+        item('d', '2025-01-01T00:00:00Z'),
+      ],
+      effective,
+    );
+    expect(impact.map((entry) => [entry.claimId, entry.purgeAt])).toEqual([
+      ['c', '2026-03-01T00:00:00.000Z'],
+      ['d', '2026-03-01T00:00:00.000Z'],
+      ['b', '2026-06-01T00:00:00.000Z'],
+    ]);
+    expect(impact.find((entry) => entry.claimId === 'c')?.before).toEqual({
+      action: 'redact',
+      dueAt: '2026-01-01T00:00:00Z',
+    });
+    expect(purgesWithinNotice(impact, new Date('2026-02-15T00:00:00Z'), 30)).toBe(true);
+    expect(purgesWithinNotice(impact, new Date('2026-01-01T00:00:00Z'), 30)).toBe(false);
+  });
+
+  it('an approved change takes effect no earlier than approval + notice; a direct one from the requested date', () => {
+    const approvedAt = new Date('2026-03-01T00:00:00Z');
+    expect(effectiveDate(null, approvedAt, true, 30).toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(effectiveDate(new Date('2026-05-01T00:00:00Z'), approvedAt, true, 30).toISOString()).toBe(
+      '2026-05-01T00:00:00.000Z',
+    );
+    expect(effectiveDate(null, approvedAt, false, 30)).toEqual(approvedAt);
+  });
+
+  it('a version is in force from its start until (not including) its end', () => {
+    const version = {
+      effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+      effectiveUntil: new Date('2026-02-01T00:00:00Z'),
+    };
+    expect(inForce(version, new Date('2025-12-31T23:59:59Z'))).toBe(false);
+    expect(inForce(version, new Date('2026-01-01T00:00:00Z'))).toBe(true);
+    expect(inForce(version, new Date('2026-02-01T00:00:00Z'))).toBe(false);
+    expect(inForce({ ...version, effectiveUntil: null }, new Date('2030-01-01T00:00:00Z'))).toBe(true);
   });
 });

@@ -161,7 +161,9 @@ export class ErasureRequestDto {
   /** When the data subject asked (default now): the due date counts from it. */
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) receivedAt?: string;
   /** false: register it only (status `received`); carry it out later. Default true: erase now. */
-  @ApiPropertyOptional({ description: 'false: register only (status received), carry it out later; absent/true: erase now' })
+  @ApiPropertyOptional({
+    description: 'false: register only (status received), carry it out later; absent/true: erase now',
+  })
   @IsOptional()
   @IsBoolean()
   execute?: boolean;

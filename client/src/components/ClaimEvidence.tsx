@@ -305,6 +305,12 @@ export function ClaimEvidence({
             <dd>{dateTime(data.submittedAt)}</dd>
             <dt>Description</dt>
             <dd>{data.description}</dd>
+            {data.claimantRef && (
+              <>
+                <dt>Claimant reference</dt>
+                <dd data-testid="claimant-ref">{data.claimantRef}</dd>
+              </>
+            )}
             {data.legalHold && (
               <>
                 <dt>Legal hold</dt>
