@@ -74,7 +74,7 @@ describe('compliance console (browser)', () => {
     await impact.locator(`[data-claim-id="${claimId}"]`).filter({ hasText: 'CLM-B-0001' }).waitFor();
     expect(await second.getByTestId('impact-summary').textContent()).toContain('1 claim');
     await shot(second, 'cc-02-dry-run');
-    await second.getByLabel('Note').fill('Checked with legal');
+    await second.getByLabel('Note (optional').fill('Checked with legal');
     await second.getByRole('button', { name: 'Approve change' }).click();
     await second.getByTestId('change-message').filter({ hasText: 'approved: in force from' }).waitFor();
     const row = second.getByTestId('policy-row').filter({ hasText: 'Exif gps' });

@@ -180,8 +180,8 @@ function ChangeReview({ id, onDecided }: { id: string; onDecided(message: string
           ))}
         </DataTable>
       )}
-      <label>
-        Note
+      <label className="stack">
+        Note (optional to approve, required to reject)
         <input name="decisionNote" value={note} maxLength={1000} onChange={(event) => setNote(event.target.value)} />
       </label>
       <div className="filters__buttons">
