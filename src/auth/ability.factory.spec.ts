@@ -169,4 +169,19 @@ describe('accessibleWhere', () => {
     );
     expect(accessibleWhere(factory.createForActor(user('supervisor')), 'Claim').sql).toBe('("team" = :acc_0)');
   });
+
+  it('a retention change needs a second compliance officer: its proposer may not approve it', () => {
+    const officer = factory.createForActor(user('compliance', 'team-a', 'officer-1'));
+    expect(officer.can('approve', 'RetentionChange')).toBe(true);
+    expect(officer.can('approve', subject('RetentionChange', { proposedBy: 'officer-2' }))).toBe(true);
+    expect(officer.can('approve', subject('RetentionChange', { proposedBy: 'officer-1' }))).toBe(false);
+    expect(factory.createForActor(user('admin')).can('approve', 'RetentionChange')).toBe(false);
+  });
+
+  it("saved audit searches are their owner's only", () => {
+    const officer = factory.createForActor(user('compliance', 'team-a', 'officer-1'));
+    expect(officer.can('delete', subject('AuditSavedSearch', { userId: 'officer-1' }))).toBe(true);
+    expect(officer.can('delete', subject('AuditSavedSearch', { userId: 'officer-2' }))).toBe(false);
+    expect(factory.createForActor(user('adjuster')).can('list', 'AuditSavedSearch')).toBe(false);
+  });
 });
