@@ -23,7 +23,9 @@ export type AccessAction =
   | 'override'
   | 'export'
   | 'verify'
-  | 'view_content';
+  | 'view_content'
+  /** A photo's GPS position (decrypted): investigators, and supervisors of the claim's team. */
+  | 'read_location';
 
 /** Subjects (resource types) of the access rules. */
 export type AccessSubject =
@@ -43,6 +45,8 @@ export type AccessSubject =
   | 'IntakeKey'
   | 'Ops'
   | 'WebhookEndpoint'
+  /** The other claim a duplicate-photo flag matched (its identity), for the flagged claim's reviewers. */
+  | 'DuplicateMatch'
   | 'all';
 
 /**
