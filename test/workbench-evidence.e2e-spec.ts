@@ -273,6 +273,12 @@ describe('workbench evidence (real PostgreSQL)', () => {
 
   it('photo metadata: capture time, device, software; GPS only for supervisors of the team and investigators (audited)', async () => {
     const url = `${photoUrl(flaggedClaim, 0)}/metadata`;
+    // The adjuster decided this claim's task: its photos (and their metadata) are no longer theirs to see.
+    expect((await get('adjuster', url)).status).toBe(404);
+    await testApp.database.dataSource.query(
+      `UPDATE review_tasks SET status = 'assigned', assignee_id = $2 WHERE id = $1`,
+      [flaggedClaim.taskId, ids.adjuster],
+    );
     const forAdjuster = await get('adjuster', url);
     expect(forAdjuster.status).toBe(200);
     expect(forAdjuster.body).toMatchObject({

@@ -38,7 +38,9 @@ export class PhotoEvidenceService {
     photoId: string,
   ): Promise<PhotoMetadataView> {
     const { claim, photo } = await this.load(claimId, photoId);
-    if (!ability.can('read', subject('Claim', claim))) throw new RowAccessDenied('read', 'Photo');
+    const assigneeId = await this.reviewTasks.findOpenAssignee(claim.id);
+    if (!ability.can('read', subject('Photo', { claimId: claim.id, team: claim.team, assigneeId: assigneeId ?? null })))
+      throw new RowAccessDenied('read', 'Photo');
     const hasGps = photo.exif?.hasGps === true || photo.gpsCiphertext !== null;
     const gpsVisible = ability.can('read_location', subject('Photo', { claimId: claim.id, team: claim.team }));
     let gps: GpsPosition | null = null;

@@ -85,7 +85,8 @@ export class PhotosController {
 
   /** Capture time, device, software; GPS as present/absent unless the caller may see it (audited when shown). */
   @Get(':photoId/metadata')
-  @Can('read', 'Claim', { ok: PhotoMetadataView, errors: [404] })
+  @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
+  @Can('read', 'Photo', { ok: PhotoMetadataView, errors: [404] })
   async metadata(
     @UuidParam('claimId', 'Photo not found') claimId: string,
     @UuidParam('photoId', 'Photo not found') photoId: string,
@@ -96,6 +97,7 @@ export class PhotosController {
 
   /** The photo this photo's duplicate_photo check matched in another claim; its identity only when the caller may see it. */
   @Get(':photoId/match')
+  @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
   @Can('view_content', 'Photo', { ok: DuplicateMatchView, errors: [404] })
   async match(
     @UuidParam('claimId', 'Photo not found') claimId: string,
@@ -107,6 +109,7 @@ export class PhotosController {
 
   /** The matched photo's preview (JPEG), for whoever may view this claim's photos; audited as a view of that photo. */
   @Get(':photoId/match/preview')
+  @ApiHeader({ name: 'X-Access-Justification', required: false, description: 'required for compliance (audited)' })
   @Can('view_content', 'Photo', { errors: [404, 410] })
   @ApiOkResponse({
     description: "the matched photo's preview bytes",

@@ -3381,7 +3381,10 @@ export interface operations {
     Photos_match: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
             path: {
                 claimId: string;
                 photoId: string;
@@ -3406,7 +3409,10 @@ export interface operations {
     Photos_matchPreview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
             path: {
                 claimId: string;
                 photoId: string;
@@ -3433,7 +3439,10 @@ export interface operations {
     Photos_metadata: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
             path: {
                 claimId: string;
                 photoId: string;

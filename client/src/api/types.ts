@@ -51,6 +51,13 @@ export type ErasureClaimOutcome = Schemas['ErasureClaimOutcome'];
 export type ErasureOutcome = Schemas['ErasureOutcome'];
 export type ErasureRequestView = Schemas['ErasureRequestView'];
 export type ErrorResponse = Schemas['ErrorResponse'];
+export type TaskEvidence = Schemas['TaskEvidenceView'];
+export type FlagEvidence = Schemas['FlagEvidenceView'];
+export type Acknowledgement = Schemas['FlagAcknowledgementDto'];
+export type DuplicateMatch = Schemas['DuplicateMatchView'];
+export type PhotoMetadata = Schemas['PhotoMetadataView'];
+export type CheckClause = Schemas['CheckClauseView'];
+export type CheckPrompt = Schemas['CheckPromptView'];
 
 /** Every value of a string union, checked exhaustively against the contract. */
 function allOf<T extends string>() {
