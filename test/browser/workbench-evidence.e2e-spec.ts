@@ -17,7 +17,6 @@ interface MiniDocument {
   activeElement: MiniElement | null;
   querySelector(selector: string): MiniElement | null;
 }
-const doc = () => (globalThis as unknown as { document: MiniDocument }).document;
 
 /**
  * Issue 18 in the browser: decide on evidence (what is unseen, approve blocked until seen), the duplicate side
@@ -93,7 +92,7 @@ describe('workbench evidence in the browser', () => {
 
   const dialogHasFocus = () =>
     page.evaluate(() => {
-      const document = doc();
+      const document = (globalThis as unknown as { document: MiniDocument }).document;
       return !!document.querySelector('dialog')?.contains(document.activeElement);
     });
 
@@ -148,7 +147,12 @@ describe('workbench evidence in the browser', () => {
     await viewer.getByRole('img', { name: /Photo 1 of 2/ }).waitFor();
     expect(await dialogHasFocus()).toBe(true);
     const zoom = viewer.getByTestId('viewer-zoom');
-    const transform = () => page.evaluate(() => doc().querySelector('[data-testid="viewer-frame"]')!.style.transform);
+    const transform = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: MiniDocument }).document.querySelector('[data-testid="viewer-frame"]')!
+            .style.transform,
+      );
 
     // Zoom: keys, buttons, wheel, double-click.
     await page.keyboard.press('+');
@@ -221,9 +225,11 @@ describe('workbench evidence in the browser', () => {
     // Escape closes; focus goes back to the photo that opened it.
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => doc().activeElement?.getAttribute('aria-label'))).toMatch(
-      /Open the original of Photo 1/,
-    );
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { document: MiniDocument }).document.activeElement?.getAttribute('aria-label'),
+      ),
+    ).toMatch(/Open the original of Photo 1/);
   });
 
   it('once every flagged photo was opened, approve goes through', async () => {

@@ -41,9 +41,13 @@ export async function seedScoredClaim(
   },
 ): Promise<SeededClaim> {
   const claim = await createClaim(testApp, input.apiKey, input.policyId, input.claim);
-  const uploaded = await uploadPhotos(testApp, input.apiKey, claim.id, input.photos);
-  if (uploaded.status !== 201) throw new Error(`upload failed: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
-  const photoIds = (uploaded.body as { photos: Array<{ id: string }> }).photos.map((photo) => photo.id);
+  // One request per photo: each gets its own created_at, so the claim's photo order is the order given here.
+  const photoIds: string[] = [];
+  for (const photo of input.photos) {
+    const uploaded = await uploadPhotos(testApp, input.apiKey, claim.id, [photo]);
+    if (uploaded.status !== 201) throw new Error(`upload failed: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+    photoIds.push((uploaded.body as { photos: Array<{ id: string }> }).photos[0].id);
+  }
   const db = testApp.database.dataSource;
   const status = input.status ?? (input.task === 'uncertain' ? 'needs_review' : 'inconsistent');
   await db.query(`UPDATE claims SET status = $2, submitted_at = now() WHERE id = $1`, [claim.id, status]);

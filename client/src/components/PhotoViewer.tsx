@@ -226,10 +226,10 @@ export function PhotoViewer({ claimId, photos, startIndex, onClose, onViewed, ju
         <strong id="viewer-title">{name}</strong>
         <div className="viewer__tools" role="toolbar" aria-label="Viewer controls">
           <button type="button" onClick={() => go(-1)} disabled={photos.length < 2} aria-label="Previous photo">
-            ← Prev
+            ← Previous photo
           </button>
           <button type="button" onClick={() => go(1)} disabled={photos.length < 2} aria-label="Next photo">
-            Next →
+            Next photo →
           </button>
           <button
             type="button"
