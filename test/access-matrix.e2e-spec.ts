@@ -77,6 +77,9 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/claims/:claimId/photos': ['intake'],
   // Compliance passes only with X-Access-Justification (not sent here): without one it is a 403.
   'GET /v1/claims/:claimId/photos/:photoId/content': ['adjuster', 'supervisor'],
+  'GET /v1/claims/:claimId/photos/:photoId/metadata': ['adjuster', 'supervisor'],
+  'GET /v1/claims/:claimId/photos/:photoId/match': ['adjuster', 'supervisor'],
+  'GET /v1/claims/:claimId/photos/:photoId/match/preview': ['adjuster', 'supervisor'],
   // Review (src/review/README.md): people in a team's review; intake, compliance and admin never see tasks.
   'GET /v1/review/tasks': ['adjuster', 'supervisor'],
   'GET /v1/review/tasks/:id': ['adjuster', 'supervisor'],

@@ -293,6 +293,8 @@ describe('information requests and resubmission', () => {
       reasonCode: 'evidence_consistent',
       note: 'The rear bumper photo shows the damage as claimed.',
       version: back.task.version,
+      // Whatever the rescoring flagged is acknowledged (approving needs flagged photos opened or acknowledged).
+      acknowledgements: back.evidence.flags.map((flag) => ({ checkId: flag.checkId, note: 'Seen on the new photo.' })),
     }).expect(200);
     expect(decided.body.task.status).toBe('decided');
     expect(await claimStatus(claimId)).toBe('decided');

@@ -246,10 +246,28 @@ describe('validation over a labelled synthetic claim set (fixture model, real pi
         .set('Authorization', `Bearer ${adjuster}`)
         .send({ version: task.version })
         .expect(200);
+      // Approving over open flags needs their photos opened or the flags acknowledged (decide on evidence).
+      const detail = await request(server)
+        .get(`/v1/review/tasks/${task.id}`)
+        .set('Authorization', `Bearer ${adjuster}`)
+        .expect(200);
+      const acknowledgements =
+        outcome === 'approve'
+          ? (detail.body.evidence.flags as Array<{ checkId: string }>).map((flag) => ({
+              checkId: flag.checkId,
+              note: 'The model flagged what the photos do not show.',
+            }))
+          : undefined;
       await request(server)
         .post(`/v1/review/tasks/${task.id}/decision`)
         .set('Authorization', `Bearer ${adjuster}`)
-        .send({ outcome, reasonCode, note: 'Checked the photos against the claim.', version: assigned.body.version })
+        .send({
+          outcome,
+          reasonCode,
+          note: 'Checked the photos against the claim.',
+          version: assigned.body.version,
+          acknowledgements,
+        })
         .expect(200);
     }
     await decide('duplicate-2', 'deny', 'duplicate_evidence');

@@ -151,6 +151,10 @@ describe('the intake conversation over webhooks', () => {
         reasonCode: 'evidence_consistent',
         note: 'Rear bumper shown.',
         version: back.task.version,
+        acknowledgements: back.evidence.flags.map((flag: { checkId: string }) => ({
+          checkId: flag.checkId,
+          note: 'Seen on the new photo.',
+        })),
       })
       .expect(200);
 

@@ -31,7 +31,7 @@ const ROUTES: Route[] = [
   { pattern: '/tasks', roles: REVIEW_ROLES, title: 'My tasks', render: () => <QueuePage scope="mine" /> },
   { pattern: '/queue', roles: REVIEW_ROLES, title: 'Team queue', render: () => <QueuePage scope="queue" /> },
   { pattern: '/tasks/:id', roles: REVIEW_ROLES, title: 'Task', render: (params) => <TaskPage taskId={params.id} /> },
-  { pattern: '/claims', roles: ['compliance'], title: 'Claims', render: () => <ClaimsPage /> },
+  { pattern: '/claims', roles: ['compliance', 'investigator'], title: 'Claims', render: () => <ClaimsPage /> },
   { pattern: '/claims/:id', roles: CLAIM_ROLES, title: 'Claim', render: (params) => <ClaimPage claimId={params.id} /> },
   { pattern: '/audit', roles: AUDIT_ROLES, title: 'Audit log', render: () => <AuditPage /> },
   {
@@ -56,7 +56,7 @@ const ROUTES: Route[] = [
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: '/tasks', label: 'My tasks', roles: REVIEW_ROLES },
   { to: '/queue', label: 'Team queue', roles: REVIEW_ROLES },
-  { to: '/claims', label: 'Claims', roles: ['compliance'] },
+  { to: '/claims', label: 'Claims', roles: ['compliance', 'investigator'] },
   { to: '/audit', label: 'Audit log', roles: AUDIT_ROLES },
   { to: '/retention', label: 'Retention', roles: RETENTION_ROLES },
   { to: '/quality', label: 'Quality', roles: QUALITY_ROLES },

@@ -6,7 +6,11 @@ import type { Actor } from '../common/actor';
 const factory = new AbilityFactory();
 const intakeA: Actor = { kind: 'api_client', id: '00000000-0000-4000-8000-00000000000a', team: 'team-a', name: 'A' };
 const intakeB: Actor = { kind: 'api_client', id: '00000000-0000-4000-8000-00000000000b', team: 'team-a', name: 'B' };
-const user = (role: 'adjuster' | 'supervisor' | 'compliance' | 'admin', team = 'team-a', id = `u-${role}`): Actor => ({
+const user = (
+  role: 'adjuster' | 'supervisor' | 'compliance' | 'admin' | 'investigator',
+  team = 'team-a',
+  id = `u-${role}`,
+): Actor => ({
   kind: 'user',
   id,
   role,
@@ -96,6 +100,30 @@ describe('AbilityFactory', () => {
     expect(factory.createForActor(user('compliance'), { justification: '   ' }).can('view_content', 'Photo')).toBe(
       false,
     );
+  });
+
+  it('investigator: reads claims and photos (with GPS) of every team, never reviews or decides', () => {
+    const investigator = factory.createForActor(user('investigator', 'special-investigations'));
+    expect(investigator.can('read', subject('Claim', { team: 'team-z' }))).toBe(true);
+    expect(investigator.can('view_content', subject('Photo', { team: 'team-z', assigneeId: null }))).toBe(true);
+    expect(investigator.can('read_location', subject('Photo', { team: 'team-z' }))).toBe(true);
+    expect(investigator.can('read', subject('DuplicateMatch', { team: 'team-z' }))).toBe(true);
+    for (const action of ['assign', 'decide', 'list'] as const)
+      expect(investigator.can(action, 'ReviewTask')).toBe(false);
+    for (const action of ['create', 'override'] as const) expect(investigator.can(action, 'Decision')).toBe(false);
+    expect(investigator.can('read', 'AuditEvent')).toBe(false);
+  });
+
+  it('GPS and duplicate-match identities: supervisors of the team and investigators, not adjusters or compliance', () => {
+    const supervisor = factory.createForActor(user('supervisor'));
+    expect(supervisor.can('read_location', subject('Photo', { team: 'team-a' }))).toBe(true);
+    expect(supervisor.can('read_location', subject('Photo', { team: 'team-b' }))).toBe(false);
+    expect(supervisor.can('read', subject('DuplicateMatch', { team: 'team-a' }))).toBe(true);
+    const adjuster = factory.createForActor(user('adjuster'));
+    expect(adjuster.can('read_location', subject('Photo', { team: 'team-a', assigneeId: 'u-adjuster' }))).toBe(false);
+    expect(adjuster.can('read', subject('DuplicateMatch', { team: 'team-a' }))).toBe(false);
+    const compliance = factory.createForActor(user('compliance'), { justification: 'complaint #12 review' });
+    expect(compliance.can('read_location', 'Photo')).toBe(false);
   });
 
   it('admin manages users, clients, policies, thresholds, ops; never edits audit events or decisions', () => {

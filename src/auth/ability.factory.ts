@@ -56,8 +56,20 @@ export class AbilityFactory {
           can(['read', 'list', 'assign', 'decide', 'override'], 'ReviewTask', { team });
           can(['create', 'read', 'override'], 'Decision', { team });
           can(['read', 'view_content'], 'Photo', { team });
+          can('read_location', 'Photo', { team });
+          // The other claim a duplicate flag of its team's claim matched, whatever that claim's team.
+          can('read', 'DuplicateMatch', { team });
           can('read', 'Policy', STAFF_POLICY_READ);
           can('read', 'QualityReport');
+          break;
+        case 'investigator':
+          // Special investigations: read-only across teams (claims, checks, decisions, photos with GPS);
+          // every photo view is audited like anyone's. Never decides, assigns or overrides.
+          can(['read', 'list'], ['Claim', 'ScoringRun', 'Decision']);
+          can(['read', 'view_content', 'read_location'], 'Photo');
+          can('read', 'DuplicateMatch');
+          can('read', 'Policy', STAFF_POLICY_READ);
+          cannot(['create', 'update', 'delete', 'override'], 'Decision');
           break;
         case 'compliance':
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');

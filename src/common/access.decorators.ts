@@ -24,7 +24,9 @@ export type AccessAction =
   | 'export'
   | 'verify'
   | 'view_content'
-  | 'approve';
+  | 'approve'
+  /** A photo's GPS position (decrypted): investigators, and supervisors of the claim's team. */
+  | 'read_location';
 
 /** Subjects (resource types) of the access rules. */
 export type AccessSubject =
@@ -46,6 +48,8 @@ export type AccessSubject =
   | 'WebhookEndpoint'
   | 'RetentionChange'
   | 'AuditSavedSearch'
+  /** The other claim a duplicate-photo flag matched (its identity), for the flagged claim's reviewers. */
+  | 'DuplicateMatch'
   | 'all';
 
 /**

@@ -1,4 +1,4 @@
-export const STAFF_ROLES = ['adjuster', 'supervisor', 'compliance', 'admin'] as const;
+export const STAFF_ROLES = ['adjuster', 'supervisor', 'compliance', 'admin', 'investigator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Who is calling: a person signed in with a JWT, or an intake system with an API key. */

@@ -59,4 +59,16 @@ export class EvidenceVault {
       dataKey?.fill(0);
     }
   }
+
+  /** The photo's GPS position, opened with its data key (null when it has none, or it was purged). */
+  async readGps<T>(photo: StoredPhoto & { gpsCiphertext: Buffer | null }): Promise<T | null> {
+    if (!photo.gpsCiphertext) return null;
+    let dataKey: Buffer | undefined;
+    try {
+      dataKey = await this.envelope.unwrapDataKey(photo.wrappedDataKey, photo.keyVersion, photo.id);
+      return this.envelope.openJsonField<T>(dataKey, photo.gpsCiphertext, { photoId: photo.id, field: 'gps' });
+    } finally {
+      dataKey?.fill(0);
+    }
+  }
 }

@@ -9,12 +9,13 @@ import { DecodePool } from './decode-pool';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor';
 import { PhotosController } from './photos.controller';
 import { PhotosService } from './photos.service';
+import { PhotoEvidenceService } from './photo-evidence.service';
 
 /** Photo evidence: ingest and audited reads. */
 @Module({
   imports: [AuditModule, AuthModule, ClaimsModule, CryptoModule, BlobStoreModule, ReviewModule],
   controllers: [PhotosController],
-  providers: [PhotosService, PhotoUploadInterceptor, DecodePool],
+  providers: [PhotosService, PhotoEvidenceService, PhotoUploadInterceptor, DecodePool],
   exports: [PhotosService],
 })
 export class EvidenceModule {}

@@ -25,6 +25,8 @@ import { EnvelopeCrypto, EvidenceShreddedError, type BlobVariant } from '../cryp
 import { IntakeKeys } from '../crypto/intake-keys.service';
 import { isUuid } from '../common/uuid';
 import { ReviewTasksRepository } from '../review/review-tasks.repository';
+import { PhotoViewsRepository } from '../review/photo-views.repository';
+import { Clock } from '../common/clock';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from './blob-store';
 import { EvidenceUnreadableError, EvidenceVault } from './evidence-vault';
 import { sanitiseFileName } from './file-name';
@@ -94,6 +96,8 @@ export class PhotosService {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly decodePool: DecodePool,
+    private readonly photoViews: PhotoViewsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** All or nothing: one refused file refuses the request, and nothing of it is stored. */
@@ -191,7 +195,7 @@ export class PhotosService {
       throw new GoneException(`evidence for photo ${photo.id} was destroyed under the retention policy`);
 
     const bytes = await this.open(context, claim.id, photo, variant);
-    await this.audit.record(context, {
+    const event = {
       action: 'photo.viewed',
       resourceType: 'Photo',
       resourceId: photo.id,
@@ -200,7 +204,21 @@ export class PhotosService {
         variant,
         ...(context.justification ? { justification: context.justification } : {}),
       },
-    });
+    };
+    if (variant === 'original' && context.actorType === 'user' && context.actorId) {
+      // Opening the original is "seeing" the photo for the decide-on-evidence rule: the view row and its
+      // audit event commit together (src/review/README.md, Deciding on evidence).
+      const userId = context.actorId;
+      await this.audit.run(context, async (tx) => {
+        await this.photoViews.record(tx.manager, {
+          photoId: photo.id,
+          claimId: claim.id,
+          userId,
+          now: this.clock.now(),
+        });
+        tx.record(event);
+      });
+    } else await this.audit.record(context, event);
     return { bytes, mime: variant === 'original' ? photo.mime : DERIVED_MIME, fileName: photo.fileName };
   }
 

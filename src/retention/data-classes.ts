@@ -200,6 +200,17 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     overrides_decision_id: op,
     created_at: op,
     seq: op,
+    /** Per acknowledged flag: check id, kind, photo and the reviewer's note (free text, like `note`). */
+    acknowledgements: { class: 'personal', purge: { dataClass: 'claim_records', by: 'ClaimsRepository.purge' } },
+  },
+  /** Who opened which photo (src/review/photo-views.repository.ts): the decide-on-evidence rule reads it. */
+  photo_views: {
+    photo_id: op,
+    user_id: op,
+    claim_id: op,
+    first_viewed_at: op,
+    last_viewed_at: op,
+    view_count: op,
   },
   policies: {
     id: op,

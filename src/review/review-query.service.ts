@@ -12,6 +12,9 @@ import { toTaskView } from './review-rows';
 import { ReviewTasksRepository } from './review-tasks.repository';
 import { REVIEW_REASONS, type ReviewReason } from './review-task.entity';
 import { TaskPage, ClaimFinding, TaskDetail } from './review.views';
+import { PhotoViewsRepository } from './photo-views.repository';
+import { PhotosRepository } from '../claims/photos.repository';
+import { evidenceState } from './evidence-policy';
 export { TaskPage, ClaimFinding, TaskDetail };
 
 /** Reads of the review queue, always filtered in SQL by the caller's abilities (`accessibleWhere`). */
@@ -22,6 +25,8 @@ export class ReviewQueryService {
     private readonly clock: Clock,
     private readonly tasks: ReviewTasksRepository,
     private readonly requests: InformationRequestsRepository,
+    private readonly photoViews: PhotoViewsRepository,
+    private readonly photos: PhotosRepository,
   ) {}
 
   async list(actor: Actor, ability: AppAbility, query: ListTasksQuery): Promise<TaskPage> {
@@ -66,7 +71,7 @@ export class ReviewQueryService {
   }
 
   /** The task, its claim and its decisions: 404 when it does not exist or the caller may not see it. */
-  async detail(ability: AppAbility, taskId: string): Promise<TaskDetail> {
+  async detail(actor: Actor, ability: AppAbility, taskId: string): Promise<TaskDetail> {
     const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(taskId)
       ? await this.tasks.findTaskRow(taskId)
       : undefined;
@@ -79,6 +84,14 @@ export class ReviewQueryService {
     const claim = (await this.tasks.claimForReview(row.claim_id)) as Record<string, unknown>;
     const findings = await this.tasks.findingsForReview(row.claim_id);
     const decisions = (await this.tasks.decisionsOfTask(row.id)).map(toDecisionView);
+    const flags = findings
+      .filter((finding) => finding.flagged)
+      .map((finding) => ({ checkId: finding.id, kind: finding.kind, photoId: finding.photo_id }));
+    const viewable = (await this.photos.allOfClaim(row.claim_id))
+      .filter((photo) => !photo.shreddedAt && photo.wrappedDataKey)
+      .map((photo) => ({ id: photo.id, fileName: photo.fileName }));
+    const viewed = await this.photoViews.viewedOfClaim(row.claim_id, actor.id);
+    const evidence = evidenceState(flags, viewable, viewed);
     const informationRequests = (await this.requests.ofTask(row.id)).map(toInformationRequestView);
     const overridden = new Set(
       decisions.map((decision) => decision.overridesDecisionId).filter((id): id is string => id !== null),
@@ -110,6 +123,7 @@ export class ReviewQueryService {
         },
         photoCount: Number(claim.photo_count),
         findings: findings.map((finding) => ({
+          checkId: finding.id,
           kind: finding.kind,
           severity: finding.severity,
           flagged: finding.flagged,
@@ -122,6 +136,12 @@ export class ReviewQueryService {
       decisions,
       informationRequests,
       effectiveDecisionId: effective?.id ?? null,
+      evidence: {
+        flags: evidence.flags.map(({ acknowledged: _acknowledged, ...flag }) => flag),
+        viewedPhotoIds: viewed,
+        unseenPhotoIds: evidence.unseenPhotoIds,
+        ready: evidence.ready,
+      },
       allowed: {
         assign: task.status !== 'decided' && task.status !== 'awaiting_info' && ability.can('assign', taskSubject()),
         decide: task.status !== 'decided' && ability.can('decide', taskSubject()),

@@ -46,6 +46,13 @@ export class Decision extends UuidRow {
   @Column({ name: 'reviewer_id', type: 'uuid' }) reviewerId!: string;
   @Column({ name: 'agrees_with_model', type: 'boolean', nullable: true }) agreesWithModel!: boolean | null;
   @Column({ name: 'overrides_decision_id', type: 'uuid', nullable: true }) overridesDecisionId!: string | null;
+  /** Flags approved over without opening their photos, each with the reviewer's note. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" }) acknowledgements!: Array<{
+    checkId: string;
+    kind: string;
+    photoId: string | null;
+    note: string;
+  }>;
   /** Order of making (identity column): a task's history and its effective decision follow it. */
   @Column({ type: 'bigint', insert: false, update: false }) seq!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

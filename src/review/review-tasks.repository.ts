@@ -5,7 +5,7 @@ import { TASK_COLUMNS, rowsOf, type TaskRowRaw } from './review-rows';
 import type { DecisionOutcome, ReviewReason, TaskFollowUp } from './review-task.entity';
 
 export const DECISION_SELECT = `SELECT d.id, d.task_id, d.claim_id, d.outcome, d.reason_code, d.note, d.reviewer_id, u.display_name AS reviewer_name,
-  d.agrees_with_model, d.overrides_decision_id, d.created_at
+  d.agrees_with_model, d.overrides_decision_id, d.created_at, d.acknowledgements
   FROM decisions d LEFT JOIN users u ON u.id = d.reviewer_id`;
 
 /** An access filter from AccessService.where (positional parameters), applied in SQL. */
@@ -38,9 +38,19 @@ export interface DecisionRow {
   agrees_with_model: boolean | null;
   overrides_decision_id: string | null;
   created_at: Date;
+  acknowledgements: StoredAcknowledgement[];
+}
+
+/** One flag a decision acknowledged instead of opening its photos (decisions.acknowledgements). */
+export interface StoredAcknowledgement {
+  checkId: string;
+  kind: string;
+  photoId: string | null;
+  note: string;
 }
 
 export interface ReviewFindingRow {
+  id: string;
   kind: string;
   severity: string;
   flagged: boolean;
@@ -260,12 +270,13 @@ export class ReviewTasksRepository extends OwnedTableRepository {
       reviewerId: string;
       agrees: boolean | null;
       overrides: string | null;
+      acknowledgements: StoredAcknowledgement[];
       now: Date;
     },
   ): Promise<string> {
     const rows = (await tx.query(
-      `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id, agrees_with_model, overrides_decision_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id, agrees_with_model, overrides_decision_id, created_at, acknowledgements)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) RETURNING id`,
       [
         input.taskId,
         input.claimId,
@@ -276,6 +287,7 @@ export class ReviewTasksRepository extends OwnedTableRepository {
         input.agrees,
         input.overrides,
         input.now,
+        JSON.stringify(input.acknowledgements),
       ],
     )) as Array<{ id: string }>;
     return rows[0].id;
@@ -326,13 +338,31 @@ export class ReviewTasksRepository extends OwnedTableRepository {
   }
 
   /** The flagged or uncertain checks of the claim's latest scoring run, strongest first. */
-  async findingsForReview(claimId: string): Promise<ReviewFindingRow[]> {
-    return (await this.m().query(
-      `SELECT kind, severity, flagged, uncertain, confidence, reason, photo_id FROM checks
+  async findingsForReview(claimId: string, tx?: Tx): Promise<ReviewFindingRow[]> {
+    return (await this.m(tx).query(
+      `SELECT id, kind, severity, flagged, uncertain, confidence, reason, photo_id FROM checks
        WHERE claim_id = $1 AND (flagged OR uncertain)
          AND scoring_run_id = (SELECT id FROM scoring_runs WHERE claim_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
        ORDER BY flagged DESC, confidence DESC`,
       [claimId],
     )) as ReviewFindingRow[];
+  }
+
+  /** The duplicate_photo check of one photo in the claim's latest scoring run (the match it found, if any). */
+  async duplicateCheckOfPhoto(
+    claimId: string,
+    photoId: string,
+    tx?: Tx,
+  ): Promise<
+    { id: string; score: number; flagged: boolean; uncertain: boolean; evidence: Record<string, unknown> } | undefined
+  > {
+    const rows = (await this.m(tx).query(
+      `SELECT id, score, flagged, uncertain, evidence FROM checks
+       WHERE claim_id = $1 AND photo_id = $2 AND kind = 'duplicate_photo'
+         AND scoring_run_id = (SELECT id FROM scoring_runs WHERE claim_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
+       LIMIT 1`,
+      [claimId, photoId],
+    )) as Array<{ id: string; score: number; flagged: boolean; uncertain: boolean; evidence: Record<string, unknown> }>;
+    return rows[0];
   }
 }

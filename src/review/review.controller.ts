@@ -52,9 +52,9 @@ export class ReviewController {
   @Can('read', 'ReviewTask', { ok: TaskDetail, errors: [404] })
   async detail(
     @UuidParam('id', 'ReviewTask not found') id: string,
-    @Caller() { ability }: Caller,
+    @Caller() { actor, ability }: Caller,
   ): Promise<TaskDetail> {
-    return this.queries.detail(ability, id);
+    return this.queries.detail(actor, ability, id);
   }
 
   @Post('tasks/:id/assign')

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
+import { ACKNOWLEDGEMENT_NOTE_MAX_LENGTH, ACKNOWLEDGEMENT_NOTE_MIN_LENGTH } from './evidence-policy';
 import { REQUEST_MESSAGE_MAX_LENGTH, REQUEST_MESSAGE_MIN_LENGTH } from '../claims/information-request-policy';
 import {
   DECISION_OUTCOMES,
@@ -83,9 +96,41 @@ class InformationRequestFields {
   dueAt?: string;
 }
 
+const acknowledgementNote = {
+  message: `acknowledgements[].note must be between ${ACKNOWLEDGEMENT_NOTE_MIN_LENGTH} and ${ACKNOWLEDGEMENT_NOTE_MAX_LENGTH} characters: say why the flag does not need its photos opened`,
+};
+
+/** A flag the reviewer approves over without opening its photos, and why. */
+export class FlagAcknowledgementDto {
+  @ApiProperty({ format: 'uuid', description: "the flagged check's id (GET /v1/review/tasks/:id → evidence.flags)" })
+  @IsUUID('all', { message: 'acknowledgements[].checkId must be a check id (UUID)' })
+  checkId!: string;
+  @ApiProperty({ minLength: ACKNOWLEDGEMENT_NOTE_MIN_LENGTH, maxLength: ACKNOWLEDGEMENT_NOTE_MAX_LENGTH })
+  @IsString()
+  @MinLength(ACKNOWLEDGEMENT_NOTE_MIN_LENGTH, acknowledgementNote)
+  @MaxLength(ACKNOWLEDGEMENT_NOTE_MAX_LENGTH, acknowledgementNote)
+  note!: string;
+}
+
+/** Approve only: the open flags acknowledged with a note instead of opened. */
+class AcknowledgementFields extends InformationRequestFields {
+  @ApiPropertyOptional({
+    type: () => [FlagAcknowledgementDto],
+    maxItems: 100,
+    description:
+      'approve only: open flags acknowledged with a note instead of opening their photos (an approval of a claim with open flags needs each flagged photo opened by the decider, or its flag acknowledged)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => FlagAcknowledgementDto)
+  acknowledgements?: FlagAcknowledgementDto[];
+}
+
 const noteMessage = { message: `note must be between ${NOTE_MIN_LENGTH} and ${NOTE_MAX_LENGTH} characters: say why` };
 
-export class DecideTaskDto extends InformationRequestFields {
+export class DecideTaskDto extends AcknowledgementFields {
   @ApiProperty({ enum: DECISION_OUTCOMES, enumName: 'DecisionOutcome' })
   @IsIn(DECISION_OUTCOMES)
   outcome!: DecisionOutcome;
@@ -106,7 +151,7 @@ export class DecideTaskDto extends InformationRequestFields {
   @ApiProperty({ minimum: 1 }) @Type(() => Number) @IsInt() @Min(1) version!: number;
 }
 
-export class OverrideDecisionDto extends InformationRequestFields {
+export class OverrideDecisionDto extends AcknowledgementFields {
   @ApiProperty({ enum: OVERRIDE_OUTCOMES, enumName: 'OverrideOutcome' })
   @IsIn(OVERRIDE_OUTCOMES, {
     message: `outcome must be one of ${OVERRIDE_OUTCOMES.join(', ')} (an override is a final decision)`,

@@ -9,12 +9,13 @@ import { ReviewService } from './review.service';
 import { ReviewQueryService } from './review-query.service';
 import { InformationRequestExpiry } from './information-request-expiry.handler';
 import { JobsModule } from '../jobs/jobs.module';
+import { PhotoViewsRepository } from './photo-views.repository';
 
 /** Review tasks, queues, assignment and decisions. Validation opens tasks through `ReviewService.openTask`. */
 @Module({
   imports: [WebhooksModule, AuditModule, AuthModule, ClaimsModule, JobsModule],
   controllers: [ReviewController],
-  providers: [ReviewService, ReviewQueryService, ReviewTasksRepository, InformationRequestExpiry],
-  exports: [ReviewService, ReviewTasksRepository, InformationRequestExpiry],
+  providers: [ReviewService, ReviewQueryService, ReviewTasksRepository, InformationRequestExpiry, PhotoViewsRepository],
+  exports: [ReviewService, ReviewTasksRepository, InformationRequestExpiry, PhotoViewsRepository],
 })
 export class ReviewModule {}

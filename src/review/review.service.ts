@@ -22,11 +22,15 @@ import type { Tx } from '../database/transaction-runner';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { AssignTaskDto, DecideTaskDto, OverrideDecisionDto } from './review.dto';
 import { agreesWithModel, isReasonCodeFor } from './review-policy';
+import { acknowledgementProblem, evidenceState, unseenEvidenceMessage, type OpenFlag } from './evidence-policy';
+import { PhotoViewsRepository } from './photo-views.repository';
+import { PhotosRepository } from '../claims/photos.repository';
 import { toTaskView, type TaskView } from './review-rows';
 import {
   ReviewTasksRepository,
   type DecisionRow,
   type OpenedTaskRow,
+  type StoredAcknowledgement,
   type TaskLockRow,
 } from './review-tasks.repository';
 import type { ReviewReason, ReviewTaskStatus, TaskFollowUp } from './review-task.entity';
@@ -73,6 +77,7 @@ export function toDecisionView(row: DecisionRow): DecisionView {
     agreesWithModel: row.agrees_with_model,
     overridesDecisionId: row.overrides_decision_id,
     createdAt: new Date(row.created_at).toISOString(),
+    acknowledgements: row.acknowledgements ?? [],
   };
 }
 
@@ -94,6 +99,8 @@ export class ReviewService {
     private readonly users: UsersRepository,
     private readonly webhooks: WebhookOutbox,
     private readonly informationRequests: InformationRequestsService,
+    private readonly photoViews: PhotoViewsRepository,
+    private readonly photos: PhotosRepository,
   ) {}
 
   /**
@@ -258,13 +265,14 @@ export class ReviewService {
         throw new ConflictException(
           `claim ${task.claim_id} is ${claimStatus}; information can be requested only of a scored claim`,
         );
+      const evidence = await this.assertEvidenceSeen(tx, task.claim_id, user.id, input);
       const version = escalate
         ? await this.tasks.escalate(tx.manager, task.id, input.version, now)
         : requestInfo
           ? await this.tasks.awaitInformation(tx.manager, task.id, input.version, user.id, now)
           : await this.tasks.markDecided(tx.manager, task.id, input.version, user.id, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
-      const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, null, now);
+      const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, null, now, evidence.stored);
       tx.record({
         action: escalate ? 'review.task_escalated' : 'review.decision_made',
         resourceType: 'ReviewTask',
@@ -275,6 +283,7 @@ export class ReviewService {
           outcome: input.outcome,
           reasonCode: input.reasonCode,
           noteLength: input.note.length,
+          ...evidence.details,
           agreesWithModel: agrees,
           reviewReason: task.reason,
           previousAssigneeId: task.assignee_id,
@@ -352,7 +361,16 @@ export class ReviewService {
         ? await this.tasks.awaitInformationAfterOverride(tx.manager, task.id, task.version, user.id, now)
         : await this.tasks.bumpVersion(tx.manager, task.id, task.version, now);
       if (version === undefined) throw new ConflictException(STALE_TASK_MESSAGE);
-      const { decision, agrees } = await this.insertDecision(tx, task, input, user.id, effective.id, now);
+      const evidence = await this.assertEvidenceSeen(tx, task.claim_id, user.id, input);
+      const { decision, agrees } = await this.insertDecision(
+        tx,
+        task,
+        input,
+        user.id,
+        effective.id,
+        now,
+        evidence.stored,
+      );
       const request = requestInfo
         ? await this.informationRequests.createRequest(tx, {
             claimId: task.claim_id,
@@ -378,6 +396,7 @@ export class ReviewService {
           outcome: input.outcome,
           reasonCode: input.reasonCode,
           noteLength: input.note.length,
+          ...evidence.details,
           agreesWithModel: agrees,
           version,
         },
@@ -508,6 +527,7 @@ export class ReviewService {
     reviewerId: string,
     overrides: string | null,
     now: Date,
+    acknowledgements: StoredAcknowledgement[],
   ): Promise<{ decision: string; agrees: boolean | null }> {
     const agrees = agreesWithModel(task.reason, input.outcome);
     const decision = await this.tasks.insertDecision(tx.manager, {
@@ -519,9 +539,64 @@ export class ReviewService {
       reviewerId,
       agrees,
       overrides,
+      acknowledgements,
       now,
     });
     return { decision, agrees };
+  }
+
+  /**
+   * Decide on evidence (src/review/evidence-policy.ts): an approval of a claim with open flags needs each
+   * flagged photo opened by the decider, or the flag acknowledged with a note — 409 naming the unseen photos
+   * otherwise. Returns the acknowledgements to keep with the decision and the audit details (notes by length).
+   */
+  private async assertEvidenceSeen(
+    tx: AuditedTransaction,
+    claimId: string,
+    userId: string,
+    input: DecideTaskDto | OverrideDecisionDto,
+  ): Promise<{ stored: StoredAcknowledgement[]; details: Record<string, unknown> }> {
+    const acknowledgements = input.acknowledgements ?? [];
+    if (input.outcome !== 'approve') {
+      if (acknowledgements.length > 0)
+        throw new BadRequestException(
+          'acknowledgements belong to outcome approve only (they let an approval skip opening a flagged photo)',
+        );
+      return { stored: [], details: {} };
+    }
+    const flags: OpenFlag[] = (await this.tasks.findingsForReview(claimId, tx.manager))
+      .filter((finding) => finding.flagged)
+      .map((finding) => ({ checkId: finding.id, kind: finding.kind, photoId: finding.photo_id }));
+    const problem = acknowledgementProblem(flags, acknowledgements);
+    if (problem) throw new BadRequestException(problem);
+    if (flags.length === 0) return { stored: [], details: {} };
+    const photos = (await this.photos.allOfClaim(claimId, tx.manager))
+      .filter((photo) => !photo.shreddedAt && photo.wrappedDataKey)
+      .map((photo) => ({ id: photo.id, fileName: photo.fileName }));
+    const viewed = await this.photoViews.viewedOfClaim(claimId, userId, tx.manager);
+    const state = evidenceState(flags, photos, viewed, acknowledgements);
+    if (!state.ready) throw new ConflictException(unseenEvidenceMessage(state, photos));
+    const stored = acknowledgements.map((entry) => {
+      const flag = flags.find((candidate) => candidate.checkId === entry.checkId)!;
+      return { checkId: flag.checkId, kind: flag.kind, photoId: flag.photoId, note: entry.note.trim() };
+    });
+    return {
+      stored,
+      details: {
+        evidence: {
+          openFlags: flags.length,
+          viewedPhotoIds: state.flags
+            .flatMap((flag) => flag.photoIds)
+            .filter((id, i, all) => viewed.includes(id) && all.indexOf(id) === i),
+          acknowledgements: stored.map((entry) => ({
+            checkId: entry.checkId,
+            kind: entry.kind,
+            photoId: entry.photoId,
+            noteLength: entry.note.length,
+          })),
+        },
+      },
+    };
   }
 
   /**

@@ -67,6 +67,7 @@ export class TaskPage extends PageOf(TaskView, { description: 'rows matching eve
 }
 
 export class ClaimFinding {
+  @ApiProperty({ format: 'uuid', description: "the check's id (what an acknowledgement names)" }) checkId!: string;
   @ApiProperty() kind!: string;
   @ApiProperty() severity!: string;
   @ApiProperty() flagged!: boolean;
@@ -74,6 +75,14 @@ export class ClaimFinding {
   @ApiProperty() confidence!: number;
   @ApiProperty() reason!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) photoId!: string | null;
+}
+
+/** A flag the decision approved over without its photos opened, with the reviewer's note. */
+export class AcknowledgementView {
+  @ApiProperty({ format: 'uuid' }) checkId!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) photoId!: string | null;
+  @ApiProperty() note!: string;
 }
 
 export class DecisionView {
@@ -88,6 +97,9 @@ export class DecisionView {
   @ApiProperty({ type: Boolean, nullable: true }) agreesWithModel!: boolean | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) overridesDecisionId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  /** Approvals over open flags: the flags acknowledged instead of opened (empty otherwise). */
+  @ApiProperty({ type: () => [AcknowledgementView], description: 'flags acknowledged instead of opened' })
+  acknowledgements!: AcknowledgementView[];
 }
 
 export class DecisionResult {
@@ -122,6 +134,32 @@ export class TaskClaimView {
   findings!: ClaimFinding[];
 }
 
+/** One open flag and whether the caller has opened its photos. */
+export class FlagEvidenceView {
+  @ApiProperty({ format: 'uuid' }) checkId!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ type: [String], description: 'its photo, or every photo of the claim for a claim-level flag' })
+  photoIds!: string[];
+  @ApiProperty({ type: [String], description: 'of those, the ones the caller has not opened' })
+  unseenPhotoIds!: string[];
+  @ApiProperty({ description: 'every photo opened (or acknowledged in the request: always false here)' })
+  satisfied!: boolean;
+}
+
+/** Decide on evidence: what the caller must still open (or acknowledge) before approving. */
+export class TaskEvidenceView {
+  @ApiProperty({ type: () => [FlagEvidenceView], description: 'the open flags (flagged checks of the latest run)' })
+  flags!: FlagEvidenceView[];
+  @ApiProperty({
+    type: [String],
+    description: 'photos of the claim the caller has opened (the original, in the viewer)',
+  })
+  viewedPhotoIds!: string[];
+  @ApiProperty({ type: [String], description: 'photos of open flags the caller has not opened' })
+  unseenPhotoIds!: string[];
+  @ApiProperty({ description: 'an approval needs no acknowledgement now' }) ready!: boolean;
+}
+
 export class TaskActions {
   @ApiProperty() assign!: boolean;
   @ApiProperty() decide!: boolean;
@@ -143,6 +181,7 @@ export class TaskDetail {
   informationRequests!: InformationRequestView[];
   /** The effective decision: the latest approve/deny/request_info no later decision overrides. */
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) effectiveDecisionId!: string | null;
+  @ApiProperty({ type: () => TaskEvidenceView }) evidence!: TaskEvidenceView;
   /** What the caller may do with it now, for the client's buttons (the server checks again). */
   @ApiProperty({ type: () => TaskActions, description: 'what the caller may do now (the server checks again)' })
   allowed!: TaskActions;

@@ -143,6 +143,15 @@ export class ClaimEvaluator {
               .map((clause) => perilKey(clause.perilKey)),
             insuredObject,
             thresholds,
+            policy: {
+              number: policy.number,
+              clauses: policy.clauses.map((clause) => ({
+                code: clause.code,
+                kind: clause.kind,
+                perilKey: perilKey(clause.perilKey),
+                text: clause.text,
+              })),
+            },
           });
 
     const candidates = await this.duplicateCandidates(claim.id, model.hash, options.asOf ?? new Date());

@@ -14,6 +14,9 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobName, JobStatus, type ValidateClaimData } from '../jobs/job-registry';
 import { JobQueueService } from '../jobs/job-queue.service';
 import { ReviewService } from '../review/review.service';
+import { PoliciesRepository } from '../policies/policies.repository';
+import { explainCheck } from './check-explanation';
+import type { PromptSet } from './prompt-sets';
 import type { ReviewReason } from '../review/review-task.entity';
 import { PhotosRepository } from '../claims/photos.repository';
 import { ChecksRepository } from './checks.repository';
@@ -80,6 +83,7 @@ export class ValidationService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly webhooks: WebhookOutbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly policies: PoliciesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -241,6 +245,14 @@ export class ValidationService implements OnModuleInit {
       ),
     ];
     const others = await this.claims.findByIds(otherClaimIds);
+    const policy = await this.policies.findWithClauses(claim.policyId);
+    const scores = run.scores as { promptSet?: PromptSet; photos?: Parameters<typeof explainCheck>[1]['photos'] };
+    const explanationContext = {
+      claimedPeril: claim.claimedPeril,
+      clauses: policy?.clauses ?? [],
+      promptSet: scores.promptSet,
+      photos: scores.photos,
+    };
     const visible = new Set(
       others.filter((other) => ability.can('read', subject('Claim', other))).map((other) => other.id),
     );
@@ -270,6 +282,7 @@ export class ValidationService implements OnModuleInit {
         severity: check.severity,
         reason: check.reason,
         evidence: redactOtherClaim(check.evidence, visible),
+        ...explainCheck(check, explanationContext),
       })),
     };
   }

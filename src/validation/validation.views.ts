@@ -86,6 +86,22 @@ export class ScoringRunView {
   scores!: RunScoresView;
 }
 
+/** The policy clause a check tested, in the policy's words. */
+export class CheckClauseView {
+  @ApiProperty() code!: string;
+  @ApiProperty({ enum: ['coverage', 'exclusion'] }) kind!: string;
+  @ApiProperty() text!: string;
+}
+
+/** A prompt class a check compared the photos with, and its probability (on the check's photo, else the best photo). */
+export class CheckPromptView {
+  @ApiProperty({ enum: ['damage', 'objects'] }) group!: string;
+  @ApiProperty() key!: string;
+  @ApiProperty({ type: [String] }) prompts!: string[];
+  @ApiProperty({ type: Number, nullable: true, description: 'null once retention purged the scores' })
+  probability!: number | null;
+}
+
 export class CheckView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: CHECK_KINDS, enumName: 'CheckKind' }) kind!: string;
@@ -103,6 +119,15 @@ export class CheckView {
       'what the check saw (`threshold` for thresholded checks); another claim the caller may not see is redacted',
   })
   evidence!: Record<string, unknown>;
+  @ApiProperty({
+    type: () => CheckClauseView,
+    nullable: true,
+    description:
+      'the policy clause the check tested; null for checks that test none (duplicate, EXIF, quality, object)',
+  })
+  clause!: CheckClauseView | null;
+  @ApiProperty({ type: () => [CheckPromptView], description: 'the prompt classes it compared, with their scores' })
+  prompts!: CheckPromptView[];
 }
 
 /** GET /v1/claims/:id/validation: the latest scoring run and its checks. */

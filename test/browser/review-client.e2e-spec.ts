@@ -293,6 +293,13 @@ describe('review client in the browser', () => {
     await second.getByRole('radio', { name: /Approve/ }).check();
     await second.getByLabel('Reason code').selectOption('evidence_consistent');
     await second.getByLabel(/Note/).fill('Looks consistent to me.');
+    // Approving a flagged claim without opening its photos needs every flag acknowledged with a note.
+    await second.getByTestId('evidence-checklist').waitFor();
+    const acknowledge = second.getByLabel('Acknowledge without opening');
+    for (let index = 0; index < (await acknowledge.count()); index++) await acknowledge.nth(index).check();
+    const why = second.getByLabel('Why this flag needs no photo opened');
+    for (let index = 0; index < (await why.count()); index++)
+      await why.nth(index).fill('Seen in the paper file of the claim.');
     await second.getByRole('button', { name: /Claim and decide/ }).click();
     const conflict = second.getByTestId('conflict');
     await conflict.waitFor();

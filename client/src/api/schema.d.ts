@@ -402,6 +402,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{claimId}/photos/{photoId}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Photos_match"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{claimId}/photos/{photoId}/match/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Photos_matchPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{claimId}/photos/{photoId}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Photos_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{id}": {
         parameters: {
             query?: never;
@@ -1085,6 +1133,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgementView: {
+            /** Format: uuid */
+            checkId: string;
+            kind: string;
+            note: string;
+            /** Format: uuid */
+            photoId: string | null;
+        };
         /** @enum {string} */
         ActorType: "user" | "api_client" | "system" | "anonymous";
         ActorView: {
@@ -1257,8 +1313,22 @@ export interface components {
             /** @description classes of claims the change purges sooner (or harder) than the rules in force */
             total: number;
         };
+        CheckClauseView: {
+            code: string;
+            /** @enum {string} */
+            kind: "coverage" | "exclusion";
+            text: string;
+        };
         /** @enum {string} */
         CheckKind: "peril_mismatch" | "exclusion_evident" | "object_mismatch" | "no_visible_damage" | "duplicate_photo" | "exif_anomaly" | "unusable_image";
+        CheckPromptView: {
+            /** @enum {string} */
+            group: "damage" | "objects";
+            key: string;
+            /** @description null once retention purged the scores */
+            probability: number | null;
+            prompts: string[];
+        };
         CheckQuality: {
             agreed: number;
             currentFlagAt: number | null;
@@ -1276,6 +1346,8 @@ export interface components {
             truePositive: number;
         };
         CheckView: {
+            /** @description the policy clause the check tested; null for checks that test none (duplicate, EXIF, quality, object) */
+            clause: components["schemas"]["CheckClauseView"] | null;
             confidence: number;
             /** @description what the check saw (`threshold` for thresholded checks); another claim the caller may not see is redacted */
             evidence: {
@@ -1287,6 +1359,8 @@ export interface components {
             kind: components["schemas"]["CheckKind"];
             /** Format: uuid */
             photoId: string | null;
+            /** @description the prompt classes it compared, with their scores */
+            prompts: components["schemas"]["CheckPromptView"][];
             reason: string;
             score: number;
             severity: string;
@@ -1363,6 +1437,11 @@ export interface components {
             witnessKeys: string[];
         };
         ClaimFinding: {
+            /**
+             * Format: uuid
+             * @description the check's id (what an acknowledgement names)
+             */
+            checkId: string;
             confidence: number;
             flagged: boolean;
             kind: string;
@@ -1632,6 +1711,8 @@ export interface components {
             note?: string;
         };
         DecideTaskDto: {
+            /** @description approve only: open flags acknowledged with a note instead of opening their photos (an approval of a claim with open flags needs each flagged photo opened by the decider, or its flag acknowledged) */
+            acknowledgements?: components["schemas"]["FlagAcknowledgementDto"][];
             /**
              * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
              * @example 2026-03-16
@@ -1652,6 +1733,8 @@ export interface components {
             task: components["schemas"]["TaskView"];
         };
         DecisionView: {
+            /** @description flags acknowledged instead of opened */
+            acknowledgements: components["schemas"]["AcknowledgementView"][];
             agreesWithModel: boolean | null;
             /** Format: uuid */
             claimId: string;
@@ -1669,6 +1752,32 @@ export interface components {
             reviewerName: string | null;
             /** Format: uuid */
             taskId: string;
+        };
+        DuplicateMatchView: {
+            /** @description this photo's EXIF capture time */
+            capturedAt: string | null;
+            /** Format: uuid */
+            checkId: string;
+            flagged: boolean;
+            hammingDistance: number | null;
+            /** @description whether the other claim's identity is shown (the caller may read it, or is a supervisor or investigator) */
+            identityVisible: boolean;
+            /** @description the matched photo's EXIF capture time */
+            matchedCapturedAt: string | null;
+            matchedClaim: components["schemas"]["MatchedClaimView"];
+            /**
+             * Format: uuid
+             * @description null: withheld
+             */
+            matchedPhotoId: string | null;
+            /** @description false when the matched photo was destroyed under retention */
+            matchedPreviewAvailable: boolean;
+            /** @enum {string} */
+            method: "sha256" | "perceptual_hash" | "crop_hash";
+            /** Format: uuid */
+            photoId: string;
+            similarity: number;
+            uncertain: boolean;
         };
         EditRetentionPolicyDto: {
             action?: components["schemas"]["RetentionAction"];
@@ -1765,6 +1874,30 @@ export interface components {
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        FlagAcknowledgementDto: {
+            /**
+             * Format: uuid
+             * @description the flagged check's id (GET /v1/review/tasks/:id → evidence.flags)
+             */
+            checkId: string;
+            note: string;
+        };
+        FlagEvidenceView: {
+            /** Format: uuid */
+            checkId: string;
+            kind: string;
+            /** @description its photo, or every photo of the claim for a claim-level flag */
+            photoIds: string[];
+            /** @description every photo opened (or acknowledged in the request: always false here) */
+            satisfied: boolean;
+            /** @description of those, the ones the caller has not opened */
+            unseenPhotoIds: string[];
+        };
+        GpsPositionView: {
+            altitude?: number;
+            latitude: number;
+            longitude: number;
         };
         ImageQualityMeasuresView: {
             /** @description mean luminance, 0–255 */
@@ -1937,6 +2070,25 @@ export interface components {
             /** Format: password */
             password: string;
         };
+        MatchedClaimView: {
+            /** @description null: withheld */
+            externalReference: string | null;
+            /**
+             * Format: date-time
+             * @description when the other claim was filed (created, when never submitted)
+             */
+            filedAt: string;
+            /**
+             * Format: uuid
+             * @description null: withheld
+             */
+            id: string | null;
+            /** Format: date */
+            incidentDate: string;
+            status: string;
+            /** @description null: withheld */
+            team: string | null;
+        };
         MeView: {
             /** @description null without valid credentials */
             actor: components["schemas"]["ActorView"] | null;
@@ -1954,6 +2106,8 @@ export interface components {
             reasonCodes: components["schemas"]["ReasonCodeView"][];
         };
         OverrideDecisionDto: {
+            /** @description approve only: open flags acknowledged with a note instead of opening their photos (an approval of a claim with open flags needs each flagged photo opened by the decider, or its flag acknowledged) */
+            acknowledgements?: components["schemas"]["FlagAcknowledgementDto"][];
             /**
              * @description request_info only: when the answer is due, a date (YYYY-MM-DD, the end of that day UTC) or a date-time with its offset; at least an hour ahead, at most INFORMATION_REQUEST_MAX_DUE_DAYS; absent: INFORMATION_REQUEST_DUE_DAYS from now
              * @example 2026-03-16
@@ -1975,6 +2129,26 @@ export interface components {
             make: string | null;
             model: string | null;
             software: string | null;
+        };
+        PhotoMetadataView: {
+            byteSize: number;
+            /** @description EXIF DateTimeOriginal as recorded */
+            captureTime: string | null;
+            /** @description EXIF make and model */
+            device: string | null;
+            fileName: string;
+            /** @description only when gpsVisible (the reveal is audited as photo.location_viewed) */
+            gps: components["schemas"]["GpsPositionView"] | null;
+            /** @description whether the caller may see the position (investigators, supervisors of the team) */
+            gpsVisible: boolean;
+            /** @description whether the photo carries a GPS position (stored encrypted) */
+            hasGps: boolean;
+            height: number;
+            mime: string;
+            /** Format: uuid */
+            photoId: string;
+            software: string | null;
+            width: number;
         };
         PhotoScoresView: {
             /** @description damage class key → score */
@@ -2394,7 +2568,7 @@ export interface components {
             width: number;
         };
         /** @enum {string} */
-        StaffRole: "adjuster" | "supervisor" | "compliance" | "admin";
+        StaffRole: "adjuster" | "supervisor" | "compliance" | "admin" | "investigator";
         SubmittedClaimView: {
             /** Format: uuid */
             id: string;
@@ -2437,9 +2611,20 @@ export interface components {
             decisions: components["schemas"]["DecisionView"][];
             /** Format: uuid */
             effectiveDecisionId: string | null;
+            evidence: components["schemas"]["TaskEvidenceView"];
             /** @description the task's information requests, oldest first: the latest one's newPhotoIds and responseNote are what is new */
             informationRequests: components["schemas"]["InformationRequestView"][];
             task: components["schemas"]["TaskView"];
+        };
+        TaskEvidenceView: {
+            /** @description the open flags (flagged checks of the latest run) */
+            flags: components["schemas"]["FlagEvidenceView"][];
+            /** @description an approval needs no acknowledgement now */
+            ready: boolean;
+            /** @description photos of open flags the caller has not opened */
+            unseenPhotoIds: string[];
+            /** @description photos of the claim the caller has opened (the original, in the viewer) */
+            viewedPhotoIds: string[];
         };
         /**
          * @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited
@@ -3674,6 +3859,92 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             410: components["responses"]["Gone"];
+        };
+    };
+    Photos_match: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
+            path: {
+                claimId: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateMatchView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Photos_matchPreview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
+            path: {
+                claimId: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the matched photo's preview bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+        };
+    };
+    Photos_metadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required for compliance (audited) */
+                "X-Access-Justification"?: string;
+            };
+            path: {
+                claimId: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoMetadataView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     Claims_get: {

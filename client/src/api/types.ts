@@ -54,6 +54,13 @@ export type ErrorResponse = Schemas['ErrorResponse'];
 export type RetentionChange = Schemas['RetentionChangeView'];
 export type RetentionChangeDetail = Schemas['RetentionChangeDetailView'];
 export type AuditSavedSearch = Schemas['AuditSavedSearchView'];
+export type TaskEvidence = Schemas['TaskEvidenceView'];
+export type FlagEvidence = Schemas['FlagEvidenceView'];
+export type Acknowledgement = Schemas['FlagAcknowledgementDto'];
+export type DuplicateMatch = Schemas['DuplicateMatchView'];
+export type PhotoMetadata = Schemas['PhotoMetadataView'];
+export type CheckClause = Schemas['CheckClauseView'];
+export type CheckPrompt = Schemas['CheckPromptView'];
 
 /** Every value of a string union, checked exhaustively against the contract. */
 function allOf<T extends string>() {

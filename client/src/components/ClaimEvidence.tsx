@@ -4,7 +4,8 @@ import { client, getStaffClaim } from '../api';
 import { useApi } from '../hooks';
 import { Link } from '../router';
 import type { CheckView, PhotoScores, Threshold, StaffPhoto } from '../api/types';
-import { AuthImage, PhotoDialog } from './Photo';
+import { AuthImage, fetchMatchPreviewUrl } from './Photo';
+import { PhotoViewer } from './PhotoViewer';
 import { ScoreBar } from './ScoreBar';
 import { ErrorState, Loading } from './States';
 import { Timeline, type TimelinePoint } from './Timeline';
@@ -13,13 +14,17 @@ export interface ClaimEvidenceProps {
   claimId: string;
   /** Whether the caller may load photo bytes now (assigned adjuster, supervisor, compliance with justification). */
   photosAllowed: boolean;
-  /** Whether the caller may load the photos of other claims (duplicate matches): supervisors, compliance. */
-  otherPhotosAllowed?: boolean;
   /** Shown instead of photos when they are not allowed. */
   photosHint?: string;
   /** Photos to badge as new (uploaded since the latest information request). */
   newPhotoIds?: string[];
   justification?: string;
+  /** Photos the caller has opened (task page): badged, and flagged ones not opened yet are marked unseen. */
+  viewedPhotoIds?: string[];
+  /** Photos of open flags the caller still has to open (or acknowledge) before approving. */
+  unseenPhotoIds?: string[];
+  /** The viewer showed a photo's original (the server recorded the view). */
+  onPhotoViewed?: (photoId: string) => void;
 }
 
 function topPrompts(
@@ -53,6 +58,31 @@ function CheckBars({ checks }: { checks: CheckView[] }) {
           reason={check.reason}
         />
       ))}
+    </div>
+  );
+}
+
+/** Why a check concluded what it did, in the policy's words: the clause it tested, the prompts and their scores. */
+export function CheckWhy({ check }: { check: CheckView }) {
+  if (!check.clause && check.prompts.length === 0) return null;
+  return (
+    <div className="check-why" data-testid="check-why">
+      {check.clause && (
+        <p className="check-why__clause">
+          Tested clause <strong>{check.clause.code}</strong> ({check.clause.kind}): <q>{check.clause.text}</q>
+        </p>
+      )}
+      {check.prompts.length > 0 && (
+        <ul className="check-why__prompts">
+          {check.prompts.map((entry) => (
+            <li key={`${entry.group}-${entry.key}`}>
+              <span className="muted">{entry.group === 'objects' ? 'object' : 'damage'}:</span> {label(entry.key)}{' '}
+              <span className="muted">({entry.prompts.map((prompt) => `“${prompt}”`).join(', ')})</span>
+              {entry.probability !== null && <strong> p={entry.probability.toFixed(2)}</strong>}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
@@ -107,8 +137,11 @@ function PhotoCard(props: {
   justification?: string;
   /** Uploaded since the latest information request. */
   isNew?: boolean;
+  /** undefined: not tracked here; true/false: the caller opened its original / a flag still needs it. */
+  viewed?: boolean;
+  unseen?: boolean;
+  onOpen: () => void;
 }) {
-  const [open, setOpen] = useState(false);
   const { photo, index } = props;
   const flagged = props.checks.some((check) => check.flagged);
   const name = `Photo ${index + 1} (${photo.fileName})`;
@@ -120,6 +153,16 @@ function PhotoCard(props: {
     >
       <h3>
         {name} {flagged && <span className="badge badge--flagged">Flagged</span>}
+        {props.viewed && (
+          <span className="badge badge--clear" data-testid="photo-opened">
+            Opened
+          </span>
+        )}
+        {props.unseen && (
+          <span className="badge badge--uncertain" data-testid="photo-unseen">
+            Not opened yet
+          </span>
+        )}
         {props.isNew && (
           <span className="badge badge--clear" data-testid="new-photo">
             New since the request
@@ -130,7 +173,7 @@ function PhotoCard(props: {
         <button
           type="button"
           className="photo-button"
-          onClick={() => setOpen(true)}
+          onClick={props.onOpen}
           aria-label={`Open the original of ${name}`}
         >
           <AuthImage
@@ -145,15 +188,6 @@ function PhotoCard(props: {
       ) : (
         <div className="photo-placeholder">{props.hint ?? 'Photos are hidden.'}</div>
       )}
-      <PhotoDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        claimId={props.claimId}
-        photoId={photo.id}
-        variant="original"
-        alt={name}
-        justification={props.justification}
-      />
       <dl className="facts facts--small">
         <dt>Size</dt>
         <dd>
@@ -181,62 +215,95 @@ function Duplicate({
   check,
   photos,
   allowed,
-  otherAllowed,
   justification,
 }: {
   claimId: string;
   check: CheckView;
   photos: StaffPhoto[];
   allowed: boolean;
-  otherAllowed: boolean;
   justification?: string;
 }) {
-  const otherClaimId = typeof check.evidence.otherClaimId === 'string' ? check.evidence.otherClaimId : null;
-  const otherPhotoId = typeof check.evidence.otherPhotoId === 'string' ? check.evidence.otherPhotoId : null;
-  const index = photos.findIndex((photo) => photo.id === check.photoId);
-  const similarity = typeof check.evidence.similarity === 'number' ? check.evidence.similarity : check.score;
+  const photoId = check.photoId;
+  const match = useApi(
+    allowed && photoId
+      ? (signal) =>
+          client.GET('/v1/claims/{claimId}/photos/{photoId}/match', {
+            params: {
+              path: { claimId, photoId },
+              header: justification ? { 'X-Access-Justification': justification } : undefined,
+            },
+            signal,
+          })
+      : null,
+    [claimId, photoId, allowed, justification],
+  );
+  const index = photos.findIndex((photo) => photo.id === photoId);
+  const thisPhoto = photos[index];
+  const data = match.data;
+  const similarity =
+    data?.similarity ?? (typeof check.evidence.similarity === 'number' ? check.evidence.similarity : check.score);
+  const other = data?.matchedClaim;
   return (
     <div className="card duplicate" data-testid="duplicate">
       <p>
-        <strong>{check.reason}</strong> Similarity {similarity.toFixed(2)} (
-        {label(String(check.evidence.method ?? 'unknown'))}).
+        <strong>{check.reason}</strong> Similarity{' '}
+        <span data-testid="duplicate-similarity">{similarity.toFixed(2)}</span> (
+        {label(String(data?.method ?? check.evidence.method ?? 'unknown'))}).
       </p>
       <div className="side-by-side">
         <figure>
-          {allowed && check.photoId ? (
+          {allowed && photoId ? (
             <AuthImage
               claimId={claimId}
-              photoId={check.photoId}
+              photoId={photoId}
               variant="preview"
               alt={`This claim, photo ${index + 1}`}
               justification={justification}
               className="preview"
             />
           ) : (
-            <div className="photo-placeholder">Hidden</div>
+            <div className="photo-placeholder">Hidden: you may not view this claim's photos.</div>
           )}
-          <figcaption>This claim, photo {index + 1}</figcaption>
+          <figcaption>
+            This claim, photo {index + 1}
+            <br />
+            Captured {data?.capturedAt ?? thisPhoto?.exif?.captureTime ?? 'unknown (no EXIF time)'}
+          </figcaption>
         </figure>
         <figure>
-          {otherClaimId && otherPhotoId && otherAllowed ? (
+          {allowed && photoId && data?.matchedPreviewAvailable ? (
             <AuthImage
-              claimId={otherClaimId}
-              photoId={otherPhotoId}
+              claimId={claimId}
+              photoId={photoId}
               variant="preview"
               alt="The matching photo of the other claim"
-              justification={justification}
               className="preview"
+              load={(signal) => fetchMatchPreviewUrl(claimId, photoId, justification, signal)}
             />
           ) : (
             <div className="photo-placeholder">
-              {otherClaimId
-                ? "Only a supervisor or compliance officer may open the other claim's photo."
-                : 'The other claim is not visible to you.'}
+              {!allowed
+                ? "Open this claim's photos to compare them."
+                : match.error
+                  ? 'The match could not be loaded.'
+                  : data && !data.matchedPreviewAvailable
+                    ? 'The matched photo was destroyed under the retention policy.'
+                    : 'Loading the match…'}
             </div>
           )}
-          <figcaption>
-            {otherClaimId ? (
-              <Link to={`/claims/${otherClaimId}`}>Other claim {otherClaimId.slice(0, 8)}</Link>
+          <figcaption data-testid="duplicate-other">
+            {other ? (
+              <>
+                {other.id ? (
+                  <Link to={`/claims/${other.id}`}>Other claim {other.externalReference ?? other.id.slice(0, 8)}</Link>
+                ) : (
+                  <span>Another claim (identity withheld: not your team's)</span>
+                )}
+                <br />
+                Status {label(other.status)} · filed {dateTime(other.filedAt)}
+                <br />
+                Captured {data?.matchedCapturedAt ?? 'unknown (no EXIF time)'}
+              </>
             ) : (
               'Other claim'
             )}
@@ -250,11 +317,14 @@ function Duplicate({
 export function ClaimEvidence({
   claimId,
   photosAllowed,
-  otherPhotosAllowed = false,
   photosHint,
   justification,
   newPhotoIds = [],
+  viewedPhotoIds,
+  unseenPhotoIds = [],
+  onPhotoViewed,
 }: ClaimEvidenceProps) {
+  const [viewerIndex, setViewerIndex] = useState<number | null>(null);
   const claim = useApi((signal) => getStaffClaim(claimId, signal), [claimId]);
   const validation = useApi(
     (signal) => client.GET('/v1/claims/{id}/validation', { params: { path: { id: claimId } }, signal }),
@@ -371,6 +441,7 @@ export function ClaimEvidence({
                         {check.flagged ? 'Flagged' : 'Needs review'}
                       </span>{' '}
                       <strong>{label(check.kind)}</strong>: {check.reason}
+                      <CheckWhy check={check} />
                     </li>
                   ))}
                 {checks.every((check) => !check.flagged && !check.uncertain) && <li>No flags.</li>}
@@ -402,7 +473,6 @@ export function ClaimEvidence({
                 check={check}
                 photos={data.photos}
                 allowed={photosAllowed}
-                otherAllowed={otherPhotosAllowed && photosAllowed}
                 justification={justification}
               />
             ))}
@@ -422,9 +492,22 @@ export function ClaimEvidence({
               hint={photosHint}
               justification={justification}
               isNew={newPhotoIds.includes(photo.id)}
+              viewed={viewedPhotoIds ? viewedPhotoIds.includes(photo.id) : undefined}
+              unseen={unseenPhotoIds.includes(photo.id)}
+              onOpen={() => setViewerIndex(index)}
             />
           ))}
         </div>
+        {viewerIndex !== null && photosAllowed && (
+          <PhotoViewer
+            claimId={claimId}
+            photos={data.photos}
+            startIndex={viewerIndex}
+            onClose={() => setViewerIndex(null)}
+            onViewed={onPhotoViewed}
+            justification={justification}
+          />
+        )}
       </div>
     </div>
   );

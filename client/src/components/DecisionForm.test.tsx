@@ -153,3 +153,46 @@ describe('DecisionForm', () => {
     expect(screen.getByTestId('decision-error').textContent).toBe('Someone else decided this task.');
   });
 });
+
+describe('DecisionForm: decide on evidence', () => {
+  const evidence = [
+    { checkId: 'c1', label: 'Duplicate photo', reason: 'Reused.', unseenPhotos: ['Photo 1 (front.jpg)'], seen: false },
+    { checkId: 'c2', label: 'No visible damage', reason: 'None.', unseenPhotos: [], seen: true },
+  ];
+
+  it('approve shows what is unseen and needs each unseen flag acknowledged with a note', () => {
+    const onSubmit = vi.fn();
+    render(
+      <DecisionForm catalogue={catalogue} outcomes={['approve', 'deny']} onSubmit={onSubmit} evidence={evidence} />,
+    );
+    fireEvent.click(screen.getByLabelText(/Approve/));
+    expect(screen.getByTestId('unseen-photos').textContent).toContain('Photo 1 (front.jpg)');
+    fireEvent.change(screen.getByLabelText('Reason code'), { target: { value: 'evidence_consistent' } });
+    fireEvent.change(screen.getByLabelText(/^Note/), { target: { value: 'Looked at the whole file.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit decision' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toMatch(/acknowledge the flag with a note: Duplicate photo/);
+
+    fireEvent.click(screen.getByLabelText('Acknowledge without opening'));
+    fireEvent.change(screen.getByLabelText('Why this flag needs no photo opened'), {
+      target: { value: 'Same photo sent twice by the claimant, explained.' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit decision' }));
+    expect(onSubmit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        outcome: 'approve',
+        acknowledgements: [{ checkId: 'c1', note: 'Same photo sent twice by the claimant, explained.' }],
+      }),
+    );
+  });
+
+  it('deny needs nothing of the evidence checklist', () => {
+    expect(
+      validateDecision(
+        { outcome: 'deny', reasonCode: 'duplicate_evidence', note: 'Same photo as claim 123.' },
+        catalogue,
+        evidence,
+      ),
+    ).toEqual({});
+  });
+});

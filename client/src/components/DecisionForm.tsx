@@ -10,7 +10,23 @@ export interface DecisionValues {
   message?: string;
   /** request_info only: YYYY-MM-DD; empty: the server's default (INFORMATION_REQUEST_DUE_DAYS). */
   dueDate?: string;
+  /** approve only: per open flag not seen, the note that acknowledges it (absent: not acknowledged). */
+  acknowledgements?: Record<string, string>;
 }
+
+/** An open flag as the form shows it: what it is, and which of its photos the reviewer has not opened. */
+export interface EvidenceFlag {
+  checkId: string;
+  label: string;
+  reason: string;
+  /** Names of its photos not opened yet ("Photo 2 (side.jpg)"). */
+  unseenPhotos: string[];
+  /** Every photo opened: nothing to acknowledge. */
+  seen: boolean;
+}
+
+export const ACKNOWLEDGEMENT_MIN_LENGTH = 10;
+export const ACKNOWLEDGEMENT_MAX_LENGTH = 2000;
 
 /** What the form submits; `message` and `dueAt` only with request_info. */
 export interface DecisionSubmission {
@@ -19,12 +35,31 @@ export interface DecisionSubmission {
   note: string;
   message?: string;
   dueAt?: string;
+  acknowledgements?: Array<{ checkId: string; note: string }>;
 }
 
 export const MESSAGE_MIN_LENGTH = 10;
 export const MESSAGE_MAX_LENGTH = 2000;
 
 export type DecisionErrors = Partial<Record<keyof DecisionValues, string>>;
+
+/** approve over open flags: each flag not seen needs an acknowledgement with a note (the server checks again). */
+function acknowledgementError(values: DecisionValues, flags: EvidenceFlag[]): string | undefined {
+  if (values.outcome !== 'approve') return undefined;
+  const open = flags.filter((flag) => !flag.seen);
+  const missing = open.filter((flag) => values.acknowledgements?.[flag.checkId] === undefined);
+  if (missing.length > 0)
+    return `Open the flagged photos not seen yet, or acknowledge ${missing.length === 1 ? 'the flag' : 'each flag'} with a note: ${missing.map((flag) => flag.label).join(', ')}.`;
+  const short = open.find(
+    (flag) => (values.acknowledgements?.[flag.checkId] ?? '').trim().length < ACKNOWLEDGEMENT_MIN_LENGTH,
+  );
+  if (short) return `The note acknowledging ${short.label} needs at least ${ACKNOWLEDGEMENT_MIN_LENGTH} characters.`;
+  const long = open.find(
+    (flag) => (values.acknowledgements?.[flag.checkId] ?? '').trim().length > ACKNOWLEDGEMENT_MAX_LENGTH,
+  );
+  if (long) return `The note acknowledging ${long.label} may have at most ${ACKNOWLEDGEMENT_MAX_LENGTH} characters.`;
+  return undefined;
+}
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   approve: 'Approve',
@@ -34,8 +69,14 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
 };
 const OUTCOME_KEYS: Record<Outcome, string> = { approve: 'a', deny: 'd', request_info: 'i', escalate: 'e' };
 
-export function validateDecision(values: DecisionValues, catalogue: ReasonCatalogue): DecisionErrors {
+export function validateDecision(
+  values: DecisionValues,
+  catalogue: ReasonCatalogue,
+  flags: EvidenceFlag[] = [],
+): DecisionErrors {
   const errors: DecisionErrors = {};
+  const acknowledgements = acknowledgementError(values, flags);
+  if (acknowledgements) errors.acknowledgements = acknowledgements;
   if (!values.outcome) errors.outcome = 'Choose an outcome.';
   const codes = catalogue.outcomes.find((entry) => entry.outcome === values.outcome)?.reasonCodes ?? [];
   if (!values.reasonCode) errors.reasonCode = 'Choose a reason code.';
@@ -68,6 +109,8 @@ export interface DecisionFormProps {
   onSubmit: (values: DecisionSubmission) => void | Promise<void>;
   /** Enable the single-key outcome shortcuts (a, d, i, e) while the page shows this form. */
   shortcuts?: boolean;
+  /** The open flags and what the reviewer has seen of them (decide on evidence); absent: not checked here. */
+  evidence?: EvidenceFlag[];
 }
 
 export function DecisionForm({
@@ -78,6 +121,7 @@ export function DecisionForm({
   serverError,
   onSubmit,
   shortcuts = true,
+  evidence = [],
 }: DecisionFormProps) {
   const [values, setValues] = useState<DecisionValues>({ outcome: '', reasonCode: '', note: '' });
   const [errors, setErrors] = useState<DecisionErrors>({});
@@ -89,7 +133,7 @@ export function DecisionForm({
     const next = { ...values, ...patch };
     if (patch.outcome !== undefined && patch.outcome !== values.outcome) next.reasonCode = '';
     setValues(next);
-    if (touched) setErrors(validateDecision(next, catalogue));
+    if (touched) setErrors(validateDecision(next, catalogue, evidence));
   };
 
   useEffect(() => {
@@ -120,12 +164,15 @@ export function DecisionForm({
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     setTouched(true);
-    const found = validateDecision(values, catalogue);
+    const found = validateDecision(values, catalogue, evidence);
     setErrors(found);
-    const first = (['outcome', 'reasonCode', 'note', 'message', 'dueDate'] as const).find((field) => found[field]);
+    const first = (['outcome', 'acknowledgements', 'reasonCode', 'note', 'message', 'dueDate'] as const).find(
+      (field) => found[field],
+    );
     if (first) {
       const selector = {
         outcome: 'input[name="outcome"]',
+        acknowledgements: '[data-evidence-first]',
         reasonCode: 'select[name="reasonCode"]',
         note: 'textarea[name="note"]',
         message: 'textarea[name="message"]',
@@ -139,6 +186,12 @@ export function DecisionForm({
       reasonCode: values.reasonCode,
       note: values.note.trim(),
     };
+    if (values.outcome === 'approve') {
+      const acknowledged = evidence
+        .filter((flag) => !flag.seen && values.acknowledgements?.[flag.checkId] !== undefined)
+        .map((flag) => ({ checkId: flag.checkId, note: (values.acknowledgements?.[flag.checkId] ?? '').trim() }));
+      if (acknowledged.length > 0) submission.acknowledgements = acknowledged;
+    }
     if (values.outcome === 'request_info') {
       submission.message = (values.message ?? '').trim();
       if (values.dueDate) submission.dueAt = values.dueDate;
@@ -170,6 +223,14 @@ export function DecisionForm({
           </p>
         )}
       </fieldset>
+      {values.outcome === 'approve' && evidence.length > 0 && (
+        <EvidenceChecklist
+          flags={evidence}
+          acknowledgements={values.acknowledgements ?? {}}
+          error={errors.acknowledgements}
+          onChange={(acknowledgements) => set({ acknowledgements })}
+        />
+      )}
       <label htmlFor="reasonCode">Reason code</label>
       <select
         id="reasonCode"
@@ -265,5 +326,94 @@ export function DecisionForm({
         {busy ? 'Saving…' : submitLabel}
       </button>
     </form>
+  );
+}
+
+/** Approving over open flags: what is still unseen, and a note per flag to acknowledge it instead. */
+function EvidenceChecklist({
+  flags,
+  acknowledgements,
+  error,
+  onChange,
+}: {
+  flags: EvidenceFlag[];
+  acknowledgements: Record<string, string>;
+  error?: string;
+  onChange: (next: Record<string, string>) => void;
+}) {
+  const open = flags.filter((flag) => !flag.seen);
+  let firstMarked = false;
+  const marker = () => {
+    if (firstMarked) return {};
+    firstMarked = true;
+    return { 'data-evidence-first': true };
+  };
+  return (
+    <fieldset
+      className="evidence-checklist"
+      aria-describedby={error ? 'evidence-error' : undefined}
+      data-testid="evidence-checklist"
+    >
+      <legend>Evidence before approving</legend>
+      {open.length === 0 ? (
+        <p className="help">You opened every flagged photo.</p>
+      ) : (
+        <p className="help">
+          Open each flagged photo (click it to open the viewer), or acknowledge the flag with a note saying why the
+          photo need not be opened.
+        </p>
+      )}
+      <ul>
+        {flags.map((flag) => {
+          const acknowledged = acknowledgements[flag.checkId] !== undefined;
+          const id = `ack-${flag.checkId}`;
+          return (
+            <li key={flag.checkId} data-testid="evidence-flag">
+              <strong>{flag.label}</strong>: {flag.reason}{' '}
+              {flag.seen ? (
+                <span className="badge badge--clear">Photos opened</span>
+              ) : (
+                <>
+                  <span className="badge badge--uncertain" data-testid="unseen-photos">
+                    Not opened: {flag.unseenPhotos.join(', ') || 'no photo to open'}
+                  </span>
+                  <label className="inline">
+                    <input
+                      type="checkbox"
+                      checked={acknowledged}
+                      onChange={(event) => {
+                        const next = { ...acknowledgements };
+                        if (event.target.checked) next[flag.checkId] = '';
+                        else delete next[flag.checkId];
+                        onChange(next);
+                      }}
+                      {...marker()}
+                    />{' '}
+                    Acknowledge without opening
+                  </label>
+                  {acknowledged && (
+                    <>
+                      <label htmlFor={id}>Why this flag needs no photo opened</label>
+                      <textarea
+                        id={id}
+                        name={id}
+                        rows={2}
+                        value={acknowledgements[flag.checkId]}
+                        onChange={(event) => onChange({ ...acknowledgements, [flag.checkId]: event.target.value })}
+                      />
+                    </>
+                  )}
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {error && (
+        <p id="evidence-error" className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }

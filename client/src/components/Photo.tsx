@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { fetchPhotoUrl, ApiError } from '../api';
+import { client, fetchPhotoUrl, unwrap, ApiError } from '../api';
 
 export interface PhotoProps {
   claimId: string;
@@ -8,20 +8,55 @@ export interface PhotoProps {
   alt: string;
   justification?: string;
   className?: string;
+  /** Called once the image is shown (for the original: the server has recorded the view). */
+  onLoaded?: () => void;
+  /** Loads something else than the photo's own variant (the matched photo of a duplicate flag). */
+  load?: (signal: AbortSignal) => Promise<string>;
+}
+
+/** The preview of the photo a duplicate flag matched in another claim (audited by the server). */
+export async function fetchMatchPreviewUrl(
+  claimId: string,
+  photoId: string,
+  justification?: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const image = await unwrap(
+    client.GET('/v1/claims/{claimId}/photos/{photoId}/match/preview', {
+      params: {
+        path: { claimId, photoId },
+        header: justification ? { 'X-Access-Justification': justification } : undefined,
+      },
+      headers: { Accept: 'image/*' },
+      parseAs: 'blob',
+      signal,
+    }),
+  );
+  return URL.createObjectURL(image as Blob);
 }
 
 /** Fetches the photo with the bearer token and shows it from an object URL (revoked on unmount). */
-export function AuthImage({ claimId, photoId, variant, alt, justification, className }: PhotoProps) {
+export function AuthImage({ claimId, photoId, variant, alt, justification, className, onLoaded, load }: PhotoProps) {
   const [state, setState] = useState<{ url?: string; error?: string }>({});
+  const loaded = useRef(onLoaded);
+  loaded.current = onLoaded;
+  const loader = useRef(load);
+  loader.current = load;
   useEffect(() => {
     const controller = new AbortController();
     let url: string | undefined;
     setState({});
-    fetchPhotoUrl(claimId, photoId, variant, justification, controller.signal)
+    (loader.current
+      ? loader.current(controller.signal)
+      : fetchPhotoUrl(claimId, photoId, variant, justification, controller.signal)
+    )
       .then((created) => {
         url = created;
         if (controller.signal.aborted) URL.revokeObjectURL(created);
-        else setState({ url: created });
+        else {
+          setState({ url: created });
+          loaded.current?.();
+        }
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
@@ -45,42 +80,4 @@ export function AuthImage({ claimId, photoId, variant, alt, justification, class
       </div>
     );
   return <img className={className} src={state.url} alt={alt} />;
-}
-
-/** The original photo in a modal; Escape or the button closes it and focus goes back to the opener. */
-export function PhotoDialog({ open, onClose, ...photo }: PhotoProps & { open: boolean; onClose: () => void }) {
-  const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const opener = document.activeElement as HTMLElement | null;
-    closeRef.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      opener?.focus();
-    };
-  }, [open, onClose]);
-  if (!open) return null;
-  return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Original: ${photo.alt}`}
-        onClick={(event) => event.stopPropagation()}
-      >
-        <div className="modal__bar">
-          <strong>{photo.alt}</strong>
-          <button ref={closeRef} type="button" onClick={onClose}>
-            Close (Esc)
-          </button>
-        </div>
-        <AuthImage {...photo} variant="original" className="modal__img" />
-      </div>
-    </div>
-  );
 }

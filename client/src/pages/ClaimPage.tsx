@@ -63,8 +63,9 @@ export function ClaimPage({ claimId }: { claimId: string }) {
       )}
       <ClaimEvidence
         claimId={claimId}
-        photosAllowed={compliance ? !!justification : session?.user.role === 'supervisor'}
-        otherPhotosAllowed={compliance || session?.user.role === 'supervisor'}
+        photosAllowed={
+          compliance ? !!justification : session?.user.role === 'supervisor' || session?.user.role === 'investigator'
+        }
         photosHint={
           compliance ? 'Enter a justification above to view photos.' : 'Open the claim from its task to see the photos.'
         }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { client, ApiError, unwrap } from '../api';
+import { client, getStaffClaim, ApiError, unwrap } from '../api';
 import { ClaimEvidence } from '../components/ClaimEvidence';
-import { DecisionForm, OUTCOME_LABELS, type DecisionSubmission } from '../components/DecisionForm';
+import { DecisionForm, OUTCOME_LABELS, type DecisionSubmission, type EvidenceFlag } from '../components/DecisionForm';
 import { ErrorState, Loading } from '../components/States';
 import { setFlash } from '../flash';
 import { age, dateTime, label } from '../format';
@@ -14,6 +14,9 @@ export const CONFLICT_MESSAGE =
   'Someone else decided or claimed this task since you opened it. Your decision was not saved. Reload the task to see what changed.';
 
 function describeError(error: unknown): string {
+  // Approving without the flagged evidence seen is a 409 too: its message says which photos (not a conflict).
+  if (error instanceof ApiError && error.status === 409 && /photos you have not opened/.test(error.message))
+    return error.message;
   if (error instanceof ApiError && error.status === 409) return CONFLICT_MESSAGE;
   if (error instanceof ApiError && error.status === 403) return `Not allowed: ${error.message}`;
   return error instanceof Error ? error.message : 'Something went wrong.';
@@ -98,6 +101,10 @@ export function InformationRequestCard({ task, request }: { task: TaskView; requ
   );
 }
 
+function isConflict(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409 && !/photos you have not opened/.test(error.message);
+}
+
 export function TaskPage({ taskId }: { taskId: string }) {
   const session = useSession();
   const detail = useApi(
@@ -105,6 +112,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
     [taskId],
   );
   const catalogue = useApi((signal) => client.GET('/v1/review/reason-codes', { signal }), []);
+  const claimId = detail.data?.task.claimId;
+  const staffClaim = useApi(claimId ? (signal) => getStaffClaim(claimId, signal) : null, [claimId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
@@ -169,7 +178,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       );
       navigate(nextId ? `/tasks/${nextId}` : '/tasks');
     } catch (caught) {
-      setConflict(caught instanceof ApiError && caught.status === 409);
+      setConflict(isConflict(caught));
       setError(describeError(caught));
     } finally {
       setBusy(false);
@@ -209,6 +218,24 @@ export function TaskPage({ taskId }: { taskId: string }) {
       ? ['approve', 'deny', 'request_info', 'escalate']
       : ['approve', 'deny', 'request_info'];
   const latestRequest = data.informationRequests.at(-1);
+  const photos = staffClaim.data?.photos ?? [];
+  const photoName = (id: string) => {
+    const index = photos.findIndex((photo) => photo.id === id);
+    return index < 0 ? 'a destroyed photo' : `Photo ${index + 1} (${photos[index].fileName})`;
+  };
+  const evidenceFlags: EvidenceFlag[] = data.evidence.flags.map((flag) => {
+    const finding = data.claim.findings.find((candidate) => candidate.checkId === flag.checkId);
+    return {
+      checkId: flag.checkId,
+      label: label(flag.kind),
+      reason: finding?.reason ?? '',
+      unseenPhotos: flag.unseenPhotoIds.map(photoName),
+      seen: flag.satisfied,
+    };
+  });
+  const onPhotoViewed = (photoId: string) => {
+    if (!data.evidence.viewedPhotoIds.includes(photoId)) detail.reload();
+  };
   const newPhotoIds = latestRequest && task.followUp === 'information_received' ? latestRequest.newPhotoIds : [];
 
   return (
@@ -242,7 +269,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
           <ClaimEvidence
             claimId={task.claimId}
             photosAllowed={photosAllowed}
-            otherPhotosAllowed={me?.role === 'supervisor'}
+            viewedPhotoIds={photosAllowed ? data.evidence.viewedPhotoIds : undefined}
+            unseenPhotoIds={photosAllowed ? data.evidence.unseenPhotoIds : []}
+            onPhotoViewed={onPhotoViewed}
             photosHint={
               canClaim ? 'Claim this task to see its photos.' : 'Only the assigned adjuster may see the photos.'
             }
@@ -283,6 +312,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
                 serverError={conflict ? null : error}
                 onSubmit={decide}
                 submitLabel={canClaim ? 'Claim and decide' : 'Submit decision'}
+                evidence={evidenceFlags}
               />
             </section>
           )}
@@ -304,6 +334,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
                 serverError={conflict ? null : error}
                 onSubmit={override}
                 submitLabel="Override"
+                evidence={evidenceFlags}
                 shortcuts={false}
               />
             </section>

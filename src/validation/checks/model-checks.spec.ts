@@ -96,6 +96,42 @@ describe('model checks', () => {
     expect(checks.peril_mismatch.reason).toContain('"storm"');
   });
 
+  it('a peril the policy does not cover is a coverage fact naming the clause, not uncertainty', () => {
+    const policy = {
+      number: 'P-7',
+      clauses: [
+        { code: 'C1', kind: 'coverage', perilKey: 'hail', text: 'Hail damage to the vehicle.' },
+        { code: 'E1', kind: 'exclusion', perilKey: 'wear_and_tear', text: 'Rust, wear and tear.' },
+      ],
+    };
+    const excluded = checksOf([photo('a', { hail: 0.1, wear_and_tear: 0.8, none: 0.1 })], {
+      claimedPeril: 'wear_and_tear',
+      coveragePerils: ['hail'],
+      exclusionPerils: ['wear_and_tear'],
+      policy,
+    }).peril_mismatch;
+    expect(excluded).toMatchObject({ flagged: true, uncertain: false, severity: 'high', confidence: 1 });
+    expect(excluded.reason).toBe(
+      'Peril wear and tear is not covered by policy P-7: clause E1 excludes it ("Rust, wear and tear.").',
+    );
+    expect(excluded.evidence.clause).toEqual({ code: 'E1', kind: 'exclusion', text: 'Rust, wear and tear.' });
+    const unnamed = checksOf([photo('a', { hail: 0.9, none: 0.1 })], {
+      claimedPeril: 'storm',
+      coveragePerils: ['hail'],
+      policy,
+    }).peril_mismatch;
+    expect(unnamed.flagged).toBe(true);
+    expect(unnamed.reason).toBe(
+      'Peril storm is not covered by policy P-7: no coverage clause names it (coverage clauses: C1 (hail)).',
+    );
+    expect(unnamed.reason).not.toMatch(/visual description/);
+    const covered = checksOf([photo('a', { hail: 0.9, none: 0.1 })], {
+      coveragePerils: ['hail'],
+      policy,
+    }).peril_mismatch;
+    expect(covered.flagged).toBe(false);
+  });
+
   it('an undamaged-looking photo is no evidence of another peril', () => {
     const checks = checksOf([photo('a', { hail: 0.05, collision: 0.4, none: 0.55 })]);
     expect(checks.peril_mismatch.flagged).toBe(false);

@@ -29,6 +29,44 @@ export interface ModelCheckInput {
   /** The insured object's class, or null when the description names none the model knows. */
   insuredObject: string | null;
   thresholds: Record<ModelCheckKind, Threshold>;
+  /**
+   * The policy's number and clauses (peril keys resolved): with it, a claimed peril no coverage clause names is
+   * a coverage fact ("Peril X is not covered by policy P: clause …"), flagged, not model uncertainty.
+   */
+  policy?: { number: string; clauses: ReadonlyArray<{ code: string; kind: string; perilKey: string; text: string }> };
+}
+
+/** A clause as check evidence names it. */
+export interface ClauseRef {
+  code: string;
+  kind: string;
+  text: string;
+}
+
+/**
+ * The coverage fact of a claimed peril the policy does not cover, or null when it is covered (or the policy is
+ * unknown, or names no coverage at all). An exclusion clause naming the peril is quoted; otherwise the coverage
+ * clauses are listed.
+ */
+export function coverageFact(input: ModelCheckInput): { reason: string; clause: ClauseRef | null } | null {
+  const policy = input.policy;
+  if (!policy || input.coveragePerils.length === 0 || input.coveragePerils.includes(input.claimedPeril)) return null;
+  const peril = input.claimedPeril.replaceAll('_', ' ');
+  const exclusion = policy.clauses.find(
+    (clause) => clause.kind === 'exclusion' && clause.perilKey === input.claimedPeril,
+  );
+  if (exclusion)
+    return {
+      reason: `Peril ${peril} is not covered by policy ${policy.number}: clause ${exclusion.code} excludes it ("${exclusion.text}").`,
+      clause: { code: exclusion.code, kind: exclusion.kind, text: exclusion.text },
+    };
+  const covered = policy.clauses
+    .filter((clause) => clause.kind === 'coverage')
+    .map((clause) => `${clause.code} (${clause.perilKey.replaceAll('_', ' ')})`);
+  return {
+    reason: `Peril ${peril} is not covered by policy ${policy.number}: no coverage clause names it (coverage clauses: ${covered.join(', ')}).`,
+    clause: null,
+  };
 }
 
 const NONE = 'none';
@@ -78,6 +116,27 @@ function result(
  * strongest other damage beats the best support for the claimed peril, over all photos.
  */
 export function checkPerilMismatch(input: ModelCheckInput): CheckResult {
+  const fact = coverageFact(input);
+  if (fact) {
+    // Not a judgement of the photos: the policy does not cover what is claimed, whatever they show.
+    return {
+      kind: 'peril_mismatch',
+      photoId: null,
+      score: 1,
+      confidence: 1,
+      flagged: true,
+      uncertain: false,
+      severity: 'high',
+      reason: fact.reason,
+      evidence: {
+        claimedPeril: input.claimedPeril,
+        coverage: 'not_covered',
+        policyNumber: input.policy!.number,
+        clause: fact.clause,
+        threshold: input.thresholds.peril_mismatch,
+      },
+    };
+  }
   if (input.photos.length > 0 && input.photos.every((photo) => !(input.claimedPeril in photo.damage))) {
     // No prompts describe the claimed peril: the model cannot judge it, a person must.
     const threshold = input.thresholds.peril_mismatch;
