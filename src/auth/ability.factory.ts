@@ -58,6 +58,7 @@ export class AbilityFactory {
           can(['read', 'view_content'], 'Photo', { team });
           can('read', 'Policy', STAFF_POLICY_READ);
           can('read', 'QualityReport');
+          can(['read', 'update'], 'TeamWorkload', { team });
           break;
         case 'compliance':
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');

@@ -16,6 +16,21 @@ export interface ClaimRetentionFactsRow {
   jurisdiction: string;
 }
 
+/** The claim list's filters (already validated): see ListClaimsQuery. */
+export interface ClaimListCriteria {
+  status?: ClaimStatus;
+  q?: string;
+  peril?: string;
+  team?: string;
+  lineOfBusiness?: string;
+  createdFrom?: Date;
+  /** Exclusive: the day after `createdTo`. */
+  createdBefore?: Date;
+  check?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The claims table: the only code that reads or writes its rows. */
 @Injectable()
 export class ClaimsRepository extends OwnedTableRepository {
@@ -68,21 +83,59 @@ export class ClaimsRepository extends OwnedTableRepository {
     return row ? row.id : null;
   }
 
-  /** One page of claims under an access filter (TypeORM named parameters over alias `claim`), newest first. */
+  /**
+   * One page of claims under an access filter (TypeORM named parameters over alias `claim`) and the list's
+   * filters, newest first (id breaks ties, so offset pages are stable). `q` matches the id exactly when it is a
+   * UUID, otherwise part of the external reference, the claimant reference or the policy number
+   * (case-insensitive `ILIKE`, served by the pg_trgm indexes of migration 1768900000000).
+   */
   listPage(
     filter: { sql: string; params: Record<string, unknown> },
-    status: string | undefined,
+    criteria: ClaimListCriteria,
     page: number,
     pageSize: number,
   ): Promise<[Claim[], number]> {
     const builder = this.m().getRepository(Claim).createQueryBuilder('claim').where(filter.sql, filter.params);
-    if (status) builder.andWhere('claim.status = :status', { status });
+    if (criteria.status) builder.andWhere('claim.status = :status', { status: criteria.status });
+    if (criteria.q !== undefined) {
+      if (UUID.test(criteria.q)) builder.andWhere('claim.id = :qId', { qId: criteria.q.toLowerCase() });
+      else
+        builder.andWhere(
+          `(claim.external_reference ILIKE :qLike OR claim.claimant_ref ILIKE :qLike
+            OR claim.policy_id IN (SELECT sp.id FROM policies sp WHERE sp.number ILIKE :qLike))`,
+          { qLike: `%${criteria.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+        );
+    }
+    if (criteria.peril) builder.andWhere('claim.claimed_peril = :peril', { peril: criteria.peril });
+    if (criteria.team) builder.andWhere('claim.team = :team', { team: criteria.team });
+    if (criteria.lineOfBusiness)
+      builder.andWhere('claim.policy_id IN (SELECT lp.id FROM policies lp WHERE lp.line_of_business = :lob)', {
+        lob: criteria.lineOfBusiness,
+      });
+    if (criteria.createdFrom) builder.andWhere('claim.created_at >= :createdFrom', { createdFrom: criteria.createdFrom });
+    if (criteria.createdBefore)
+      builder.andWhere('claim.created_at < :createdBefore', { createdBefore: criteria.createdBefore });
+    if (criteria.check)
+      builder.andWhere(
+        `EXISTS (SELECT 1 FROM checks ch WHERE ch.claim_id = claim.id AND ch.kind = :check AND (ch.flagged OR ch.uncertain)
+           AND ch.scoring_run_id = (SELECT r.id FROM scoring_runs r WHERE r.claim_id = claim.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1))`,
+        { check: criteria.check },
+      );
     return builder
       .orderBy('claim.createdAt', 'DESC')
       .addOrderBy('claim.id', 'ASC')
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
+  }
+
+  /** The number and line of business of these policies (the claim list's display fields). */
+  async policySummaries(policyIds: string[], tx?: Tx): Promise<Map<string, { number: string; lineOfBusiness: string }>> {
+    if (policyIds.length === 0) return new Map();
+    const rows = (await this.m(tx).query(`SELECT id, number, line_of_business FROM policies WHERE id = ANY($1)`, [
+      [...new Set(policyIds)],
+    ])) as Array<{ id: string; number: string; line_of_business: string }>;
+    return new Map(rows.map((row) => [row.id, { number: row.number, lineOfBusiness: row.line_of_business }]));
   }
 
   /**

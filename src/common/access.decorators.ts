@@ -43,6 +43,8 @@ export type AccessSubject =
   | 'IntakeKey'
   | 'Ops'
   | 'WebhookEndpoint'
+  /** A team's open work and decision statistics (supervisor dashboard, bulk reassignment). */
+  | 'TeamWorkload'
   | 'all';
 
 /**
