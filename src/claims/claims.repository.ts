@@ -112,7 +112,8 @@ export class ClaimsRepository extends OwnedTableRepository {
       builder.andWhere('claim.policy_id IN (SELECT lp.id FROM policies lp WHERE lp.line_of_business = :lob)', {
         lob: criteria.lineOfBusiness,
       });
-    if (criteria.createdFrom) builder.andWhere('claim.created_at >= :createdFrom', { createdFrom: criteria.createdFrom });
+    if (criteria.createdFrom)
+      builder.andWhere('claim.created_at >= :createdFrom', { createdFrom: criteria.createdFrom });
     if (criteria.createdBefore)
       builder.andWhere('claim.created_at < :createdBefore', { createdBefore: criteria.createdBefore });
     if (criteria.check)
@@ -130,7 +131,10 @@ export class ClaimsRepository extends OwnedTableRepository {
   }
 
   /** The number and line of business of these policies (the claim list's display fields). */
-  async policySummaries(policyIds: string[], tx?: Tx): Promise<Map<string, { number: string; lineOfBusiness: string }>> {
+  async policySummaries(
+    policyIds: string[],
+    tx?: Tx,
+  ): Promise<Map<string, { number: string; lineOfBusiness: string }>> {
     if (policyIds.length === 0) return new Map();
     const rows = (await this.m(tx).query(`SELECT id, number, line_of_business FROM policies WHERE id = ANY($1)`, [
       [...new Set(policyIds)],

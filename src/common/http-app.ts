@@ -116,7 +116,9 @@ export function serveClient(app: INestApplication, root: string | null = findCli
     response.type(path.extname(file));
     response.setHeader('Content-Encoding', encoding.name);
     // sendFile would otherwise set the type of the .br/.gz file; the type is set above and kept.
-    return response.sendFile(file + encoding.suffix, { headers: { 'Content-Type': response.getHeader('Content-Type') } });
+    return response.sendFile(file + encoding.suffix, {
+      headers: { 'Content-Type': response.getHeader('Content-Type') },
+    });
   };
   app.use((request: Request, response: Response, next: NextFunction) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(request.path)) return next();

@@ -357,7 +357,13 @@ export class ReviewTasksRepository extends OwnedTableRepository {
   async openWorkCounts(
     filter: SqlFilter,
     now: Date,
-  ): Promise<{ breached_open: number; breached_assigned: number; breached_escalated: number; unassigned: number; escalated: number }> {
+  ): Promise<{
+    breached_open: number;
+    breached_assigned: number;
+    breached_escalated: number;
+    unassigned: number;
+    escalated: number;
+  }> {
     const [row] = (await this.m().query(
       `SELECT count(*) FILTER (WHERE t.status = 'open' AND t.sla_due_at < $1)::int AS breached_open,
               count(*) FILTER (WHERE t.status = 'assigned' AND t.sla_due_at < $1)::int AS breached_assigned,

@@ -62,7 +62,10 @@ export class ReviewController {
   @Post('tasks/reassign')
   @HttpCode(HttpStatus.OK)
   @Can('update', 'TeamWorkload', { ok: BulkReassignResult, errors: [400, 404, 409, 422] })
-  async reassign(@Body() body: BulkReassignDto, @Caller() { actor, ability, audit }: Caller): Promise<BulkReassignResult> {
+  async reassign(
+    @Body() body: BulkReassignDto,
+    @Caller() { actor, ability, audit }: Caller,
+  ): Promise<BulkReassignResult> {
     return this.review.reassignMany(audit, actor, ability, body);
   }
 

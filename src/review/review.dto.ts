@@ -192,7 +192,7 @@ export class BulkTaskRef {
 }
 
 export class BulkReassignDto {
-  @ApiProperty({ format: 'uuid', description: 'an active adjuster or supervisor of the tasks\' team' })
+  @ApiProperty({ format: 'uuid', description: "an active adjuster or supervisor of the tasks' team" })
   @IsUUID()
   assigneeId!: string;
   @ApiProperty({ type: () => [BulkTaskRef], minItems: 1, maxItems: 100 })

@@ -180,9 +180,7 @@ export class BulkReassignResult {
 export class TeamMemberStats {
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ type: String, nullable: true }) name!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'null: no longer an active member' }) role!:
-    | string
-    | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: no longer an active member' }) role!: string | null;
   @ApiProperty({ description: 'tasks assigned now (status assigned)' }) assigned!: number;
   @ApiProperty({ description: 'tasks waiting for the claimant, assigned to them' }) awaitingInfo!: number;
   @ApiProperty({ description: 'assigned tasks past their SLA' }) breached!: number;
