@@ -98,7 +98,7 @@ const ENCODINGS = [
  * 404, not the app. Without a build nothing is served (API only).
  *
  * Compression is done once at build time (brotli and gzip beside each file); here the request's
- * Accept-Encoding (q-values honoured, by Express's `acceptsEncodings`) picks `file.br`, `file.gz` or the file,
+ * Accept-Encoding (by Express's `acceptsEncodings`, q=0 honoured) picks `file.br`, else `file.gz`, else the file,
  * sent with its own Content-Type, `Content-Encoding` and `Vary: Accept-Encoding`.
  */
 export function serveClient(app: INestApplication, root: string | null = findClientDist()): void {
@@ -108,10 +108,11 @@ export function serveClient(app: INestApplication, root: string | null = findCli
   const send = (request: Request, response: Response, file: string, cacheControl: string): void => {
     response.setHeader('Cache-Control', cacheControl);
     response.setHeader('Vary', 'Accept-Encoding');
-    const available = ENCODINGS.filter((encoding) => isFile(file + encoding.suffix));
-    const chosen =
-      available.length > 0 ? request.acceptsEncodings(...available.map((encoding) => encoding.name)) : false;
-    const encoding = available.find((candidate) => candidate.name === chosen);
+    // The server's preference (brotli, then gzip) among those the browser accepts (q > 0): browsers list
+    // gzip first with the same weight, so the client's order alone would never pick the smaller file.
+    const encoding = ENCODINGS.find(
+      (candidate) => request.acceptsEncodings(candidate.name) === candidate.name && isFile(file + candidate.suffix),
+    );
     if (!encoding) return response.sendFile(file);
     response.type(path.extname(file));
     response.setHeader('Content-Encoding', encoding.name);
