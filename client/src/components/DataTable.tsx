@@ -9,16 +9,19 @@ export function DataTable({
   columns,
   testId,
   className,
+  scrollable = false,
   children,
 }: {
   caption: string;
   columns: readonly ReactNode[];
   testId?: string;
   className?: string;
+  /** A wide table that may scroll sideways: its wrapper is a named, focusable region (keyboard scrolling). */
+  scrollable?: boolean;
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...(scrollable ? { tabIndex: 0, role: 'region', 'aria-label': caption } : {})}>
       <table className={className} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>

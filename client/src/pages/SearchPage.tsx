@@ -154,7 +154,7 @@ export function SearchPage() {
             <p className="muted" aria-live="polite" data-testid="search-total">
               {count(data.total, 'claim')} found
             </p>
-            <DataTable caption="Search results" columns={COLUMNS} testId="search-results">
+            <DataTable caption="Search results" columns={COLUMNS} testId="search-results" scrollable>
               {data.items.map((claim) => {
                 const staff = 'team' in claim ? claim : null;
                 return (

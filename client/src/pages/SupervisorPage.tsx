@@ -176,7 +176,7 @@ export function SupervisorPage() {
                 </select>
               </label>
             </div>
-            <DataTable caption="Workload and decisions per person" columns={MEMBER_COLUMNS} testId="members">
+            <DataTable caption="Workload and decisions per person" columns={MEMBER_COLUMNS} testId="members" scrollable>
               {data.members.map((member) => (
                 <tr key={member.userId} data-testid="member-row" data-user-id={member.userId}>
                   <td>{name(member)}</td>
@@ -260,6 +260,7 @@ export function SupervisorPage() {
         {(data) => (
           <DataTable
             caption="Tasks past their SLA"
+            scrollable
             testId="breaches"
             columns={[
               <label key="all">
