@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { Plugin } from 'vite';
+
+/** The part of a Vite plugin this one uses (kept local: the server's typecheck also reads this file). */
+export interface PrecompressPlugin {
+  name: string;
+  apply: 'build';
+  configResolved(config: { root: string; build: { outDir: string } }): void;
+  closeBundle(): void;
+}
 
 /** Files worth compressing: text the browser downloads (images and fonts are compressed already). */
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/;
@@ -11,7 +18,7 @@ const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/;
  * build, once, at build time; the server picks one by Accept-Encoding (src/common/http-app.ts serveClient).
  * A compressed copy that would not be smaller is not written.
  */
-export function precompress(minBytes = 256): Plugin {
+export function precompress(minBytes = 256): PrecompressPlugin {
   let outDir = '';
   return {
     name: 'claims-precompress',

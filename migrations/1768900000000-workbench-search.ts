@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - pg_trgm GIN indexes for partial matches (`ILIKE '%…%'`) on the external reference, the claimant
  *   reference and the policy number; a claim id is matched exactly (primary key).
  * - the claim list's order (newest first, id) per team and overall, so a page is an index range scan;
- * - the open-work indexes of the queue and the supervisor view: undecided tasks by team and SLA due date.
+ * - the open-work indexes of the queue and the supervisor view: undecided tasks by team in the queue's default
+ *   order and by SLA due date, flagged checks by kind (the check filter), decisions by reviewer.
  * pg_trgm ships with PostgreSQL's contrib (and PGlite's); where it is not installed the trigram indexes are
  * skipped and search still works, scanning instead.
  */
@@ -29,6 +30,12 @@ export class WorkbenchSearch1768900000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX review_tasks_open_sla_idx ON review_tasks (team, sla_due_at) WHERE status IN ('open', 'assigned', 'escalated')`,
     );
+    await queryRunner.query(
+      `CREATE INDEX review_tasks_undecided_order_idx ON review_tasks (team, priority DESC, sla_due_at, created_at, id) WHERE status IN ('open', 'assigned', 'escalated')`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX checks_flagged_kind_idx ON checks (kind, claim_id) WHERE flagged OR uncertain`,
+    );
     await queryRunner.query(`CREATE INDEX decisions_reviewer_idx ON decisions (reviewer_id, created_at)`);
     await queryRunner.query(`CREATE INDEX scoring_runs_claim_created_idx ON scoring_runs (claim_id, created_at DESC)`);
   }
@@ -36,6 +43,8 @@ export class WorkbenchSearch1768900000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX IF EXISTS scoring_runs_claim_created_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS decisions_reviewer_idx`);
+    await queryRunner.query(`DROP INDEX IF EXISTS checks_flagged_kind_idx`);
+    await queryRunner.query(`DROP INDEX IF EXISTS review_tasks_undecided_order_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS review_tasks_open_sla_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS claims_team_created_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS claims_created_idx`);

@@ -56,7 +56,7 @@ export class ListClaimsQuery {
    * reference (case-insensitive).
    */
   @ApiPropertyOptional({
-    minLength: 1,
+    minLength: 3,
     maxLength: 100,
     description:
       'search: a claim id (exact), or part of the external reference, policy number or claimant reference (case-insensitive)',
@@ -64,7 +64,7 @@ export class ListClaimsQuery {
   @IsOptional()
   @IsString()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @MinLength(1, { message: 'q must not be empty' })
+  @MinLength(3, { message: 'q must be at least 3 characters' })
   @MaxLength(100, { message: 'q must be at most 100 characters' })
   q?: string;
   @ApiPropertyOptional({ example: 'hail', description: 'the claimed peril key' })

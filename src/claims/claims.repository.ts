@@ -29,6 +29,15 @@ export interface ClaimListCriteria {
   check?: string;
 }
 
+/**
+ * Claim ids whose latest scoring run flagged (or was uncertain about) check kind `$kind` (a placeholder the
+ * caller replaces with its parameter): flagged checks by kind (partial index), kept when no newer run exists.
+ */
+export const FLAGGED_IN_LATEST_RUN = `SELECT ch.claim_id FROM checks ch JOIN scoring_runs r ON r.id = ch.scoring_run_id
+  WHERE ch.kind = $kind AND (ch.flagged OR ch.uncertain)
+    AND NOT EXISTS (SELECT 1 FROM scoring_runs newer WHERE newer.claim_id = r.claim_id
+      AND (newer.created_at > r.created_at OR (newer.created_at = r.created_at AND newer.id > r.id)))`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The claims table: the only code that reads or writes its rows. */
@@ -99,10 +108,12 @@ export class ClaimsRepository extends OwnedTableRepository {
     if (criteria.status) builder.andWhere('claim.status = :status', { status: criteria.status });
     if (criteria.q !== undefined) {
       if (UUID.test(criteria.q)) builder.andWhere('claim.id = :qId', { qId: criteria.q.toLowerCase() });
+      // The matching ids are collected first (an InitPlan: bitmap scans of the three trigram indexes), then
+      // sorted: the planner would otherwise walk the whole table in created_at order hoping for early matches.
       else
         builder.andWhere(
-          `(claim.external_reference ILIKE :qLike OR claim.claimant_ref ILIKE :qLike
-            OR claim.policy_id IN (SELECT sp.id FROM policies sp WHERE sp.number ILIKE :qLike))`,
+          `claim.id = ANY(ARRAY(SELECT m.id FROM claims m WHERE m.external_reference ILIKE :qLike OR m.claimant_ref ILIKE :qLike
+             OR m.policy_id = ANY(ARRAY(SELECT sp.id FROM policies sp WHERE sp.number ILIKE :qLike))))`,
           { qLike: `%${criteria.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
         );
     }
@@ -117,11 +128,7 @@ export class ClaimsRepository extends OwnedTableRepository {
     if (criteria.createdBefore)
       builder.andWhere('claim.created_at < :createdBefore', { createdBefore: criteria.createdBefore });
     if (criteria.check)
-      builder.andWhere(
-        `EXISTS (SELECT 1 FROM checks ch WHERE ch.claim_id = claim.id AND ch.kind = :check AND (ch.flagged OR ch.uncertain)
-           AND ch.scoring_run_id = (SELECT r.id FROM scoring_runs r WHERE r.claim_id = claim.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1))`,
-        { check: criteria.check },
-      );
+      builder.andWhere(`claim.id IN (${FLAGGED_IN_LATEST_RUN.replace('$kind', ':check')})`, { check: criteria.check });
     return builder
       .orderBy('claim.createdAt', 'DESC')
       .addOrderBy('claim.id', 'ASC')

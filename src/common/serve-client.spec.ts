@@ -9,10 +9,11 @@ import { precompress } from '../../client/precompress';
 import { serveClient } from './http-app';
 
 /** A parser that keeps the body's bytes as they arrive (superagent decodes gzip/br before parsers run). */
-const bytes = (response: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void) => {
+const bytes: Parameters<request.Test['parse']>[0] = (response, done) => {
+  const stream = response as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
 describe('serveClient: precompressed files chosen by Accept-Encoding', () => {
@@ -27,10 +28,7 @@ describe('serveClient: precompressed files chosen by Accept-Encoding', () => {
     fs.writeFileSync(path.join(root, 'assets', 'index-abc123.js'), script);
     fs.writeFileSync(path.join(root, 'assets', 'tiny-abc.css'), 'a{}');
     // The build step itself: the vite plugin writes .br and .gz beside each compressible file.
-    const plugin = precompress() as unknown as {
-      configResolved(config: { root: string; build: { outDir: string } }): void;
-      closeBundle(): void;
-    };
+    const plugin = precompress();
     plugin.configResolved({ root, build: { outDir: '.' } });
     plugin.closeBundle();
     server = express();

@@ -10,6 +10,7 @@ import { InformationRequestsRepository } from '../claims/information-requests.re
 import { toInformationRequestView } from '../claims/claims.service';
 import { toTaskView } from './review-rows';
 import { ReviewTasksRepository } from './review-tasks.repository';
+import { FLAGGED_IN_LATEST_RUN } from '../claims/claims.repository';
 import { REVIEW_REASONS, type ReviewReason } from './review-task.entity';
 import { TaskPage, ClaimFinding, TaskDetail, TeamDashboard } from './review.views';
 export { TaskPage, ClaimFinding, TaskDetail };
@@ -76,13 +77,11 @@ export class ReviewQueryService {
       );
     if (query.breached === 'true')
       conditions.push(`t.status IN ('open', 'assigned', 'escalated') AND t.sla_due_at < ${param(now)}`);
-    if (query.check)
-      conditions.push(
-        `EXISTS (SELECT 1 FROM checks ch WHERE ch.claim_id = t.claim_id AND ch.kind = ${param(query.check)} AND (ch.flagged OR ch.uncertain)
-           AND ch.scoring_run_id = (SELECT r.id FROM scoring_runs r WHERE r.claim_id = t.claim_id ORDER BY r.created_at DESC, r.id DESC LIMIT 1))`,
-      );
+    if (query.check) conditions.push(`t.claim_id IN (${FLAGGED_IN_LATEST_RUN.replace('$kind', param(query.check))})`);
+    // Counting needs the claim and policy rows only when a filter reads them.
+    const needsClaim = Boolean(query.lineOfBusiness || query.peril || query.minAgeHours);
 
-    const counts = await this.tasks.countByReason(conditions.join(' AND '), values);
+    const counts = await this.tasks.countByReason(conditions.join(' AND '), values, needsClaim);
     for (const row of counts) countsByReason[row.reason] = Number(row.count);
 
     if (query.reason) conditions.push(`t.reason = ${param(query.reason)}`);

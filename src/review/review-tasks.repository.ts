@@ -313,11 +313,20 @@ export class ReviewTasksRepository extends OwnedTableRepository {
     ])) as DecisionRow[];
   }
 
-  /** Task counts per reason among the tasks `conditions` (over aliases `t` task, `c` claim, `p` policy) select. */
-  async countByReason(conditions: string, values: unknown[]): Promise<Array<{ reason: ReviewReason; count: number }>> {
+  /**
+   * Task counts per reason among the tasks `conditions` select (alias `t`; with `joinClaim`, also `c` claim and
+   * `p` policy, joined only then: the plain queue counts from review_tasks alone).
+   */
+  async countByReason(
+    conditions: string,
+    values: unknown[],
+    joinClaim = false,
+  ): Promise<Array<{ reason: ReviewReason; count: number }>> {
+    const from = joinClaim
+      ? 'review_tasks t JOIN claims c ON c.id = t.claim_id JOIN policies p ON p.id = c.policy_id'
+      : 'review_tasks t';
     return (await this.m().query(
-      `SELECT t.reason, count(*)::int AS count FROM review_tasks t JOIN claims c ON c.id = t.claim_id JOIN policies p ON p.id = c.policy_id
-        WHERE ${conditions} GROUP BY t.reason`,
+      `SELECT t.reason, count(*)::int AS count FROM ${from} WHERE ${conditions} GROUP BY t.reason`,
       values,
     )) as Array<{ reason: ReviewReason; count: number }>;
   }
