@@ -147,9 +147,10 @@ describe('claim search (real PostgreSQL, pg_trgm)', () => {
     expect(refs((await asStaff('adjA', { status: 'needs_review' })).body)).toEqual(['CLM-2026-000124']);
     expect(refs((await asStaff('adjA', { peril: 'hail' })).body)).toEqual(['CLM-2026-000123']);
     expect(refs((await asStaff('adjA', { lineOfBusiness: 'property' })).body)).toEqual(['CLM-2026-000124']);
-    expect(
-      refs((await asStaff('adjA', { createdFrom: '2026-02-20', createdTo: '2026-03-01' })).body),
-    ).toEqual(['CLM-2026-000124', 'OTHER-50%_X']);
+    expect(refs((await asStaff('adjA', { createdFrom: '2026-02-20', createdTo: '2026-03-01' })).body)).toEqual([
+      'CLM-2026-000124',
+      'OTHER-50%_X',
+    ]);
     expect(refs((await asStaff('adjA', { check: 'exif_anomaly' })).body)).toEqual(['CLM-2026-000123']);
     // a2's latest run is clean: its older duplicate_photo flag does not count.
     expect(refs((await asStaff('adjA', { check: 'duplicate_photo' })).body)).toEqual([]);
