@@ -164,7 +164,7 @@ describe('workbench: search, server-side queue, supervisor dashboard (browser)',
 
   it('searches claims from the header: team claims only, paged table, opens the claim', async () => {
     await page.goto(`${harness.baseUrl}/queue`);
-    const box = page.getByRole('searchbox', { name: /Search claims/ });
+    const box = page.getByRole('searchbox', { name: 'Find claims' });
     await box.fill('srch-a-00');
     await box.press('Enter');
     await page.waitForURL(/\/search\?q=srch-a-00/);

@@ -14,19 +14,21 @@ export function HeaderSearch() {
   };
   return (
     <form role="search" className="header-search" onSubmit={submit} aria-label="Claims">
+      {/* Kept short and distinct: "Find claims" names no field of any page (tests locate fields by label). */}
       <label htmlFor="header-search-input" className="sr-only">
-        Search claims by claim id, reference, policy number or claimant
+        Find claims
       </label>
       <input
         id="header-search-input"
         type="search"
         name="q"
         placeholder="Claim, reference, policy, claimant"
+        title="A claim id, or part of a reference, policy number or claimant reference"
         value={value}
         maxLength={100}
         onChange={(event) => setValue(event.target.value)}
       />
-      <button type="submit">Search</button>
+      <button type="submit">Find</button>
     </form>
   );
 }
