@@ -237,6 +237,20 @@ describe('workbench: search, server-side queue, supervisor dashboard (browser)',
     await page.getByRole('link', { name: 'Team queue' }).click();
     await page.getByTestId('task-row').first().waitFor();
     expect(await page.getByText('Decision saved for ESC-1').count()).toBe(0);
+
+    // An override is saved in place: "Override saved." shows on the task's page at once, and on no later page.
+    await page.goto(`${harness.baseUrl}/tasks/${escalatedTask}`);
+    const overrideForm = page.getByRole('form', { name: 'Decision' });
+    await overrideForm.getByRole('button', { name: 'Override' }).waitFor();
+    await overrideForm.getByRole('radio', { name: /Approve/ }).check();
+    await overrideForm.getByLabel('Reason code').selectOption('model_false_positive');
+    await overrideForm.getByLabel(/Note/).fill('On reflection the photos are consistent with the claim.');
+    await overrideForm.getByRole('button', { name: 'Override' }).click();
+    await page.getByRole('status').filter({ hasText: 'Override saved.' }).waitFor();
+    expect(page.url()).toMatch(new RegExp(`/tasks/${escalatedTask}$`));
+    await page.getByRole('link', { name: 'Supervisor' }).click();
+    await page.getByTestId('breach-count').waitFor();
+    expect(await page.getByText('Override saved.').count()).toBe(0);
   });
 
   it('the new pages have no serious or critical axe violations at tablet size', async () => {
