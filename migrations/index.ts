@@ -8,6 +8,7 @@ import { AuditMerkleLog1768700000000 } from './1768700000000-audit-merkle-log';
 import { AuditCosignatures1768710000000 } from './1768710000000-audit-cosignatures';
 import { InformationRequests1768800000000 } from './1768800000000-information-requests';
 import { Webhooks1768810000000 } from './1768810000000-webhooks';
+import { WorkbenchSearch1768900000000 } from './1768900000000-workbench-search';
 import { WorkbenchEvidence1768910000000 } from './1768910000000-workbench-evidence';
 import { ComplianceConsole1768930000000 } from './1768930000000-compliance-console';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   AuditCosignatures1768710000000,
   InformationRequests1768800000000,
   Webhooks1768810000000,
+  WorkbenchSearch1768900000000,
   WorkbenchEvidence1768910000000,
   ComplianceConsole1768930000000,
 ];

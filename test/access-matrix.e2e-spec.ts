@@ -85,6 +85,8 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/review/tasks/:id': ['adjuster', 'supervisor'],
   'POST /v1/review/tasks/next': ['adjuster', 'supervisor'],
   'POST /v1/review/tasks/:id/assign': ['adjuster', 'supervisor'],
+  'POST /v1/review/tasks/reassign': ['supervisor'],
+  'GET /v1/review/dashboard': ['supervisor'],
   'POST /v1/review/tasks/:id/decision': ['adjuster', 'supervisor'],
   // Only supervisors override; compliance may never change a decision, admin neither.
   'POST /v1/review/tasks/:id/override': ['supervisor'],

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { logout } from './api';
-import { takeFlash } from './flash';
+import { hasFlashFor, subscribeFlash, takeFlash } from './flash';
 import { useSession } from './hooks';
 import { AuditPage } from './pages/AuditPage';
 import { ClaimHistoryPage } from './pages/ClaimHistoryPage';
@@ -10,6 +10,9 @@ import { LoginPage } from './pages/LoginPage';
 import { NotAllowed, NotFound } from './pages/NotAllowed';
 import { QualityPage } from './pages/QualityPage';
 import { QueuePage } from './pages/QueuePage';
+import { SearchPage } from './pages/SearchPage';
+import { SupervisorPage } from './pages/SupervisorPage';
+import { HeaderSearch } from './components/HeaderSearch';
 import { ErasurePage } from './pages/retention/ErasurePage';
 import { LegalHoldsPage } from './pages/retention/LegalHoldsPage';
 import { PurgesPage } from './pages/retention/PurgesPage';
@@ -51,6 +54,8 @@ const ROUTES: Route[] = [
   { pattern: '/retention/purges', roles: RETENTION_ROLES, title: 'Upcoming purges', render: () => <PurgesPage /> },
   { pattern: '/retention/receipts', roles: RETENTION_ROLES, title: 'Purge receipts', render: () => <ReceiptsPage /> },
   { pattern: '/retention/erasure', roles: RETENTION_ROLES, title: 'Erasure requests', render: () => <ErasurePage /> },
+  { pattern: '/search', roles: CLAIM_ROLES, title: 'Search claims', render: () => <SearchPage /> },
+  { pattern: '/supervisor', roles: ['supervisor'], title: 'Supervisor', render: () => <SupervisorPage /> },
 ];
 
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
@@ -60,6 +65,7 @@ const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: '/audit', label: 'Audit log', roles: AUDIT_ROLES },
   { to: '/retention', label: 'Retention', roles: RETENTION_ROLES },
   { to: '/quality', label: 'Quality', roles: QUALITY_ROLES },
+  { to: '/supervisor', label: 'Supervisor', roles: ['supervisor'] },
 ];
 
 export function App() {
@@ -80,8 +86,18 @@ export function App() {
     }
   }, [session, path, search]);
 
+  // A flash set for the page on screen (e.g. an override saved in place) shows at once; one for another page
+  // waits for that page (see flash.ts).
+  useEffect(
+    () =>
+      subscribeFlash(() => {
+        if (hasFlashFor(window.location.pathname)) setFlashState(takeFlash(window.location.pathname));
+      }),
+    [],
+  );
+
   useEffect(() => {
-    setFlashState(takeFlash());
+    setFlashState(takeFlash(path));
     const route = ROUTES.find((candidate) => matchPath(candidate.pattern, path));
     document.title = `${route?.title ?? 'Claims review'} · Claims review`;
     mainRef.current?.focus({ preventScroll: true });
@@ -126,6 +142,7 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {CLAIM_ROLES.includes(role) && <HeaderSearch />}
         <div className="who">
           <span data-testid="who">
             {session.user.email} · <strong>{role}</strong> · {session.user.team}

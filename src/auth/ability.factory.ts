@@ -61,6 +61,7 @@ export class AbilityFactory {
           can('read', 'DuplicateMatch', { team });
           can('read', 'Policy', STAFF_POLICY_READ);
           can('read', 'QualityReport');
+          can(['read', 'update'], 'TeamWorkload', { team });
           break;
         case 'investigator':
           // Special investigations: read-only across teams (claims, checks, decisions, photos with GPS);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageParam, PageSizeParam } from '../common/dto-fields';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
@@ -42,11 +43,59 @@ export class CreateClaimDto {
   @ApiProperty({ enum: PHOTO_SOURCES, enumName: 'PhotoSource' }) @IsIn(PHOTO_SOURCES) photoSource!: PhotoSource;
 }
 
+const KEY = /^[a-z][a-z0-9_]{0,63}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 export class ListClaimsQuery {
   @ApiPropertyOptional({ enum: CLAIM_STATUSES, enumName: 'ClaimStatus' })
   @IsOptional()
   @IsIn(CLAIM_STATUSES)
   status?: ClaimStatus;
+  /**
+   * Search: the claim id (exactly), or part of the external reference, the policy number or the claimant
+   * reference (case-insensitive).
+   */
+  @ApiPropertyOptional({
+    minLength: 3,
+    maxLength: 100,
+    description:
+      'search: a claim id (exact), or part of the external reference, policy number or claimant reference (case-insensitive)',
+  })
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @MinLength(3, { message: 'q must be at least 3 characters' })
+  @MaxLength(100, { message: 'q must be at most 100 characters' })
+  q?: string;
+  @ApiPropertyOptional({ example: 'hail', description: 'the claimed peril key' })
+  @IsOptional()
+  @Matches(KEY, { message: 'peril must be a peril key: lowercase letters, digits or underscore' })
+  peril?: string;
+  @ApiPropertyOptional({ example: 'property', description: "the policy's line of business" })
+  @IsOptional()
+  @Matches(KEY, { message: 'lineOfBusiness must be a key: lowercase letters, digits or underscore' })
+  lineOfBusiness?: string;
+  @ApiPropertyOptional({ description: "the claim's team (staff who see one team only see that one anyway)" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  team?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'created on or after this day (UTC)' })
+  @IsOptional()
+  @Matches(DATE, { message: 'createdFrom must be a date YYYY-MM-DD' })
+  createdFrom?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'created on or before this day (UTC)' })
+  @IsOptional()
+  @Matches(DATE, { message: 'createdTo must be a date YYYY-MM-DD' })
+  createdTo?: string;
+  @ApiPropertyOptional({
+    example: 'exif_anomaly',
+    description: 'staff: the latest scoring run flagged (or was uncertain about) this check kind',
+  })
+  @IsOptional()
+  @Matches(KEY, { message: 'check must be a check kind: lowercase letters, digits or underscore' })
+  check?: string;
   @PageParam() page?: number;
   @PageSizeParam(100, 20) pageSize?: number;
 }

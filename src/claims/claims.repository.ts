@@ -16,6 +16,30 @@ export interface ClaimRetentionFactsRow {
   jurisdiction: string;
 }
 
+/** The claim list's filters (already validated): see ListClaimsQuery. */
+export interface ClaimListCriteria {
+  status?: ClaimStatus;
+  q?: string;
+  peril?: string;
+  team?: string;
+  lineOfBusiness?: string;
+  createdFrom?: Date;
+  /** Exclusive: the day after `createdTo`. */
+  createdBefore?: Date;
+  check?: string;
+}
+
+/**
+ * Claim ids whose latest scoring run flagged (or was uncertain about) check kind `$kind` (a placeholder the
+ * caller replaces with its parameter): flagged checks by kind (partial index), kept when no newer run exists.
+ */
+export const FLAGGED_IN_LATEST_RUN = `SELECT ch.claim_id FROM checks ch JOIN scoring_runs r ON r.id = ch.scoring_run_id
+  WHERE ch.kind = $kind AND (ch.flagged OR ch.uncertain)
+    AND NOT EXISTS (SELECT 1 FROM scoring_runs newer WHERE newer.claim_id = r.claim_id
+      AND (newer.created_at > r.created_at OR (newer.created_at = r.created_at AND newer.id > r.id)))`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The claims table: the only code that reads or writes its rows. */
 @Injectable()
 export class ClaimsRepository extends OwnedTableRepository {
@@ -101,21 +125,61 @@ export class ClaimsRepository extends OwnedTableRepository {
     return row ? row.id : null;
   }
 
-  /** One page of claims under an access filter (TypeORM named parameters over alias `claim`), newest first. */
+  /**
+   * One page of claims under an access filter (TypeORM named parameters over alias `claim`) and the list's
+   * filters, newest first (id breaks ties, so offset pages are stable). `q` matches the id exactly when it is a
+   * UUID, otherwise part of the external reference, the claimant reference or the policy number
+   * (case-insensitive `ILIKE`, served by the pg_trgm indexes of migration 1768900000000).
+   */
   listPage(
     filter: { sql: string; params: Record<string, unknown> },
-    status: string | undefined,
+    criteria: ClaimListCriteria,
     page: number,
     pageSize: number,
   ): Promise<[Claim[], number]> {
     const builder = this.m().getRepository(Claim).createQueryBuilder('claim').where(filter.sql, filter.params);
-    if (status) builder.andWhere('claim.status = :status', { status });
+    if (criteria.status) builder.andWhere('claim.status = :status', { status: criteria.status });
+    if (criteria.q !== undefined) {
+      if (UUID.test(criteria.q)) builder.andWhere('claim.id = :qId', { qId: criteria.q.toLowerCase() });
+      // The matching ids are collected first (an InitPlan: bitmap scans of the three trigram indexes), then
+      // sorted: the planner would otherwise walk the whole table in created_at order hoping for early matches.
+      else
+        builder.andWhere(
+          `claim.id = ANY(ARRAY(SELECT m.id FROM claims m WHERE m.external_reference ILIKE :qLike OR m.claimant_ref ILIKE :qLike
+             OR m.policy_id = ANY(ARRAY(SELECT sp.id FROM policies sp WHERE sp.number ILIKE :qLike))))`,
+          { qLike: `%${criteria.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+        );
+    }
+    if (criteria.peril) builder.andWhere('claim.claimed_peril = :peril', { peril: criteria.peril });
+    if (criteria.team) builder.andWhere('claim.team = :team', { team: criteria.team });
+    if (criteria.lineOfBusiness)
+      builder.andWhere('claim.policy_id IN (SELECT lp.id FROM policies lp WHERE lp.line_of_business = :lob)', {
+        lob: criteria.lineOfBusiness,
+      });
+    if (criteria.createdFrom)
+      builder.andWhere('claim.created_at >= :createdFrom', { createdFrom: criteria.createdFrom });
+    if (criteria.createdBefore)
+      builder.andWhere('claim.created_at < :createdBefore', { createdBefore: criteria.createdBefore });
+    if (criteria.check)
+      builder.andWhere(`claim.id IN (${FLAGGED_IN_LATEST_RUN.replace('$kind', ':check')})`, { check: criteria.check });
     return builder
       .orderBy('claim.createdAt', 'DESC')
       .addOrderBy('claim.id', 'ASC')
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
+  }
+
+  /** The number and line of business of these policies (the claim list's display fields). */
+  async policySummaries(
+    policyIds: string[],
+    tx?: Tx,
+  ): Promise<Map<string, { number: string; lineOfBusiness: string }>> {
+    if (policyIds.length === 0) return new Map();
+    const rows = (await this.m(tx).query(`SELECT id, number, line_of_business FROM policies WHERE id = ANY($1)`, [
+      [...new Set(policyIds)],
+    ])) as Array<{ id: string; number: string; line_of_business: string }>;
+    return new Map(rows.map((row) => [row.id, { number: row.number, lineOfBusiness: row.line_of_business }]));
   }
 
   /**

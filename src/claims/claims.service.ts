@@ -226,24 +226,55 @@ export class ClaimsService {
   async list(actor: Actor, ability: AppAbility, query: ListClaimsQuery): Promise<ClaimPage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
+    if (query.check && actor.kind === 'api_client')
+      throw new BadRequestException('check filters by scoring flags, which intake systems do not see');
+    const day = (value: string | undefined, name: string, offsetDays = 0): Date | undefined => {
+      if (value === undefined) return undefined;
+      const date = new Date(`${value}T00:00:00Z`);
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+        throw new BadRequestException(`${name} must be a real date YYYY-MM-DD`);
+      return new Date(date.getTime() + offsetDays * 86_400_000);
+    };
+    const createdFrom = day(query.createdFrom, 'createdFrom');
+    const createdBefore = day(query.createdTo, 'createdTo', 1);
+    if (createdFrom && createdBefore && createdFrom >= createdBefore)
+      throw new BadRequestException('createdFrom must not be after createdTo');
     const where = this.access.where(ability, 'Claim', { alias: 'claim' });
     if (where.none) return { items: [], page, pageSize, total: 0 };
-    const [claims, total] = await this.claims.listPage(where, query.status, page, pageSize);
-    const photos = await findPhotosOfClaims(
-      this.transactions.manager,
-      claims.map((claim) => claim.id),
+    const [claims, total] = await this.claims.listPage(
+      where,
+      {
+        status: query.status,
+        q: query.q,
+        peril: query.peril,
+        team: query.team,
+        lineOfBusiness: query.lineOfBusiness,
+        createdFrom,
+        createdBefore,
+        check: query.check,
+      },
+      page,
+      pageSize,
     );
-    const requests = await this.requests.latestOfClaims(claims.map((claim) => claim.id));
+    const ids = claims.map((claim) => claim.id);
+    const photos = await findPhotosOfClaims(this.transactions.manager, ids);
+    const requests = await this.requests.latestOfClaims(ids);
+    const policies =
+      actor.kind === 'api_client'
+        ? new Map<string, { number: string; lineOfBusiness: string }>()
+        : await this.claims.policySummaries(claims.map((claim) => claim.policyId));
     return {
-      items: claims.map((claim) =>
-        toClaimView(
+      items: claims.map((claim) => {
+        const view = toClaimView(
           actor,
           claim,
           photos.filter((photo) => photo.claimId === claim.id),
           null,
           requests.get(claim.id) ?? null,
-        ),
-      ),
+        );
+        const policy = policies.get(claim.policyId);
+        return policy ? { ...view, policyNumber: policy.number, lineOfBusiness: policy.lineOfBusiness } : view;
+      }),
       page,
       pageSize,
       total,

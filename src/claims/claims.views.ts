@@ -1,5 +1,5 @@
 import { PageOf } from '../common/api-docs';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
 import { INFORMATION_REQUEST_STATUSES, type InformationRequestStatus } from './information-request.entity';
 
@@ -118,6 +118,9 @@ export class StaffClaimView extends ClaimCoreView {
   informationRequest!: InformationRequestView | null;
   /** The latest scoring run's outcome and flags; null while the claim has not been scored. */
   @ApiProperty({ type: () => ValidationSummary, nullable: true }) validation!: ValidationSummary | null;
+  /** In lists (search results): the policy's number and line of business. */
+  @ApiPropertyOptional({ description: 'in lists: the policy number' }) policyNumber?: string;
+  @ApiPropertyOptional({ description: "in lists: the policy's line of business" }) lineOfBusiness?: string;
 }
 
 export type ClaimView = IntakeClaimView | StaffClaimView;

@@ -50,6 +50,8 @@ export type AccessSubject =
   | 'AuditSavedSearch'
   /** The other claim a duplicate-photo flag matched (its identity), for the flagged claim's reviewers. */
   | 'DuplicateMatch'
+  /** A team's open work and decision statistics (supervisor dashboard, bulk reassignment). */
+  | 'TeamWorkload'
   | 'all';
 
 /**

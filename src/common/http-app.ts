@@ -85,15 +85,42 @@ export function findClientDist(): string | null {
   return candidates.find((candidate) => fs.existsSync(path.join(candidate, 'index.html'))) ?? null;
 }
 
+/** Precompressed copies the client build writes (client/precompress.ts), in order of preference. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
 /**
- * Serves the built client at `/`: files under client/dist as they are (hashed assets cached for a year,
- * immutable), and index.html for any other GET/HEAD outside the server's own paths (the SPA fallback:
- * the client routes by URL), never cached so a deploy takes effect at once. A path with a file
- * extension that does not exist is a 404, not the app. Without a build nothing is served (API only).
+ * Serves the built client at `/`: files under client/dist (hashed assets cached for a year, immutable), and
+ * index.html for any other GET/HEAD outside the server's own paths (the SPA fallback: the client routes by
+ * URL), never cached so a deploy takes effect at once. A path with a file extension that does not exist is a
+ * 404, not the app. Without a build nothing is served (API only).
+ *
+ * Compression is done once at build time (brotli and gzip beside each file); here the request's
+ * Accept-Encoding (by Express's `acceptsEncodings`, q=0 honoured) picks `file.br`, else `file.gz`, else the file,
+ * sent with its own Content-Type, `Content-Encoding` and `Vary: Accept-Encoding`.
  */
 export function serveClient(app: INestApplication, root: string | null = findClientDist()): void {
   if (!root) return;
   const index = path.join(root, 'index.html');
+  const isFile = (file: string): boolean => fs.existsSync(file) && fs.statSync(file).isFile();
+  const send = (request: Request, response: Response, file: string, cacheControl: string): void => {
+    response.setHeader('Cache-Control', cacheControl);
+    response.setHeader('Vary', 'Accept-Encoding');
+    // The server's preference (brotli, then gzip) among those the browser accepts (q > 0): browsers list
+    // gzip first with the same weight, so the client's order alone would never pick the smaller file.
+    const encoding = ENCODINGS.find(
+      (candidate) => request.acceptsEncodings(candidate.name) === candidate.name && isFile(file + candidate.suffix),
+    );
+    if (!encoding) return response.sendFile(file);
+    response.type(path.extname(file));
+    response.setHeader('Content-Encoding', encoding.name);
+    // sendFile would otherwise set the type of the .br/.gz file; the type is set above and kept.
+    return response.sendFile(file + encoding.suffix, {
+      headers: { 'Content-Type': response.getHeader('Content-Type') },
+    });
+  };
   app.use((request: Request, response: Response, next: NextFunction) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(request.path)) return next();
     let decoded: string;
@@ -103,13 +130,11 @@ export function serveClient(app: INestApplication, root: string | null = findCli
       return next();
     }
     const file = path.resolve(root, '.' + path.posix.normalize(decoded));
-    if (file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile() && file !== index) {
+    if (file.startsWith(root + path.sep) && isFile(file) && file !== index) {
       const immutable = file.startsWith(path.join(root, 'assets') + path.sep);
-      response.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-      return response.sendFile(file);
+      return send(request, response, file, immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     }
     if (path.posix.extname(decoded) !== '') return next();
-    response.setHeader('Cache-Control', 'no-cache');
-    return response.sendFile(index);
+    return send(request, response, index, 'no-cache');
   });
 }

@@ -50,9 +50,14 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   type NodePostgresAdapter = typeof import('@electric-sql/pglite/node-postgres');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createPgConfig } = require('@electric-sql/pglite/node-postgres') as NodePostgresAdapter;
+  // pg_trgm: claim search's partial-match indexes (migration 1768900000000).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as {
+    pg_trgm: import('@electric-sql/pglite').Extension;
+  };
   let pglite: PGlite;
   try {
-    pglite = await PGliteClass.create(dataDir);
+    pglite = await PGliteClass.create(dataDir, { extensions: { pg_trgm } });
   } catch (error) {
     fs.rmSync(lockFile, { force: true });
     throw error;

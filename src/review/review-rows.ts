@@ -26,13 +26,18 @@ export interface TaskRowRaw {
   submitted_at: Date | null;
   claim_created_at: Date;
   line_of_business: string;
+  policy_number: string;
+  flags: string[] | null;
 }
 
 /** The SELECT behind every task view; callers add `WHERE` on alias `t` (task), `c` (claim). */
 export const TASK_COLUMNS = `SELECT t.id, t.claim_id, t.reason, t.priority, t.sla_due_at, t.team, t.assignee_id, u.display_name AS assignee_name,
   t.status, t.escalated_at, t.follow_up, t.reopened_at, t.created_at, t.updated_at, t.version,
   c.external_reference, c.claimed_peril, c.amount::text AS amount, c.currency, c.status AS claim_status, c.submitted_at, c.created_at AS claim_created_at,
-  p.line_of_business
+  p.line_of_business, p.number AS policy_number,
+  ARRAY(SELECT DISTINCT ch.kind FROM checks ch WHERE ch.claim_id = t.claim_id AND (ch.flagged OR ch.uncertain)
+    AND ch.scoring_run_id = (SELECT r.id FROM scoring_runs r WHERE r.claim_id = t.claim_id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+    ORDER BY ch.kind) AS flags
   FROM review_tasks t
   JOIN claims c ON c.id = t.claim_id
   JOIN policies p ON p.id = c.policy_id
@@ -68,6 +73,8 @@ export function toTaskView(row: TaskRowRaw, now: Date): TaskView {
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
     version: row.version,
+    policyNumber: row.policy_number,
+    flags: row.flags ?? [],
   };
 }
 

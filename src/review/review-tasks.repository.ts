@@ -49,6 +49,21 @@ export interface StoredAcknowledgement {
   note: string;
 }
 
+export interface MemberStatsRow {
+  user_id: string;
+  name: string | null;
+  role: string | null;
+  assigned: number;
+  awaiting_info: number;
+  breached: number;
+  decisions: number;
+  escalations: number;
+  overrides_made: number;
+  comparable: number;
+  agree_with_model: number;
+  overridden: number;
+}
+
 export interface ReviewFindingRow {
   id: string;
   kind: string;
@@ -99,12 +114,13 @@ export class ReviewTasksRepository extends OwnedTableRepository {
     userId: string,
     now: Date,
     filter: SqlFilter,
+    onlyEscalated = false,
   ): Promise<{ id: string; claim_id: string; version: number } | undefined> {
     const rows = (await tx.query(
       `UPDATE review_tasks SET assignee_id = $1, status = 'assigned', version = version + 1, updated_at = $2
        WHERE id = (
          SELECT q.id FROM review_tasks q
-         WHERE ${filter.sql} AND q.assignee_id IS NULL AND q.status IN ('open', 'escalated')
+         WHERE ${filter.sql} AND q.assignee_id IS NULL AND q.status IN ${onlyEscalated ? "('escalated')" : "('open', 'escalated')"}
          ORDER BY (q.status = 'escalated') DESC, q.priority DESC, q.sla_due_at ASC, q.created_at ASC, q.id ASC
          LIMIT 1 FOR UPDATE SKIP LOCKED)
        AND assignee_id IS NULL
@@ -309,10 +325,20 @@ export class ReviewTasksRepository extends OwnedTableRepository {
     ])) as DecisionRow[];
   }
 
-  /** Task counts per reason among the tasks `conditions` (over alias `t`) select. */
-  async countByReason(conditions: string, values: unknown[]): Promise<Array<{ reason: ReviewReason; count: number }>> {
+  /**
+   * Task counts per reason among the tasks `conditions` select (alias `t`; with `joinClaim`, also `c` claim and
+   * `p` policy, joined only then: the plain queue counts from review_tasks alone).
+   */
+  async countByReason(
+    conditions: string,
+    values: unknown[],
+    joinClaim = false,
+  ): Promise<Array<{ reason: ReviewReason; count: number }>> {
+    const from = joinClaim
+      ? 'review_tasks t JOIN claims c ON c.id = t.claim_id JOIN policies p ON p.id = c.policy_id'
+      : 'review_tasks t';
     return (await this.m().query(
-      `SELECT t.reason, count(*)::int AS count FROM review_tasks t WHERE ${conditions} GROUP BY t.reason`,
+      `SELECT t.reason, count(*)::int AS count FROM ${from} WHERE ${conditions} GROUP BY t.reason`,
       values,
     )) as Array<{ reason: ReviewReason; count: number }>;
   }
@@ -364,5 +390,76 @@ export class ReviewTasksRepository extends OwnedTableRepository {
       [claimId, photoId],
     )) as Array<{ id: string; score: number; flagged: boolean; uncertain: boolean; evidence: Record<string, unknown> }>;
     return rows[0];
+  }
+
+  /** Undecided tasks of the filter (alias `t`; parameters from $2) past their SLA at $1, and unassigned/escalated counts. */
+  async openWorkCounts(
+    filter: SqlFilter,
+    now: Date,
+  ): Promise<{
+    breached_open: number;
+    breached_assigned: number;
+    breached_escalated: number;
+    unassigned: number;
+    escalated: number;
+  }> {
+    const [row] = (await this.m().query(
+      `SELECT count(*) FILTER (WHERE t.status = 'open' AND t.sla_due_at < $1)::int AS breached_open,
+              count(*) FILTER (WHERE t.status = 'assigned' AND t.sla_due_at < $1)::int AS breached_assigned,
+              count(*) FILTER (WHERE t.status = 'escalated' AND t.sla_due_at < $1)::int AS breached_escalated,
+              count(*) FILTER (WHERE t.assignee_id IS NULL)::int AS unassigned,
+              count(*) FILTER (WHERE t.status = 'escalated')::int AS escalated
+         FROM review_tasks t WHERE t.status IN ('open', 'assigned', 'escalated') AND ${filter.sql}`,
+      [now, ...filter.values],
+    )) as Array<{
+      breached_open: number;
+      breached_assigned: number;
+      breached_escalated: number;
+      unassigned: number;
+      escalated: number;
+    }>;
+    return row;
+  }
+
+  /**
+   * Per person: the team's active reviewers ($1 team) and whoever holds or decided the filter's tasks (alias `t`,
+   * parameters from $4): tasks held now, breaches at $2, and their decisions since $3 — how many, escalations,
+   * overrides made, agreement with the model, and how many a later decision overrode.
+   */
+  async memberStats(filter: SqlFilter, team: string, now: Date, since: Date): Promise<MemberStatsRow[]> {
+    return (await this.m().query(
+      `WITH work AS (
+         SELECT t.assignee_id AS user_id,
+                count(*) FILTER (WHERE t.status = 'assigned')::int AS assigned,
+                count(*) FILTER (WHERE t.status = 'awaiting_info')::int AS awaiting_info,
+                count(*) FILTER (WHERE t.status = 'assigned' AND t.sla_due_at < $2)::int AS breached
+           FROM review_tasks t WHERE t.assignee_id IS NOT NULL AND t.status IN ('assigned', 'awaiting_info') AND ${filter.sql}
+          GROUP BY t.assignee_id),
+       made AS (
+         SELECT d.reviewer_id AS user_id,
+                count(*) FILTER (WHERE d.outcome <> 'escalate')::int AS decisions,
+                count(*) FILTER (WHERE d.outcome = 'escalate')::int AS escalations,
+                count(*) FILTER (WHERE d.overrides_decision_id IS NOT NULL)::int AS overrides_made,
+                count(*) FILTER (WHERE d.agrees_with_model IS NOT NULL)::int AS comparable,
+                count(*) FILTER (WHERE d.agrees_with_model)::int AS agree_with_model,
+                count(*) FILTER (WHERE d.outcome <> 'escalate'
+                  AND EXISTS (SELECT 1 FROM decisions o WHERE o.overrides_decision_id = d.id))::int AS overridden
+           FROM decisions d JOIN review_tasks t ON t.id = d.task_id
+          WHERE d.created_at >= $3 AND ${filter.sql}
+          GROUP BY d.reviewer_id),
+       people AS (
+         SELECT id AS user_id FROM users WHERE team = $1 AND disabled_at IS NULL AND role IN ('adjuster', 'supervisor')
+         UNION SELECT user_id FROM work UNION SELECT user_id FROM made)
+       SELECT p.user_id, u.display_name AS name,
+              CASE WHEN u.disabled_at IS NULL AND u.team = $1 THEN u.role END AS role,
+              COALESCE(w.assigned, 0) AS assigned, COALESCE(w.awaiting_info, 0) AS awaiting_info, COALESCE(w.breached, 0) AS breached,
+              COALESCE(m.decisions, 0) AS decisions, COALESCE(m.escalations, 0) AS escalations,
+              COALESCE(m.overrides_made, 0) AS overrides_made, COALESCE(m.comparable, 0) AS comparable,
+              COALESCE(m.agree_with_model, 0) AS agree_with_model, COALESCE(m.overridden, 0) AS overridden
+         FROM people p LEFT JOIN users u ON u.id = p.user_id
+         LEFT JOIN work w ON w.user_id = p.user_id LEFT JOIN made m ON m.user_id = p.user_id
+        ORDER BY COALESCE(w.breached, 0) DESC, COALESCE(w.assigned, 0) DESC, u.display_name ASC, p.user_id ASC`,
+      [team, now, since, ...filter.values],
+    )) as MemberStatsRow[];
   }
 }

@@ -3,7 +3,16 @@ import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
 import type { Response } from 'express';
 import { Caller } from '../audit/audit-context';
-import { AssignTaskDto, DecideTaskDto, ListTasksQuery, OverrideDecisionDto } from './review.dto';
+import {
+  AssignTaskDto,
+  BulkReassignDto,
+  DashboardQuery,
+  DecideTaskDto,
+  ListTasksQuery,
+  NextTaskQuery,
+  OverrideDecisionDto,
+} from './review.dto';
+import { BulkReassignResult, TeamDashboard } from './review.views';
 import { ReviewService, DecisionResult } from './review.service';
 import { ReviewQueryService, TaskDetail, TaskPage } from './review-query.service';
 import { reasonCodeCatalogue, ReasonCodeCatalogue } from './review-policy';
@@ -36,16 +45,35 @@ export class ReviewController {
   @Can('assign', 'ReviewTask', { ok: { type: TaskView, description: 'the task, now assigned to the caller' } })
   @ApiNoContentResponse({ description: "nothing waits in the caller's queue" })
   async next(
+    @Query() query: NextTaskQuery,
     @Caller() { actor, ability, audit }: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskView | undefined> {
-    const task = await this.review.claimNext(audit, actor, ability);
+    const task = await this.review.claimNext(audit, actor, ability, query.status === 'escalated');
     if (!task) {
       response.status(HttpStatus.NO_CONTENT);
       return undefined;
     }
     response.status(HttpStatus.OK);
     return task;
+  }
+
+  /** Supervisors: moves many tasks of the team to one person at once (all or nothing, audited per task). */
+  @Post('tasks/reassign')
+  @HttpCode(HttpStatus.OK)
+  @Can('update', 'TeamWorkload', { ok: BulkReassignResult, errors: [400, 404, 409, 422] })
+  async reassign(
+    @Body() body: BulkReassignDto,
+    @Caller() { actor, ability, audit }: Caller,
+  ): Promise<BulkReassignResult> {
+    return this.review.reassignMany(audit, actor, ability, body);
+  }
+
+  /** Supervisors: SLA breaches, unassigned and escalated work, workload and decision quality per person. */
+  @Get('dashboard')
+  @Can('read', 'TeamWorkload', { ok: TeamDashboard, errors: [400] })
+  async dashboard(@Query() query: DashboardQuery, @Caller() { actor, ability }: Caller): Promise<TeamDashboard> {
+    return this.queries.dashboard(actor, ability, query.days ?? 30);
   }
 
   @Get('tasks/:id')

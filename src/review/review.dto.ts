@@ -1,19 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { PageParam, PageSizeParam } from '../common/dto-fields';
+import { OptionalInt, PageParam, PageSizeParam } from '../common/dto-fields';
+import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { NOTE_MAX_LENGTH, NOTE_MIN_LENGTH } from './review-policy';
 import { ACKNOWLEDGEMENT_NOTE_MAX_LENGTH, ACKNOWLEDGEMENT_NOTE_MIN_LENGTH } from './evidence-policy';
 import { REQUEST_MESSAGE_MAX_LENGTH, REQUEST_MESSAGE_MIN_LENGTH } from '../claims/information-request-policy';
@@ -27,8 +30,11 @@ import {
 
 export const TASK_SCOPES = ['mine', 'queue'] as const;
 export type TaskScope = (typeof TASK_SCOPES)[number];
-export const TASK_SORTS = ['priority', 'sla'] as const;
+/** Server-side orders of the queue; each ends with the same tie-breakers (priority, SLA, created, id). */
+export const TASK_SORTS = ['priority', 'sla', 'age', 'amount', 'reference'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 /** `undecided` (the default) is open, assigned and escalated together. */
 export const TASK_STATUS_FILTERS = [...REVIEW_TASK_STATUSES, 'undecided', 'all'] as const;
 export type TaskStatusFilter = (typeof TASK_STATUS_FILTERS)[number];
@@ -48,7 +54,47 @@ export class ListTasksQuery {
   @IsOptional()
   @IsIn(TASK_STATUS_FILTERS)
   status?: TaskStatusFilter;
-  @ApiPropertyOptional({ enum: TASK_SORTS }) @IsOptional() @IsIn(TASK_SORTS) sort?: TaskSort;
+  @ApiPropertyOptional({ enum: TASK_SORTS, description: 'default priority' })
+  @IsOptional()
+  @IsIn(TASK_SORTS)
+  sort?: TaskSort;
+  @ApiPropertyOptional({
+    enum: SORT_DIRECTIONS,
+    description: 'default: the most urgent first (priority, age and amount descending; sla and reference ascending)',
+  })
+  @IsOptional()
+  @IsIn(SORT_DIRECTIONS)
+  direction?: SortDirection;
+  @ApiPropertyOptional({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' })
+  @IsOptional()
+  @IsIn(LINES_OF_BUSINESS)
+  lineOfBusiness?: LineOfBusiness;
+  @ApiPropertyOptional({ example: 'hail', description: 'the claimed peril key' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'peril must be a peril key: lowercase letters, digits or underscore' })
+  peril?: string;
+  @ApiPropertyOptional({
+    example: 'exif_anomaly',
+    description: "a check kind the claim's latest scoring run flagged or was uncertain about",
+  })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'check must be a check kind: lowercase letters, digits or underscore' })
+  check?: string;
+  @OptionalInt({
+    minimum: 0,
+    maximum: 87_600,
+    default: 0,
+    description: 'only claims submitted at least this many hours ago',
+  })
+  minAgeHours?: number;
+  @ApiPropertyOptional({ description: 'true: only undecided tasks past their SLA' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  breached?: 'true' | 'false';
+  @ApiPropertyOptional({ format: 'uuid', description: 'only tasks assigned to this person (supervisors)' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
   @PageParam() page?: number;
   @PageSizeParam(100, 25) pageSize?: number;
 }
@@ -170,4 +216,38 @@ export class OverrideDecisionDto extends AcknowledgementFields {
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+/** One task of a bulk reassignment: its id and the version the caller loaded. */
+export class BulkTaskRef {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
+  @ApiProperty({ minimum: 1 }) @Type(() => Number) @IsInt() @Min(1) version!: number;
+}
+
+export class BulkReassignDto {
+  @ApiProperty({ format: 'uuid', description: "an active adjuster or supervisor of the tasks' team" })
+  @IsUUID()
+  assigneeId!: string;
+  @ApiProperty({ type: () => [BulkTaskRef], minItems: 1, maxItems: 100 })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'tasks must list at least one task' })
+  @ArrayMaxSize(100, { message: 'tasks must list at most 100 tasks' })
+  @ValidateNested({ each: true })
+  @Type(() => BulkTaskRef)
+  tasks!: BulkTaskRef[];
+}
+
+export class NextTaskQuery {
+  @ApiPropertyOptional({
+    enum: ['escalated'],
+    description: 'escalated: only an escalated task (a supervisor working through escalations); absent: any',
+  })
+  @IsOptional()
+  @IsIn(['escalated'])
+  status?: 'escalated';
+}
+
+export class DashboardQuery {
+  @OptionalInt({ minimum: 1, maximum: 365, default: 30, description: 'decisions of the last N days' })
+  days?: number;
 }

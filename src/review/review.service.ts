@@ -20,7 +20,7 @@ import type { Actor } from '../common/actor';
 import { Clock } from '../common/clock';
 import type { Tx } from '../database/transaction-runner';
 import { TransactionRunner } from '../database/transaction-runner';
-import type { AssignTaskDto, DecideTaskDto, OverrideDecisionDto } from './review.dto';
+import type { AssignTaskDto, BulkReassignDto, DecideTaskDto, OverrideDecisionDto } from './review.dto';
 import { agreesWithModel, isReasonCodeFor } from './review-policy';
 import { acknowledgementProblem, evidenceState, unseenEvidenceMessage, type OpenFlag } from './evidence-policy';
 import { PhotoViewsRepository } from './photo-views.repository';
@@ -34,7 +34,7 @@ import {
   type TaskLockRow,
 } from './review-tasks.repository';
 import type { ReviewReason, ReviewTaskStatus, TaskFollowUp } from './review-task.entity';
-import { DecisionView, DecisionResult } from './review.views';
+import { BulkReassignResult, DecisionView, DecisionResult } from './review.views';
 export { DecisionView, DecisionResult };
 
 /** The 409 a caller gets when the task moved on since it loaded it (the optimistic lock). */
@@ -143,7 +143,12 @@ export class ReviewService {
    * of its team; supervisor: also `escalated` ones, those first). `FOR UPDATE SKIP LOCKED` makes
    * concurrent callers take different rows instead of queueing on the same one. Null when none waits.
    */
-  async claimNext(context: AuditContext, actor: Actor, ability: AppAbility): Promise<TaskView | null> {
+  async claimNext(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    onlyEscalated = false,
+  ): Promise<TaskView | null> {
     const user = requireUser(actor);
     const where = this.access.where(ability, 'ReviewTask', {
       alias: 'q',
@@ -154,7 +159,7 @@ export class ReviewService {
     if (where.none) return null;
     const now = this.clock.now();
     const claimedId = await this.audit.run(context, async (tx) => {
-      const row = await this.tasks.claimNext(tx.manager, user.id, now, where);
+      const row = await this.tasks.claimNext(tx.manager, user.id, now, where, onlyEscalated);
       if (!row) return null;
       tx.record({
         action: 'review.task_assigned',
@@ -223,6 +228,69 @@ export class ReviewService {
       });
     });
     return this.loadView(this.transactions.manager, taskId);
+  }
+
+  /**
+   * Bulk reassignment by a supervisor: every listed task goes to `assigneeId` in ONE audited transaction, with
+   * one `review.task_reassigned` (or `review.task_assigned`) event per task (`via: bulk`), or nothing changes:
+   * a task the caller may not see is 404, a stale version, a decided or waiting task is 409 naming the task, an
+   * assignee outside the task's team is 422. Tasks already assigned to that person are left alone (`unchanged`).
+   * Rows are locked in id order, so two concurrent bulk moves cannot deadlock.
+   */
+  async reassignMany(
+    context: AuditContext,
+    actor: Actor,
+    ability: AppAbility,
+    input: BulkReassignDto,
+  ): Promise<BulkReassignResult> {
+    requireUser(actor);
+    const ids = input.tasks.map((task) => task.id);
+    if (new Set(ids).size !== ids.length) throw new BadRequestException('tasks must not list a task twice');
+    const ordered = [...input.tasks].sort((a, b) => a.id.localeCompare(b.id));
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    await this.audit.run(context, async (tx) => {
+      const assignee = await this.users.findActiveMember(input.assigneeId, tx.manager);
+      const now = this.clock.now();
+      for (const item of ordered) {
+        const task = await this.loadForChange(tx.manager, ability, item.id, undefined);
+        if (item.version !== task.version)
+          throw new ConflictException(`task ${item.id}: ${STALE_TASK_MESSAGE} Nothing was reassigned.`);
+        if (task.status === 'decided' || task.status === 'awaiting_info')
+          throw new ConflictException(
+            `task ${item.id} is ${task.status === 'decided' ? 'already decided' : 'waiting for information'}; nothing was reassigned`,
+          );
+        if (!ability.can('assign', subject('ReviewTask', { ...task })))
+          await this.forbid(context, 'assign', `you may not assign task ${item.id}`);
+        if (!assignee || assignee.team !== task.team || !['adjuster', 'supervisor'].includes(assignee.role))
+          throw new UnprocessableEntityException(
+            `the assignee must be an active adjuster or supervisor of team ${task.team}; nothing was reassigned`,
+          );
+        if (task.assignee_id === input.assigneeId) {
+          unchanged.push(task.id);
+          continue;
+        }
+        const version = await this.tasks.assign(tx.manager, task.id, item.version, input.assigneeId, now);
+        if (version === undefined) throw new ConflictException(`task ${item.id}: ${STALE_TASK_MESSAGE}`);
+        tx.record({
+          action: task.assignee_id ? 'review.task_reassigned' : 'review.task_assigned',
+          resourceType: 'ReviewTask',
+          resourceId: task.id,
+          details: {
+            claimId: task.claim_id,
+            assigneeId: input.assigneeId,
+            previousAssigneeId: task.assignee_id,
+            fromStatus: task.status,
+            via: 'bulk',
+            version,
+          },
+        });
+        changed.push(task.id);
+      }
+    });
+    const assigned: TaskView[] = [];
+    for (const id of changed) assigned.push(await this.loadView(this.transactions.manager, id));
+    return { assigned, unchanged };
   }
 
   /**

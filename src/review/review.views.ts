@@ -50,6 +50,13 @@ export class TaskView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   /** Quote it back on assign and decision (optimistic lock). */
   @ApiProperty({ description: 'quote it back on assign and decision (optimistic lock)' }) version!: number;
+  @ApiProperty({ description: "the claim's policy number" }) policyNumber!: string;
+  /** The check kinds the claim's latest scoring run flagged or was uncertain about (the queue's Flags column). */
+  @ApiProperty({
+    type: [String],
+    description: "check kinds the claim's latest scoring run flagged or was uncertain about, sorted",
+  })
+  flags!: string[];
 }
 
 /** Rows per reason, for the queue's tabs. */
@@ -200,4 +207,49 @@ export class OutcomeReasonCodes {
 export class ReasonCodeCatalogue {
   @ApiProperty({ type: () => [OutcomeReasonCodes] }) outcomes!: OutcomeReasonCodes[];
   @ApiProperty() noteMinLength!: number;
+}
+
+export class BulkReassignResult {
+  @ApiProperty({ type: () => [TaskView], description: 'the tasks now assigned to the assignee' }) assigned!: TaskView[];
+  @ApiProperty({ type: [String], description: 'ids of tasks that already were assigned to the assignee' })
+  unchanged!: string[];
+}
+
+/** One member of the team (or a past reviewer of its tasks): open work, SLA breaches and decision quality. */
+export class TeamMemberStats {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: no longer an active member' }) role!: string | null;
+  @ApiProperty({ description: 'tasks assigned now (status assigned)' }) assigned!: number;
+  @ApiProperty({ description: 'tasks waiting for the claimant, assigned to them' }) awaitingInfo!: number;
+  @ApiProperty({ description: 'assigned tasks past their SLA' }) breached!: number;
+  @ApiProperty({ description: 'approve/deny/request_info decisions in the window (overrides included)' })
+  decisions!: number;
+  @ApiProperty({ description: 'escalations in the window' }) escalations!: number;
+  @ApiProperty({ description: 'overrides made in the window' }) overridesMade!: number;
+  @ApiProperty({ description: 'decisions in the window comparable with the model (approve/deny)' }) comparable!: number;
+  @ApiProperty({ description: 'of those, how many agree with the model' }) agreeWithModel!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'agreeWithModel / comparable; null when none' })
+  modelAgreementRate!: number | null;
+  @ApiProperty({ description: 'their decisions in the window a supervisor overrode since' }) overridden!: number;
+  @ApiProperty({ type: Number, nullable: true, description: '1 - overridden / decisions; null when none' })
+  overrideAgreementRate!: number | null;
+}
+
+export class BreachCounts {
+  @ApiProperty({ description: 'undecided tasks (open, assigned, escalated) past their SLA' }) total!: number;
+  @ApiProperty() open!: number;
+  @ApiProperty() assigned!: number;
+  @ApiProperty() escalated!: number;
+}
+
+/** The supervisor's view of the team: breaches, workload and decisions per person. */
+export class TeamDashboard {
+  @ApiProperty() team!: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty({ description: 'the decision window in days' }) days!: number;
+  @ApiProperty({ type: () => BreachCounts }) breaches!: BreachCounts;
+  @ApiProperty({ description: 'undecided tasks nobody holds (open and escalated)' }) unassigned!: number;
+  @ApiProperty({ description: 'escalated tasks waiting for a supervisor' }) escalated!: number;
+  @ApiProperty({ type: () => [TeamMemberStats] }) members!: TeamMemberStats[];
 }

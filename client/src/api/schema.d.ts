@@ -869,6 +869,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/review/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Review_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/review/reason-codes": {
         parameters: {
             query?: never;
@@ -911,6 +927,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["Review_next"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/review/tasks/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Review_reassign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1305,6 +1337,32 @@ export interface components {
             model: components["schemas"]["ModelStatusView"];
             /** @description photos whose stored embedding is not this model's */
             stalePhotos: number | null;
+        };
+        BreachCounts: {
+            assigned: number;
+            escalated: number;
+            open: number;
+            /** @description undecided tasks (open, assigned, escalated) past their SLA */
+            total: number;
+        };
+        BulkReassignDto: {
+            /**
+             * Format: uuid
+             * @description an active adjuster or supervisor of the tasks' team
+             */
+            assigneeId: string;
+            tasks: components["schemas"]["BulkTaskRef"][];
+        };
+        BulkReassignResult: {
+            /** @description the tasks now assigned to the assignee */
+            assigned: components["schemas"]["TaskView"][];
+            /** @description ids of tasks that already were assigned to the assignee */
+            unchanged: string[];
+        };
+        BulkTaskRef: {
+            /** Format: uuid */
+            id: string;
+            version: number;
         };
         ChangeImpactView: {
             claims: number;
@@ -2536,11 +2594,15 @@ export interface components {
             /** @description the latest information request; null when none was made */
             informationRequest: components["schemas"]["InformationRequestView"] | null;
             legalHold: boolean;
+            /** @description in lists: the policy's line of business */
+            lineOfBusiness?: string;
             photoCount: number;
             photoSource: string;
             photos: components["schemas"]["StaffPhotoView"][];
             /** Format: uuid */
             policyId: string;
+            /** @description in lists: the policy number */
+            policyNumber?: string;
             status: components["schemas"]["ClaimStatus"];
             /** Format: date-time */
             submittedAt: string | null;
@@ -2664,11 +2726,15 @@ export interface components {
             /** Format: date-time */
             escalatedAt: string | null;
             externalReference: string;
+            /** @description check kinds the claim's latest scoring run flagged or was uncertain about, sorted */
+            flags: string[];
             /** @description why the task came back after an information request: information_received (resubmitted and rescored) or no_response (the due date passed); null: it never waited */
             followUp: components["schemas"]["TaskFollowUp"] | null;
             /** Format: uuid */
             id: string;
             lineOfBusiness: components["schemas"]["LineOfBusiness"];
+            /** @description the claim's policy number */
+            policyNumber: string;
             priority: number;
             reason: components["schemas"]["ReviewReason"];
             /** Format: date-time */
@@ -2683,6 +2749,48 @@ export interface components {
             updatedAt: string;
             /** @description quote it back on assign and decision (optimistic lock) */
             version: number;
+        };
+        TeamDashboard: {
+            breaches: components["schemas"]["BreachCounts"];
+            /** @description the decision window in days */
+            days: number;
+            /** @description escalated tasks waiting for a supervisor */
+            escalated: number;
+            /** Format: date-time */
+            generatedAt: string;
+            members: components["schemas"]["TeamMemberStats"][];
+            team: string;
+            /** @description undecided tasks nobody holds (open and escalated) */
+            unassigned: number;
+        };
+        TeamMemberStats: {
+            /** @description of those, how many agree with the model */
+            agreeWithModel: number;
+            /** @description tasks assigned now (status assigned) */
+            assigned: number;
+            /** @description tasks waiting for the claimant, assigned to them */
+            awaitingInfo: number;
+            /** @description assigned tasks past their SLA */
+            breached: number;
+            /** @description decisions in the window comparable with the model (approve/deny) */
+            comparable: number;
+            /** @description approve/deny/request_info decisions in the window (overrides included) */
+            decisions: number;
+            /** @description escalations in the window */
+            escalations: number;
+            /** @description agreeWithModel / comparable; null when none */
+            modelAgreementRate: number | null;
+            name: string | null;
+            /** @description their decisions in the window a supervisor overrode since */
+            overridden: number;
+            /** @description 1 - overridden / decisions; null when none */
+            overrideAgreementRate: number | null;
+            /** @description overrides made in the window */
+            overridesMade: number;
+            /** @description null: no longer an active member */
+            role: string | null;
+            /** Format: uuid */
+            userId: string;
         };
         ThresholdSetView: {
             duplicate_photo: components["schemas"]["ThresholdView"];
@@ -3722,6 +3830,20 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["ClaimStatus"];
+                /** @description search: a claim id (exact), or part of the external reference, policy number or claimant reference (case-insensitive) */
+                q?: string;
+                /** @description the claimed peril key */
+                peril?: string;
+                /** @description the policy's line of business */
+                lineOfBusiness?: string;
+                /** @description the claim's team (staff who see one team only see that one anyway) */
+                team?: string;
+                /** @description created on or after this day (UTC) */
+                createdFrom?: string;
+                /** @description created on or before this day (UTC) */
+                createdTo?: string;
+                /** @description staff: the latest scoring run flagged (or was uncertain about) this check kind */
+                check?: string;
                 page?: number;
                 pageSize?: number;
             };
@@ -4757,6 +4879,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    Review_dashboard: {
+        parameters: {
+            query?: {
+                /** @description decisions of the last N days */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     Review_reasonCodes: {
         parameters: {
             query?: never;
@@ -4785,7 +4932,21 @@ export interface operations {
                 scope?: "mine" | "queue";
                 reason?: components["schemas"]["ReviewReason"];
                 status?: "open" | "assigned" | "escalated" | "awaiting_info" | "decided" | "undecided" | "all";
-                sort?: "priority" | "sla";
+                /** @description default priority */
+                sort?: "priority" | "sla" | "age" | "amount" | "reference";
+                /** @description default: the most urgent first (priority, age and amount descending; sla and reference ascending) */
+                direction?: "asc" | "desc";
+                lineOfBusiness?: components["schemas"]["LineOfBusiness"];
+                /** @description the claimed peril key */
+                peril?: string;
+                /** @description a check kind the claim's latest scoring run flagged or was uncertain about */
+                check?: string;
+                /** @description only claims submitted at least this many hours ago */
+                minAgeHours?: number;
+                /** @description true: only undecided tasks past their SLA */
+                breached?: string;
+                /** @description only tasks assigned to this person (supervisors) */
+                assigneeId?: string;
                 page?: number;
                 pageSize?: number;
             };
@@ -4810,7 +4971,10 @@ export interface operations {
     };
     Review_next: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description escalated: only an escalated task (a supervisor working through escalations); absent: any */
+                status?: "escalated";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4835,6 +4999,35 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    Review_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkReassignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkReassignResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     Review_detail: {

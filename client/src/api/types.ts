@@ -77,3 +77,14 @@ export const DATA_CLASSES = allOf<DataClass>()([
 export const RETENTION_TRIGGERS = allOf<Schemas['RetentionTrigger']>()(['claim_closed', 'claim_created']);
 export const RETENTION_ACTIONS = allOf<Schemas['RetentionAction']>()(['delete', 'redact', 'keep']);
 export const LINES_OF_BUSINESS = allOf<Schemas['LineOfBusiness']>()(['auto', 'property']);
+export const CHECK_KINDS = allOf<Schemas['CheckKind']>()([
+  'peril_mismatch',
+  'exclusion_evident',
+  'object_mismatch',
+  'no_visible_damage',
+  'duplicate_photo',
+  'exif_anomaly',
+  'unusable_image',
+]);
+export type TeamDashboard = Schemas['TeamDashboard'];
+export type TeamMemberStats = Schemas['TeamMemberStats'];

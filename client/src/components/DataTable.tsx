@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 /**
- * A scrollable table with a caption for screen readers (its accessible name) and one column header per
+ * A table with a caption for screen readers (its accessible name) and one column header per
  * `columns` entry; `children` are the body rows.
  */
 export function DataTable({

@@ -31,6 +31,8 @@ function task(id: string, overrides: Partial<TaskView>): TaskView {
     createdAt: '2026-03-01T10:00:00.000Z',
     updatedAt: '2026-03-01T10:00:00.000Z',
     version: 1,
+    policyNumber: 'POL-1',
+    flags: [],
     ...overrides,
   };
 }
@@ -108,5 +110,18 @@ describe('TaskTable', () => {
     expect(breached.className).toBe('breached');
     expect(within(breached).getByText('SLA breached')).toBeTruthy();
     expect(screen.getAllByText('unassigned')).toHaveLength(4);
+  });
+
+  it('keeps the server order when presorted and shows the flags each row carries', () => {
+    render(
+      <TaskTable
+        tasks={[task('z', { priority: 1, flags: ['exif_anomaly'] }), task('y', { priority: 99 })]}
+        sort={{ key: 'priority', direction: 'desc' }}
+        onSort={() => undefined}
+        presorted
+      />,
+    );
+    expect(rowIds()).toEqual(['z', 'y']);
+    expect(screen.getAllByTestId('task-row')[0].textContent).toContain('Exif anomaly');
   });
 });

@@ -64,13 +64,13 @@ export interface TaskTableProps {
   sort: SortState;
   onSort: (sort: SortState) => void;
   showAssignee?: boolean;
-  /** Flag kinds per claim id, once loaded. */
-  flags?: Record<string, string[] | undefined>;
+  /** The rows come sorted by the server (by `sort`): shown in the order given, not sorted again here. */
+  presorted?: boolean;
   /** Extra cell per row (e.g. the supervisor's reassign control). */
   actions?: (task: TaskView) => ReactNode;
 }
 
-export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {}, actions }: TaskTableProps) {
+export function TaskTable({ tasks, sort, onSort, showAssignee = false, presorted = false, actions }: TaskTableProps) {
   const columns: Column[] = [
     { key: 'reference', title: 'Claim' },
     { key: 'priority', title: 'Priority' },
@@ -84,7 +84,7 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
     ...(showAssignee ? [{ key: null, title: 'Assignee' }] : []),
     ...(actions ? [{ key: null, title: 'Actions' }] : []),
   ];
-  const sorted = sortTasks(tasks, sort);
+  const sorted = presorted ? tasks : sortTasks(tasks, sort);
   return (
     <div className="table-wrap">
       <table className="tasks" aria-label="Review tasks">
@@ -132,12 +132,10 @@ export function TaskTable({ tasks, sort, onSort, showAssignee = false, flags = {
                 <span className={`badge badge--${task.reason}`}>{label(task.reason)}</span>
               </td>
               <td>
-                {flags[task.claimId] === undefined ? (
-                  <span className="muted">…</span>
-                ) : flags[task.claimId]!.length === 0 ? (
+                {task.flags.length === 0 ? (
                   <span className="muted">none</span>
                 ) : (
-                  flags[task.claimId]!.map((kind) => (
+                  task.flags.map((kind) => (
                     <span key={kind} className="chip">
                       {label(kind)}
                     </span>

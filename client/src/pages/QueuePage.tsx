@@ -1,86 +1,82 @@
-import { useEffect, useMemo, useState } from 'react';
-import { client, getStaffClaim, ApiError, unwrap } from '../api';
+import { useMemo, useState } from 'react';
+import { client, ApiError, unwrap } from '../api';
 import { ValueSelect } from '../components/Fields';
 import { Loaded, Pager } from '../components/States';
 import { TaskTable, type SortState } from '../components/TaskTable';
 import { count, label } from '../format';
 import { useApi, useSession, useShortcut } from '../hooks';
 import { navigate } from '../router';
-import type { QueryOf, ReviewReason, TaskView } from '../api/types';
+import { CHECK_KINDS, LINES_OF_BUSINESS, type QueryOf, type ReviewReason, type TaskView } from '../api/types';
+
+type LineOfBusiness = (typeof LINES_OF_BUSINESS)[number];
+type CheckKind = (typeof CHECK_KINDS)[number];
 
 const REASONS: ReviewReason[] = ['flagged', 'uncertain', 'qa_sample'];
 type StatusFilter = NonNullable<QueryOf<'Review_list'>['status']>;
-type ServerSort = NonNullable<QueryOf<'Review_list'>['sort']>;
 
 const STATUSES: StatusFilter[] = ['undecided', 'open', 'assigned', 'escalated', 'decided', 'all'];
 const PAGE_SIZE = 25;
 
 /** Claims the highest-priority waiting task and opens it; shared by the button and the `n` shortcut. */
-export async function claimNext(): Promise<string | null> {
-  const task = await unwrap(client.POST('/v1/review/tasks/next'));
+export async function claimNext(options: { escalatedOnly?: boolean } = {}): Promise<string | null> {
+  const task = await unwrap(
+    client.POST('/v1/review/tasks/next', {
+      params: { query: options.escalatedOnly ? { status: 'escalated' } : {} },
+    }),
+  );
   return task ? task.id : null;
 }
 
+/**
+ * A queue: filtering, sorting and paging are done by the API, so a load is ONE request
+ * (`GET /v1/review/tasks`) that brings the page's rows with their display fields (flags included) and the
+ * counts per reason tab. Changing a filter or a column sort asks the server again from page 1.
+ */
 export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
   const session = useSession();
   const supervisor = session?.user.role === 'supervisor';
   const [reason, setReason] = useState<ReviewReason | ''>('');
   const [status, setStatus] = useState<StatusFilter>('undecided');
-  const [serverSort, setServerSort] = useState<ServerSort>('priority');
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<SortState>({ key: 'priority', direction: 'desc' });
-  const [line, setLine] = useState('');
+  const [line, setLine] = useState<LineOfBusiness | ''>('');
   const [minAge, setMinAge] = useState(0);
-  const [check, setCheck] = useState('');
-  const [flags, setFlags] = useState<Record<string, string[] | undefined>>({});
+  const [check, setCheck] = useState<CheckKind | ''>('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => setPage(1), [scope, reason, status, serverSort]);
+  const filters = [scope, reason, status, sort.key, sort.direction, line, minAge, check] as const;
+  const filterKey = JSON.stringify(filters);
+  const [seenFilters, setSeenFilters] = useState(filterKey);
+  if (seenFilters !== filterKey) {
+    // A new filter or order starts from the first page (in the same render: one request, not two).
+    setSeenFilters(filterKey);
+    if (page !== 1) setPage(1);
+  }
+  const currentPage = seenFilters === filterKey ? page : 1;
   const tasks = useApi(
     (signal) =>
       client.GET('/v1/review/tasks', {
-        params: { query: { scope, reason: reason || undefined, status, sort: serverSort, page, pageSize: PAGE_SIZE } },
+        params: {
+          query: {
+            scope,
+            reason: reason || undefined,
+            status,
+            sort: sort.key,
+            direction: sort.direction,
+            lineOfBusiness: line || undefined,
+            check: check || undefined,
+            minAgeHours: minAge || undefined,
+            page: currentPage,
+            pageSize: PAGE_SIZE,
+          },
+        },
         signal,
       }),
-    [scope, reason, status, serverSort, page],
+    [filterKey, currentPage],
   );
-
-  // The flags of each listed claim (for the "check" filter and the Flags column).
-  useEffect(() => {
-    const items = tasks.data?.items ?? [];
-    let cancelled = false;
-    for (const task of items) {
-      if (flags[task.claimId] !== undefined) continue;
-      unwrap(getStaffClaim(task.claimId))
-        .then((claim) => {
-          if (cancelled) return;
-          const kinds = [
-            ...new Set([
-              ...(claim.validation?.flags ?? []).map((flag) => flag.kind),
-              ...(claim.validation?.uncertain ?? []),
-            ]),
-          ];
-          setFlags((current) => ({ ...current, [task.claimId]: kinds }));
-        })
-        .catch(() => {
-          if (!cancelled) setFlags((current) => ({ ...current, [task.claimId]: [] }));
-        });
-    }
-    return () => {
-      cancelled = true;
-    };
-  }, [tasks.data]);
 
   const items = tasks.data?.items ?? [];
-  const lines = useMemo(() => [...new Set(items.map((task) => task.lineOfBusiness))].sort(), [items]);
-  const checks = useMemo(() => [...new Set(Object.values(flags).flatMap((kinds) => kinds ?? []))].sort(), [flags]);
-  const visible = items.filter(
-    (task) =>
-      (!line || task.lineOfBusiness === line) &&
-      task.ageHours >= minAge &&
-      (!check || (flags[task.claimId] ?? []).includes(check)),
-  );
   const people = useMemo(() => {
     const map = new Map<string, string>();
     if (session) map.set(session.user.id, `${session.user.email} (me)`);
@@ -161,15 +157,8 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       </div>
       <div className="filters">
         {supervisor && <ValueSelect caption="Status" value={status} values={STATUSES} onChange={setStatus} />}
-        <label>
-          Order from server
-          <select value={serverSort} onChange={(event) => setServerSort(event.target.value as ServerSort)}>
-            <option value="priority">Priority, then SLA</option>
-            <option value="sla">SLA, then priority</option>
-          </select>
-        </label>
-        <ValueSelect caption="Line of business" value={line} values={lines} onChange={setLine} any="Any" />
-        <ValueSelect caption="Check" value={check} values={checks} onChange={setCheck} any="Any" />
+        <ValueSelect caption="Line of business" value={line} values={LINES_OF_BUSINESS} onChange={setLine} any="Any" />
+        <ValueSelect caption="Check" value={check} values={CHECK_KINDS} onChange={setCheck} any="Any" />
         <label>
           Age
           <select value={minAge} onChange={(event) => setMinAge(Number(event.target.value))}>
@@ -183,9 +172,9 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
       <Loaded
         state={tasks}
         loading="Loading tasks"
-        isEmpty={() => visible.length === 0}
+        isEmpty={(data) => data.items.length === 0}
         empty={
-          items.length === 0
+          !reason && !line && !check && !minAge && status === 'undecided'
             ? scope === 'mine'
               ? 'No tasks are assigned to you. Press n to claim the next one.'
               : 'The queue is empty.'
@@ -195,15 +184,15 @@ export function QueuePage({ scope }: { scope: 'mine' | 'queue' }) {
         {(data) => (
           <>
             <p className="muted" aria-live="polite">
-              Showing {visible.length} of {count(data.total, 'task')}
+              Showing {data.items.length} of {count(data.total, 'task')}
               {tasks.loading ? ' (refreshing…)' : ''}
             </p>
             <TaskTable
-              tasks={visible}
+              tasks={data.items}
               sort={sort}
               onSort={setSort}
+              presorted
               showAssignee={scope === 'queue' || supervisor}
-              flags={flags}
               actions={
                 supervisor
                   ? (task) =>

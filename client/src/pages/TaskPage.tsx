@@ -172,11 +172,15 @@ export function TaskPage({ taskId }: { taskId: string }) {
           body: { ...values, version },
         }),
       );
-      const nextId = await claimNext().catch(() => null);
+      // Deciding an escalation keeps a supervisor on escalations: the next one, never first-line work.
+      const escalation = task.status === 'escalated';
+      const nextId = await claimNext({ escalatedOnly: escalation }).catch(() => null);
+      const target = nextId ? `/tasks/${nextId}` : escalation ? '/supervisor' : '/tasks';
       setFlash(
-        `Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : ' No task is waiting.'}`,
+        `Decision saved for ${task.externalReference} (${OUTCOME_LABELS[values.outcome]}).${nextId ? ' Next task opened.' : escalation ? ' No escalation is waiting.' : ' No task is waiting.'}`,
+        target,
       );
-      navigate(nextId ? `/tasks/${nextId}` : '/tasks');
+      navigate(target);
     } catch (caught) {
       setConflict(isConflict(caught));
       setError(describeError(caught));
