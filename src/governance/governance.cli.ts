@@ -32,7 +32,7 @@ export const GOVERNANCE_COMMANDS: Record<string, CliCommand> = {
       '--model NAME (--scenes N [--seed S] | --labels FILE): per-check precision, recall, ECE, confusion; writes model-card.{json,md} beside the model (--out DIR elsewhere, --no-card not at all) [--json]',
     run: async (args) => {
       const name = option(args, 'model');
-      if (!name) throw new Error(`${USAGE}\n--model is required`);
+      if (!name) throw new Error(`--model is required; ${USAGE}`);
       const labels = option(args, 'labels');
       const scenesText = option(args, 'scenes');
       if (flag(args, 'from-reviews'))
@@ -40,7 +40,7 @@ export const GOVERNANCE_COMMANDS: Record<string, CliCommand> = {
           'models:evaluate --from-reviews is not available yet: export reviewed claims as a labels file (src/governance/README.md) and pass --labels',
         );
       if ((labels === undefined) === (scenesText === undefined))
-        throw new Error(`${USAGE}\ngive exactly one of --scenes N or --labels FILE`);
+        throw new Error(`give exactly one of --scenes N or --labels FILE; ${USAGE}`);
       const config = loadConfig().clip;
       const folder = evaluationModelFolder(name, config.modelsDir);
       if (!fs.existsSync(path.join(folder, 'manifest.json')))
