@@ -70,6 +70,7 @@ export class AbilityFactory {
         case 'admin':
           can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey', 'WebhookEndpoint']);
           can('read', 'QualityReport');
+          can('manage', 'ModelGovernance');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
           break;
       }

@@ -9,6 +9,7 @@ import {
   occlusionBatch,
   topCells,
 } from './occlusion';
+import { routeWhatIf, shadowAgreement } from './shadow-report';
 import { histogram, populationStabilityIndex, psiFromCounts, uniformEdges } from './psi';
 
 const item = (score: number, flagged: boolean, expected: boolean, uncertain = false) => ({
@@ -158,5 +159,56 @@ describe('occlusion', () => {
     ])
       mask[y * 6 + x] = 1;
     expect(cellCoverage(mask, 6, 4, 2)).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe('shadow reports', () => {
+  const row = (
+    claimId: string,
+    championOutcome: string,
+    shadowOutcome: string,
+    champion: string[],
+    shadow: string[],
+    decision: { outcome: string; reasonCode: string } | null = null,
+  ) => ({
+    claimId,
+    championOutcome,
+    shadowOutcome,
+    championChecks: MODEL_KINDS.map((kind) => ({ kind, flagged: champion.includes(kind) })),
+    shadowChecks: MODEL_KINDS.map((kind) => ({ kind, flagged: shadow.includes(kind) })),
+    decision,
+  });
+  const MODEL_KINDS = ['peril_mismatch', 'exclusion_evident', 'object_mismatch', 'no_visible_damage'];
+  const rows = [
+    row('a', 'consistent', 'consistent', [], []),
+    row('b', 'inconsistent', 'consistent', ['peril_mismatch'], [], { outcome: 'approve', reasonCode: 'other' }),
+    row('c', 'needs_review', 'inconsistent', [], ['exclusion_evident'], {
+      outcome: 'deny',
+      reasonCode: 'excluded_peril',
+    }),
+  ];
+
+  it('the what-if counts the routes the challenger would change', () => {
+    const whatIf = routeWhatIf(rows);
+    expect(whatIf.claims).toBe(3);
+    expect(whatIf.changed).toBe(2);
+    expect(whatIf.matrix.inconsistent.consistent).toBe(1);
+    expect(whatIf.matrix.needs_review.inconsistent).toBe(1);
+    expect(whatIf.matrix.consistent.consistent).toBe(1);
+    expect(whatIf.reviewLoad).toEqual({ champion: 2, shadow: 1 });
+    expect(whatIf.examples.map((e) => e.claimId)).toEqual(['b', 'c']);
+  });
+
+  it('agreement between the models and with the reviewers, per check', () => {
+    const report = shadowAgreement(rows);
+    expect(report.outcomeAgreement).toBeCloseTo(0.333, 3);
+    const peril = report.checks.find((c) => c.kind === 'peril_mismatch')!;
+    expect(peril).toMatchObject({ claims: 3, bothFlagged: 0, championOnly: 1, shadowOnly: 0, neither: 2 });
+    expect(peril.agreement).toBeCloseTo(0.667, 3);
+    // b approved: every flag is wrong; c denied for an excluded peril: says nothing about peril_mismatch
+    expect(peril).toMatchObject({ reviewed: 1, championAgreesWithReviewers: 0, shadowAgreesWithReviewers: 1 });
+    const exclusion = report.checks.find((c) => c.kind === 'exclusion_evident')!;
+    expect(exclusion).toMatchObject({ reviewed: 2, championAgreesWithReviewers: 0.5, shadowAgreesWithReviewers: 1 });
+    expect(shadowAgreement([]).outcomeAgreement).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ export type LabelEmbeddings = Array<{ label: string; embedding: Float32Array }>;
 export class PromptEmbeddings {
   private readonly cache = new Map<string, Promise<Float32Array>>();
 
-  constructor(private readonly model: ClipModel) {}
+  constructor(readonly model: ClipModel) {}
 
   async of(classes: readonly PromptClass[]): Promise<LabelEmbeddings> {
     return Promise.all(
