@@ -18,14 +18,7 @@ import {
   uploadAndSubmitScenario,
 } from './fixtures/claim-scenarios';
 
-const SCENARIOS = [
-  'honest-auto-0',
-  'peril-mismatch-0',
-  'exclusion-2',
-  'object-mismatch-1',
-  'no-damage-3',
-  'unusable-0',
-];
+const SCENARIOS = ['honest-property-0', 'peril-mismatch-0', 'exclusion-2', 'unusable-0'];
 
 interface Routed {
   scenario: string;
@@ -91,7 +84,11 @@ describe('model governance (fixture champion, fixture-int8 challenger)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    const plain = await startTestApp({ processJobs: true, label: 'governance_plain' });
+    const plain = await startTestApp({
+      processJobs: true,
+      label: 'governance_plain',
+      env: { WORKER_CONCURRENCY: '4' },
+    });
     try {
       without = await scoreScenarios(plain);
       const [{ count }] = (await plain.app
@@ -106,7 +103,7 @@ describe('model governance (fixture champion, fixture-int8 challenger)', () => {
     shadowApp = await startTestApp({
       processJobs: true,
       label: 'governance_shadow',
-      env: { SHADOW_MODEL: 'fixture-int8' },
+      env: { SHADOW_MODEL: 'fixture-int8', WORKER_CONCURRENCY: '4' },
     });
     withShadow = await scoreScenarios(shadowApp);
     const dataSource = shadowApp.app.get(DataSource);
