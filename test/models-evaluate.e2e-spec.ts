@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderScene } from '../tools/scenes/scene-renderer';
+import type { ModelCard } from '../src/governance/model-card';
 import { REPO_ROOT } from './support/processes';
 
 /** `npm run cli -- models:evaluate` on the fixture model, through the built CLI (dist/src/cli.js). */
@@ -71,13 +72,15 @@ describe('models:evaluate (fixture model)', () => {
     expect(report.checks.peril_mismatch.positives).toBeGreaterThan(5);
     expect(report.calibration).toBe('none');
 
-    const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8')) as Record<string, any>;
+    const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8')) as ModelCard & {
+      driftReference: { counts: Record<string, number[]> };
+    };
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'models/fixture/manifest.json'), 'utf8'));
     expect(card.modelDetails.modelHash).toBe(report.modelHash);
     expect(card.modelDetails.files.vision.sha256).toBe(manifest.files.vision.sha256);
     expect(card.modelDetails.provenance).toBe(manifest.provenance);
     expect(card.quantitativeAnalyses.peril_mismatch).toEqual(report.checks.peril_mismatch);
-    expect(card.driftReference.counts.peril_mismatch.reduce((a: number, b: number) => a + b, 0)).toBe(40);
+    expect(card.driftReference.counts.peril_mismatch.reduce((a, b) => a + b, 0)).toBe(40);
     const markdown = fs.readFileSync(path.join(out, 'model-card.md'), 'utf8');
     for (const section of [
       'Model details',
