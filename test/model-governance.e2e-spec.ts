@@ -4,10 +4,12 @@
  * has shadow rows; then, on the shadow app, the shadow report, the promotion with its what-if, the drift
  * report and an occlusion heatmap through the worker.
  */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createIntakeClient, tokenFor } from './support/auth-helpers';
-import { waitFor } from './support/processes';
+import { REPO_ROOT, waitFor } from './support/processes';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createClaim, createPolicy } from './fixtures/intake-fixtures';
 import {
@@ -262,5 +264,53 @@ describe('model governance (fixture champion, fixture-int8 challenger)', () => {
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['heatmap.requested', 'heatmap.computed', 'heatmap.viewed']),
     );
+  });
+
+  it('models:evaluate --from-reviews labels the decided claims by the reviewers, for the champion and the challenger', async () => {
+    const dataSource = shadowApp.app.get(DataSource);
+    const [reviewer] = (await dataSource.query(`SELECT id FROM users LIMIT 1`)) as Array<{ id: string }>;
+    const decide = async (scenario: string, outcome: string, reasonCode: string) => {
+      const claimId = withShadow.find((r) => r.scenario === scenario)!.claimId;
+      await dataSource.query(
+        `INSERT INTO decisions (task_id, claim_id, outcome, reason_code, note, reviewer_id)
+         SELECT id, claim_id, $2, $3, 'seeded by the governance test', $4 FROM review_tasks WHERE claim_id = $1`,
+        [claimId, outcome, reasonCode, reviewer.id],
+      );
+    };
+    await decide('peril-mismatch-0', 'deny', 'evidence_contradicts_claim');
+    await decide('exclusion-2', 'deny', 'excluded_peril');
+    await decide('unusable-0', 'approve', 'consistent');
+    const evaluate = (model: string) => {
+      const result = spawnSync(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'dist/src/cli.js'),
+          'models:evaluate',
+          '--model',
+          model,
+          '--from-reviews',
+          '--since',
+          '2000-01-01',
+          '--json',
+          '--no-card',
+        ],
+        { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...shadowApp.env } },
+      );
+      expect(result.stderr).toBe('');
+      return JSON.parse(result.stdout) as {
+        claims: number;
+        source: string;
+        checks: Record<string, { n: number; positives: number }>;
+      };
+    };
+    for (const model of ['fixture', 'fixture-int8']) {
+      const report = evaluate(model);
+      // the unusable photo's claim has no model check to label
+      expect({ model, claims: report.claims }).toEqual({ model, claims: 2 });
+      expect(report.source).toMatch(/^reviews since 2000-01-01/);
+      expect(report.checks.peril_mismatch).toMatchObject({ n: 1, positives: 1 });
+      expect(report.checks.exclusion_evident).toMatchObject({ n: 1, positives: 1 });
+      expect(report.checks.object_mismatch.n).toBe(0);
+    }
   });
 });

@@ -136,6 +136,6 @@ describe('models:evaluate (fixture model)', () => {
     expect(bad.stderr).toContain('claims[0]: line must be one of auto, property');
     const neither = cli(['models:evaluate', '--model', 'fixture']);
     expect(neither.status).not.toBe(0);
-    expect(neither.stderr).toContain('give exactly one of --scenes N or --labels FILE');
+    expect(neither.stderr).toContain('give exactly one of --scenes N, --labels FILE or --from-reviews --since DATE');
   });
 });

@@ -9,6 +9,7 @@ import {
   occlusionBatch,
   topCells,
 } from './occlusion';
+import { summariseReviews } from './model-evaluation';
 import { routeWhatIf, shadowAgreement } from './shadow-report';
 import { histogram, populationStabilityIndex, psiFromCounts, uniformEdges } from './psi';
 
@@ -210,5 +211,35 @@ describe('shadow reports', () => {
     const exclusion = report.checks.find((c) => c.kind === 'exclusion_evident')!;
     expect(exclusion).toMatchObject({ reviewed: 2, championAgreesWithReviewers: 0.5, shadowAgreesWithReviewers: 1 });
     expect(shadowAgreement([]).outcomeAgreement).toBeNull();
+  });
+});
+
+describe('metrics from reviews', () => {
+  const reviewed = (claimId: string, kind: string, flagged: boolean, outcome: string, reasonCode: string) => ({
+    claimId,
+    kind,
+    score: flagged ? 0.8 : 0.1,
+    flagged,
+    uncertain: false,
+    outcome,
+    reasonCode,
+  });
+
+  it('labels a check only where the final decision speaks to it', () => {
+    const result = summariseReviews([
+      // approved: the flag was wrong, the clear check right
+      reviewed('a', 'peril_mismatch', true, 'approve', 'consistent'),
+      reviewed('a', 'object_mismatch', false, 'approve', 'consistent'),
+      // denied for an excluded peril: confirms exclusion_evident, says nothing of peril_mismatch
+      reviewed('b', 'exclusion_evident', true, 'deny', 'excluded_peril'),
+      reviewed('b', 'peril_mismatch', false, 'deny', 'excluded_peril'),
+      // not a model check
+      reviewed('c', 'duplicate_photo', true, 'deny', 'duplicate_evidence'),
+    ]);
+    expect(result.claims).toBe(2);
+    expect(result.checks.peril_mismatch).toMatchObject({ n: 1, falsePositive: 1, precision: 0 });
+    expect(result.checks.exclusion_evident).toMatchObject({ n: 1, truePositive: 1, recall: 1 });
+    expect(result.checks.object_mismatch).toMatchObject({ n: 1, trueNegative: 1 });
+    expect(result.checks.no_visible_damage.n).toBe(0);
   });
 });

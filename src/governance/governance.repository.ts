@@ -53,6 +53,18 @@ export interface ShadowComparisonRow {
   decision_reason_code: string | null;
 }
 
+/** A decided claim's model check as `model_hash` scored it (its latest run, or the shadow row of that run), with the final decision. */
+export interface ReviewedModelCheckRow {
+  claim_id: string;
+  kind: string;
+  score: number | string;
+  flagged: boolean;
+  uncertain: boolean;
+  outcome: string;
+  reason_code: string;
+  source: 'run' | 'shadow';
+}
+
 /**
  * The governance tables: shadow_scores, occlusion_heatmaps and model_promotions. The only code that writes
  * them. It reads the champion's checks and reviewers' decisions (owned by validation and review) for the
@@ -119,6 +131,39 @@ export class GovernanceRepository extends OwnedTableRepository {
       [modelHash, from, to],
     )) as Array<{ kind: string; score: number | string }>;
     return rows.map((row) => ({ kind: row.kind, score: Number(row.score) }));
+  }
+
+  /**
+   * Claims finally decided (approve, deny, request_info) since `since`, with the model checks of their latest
+   * run as `modelHash` scored them: the champion's checks when that run was scored by it, or the shadow row of
+   * that run when it was the challenger (the labelled set of `models:evaluate --from-reviews`).
+   */
+  async reviewedModelChecks(modelHash: string, since: Date, tx?: Tx): Promise<ReviewedModelCheckRow[]> {
+    return (await this.m(tx).query(
+      `WITH final AS (
+         SELECT DISTINCT ON (d.claim_id) d.claim_id, d.outcome, d.reason_code
+           FROM decisions d
+          WHERE d.outcome IN ('approve', 'deny', 'request_info') AND d.created_at >= $2
+          ORDER BY d.claim_id, d.created_at DESC
+       ), latest_run AS (
+         SELECT DISTINCT ON (r.claim_id) r.id, r.claim_id, r.model_hash FROM scoring_runs r ORDER BY r.claim_id, r.created_at DESC
+       )
+       SELECT f.claim_id, c.kind, max(c.score) AS score, bool_or(c.flagged) AS flagged, bool_or(c.uncertain) AS uncertain,
+              f.outcome, f.reason_code, 'run' AS source
+         FROM final f
+         JOIN latest_run lr ON lr.claim_id = f.claim_id AND lr.model_hash = $1
+         JOIN checks c ON c.scoring_run_id = lr.id
+        GROUP BY f.claim_id, c.kind, f.outcome, f.reason_code
+       UNION ALL
+       SELECT f.claim_id, x.kind, max(x.score) AS score, bool_or(x.flagged) AS flagged, bool_or(x.uncertain) AS uncertain,
+              f.outcome, f.reason_code, 'shadow' AS source
+         FROM final f
+         JOIN latest_run lr ON lr.claim_id = f.claim_id AND lr.model_hash <> $1
+         JOIN shadow_scores s ON s.scoring_run_id = lr.id AND s.model_hash = $1
+         CROSS JOIN LATERAL jsonb_to_recordset(s.checks) AS x(kind text, score real, flagged boolean, uncertain boolean)
+        GROUP BY f.claim_id, x.kind, f.outcome, f.reason_code`,
+      [modelHash, since],
+    )) as ReviewedModelCheckRow[];
   }
 
   /** Creates the pending heatmap of a check, or returns the one that exists (the cache). */

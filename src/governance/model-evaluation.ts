@@ -3,6 +3,7 @@ import { ensembleEmbedding, scoreLabels } from '../scoring/scoring-math';
 import type { CheckResult } from '../validation/checks/check-result';
 import { runModelChecks, type ModelCheckKind, type PhotoZeroShot } from '../validation/checks/model-checks';
 import { defaultThresholds, type ThresholdSet } from '../validation/default-thresholds';
+import { reviewerVerdict } from '../validation/quality-report';
 import { buildPromptSet, insuredObjectClass, perilKey, type PromptClass } from '../validation/prompt-sets';
 import { checkMetrics, type CheckMetrics, type LabelledScore } from './evaluation-metrics';
 import { MODEL_CHECK_KINDS, photoBytes, type LabelledClaim } from './labelled-set';
@@ -111,4 +112,39 @@ export function summariseEvaluation(scored: readonly ClaimModelChecks[]): Evalua
     scores[kind] = items.map((item) => item.score);
   }
   return { claims: scored.length, checks, scores };
+}
+
+/** A decided claim's model check and the reviewer's final decision (rows of GovernanceRepository.reviewedModelChecks). */
+export interface ReviewedModelCheck {
+  claimId: string;
+  kind: string;
+  score: number;
+  flagged: boolean;
+  uncertain: boolean;
+  outcome: string;
+  reasonCode: string;
+}
+
+/**
+ * Metrics against reviewers' verdicts: a claim's check is labelled only where the final decision speaks to it
+ * (`reviewerVerdict`: an approval says every flag was wrong, a denial's reason code confirms the checks it
+ * names); the rest are left out, as in the quality report.
+ */
+export function summariseReviews(rows: readonly ReviewedModelCheck[]): EvaluationResult {
+  const checks = {} as Record<ModelCheckKind, CheckMetrics>;
+  const scores = {} as Record<ModelCheckKind, number[]>;
+  const claims = new Set<string>();
+  for (const kind of MODEL_CHECK_KINDS) {
+    const items: LabelledScore[] = [];
+    for (const row of rows) {
+      if (row.kind !== kind) continue;
+      const verdict = reviewerVerdict(kind, row.outcome, row.reasonCode);
+      if (verdict === null) continue;
+      claims.add(row.claimId);
+      items.push({ score: row.score, flagged: row.flagged, uncertain: row.uncertain, expected: verdict });
+    }
+    checks[kind] = checkMetrics(items);
+    scores[kind] = items.map((item) => item.score);
+  }
+  return { claims: claims.size, checks, scores };
 }
