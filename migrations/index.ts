@@ -11,6 +11,7 @@ import { Webhooks1768810000000 } from './1768810000000-webhooks';
 import { WorkbenchSearch1768900000000 } from './1768900000000-workbench-search';
 import { WorkbenchEvidence1768910000000 } from './1768910000000-workbench-evidence';
 import { ComplianceConsole1768930000000 } from './1768930000000-compliance-console';
+import { ModelGovernance1768950000000 } from './1768950000000-model-governance';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   WorkbenchSearch1768900000000,
   WorkbenchEvidence1768910000000,
   ComplianceConsole1768930000000,
+  ModelGovernance1768950000000,
 ];

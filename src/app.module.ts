@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { DatabaseReadiness } from './database/database-readiness';
 import { BlobStoreModule } from './evidence/blob-store.module';
 import { EvidenceModule } from './evidence/evidence.module';
+import { GovernanceModule } from './governance/governance.module';
 import { HealthModule } from './health/health.module';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -67,6 +68,7 @@ export class AppModule {
         ValidationModule,
         RetentionModule,
         WebhooksModule,
+        GovernanceModule,
       ],
       providers: [
         DatabaseReadiness,

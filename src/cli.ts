@@ -5,6 +5,7 @@ import type { CliCommand } from './cli/cli-command';
 import { KEY_COMMANDS } from './crypto/crypto.cli';
 import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
+import { GOVERNANCE_COMMANDS } from './governance/governance.cli';
 import { WEBHOOK_COMMANDS } from './webhooks/webhooks.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openAppDatabase } from './entities';
@@ -17,6 +18,7 @@ const commands: Record<string, CliCommand> = {
   ...KEY_COMMANDS,
   ...BLOB_COMMANDS,
   ...WEBHOOK_COMMANDS,
+  ...GOVERNANCE_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {

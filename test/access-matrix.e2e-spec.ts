@@ -126,6 +126,13 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'POST /v1/webhooks/:id/rotate-secret': ['intake', 'admin'],
   'GET /v1/webhooks/:id/deliveries': ['intake', 'admin'],
   'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': ['intake', 'admin'],
+  // Model governance (src/governance/README.md): reports for quality readers, promotion for admins; heatmaps
+  // show where in a photo the model looked, so they follow the photo-content rule.
+  'GET /v1/models/shadow': ['supervisor', 'admin'],
+  'POST /v1/models/shadow/promote': STAFF_ADMIN,
+  'GET /v1/models/drift': ['supervisor', 'admin'],
+  'POST /v1/claims/:id/checks/:checkId/heatmap': ['adjuster', 'supervisor'],
+  'GET /v1/heatmaps/:id': ['adjuster', 'supervisor'],
 };
 
 const ROLES: readonly Role[] = ['intake', 'adjuster', 'supervisor', 'compliance', 'admin'];

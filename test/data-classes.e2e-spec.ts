@@ -13,6 +13,7 @@ import type { DatabaseHandle } from '../src/database/data-source.factory';
 import { openAppDatabase } from '../src/entities';
 import { PostgresBlobStore } from '../src/evidence/blob-store-postgres';
 import { PhotosRepository } from '../src/claims/photos.repository';
+import { GovernanceRepository } from '../src/governance/governance.repository';
 import { DATA_CLASS_MAP, type PurgeOwner } from '../src/retention/data-classes';
 import { DATA_CLASSES } from '../src/retention/retention.entity';
 import { ChecksRepository } from '../src/validation/checks.repository';
@@ -24,6 +25,7 @@ const OWNERS: Record<PurgeOwner, { prototype: object }> = {
   ChecksRepository,
   BlobStore: PostgresBlobStore,
   WebhookEventsRepository,
+  GovernanceRepository,
 };
 
 let testDatabase: TestDatabase;

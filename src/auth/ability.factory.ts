@@ -87,6 +87,7 @@ export class AbilityFactory {
         case 'admin':
           can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey', 'WebhookEndpoint']);
           can('read', 'QualityReport');
+          can('manage', 'ModelGovernance');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
           can(['create', 'read', 'list', 'delete'], 'AuditSavedSearch', { userId: actor.id });
           break;

@@ -52,6 +52,7 @@ export type AccessSubject =
   | 'DuplicateMatch'
   /** A team's open work and decision statistics (supervisor dashboard, bulk reassignment). */
   | 'TeamWorkload'
+  | 'ModelGovernance'
   | 'all';
 
 /**

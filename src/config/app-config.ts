@@ -76,6 +76,12 @@ export interface AppConfig {
     readonly intraOpSpinning: boolean;
     readonly backfillConcurrency: number;
   };
+  /** Model governance (src/governance/README.md). */
+  readonly governance: {
+    /** The challenger model folder (SHADOW_MODEL), or null: no shadow scoring. */
+    readonly shadowModel: string | null;
+    readonly driftPsiAlert: number;
+  };
   readonly webhooks: {
     /** Host names, addresses and CIDRs (lowercase) that may be non-public and use http://. */
     readonly allowedHosts: readonly string[];
@@ -211,6 +217,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intraOpThreads: read(env, v.CLIP_INTRA_OP_THREADS),
       intraOpSpinning: read(env, v.CLIP_INTRA_OP_SPINNING),
       backfillConcurrency: read(env, v.SCORING_BACKFILL_CONCURRENCY),
+    },
+    governance: {
+      shadowModel: readOptional(env, v.SHADOW_MODEL) || null,
+      driftPsiAlert: read(env, v.DRIFT_PSI_ALERT),
     },
     webhooks: {
       allowedHosts: readOptional(env, v.WEBHOOKS_ALLOWED_HOSTS) ?? [],

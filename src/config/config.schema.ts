@@ -636,4 +636,16 @@ export const CONFIG_VARIABLES = {
     'How often the worker re-queues webhook events and deliveries that missed the queue (Redis down at commit time).',
     parsers.integer(1000, 3600000),
   ),
+  SHADOW_MODEL: spec(
+    'SHADOW_MODEL',
+    undefined,
+    'Challenger model folder under MODELS_DIR (or an absolute path) that scores every claim beside CLIP_MODEL after the claim is routed, into shadow_scores only: it never changes a route (unset: no shadow model).',
+    parsers.string,
+  ),
+  DRIFT_PSI_ALERT: spec(
+    'DRIFT_PSI_ALERT',
+    '0.2',
+    "Population stability index of a check's scores this week against the model's reference above which drift is reported as an alert (quality page, model_score_drift_alert metric).",
+    parsers.number(0, 100),
+  ),
 };

@@ -34,6 +34,10 @@ export enum JobName {
    * INFORMATION_REQUEST_EXPIRY_INTERVAL_MS.
    */
   InformationRequestExpiry = 'review.information-request-expiry',
+  /** Scores a routed claim with the challenger model (SHADOW_MODEL) into shadow_scores (src/governance). */
+  ShadowScore = 'governance.shadow-score',
+  /** Computes an occlusion heatmap of a flagged photo on demand (src/governance). */
+  OcclusionHeatmap = 'governance.occlusion-heatmap',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -46,6 +50,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.WebhookSweep]: QueueName.Webhooks,
   [JobName.InformationRequestExpiry]: QueueName.Maintenance,
+  [JobName.ShadowScore]: QueueName.Scoring,
+  [JobName.OcclusionHeatmap]: QueueName.Scoring,
 };
 
 /** An operator's probe (ops/): proves queue, worker, retries and audit work end to end. */
@@ -79,6 +85,14 @@ export interface WebhookDeliverData {
   trigger: 'scheduled' | 'redelivery';
 }
 
+export interface ShadowScoreData {
+  claimId: string;
+}
+
+export interface OcclusionHeatmapData {
+  heatmapId: string;
+}
+
 /** A job that carries nothing: the scheduled ones, whose handlers read what is due from the database. */
 export type NoJobData = Record<string, never>;
 
@@ -96,6 +110,8 @@ export interface JobPayloads {
   [JobName.WebhookDeliver]: WebhookDeliverData;
   [JobName.WebhookSweep]: NoJobData;
   [JobName.InformationRequestExpiry]: NoJobData;
+  [JobName.ShadowScore]: ShadowScoreData;
+  [JobName.OcclusionHeatmap]: OcclusionHeatmapData;
 }
 
 /** Every job as it travels: a union discriminated by `name`. */

@@ -22,7 +22,12 @@ export type ColumnClass = 'personal' | 'evidence' | 'account' | 'secret' | 'oper
 
 /** Repositories (and the blob store) that purge rows of their own tables. */
 export type PurgeOwner =
-  'ClaimsRepository' | 'PhotosRepository' | 'ChecksRepository' | 'BlobStore' | 'WebhookEventsRepository';
+  | 'ClaimsRepository'
+  | 'PhotosRepository'
+  | 'ChecksRepository'
+  | 'BlobStore'
+  | 'WebhookEventsRepository'
+  | 'GovernanceRepository';
 
 export interface PurgeRule {
   /** The retention data class under which the column goes (src/retention/README.md). */
@@ -48,6 +53,11 @@ const evidenceWithClaim: ColumnRule = {
 const scores: ColumnRule = {
   class: 'evidence',
   purge: { dataClass: 'embeddings_scores', by: 'ChecksRepository.purgeScores' },
+};
+
+const governanceScores: ColumnRule = {
+  class: 'evidence',
+  purge: { dataClass: 'embeddings_scores', by: 'GovernanceRepository.purgeScores' },
 };
 
 export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
@@ -448,6 +458,48 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     latency_ms: op,
     error_class: op,
     response_excerpt: op,
+  },
+  /** A challenger model's scores of live claims (src/governance): scores like the champion's checks. */
+  shadow_scores: {
+    id: op,
+    claim_id: op,
+    scoring_run_id: op,
+    model_id: op,
+    model_hash: op,
+    champion_model_hash: op,
+    checks: governanceScores,
+    outcome: op,
+    champion_outcome: op,
+    duration_ms: op,
+    created_at: op,
+  },
+  /** Occlusion heatmaps of flagged photos: a grid of score drops, derived from the photo (scores). */
+  occlusion_heatmaps: {
+    id: op,
+    claim_id: op,
+    check_id: op,
+    photo_id: op,
+    model_hash: op,
+    target_label: op,
+    grid: op,
+    status: op,
+    drops: governanceScores,
+    baseline: governanceScores,
+    error: op,
+    requested_by: op,
+    created_at: op,
+    completed_at: op,
+  },
+  /** Who promoted which model, with the what-if they saw (aggregate counts only). */
+  model_promotions: {
+    id: op,
+    model_id: op,
+    model_hash: op,
+    previous_model_id: op,
+    previous_model_hash: op,
+    what_if: op,
+    promoted_by: op,
+    created_at: op,
   },
   /** TypeORM's record of applied migrations. */
   schema_migrations: { id: op, timestamp: op, name: op },

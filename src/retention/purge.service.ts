@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { TransactionRunner, type Tx } from '../database/transaction-runner';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../evidence/blob-store';
 import { PhotosRepository } from '../claims/photos.repository';
+import { GovernanceRepository } from '../governance/governance.repository';
 import { ChecksRepository } from '../validation/checks.repository';
 import {
   bindingDuty,
@@ -73,6 +74,7 @@ export class PurgeService {
     private readonly checks: ChecksRepository,
     private readonly webhooks: WebhookOutbox,
     private readonly webhookEvents: WebhookEventsRepository,
+    private readonly governance: GovernanceRepository,
   ) {}
 
   /** The policy versions in force at `at` (a purge uses the version effective at its time). */
@@ -406,6 +408,7 @@ export class PurgeService {
         return this.photos.purgeExifGps(tx, claimId, action);
       case 'embeddings_scores':
         await this.photos.purgeEmbeddings(tx, claimId);
+        await this.governance.purgeScores(tx, claimId, action);
         return this.checks.purgeScores(tx, claimId, action);
       case 'claim_records':
         if (action === 'delete') {

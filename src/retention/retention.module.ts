@@ -6,6 +6,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { ValidationModule } from '../validation/validation.module';
+import { GovernanceRepository } from '../governance/governance.repository';
 import { PurgeService } from './purge.service';
 import { RetentionPurgeHandler } from './retention-purge.handler';
 import { LegalHoldController, RetentionController } from './retention.controller';
@@ -16,7 +17,7 @@ import { RetentionService } from './retention.service';
 @Module({
   imports: [WebhooksModule, AuditModule, AuthModule, JobsModule, BlobStoreModule, ClaimsModule, ValidationModule],
   controllers: [RetentionController, LegalHoldController],
-  providers: [RetentionService, PurgeService, RetentionPurgeHandler, RetentionRepository],
+  providers: [RetentionService, PurgeService, RetentionPurgeHandler, RetentionRepository, GovernanceRepository],
   exports: [PurgeService, RetentionService],
 })
 export class RetentionModule {}

@@ -10,6 +10,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { ReviewModule } from '../review/review.module';
 import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
+import { ClaimScoredEvents } from './claim-scored-events';
 import { ThresholdsRepository } from './thresholds.repository';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
@@ -38,7 +39,8 @@ import { ValidationService } from './validation.service';
     QualityService,
     ChecksRepository,
     ThresholdsRepository,
+    ClaimScoredEvents,
   ],
-  exports: [ValidationService, ClaimEvaluator, ChecksRepository],
+  exports: [ValidationService, ClaimEvaluator, ChecksRepository, ClaimScoredEvents],
 })
 export class ValidationModule {}

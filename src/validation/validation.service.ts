@@ -20,6 +20,7 @@ import type { PromptSet } from './prompt-sets';
 import type { ReviewReason } from '../review/review-task.entity';
 import { PhotosRepository } from '../claims/photos.repository';
 import { ChecksRepository } from './checks.repository';
+import { ClaimScoredEvents } from './claim-scored-events';
 import { ClaimEvaluator, type ClaimEvaluation } from './claim-evaluator';
 import { reviewPriority, reviewReasonFor, slaDueAt } from './decision-policy';
 
@@ -84,6 +85,7 @@ export class ValidationService implements OnModuleInit {
     private readonly webhooks: WebhookOutbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policies: PoliciesRepository,
+    private readonly scoredEvents: ClaimScoredEvents,
   ) {}
 
   onModuleInit(): void {
@@ -133,6 +135,8 @@ export class ValidationService implements OnModuleInit {
       },
       'claim scored',
     );
+    // Observers (a shadow model) learn of the run only after its route committed: they cannot change it.
+    if (stored) await this.scoredEvents.emitScored({ claimId });
     return stored ? JobStatus.Success : JobStatus.Skipped;
   }
 

@@ -466,6 +466,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{id}/checks/{checkId}/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Governance_requestHeatmap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{id}/close": {
         parameters: {
             query?: never;
@@ -548,6 +564,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/heatmaps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Governance_heatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/intake": {
         parameters: {
             query?: never;
@@ -575,6 +607,54 @@ export interface paths {
         get: operations["Validation_qualityReport"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Governance_driftReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Governance_shadowReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/shadow/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Governance_promote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1377,6 +1457,21 @@ export interface components {
             kind: "coverage" | "exclusion";
             text: string;
         };
+        CheckDriftView: {
+            /** @description psi above DRIFT_PSI_ALERT */
+            alert: boolean;
+            /** @description share of this week per bin */
+            current: number[];
+            /** @description bin edges over [0, 1] */
+            edges: number[];
+            kind: string;
+            /** @description scores in the window */
+            n: number;
+            /** @description population stability index; null without reference or data */
+            psi: number | null;
+            /** @description share of the reference per bin */
+            reference: number[];
+        };
         /** @enum {string} */
         CheckKind: "peril_mismatch" | "exclusion_evident" | "object_mismatch" | "no_visible_damage" | "duplicate_photo" | "exif_anomaly" | "unusable_image";
         CheckPromptView: {
@@ -1811,6 +1906,18 @@ export interface components {
             /** Format: uuid */
             taskId: string;
         };
+        DriftReportView: {
+            checks: components["schemas"]["CheckDriftView"][];
+            /** Format: date-time */
+            from: string;
+            model: components["schemas"]["ModelIdentityView"];
+            /** @description null: the model has no reference (run models:evaluate) */
+            referenceSource: string | null;
+            /** @description DRIFT_PSI_ALERT */
+            threshold: number;
+            /** Format: date-time */
+            to: string;
+        };
         DuplicateMatchView: {
             /** @description this photo's EXIF capture time */
             capturedAt: string | null;
@@ -1956,6 +2063,32 @@ export interface components {
             altitude?: number;
             latitude: number;
             longitude: number;
+        };
+        HeatmapView: {
+            /** @description the label’s probability on the whole photo */
+            baseline: number | null;
+            /** Format: uuid */
+            checkId: string;
+            /** Format: uuid */
+            claimId: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description grid × grid, row-major over the model’s centre crop: how much the label’s probability falls when the cell is hidden */
+            drops: number[] | null;
+            error: string | null;
+            /** @description cells per side */
+            grid: number;
+            /** Format: uuid */
+            id: string;
+            modelHash: string;
+            /** Format: uuid */
+            photoId: string;
+            /** @enum {string} */
+            status: "pending" | "done" | "failed";
+            /** @description set:label explained, e.g. damage:flood */
+            targetLabel: string;
         };
         ImageQualityMeasuresView: {
             /** @description mean luminance, 0–255 */
@@ -2151,6 +2284,11 @@ export interface components {
             /** @description null without valid credentials */
             actor: components["schemas"]["ActorView"] | null;
         };
+        ModelIdentityView: {
+            /** @description hash of the manifest’s file hashes */
+            hash: string;
+            name: string;
+        };
         ModelStatusView: {
             error?: string;
             hash?: string;
@@ -2258,6 +2396,21 @@ export interface components {
             /** Format: uuid */
             probeId: string;
         };
+        PromoteModelDto: {
+            /** @description the challenger’s hash, as the shadow report shows it: confirms which model is promoted */
+            modelHash: string;
+        };
+        PromotionView: {
+            /** Format: uuid */
+            id: string;
+            model: components["schemas"]["ModelIdentityView"];
+            /** @description what the operator does next to make it the scoring model */
+            nextStep: string;
+            previous: components["schemas"]["ModelIdentityView"];
+            /** Format: date-time */
+            promotedAt: string;
+            whatIf: components["schemas"]["RouteWhatIfView"];
+        };
         PromptClassView: {
             key: string;
             prompts: string[];
@@ -2349,6 +2502,13 @@ export interface components {
         };
         RejectRetentionChangeDto: {
             note: string;
+        };
+        RequestHeatmapDto: {
+            /**
+             * Format: uuid
+             * @description the photo to explain; default: the photo the check names
+             */
+            photoId?: string;
         };
         ResubmitClaimDto: {
             /** @description a short note for the adjuster (the claimant's answer in words) */
@@ -2517,10 +2677,34 @@ export interface components {
             effectiveFrom?: string;
             reason: string;
         };
+        ReviewLoadView: {
+            champion: number;
+            shadow: number;
+        };
         /** @enum {string} */
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
         ReviewTaskStatus: "open" | "assigned" | "escalated" | "awaiting_info" | "decided";
+        RouteChangeView: {
+            champion: string;
+            /** Format: uuid */
+            claimId: string;
+            shadow: string;
+        };
+        RouteWhatIfView: {
+            changed: number;
+            claims: number;
+            /** @description up to 20 claims whose route would change */
+            examples: components["schemas"]["RouteChangeView"][];
+            /** @description champion outcome → challenger outcome → claims */
+            matrix: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** @description claims sent to a person (flagged or uncertain) */
+            reviewLoad: components["schemas"]["ReviewLoadView"];
+        };
         RunResult: {
             /** Format: date-time */
             asOf: string;
@@ -2564,6 +2748,33 @@ export interface components {
             scores: components["schemas"]["RunScoresView"];
             /** @description the thresholds in force when the claim was scored */
             thresholds: components["schemas"]["ThresholdSetView"];
+        };
+        ShadowAgreementView: {
+            checks: components["schemas"]["ShadowCheckAgreementView"][];
+            claims: number;
+            outcomeAgreement: number | null;
+        };
+        ShadowCheckAgreementView: {
+            agreement: number | null;
+            bothFlagged: number;
+            championAgreesWithReviewers: number | null;
+            championOnly: number;
+            claims: number;
+            kind: string;
+            neither: number;
+            /** @description claims with a reviewer verdict on this check */
+            reviewed: number;
+            shadowAgreesWithReviewers: number | null;
+            shadowOnly: number;
+        };
+        ShadowReportView: {
+            agreement: components["schemas"]["ShadowAgreementView"];
+            champion: components["schemas"]["ModelIdentityView"];
+            /** Format: date-time */
+            from: string;
+            /** @description null: SHADOW_MODEL is not set */
+            shadow: components["schemas"]["ModelIdentityView"] | null;
+            whatIf: components["schemas"]["RouteWhatIfView"];
         };
         SkippedPurge: {
             /** Format: uuid */
@@ -4093,6 +4304,36 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    Governance_requestHeatmap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestHeatmapDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeatmapView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     Claims_close: {
         parameters: {
             query?: never;
@@ -4279,6 +4520,30 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    Governance_heatmap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeatmapView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     IntakeKeys_intake: {
         parameters: {
             query?: never;
@@ -4325,6 +4590,79 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    Governance_driftReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Governance_shadowReport: {
+        parameters: {
+            query?: {
+                /** @description default: 30 days ago */
+                from?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShadowReportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Governance_promote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoteModelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     Ops_createProbe: {

@@ -88,3 +88,9 @@ export const CHECK_KINDS = allOf<Schemas['CheckKind']>()([
 ]);
 export type TeamDashboard = Schemas['TeamDashboard'];
 export type TeamMemberStats = Schemas['TeamMemberStats'];
+export type DriftReport = Schemas['DriftReportView'];
+export type CheckDrift = Schemas['CheckDriftView'];
+export type ShadowReport = Schemas['ShadowReportView'];
+export type RouteWhatIf = Schemas['RouteWhatIfView'];
+export type Promotion = Schemas['PromotionView'];
+export type Heatmap = Schemas['HeatmapView'];
