@@ -27,6 +27,7 @@ import { ReviewModule } from './review/review.module';
 import { ScoringModule, ScoringStartupModule } from './scoring/scoring.module';
 import { ValidationModule } from './validation/validation.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { MfaModule } from './mfa/mfa.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -67,6 +68,7 @@ export class AppModule {
         ValidationModule,
         RetentionModule,
         WebhooksModule,
+        MfaModule,
       ],
       providers: [
         DatabaseReadiness,

@@ -64,6 +64,7 @@ export class AbilityFactory {
           can(['read', 'list'], ['Claim', 'Decision', 'ScoringRun']);
           can('read', 'Policy', STAFF_POLICY_READ);
           can('manage', ['RetentionPolicy', 'LegalHold']);
+          can(['read', 'export'], 'AccessReview');
           if (options.justification && options.justification.trim().length > 0) can(['read', 'view_content'], 'Photo');
           cannot(['create', 'update', 'delete', 'override'], 'Decision');
           break;
@@ -71,6 +72,7 @@ export class AbilityFactory {
           can('manage', ['User', 'ApiClient', 'Policy', 'Threshold', 'Ops', 'IntakeKey', 'WebhookEndpoint']);
           can('read', 'QualityReport');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
+          can(['read', 'export'], 'AccessReview');
           break;
       }
     }

@@ -43,6 +43,7 @@ export type AccessSubject =
   | 'IntakeKey'
   | 'Ops'
   | 'WebhookEndpoint'
+  | 'AccessReview'
   | 'all';
 
 /**
