@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { logout } from './api';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { isRestoring, logout, subscribeSession } from './api';
 import { takeFlash } from './flash';
 import { useSession } from './hooks';
 import { AuditPage } from './pages/AuditPage';
@@ -16,7 +16,13 @@ import { PurgesPage } from './pages/retention/PurgesPage';
 import { ReceiptsPage } from './pages/retention/ReceiptsPage';
 import { RetentionPoliciesPage } from './pages/retention/RetentionPoliciesPage';
 import { TaskPage } from './pages/TaskPage';
+import { AccessReviewPage } from './pages/identity/AccessReviewPage';
+import { AccountPage } from './pages/identity/AccountPage';
+import { ClientsPage } from './pages/identity/ClientsPage';
+import { SetPasswordPage } from './pages/identity/SetPasswordPage';
+import { UsersPage } from './pages/identity/UsersPage';
 import { AUDIT_ROLES, CLAIM_ROLES, QUALITY_ROLES, RETENTION_ROLES, REVIEW_ROLES, homeFor } from './roles';
+import { ACCESS_REVIEW_ROLES, ALL_ROLES, PEOPLE_ROLES } from './roles';
 import { Link, matchPath, navigate, useLocation } from './router';
 import type { Role } from './api/types';
 
@@ -51,6 +57,10 @@ const ROUTES: Route[] = [
   { pattern: '/retention/purges', roles: RETENTION_ROLES, title: 'Upcoming purges', render: () => <PurgesPage /> },
   { pattern: '/retention/receipts', roles: RETENTION_ROLES, title: 'Purge receipts', render: () => <ReceiptsPage /> },
   { pattern: '/retention/erasure', roles: RETENTION_ROLES, title: 'Erasure requests', render: () => <ErasurePage /> },
+  { pattern: '/users', roles: PEOPLE_ROLES, title: 'People', render: () => <UsersPage /> },
+  { pattern: '/clients', roles: PEOPLE_ROLES, title: 'Intake clients', render: () => <ClientsPage /> },
+  { pattern: '/access-review', roles: ACCESS_REVIEW_ROLES, title: 'Access review', render: () => <AccessReviewPage /> },
+  { pattern: '/account', roles: ALL_ROLES, title: 'Your account', render: () => <AccountPage /> },
 ];
 
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
@@ -60,15 +70,21 @@ const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: '/audit', label: 'Audit log', roles: AUDIT_ROLES },
   { to: '/retention', label: 'Retention', roles: RETENTION_ROLES },
   { to: '/quality', label: 'Quality', roles: QUALITY_ROLES },
+  { to: '/users', label: 'People', roles: PEOPLE_ROLES },
+  { to: '/clients', label: 'Intake clients', roles: PEOPLE_ROLES },
+  { to: '/access-review', label: 'Access review', roles: ACCESS_REVIEW_ROLES },
 ];
 
 export function App() {
   const session = useSession();
+  const restoring = useSyncExternalStore(subscribeSession, isRestoring);
   const { path, search } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const [flash, setFlashState] = useState<string | null>(null);
 
   useEffect(() => {
+    // A new tab or a reload asks the refresh cookie for a session first; the set-password page needs none.
+    if (restoring || path === '/set-password') return;
     if (!session && path !== '/login') {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + search)}`;
       navigate(`/login${next}`, { replace: true });
@@ -78,7 +94,7 @@ export function App() {
         replace: true,
       });
     }
-  }, [session, path, search]);
+  }, [session, restoring, path, search]);
 
   useEffect(() => {
     setFlashState(takeFlash());
@@ -87,6 +103,13 @@ export function App() {
     mainRef.current?.focus({ preventScroll: true });
   }, [path]);
 
+  if (path === '/set-password') return <SetPasswordPage />;
+  if (restoring && !session)
+    return (
+      <main id="main" className="login">
+        <p role="status">Signing in…</p>
+      </main>
+    );
   if (!session) return path === '/login' ? <LoginPage /> : null;
   if (path === '/' || path === '/login') return null;
 
@@ -128,7 +151,10 @@ export function App() {
         </nav>
         <div className="who">
           <span data-testid="who">
-            {session.user.email} · <strong>{role}</strong> · {session.user.team}
+            <Link to="/account" aria-current={path === '/account' ? 'page' : undefined}>
+              {session.user.email}
+            </Link>{' '}
+            · <strong>{role}</strong> · {session.user.team}
           </span>
           <button
             type="button"

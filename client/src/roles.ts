@@ -11,3 +11,9 @@ export const RETENTION_ROLES: Role[] = ['compliance'];
 export function homeFor(role: Role): string {
   return REVIEW_ROLES.includes(role) ? '/tasks' : '/audit';
 }
+
+/** `manage User, ApiClient` in the AbilityFactory: the people and intake-client pages. */
+export const PEOPLE_ROLES: Role[] = ['admin'];
+/** `read/export AccessReview` in the AbilityFactory. */
+export const ACCESS_REVIEW_ROLES: Role[] = ['compliance', 'admin'];
+export const ALL_ROLES: Role[] = ['adjuster', 'supervisor', 'compliance', 'admin'];

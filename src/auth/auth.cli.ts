@@ -37,7 +37,11 @@ async function withDatabase<T>(
   const config = loadConfigOrExit();
   const database = await cli.openDatabase(config);
   try {
-    return await work(database, new AuditService(new TransactionRunner(database.dataSource), new SystemClock()), config);
+    return await work(
+      database,
+      new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
+      config,
+    );
   } finally {
     await database.close();
   }
@@ -134,10 +138,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
       const created = await withDatabase(cli, (database, audit) =>
-        clientsService(database, audit).create(
-          cliContext(),
-          { name, team },
-        ),
+        clientsService(database, audit).create(cliContext(), { name, team }),
       );
       print(
         json,
@@ -246,7 +247,9 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const client = await withDatabase(cli, (database, audit) =>
         clientsService(database, audit).revoke(cliContext(), id),
       );
-      print(flag(args, 'json'), { client }, [`revoked ${client.name} (${client.id}) and its ${client.keys.length} keys`]);
+      print(flag(args, 'json'), { client }, [
+        `revoked ${client.name} (${client.id}) and its ${client.keys.length} keys`,
+      ]);
     },
   },
 };

@@ -20,7 +20,7 @@ import { ApiErrors, BEARER_SCHEME } from '../common/api-docs';
 import { MeView } from './auth.views';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MIN_PASSWORD_LENGTH, UsersService } from './users.service';
-import { clearRefreshCookie, deliverSession, requireCsrfSafeCookie } from './session-cookie';
+import { clearRefreshCookie, deliverSession, isBrowserClient, requireCsrfSafeCookie } from './session-cookie';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', maxLength: 320 }) @IsEmail() @MaxLength(320) email!: string;
@@ -35,7 +35,8 @@ export class RefreshDto {
   @ApiPropertyOptional({
     minLength: 20,
     maxLength: 200,
-    description: 'API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With).',
+    description:
+      'API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With).',
   })
   @IsOptional()
   @IsString()
@@ -107,16 +108,24 @@ export class AuthController {
   @HttpCode(200)
   @ApiHeader(BROWSER_HEADER_DOC)
   @ApiOkResponse({ type: TokenPair, description: 'a new pair; the old refresh token is spent' })
+  @ApiNoContentResponse({ description: 'browser client without a refresh cookie: no session to restore (sign in)' })
   @ApiErrors(400, 401, 403)
   async refresh(
     @Body() body: RefreshDto,
     @AuditCtx() context: AuditContext,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TokenPair> {
+  ): Promise<TokenPair | undefined> {
     response.setHeader('Cache-Control', 'no-store');
     const presented = body.refreshToken ?? requireCsrfSafeCookie(request);
-    if (!presented) throw new UnauthorizedException('no refresh token: sign in');
+    if (!presented) {
+      // A new tab asks on load whether the cookie holds a session: "none" is an answer, not an error.
+      if (isBrowserClient(request)) {
+        response.status(204);
+        return undefined;
+      }
+      throw new UnauthorizedException('no refresh token: sign in');
+    }
     try {
       const pair = await this.auth.refresh(context, presented);
       return deliverSession(request, response, pair, this.config.auth.refreshTtlS);

@@ -87,7 +87,11 @@ export class AuthService {
   }
 
   /** A full session for a user whose credentials were checked (password, and the second factor where needed). */
-  async startSession(context: AuditContext, user: User, method: 'password' | 'totp' | 'recovery_code'): Promise<TokenPair> {
+  async startSession(
+    context: AuditContext,
+    user: User,
+    method: 'password' | 'totp' | 'recovery_code',
+  ): Promise<TokenPair> {
     const userContext: AuditContext = { ...context, actorType: 'user', actorId: user.id };
     return this.audit.run(userContext, async (tx) => {
       const pair = await this.issue(tx, user, randomUUID());

@@ -113,7 +113,7 @@ export class AccessReviewRow {
   @ApiProperty() team!: string;
   @ApiProperty({ enum: ['active', 'disabled'] }) status!: 'active' | 'disabled';
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'the creating admin\'s email, `cli:<os user>`, or null' })
+  @ApiProperty({ type: String, nullable: true, description: "the creating admin's email, `cli:<os user>`, or null" })
   createdBy!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt!: string | null;
   @ApiProperty() mfaEnabled!: boolean;

@@ -11,7 +11,10 @@ export interface PasswordResetTokenRow {
 /** The password_reset_tokens table (one-time set-password tokens, stored as sha256 hashes). */
 @Injectable()
 export class PasswordResetTokensRepository {
-  async insert(tx: Tx, token: { userId: string; tokenHash: string; expiresAt: Date; createdBy: string }): Promise<string> {
+  async insert(
+    tx: Tx,
+    token: { userId: string; tokenHash: string; expiresAt: Date; createdBy: string },
+  ): Promise<string> {
     const rows = (await tx.query(
       `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
       [token.userId, token.tokenHash, token.expiresAt, token.createdBy],
@@ -21,7 +24,10 @@ export class PasswordResetTokensRepository {
 
   /** A new link replaces the earlier unused ones: only the latest works. */
   async spendUnusedOfUser(tx: Tx, userId: string, at: Date): Promise<void> {
-    await tx.query(`UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [userId, at]);
+    await tx.query(`UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [
+      userId,
+      at,
+    ]);
   }
 
   async lockByHash(tx: Tx, tokenHash: string): Promise<PasswordResetTokenRow | undefined> {

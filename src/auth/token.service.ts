@@ -113,7 +113,14 @@ export class TokenService {
       if (typeof role !== 'string' || !(STAFF_ROLES as readonly string[]).includes(role)) throw new Error('role');
       if (sid !== undefined && typeof sid !== 'string') throw new Error('sid');
       if (gen !== undefined && !Number.isInteger(gen)) throw new Error('gen');
-      return { sub, role: role as StaffRole, team, email, ...(sid ? { sid } : {}), gen: (gen as number | undefined) ?? 0 };
+      return {
+        sub,
+        role: role as StaffRole,
+        team,
+        email,
+        ...(sid ? { sid } : {}),
+        gen: (gen as number | undefined) ?? 0,
+      };
     } catch (error) {
       const reason = error instanceof joseErrors.JWTExpired ? 'access token expired' : 'invalid access token';
       throw new UnauthorizedException(reason);

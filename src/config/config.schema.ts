@@ -296,7 +296,10 @@ export const CONFIG_VARIABLES = {
     'MFA_REQUIRED_ROLES',
     'admin,compliance',
     'Comma-separated staff roles that must sign in with a TOTP code (a member without one enrols before getting a session); empty or `none`: nobody is forced (anyone enrolled is still asked for a code).',
-    (raw, variable) => (raw.trim().toLowerCase() === 'none' ? [] : parsers.list(['adjuster', 'supervisor', 'compliance', 'admin'])(raw, variable)),
+    (raw, variable) =>
+      raw.trim().toLowerCase() === 'none'
+        ? []
+        : parsers.list(['adjuster', 'supervisor', 'compliance', 'admin'])(raw, variable),
   ),
   MFA_CHALLENGE_TTL_S: spec(
     'MFA_CHALLENGE_TTL_S',

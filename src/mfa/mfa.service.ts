@@ -21,14 +21,7 @@ import type { Actor } from '../common/actor';
 import { EnvelopeCrypto } from '../crypto/envelope-crypto';
 import { MfaEnrolledView, TotpEnrolmentView } from './mfa.views';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
-import {
-  base32,
-  checkTotp,
-  looksLikeRecoveryCode,
-  newRecoveryCodes,
-  otpauthUrl,
-  recoveryCodeHash,
-} from './totp';
+import { base32, checkTotp, looksLikeRecoveryCode, newRecoveryCodes, otpauthUrl, recoveryCodeHash } from './totp';
 
 export class TooManyCodeAttempts extends HttpException {
   constructor(readonly retryAfterS: number) {
@@ -82,7 +75,12 @@ export class MfaService {
     dataKey.fill(0);
     await this.audit.run({ ...context, actorType: 'user', actorId: user.id }, async (tx) => {
       await this.users.setPendingTotp(tx.manager, user.id, wrappedDataKey, keyVersion);
-      tx.record({ action: 'mfa.enrolment_started', resourceType: 'User', resourceId: user.id, details: { keyVersion } });
+      tx.record({
+        action: 'mfa.enrolment_started',
+        resourceType: 'User',
+        resourceId: user.id,
+        details: { keyVersion },
+      });
     });
     const url = otpauthUrl(user.email, secret);
     // PNG as a data: URL: the page's CSP allows data: images, and an <img> needs no script or extra request.
@@ -117,7 +115,8 @@ export class MfaService {
       });
     });
     const result: MfaEnrolledView = { recoveryCodes: codes };
-    if (finishSignIn) result.session = await this.auth.startSession(context, { ...user, totpEnabledAt: new Date() }, 'totp');
+    if (finishSignIn)
+      result.session = await this.auth.startSession(context, { ...user, totpEnabledAt: new Date() }, 'totp');
     return result;
   }
 
@@ -175,7 +174,12 @@ export class MfaService {
       const fresh = await this.audit.run({ actorType: 'user', actorId: user.id }, async (tx) => {
         const advanced = await this.users.advanceTotpStep(tx.manager, user.id, step);
         if (!advanced)
-          tx.record({ action: 'auth.mfa_replay_refused', resourceType: 'User', resourceId: user.id, details: { step } });
+          tx.record({
+            action: 'auth.mfa_replay_refused',
+            resourceType: 'User',
+            resourceId: user.id,
+            details: { step },
+          });
         return advanced;
       });
       return fresh ? 'totp' : undefined;
