@@ -216,7 +216,7 @@ export async function logout(): Promise<void> {
 
 /** Ends every session of the person: other tabs, other browsers and every access token already issued. */
 export async function logoutEverywhere(): Promise<void> {
-  await unwrap(client.POST('/v1/auth/logout-all'));
+  await unwrap(client.POST('/v1/auth/logout', { body: { everywhere: true } }));
   setSession(null);
 }
 

@@ -9,7 +9,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AuditCtx, type AuditContext } from '../audit/audit-context';
 import { Public } from '../common/access.decorators';
@@ -56,6 +56,16 @@ export class SetPasswordDto {
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(1024)
   password!: string;
+}
+
+export class LogoutDto extends RefreshDto {
+  @ApiPropertyOptional({
+    description:
+      'sign out everywhere: revokes every refresh token of the caller and ends every access token already issued to them; needs the access token (Authorization: Bearer)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  everywhere?: boolean;
 }
 
 const BROWSER_HEADER_DOC = {
@@ -139,37 +149,27 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiHeader(BROWSER_HEADER_DOC)
-  @ApiNoContentResponse({ description: 'the refresh token (and its family) is revoked' })
-  @ApiErrors(400, 403)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiNoContentResponse({
+    description: 'the refresh token (and its family) is revoked; with `everywhere`, every session of the caller',
+  })
+  @ApiErrors(400, 401, 403)
   async logout(
-    @Body() body: RefreshDto,
+    @Body() body: LogoutDto,
+    @CurrentActor() actor: Actor | undefined,
     @AuditCtx() context: AuditContext,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
+    if (body.everywhere) {
+      if (actor?.kind !== 'user') throw new UnauthorizedException('sign out everywhere needs your access token');
+      await this.auth.signOutEverywhere(context, actor.id);
+      clearRefreshCookie(response);
+      return;
+    }
     const presented = body.refreshToken ?? requireCsrfSafeCookie(request);
     clearRefreshCookie(response);
     if (presented) await this.auth.logout(context, presented);
-  }
-
-  /**
-   * Sign out everywhere: revokes every refresh token of the caller and ends every access token already
-   * issued to them (the session generation moves on). Needs the access token.
-   */
-  @Public()
-  @Post('logout-all')
-  @HttpCode(204)
-  @ApiBearerAuth(BEARER_SCHEME)
-  @ApiNoContentResponse({ description: 'every session of the caller is ended' })
-  @ApiErrors(401)
-  async logoutAll(
-    @CurrentActor() actor: Actor | undefined,
-    @AuditCtx() context: AuditContext,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<void> {
-    if (actor?.kind !== 'user') throw new UnauthorizedException('sign in first');
-    await this.auth.signOutEverywhere(context, actor.id);
-    clearRefreshCookie(response);
   }
 
   /** Sets a new password with a one-time set-password token (the token is the credential); every session ends. */

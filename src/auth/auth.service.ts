@@ -119,7 +119,7 @@ export class AuthService {
         action: 'auth.signed_out_everywhere',
         resourceType: 'User',
         resourceId: userId,
-        details: { refreshTokensRevoked: revoked, sessionGeneration: generation },
+        details: { sessionsRevoked: revoked, sessionGeneration: generation },
       });
     });
   }

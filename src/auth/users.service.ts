@@ -161,7 +161,7 @@ export class UsersService {
         details: {
           before: { status: 'active' },
           after: { status: 'disabled', disabledAt: now.toISOString() },
-          refreshTokensRevoked: revoked,
+          sessionsRevoked: revoked,
         },
       });
       return toUserView({ ...user, disabledAt: now });
@@ -227,7 +227,7 @@ export class UsersService {
       const now = this.clock.now();
       const expiresAt = new Date(now.getTime() + ttlS * 1000);
       await this.resetTokens.spendUnusedOfUser(tx.manager, id, now);
-      const tokenId = await this.resetTokens.insert(tx.manager, {
+      const resetId = await this.resetTokens.insert(tx.manager, {
         userId: id,
         tokenHash: sha256Hex(token),
         expiresAt,
@@ -237,7 +237,7 @@ export class UsersService {
         action: 'user.password_reset_issued',
         resourceType: 'User',
         resourceId: id,
-        details: { tokenId, expiresAt: expiresAt.toISOString() },
+        details: { resetId, expiresAt: expiresAt.toISOString() },
       });
       return { userId: id, token, path: `/set-password#token=${token}`, expiresAt: expiresAt.toISOString() };
     });
@@ -262,7 +262,7 @@ export class UsersService {
         action: 'user.password_set',
         resourceType: 'User',
         resourceId: user.id,
-        details: { tokenId: row.id, refreshTokensRevoked: revoked },
+        details: { resetId: row.id, sessionsRevoked: revoked },
       });
       return 'ok' as const;
     });

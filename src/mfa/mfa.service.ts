@@ -60,7 +60,7 @@ export class MfaService {
     } else if (actor?.kind === 'user' && step === 'enrol') {
       userId = actor.id;
     } else {
-      throw new UnauthorizedException('sign in first');
+      throw new BadRequestException('send the sign-in challenge token (mfaToken), or sign in first');
     }
     const user = await this.users.findById(userId);
     if (!user || user.disabledAt || (generation !== undefined && generation !== user.sessionGeneration))
