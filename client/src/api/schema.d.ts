@@ -303,22 +303,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/auth/logout-all": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["Auth_logoutAll"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/auth/me": {
         parameters: {
             query?: never;
@@ -1896,6 +1880,12 @@ export interface components {
             /** Format: password */
             password: string;
         };
+        LogoutDto: {
+            /** @description sign out everywhere: revokes every refresh token of the caller and ends every access token already issued to them; needs the access token (Authorization: Bearer) */
+            everywhere?: boolean;
+            /** @description API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With). */
+            refreshToken?: string;
+        };
         MeView: {
             /** @description null without valid credentials */
             actor: components["schemas"]["ActorView"] | null;
@@ -3354,11 +3344,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["LogoutDto"];
             };
         };
         responses: {
-            /** @description the refresh token (and its family) is revoked */
+            /** @description the refresh token (and its family) is revoked; with `everywhere`, every session of the caller */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3366,26 +3356,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            403: components["responses"]["Forbidden"];
-        };
-    };
-    Auth_logoutAll: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description every session of the caller is ended */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     Auth_me: {
