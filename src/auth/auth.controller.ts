@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -134,7 +145,9 @@ export class AuthController {
         response.status(204);
         return undefined;
       }
-      throw new UnauthorizedException('no refresh token: sign in');
+      throw new BadRequestException(
+        'refreshToken is required (the browser client sends its cookie with X-Requested-With)',
+      );
     }
     try {
       const pair = await this.auth.refresh(context, presented);
