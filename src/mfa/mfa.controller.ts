@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AuditCtx, Caller, type AuditContext } from '../audit/audit-context';
@@ -132,6 +140,7 @@ export class MfaAdminController {
   @Post(':id/mfa-reset')
   @HttpCode(204)
   @Can('update', 'User', { errors: [404] })
+  @ApiNoContentResponse({ description: 'the second factor and its recovery codes are removed' })
   async reset(@UuidParam('id', 'user not found') id: string, @Caller() { audit }: Caller): Promise<void> {
     await this.mfa.reset(audit, id);
   }

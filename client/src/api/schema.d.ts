@@ -4673,6 +4673,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the second factor and its recovery codes are removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
