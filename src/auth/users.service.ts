@@ -107,7 +107,13 @@ export class UsersService {
         action: 'user.created',
         resourceType: 'User',
         resourceId: created.id,
-        details: { role: created.role, team: created.team, emailDigest: emailDigest(email) },
+        details: {
+          role: created.role,
+          team: created.team,
+          emailDigest: emailDigest(email),
+          before: null,
+          after: { role: created.role, team: created.team, status: 'active' },
+        },
       });
       return created;
     });
