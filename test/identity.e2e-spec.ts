@@ -31,8 +31,8 @@ describe('identity and access', () => {
   });
 
   const http = () => request(testApp.app.getHttpServer());
-  const asAdmin = { Authorization: `Bearer placeholder` };
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const asAdmin = () => bearer(adminToken);
   const BROWSER = { 'X-Requested-With': 'claims-review' };
 
   async function auditEvents(
@@ -111,17 +111,16 @@ describe('identity and access', () => {
   });
 
   it('deactivation refuses the live access token on its next request; role/team changes are audited with before and after; the last admin stays', async () => {
-    asAdmin.Authorization = `Bearer ${adminToken}`;
     const created = await http()
       .post('/v1/users')
-      .set(asAdmin)
+      .set(asAdmin())
       .send({ email: 'dee@example.test', role: 'adjuster', team: 'team-a', password: 'dee-password-1234' })
       .expect(201);
     const id = created.body.user.id as string;
     const session = await loginFull(testApp, 'dee@example.test', 'dee-password-1234');
     await http().get('/v1/claims').set(bearer(session.accessToken)).expect(200);
 
-    const disabled = await http().post(`/v1/users/${id}/disable`).set(asAdmin).expect(200);
+    const disabled = await http().post(`/v1/users/${id}/disable`).set(asAdmin()).expect(200);
     expect(disabled.body.disabledAt).toEqual(expect.any(String));
     await http().get('/v1/claims').set(bearer(session.accessToken)).expect(401);
     await http().post('/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
@@ -130,13 +129,13 @@ describe('identity and access', () => {
       before: { status: 'active' },
       after: { status: 'disabled' },
     });
-    await http().post(`/v1/users/${id}/enable`).set(asAdmin).expect(200);
+    await http().post(`/v1/users/${id}/enable`).set(asAdmin()).expect(200);
     expect((await auditEvents('user.enabled', id))[0].details).toMatchObject({ after: { status: 'active' } });
     await loginFull(testApp, 'dee@example.test', 'dee-password-1234');
 
     const changed = await http()
       .patch(`/v1/users/${id}`)
-      .set(asAdmin)
+      .set(asAdmin())
       .send({ role: 'supervisor', team: 'team-b' })
       .expect(200);
     expect(changed.body).toMatchObject({ role: 'supervisor', team: 'team-b' });
@@ -144,25 +143,28 @@ describe('identity and access', () => {
       before: { role: 'adjuster', team: 'team-a' },
       after: { role: 'supervisor', team: 'team-b' },
     });
-    const bad = await http().patch(`/v1/users/${id}`).set(asAdmin).send({ role: 'root', team: 'Bad Team' }).expect(400);
+    const bad = await http()
+      .patch(`/v1/users/${id}`)
+      .set(asAdmin())
+      .send({ role: 'root', team: 'Bad Team' })
+      .expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/role/);
 
     // An admin cannot deactivate themselves, nor take away the last active admin.
-    await http().post(`/v1/users/${admin.id}/disable`).set(asAdmin).expect(409);
+    await http().post(`/v1/users/${admin.id}/disable`).set(asAdmin()).expect(409);
     const selfDemote = await http()
       .patch(`/v1/users/${admin.id}`)
-      .set(asAdmin)
+      .set(asAdmin())
       .send({ role: 'compliance' })
       .expect(409);
     expect(selfDemote.body.message).toMatch(/last active admin/);
-    await http().post(`/v1/users/00000000-0000-4000-8000-000000000000/disable`).set(asAdmin).expect(404);
+    await http().post(`/v1/users/00000000-0000-4000-8000-000000000000/disable`).set(asAdmin()).expect(404);
   });
 
   it('an admin issues a one-time, expiring set-password token; the person sets a new password with it and old sessions end', async () => {
-    asAdmin.Authorization = `Bearer ${adminToken}`;
     const user = await createUser(testApp, { role: 'supervisor' });
     const old = await loginFull(testApp, user.email, user.password);
-    const reset = await http().post(`/v1/users/${user.id}/password-reset`).set(asAdmin).expect(201);
+    const reset = await http().post(`/v1/users/${user.id}/password-reset`).set(asAdmin()).expect(201);
     expect(reset.body.path).toBe(`/set-password#token=${reset.body.token}`);
     expect(new Date(reset.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3600_000);
     await http().post('/v1/auth/password').send({ token: reset.body.token, password: 'short' }).expect(400);
@@ -270,11 +272,10 @@ describe('identity and access', () => {
   });
 
   it('rotating an intake key keeps the old key working for the overlap window; a zero window or revocation stops keys at once', async () => {
-    asAdmin.Authorization = `Bearer ${adminToken}`;
     const intake = await createIntakeClient(testApp, 'team-a', 'portal');
     const rotated = await http()
       .post(`/v1/api-clients/${intake.id}/rotate-key`)
-      .set(asAdmin)
+      .set(asAdmin())
       .send({ overlapSeconds: 3600 })
       .expect(201);
     const oldKey = rotated.body.keys.find((key: { id: string }) => key.id === intake.keyId);
@@ -287,17 +288,21 @@ describe('identity and access', () => {
       oldKeys: [{ keyId: intake.keyId, before: null, after: rotated.body.oldKeysExpireAt }],
     });
     expect(JSON.stringify(event.details)).not.toContain(rotated.body.apiKey);
-    await http().post(`/v1/api-clients/${intake.id}/rotate-key`).set(asAdmin).send({ overlapSeconds: -1 }).expect(400);
+    await http()
+      .post(`/v1/api-clients/${intake.id}/rotate-key`)
+      .set(asAdmin())
+      .send({ overlapSeconds: -1 })
+      .expect(400);
 
     const immediate = await http()
       .post(`/v1/api-clients/${intake.id}/rotate-key`)
-      .set(asAdmin)
+      .set(asAdmin())
       .send({ overlapSeconds: 0 })
       .expect(201);
     await http().get('/v1/claims').set('X-API-Key', intake.apiKey).expect(401);
     await http().get('/v1/claims').set('X-API-Key', rotated.body.apiKey).expect(401);
     await http().get('/v1/claims').set('X-API-Key', immediate.body.apiKey).expect(200);
-    await http().post(`/v1/api-clients/${intake.id}/revoke`).set(asAdmin).expect(200);
+    await http().post(`/v1/api-clients/${intake.id}/revoke`).set(asAdmin()).expect(200);
     await http().get('/v1/claims').set('X-API-Key', immediate.body.apiKey).expect(401);
     expect((await auditEvents('api_client.revoked', intake.id))[0].details).toMatchObject({
       before: { status: 'active' },
