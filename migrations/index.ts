@@ -10,6 +10,7 @@ import { InformationRequests1768800000000 } from './1768800000000-information-re
 import { Webhooks1768810000000 } from './1768810000000-webhooks';
 import { WorkbenchSearch1768900000000 } from './1768900000000-workbench-search';
 import { WorkbenchEvidence1768910000000 } from './1768910000000-workbench-evidence';
+import { IdentityLifecycle1768920000000 } from './1768920000000-identity-lifecycle';
 import { ComplianceConsole1768930000000 } from './1768930000000-compliance-console';
 import { ModelGovernance1768950000000 } from './1768950000000-model-governance';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   Webhooks1768810000000,
   WorkbenchSearch1768900000000,
   WorkbenchEvidence1768910000000,
+  IdentityLifecycle1768920000000,
   ComplianceConsole1768930000000,
   ModelGovernance1768950000000,
 ];

@@ -28,6 +28,7 @@ import { ReviewModule } from './review/review.module';
 import { ScoringModule, ScoringStartupModule } from './scoring/scoring.module';
 import { ValidationModule } from './validation/validation.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { MfaModule } from './mfa/mfa.module';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -69,6 +70,7 @@ export class AppModule {
         RetentionModule,
         WebhooksModule,
         GovernanceModule,
+        MfaModule,
       ],
       providers: [
         DatabaseReadiness,

@@ -33,6 +33,8 @@ describe('no passwords, tokens or keys in the logs (built server, LOG_LEVEL=debu
       DATA_DIR: dataDir,
       PORT: String(port),
       LOGIN_FAILURE_DELAY_MS: '0',
+      // The admin here signs in with a password only (test/setup-env.ts: no second factor in the suite).
+      MFA_REQUIRED_ROLES: '',
     };
     url = `http://127.0.0.1:${port}`;
     server = startProcess('dist/src/main.js', [], env);

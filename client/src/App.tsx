@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { logout } from './api';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { isRestoring, logout, subscribeSession } from './api';
 import { hasFlashFor, subscribeFlash, takeFlash } from './flash';
 import { useSession } from './hooks';
 import { AuditPage } from './pages/AuditPage';
@@ -19,7 +19,13 @@ import { PurgesPage } from './pages/retention/PurgesPage';
 import { ReceiptsPage } from './pages/retention/ReceiptsPage';
 import { RetentionPoliciesPage } from './pages/retention/RetentionPoliciesPage';
 import { TaskPage } from './pages/TaskPage';
+import { AccessReviewPage } from './pages/identity/AccessReviewPage';
+import { AccountPage } from './pages/identity/AccountPage';
+import { ClientsPage } from './pages/identity/ClientsPage';
+import { SetPasswordPage } from './pages/identity/SetPasswordPage';
+import { UsersPage } from './pages/identity/UsersPage';
 import { AUDIT_ROLES, CLAIM_ROLES, QUALITY_ROLES, RETENTION_ROLES, REVIEW_ROLES, homeFor } from './roles';
+import { ACCESS_REVIEW_ROLES, ALL_ROLES, PEOPLE_ROLES } from './roles';
 import { Link, matchPath, navigate, useLocation } from './router';
 import type { Role } from './api/types';
 
@@ -56,6 +62,10 @@ const ROUTES: Route[] = [
   { pattern: '/retention/erasure', roles: RETENTION_ROLES, title: 'Erasure requests', render: () => <ErasurePage /> },
   { pattern: '/search', roles: CLAIM_ROLES, title: 'Search claims', render: () => <SearchPage /> },
   { pattern: '/supervisor', roles: ['supervisor'], title: 'Supervisor', render: () => <SupervisorPage /> },
+  { pattern: '/users', roles: PEOPLE_ROLES, title: 'People', render: () => <UsersPage /> },
+  { pattern: '/clients', roles: PEOPLE_ROLES, title: 'Intake clients', render: () => <ClientsPage /> },
+  { pattern: '/access-review', roles: ACCESS_REVIEW_ROLES, title: 'Access review', render: () => <AccessReviewPage /> },
+  { pattern: '/account', roles: ALL_ROLES, title: 'Your account', render: () => <AccountPage /> },
 ];
 
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
@@ -66,15 +76,21 @@ const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: '/retention', label: 'Retention', roles: RETENTION_ROLES },
   { to: '/quality', label: 'Quality', roles: QUALITY_ROLES },
   { to: '/supervisor', label: 'Supervisor', roles: ['supervisor'] },
+  { to: '/users', label: 'People', roles: PEOPLE_ROLES },
+  { to: '/clients', label: 'Intake clients', roles: PEOPLE_ROLES },
+  { to: '/access-review', label: 'Access review', roles: ACCESS_REVIEW_ROLES },
 ];
 
 export function App() {
   const session = useSession();
+  const restoring = useSyncExternalStore(subscribeSession, isRestoring);
   const { path, search } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const [flash, setFlashState] = useState<string | null>(null);
 
   useEffect(() => {
+    // A new tab or a reload asks the refresh cookie for a session first; the set-password page needs none.
+    if (restoring || path === '/set-password') return;
     if (!session && path !== '/login') {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + search)}`;
       navigate(`/login${next}`, { replace: true });
@@ -84,7 +100,7 @@ export function App() {
         replace: true,
       });
     }
-  }, [session, path, search]);
+  }, [session, restoring, path, search]);
 
   // A flash set for the page on screen (e.g. an override saved in place) shows at once; one for another page
   // waits for that page (see flash.ts).
@@ -103,6 +119,13 @@ export function App() {
     mainRef.current?.focus({ preventScroll: true });
   }, [path]);
 
+  if (path === '/set-password') return <SetPasswordPage />;
+  if (restoring && !session)
+    return (
+      <main id="main" className="login">
+        <p role="status">Signing in…</p>
+      </main>
+    );
   if (!session) return path === '/login' ? <LoginPage /> : null;
   if (path === '/' || path === '/login') return null;
 
@@ -145,7 +168,10 @@ export function App() {
         {CLAIM_ROLES.includes(role) && <HeaderSearch />}
         <div className="who">
           <span data-testid="who">
-            {session.user.email} · <strong>{role}</strong> · {session.user.team}
+            <Link to="/account" aria-current={path === '/account' ? 'page' : undefined}>
+              {session.user.email}
+            </Link>{' '}
+            · <strong>{role}</strong> · {session.user.team}
           </span>
           <button
             type="button"

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, client, getSession, setSession, unwrap } from './api';
+import { ApiError, client, getSession, login, logout, restoreSession, setSession, unwrap } from './api';
 
 const user = {
   id: 'u1',
@@ -14,7 +14,6 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const tokens = (access: string) => ({
   accessToken: access,
-  refreshToken: `refresh-${access}`,
   expiresIn: 900,
   tokenType: 'Bearer',
   user,
@@ -24,6 +23,7 @@ interface Sent {
   method: string;
   url: URL;
   authorization: string | null;
+  requestedWith: string | null;
   body: string;
 }
 
@@ -38,6 +38,7 @@ function stubFetch(answer: (sent: Sent) => Response | Promise<Response>) {
         method: request.method,
         url: new URL(request.url),
         authorization: request.headers.get('Authorization'),
+        requestedWith: request.headers.get('X-Requested-With'),
         body: await request.text(),
       };
       sent.push(entry);
@@ -48,7 +49,7 @@ function stubFetch(answer: (sent: Sent) => Response | Promise<Response>) {
 }
 
 function signIn(expiresInMs: number, accessToken = 'old') {
-  setSession({ accessToken, refreshToken: `refresh-${accessToken}`, expiresAt: Date.now() + expiresInMs, user });
+  setSession({ accessToken, expiresAt: Date.now() + expiresInMs, user });
 }
 
 afterEach(() => {
@@ -79,7 +80,9 @@ describe('the typed client', () => {
     );
     await unwrap(client.GET('/v1/claims'));
     expect(sent.map((entry) => entry.url.pathname)).toEqual(['/v1/auth/refresh', '/v1/claims']);
-    expect(JSON.parse(sent[0].body)).toEqual({ refreshToken: 'refresh-old' });
+    // The refresh token is in the HttpOnly cookie: the body carries none, the CSRF header marks the call.
+    expect(JSON.parse(sent[0].body)).toEqual({});
+    expect(sent[0].requestedWith).toBe('claims-review');
     expect(sent[1].authorization).toBe('Bearer new');
     expect(getSession()?.accessToken).toBe('new');
   });
@@ -142,5 +145,36 @@ describe('the typed client', () => {
     );
     expect(await file.text()).toBe('seq,action\n1,claim.created\n');
     expect(sent[0].url.search).toBe('?format=csv');
+  });
+
+  it('keeps no refresh token anywhere it can read: memory only, nothing in web storage', async () => {
+    const sent = stubFetch(() => json(tokens('fresh')));
+    const signedIn = await login('a@example.test', 'password-long-enough');
+    expect(signedIn).toMatchObject({ accessToken: 'fresh' });
+    expect(Object.keys(getSession() ?? {})).toEqual(['accessToken', 'expiresAt', 'user']);
+    expect(sessionStorage.length).toBe(0);
+    expect(localStorage.length).toBe(0);
+    expect(sent[0].requestedWith).toBe('claims-review');
+    await logout();
+    expect(getSession()).toBeNull();
+    expect(sent[1].url.pathname).toBe('/v1/auth/logout');
+    expect(JSON.parse(sent[1].body)).toEqual({});
+  });
+
+  it('a new tab signs in with a refresh on load (the cookie), or stays signed out when it is refused', async () => {
+    stubFetch(() => json(tokens('from-cookie')));
+    await restoreSession();
+    expect(getSession()?.accessToken).toBe('from-cookie');
+    setSession(null);
+    stubFetch(() => json({ statusCode: 401, error: 'Unauthorized', message: 'no refresh token: sign in' }, 401));
+    await restoreSession();
+    expect(getSession()).toBeNull();
+  });
+
+  it('answers the second-factor challenge instead of a session when the password step needs one', async () => {
+    stubFetch(() => json({ mfa: 'code', mfaToken: 'challenge-token', expiresIn: 300 }, 202));
+    const outcome = await login('a@example.test', 'password-long-enough');
+    expect(outcome).toEqual({ mfa: 'code', mfaToken: 'challenge-token', expiresIn: 300 });
+    expect(getSession()).toBeNull();
   });
 });

@@ -1,6 +1,9 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api/schema';
+import type { components } from './api/schema';
 import type { StaffClaim, TokenPair, User } from './api/types';
+
+type Schemas = components['schemas'];
 
 /** An error answer of the API (`{statusCode, error, message}`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -13,31 +16,31 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The signed-in session, in memory only: the access token and who it belongs to. The refresh token is
+ * never visible to this code: the server keeps it in an HttpOnly, SameSite=Strict cookie scoped to
+ * /v1/auth, so a new tab (or a reload) signs in with a refresh on load.
+ */
 export interface Session {
   accessToken: string;
-  refreshToken: string;
   /** Epoch ms at which the access token expires. */
   expiresAt: number;
   user: User;
 }
 
-const STORAGE_KEY = 'claims-review-session';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 
-function readStored(): Session | null {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
-}
-
-let session: Session | null = typeof sessionStorage === 'undefined' ? null : readStored();
+let session: Session | null = null;
+/** True until the first refresh-on-load has answered (the cookie may hold a session). */
+let restoring = false;
 
 export function getSession(): Session | null {
   return session;
+}
+
+export function isRestoring(): boolean {
+  return restoring;
 }
 
 export function subscribeSession(listener: Listener): () => void {
@@ -45,31 +48,39 @@ export function subscribeSession(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
 export function setSession(next: Session | null): void {
   session = next;
-  try {
-    if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    else sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    /* storage unavailable: keep the session in memory only */
-  }
-  for (const listener of listeners) listener();
+  notify();
 }
 
 function toSession(pair: TokenPair): Session {
   return {
     accessToken: pair.accessToken,
-    refreshToken: pair.refreshToken,
     expiresAt: Date.now() + pair.expiresIn * 1000,
     user: pair.user,
   };
 }
 
+/**
+ * Marks the auth calls as the browser client's: the server then answers the refresh token in the
+ * HttpOnly cookie (never in JSON) and accepts the cookie on refresh and logout (its CSRF check).
+ */
+export const BROWSER_CLIENT_HEADERS = { 'X-Requested-With': 'claims-review' } as const;
+
 /** Request URLs need an origin outside a browser page (tests); in the page it is the page's own. */
 const baseUrl = typeof location === 'undefined' ? 'http://localhost' : location.origin;
 
-/** The generated contract's calls without credentials (sign-in, refresh, sign-out). */
-const publicClient = createClient<paths>({ baseUrl, fetch: (request) => fetch(request) });
+/** The generated contract's calls without a bearer token (sign-in, refresh, sign-out): the cookie goes along. */
+const publicClient = createClient<paths>({
+  baseUrl,
+  fetch: (request) => fetch(request),
+  headers: BROWSER_CLIENT_HEADERS,
+  credentials: 'same-origin',
+});
 
 /** What a typed client call resolves to: its data, or the error body the server sent with `response`. */
 export interface ApiResult<T> {
@@ -101,25 +112,71 @@ export async function unwrap<T>(call: Promise<ApiResult<T>>): Promise<T> {
   return data as T;
 }
 
-export async function login(email: string, password: string): Promise<Session> {
-  const pair = await unwrap(publicClient.POST('/v1/auth/login', { body: { email, password } }));
+/** The password was right; the second step: a TOTP code, or setting up TOTP first. */
+export type MfaChallenge = Schemas['MfaChallengeView'];
+
+/** Signs in with a password: a session, or the second-factor challenge to answer next. */
+export async function login(email: string, password: string): Promise<Session | MfaChallenge> {
+  const { data, error, response } = await publicClient.POST('/v1/auth/login', { body: { email, password } });
+  if (!response.ok || !data) throw new ApiError(response.status, messageOf(error, response));
+  if ('mfaToken' in data) return data;
+  const next = toSession(data);
+  setSession(next);
+  return next;
+}
+
+/** The code step of a sign-in (TOTP or recovery code). */
+export async function verifyMfa(mfaToken: string, code: string): Promise<Session> {
+  const pair = await unwrap(publicClient.POST('/v1/auth/mfa/verify', { body: { mfaToken, code } }));
   const next = toSession(pair);
   setSession(next);
   return next;
 }
 
-/** One refresh at a time: refresh tokens are single-use, and reusing one revokes the whole family. */
+/** Starts TOTP enrolment: with the sign-in challenge token, or (no token) as the signed-in user. */
+export async function startMfaEnrolment(mfaToken?: string): Promise<Schemas['TotpEnrolmentView']> {
+  const call = mfaToken
+    ? publicClient.POST('/v1/auth/mfa/enrolment', { body: { mfaToken } })
+    : client.POST('/v1/auth/mfa/enrolment', { body: {} });
+  return unwrap(call);
+}
+
+/** Confirms enrolment; with a challenge token the sign-in finishes too. Answers the recovery codes. */
+export async function confirmMfaEnrolment(code: string, mfaToken?: string): Promise<string[]> {
+  const call = mfaToken
+    ? publicClient.POST('/v1/auth/mfa/enrolment/confirm', { body: { mfaToken, code } })
+    : client.POST('/v1/auth/mfa/enrolment/confirm', { body: { code } });
+  const result = await unwrap(call);
+  if (result.session) pendingSession = toSession(result.session);
+  return result.recoveryCodes;
+}
+
+/** A session from an enrolment, held back until the person has saved the recovery codes. */
+let pendingSession: Session | null = null;
+
+export function startPendingSession(): void {
+  if (pendingSession) setSession(pendingSession);
+  pendingSession = null;
+}
+
+/** Runs `work` while holding a lock shared by every tab of this origin (the Web Locks API, where there is one). */
+async function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return work();
+  return locks.request('claims-review-refresh', work) as Promise<T>;
+}
+
+/**
+ * One refresh at a time, in this tab and across tabs: refresh tokens are single-use and reusing one
+ * revokes the whole session, so two tabs must not send the same cookie at once.
+ */
 let refreshing: Promise<Session | null> | null = null;
 
 export function refreshSession(): Promise<Session | null> {
   if (refreshing) return refreshing;
-  const current = session;
-  if (!current) return Promise.resolve(null);
   refreshing = (async () => {
     try {
-      const { data, response } = await publicClient.POST('/v1/auth/refresh', {
-        body: { refreshToken: current.refreshToken },
-      });
+      const { data, response } = await acrossTabs(() => publicClient.POST('/v1/auth/refresh', { body: {} }));
       if (!response.ok || !data) {
         setSession(null);
         return null;
@@ -136,21 +193,43 @@ export function refreshSession(): Promise<Session | null> {
   return refreshing;
 }
 
-export async function logout(): Promise<void> {
-  const current = session;
-  setSession(null);
-  if (!current) return;
+/** On page load: a new tab (or a reload) is signed in through the refresh cookie, if it holds a session. */
+export async function restoreSession(): Promise<Session | null> {
+  restoring = true;
+  notify();
   try {
-    await publicClient.POST('/v1/auth/logout', { body: { refreshToken: current.refreshToken } });
+    return await refreshSession();
+  } finally {
+    restoring = false;
+    notify();
+  }
+}
+
+export async function logout(): Promise<void> {
+  setSession(null);
+  try {
+    await publicClient.POST('/v1/auth/logout', { body: {} });
   } catch {
     /* signed out locally either way */
   }
+}
+
+/** Ends every session of the person: other tabs, other browsers and every access token already issued. */
+export async function logoutEverywhere(): Promise<void> {
+  await unwrap(client.POST('/v1/auth/logout', { body: { everywhere: true } }));
+  setSession(null);
+}
+
+/** Sets a password with a one-time set-password token (from an admin). */
+export async function setPasswordWithToken(token: string, password: string): Promise<void> {
+  await unwrap(publicClient.POST('/v1/auth/password', { body: { token, password } }));
 }
 
 /** `fetch` for the typed client: the session's bearer token, refreshed shortly before expiry and once on a 401. */
 async function authedFetch(request: Request): Promise<Response> {
   let current = session;
   if (current && current.expiresAt - Date.now() < 30_000) current = await refreshSession();
+  if (!current && restoring) current = await refreshing;
   const retry = request.clone();
   const send = (sent: Request, token: string | undefined) => {
     if (token) sent.headers.set('Authorization', `Bearer ${token}`);

@@ -14,3 +14,9 @@ export function homeFor(role: Role): string {
   if (INVESTIGATION_ROLES.includes(role)) return '/claims';
   return REVIEW_ROLES.includes(role) ? '/tasks' : '/audit';
 }
+
+/** `manage User, ApiClient` in the AbilityFactory: the people and intake-client pages. */
+export const PEOPLE_ROLES: Role[] = ['admin'];
+/** `read/export AccessReview` in the AbilityFactory. */
+export const ACCESS_REVIEW_ROLES: Role[] = ['compliance', 'admin'];
+export const ALL_ROLES: Role[] = ['adjuster', 'supervisor', 'compliance', 'admin'];

@@ -81,6 +81,7 @@ export class AbilityFactory {
           can(['read', 'list', 'approve', 'delete'], 'RetentionChange');
           cannot('approve', 'RetentionChange', { proposedBy: actor.id });
           can(['create', 'read', 'list', 'delete'], 'AuditSavedSearch', { userId: actor.id });
+          can(['read', 'export'], 'AccessReview');
           if (options.justification && options.justification.trim().length > 0) can(['read', 'view_content'], 'Photo');
           cannot(['create', 'update', 'delete', 'override'], 'Decision');
           break;
@@ -90,6 +91,7 @@ export class AbilityFactory {
           can('manage', 'ModelGovernance');
           can(['read', 'list', 'verify', 'export'], 'AuditEvent');
           can(['create', 'read', 'list', 'delete'], 'AuditSavedSearch', { userId: actor.id });
+          can(['read', 'export'], 'AccessReview');
           break;
       }
     }

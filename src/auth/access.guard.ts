@@ -102,6 +102,8 @@ export class AccessGuard implements CanActivate {
       // The account must still exist and be enabled; role and team come from the database, not the token.
       const user = await this.users.findActive(claims.sub);
       if (!user) throw new AuthenticationFailed('invalid access token');
+      // "Sign out everywhere", a new password or deactivation moved the generation on: older tokens end now.
+      if ((claims.gen ?? 0) !== user.sessionGeneration) throw new AuthenticationFailed('session ended: sign in again');
       return { kind: 'user', id: user.id, role: user.role, team: user.team, email: user.email };
     }
     if (apiKey !== undefined) {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiStaffAuth, UuidParam, Can } from '../common/api-docs';
-import { ApiClientList, CreatedApiClientView, CreatedApiKeyView } from './auth.views';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiClientList, CreatedApiClientView, CreatedApiKeyView, RotatedApiKeyView } from './auth.views';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Caller } from '../audit/audit-context';
 import { ApiClientsService, ApiClientView, ApiKeyView } from './api-clients.service';
 import { TEAM_PATTERN } from './users.controller';
@@ -20,6 +20,19 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsISO8601()
   expiresAt?: string;
+}
+
+export class RotateApiKeyDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 90 * 86400,
+    description: 'seconds the old keys keep working; absent: API_KEY_ROTATION_OVERLAP_S',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(90 * 86400)
+  overlapSeconds?: number;
 }
 
 @ApiTags('api-clients')
@@ -50,6 +63,17 @@ export class ApiClientsController {
     @Caller() { audit }: Caller,
   ) {
     return this.clients.addKey(audit, id, { expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
+  }
+
+  /** Rotation with an overlap window: a new key; the old keys keep working until the window ends. */
+  @Post(':id/rotate-key')
+  @Can('update', 'ApiClient', { created: RotatedApiKeyView, errors: [400, 404] })
+  async rotateKey(
+    @UuidParam('id', 'API client not found') id: string,
+    @Body() body: RotateApiKeyDto,
+    @Caller() { audit }: Caller,
+  ) {
+    return this.clients.rotateKey(audit, id, { overlapS: body.overlapSeconds });
   }
 
   @Delete(':id/keys/:keyId')

@@ -40,6 +40,10 @@ export class ApiClientsRepository extends OwnedTableRepository {
     await tx.update(ApiKey, { id: keyId }, { revokedAt: at });
   }
 
+  async setKeyExpiry(tx: Tx, keyId: string, at: Date): Promise<void> {
+    await tx.update(ApiKey, { id: keyId }, { expiresAt: at });
+  }
+
   /** Revokes the client and every key of it not yet revoked. */
   async revokeClientAndKeys(tx: Tx, clientId: string, at: Date): Promise<void> {
     await tx.update(ApiClient, { id: clientId }, { revokedAt: at });

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -26,7 +27,59 @@ export class ApiClientsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly clients: ApiClientsRepository,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
+
+  /**
+   * Rotation with an overlap window: a new key, and every other live key of the client now expires
+   * `overlapS` from now (API_KEY_ROTATION_OVERLAP_S by default; a key that expires sooner keeps its
+   * earlier expiry). The intake system switches to the new key within the window.
+   */
+  async rotateKey(
+    context: AuditContext,
+    clientId: string,
+    options: { overlapS?: number } = {},
+  ): Promise<{ id: string; keyId: string; apiKey: string; oldKeysExpireAt: string; keys: ApiKeyView[] }> {
+    const overlapS = options.overlapS ?? this.config?.auth.apiKeyRotationOverlapS ?? 86400;
+    const generated = generateApiKey();
+    return this.audit.run(context, async (tx) => {
+      const client = await this.clients.lockClient(tx.manager, clientId);
+      if (!client || client.revokedAt) throw new NotFoundException('API client not found');
+      const now = this.clock.now();
+      const cutoff = new Date(now.getTime() + overlapS * 1000);
+      const before = await this.clients.keysOfClient(clientId, tx.manager);
+      const shortened: Array<{ keyId: string; keyPrefix: string; before: string | null; after: string }> = [];
+      for (const key of before) {
+        if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= cutoff.getTime())) continue;
+        await this.clients.setKeyExpiry(tx.manager, key.id, cutoff);
+        shortened.push({
+          keyId: key.id,
+          keyPrefix: key.prefix,
+          before: key.expiresAt?.toISOString() ?? null,
+          after: cutoff.toISOString(),
+        });
+      }
+      const key = await this.clients.insertKey(tx.manager, {
+        clientId,
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+      });
+      tx.record({
+        action: 'api_key.rotated',
+        resourceType: 'ApiClient',
+        resourceId: clientId,
+        details: { newKeyId: key.id, newKeyPrefix: key.prefix, overlapS, oldKeys: shortened },
+      });
+      const keys = await this.clients.keysOfClient(clientId, tx.manager);
+      return {
+        id: clientId,
+        keyId: key.id,
+        apiKey: generated.key,
+        oldKeysExpireAt: cutoff.toISOString(),
+        keys: keys.map(keyView),
+      };
+    });
+  }
 
   async create(
     context: AuditContext,
@@ -107,7 +160,7 @@ export class ApiClientsService {
           action: 'api_client.revoked',
           resourceType: 'ApiClient',
           resourceId: clientId,
-          details: { name: client.name },
+          details: { name: client.name, before: { status: 'active' }, after: { status: 'revoked', revokedAt: now } },
         });
       }
       const keys = await this.clients.keysOfClient(clientId, tx.manager);

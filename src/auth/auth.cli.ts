@@ -12,6 +12,9 @@ import { STAFF_ROLES, type StaffRole } from '../common/actor';
 import { UsersService } from './users.service';
 import { ApiClientsRepository } from './api-clients.repository';
 import { UsersRepository } from './users.repository';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
+import type { AppConfig } from '../config/app-config';
 
 export const FIRST_ADMIN_COMMAND = 'npm run cli -- users:create --email admin@example.com --role admin --team ops';
 
@@ -29,14 +32,60 @@ function cliContext(): AuditContext {
 
 async function withDatabase<T>(
   cli: CliContext,
-  work: (database: DatabaseHandle, audit: AuditService) => Promise<T>,
+  work: (database: DatabaseHandle, audit: AuditService, config: AppConfig) => Promise<T>,
 ): Promise<T> {
-  const database = await cli.openDatabase(loadConfigOrExit());
+  const config = loadConfigOrExit();
+  const database = await cli.openDatabase(config);
   try {
-    return await work(database, new AuditService(new TransactionRunner(database.dataSource), new SystemClock()));
+    return await work(
+      database,
+      new AuditService(new TransactionRunner(database.dataSource), new SystemClock()),
+      config,
+    );
   } finally {
     await database.close();
   }
+}
+
+function usersService(database: DatabaseHandle, audit: AuditService, config?: AppConfig): UsersService {
+  return new UsersService(
+    new UsersRepository(database.dataSource),
+    audit,
+    new PasswordHasher(),
+    new RefreshTokensRepository(),
+    new PasswordResetTokensRepository(),
+    new SystemClock(),
+    config,
+  );
+}
+
+function clientsService(database: DatabaseHandle, audit: AuditService, config?: AppConfig): ApiClientsService {
+  return new ApiClientsService(audit, new SystemClock(), new ApiClientsRepository(database.dataSource), config);
+}
+
+/** The user named by --id or --email (exit 1 when there is none). */
+async function userIdOf(args: string[], database: DatabaseHandle): Promise<string> {
+  const id = option(args, 'id');
+  const email = option(args, 'email');
+  if (!id && !email) throw new UsageError('--email or --id is required');
+  const repository = new UsersRepository(database.dataSource);
+  const user = id
+    ? /^[0-9a-f-]{36}$/i.test(id)
+      ? await repository.findById(id)
+      : null
+    : await repository.findByEmail(email!.trim().toLowerCase());
+  if (!user) throw new UsageError(`no user ${id ?? email}`);
+  return user.id;
+}
+
+function requiredClientId(args: string[]): string {
+  const id = required(args, 'id');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UsageError('--id must be an API client id (uuid)');
+  return id;
+}
+
+function userLine(user: { email: string; role: string; team: string; id: string; disabledAt: string | null }): string {
+  return `${user.email}  ${user.role}  team ${user.team}  ${user.disabledAt ? 'DISABLED' : 'active'}  ${user.id}`;
 }
 
 function required(args: string[], name: string): string {
@@ -62,8 +111,8 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const password = option(args, 'password') || undefined;
       const json = flag(args, 'json');
-      const result = await withDatabase(cli, (database, audit) =>
-        new UsersService(new UsersRepository(database.dataSource), audit, new PasswordHasher()).create(cliContext(), {
+      const result = await withDatabase(cli, (database, audit, config) =>
+        usersService(database, audit, config).create(cliContext(), {
           email,
           role: role as StaffRole,
           team,
@@ -89,10 +138,7 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
       const team = option(args, 'team') || 'default';
       const json = flag(args, 'json');
       const created = await withDatabase(cli, (database, audit) =>
-        new ApiClientsService(audit, new SystemClock(), new ApiClientsRepository(database.dataSource)).create(
-          cliContext(),
-          { name, team },
-        ),
+        clientsService(database, audit).create(cliContext(), { name, team }),
       );
       print(
         json,
@@ -102,6 +148,108 @@ export const AUTH_COMMANDS: Record<string, CliCommand> = {
           `API key (shown once, store it now): ${created.apiKey}`,
         ],
       );
+    },
+  },
+  'users:list': {
+    summary: 'list users (role, team, status, last sign-in, second factor) [--json]',
+    run: async (args, cli) => {
+      const users = await withDatabase(cli, (database, audit) => usersService(database, audit).list());
+      print(flag(args, 'json'), { items: users }, users.length === 0 ? ['no users'] : users.map(userLine));
+    },
+  },
+  'users:disable': {
+    summary:
+      'deactivate a user: --email E | --id ID [--json]; every session and access token of the person ends at once',
+    run: async (args, cli) => {
+      const user = await withDatabase(cli, async (database, audit) =>
+        usersService(database, audit).disable(cliContext(), await userIdOf(args, database)),
+      );
+      print(flag(args, 'json'), { user }, [`deactivated ${userLine(user)}`]);
+    },
+  },
+  'users:enable': {
+    summary: 'reactivate a user: --email E | --id ID [--json]',
+    run: async (args, cli) => {
+      const user = await withDatabase(cli, async (database, audit) =>
+        usersService(database, audit).enable(cliContext(), await userIdOf(args, database)),
+      );
+      print(flag(args, 'json'), { user }, [`reactivated ${userLine(user)}`]);
+    },
+  },
+  'users:role': {
+    summary: `change role and/or team: --email E | --id ID [--role ${STAFF_ROLES.join('|')}] [--team T] [--json]`,
+    run: async (args, cli) => {
+      const role = option(args, 'role') || undefined;
+      const team = option(args, 'team') || undefined;
+      if (!role && !team) throw new UsageError('--role or --team is required');
+      if (role && !(STAFF_ROLES as readonly string[]).includes(role))
+        throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+      if (team && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(team))
+        throw new UsageError('--team must be lowercase letters, digits, dot, dash or underscore');
+      const user = await withDatabase(cli, async (database, audit) =>
+        usersService(database, audit).update(cliContext(), await userIdOf(args, database), {
+          role: role as StaffRole | undefined,
+          team,
+        }),
+      );
+      print(flag(args, 'json'), { user }, [`updated ${userLine(user)}`]);
+    },
+  },
+  'users:reset-password': {
+    summary:
+      'issue a one-time, expiring set-password token: --email E | --id ID [--json]; printed once, the person sets a new password at /set-password',
+    run: async (args, cli) => {
+      const reset = await withDatabase(cli, async (database, audit, config) =>
+        usersService(database, audit, config).createPasswordReset(cliContext(), await userIdOf(args, database)),
+      );
+      print(flag(args, 'json'), { ...reset }, [
+        `set-password token (shown once, expires ${reset.expiresAt}): ${reset.token}`,
+        `the person opens <server>${reset.path} (or POST /v1/auth/password with the token)`,
+      ]);
+    },
+  },
+  'clients:list': {
+    summary: 'list intake API clients and their keys [--json]',
+    run: async (args, cli) => {
+      const clients = await withDatabase(cli, (database, audit) => clientsService(database, audit).list());
+      const lines = clients.flatMap((client) => [
+        `${client.name}  team ${client.team}  ${client.revokedAt ? 'REVOKED' : 'active'}  ${client.id}`,
+        ...client.keys.map(
+          (key) =>
+            `  key ${key.prefix}  ${key.revokedAt ? 'revoked' : key.expiresAt ? `expires ${key.expiresAt}` : 'no expiry'}`,
+        ),
+      ]);
+      print(flag(args, 'json'), { items: clients }, lines.length === 0 ? ['no API clients'] : lines);
+    },
+  },
+  'clients:rotate-key': {
+    summary:
+      'rotate an intake client key: --id ID [--overlap-s N (default API_KEY_ROTATION_OVERLAP_S)] [--json]; prints the new key once',
+    run: async (args, cli) => {
+      const id = requiredClientId(args);
+      const rawOverlap = option(args, 'overlap-s');
+      if (rawOverlap !== undefined && !/^\d+$/.test(rawOverlap)) throw new UsageError('--overlap-s must be seconds');
+      const rotated = await withDatabase(cli, (database, audit, config) =>
+        clientsService(database, audit, config).rotateKey(cliContext(), id, {
+          overlapS: rawOverlap === undefined ? undefined : Number(rawOverlap),
+        }),
+      );
+      print(flag(args, 'json'), { ...rotated }, [
+        `new API key (shown once, store it now): ${rotated.apiKey}`,
+        `the previous keys stop working at ${rotated.oldKeysExpireAt}`,
+      ]);
+    },
+  },
+  'clients:revoke': {
+    summary: 'revoke an intake client and all its keys at once: --id ID [--json]',
+    run: async (args, cli) => {
+      const id = requiredClientId(args);
+      const client = await withDatabase(cli, (database, audit) =>
+        clientsService(database, audit).revoke(cliContext(), id),
+      );
+      print(flag(args, 'json'), { client }, [
+        `revoked ${client.name} (${client.id}) and its ${client.keys.length} keys`,
+      ]);
     },
   },
 };

@@ -16,6 +16,7 @@ import { AuthService } from './auth.service';
 import { FIRST_ADMIN_COMMAND } from './auth.cli';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
@@ -35,6 +36,7 @@ import { UsersService } from './users.service';
     ApiClientsService,
     ApiClientsRepository,
     RefreshTokensRepository,
+    PasswordResetTokensRepository,
     AuthService,
     AbilityFactory,
     AccessService,
@@ -51,6 +53,8 @@ import { UsersService } from './users.service';
     ApiClientsRepository,
     TokenService,
     RefreshTokensRepository,
+    AuthService,
+    LoginThrottle,
   ],
 })
 export class AuthModule implements OnApplicationBootstrap {

@@ -12,8 +12,11 @@ import { TokenService } from './token.service';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { toUserView } from './users.service';
-import { TokenPair } from './auth.views';
-export { TokenPair };
+import { MfaChallengeView, TokenPair } from './auth.views';
+export { TokenPair, MfaChallengeView };
+
+/** What a correct password gets: a session, or a second-factor challenge first. */
+export type LoginOutcome = { session: TokenPair } | { challenge: MfaChallengeView };
 
 export class TooManyLoginAttempts extends HttpException {
   constructor(readonly retryAfterS: number) {
@@ -23,7 +26,7 @@ export class TooManyLoginAttempts extends HttpException {
 
 const INVALID_LOGIN = 'invalid email or password';
 
-/** Login, refresh-token rotation (reuse revokes the family) and logout. */
+/** Login (then a second factor where needed: src/mfa), refresh-token rotation (reuse revokes the family), logout. */
 @Injectable()
 export class AuthService {
   constructor(
@@ -37,7 +40,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(context: AuditContext, emailInput: string, password: string): Promise<TokenPair> {
+  async login(context: AuditContext, emailInput: string, password: string): Promise<LoginOutcome> {
     const email = emailInput.trim().toLowerCase();
     const digest = emailDigest(email);
     const ip = context.sourceIp ?? 'unknown';
@@ -66,16 +69,58 @@ export class AuthService {
       throw new UnauthorizedException(INVALID_LOGIN);
     }
     await this.throttle.succeed(digest, ip);
+    const step = user.totpEnabledAt ? 'code' : this.mfaRequiredFor(user) ? 'enrol' : undefined;
+    if (step) {
+      const mfaToken = await this.tokens.signChallenge({ sub: user.id, step, gen: user.sessionGeneration });
+      await this.audit.record(
+        { ...context, actorType: 'user', actorId: user.id },
+        { action: 'auth.password_verified', resourceType: 'User', resourceId: user.id, details: { next: step } },
+      );
+      return { challenge: { mfa: step, mfaToken, expiresIn: this.tokens.challengeTtlS } };
+    }
+    return { session: await this.startSession(context, user, 'password') };
+  }
+
+  /** Whether the user's role must sign in with a second factor (MFA_REQUIRED_ROLES). */
+  mfaRequiredFor(user: Pick<User, 'role'>): boolean {
+    return this.config.auth.mfaRequiredRoles.includes(user.role);
+  }
+
+  /** A full session for a user whose credentials were checked (password, and the second factor where needed). */
+  async startSession(
+    context: AuditContext,
+    user: User,
+    method: 'password' | 'totp' | 'recovery_code',
+  ): Promise<TokenPair> {
     const userContext: AuditContext = { ...context, actorType: 'user', actorId: user.id };
     return this.audit.run(userContext, async (tx) => {
       const pair = await this.issue(tx, user, randomUUID());
+      await this.users.update(tx.manager, user.id, { lastLoginAt: this.clock.now() });
       tx.record({
         action: 'auth.login_succeeded',
         resourceType: 'User',
         resourceId: user.id,
-        details: { role: user.role },
+        details: { role: user.role, method },
       });
       return pair;
+    });
+  }
+
+  /**
+   * Sign out everywhere: every refresh token of the user is revoked and the session generation moves
+   * on, so every access token already issued is refused on its next request.
+   */
+  async signOutEverywhere(context: AuditContext, userId: string): Promise<void> {
+    await this.audit.run(context, async (tx) => {
+      const now = this.clock.now();
+      const revoked = await this.refreshTokens.revokeAllOfUser(tx.manager, userId, now);
+      const generation = await this.users.bumpSessionGeneration(tx.manager, userId);
+      tx.record({
+        action: 'auth.signed_out_everywhere',
+        resourceType: 'User',
+        resourceId: userId,
+        details: { sessionsRevoked: revoked, sessionGeneration: generation },
+      });
     });
   }
 
@@ -147,6 +192,7 @@ export class AuthService {
       team: user.team,
       email: user.email,
       sid: familyId,
+      gen: user.sessionGeneration,
     });
     return {
       accessToken,

@@ -25,6 +25,15 @@ export class RefreshTokensRepository {
     return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
   }
 
+  /** Revokes every refresh token of the user not yet revoked (sign out everywhere, deactivation, new password). */
+  async revokeAllOfUser(tx: Tx, userId: string, at: Date): Promise<number> {
+    const result = await tx.query(
+      `UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId, at],
+    );
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
   /** Sessions are refresh-token families; a revoked one (logout, reuse detected) ends its access tokens too. */
   async isFamilyRevoked(tx: Tx, familyId: string): Promise<boolean> {
     const rows = (await tx.query(

@@ -19,6 +19,16 @@ export interface AccessClaims {
   readonly email: string;
   /** The session (refresh-token family) the token belongs to; absent in tokens from before sessions were named. */
   readonly sid?: string;
+  /** The user's session generation when the token was issued; absent (0) in older tokens. */
+  readonly gen?: number;
+}
+
+/** The short-lived token between the password step and the second-factor step of a sign-in. */
+export interface ChallengeClaims {
+  readonly sub: string;
+  /** `code`: enter a TOTP or recovery code; `enrol`: set up TOTP first (the role requires it). */
+  readonly step: 'code' | 'enrol';
+  readonly gen: number;
 }
 
 /**
@@ -73,6 +83,7 @@ export class TokenService {
       email: claims.email,
       typ: 'access',
       ...(claims.sid ? { sid: claims.sid } : {}),
+      gen: claims.gen ?? 0,
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.sub)
@@ -96,15 +107,60 @@ export class TokenService {
         requiredClaims: ['sub', 'exp', 'iat'],
         clockTolerance: 5,
       });
-      const { sub, role, team, email, typ, sid } = payload as Record<string, unknown>;
+      const { sub, role, team, email, typ, sid, gen } = payload as Record<string, unknown>;
       if (typ !== 'access' || typeof sub !== 'string' || typeof team !== 'string' || typeof email !== 'string')
         throw new Error('claims');
       if (typeof role !== 'string' || !(STAFF_ROLES as readonly string[]).includes(role)) throw new Error('role');
       if (sid !== undefined && typeof sid !== 'string') throw new Error('sid');
-      return { sub, role: role as StaffRole, team, email, ...(sid ? { sid } : {}) };
+      if (gen !== undefined && !Number.isInteger(gen)) throw new Error('gen');
+      return {
+        sub,
+        role: role as StaffRole,
+        team,
+        email,
+        ...(sid ? { sid } : {}),
+        gen: (gen as number | undefined) ?? 0,
+      };
     } catch (error) {
       const reason = error instanceof joseErrors.JWTExpired ? 'access token expired' : 'invalid access token';
       throw new UnauthorizedException(reason);
+    }
+  }
+
+  async signChallenge(claims: ChallengeClaims): Promise<string> {
+    const now = Math.floor(this.clock.nowMs() / 1000);
+    return new SignJWT({ typ: 'mfa_challenge', step: claims.step, gen: claims.gen })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(JWT_ISSUER)
+      .setAudience(`${JWT_AUDIENCE}/mfa`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.config.auth.mfaChallengeTtlS)
+      .sign(this.key());
+  }
+
+  get challengeTtlS(): number {
+    return this.config.auth.mfaChallengeTtlS;
+  }
+
+  /** A challenge token (never accepted as an access token: other audience and type); any failure is a 401. */
+  async verifyChallenge(token: string): Promise<ChallengeClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key(), {
+        algorithms: [...JWT_ALGORITHMS],
+        issuer: JWT_ISSUER,
+        audience: `${JWT_AUDIENCE}/mfa`,
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: 5,
+      });
+      const { sub, typ, step, gen } = payload as Record<string, unknown>;
+      if (typ !== 'mfa_challenge' || typeof sub !== 'string' || (step !== 'code' && step !== 'enrol'))
+        throw new Error('claims');
+      if (!Number.isInteger(gen)) throw new Error('gen');
+      return { sub, step, gen: gen as number };
+    } catch {
+      throw new UnauthorizedException('sign-in challenge expired or invalid: sign in again');
     }
   }
 }

@@ -53,6 +53,7 @@ export type AccessSubject =
   /** A team's open work and decision statistics (supervisor dashboard, bulk reassignment). */
   | 'TeamWorkload'
   | 'ModelGovernance'
+  | 'AccessReview'
   | 'all';
 
 /**

@@ -120,6 +120,11 @@ export interface AppConfig {
       readonly windowS: number;
       readonly failureDelayMs: number;
     };
+    /** Roles that must sign in with a second factor (MFA_REQUIRED_ROLES; empty in the test suite). */
+    readonly mfaRequiredRoles: readonly string[];
+    readonly mfaChallengeTtlS: number;
+    readonly passwordResetTtlS: number;
+    readonly apiKeyRotationOverlapS: number;
   };
   /** Seed demo data into an empty database at start-up (DEMO=1 or `--demo`). */
   readonly demo: boolean;
@@ -260,6 +265,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
         windowS: read(env, v.LOGIN_WINDOW_S),
         failureDelayMs: read(env, v.LOGIN_FAILURE_DELAY_MS),
       },
+      // Set but empty means "no role is forced" (the default applies only when the variable is absent).
+      mfaRequiredRoles: env.MFA_REQUIRED_ROLES?.trim() === '' ? [] : read(env, v.MFA_REQUIRED_ROLES),
+      mfaChallengeTtlS: read(env, v.MFA_CHALLENGE_TTL_S),
+      passwordResetTtlS: read(env, v.PASSWORD_RESET_TTL_S),
+      apiKeyRotationOverlapS: read(env, v.API_KEY_ROTATION_OVERLAP_S),
     },
     demo: read(env, v.DEMO),
   };

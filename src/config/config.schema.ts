@@ -292,6 +292,33 @@ export const CONFIG_VARIABLES = {
     'Ceiling on failed logins per account from all addresses together within LOGIN_WINDOW_S; above it every address gets 429 for that account until the window ends.',
     parsers.integer(1, 100000),
   ),
+  MFA_REQUIRED_ROLES: spec(
+    'MFA_REQUIRED_ROLES',
+    'admin,compliance',
+    'Comma-separated staff roles that must sign in with a TOTP code (a member without one enrols before getting a session); empty or `none`: nobody is forced (anyone enrolled is still asked for a code).',
+    (raw, variable) =>
+      raw.trim().toLowerCase() === 'none'
+        ? []
+        : parsers.list(['adjuster', 'supervisor', 'compliance', 'admin'])(raw, variable),
+  ),
+  MFA_CHALLENGE_TTL_S: spec(
+    'MFA_CHALLENGE_TTL_S',
+    '300',
+    'Lifetime in seconds of the challenge token between the password step and the code (or enrolment) step of a sign-in.',
+    parsers.integer(30, 3600),
+  ),
+  PASSWORD_RESET_TTL_S: spec(
+    'PASSWORD_RESET_TTL_S',
+    '86400',
+    'Lifetime in seconds of a one-time set-password token an admin creates (POST /v1/users/:id/password-reset).',
+    parsers.integer(300, 30 * 86400),
+  ),
+  API_KEY_ROTATION_OVERLAP_S: spec(
+    'API_KEY_ROTATION_OVERLAP_S',
+    '86400',
+    'Default overlap window in seconds of an intake key rotation: the old key keeps working this long after a new one is issued (0: it stops at once).',
+    parsers.integer(0, 90 * 86400),
+  ),
   TRUST_PROXY: spec(
     'TRUST_PROXY',
     'false',

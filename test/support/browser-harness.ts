@@ -77,11 +77,15 @@ export interface BrowserHarness {
 }
 
 export async function startBrowserHarness(
-  options: { label: string; processJobs?: boolean } = { label: 'browser' },
+  options: { label: string; processJobs?: boolean; env?: Record<string, string> } = { label: 'browser' },
 ): Promise<BrowserHarness> {
   ensureClientBuilt();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const testApp = await startTestApp({ processJobs: options.processJobs ?? true, label: options.label });
+  const testApp = await startTestApp({
+    processJobs: options.processJobs ?? true,
+    label: options.label,
+    env: options.env,
+  });
   await testApp.app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(testApp.app.getHttpServer().address() as AddressInfo).port}`;
   const browser = await launchChromium();

@@ -17,7 +17,13 @@ export function startProcess(script: string, args: string[], env: Record<string,
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // test/setup-env.ts: the suite signs admins in with a password only, unless a test says otherwise.
+      ...(process.env.MFA_REQUIRED_ROLES !== undefined ? { MFA_REQUIRED_ROLES: process.env.MFA_REQUIRED_ROLES } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buffer = '';

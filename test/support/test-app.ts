@@ -49,6 +49,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     DATA_DIR: dataDir,
     JOB_BACKOFF_MS: '50',
+    // test/setup-env.ts: no role is forced to a second factor unless a test turns it on.
+    ...(process.env.MFA_REQUIRED_ROLES !== undefined ? { MFA_REQUIRED_ROLES: process.env.MFA_REQUIRED_ROLES } : {}),
     ...(process.env.MODELS_DIR ? { MODELS_DIR: process.env.MODELS_DIR } : {}),
     ...options.env,
   };

@@ -100,6 +100,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-clients/{id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ApiClients_rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/checkpoints": {
         parameters: {
             query?: never;
@@ -332,6 +348,70 @@ export interface paths {
         get: operations["Auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Mfa_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Mfa_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Mfa_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Auth_setPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,6 +1237,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/access-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Users_accessReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/access-review.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Users_accessReviewCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/v1/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Users_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Users_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/mfa-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MfaAdmin_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Users_passwordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1245,6 +1437,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessReview: {
+            /** Format: date-time */
+            generatedAt: string;
+            items: components["schemas"]["AccessReviewRow"][];
+        };
+        AccessReviewRow: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description the creating admin's email, `cli:<os user>`, or null */
+            createdBy: string | null;
+            displayName: string;
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            mfaEnabled: boolean;
+            role: components["schemas"]["StaffRole"];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            team: string;
+        };
         AcknowledgementView: {
             /** Format: uuid */
             checkId: string;
@@ -2261,6 +2476,12 @@ export interface components {
             /** Format: password */
             password: string;
         };
+        LogoutDto: {
+            /** @description sign out everywhere: revokes every refresh token of the caller and ends every access token already issued to them; needs the access token (Authorization: Bearer) */
+            everywhere?: boolean;
+            /** @description API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With). */
+            refreshToken?: string;
+        };
         MatchedClaimView: {
             /** @description null: withheld */
             externalReference: string | null;
@@ -2283,6 +2504,39 @@ export interface components {
         MeView: {
             /** @description null without valid credentials */
             actor: components["schemas"]["ActorView"] | null;
+        };
+        MfaChallengeView: {
+            /** @description seconds until the challenge expires */
+            expiresIn: number;
+            /**
+             * @description `code`: POST /v1/auth/mfa/verify; `enrol`: set up TOTP first
+             * @enum {string}
+             */
+            mfa: "code" | "enrol";
+            /** @description short-lived challenge token for the second step (not an access token) */
+            mfaToken: string;
+        };
+        MfaCodeDto: {
+            /** @description a 6-digit TOTP code, or a recovery code (sign-in only) */
+            code: string;
+            /** @description the challenge token of a sign-in (step `enrol`); absent: the Bearer caller */
+            mfaToken?: string;
+        };
+        MfaEnrolledView: {
+            /** @description single-use recovery codes, shown once (stored hashed) */
+            recoveryCodes: string[];
+            /** @description when enrolment finished a sign-in (challenge token): the session */
+            session?: components["schemas"]["TokenPair"];
+        };
+        MfaStartDto: {
+            /** @description the challenge token of a sign-in (step `enrol`); absent: the Bearer caller */
+            mfaToken?: string;
+        };
+        MfaVerifyDto: {
+            /** @description a 6-digit TOTP code, or a recovery code */
+            code: string;
+            /** @description the challenge token from POST /v1/auth/login (step `code`) */
+            mfaToken: string;
         };
         ModelIdentityView: {
             /** @description hash of the manifest’s file hashes */
@@ -2319,6 +2573,16 @@ export interface components {
         };
         /** @enum {string} */
         OverrideOutcome: "approve" | "deny" | "request_info";
+        PasswordResetView: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description the review client page that sets the password with this token */
+            path: string;
+            /** @description give it to the person (POST /v1/auth/password with it); shown once */
+            token: string;
+            /** Format: uuid */
+            userId: string;
+        };
         PhotoExifView: {
             captureTime: string | null;
             hasGps: boolean;
@@ -2498,7 +2762,8 @@ export interface components {
             deliveryId: string;
         };
         RefreshDto: {
-            refreshToken: string;
+            /** @description API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With). */
+            refreshToken?: string;
         };
         RejectRetentionChangeDto: {
             note: string;
@@ -2685,6 +2950,27 @@ export interface components {
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
         ReviewTaskStatus: "open" | "assigned" | "escalated" | "awaiting_info" | "decided";
+        RotateApiKeyDto: {
+            /** @description seconds the old keys keep working; absent: API_KEY_ROTATION_OVERLAP_S */
+            overlapSeconds?: number;
+        };
+        RotatedApiKeyView: {
+            /** @description send as `X-API-Key`; shown once */
+            apiKey: string;
+            /**
+             * Format: uuid
+             * @description the API client
+             */
+            id: string;
+            /** Format: uuid */
+            keyId: string;
+            keys: components["schemas"]["ApiKeyView"][];
+            /**
+             * Format: date-time
+             * @description the end of the overlap window of the previous keys
+             */
+            oldKeysExpireAt: string;
+        };
         RouteChangeView: {
             champion: string;
             /** Format: uuid */
@@ -2748,6 +3034,12 @@ export interface components {
             scores: components["schemas"]["RunScoresView"];
             /** @description the thresholds in force when the claim was scored */
             thresholds: components["schemas"]["ThresholdSetView"];
+        };
+        SetPasswordDto: {
+            /** Format: password */
+            password: string;
+            /** @description the set-password token an admin created */
+            token: string;
         };
         ShadowAgreementView: {
             checks: components["schemas"]["ShadowCheckAgreementView"][];
@@ -3025,11 +3317,19 @@ export interface components {
             accessToken: string;
             /** @description seconds until the access token expires */
             expiresIn: number;
-            /** @description single use: POST /v1/auth/refresh answers a new pair */
-            refreshToken: string;
+            /** @description single use: POST /v1/auth/refresh answers a new pair. Only for API callers: the browser client (X-Requested-With) gets it in an HttpOnly cookie instead, never in JSON. */
+            refreshToken?: string;
             /** @enum {string} */
             tokenType: "Bearer";
             user: components["schemas"]["UserView"];
+        };
+        TotpEnrolmentView: {
+            /** @description otpauth:// URI (RFC 6238, SHA-1, 6 digits, 30 s) */
+            otpauthUrl: string;
+            /** @description the otpauth URI as a QR code: a data: URL of a PNG image */
+            qrCode: string;
+            /** @description base32 secret, for typing into an authenticator app */
+            secret: string;
         };
         TreeHeadPage: {
             items: components["schemas"]["TreeHeadView"][];
@@ -3080,6 +3380,11 @@ export interface components {
             /** @description not above flagAt */
             uncertainFrom: number;
         };
+        UpdateUserDto: {
+            displayName?: string;
+            role?: components["schemas"]["StaffRole"];
+            team?: string;
+        };
         UpdateWebhookDto: {
             /** @description true re-enables a disabled endpoint (and clears its failure state) */
             enabled?: boolean;
@@ -3109,6 +3414,10 @@ export interface components {
             email: string;
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
+            lastLoginAt?: string | null;
+            /** @description a TOTP second factor is enrolled and confirmed */
+            mfaEnabled?: boolean;
             role: components["schemas"]["StaffRole"];
             team: string;
         };
@@ -3553,6 +3862,35 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    ApiClients_rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedApiKeyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     Audit_listCheckpoints: {
         parameters: {
             query?: {
@@ -3945,7 +4283,10 @@ export interface operations {
     Auth_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Set by the browser client: the refresh token then travels in the HttpOnly cookie (never in JSON); required when the cookie is the credential (CSRF defence). */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3964,6 +4305,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description password right; a second factor is needed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaChallengeView"];
+                };
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
@@ -3972,17 +4322,20 @@ export interface operations {
     Auth_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Set by the browser client: the refresh token then travels in the HttpOnly cookie (never in JSON); required when the cookie is the credential (CSRF defence). */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["LogoutDto"];
             };
         };
         responses: {
-            /** @description the refresh token (and its family) is revoked */
+            /** @description the refresh token (and its family) is revoked; with `everywhere`, every session of the caller */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3990,6 +4343,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     Auth_me: {
@@ -4011,10 +4366,121 @@ export interface operations {
             };
         };
     };
-    Auth_refresh: {
+    Mfa_start: {
         parameters: {
             query?: never;
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaStartDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Mfa_confirm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Set by the browser client: the refresh token travels in the HttpOnly cookie, never in JSON. */
+                "X-Requested-With"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolledView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Mfa_verify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Set by the browser client: the refresh token travels in the HttpOnly cookie, never in JSON. */
+                "X-Requested-With"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaVerifyDto"];
+            };
+        };
+        responses: {
+            /** @description signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    Auth_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description the password is set; sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    Auth_refresh: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Set by the browser client: the refresh token then travels in the HttpOnly cookie (never in JSON); required when the cookie is the credential (CSRF defence). */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4033,8 +4499,16 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description browser client without a refresh cookie: no session to restore (sign in) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     Claims_list: {
@@ -5602,6 +6076,176 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Users_accessReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessReview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Users_accessReviewCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Users_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    Users_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    MfaAdmin_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the second factor and its recovery codes are removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    Users_passwordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
     };

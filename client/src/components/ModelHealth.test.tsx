@@ -101,7 +101,6 @@ describe('ModelHealth', () => {
     vi.stubGlobal('fetch', fetchMock);
     setSession({
       accessToken: 'token',
-      refreshToken: 'refresh',
       expiresAt: Date.now() + 3_600_000,
       user: {
         id: 'u1',

@@ -125,7 +125,6 @@ describe('QualityPage', () => {
     vi.stubGlobal('fetch', fetchMock);
     setSession({
       accessToken: 'token',
-      refreshToken: 'refresh',
       expiresAt: Date.now() + 3_600_000,
       user: {
         id: 'u1',
