@@ -8,6 +8,7 @@ import { AuditMerkleLog1768700000000 } from './1768700000000-audit-merkle-log';
 import { AuditCosignatures1768710000000 } from './1768710000000-audit-cosignatures';
 import { InformationRequests1768800000000 } from './1768800000000-information-requests';
 import { Webhooks1768810000000 } from './1768810000000-webhooks';
+import { ThresholdCalibrations1768940000000 } from './1768940000000-threshold-calibrations';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditCosignatures1768710000000,
   InformationRequests1768800000000,
   Webhooks1768810000000,
+  ThresholdCalibrations1768940000000,
 ];

@@ -11,6 +11,7 @@ import { ReviewModule } from '../review/review.module';
 import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
 import { ThresholdsRepository } from './thresholds.repository';
+import { CalibrationsRepository } from './calibrations.repository';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationController } from './validation.controller';
@@ -38,6 +39,7 @@ import { ValidationService } from './validation.service';
     QualityService,
     ChecksRepository,
     ThresholdsRepository,
+    CalibrationsRepository,
   ],
   exports: [ValidationService, ClaimEvaluator, ChecksRepository],
 })
