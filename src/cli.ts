@@ -6,6 +6,7 @@ import { KEY_COMMANDS } from './crypto/crypto.cli';
 import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { WEBHOOK_COMMANDS } from './webhooks/webhooks.cli';
+import { CALIBRATION_COMMANDS } from './validation/calibration.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openAppDatabase } from './entities';
 
@@ -17,6 +18,7 @@ const commands: Record<string, CliCommand> = {
   ...KEY_COMMANDS,
   ...BLOB_COMMANDS,
   ...WEBHOOK_COMMANDS,
+  ...CALIBRATION_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {
