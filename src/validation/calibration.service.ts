@@ -21,6 +21,7 @@ import {
 } from './calibration-math';
 import { CHECK_KINDS, type CheckKind } from './check.entity';
 import { ChecksRepository, type StoredRunRow } from './checks.repository';
+import { builtinCalibration } from './builtin-calibrations';
 import { CalibrationsRepository } from './calibrations.repository';
 import { decideOutcome } from './decision-policy';
 import type { ThresholdSet } from './default-thresholds';
@@ -111,6 +112,7 @@ export class CalibrationService {
         return {
           line,
           safeMode: current.safeMode,
+          committedCalibration: builtinCalibration(model.hash, current.promptSetVersion) !== null,
           current,
           versions: versions.map((row) => ({
             id: row.id,

@@ -42,6 +42,8 @@ export class CalibrationVersionView {
 export class LineCalibrationView {
   @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) line!: string;
   @ApiProperty() safeMode!: boolean;
+  @ApiProperty({ description: 'a calibration committed with the code exists for this model (version 0, a rollback target)' })
+  committedCalibration!: boolean;
   @ApiProperty({ type: () => ResolvedThresholdsView }) current!: ResolvedThresholdsView;
   @ApiProperty({ type: () => [CalibrationVersionView], description: 'newest first' }) versions!: CalibrationVersionView[];
 }

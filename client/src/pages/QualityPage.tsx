@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { client } from '../api';
 import { AgreementChart, QualityTable, combineSeries, fillDays } from '../components/Quality';
+import { CalibrationPanel } from '../components/CalibrationPanel';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { dateTime, label } from '../format';
 import { useApi } from '../hooks';
@@ -94,6 +95,7 @@ export function QualityPage() {
           )}
         </>
       )}
+      <CalibrationPanel recommendations={report.data?.checks} />
     </section>
   );
 }
