@@ -146,7 +146,9 @@ describe('whatIf', () => {
     expect(result.proposed).toEqual({ consistent: 1, inconsistent: 1, needs_review: 2 });
     expect(result.outcomeChanges).toEqual([{ from: 'needs_review', to: 'consistent', count: 1 }]);
     expect(result.checkChanges).toEqual([{ kind: 'peril_mismatch', from: 'uncertain', to: 'clear', count: 1 }]);
-    expect(result.decidedChanged).toEqual([{ claimId: 'a', decision: 'approve', from: 'needs_review', to: 'consistent' }]);
+    expect(result.decidedChanged).toEqual([
+      { claimId: 'a', decision: 'approve', from: 'needs_review', to: 'consistent' },
+    ]);
   });
 
   it('in safe mode nothing is auto-cleared', () => {

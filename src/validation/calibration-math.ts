@@ -164,7 +164,8 @@ export function learnThenTest<C extends LabelledClaim>(
   const baseOf = typeof base === 'function' ? base : () => base;
   const clearedAt = (lambda: number) =>
     claims.filter(
-      (claim) => replayOutcome(claim.checks, scaledThresholds(baseOf(claim), lambda), { safeMode: false }) === 'consistent',
+      (claim) =>
+        replayOutcome(claim.checks, scaledThresholds(baseOf(claim), lambda), { safeMode: false }) === 'consistent',
     );
   const steps: LttStep[] = [];
   let chosen = 0;
@@ -320,7 +321,10 @@ export function whatIf(
     const routesAfter = checkRoutes(after);
     for (const kind of Object.keys(routesBefore) as CheckKind[]) {
       if (routesBefore[kind] !== routesAfter[kind])
-        checks.set(`${kind}|${routesBefore[kind]}|${routesAfter[kind]}`, (checks.get(`${kind}|${routesBefore[kind]}|${routesAfter[kind]}`) ?? 0) + 1);
+        checks.set(
+          `${kind}|${routesBefore[kind]}|${routesAfter[kind]}`,
+          (checks.get(`${kind}|${routesBefore[kind]}|${routesAfter[kind]}`) ?? 0) + 1,
+        );
     }
   }
   result.outcomeChanges = [...outcomes.entries()]

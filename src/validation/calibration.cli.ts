@@ -37,8 +37,18 @@ async function withServices<T>(
     const audit = new AuditService(new TransactionRunner(database.dataSource), clock);
     const registry = new ModelRegistry(config);
     const calibrations = new CalibrationsRepository(database.dataSource);
-    const thresholds = new ThresholdsService(audit, new ThresholdsRepository(database.dataSource), calibrations, registry);
-    const calibration = new CalibrationService(thresholds, new ChecksRepository(database.dataSource), calibrations, clock);
+    const thresholds = new ThresholdsService(
+      audit,
+      new ThresholdsRepository(database.dataSource),
+      calibrations,
+      registry,
+    );
+    const calibration = new CalibrationService(
+      thresholds,
+      new ChecksRepository(database.dataSource),
+      calibrations,
+      clock,
+    );
     return await work({ calibration, thresholds });
   } finally {
     await database.close();
@@ -51,9 +61,14 @@ async function withServices<T>(
  */
 export function parseLabels(text: string): ClaimLabel[] {
   const trimmed = text.trim();
-  const items = (trimmed.startsWith('[') ? JSON.parse(trimmed) : trimmed.split('\n').filter(Boolean).map((line) => JSON.parse(line))) as Array<
-    Record<string, unknown>
-  >;
+  const items = (
+    trimmed.startsWith('[')
+      ? JSON.parse(trimmed)
+      : trimmed
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+  ) as Array<Record<string, unknown>>;
   return items.map((item, index) => {
     if (typeof item.claimId !== 'string') throw new Error(`labels: entry ${index + 1} has no claimId`);
     const problems = Array.isArray(item.problems)
@@ -83,13 +98,16 @@ function numberOption(args: string[], name: string, fallback: number): number {
   const raw = option(args, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value >= 1) throw new Error(`--${name} must be a number between 0 and 1`);
+  if (!Number.isFinite(value) || value <= 0 || value >= 1)
+    throw new Error(`--${name} must be a number between 0 and 1`);
   return value;
 }
 
 function printFit(report: FitReport): void {
   const pct = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);
-  console.log(`model ${report.model.name} (${report.model.hash.slice(0, 12)}…), prompt templates ${report.promptSetVersion}`);
+  console.log(
+    `model ${report.model.name} (${report.model.hash.slice(0, 12)}…), prompt templates ${report.promptSetVersion}`,
+  );
   console.log(`method: ${report.method}`);
   console.log(
     `target: false clears among auto-cleared ≤ ${pct(report.target.maxFalseClearRate)} with confidence ${report.target.confidence}; labels from ${report.labelSource}; ${report.claims} claims (${report.positives} with a problem), lines ${report.lines.join(', ')}`,
@@ -98,15 +116,24 @@ function printFit(report: FitReport): void {
     `chosen λ = ${report.ltt.lambda}: auto-clears ${report.ltt.cleared} of ${report.claims}, ${report.ltt.falseClears} false (upper bound ${pct(report.ltt.upperBound)})`,
   );
   for (const step of report.ltt.steps.slice(-3))
-    console.log(`  λ=${step.lambda}: cleared ${step.cleared}, false ${step.falseClears}, bound ${pct(step.upperBound)} ${step.rejected ? 'ok' : 'stop'}`);
+    console.log(
+      `  λ=${step.lambda}: cleared ${step.cleared}, false ${step.falseClears}, bound ${pct(step.upperBound)} ${step.rejected ? 'ok' : 'stop'}`,
+    );
   console.log('\nper check: ECE, PR, false clears at the proposal');
   for (const check of report.checks) {
     const pr = check.precisionRecall.filter((_, index, all) => index % Math.max(1, Math.ceil(all.length / 5)) === 0);
     console.log(
       `  ${check.kind.padEnd(18)} n=${check.labelled} pos=${check.positives} ECE=${check.ece ?? '–'} cleared=${check.cleared} false=${check.falseClears} bound=${pct(check.falseClearUpperBound)}`,
     );
-    console.log(`    reliability: ${check.reliability.filter((bin) => bin.count > 0).map((bin) => `[${bin.from}-${bin.to}) n=${bin.count} mean=${bin.meanScore} obs=${bin.observedRate}`).join('; ')}`);
-    console.log(`    PR: ${pr.map((point) => `t=${point.flagAt} P=${point.precision ?? '–'} R=${point.recall ?? '–'}`).join('; ')}`);
+    console.log(
+      `    reliability: ${check.reliability
+        .filter((bin) => bin.count > 0)
+        .map((bin) => `[${bin.from}-${bin.to}) n=${bin.count} mean=${bin.meanScore} obs=${bin.observedRate}`)
+        .join('; ')}`,
+    );
+    console.log(
+      `    PR: ${pr.map((point) => `t=${point.flagAt} P=${point.precision ?? '–'} R=${point.recall ?? '–'}`).join('; ')}`,
+    );
   }
   console.log('\nproposals (flagAt kept, uncertainFrom = λ·flagAt):');
   for (const proposal of report.proposals)
@@ -125,7 +152,9 @@ export const CALIBRATION_COMMANDS: Record<string, CliCommand> = {
       await withServices(cli, async ({ calibration }) => {
         const status = await calibration.status();
         if (flag(args, 'json')) return console.log(JSON.stringify(status));
-        console.log(`model ${status.model.name} (${status.model.hash.slice(0, 12)}…), prompt templates ${status.promptSetVersion}`);
+        console.log(
+          `model ${status.model.name} (${status.model.hash.slice(0, 12)}…), prompt templates ${status.promptSetVersion}`,
+        );
         for (const line of status.lines)
           console.log(
             `  ${line.line}: ${line.safeMode ? 'SAFE MODE (no calibration: nothing auto-cleared)' : `version ${line.current.calibration!.version} (${line.current.calibration!.source})`}, ${line.versions.length} applied version(s)`,
@@ -137,7 +166,10 @@ export const CALIBRATION_COMMANDS: Record<string, CliCommand> = {
     summary:
       '[--target 0.02] [--confidence 0.95] [--labels FILE] [--line auto|property] [--from ISO] [--to ISO] [--apply] [--json]: propose thresholds (Learn then Test), print ECE and PR per check',
     run: async (args, cli) => {
-      const target = { maxFalseClearRate: numberOption(args, 'target', 0.02), confidence: numberOption(args, 'confidence', 0.95) };
+      const target = {
+        maxFalseClearRate: numberOption(args, 'target', 0.02),
+        confidence: numberOption(args, 'confidence', 0.95),
+      };
       const labelsFile = option(args, 'labels');
       const labels = labelsFile ? parseLabels(fs.readFileSync(labelsFile, 'utf8')) : undefined;
       await withServices(cli, async ({ calibration, thresholds }) => {
@@ -156,7 +188,16 @@ export const CALIBRATION_COMMANDS: Record<string, CliCommand> = {
                   modelHash: report.model.hash,
                   thresholds: proposal.proposed,
                   source: 'fit',
-                  method: { name: report.method, target: report.target, lambda: report.ltt.lambda, claims: report.claims, cleared: report.ltt.cleared, falseClears: report.ltt.falseClears, upperBound: report.ltt.upperBound, labelSource: report.labelSource },
+                  method: {
+                    name: report.method,
+                    target: report.target,
+                    lambda: report.ltt.lambda,
+                    claims: report.claims,
+                    cleared: report.ltt.cleared,
+                    falseClears: report.ltt.falseClears,
+                    upperBound: report.ltt.upperBound,
+                    labelSource: report.labelSource,
+                  },
                   note: `calibration:fit --apply (${report.labelSource} labels)`,
                 }),
               ),
@@ -173,7 +214,8 @@ export const CALIBRATION_COMMANDS: Record<string, CliCommand> = {
     run: async (args, cli) => {
       const line = lineOption(args);
       const version = Number(option(args, 'version'));
-      if (!line || !Number.isInteger(version) || version < 0) throw new Error('usage: calibration:rollback --line auto|property --version N');
+      if (!line || !Number.isInteger(version) || version < 0)
+        throw new Error('usage: calibration:rollback --line auto|property --version N');
       await withServices(cli, async ({ thresholds }) => {
         const model = await thresholds.currentModel();
         const result = await thresholds.rollback(cliContext(), { line, modelHash: model.hash, version });

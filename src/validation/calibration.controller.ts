@@ -79,6 +79,11 @@ export class CalibrationController {
   @Can('manage', 'Threshold', { created: ResolvedThresholdsView, errors: [400] })
   async rollback(@Caller() { audit }: Caller, @Param() params: LineParams, @Body() body: RollbackCalibrationDto) {
     const model = await this.thresholds.currentModel();
-    return this.thresholds.rollback(audit, { line: params.line, modelHash: model.hash, version: body.version, note: body.note ?? null });
+    return this.thresholds.rollback(audit, {
+      line: params.line,
+      modelHash: model.hash,
+      version: body.version,
+      note: body.note ?? null,
+    });
   }
 }

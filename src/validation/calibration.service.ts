@@ -139,13 +139,22 @@ export class CalibrationService {
   /** Stored runs of the configured model (or `modelHash`) over a period, optionally one line. */
   async storedClaims(input: { modelHash: string; line?: LineOfBusiness | null; from?: string; to?: string }) {
     const { from, to } = this.period(input.from, input.to);
-    return this.checks.storedRuns({ modelHash: input.modelHash, from, to, line: input.line ?? null, limit: MAX_CLAIMS });
+    return this.checks.storedRuns({
+      modelHash: input.modelHash,
+      from,
+      to,
+      line: input.line ?? null,
+      limit: MAX_CLAIMS,
+    });
   }
 
   /** Replays stored scores of one line under the applied and the proposed thresholds. */
-  async whatIf(input: { line: LineOfBusiness; thresholds: ThresholdSet; from?: string; to?: string }): Promise<
-    WhatIfResult & { line: LineOfBusiness; currentVersion: number | null; currentSafeMode: boolean }
-  > {
+  async whatIf(input: {
+    line: LineOfBusiness;
+    thresholds: ThresholdSet;
+    from?: string;
+    to?: string;
+  }): Promise<WhatIfResult & { line: LineOfBusiness; currentVersion: number | null; currentSafeMode: boolean }> {
     const model = await this.thresholds.currentModel();
     const current = await this.thresholds.resolve(input.line, model.hash);
     const rows = await this.storedClaims({ modelHash: model.hash, line: input.line, from: input.from, to: input.to });
@@ -184,11 +193,17 @@ export class CalibrationService {
     to?: string;
   }): Promise<FitReport> {
     const { maxFalseClearRate, confidence } = input.target;
-    if (!(maxFalseClearRate > 0 && maxFalseClearRate < 1)) throw new BadRequestException('maxFalseClearRate must be between 0 and 1');
+    if (!(maxFalseClearRate > 0 && maxFalseClearRate < 1))
+      throw new BadRequestException('maxFalseClearRate must be between 0 and 1');
     if (!(confidence > 0 && confidence < 1)) throw new BadRequestException('confidence must be between 0 and 1');
     const model = await this.thresholds.currentModel();
     const lines = input.line ? [input.line] : [...LINES_OF_BUSINESS];
-    const rows = await this.storedClaims({ modelHash: model.hash, line: input.line ?? null, from: input.from, to: input.to });
+    const rows = await this.storedClaims({
+      modelHash: model.hash,
+      line: input.line ?? null,
+      from: input.from,
+      to: input.to,
+    });
     const byLabel = input.labels ? new Map(input.labels.map((label) => [label.claimId, label])) : null;
     const labelled: Array<LabelledClaim & { line: LineOfBusiness }> = [];
     for (const row of rows) {
@@ -206,7 +221,13 @@ export class CalibrationService {
         problems = [...(REASON_CONFIRMS[row.reason_code ?? ''] ?? [])];
         problem = true;
       } else continue;
-      labelled.push({ claimId: row.claim_id, checks: toStoredChecks(row), problem, problems, line: row.line_of_business as LineOfBusiness });
+      labelled.push({
+        claimId: row.claim_id,
+        checks: toStoredChecks(row),
+        problem,
+        problems,
+        line: row.line_of_business as LineOfBusiness,
+      });
     }
     const current = await Promise.all(lines.map((line) => this.thresholds.resolve(line, model.hash)));
     // One λ for the pooled lines: each line's band scales with its own flagAt, so a claim is replayed with its line's thresholds.
@@ -217,34 +238,36 @@ export class CalibrationService {
       current: resolved,
       proposed: ltt.thresholdsFor(resolved.line),
     }));
-    const checks = CHECK_KINDS.filter((kind) => labelled.some((claim) => claim.checks.some((check) => check.kind === kind))).map(
-      (kind): CheckFitReport => {
-        const pairs = labelled
-          .filter((claim) => claim.checks.some((check) => check.kind === kind))
-          .map((claim) => ({
-            score: Math.max(...claim.checks.filter((check) => check.kind === kind).map((check) => check.score)),
-            positive: claim.problems.includes(kind),
-            claim,
-          }));
-        const curve = reliability(pairs);
-        const clearedPairs = pairs.filter((pair) => {
-          const routed = rerouteChecks(pair.claim.checks, ltt.thresholdsFor(pair.claim.line)).filter((check) => check.kind === kind);
-          return routed.every((check) => !check.flagged && !check.uncertain);
-        });
-        const falseClears = clearedPairs.filter((pair) => pair.positive).length;
-        return {
-          kind,
-          labelled: pairs.length,
-          positives: pairs.filter((pair) => pair.positive).length,
-          ece: curve.ece,
-          reliability: curve.bins,
-          precisionRecall: thin(precisionRecall(pairs), 50),
-          cleared: clearedPairs.length,
-          falseClears,
-          falseClearUpperBound: round6(clopperPearsonUpper(falseClears, clearedPairs.length, confidence)),
-        };
-      },
-    );
+    const checks = CHECK_KINDS.filter((kind) =>
+      labelled.some((claim) => claim.checks.some((check) => check.kind === kind)),
+    ).map((kind): CheckFitReport => {
+      const pairs = labelled
+        .filter((claim) => claim.checks.some((check) => check.kind === kind))
+        .map((claim) => ({
+          score: Math.max(...claim.checks.filter((check) => check.kind === kind).map((check) => check.score)),
+          positive: claim.problems.includes(kind),
+          claim,
+        }));
+      const curve = reliability(pairs);
+      const clearedPairs = pairs.filter((pair) => {
+        const routed = rerouteChecks(pair.claim.checks, ltt.thresholdsFor(pair.claim.line)).filter(
+          (check) => check.kind === kind,
+        );
+        return routed.every((check) => !check.flagged && !check.uncertain);
+      });
+      const falseClears = clearedPairs.filter((pair) => pair.positive).length;
+      return {
+        kind,
+        labelled: pairs.length,
+        positives: pairs.filter((pair) => pair.positive).length,
+        ece: curve.ece,
+        reliability: curve.bins,
+        precisionRecall: thin(precisionRecall(pairs), 50),
+        cleared: clearedPairs.length,
+        falseClears,
+        falseClearUpperBound: round6(clopperPearsonUpper(falseClears, clearedPairs.length, confidence)),
+      };
+    });
     return {
       model,
       promptSetVersion: current[0].promptSetVersion,

@@ -1,13 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { LINES_OF_BUSINESS, type LineOfBusiness } from '../policies/policy.entity';
 import { CHECK_KINDS } from './check.entity';
 import type { ThresholdSet } from './default-thresholds';
 import { ThresholdSetView } from './validation.views';
 
 export class CalibrationVersionRefView {
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for the committed calibration (version 0)' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null for the committed calibration (version 0)',
+  })
   id!: string | null;
   @ApiProperty({ description: '0: the calibration committed with the code for this model' }) version!: number;
   @ApiProperty({ enum: ['builtin', 'fit', 'manual', 'rollback'] }) source!: string;
@@ -22,8 +39,10 @@ export class ResolvedThresholdsView {
   @ApiProperty({ description: 'the prompt templates version the calibration is keyed by' }) promptSetVersion!: string;
   @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) line!: string;
   @ApiProperty({ type: () => ThresholdSetView }) thresholds!: ThresholdSetView;
-  @ApiProperty({ description: 'no calibration: nothing is auto-cleared, every claim goes to review' }) safeMode!: boolean;
-  @ApiProperty({ type: () => CalibrationVersionRefView, nullable: true }) calibration!: CalibrationVersionRefView | null;
+  @ApiProperty({ description: 'no calibration: nothing is auto-cleared, every claim goes to review' })
+  safeMode!: boolean;
+  @ApiProperty({ type: () => CalibrationVersionRefView, nullable: true })
+  calibration!: CalibrationVersionRefView | null;
 }
 
 export class CalibrationVersionView {
@@ -31,7 +50,11 @@ export class CalibrationVersionView {
   @ApiProperty() version!: number;
   @ApiProperty({ enum: ['fit', 'manual', 'rollback'] }) source!: string;
   @ApiProperty({ type: () => ThresholdSetView }) thresholds!: ThresholdSetView;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the fit that proposed it (target, λ, bound), if any' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the fit that proposed it (target, λ, bound), if any',
+  })
   method!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ type: Number, nullable: true }) rolledBackTo!: number | null;
@@ -42,10 +65,13 @@ export class CalibrationVersionView {
 export class LineCalibrationView {
   @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) line!: string;
   @ApiProperty() safeMode!: boolean;
-  @ApiProperty({ description: 'a calibration committed with the code exists for this model (version 0, a rollback target)' })
+  @ApiProperty({
+    description: 'a calibration committed with the code exists for this model (version 0, a rollback target)',
+  })
   committedCalibration!: boolean;
   @ApiProperty({ type: () => ResolvedThresholdsView }) current!: ResolvedThresholdsView;
-  @ApiProperty({ type: () => [CalibrationVersionView], description: 'newest first' }) versions!: CalibrationVersionView[];
+  @ApiProperty({ type: () => [CalibrationVersionView], description: 'newest first' })
+  versions!: CalibrationVersionView[];
 }
 
 export class ModelIdentityView {
@@ -62,7 +88,12 @@ export class CalibrationStatusView {
 }
 
 export class CalibrationTargetDto {
-  @ApiProperty({ minimum: 0.0001, maximum: 0.5, example: 0.02, description: 'α: the highest acceptable false-clear rate among auto-cleared claims' })
+  @ApiProperty({
+    minimum: 0.0001,
+    maximum: 0.5,
+    example: 0.02,
+    description: 'α: the highest acceptable false-clear rate among auto-cleared claims',
+  })
   @IsNumber()
   @Min(0.0001)
   @Max(0.5)
@@ -75,7 +106,11 @@ export class CalibrationTargetDto {
 }
 
 export class FitCalibrationDto extends CalibrationTargetDto {
-  @ApiPropertyOptional({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness', description: 'default: both lines pooled' })
+  @ApiPropertyOptional({
+    enum: LINES_OF_BUSINESS,
+    enumName: 'LineOfBusiness',
+    description: 'default: both lines pooled',
+  })
   @IsOptional()
   @IsIn(LINES_OF_BUSINESS)
   line?: LineOfBusiness;
@@ -95,26 +130,56 @@ export class ThresholdPairDto {
 }
 
 export class ThresholdSetDto {
-  @ApiProperty({ type: () => ThresholdPairDto }) @ValidateNested() @Type(() => ThresholdPairDto) peril_mismatch!: ThresholdPairDto;
-  @ApiProperty({ type: () => ThresholdPairDto }) @ValidateNested() @Type(() => ThresholdPairDto) exclusion_evident!: ThresholdPairDto;
-  @ApiProperty({ type: () => ThresholdPairDto }) @ValidateNested() @Type(() => ThresholdPairDto) object_mismatch!: ThresholdPairDto;
-  @ApiProperty({ type: () => ThresholdPairDto }) @ValidateNested() @Type(() => ThresholdPairDto) no_visible_damage!: ThresholdPairDto;
-  @ApiProperty({ type: () => ThresholdPairDto }) @ValidateNested() @Type(() => ThresholdPairDto) duplicate_photo!: ThresholdPairDto;
+  @ApiProperty({ type: () => ThresholdPairDto })
+  @ValidateNested()
+  @Type(() => ThresholdPairDto)
+  peril_mismatch!: ThresholdPairDto;
+  @ApiProperty({ type: () => ThresholdPairDto })
+  @ValidateNested()
+  @Type(() => ThresholdPairDto)
+  exclusion_evident!: ThresholdPairDto;
+  @ApiProperty({ type: () => ThresholdPairDto })
+  @ValidateNested()
+  @Type(() => ThresholdPairDto)
+  object_mismatch!: ThresholdPairDto;
+  @ApiProperty({ type: () => ThresholdPairDto })
+  @ValidateNested()
+  @Type(() => ThresholdPairDto)
+  no_visible_damage!: ThresholdPairDto;
+  @ApiProperty({ type: () => ThresholdPairDto })
+  @ValidateNested()
+  @Type(() => ThresholdPairDto)
+  duplicate_photo!: ThresholdPairDto;
 }
 
 export class WhatIfDto {
   @ApiProperty({ enum: LINES_OF_BUSINESS, enumName: 'LineOfBusiness' }) @IsIn(LINES_OF_BUSINESS) line!: LineOfBusiness;
-  @ApiProperty({ type: () => ThresholdSetDto }) @IsObject() @ValidateNested() @Type(() => ThresholdSetDto) thresholds!: ThresholdSet;
+  @ApiProperty({ type: () => ThresholdSetDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ThresholdSetDto)
+  thresholds!: ThresholdSet;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
 }
 
 export class ApplyCalibrationDto {
-  @ApiProperty({ type: () => ThresholdSetDto }) @IsObject() @ValidateNested() @Type(() => ThresholdSetDto) thresholds!: ThresholdSet;
-  @ApiProperty({ enum: ['fit', 'manual'], description: 'fit: the thresholds a fit proposed (send its method); manual: edited by hand' })
+  @ApiProperty({ type: () => ThresholdSetDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ThresholdSetDto)
+  thresholds!: ThresholdSet;
+  @ApiProperty({
+    enum: ['fit', 'manual'],
+    description: 'fit: the thresholds a fit proposed (send its method); manual: edited by hand',
+  })
   @IsIn(['fit', 'manual'])
   source!: 'fit' | 'manual';
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the fit behind it: target, λ, bound, claims' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the fit behind it: target, λ, bound, claims',
+  })
   @IsOptional()
   @IsObject()
   method?: Record<string, unknown>;
@@ -122,7 +187,10 @@ export class ApplyCalibrationDto {
 }
 
 export class RollbackCalibrationDto {
-  @ApiProperty({ minimum: 0, description: 'the version to restore (0: the committed calibration)' }) @IsInt() @Min(0) version!: number;
+  @ApiProperty({ minimum: 0, description: 'the version to restore (0: the committed calibration)' })
+  @IsInt()
+  @Min(0)
+  version!: number;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) note?: string;
 }
 
@@ -174,7 +242,8 @@ export class LttStepView {
 }
 
 export class LttResultView {
-  @ApiProperty({ description: 'chosen λ: uncertainFrom = λ·flagAt for the model checks (0: nothing auto-cleared)' }) lambda!: number;
+  @ApiProperty({ description: 'chosen λ: uncertainFrom = λ·flagAt for the model checks (0: nothing auto-cleared)' })
+  lambda!: number;
   @ApiProperty({ type: () => [LttStepView] }) steps!: LttStepView[];
   @ApiProperty() cleared!: number;
   @ApiProperty() falseClears!: number;
@@ -201,7 +270,11 @@ export class CheckFitView {
   @ApiProperty({ enum: CHECK_KINDS, enumName: 'CheckKind' }) kind!: string;
   @ApiProperty() labelled!: number;
   @ApiProperty() positives!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'expected calibration error of the score read as a probability' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'expected calibration error of the score read as a probability',
+  })
   ece!: number | null;
   @ApiProperty({ type: () => [ReliabilityBinView] }) reliability!: ReliabilityBinView[];
   @ApiProperty({ type: () => [PrPointView] }) precisionRecall!: PrPointView[];

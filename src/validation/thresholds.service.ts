@@ -36,7 +36,9 @@ export function validateThresholdSet(value: unknown): ThresholdSet {
   const record = value as Record<string, unknown>;
   const extra = Object.keys(record).filter((key) => !(THRESHOLDED_KINDS as readonly string[]).includes(key));
   if (extra.length > 0)
-    throw new BadRequestException(`thresholds: unknown check kind(s) ${extra.join(', ')} (one of ${THRESHOLDED_KINDS.join(', ')})`);
+    throw new BadRequestException(
+      `thresholds: unknown check kind(s) ${extra.join(', ')} (one of ${THRESHOLDED_KINDS.join(', ')})`,
+    );
   const result = {} as ThresholdSet;
   for (const kind of THRESHOLDED_KINDS) {
     const entry = record[kind] as { flagAt?: unknown; uncertainFrom?: unknown } | undefined;
@@ -46,7 +48,8 @@ export function validateThresholdSet(value: unknown): ThresholdSet {
       throw new BadRequestException(`thresholds.${kind}.flagAt must be a number between 0 and 1`);
     if (typeof uncertainFrom !== 'number' || !Number.isFinite(uncertainFrom) || uncertainFrom < 0 || uncertainFrom > 1)
       throw new BadRequestException(`thresholds.${kind}.uncertainFrom must be a number between 0 and 1`);
-    if (uncertainFrom > flagAt) throw new BadRequestException(`thresholds.${kind}.uncertainFrom must not be above flagAt`);
+    if (uncertainFrom > flagAt)
+      throw new BadRequestException(`thresholds.${kind}.uncertainFrom must not be above flagAt`);
     result[kind] = { flagAt, uncertainFrom };
   }
   return result;
@@ -81,7 +84,10 @@ export class ThresholdsService {
     const thresholds = defaultThresholds(line);
     for (const row of await this.thresholdRows.overridesForLine(line, tx)) {
       if ((THRESHOLDED_KINDS as readonly string[]).includes(row.kind))
-        thresholds[row.kind as ThresholdedKind] = { flagAt: Number(row.flag_at), uncertainFrom: Number(row.uncertain_from) };
+        thresholds[row.kind as ThresholdedKind] = {
+          flagAt: Number(row.flag_at),
+          uncertainFrom: Number(row.uncertain_from),
+        };
     }
     return thresholds;
   }
@@ -162,7 +168,11 @@ export class ThresholdsService {
           version: row.version,
           source: input.source,
           rolledBackTo: input.rolledBackTo ?? null,
-          before: { version: before.calibration?.version ?? null, safeMode: before.safeMode, thresholds: before.thresholds },
+          before: {
+            version: before.calibration?.version ?? null,
+            safeMode: before.safeMode,
+            thresholds: before.thresholds,
+          },
           after: thresholds,
           note: input.note ?? null,
         },
@@ -180,11 +190,14 @@ export class ThresholdsService {
     let thresholds: ThresholdSet;
     if (input.version === 0) {
       if (!builtinCalibration(input.modelHash, key.promptSetVersion))
-        throw new BadRequestException('this model and prompt set have no committed calibration (version 0) to roll back to');
+        throw new BadRequestException(
+          'this model and prompt set have no committed calibration (version 0) to roll back to',
+        );
       thresholds = await this.builtinThresholds(input.line);
     } else {
       const row = await this.calibrations.byVersion(key, input.version);
-      if (!row) throw new BadRequestException(`no calibration version ${input.version} for ${input.line} and this model`);
+      if (!row)
+        throw new BadRequestException(`no calibration version ${input.version} for ${input.line} and this model`);
       thresholds = validateThresholdSet(row.thresholds);
     }
     return this.apply(context, {

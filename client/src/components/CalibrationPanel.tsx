@@ -68,7 +68,6 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
   useEffect(() => {
     if (current) setProposed(copy(current.current.thresholds));
     setWhatIf(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [line, version, current?.safeMode]);
 
   async function act(work: () => Promise<void>) {
@@ -150,8 +149,8 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
       {current.safeMode ? (
         <div className="alert alert--error" role="status" data-testid="safe-mode">
           <p>
-            Safe mode: this model and prompt set have no calibration for {label(line)}. Nothing is auto-cleared;
-            every claim goes to review until a calibration is applied.
+            Safe mode: this model and prompt set have no calibration for {label(line)}. Nothing is auto-cleared; every
+            claim goes to review until a calibration is applied.
           </p>
         </div>
       ) : (
@@ -188,7 +187,9 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
                     {fmt(now.uncertainFrom)} – {fmt(now.flagAt)}
                   </td>
                   <td>{fmt(recommended)}</td>
-                  <td>{fitProposal ? `${fmt(fitProposal[kind].uncertainFrom)} – ${fmt(fitProposal[kind].flagAt)}` : '—'}</td>
+                  <td>
+                    {fitProposal ? `${fmt(fitProposal[kind].uncertainFrom)} – ${fmt(fitProposal[kind].flagAt)}` : '—'}
+                  </td>
                   <td>
                     <input
                       type="number"
@@ -221,7 +222,14 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
       <div className="calibration__actions">
         <label className="inline">
           False clears at most (%){' '}
-          <input type="number" min={0.01} max={50} step={0.5} value={target} onChange={(e) => setTarget(e.target.value)} />
+          <input
+            type="number"
+            min={0.01}
+            max={50}
+            step={0.5}
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+          />
         </label>
         <label className="inline">
           Confidence (%){' '}
@@ -250,8 +258,8 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
       {fit && (
         <div className="help" data-testid="fit-result">
           <p>
-            {fit.method}. {fit.claims} labelled claims ({fit.positives} with a problem); λ = {fit.ltt.lambda}: auto-clears{' '}
-            {fit.ltt.cleared} with {fit.ltt.falseClears} false (upper bound {fmt(fit.ltt.upperBound)}).
+            {fit.method}. {fit.claims} labelled claims ({fit.positives} with a problem); λ = {fit.ltt.lambda}:
+            auto-clears {fit.ltt.cleared} with {fit.ltt.falseClears} false (upper bound {fmt(fit.ltt.upperBound)}).
           </p>
           <p>{fit.guarantee}</p>
           <p>ECE per check: {fit.checks.map((check) => `${label(check.kind)} ${fmt(check.ece)}`).join(', ') || '—'}</p>
@@ -263,8 +271,7 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
           What if? (replay stored scores)
         </button>
         <label className="inline">
-          Note{' '}
-          <input type="text" maxLength={500} value={note} onChange={(event) => setNote(event.target.value)} />
+          Note <input type="text" maxLength={500} value={note} onChange={(event) => setNote(event.target.value)} />
         </label>
         <button type="button" className="primary" disabled={busy} onClick={apply}>
           Apply as a new version
@@ -285,9 +292,9 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
         <div data-testid="what-if-result">
           <h3>What if, over {whatIf.claims} stored claims</h3>
           <p>
-            Now: {whatIf.current.consistent} cleared, {whatIf.current.needs_review} to review, {whatIf.current.inconsistent}{' '}
-            flagged. Proposed: {whatIf.proposed.consistent} cleared, {whatIf.proposed.needs_review} to review,{' '}
-            {whatIf.proposed.inconsistent} flagged.
+            Now: {whatIf.current.consistent} cleared, {whatIf.current.needs_review} to review,{' '}
+            {whatIf.current.inconsistent} flagged. Proposed: {whatIf.proposed.consistent} cleared,{' '}
+            {whatIf.proposed.needs_review} to review, {whatIf.proposed.inconsistent} flagged.
           </p>
           {whatIf.outcomeChanges.length === 0 ? (
             <p>No claim would be routed differently.</p>
