@@ -274,7 +274,15 @@ describe('an uncalibrated model (fixture-int8) runs in safe mode: nothing auto-c
 
   it('says so on readiness and the calibration status, and routes an honest claim to review instead of clearing it', async () => {
     const http = () => request(testApp.app.getHttpServer());
-    const ready = await http().get('/health/ready').expect(200);
+    // The worker preloads the model first: ready once it has.
+    const ready = await waitFor(
+      async () => {
+        const response = await http().get('/health/ready');
+        return response.status === 200 ? response : undefined;
+      },
+      60_000,
+      'readiness',
+    );
     expect(ready.body.checks.calibration.detail).toMatch(
       /^safe mode: no calibration for model fixture-int8 .* on auto, property; nothing is auto-cleared/,
     );
