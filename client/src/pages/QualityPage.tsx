@@ -49,7 +49,7 @@ export function QualityPage() {
       <p className="help">
         How often each check agreed with the reviewers' final decisions (an approval says a flag was wrong; a denial's
         reason code confirms the checks it names). Thresholds in the last column are{' '}
-        <strong>recommended, not applied</strong>: an admin changes thresholds separately.
+        <strong>recommended, not applied</strong>: an admin changes thresholds in the calibration panel (admins only).
       </p>
       {report.error ? (
         <ErrorState error={report.error} retry={report.reload} />
