@@ -91,7 +91,13 @@ describe('calibrations: thresholds per model, what-if, apply, rollback (fixture 
       detail: expect.stringMatching(/^calibrated: auto v0, property v0/),
     });
     const supervisor = `Bearer ${await tokenFor(testApp, 'supervisor')}`;
-    await http().get('/v1/calibrations').set('Authorization', supervisor).expect(403);
+    // Supervisors read what is in force (the quality page says so); applying is for admins.
+    await http().get('/v1/calibrations').set('Authorization', supervisor).expect(200);
+    await http()
+      .post('/v1/calibrations/auto/rollback')
+      .set('Authorization', supervisor)
+      .send({ version: 0 })
+      .expect(403);
   });
 
   it('what-if counts equal a re-run of the same claims through the real scoring code after applying, and rollback restores', async () => {

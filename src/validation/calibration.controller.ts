@@ -31,9 +31,9 @@ export class CalibrationController {
     private readonly thresholds: ThresholdsService,
   ) {}
 
-  /** The configured model, and per line the calibration version in force (or safe mode) with its history. */
+  /** The configured model, and per line the calibration version in force (or safe mode) with its history; read with the quality report. */
   @Get()
-  @Can('manage', 'Threshold', { ok: CalibrationStatusView })
+  @Can('read', 'QualityReport', { ok: CalibrationStatusView })
   status() {
     return this.calibration.status();
   }

@@ -116,13 +116,19 @@ describe('calibration panel (admin)', () => {
     await harness.shot(tablet, 'calibration-tablet');
   });
 
-  it('is not shown to supervisors, who see the quality report only', async () => {
+  it('shows supervisors what is in force, read-only', async () => {
     const supervisor = await createUser(harness.testApp, { role: 'supervisor', email: 'calibration.sup@example.test' });
     const page = await harness.newPage('calibration-supervisor', { viewport: DESKTOP });
     await harness.signIn(page, supervisor, /\/tasks$/);
     await page.goto(`${harness.baseUrl}/quality`);
-    await page.getByRole('heading', { name: 'Model quality' }).waitFor();
+    const panel = page.getByTestId('calibration-panel');
+    await panel
+      .getByTestId('calibration-version')
+      .getByText(/In force: version 2 \(rollback/)
+      .waitFor();
     await page.waitForLoadState('networkidle');
-    expect(await page.getByTestId('calibration-panel').count()).toBe(0);
+    expect(await panel.getByRole('button', { name: 'Apply as a new version' }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: /Roll back/ }).count()).toBe(0);
+    expect(await panel.getByRole('spinbutton').count()).toBe(0);
   });
 });

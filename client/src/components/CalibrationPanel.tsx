@@ -38,18 +38,25 @@ function fmt(value: number | null | undefined): string {
 }
 
 /**
- * The admin's calibration of the decision thresholds for the configured model (GET/POST /v1/calibrations…):
- * the version in force per line (or safe mode), the quality report's and the fit's recommendations side by
- * side with editable proposed values, a what-if replay over stored scores, apply (a new audited version) and
- * rollback. Shown to admins only; the rest of the quality page is unchanged.
+ * The calibration of the decision thresholds for the configured model (GET/POST /v1/calibrations…): the version in
+ * force per line (or safe mode), the quality report's and the fit's recommendations side by side with editable
+ * proposed values, a what-if replay over stored scores, apply (a new audited version) and rollback. Admins edit;
+ * supervisors see what is in force (or safe mode) and the history, read-only; other roles see nothing.
  */
 export function CalibrationPanel({ recommendations = [] }: { recommendations?: readonly QualityRecommendation[] }) {
   const session = useSession();
-  if (session?.user.role !== 'admin') return null;
-  return <Calibration recommendations={recommendations} />;
+  const role = session?.user.role;
+  if (role !== 'admin' && role !== 'supervisor') return null;
+  return <Calibration recommendations={recommendations} editable={role === 'admin'} />;
 }
 
-function Calibration({ recommendations }: { recommendations: readonly QualityRecommendation[] }) {
+function Calibration({
+  recommendations,
+  editable,
+}: {
+  recommendations: readonly QualityRecommendation[];
+  editable: boolean;
+}) {
   const [line, setLine] = useState<Line>('auto');
   const status = useApi((signal) => client.GET('/v1/calibrations', { signal }), []);
   const current = status.data?.lines.find((entry) => entry.line === line);
@@ -171,9 +178,13 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
               <th scope="col">Check</th>
               <th scope="col">Current</th>
               <th scope="col">Quality report recommends flag at</th>
-              <th scope="col">Fit proposes</th>
-              <th scope="col">Proposed flag at</th>
-              <th scope="col">Proposed review from</th>
+              {editable && (
+                <>
+                  <th scope="col">Fit proposes</th>
+                  <th scope="col">Proposed flag at</th>
+                  <th scope="col">Proposed review from</th>
+                </>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -187,31 +198,37 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
                     {fmt(now.uncertainFrom)} – {fmt(now.flagAt)}
                   </td>
                   <td>{fmt(recommended)}</td>
-                  <td>
-                    {fitProposal ? `${fmt(fitProposal[kind].uncertainFrom)} – ${fmt(fitProposal[kind].flagAt)}` : '—'}
-                  </td>
-                  <td>
-                    <input
-                      type="number"
-                      min={0}
-                      max={1}
-                      step={0.001}
-                      aria-label={`${label(kind)}: proposed flag at`}
-                      value={proposed[kind].flagAt}
-                      onChange={(event) => setValue(kind, 'flagAt', event.target.value)}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="number"
-                      min={0}
-                      max={1}
-                      step={0.001}
-                      aria-label={`${label(kind)}: proposed review from`}
-                      value={proposed[kind].uncertainFrom}
-                      onChange={(event) => setValue(kind, 'uncertainFrom', event.target.value)}
-                    />
-                  </td>
+                  {editable && (
+                    <>
+                      <td>
+                        {fitProposal
+                          ? `${fmt(fitProposal[kind].uncertainFrom)} – ${fmt(fitProposal[kind].flagAt)}`
+                          : '—'}
+                      </td>
+                      <td>
+                        <input
+                          type="number"
+                          min={0}
+                          max={1}
+                          step={0.001}
+                          aria-label={`${label(kind)}: proposed flag at`}
+                          value={proposed[kind].flagAt}
+                          onChange={(event) => setValue(kind, 'flagAt', event.target.value)}
+                        />
+                      </td>
+                      <td>
+                        <input
+                          type="number"
+                          min={0}
+                          max={1}
+                          step={0.001}
+                          aria-label={`${label(kind)}: proposed review from`}
+                          value={proposed[kind].uncertainFrom}
+                          onChange={(event) => setValue(kind, 'uncertainFrom', event.target.value)}
+                        />
+                      </td>
+                    </>
+                  )}
                 </tr>
               );
             })}
@@ -219,64 +236,70 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
         </table>
       </div>
 
-      <div className="calibration__actions">
-        <label className="inline">
-          False clears at most (%){' '}
-          <input
-            type="number"
-            min={0.01}
-            max={50}
-            step={0.5}
-            value={target}
-            onChange={(e) => setTarget(e.target.value)}
-          />
-        </label>
-        <label className="inline">
-          Confidence (%){' '}
-          <input
-            type="number"
-            min={50}
-            max={99.99}
-            step={1}
-            value={confidence}
-            onChange={(e) => setConfidence(e.target.value)}
-          />
-        </label>
-        <button type="button" disabled={busy} onClick={runFit}>
-          Fit from reviewer decisions
-        </button>
-        {fitProposal && (
-          <button type="button" disabled={busy} onClick={() => setProposed(structuredClone(fitProposal))}>
-            Use the fit's proposal
-          </button>
-        )}
-        <button type="button" disabled={busy} onClick={() => setProposed(copy(current.current.thresholds))}>
-          Reset to current
-        </button>
-      </div>
+      {editable && (
+        <>
+          <div className="calibration__actions">
+            <label className="inline">
+              False clears at most (%){' '}
+              <input
+                type="number"
+                min={0.01}
+                max={50}
+                step={0.5}
+                value={target}
+                onChange={(e) => setTarget(e.target.value)}
+              />
+            </label>
+            <label className="inline">
+              Confidence (%){' '}
+              <input
+                type="number"
+                min={50}
+                max={99.99}
+                step={1}
+                value={confidence}
+                onChange={(e) => setConfidence(e.target.value)}
+              />
+            </label>
+            <button type="button" disabled={busy} onClick={runFit}>
+              Fit from reviewer decisions
+            </button>
+            {fitProposal && (
+              <button type="button" disabled={busy} onClick={() => setProposed(structuredClone(fitProposal))}>
+                Use the fit's proposal
+              </button>
+            )}
+            <button type="button" disabled={busy} onClick={() => setProposed(copy(current.current.thresholds))}>
+              Reset to current
+            </button>
+          </div>
 
-      {fit && (
-        <div className="help" data-testid="fit-result">
-          <p>
-            {fit.method}. {fit.claims} labelled claims ({fit.positives} with a problem); λ = {fit.ltt.lambda}:
-            auto-clears {fit.ltt.cleared} with {fit.ltt.falseClears} false (upper bound {fmt(fit.ltt.upperBound)}).
-          </p>
-          <p>{fit.guarantee}</p>
-          <p>ECE per check: {fit.checks.map((check) => `${label(check.kind)} ${fmt(check.ece)}`).join(', ') || '—'}</p>
-        </div>
+          {fit && (
+            <div className="help" data-testid="fit-result">
+              <p>
+                {fit.method}. {fit.claims} labelled claims ({fit.positives} with a problem); λ = {fit.ltt.lambda}:
+                auto-clears {fit.ltt.cleared} with {fit.ltt.falseClears} false (upper bound {fmt(fit.ltt.upperBound)}).
+              </p>
+              <p>{fit.guarantee}</p>
+              <p>
+                ECE per check: {fit.checks.map((check) => `${label(check.kind)} ${fmt(check.ece)}`).join(', ') || '—'}
+              </p>
+            </div>
+          )}
+
+          <div className="calibration__actions">
+            <button type="button" disabled={busy} onClick={runWhatIf}>
+              What if? (replay stored scores)
+            </button>
+            <label className="inline">
+              Note <input type="text" maxLength={500} value={note} onChange={(event) => setNote(event.target.value)} />
+            </label>
+            <button type="button" className="primary" disabled={busy} onClick={apply}>
+              Apply as a new version
+            </button>
+          </div>
+        </>
       )}
-
-      <div className="calibration__actions">
-        <button type="button" disabled={busy} onClick={runWhatIf}>
-          What if? (replay stored scores)
-        </button>
-        <label className="inline">
-          Note <input type="text" maxLength={500} value={note} onChange={(event) => setNote(event.target.value)} />
-        </label>
-        <button type="button" className="primary" disabled={busy} onClick={apply}>
-          Apply as a new version
-        </button>
-      </div>
       {error && (
         <p className="field-error" role="alert">
           {error}
@@ -327,14 +350,14 @@ function Calibration({ recommendations }: { recommendations: readonly QualityRec
               {entry.rolledBackTo !== null ? ` of version ${entry.rolledBackTo}` : ''}), {dateTime(entry.createdAt)}
               {entry.createdBy ? ` by ${entry.createdBy}` : ''}
               {entry.note ? `: ${entry.note}` : ''}{' '}
-              {entry.version !== inForce?.version && (
+              {editable && entry.version !== inForce?.version && (
                 <button type="button" disabled={busy} onClick={() => rollback(entry.version)}>
                   Roll back to version {entry.version}
                 </button>
               )}
             </li>
           ))}
-          {current.committedCalibration && inForce?.version !== 0 && (
+          {editable && current.committedCalibration && inForce?.version !== 0 && (
             <li>
               Version 0 (committed with the code){' '}
               <button type="button" disabled={busy} onClick={() => rollback(0)}>
