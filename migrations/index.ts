@@ -12,6 +12,7 @@ import { WorkbenchSearch1768900000000 } from './1768900000000-workbench-search';
 import { WorkbenchEvidence1768910000000 } from './1768910000000-workbench-evidence';
 import { IdentityLifecycle1768920000000 } from './1768920000000-identity-lifecycle';
 import { ComplianceConsole1768930000000 } from './1768930000000-compliance-console';
+import { ThresholdCalibrations1768940000000 } from './1768940000000-threshold-calibrations';
 import { ModelGovernance1768950000000 } from './1768950000000-model-governance';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   WorkbenchEvidence1768910000000,
   IdentityLifecycle1768920000000,
   ComplianceConsole1768930000000,
+  ThresholdCalibrations1768940000000,
   ModelGovernance1768950000000,
 ];

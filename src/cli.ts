@@ -7,6 +7,7 @@ import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { GOVERNANCE_COMMANDS } from './governance/governance.cli';
 import { WEBHOOK_COMMANDS } from './webhooks/webhooks.cli';
+import { CALIBRATION_COMMANDS } from './validation/calibration.cli';
 import { failStartup, loadConfigOrExit } from './common/process-entry';
 import { openAppDatabase } from './entities';
 
@@ -19,6 +20,7 @@ const commands: Record<string, CliCommand> = {
   ...BLOB_COMMANDS,
   ...WEBHOOK_COMMANDS,
   ...GOVERNANCE_COMMANDS,
+  ...CALIBRATION_COMMANDS,
   'migration:run': {
     summary: 'apply pending migrations',
     run: async () => {

@@ -87,6 +87,12 @@ const ACCESS_MATRIX: Record<string, Expectation> = {
   'GET /v1/thresholds': STAFF_ADMIN,
   'GET /v1/metrics/quality': ['supervisor', 'admin'],
   'PUT /v1/thresholds/:line/:kind': STAFF_ADMIN,
+  // Calibrations of the thresholds (src/validation/README.md): read with the quality report, changed by admins only.
+  'GET /v1/calibrations': ['supervisor', 'admin'],
+  'POST /v1/calibrations/fit': STAFF_ADMIN,
+  'POST /v1/calibrations/what-if': STAFF_ADMIN,
+  'POST /v1/calibrations/:line/versions': STAFF_ADMIN,
+  'POST /v1/calibrations/:line/rollback': STAFF_ADMIN,
   'POST /v1/claims/:claimId/photos': ['intake'],
   // Compliance passes only with X-Access-Justification (not sent here): without one it is a 403.
   'GET /v1/claims/:claimId/photos/:photoId/content': ['adjuster', 'supervisor'],

@@ -16,6 +16,15 @@ export interface ReviewedCheckRow {
   flag_at: number | null;
 }
 
+/** One claim's latest run by a model, for replays. */
+export interface StoredRunRow {
+  claim_id: string;
+  line_of_business: string;
+  decision: string | null;
+  reason_code: string | null;
+  checks: Array<{ kind: CheckKind; score: number; flagged: boolean; uncertain: boolean; forced: boolean }>;
+}
+
 /** The validation results: the scoring_runs and checks tables. The only code that writes their rows (claims reads the summary through claims/validation-summary.repository.ts). */
 @Injectable()
 export class ChecksRepository extends OwnedTableRepository {
@@ -58,6 +67,43 @@ export class ChecksRepository extends OwnedTableRepository {
         GROUP BY f.claim_id, c.kind, f.outcome, f.reason_code, f.created_at, lr.thresholds`,
       [from, to],
     )) as ReviewedCheckRow[];
+  }
+
+  /**
+   * For replays (what-if, calibration): per claim, the checks of its latest run by `modelHash` scored in
+   * [from, to), with the claim's line of business and final human decision. `forced` marks a peril check that
+   * was uncertain by construction (no prompts for the claimed peril), which no threshold changes.
+   */
+  async storedRuns(
+    input: { modelHash: string; from: Date; to: Date; line: string | null; limit: number },
+    tx?: Tx,
+  ): Promise<StoredRunRow[]> {
+    return (await this.m(tx).query(
+      `WITH latest_run AS (
+         SELECT DISTINCT ON (r.claim_id) r.id, r.claim_id, r.created_at
+           FROM scoring_runs r WHERE r.model_hash = $1
+          ORDER BY r.claim_id, r.created_at DESC
+       ), final AS (
+         SELECT DISTINCT ON (d.claim_id) d.claim_id, d.outcome, d.reason_code
+           FROM decisions d WHERE d.outcome IN ('approve', 'deny', 'request_info')
+          ORDER BY d.claim_id, d.created_at DESC
+       )
+       SELECT lr.claim_id, p.line_of_business, f.outcome AS decision, f.reason_code,
+              json_agg(json_build_object(
+                'kind', c.kind, 'score', c.score, 'flagged', c.flagged, 'uncertain', c.uncertain,
+                'forced', (c.kind = 'peril_mismatch' AND c.evidence ? 'claimedPeril' AND NOT c.evidence ? 'claimedSupport')
+              ) ORDER BY c.created_at, c.id) AS checks
+         FROM latest_run lr
+         JOIN claims cl ON cl.id = lr.claim_id
+         JOIN policies p ON p.id = cl.policy_id
+         LEFT JOIN final f ON f.claim_id = lr.claim_id
+         JOIN checks c ON c.scoring_run_id = lr.id
+        WHERE lr.created_at >= $2 AND lr.created_at < $3 AND ($4::text IS NULL OR p.line_of_business = $4)
+        GROUP BY lr.claim_id, p.line_of_business, f.outcome, f.reason_code
+        ORDER BY lr.claim_id
+        LIMIT $5`,
+      [input.modelHash, input.from, input.to, input.line, input.limit],
+    )) as StoredRunRow[];
   }
 
   /** Retention of scores: `delete` removes a claim's checks and runs, `redact` empties their evidence and scores. */

@@ -30,6 +30,9 @@ export interface ClaimEvaluation {
   model: { id: string; hash: string; provider: string };
   promptSet: PromptSet;
   thresholds: ThresholdSet;
+  /** The calibration in force (null in safe mode: nothing auto-cleared). */
+  calibration: { version: number; source: string } | null;
+  safeMode: boolean;
   insuredObject: string | null;
   photos: PhotoEvaluation[];
   checks: CheckResult[];
@@ -74,7 +77,8 @@ export class ClaimEvaluator {
       (photo) => !photo.shreddedAt && photo.wrappedDataKey,
     );
     const model = await this.scoring.model();
-    const thresholds = await this.thresholdsService.forLine(policy.lineOfBusiness);
+    const resolved = await this.thresholdsService.resolve(policy.lineOfBusiness, model.hash);
+    const thresholds = resolved.thresholds;
     const insuredObject = insuredObjectClass(policy.lineOfBusiness, policy.insuredObject);
     const promptSet = buildPromptSet(
       policy.lineOfBusiness,
@@ -182,10 +186,14 @@ export class ClaimEvaluator {
       model: { id: model.manifest.name, hash: model.hash, provider: model.provider },
       promptSet,
       thresholds,
+      calibration: resolved.calibration
+        ? { version: resolved.calibration.version, source: resolved.calibration.source }
+        : null,
+      safeMode: resolved.safeMode,
       insuredObject,
       photos: evaluated.sort(byPhotoOrder),
       checks,
-      outcome: decideOutcome(checks),
+      outcome: decideOutcome(checks, { safeMode: resolved.safeMode }),
       durationMs: Math.round(performance.now() - started),
     };
   }

@@ -8,12 +8,16 @@ export type ClaimOutcome = 'consistent' | 'inconsistent' | 'needs_review';
 /**
  * The claim's outcome from its checks: any flag makes it inconsistent (the reasons are the flags);
  * otherwise any check whose evidence fell inside its uncertain band sends it to review; else it is
- * consistent and auto-cleared.
+ * consistent and auto-cleared. In safe mode (no calibration for the model and prompt set) nothing is
+ * auto-cleared: what would have been consistent goes to review as uncertain.
  */
-export function decideOutcome(checks: readonly CheckResult[]): ClaimOutcome {
+export function decideOutcome(
+  checks: ReadonlyArray<Pick<CheckResult, 'flagged' | 'uncertain'>>,
+  options: { safeMode?: boolean } = {},
+): ClaimOutcome {
   if (checks.some((check) => check.flagged)) return 'inconsistent';
   if (checks.some((check) => check.uncertain)) return 'needs_review';
-  return 'consistent';
+  return options.safeMode ? 'needs_review' : 'consistent';
 }
 
 /**

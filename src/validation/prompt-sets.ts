@@ -127,3 +127,13 @@ export function buildPromptSet(
   const version = createHash('sha256').update(JSON.stringify({ damage, objects })).digest('hex').slice(0, 16);
   return { version: `ps1-${version}`, damage, objects };
 }
+
+/**
+ * The version of the prompt templates (default damage prompts and object classes): what a calibration is
+ * keyed by besides the model. A claim's own prompt-set version also covers its insured-object noun and its
+ * policy's clause prompts; those fill the templates and do not change which templates were calibrated.
+ */
+export const PROMPT_TEMPLATES_VERSION = `pt1-${createHash('sha256')
+  .update(JSON.stringify({ damage: DEFAULT_DAMAGE_PROMPTS, objects: OBJECT_CLASSES }))
+  .digest('hex')
+  .slice(0, 16)}`;

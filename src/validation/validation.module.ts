@@ -12,6 +12,11 @@ import { ChecksRepository } from './checks.repository';
 import { ClaimEvaluator } from './claim-evaluator';
 import { ClaimScoredEvents } from './claim-scored-events';
 import { ThresholdsRepository } from './thresholds.repository';
+import { CalibrationsRepository } from './calibrations.repository';
+import { CalibrationController } from './calibration.controller';
+import { CalibrationService } from './calibration.service';
+import { CalibrationReadiness } from './calibration-readiness';
+import { HealthModule } from '../health/health.module';
 import { QualityService } from './quality.service';
 import { ThresholdsService } from './thresholds.service';
 import { ValidationController } from './validation.controller';
@@ -29,8 +34,9 @@ import { ValidationService } from './validation.service';
     PoliciesModule,
     ReviewModule,
     ScoringModule,
+    HealthModule,
   ],
-  controllers: [ValidationController],
+  controllers: [ValidationController, CalibrationController],
   providers: [
     ClaimEvaluator,
     ThresholdsService,
@@ -40,7 +46,17 @@ import { ValidationService } from './validation.service';
     ChecksRepository,
     ThresholdsRepository,
     ClaimScoredEvents,
+    CalibrationsRepository,
+    CalibrationService,
+    CalibrationReadiness,
   ],
-  exports: [ValidationService, ClaimEvaluator, ChecksRepository, ClaimScoredEvents],
+  exports: [
+    ValidationService,
+    ClaimEvaluator,
+    ChecksRepository,
+    ClaimScoredEvents,
+    CalibrationService,
+    ThresholdsService,
+  ],
 })
 export class ValidationModule {}

@@ -178,6 +178,8 @@ export class ValidationService implements OnModuleInit {
         provider: evaluation.model.provider,
         promptSetVersion: evaluation.promptSet.version,
         thresholds: evaluation.thresholds,
+        calibration: evaluation.calibration,
+        safeMode: evaluation.safeMode,
         outcome: evaluation.outcome,
         flags,
       },

@@ -1,5 +1,6 @@
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { randomBytes, randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   AUTO_POLICY,
@@ -41,6 +42,8 @@ export interface SimulatorOptions {
   webhooks?: WebhookListener;
   /** With webhooks: keep listening this long after every claim is final (adjusters' decisions, information requests). */
   lingerMs?: number;
+  /** Write each filed claim's id and planted kind here (JSON lines): a labelled file for `calibration:fit --labels`. */
+  labelsOut?: string;
 }
 
 export interface SimulatorProgress {
@@ -79,6 +82,19 @@ export interface SimulatorSummary {
     trueNegative: number;
     precision: number;
     recall: number;
+  };
+  /**
+   * Routing against what was planted: auto-cleared claims (status consistent), how many of them had a planted
+   * problem (false clears) and their rate among the auto-cleared; the share routed to people (flagged or uncertain).
+   */
+  routing: {
+    autoCleared: number;
+    falseClears: number;
+    falseClearRate: number | null;
+    toReview: number;
+    reviewRate: number;
+    uncertain: number;
+    flagged: number;
   };
   requests: { total: number; errors: number };
   photos: number;
@@ -430,6 +446,14 @@ export async function runSimulation(options: SimulatorOptions): Promise<Simulato
         .call('DELETE', `/v1/webhooks/${endpointId}`)
         .catch((error: unknown) => errors.push(`removing the webhook endpoint: ${String(error)}`));
   }
+  if (options.labelsOut)
+    writeFileSync(
+      options.labelsOut,
+      claims
+        .filter((claim) => claim.claimId)
+        .map((claim) => JSON.stringify({ claimId: claim.claimId, planted: claim.planted }))
+        .join('\n') + '\n',
+    );
   const summary = summarise(options, url, seedBase, claims, api, photos, errors, { started, filed, lastResult });
   if (listener) summary.webhooks = listener.summary();
   return summary;
@@ -476,6 +500,19 @@ function summarise(
     flag.truePositive + flag.falseNegative === 0 ? 1 : flag.truePositive / (flag.truePositive + flag.falseNegative),
   );
   const finals = claims.filter((claim) => isFinal(claim.status)).length;
+  const cleared = claims.filter((claim) => claim.status === 'consistent');
+  const falseClears = cleared.filter((claim) => claim.planted !== 'honest').length;
+  const uncertain = claims.filter((claim) => claim.status === 'needs_review').length;
+  const flaggedCount = claims.filter((claim) => claim.status === 'inconsistent').length;
+  const routing = {
+    autoCleared: cleared.length,
+    falseClears,
+    falseClearRate: cleared.length === 0 ? null : Math.round((falseClears / cleared.length) * 10_000) / 10_000,
+    toReview: uncertain + flaggedCount,
+    reviewRate: finals === 0 ? 0 : Math.round(((uncertain + flaggedCount) / finals) * 10_000) / 10_000,
+    uncertain,
+    flagged: flaggedCount,
+  };
   const totalSeconds = (times.lastResult - times.started) / 1000;
   return {
     url,
@@ -487,6 +524,7 @@ function summarise(
     allFinal: finals === claims.length,
     byPlanted,
     flag,
+    routing,
     requests: { total: api.requests, errors: api.errors },
     photos,
     seconds: { filing: round((times.filed - times.started) / 1000), total: round(totalSeconds) },
@@ -510,6 +548,7 @@ export function formatSummary(summary: SimulatorSummary): string {
     ),
     '',
     `flags vs planted (claim level, inconsistent = flagged): precision ${summary.flag.precision.toFixed(3)}, recall ${summary.flag.recall.toFixed(3)} (TP ${summary.flag.truePositive}, FP ${summary.flag.falsePositive}, FN ${summary.flag.falseNegative}, TN ${summary.flag.trueNegative})`,
+    `routing: auto-cleared ${summary.routing.autoCleared}, of which ${summary.routing.falseClears} had a planted problem (false-clear rate ${summary.routing.falseClearRate === null ? '–' : `${(summary.routing.falseClearRate * 100).toFixed(2)}%`}); review rate ${(summary.routing.reviewRate * 100).toFixed(1)}% (${summary.routing.flagged} flagged, ${summary.routing.uncertain} uncertain)`,
     `${summary.requests.total} requests, ${summary.requests.errors} errors, ${summary.photos} photos`,
     `filing took ${summary.seconds.filing.toFixed(1)} s; first request to last result ${summary.seconds.total.toFixed(1)} s: ${summary.claimsPerSecond.toFixed(2)} claims/s`,
   ];

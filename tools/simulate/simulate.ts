@@ -13,7 +13,7 @@ import { WebhookListener } from './webhook-listener';
 import { DEFAULT_MIX, formatSummary, parseMix, runSimulation, type SimulatorProgress } from './intake-simulator';
 
 const USAGE = `usage: npm run simulate -- [--claims N] [--concurrency C] [--encrypt] [--url U] [--api-key K] [--team T] [--json]
-                            [--mix honest=0.5,peril_mismatch=0.1,...] [--timeout-s S] [--seed-base B]
+                            [--mix honest=0.5,peril_mismatch=0.1,...] [--timeout-s S] [--seed-base B] [--labels-out FILE]
                             [--webhooks [--webhook-host H] [--webhook-port P] [--linger-s S]]
 Acts as an intake system through the public API only: files claims with rendered photos (honest ones and
 ones with a planted inconsistency), submits them, waits for their outcome and prints a summary.
@@ -22,6 +22,9 @@ endpoint of its intake client (the server needs WEBHOOKS_ALLOWED_HOSTS to name H
 outcome from the signed events, answers information requests with another photo and a resubmit, and prints the
 time from each change to its webhook delivery (p50/p99); --linger-s keeps listening S seconds after the last
 outcome, for adjusters' decisions and information requests.
+The summary includes the routing against what was planted: the false-clear rate among auto-cleared claims and the
+review rate. --labels-out FILE writes {"claimId","planted"} per claim (JSON lines), a labelled file for
+\`npm run cli -- calibration:fit --labels FILE\`.
 API key: --api-key, else SIMULATE_API_KEY, else (with DATABASE_URL) a new intake client created the way
 \`npm run cli -- api-clients:create\` does, else the demo intake key that \`DEMO=1 npm start\` saved under DATA_DIR.`;
 
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
     onProgress: progressPrinter(json),
     webhooks,
     lingerMs: option(args, 'linger-s') ? positiveInteger(args, 'linger-s', 0) * 1000 : 0,
+    labelsOut: option(args, 'labels-out') || undefined,
   });
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
   if (!summary.allFinal || (summary.webhooks && summary.webhooks.failedVerification > 0)) process.exitCode = 1;

@@ -434,6 +434,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calibrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Calibration_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calibrations/fit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Calibration_fit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calibrations/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Calibration_whatIf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calibrations/{line}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Calibration_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calibrations/{line}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Calibration_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims": {
         parameters: {
             query?: never;
@@ -1515,6 +1595,19 @@ export interface components {
             /** Format: date-time */
             revokedAt: string | null;
         };
+        ApplyCalibrationDto: {
+            /** @description the fit behind it: target, λ, bound, claims */
+            method?: {
+                [key: string]: unknown;
+            };
+            note?: string;
+            /**
+             * @description fit: the thresholds a fit proposed (send its method); manual: edited by hand
+             * @enum {string}
+             */
+            source: "fit" | "manual";
+            thresholds: components["schemas"]["ThresholdSetDto"];
+        };
         AssignTaskDto: {
             /**
              * Format: uuid
@@ -1659,6 +1752,49 @@ export interface components {
             id: string;
             version: number;
         };
+        CalibrationStatusView: {
+            lines: components["schemas"]["LineCalibrationView"][];
+            model: components["schemas"]["ModelIdentityView"];
+            promptSetVersion: string;
+            /** @description true when some line has no calibration for this model */
+            safeMode: boolean;
+        };
+        CalibrationTargetView: {
+            confidence: number;
+            maxFalseClearRate: number;
+        };
+        CalibrationVersionRefView: {
+            /** Format: date-time */
+            createdAt: string | null;
+            createdBy: string | null;
+            /**
+             * Format: uuid
+             * @description null for the committed calibration (version 0)
+             */
+            id: string | null;
+            note: string | null;
+            /** @enum {string} */
+            source: "builtin" | "fit" | "manual" | "rollback";
+            /** @description 0: the calibration committed with the code for this model */
+            version: number;
+        };
+        CalibrationVersionView: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description the fit that proposed it (target, λ, bound), if any */
+            method: {
+                [key: string]: unknown;
+            };
+            note: string | null;
+            rolledBackTo: number | null;
+            /** @enum {string} */
+            source: "fit" | "manual" | "rollback";
+            thresholds: components["schemas"]["ThresholdSetView"];
+            version: number;
+        };
         ChangeImpactView: {
             claims: number;
             /** @description the first 200, soonest first */
@@ -1687,6 +1823,18 @@ export interface components {
             /** @description share of the reference per bin */
             reference: number[];
         };
+        CheckFitView: {
+            cleared: number;
+            /** @description expected calibration error of the score read as a probability */
+            ece: number | null;
+            falseClearUpperBound: number;
+            falseClears: number;
+            kind: components["schemas"]["CheckKind"];
+            labelled: number;
+            positives: number;
+            precisionRecall: components["schemas"]["PrPointView"][];
+            reliability: components["schemas"]["ReliabilityBinView"][];
+        };
         /** @enum {string} */
         CheckKind: "peril_mismatch" | "exclusion_evident" | "object_mismatch" | "no_visible_damage" | "duplicate_photo" | "exif_anomaly" | "unusable_image";
         CheckPromptView: {
@@ -1712,6 +1860,14 @@ export interface components {
             reviewed: number;
             series: components["schemas"]["QualityDayView"][];
             truePositive: number;
+        };
+        CheckRouteChangeView: {
+            count: number;
+            /** @enum {string} */
+            from: "flagged" | "uncertain" | "clear";
+            kind: components["schemas"]["CheckKind"];
+            /** @enum {string} */
+            to: "flagged" | "uncertain" | "clear";
         };
         CheckView: {
             /** @description the policy clause the check tested; null for checks that test none (duplicate, EXIF, quality, object) */
@@ -2094,6 +2250,16 @@ export interface components {
             reasonCode: string;
             version: number;
         };
+        DecidedChangeView: {
+            /** Format: uuid */
+            claimId: string;
+            /** @description the reviewer's final decision */
+            decision: string;
+            /** @enum {string} */
+            from: "consistent" | "inconsistent" | "needs_review";
+            /** @enum {string} */
+            to: "consistent" | "inconsistent" | "needs_review";
+        };
         /** @enum {string} */
         DecisionOutcome: "approve" | "deny" | "request_info" | "escalate";
         DecisionResult: {
@@ -2254,6 +2420,45 @@ export interface components {
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        FitCalibrationDto: {
+            /**
+             * @description 1 − δ: how sure the guarantee is
+             * @example 0.95
+             */
+            confidence: number;
+            /**
+             * Format: date-time
+             * @description scored from (default: a year before `to`)
+             */
+            from?: string;
+            /** @description default: both lines pooled */
+            line?: components["schemas"]["LineOfBusiness"];
+            /**
+             * @description α: the highest acceptable false-clear rate among auto-cleared claims
+             * @example 0.02
+             */
+            maxFalseClearRate: number;
+            /**
+             * Format: date-time
+             * @description scored before (default: now)
+             */
+            to?: string;
+        };
+        FitReportView: {
+            checks: components["schemas"]["CheckFitView"][];
+            claims: number;
+            guarantee: string;
+            /** @enum {string} */
+            labelSource: "file" | "reviewers";
+            lines: components["schemas"]["LineOfBusiness"][];
+            ltt: components["schemas"]["LttResultView"];
+            method: string;
+            model: components["schemas"]["ModelIdentityView"];
+            positives: number;
+            promptSetVersion: string;
+            proposals: components["schemas"]["ProposalView"][];
+            target: components["schemas"]["CalibrationTargetView"];
         };
         FlagAcknowledgementDto: {
             /**
@@ -2456,6 +2661,15 @@ export interface components {
             /** Format: uuid */
             releasedBy: string | null;
         };
+        LineCalibrationView: {
+            /** @description a calibration committed with the code exists for this model (version 0, a rollback target) */
+            committedCalibration: boolean;
+            current: components["schemas"]["ResolvedThresholdsView"];
+            line: components["schemas"]["LineOfBusiness"];
+            safeMode: boolean;
+            /** @description newest first */
+            versions: components["schemas"]["CalibrationVersionView"][];
+        };
         /** @enum {string} */
         LineOfBusiness: "auto" | "property";
         LiveView: {
@@ -2481,6 +2695,22 @@ export interface components {
             everywhere?: boolean;
             /** @description API callers: the refresh token. Absent: the HttpOnly cookie is used (browser client, with X-Requested-With). */
             refreshToken?: string;
+        };
+        LttResultView: {
+            calibrationClaims: number;
+            cleared: number;
+            falseClears: number;
+            /** @description chosen λ: uncertainFrom = λ·flagAt for the model checks (0: nothing auto-cleared) */
+            lambda: number;
+            steps: components["schemas"]["LttStepView"][];
+            upperBound: number;
+        };
+        LttStepView: {
+            cleared: number;
+            falseClears: number;
+            lambda: number;
+            rejected: boolean;
+            upperBound: number;
         };
         MatchedClaimView: {
             /** @description null: withheld */
@@ -2539,7 +2769,6 @@ export interface components {
             mfaToken: string;
         };
         ModelIdentityView: {
-            /** @description hash of the manifest’s file hashes */
             hash: string;
             name: string;
         };
@@ -2550,6 +2779,18 @@ export interface components {
             provider?: string;
             /** @example loaded */
             state: string;
+        };
+        OutcomeChangeView: {
+            count: number;
+            /** @enum {string} */
+            from: "consistent" | "inconsistent" | "needs_review";
+            /** @enum {string} */
+            to: "consistent" | "inconsistent" | "needs_review";
+        };
+        OutcomeCountsView: {
+            consistent: number;
+            inconsistent: number;
+            needs_review: number;
         };
         OutcomeReasonCodes: {
             outcome: components["schemas"]["DecisionOutcome"];
@@ -2645,6 +2886,12 @@ export interface components {
             lineOfBusiness: components["schemas"]["LineOfBusiness"];
             number: string;
         };
+        PrPointView: {
+            flagAt: number;
+            flagged: number;
+            precision: number | null;
+            recall: number | null;
+        };
         ProbeCompletionView: {
             /** @description the audit event that recorded the completion */
             seq: number;
@@ -2683,6 +2930,11 @@ export interface components {
             damage: components["schemas"]["PromptClassView"][];
             objects: components["schemas"]["PromptClassView"][];
             version: string;
+        };
+        ProposalView: {
+            current: components["schemas"]["ResolvedThresholdsView"];
+            line: components["schemas"]["LineOfBusiness"];
+            proposed: components["schemas"]["ThresholdSetView"];
         };
         PurgeItem: {
             /** @enum {string} */
@@ -2768,12 +3020,29 @@ export interface components {
         RejectRetentionChangeDto: {
             note: string;
         };
+        ReliabilityBinView: {
+            count: number;
+            from: number;
+            meanScore: number | null;
+            observedRate: number | null;
+            to: number;
+        };
         RequestHeatmapDto: {
             /**
              * Format: uuid
              * @description the photo to explain; default: the photo the check names
              */
             photoId?: string;
+        };
+        ResolvedThresholdsView: {
+            calibration: components["schemas"]["CalibrationVersionRefView"] | null;
+            line: components["schemas"]["LineOfBusiness"];
+            modelHash: string;
+            /** @description the prompt templates version the calibration is keyed by */
+            promptSetVersion: string;
+            /** @description no calibration: nothing is auto-cleared, every claim goes to review */
+            safeMode: boolean;
+            thresholds: components["schemas"]["ThresholdSetView"];
         };
         ResubmitClaimDto: {
             /** @description a short note for the adjuster (the claimant's answer in words) */
@@ -2950,6 +3219,11 @@ export interface components {
         ReviewReason: "flagged" | "uncertain" | "qa_sample";
         /** @enum {string} */
         ReviewTaskStatus: "open" | "assigned" | "escalated" | "awaiting_info" | "decided";
+        RollbackCalibrationDto: {
+            note?: string;
+            /** @description the version to restore (0: the committed calibration) */
+            version: number;
+        };
         RotateApiKeyDto: {
             /** @description seconds the old keys keep working; absent: API_KEY_ROTATION_OVERLAP_S */
             overlapSeconds?: number;
@@ -3295,6 +3569,17 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        ThresholdPairDto: {
+            flagAt: number;
+            uncertainFrom: number;
+        };
+        ThresholdSetDto: {
+            duplicate_photo: components["schemas"]["ThresholdPairDto"];
+            exclusion_evident: components["schemas"]["ThresholdPairDto"];
+            no_visible_damage: components["schemas"]["ThresholdPairDto"];
+            object_mismatch: components["schemas"]["ThresholdPairDto"];
+            peril_mismatch: components["schemas"]["ThresholdPairDto"];
+        };
         ThresholdSetView: {
             duplicate_photo: components["schemas"]["ThresholdView"];
             exclusion_evident: components["schemas"]["ThresholdView"];
@@ -3542,6 +3827,25 @@ export interface components {
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret: string;
+        };
+        WhatIfDto: {
+            /** Format: date-time */
+            from?: string;
+            line: components["schemas"]["LineOfBusiness"];
+            thresholds: components["schemas"]["ThresholdSetDto"];
+            /** Format: date-time */
+            to?: string;
+        };
+        WhatIfView: {
+            checkChanges: components["schemas"]["CheckRouteChangeView"][];
+            claims: number;
+            current: components["schemas"]["OutcomeCountsView"];
+            currentSafeMode: boolean;
+            currentVersion: number | null;
+            decidedChanged: components["schemas"]["DecidedChangeView"][];
+            line: components["schemas"]["LineOfBusiness"];
+            outcomeChanges: components["schemas"]["OutcomeChangeView"][];
+            proposed: components["schemas"]["OutcomeCountsView"];
         };
         WitnessFindingView: {
             /** Format: date-time */
@@ -4505,6 +4809,135 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Calibration_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalibrationStatusView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Calibration_fit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FitCalibrationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FitReportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Calibration_whatIf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatIfDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIfView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Calibration_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line: components["schemas"]["LineOfBusiness"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackCalibrationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedThresholdsView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    Calibration_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line: components["schemas"]["LineOfBusiness"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyCalibrationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedThresholdsView"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { client } from '../api';
 import { AgreementChart, QualityTable, combineSeries, fillDays } from '../components/Quality';
+import { CalibrationPanel } from '../components/CalibrationPanel';
 import { ModelHealth } from '../components/ModelHealth';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { dateTime, label } from '../format';
@@ -49,7 +50,7 @@ export function QualityPage() {
       <p className="help">
         How often each check agreed with the reviewers' final decisions (an approval says a flag was wrong; a denial's
         reason code confirms the checks it names). Thresholds in the last column are{' '}
-        <strong>recommended, not applied</strong>: an admin changes thresholds separately.
+        <strong>recommended, not applied</strong>: an admin changes thresholds in the calibration panel (admins only).
       </p>
       {report.error ? (
         <ErrorState error={report.error} retry={report.reload} />
@@ -95,6 +96,7 @@ export function QualityPage() {
           )}
         </>
       )}
+      <CalibrationPanel recommendations={report.data?.checks} />
       <ModelHealth />
     </section>
   );

@@ -2,6 +2,7 @@ import { hammingDistance } from '../../evidence/perceptual-hash';
 import { cosine } from '../../scoring/scoring-math';
 import type { CheckResult } from './check-result';
 import type { Threshold } from './model-checks';
+import { routeScore } from './route-score';
 
 export interface PhotoFingerprint {
   photoId: string;
@@ -62,8 +63,7 @@ export function checkDuplicates(
       if (!best || match.similarity > best.similarity) best = match;
     }
     const score = best ? Math.max(0, Math.min(1, best.similarity)) : 0;
-    const flagged = score >= threshold.flagAt;
-    const uncertain = !flagged && score >= threshold.uncertainFrom;
+    const { flagged, uncertain } = routeScore(score, threshold);
     const band = Math.max(1e-6, threshold.flagAt - threshold.uncertainFrom);
     const how =
       best?.method === 'sha256'

@@ -1,5 +1,6 @@
 import type { CheckKind, Severity } from '../check.entity';
 import type { CheckResult } from './check-result';
+import { routeScore } from './route-score';
 
 /** Zero-shot probabilities of one usable photo over the damage classes and the object classes. */
 export interface PhotoZeroShot {
@@ -93,8 +94,8 @@ function result(
   reasons: { flagged: string; uncertain: string; clear: string },
   evidence: Record<string, unknown>,
 ): CheckResult {
-  const flagged = score >= threshold.flagAt;
-  const uncertain = !flagged && score >= threshold.uncertainFrom;
+  // The same rule (on the stored, rounded score) that replays stored runs under other thresholds.
+  const { flagged, uncertain } = routeScore(score, threshold);
   // Distance from the decision boundary, relative to the band: 1 = far from it either way.
   const band = Math.max(1e-6, threshold.flagAt - threshold.uncertainFrom);
   const confidence = Math.min(1, Math.abs(score - threshold.flagAt) / band);
