@@ -1,4 +1,4 @@
-import type { Role } from './api/types';
+import { STAFF_ROLES, type Role } from './api/types';
 
 export const REVIEW_ROLES: Role[] = ['adjuster', 'supervisor'];
 export const AUDIT_ROLES: Role[] = ['compliance', 'admin'];
@@ -19,4 +19,4 @@ export function homeFor(role: Role): string {
 export const PEOPLE_ROLES: Role[] = ['admin'];
 /** `read/export AccessReview` in the AbilityFactory. */
 export const ACCESS_REVIEW_ROLES: Role[] = ['compliance', 'admin'];
-export const ALL_ROLES: Role[] = ['adjuster', 'supervisor', 'compliance', 'admin'];
+export const ALL_ROLES: Role[] = [...STAFF_ROLES];

@@ -17,13 +17,14 @@ describe('accessibility (axe-core) of the main pages', () => {
   afterEach(() => harness.assertNoConsoleErrors());
 
   const pagesByRole: Record<string, { landing: RegExp; paths: string[] }> = {
-    adjuster: { landing: /\/tasks$/, paths: ['/tasks', '/queue'] },
-    supervisor: { landing: /\/tasks$/, paths: ['/queue', '/quality'] },
-    admin: { landing: /\/audit$/, paths: ['/audit', '/quality'] },
+    adjuster: { landing: /\/tasks$/, paths: ['/tasks', '/queue', '/search?q=WEB', '/account'] },
+    supervisor: { landing: /\/tasks$/, paths: ['/queue', '/quality', '/supervisor'] },
+    admin: { landing: /\/audit$/, paths: ['/audit', '/quality', '/users', '/clients', '/access-review'] },
     compliance: {
       landing: /\/audit$/,
-      paths: ['/audit', '/claims', '/retention', '/retention/holds', '/retention/erasure'],
+      paths: ['/audit', '/claims', '/retention', '/retention/holds', '/retention/erasure', '/access-review'],
     },
+    investigator: { landing: /\/claims$/, paths: ['/claims', '/search?q=WEB'] },
   };
 
   it('the check itself finds a serious violation when there is one', async () => {

@@ -76,6 +76,8 @@ export const DATA_CLASSES = allOf<DataClass>()([
 ]);
 export const RETENTION_TRIGGERS = allOf<Schemas['RetentionTrigger']>()(['claim_closed', 'claim_created']);
 export const RETENTION_ACTIONS = allOf<Schemas['RetentionAction']>()(['delete', 'redact', 'keep']);
+/** Every staff role of the contract (a new role in the API fails the typecheck here until it is listed). */
+export const STAFF_ROLES = allOf<Role>()(['adjuster', 'supervisor', 'compliance', 'admin', 'investigator']);
 export const LINES_OF_BUSINESS = allOf<Schemas['LineOfBusiness']>()(['auto', 'property']);
 export const CHECK_KINDS = allOf<Schemas['CheckKind']>()([
   'peril_mismatch',
