@@ -260,7 +260,7 @@ export function SupervisorPage() {
         {(data) => (
           <DataTable
             caption="Tasks past their SLA"
-           
+
             testId="breaches"
             columns={[
               <label key="all">
