@@ -192,6 +192,15 @@ describe('workbench evidence in the browser', () => {
     await harness.shot(page, 'workbench-03-viewer');
     expect(await harness.axe(page)).toEqual([]);
 
+    // The flagged exclusion check can be explained: the toggle asks the worker for the occlusion heatmap (this
+    // app runs no jobs, so it stays pending; the heatmap itself is tested in model-governance.e2e-spec.ts).
+    const explain = viewer.getByRole('button', { name: 'Show where the model looked' });
+    const requested = page.waitForResponse((response) => /\/checks\/[^/]+\/heatmap$/.test(response.url()));
+    await explain.click();
+    expect((await requested).status()).toBe(202);
+    await viewer.getByText('Computing the heatmap…').waitFor();
+    await viewer.getByRole('button', { name: 'Hide where the model looked' }).click();
+
     // Full screen (the dialog fills the screen), and back.
     await viewer.getByRole('button', { name: 'Full screen' }).click();
     await page.locator('dialog.viewer--full').waitFor();

@@ -37,6 +37,9 @@ function topPrompts(
     .slice(0, count);
 }
 
+/** Checks decided by the image–text model: the ones an occlusion heatmap can explain. */
+const MODEL_CHECKS: readonly string[] = ['peril_mismatch', 'exclusion_evident', 'object_mismatch', 'no_visible_damage'];
+
 function CheckBars({ checks }: { checks: CheckView[] }) {
   if (checks.length === 0) return <p className="muted">No checks.</p>;
   const ordered = [...checks].sort(
@@ -342,6 +345,13 @@ export function ClaimEvidence({
   const checks = validation.data?.checks ?? [];
   const photoScores = validation.data?.run?.scores.photos ?? {};
   const claimLevel = checks.filter((check) => check.photoId === null);
+  // The viewer can overlay the occlusion heatmap of a photo's flagged model check (a claim-level one names the photo).
+  const explainChecks: Record<string, string> = {};
+  for (const check of checks) {
+    if (!check.flagged || !MODEL_CHECKS.includes(check.kind)) continue;
+    const targets = check.photoId ? [check.photoId] : (data.photos ?? []).map((photo) => photo.id);
+    for (const photoId of targets) explainChecks[photoId] ??= check.id;
+  }
   const duplicates = checks.filter((check) => check.kind === 'duplicate_photo' && (check.flagged || check.uncertain));
   const exifChecks = checks.filter((check) => check.kind === 'exif_anomaly');
   const points: TimelinePoint[] = [
@@ -506,6 +516,7 @@ export function ClaimEvidence({
             onClose={() => setViewerIndex(null)}
             onViewed={onPhotoViewed}
             justification={justification}
+            explainChecks={explainChecks}
           />
         )}
       </div>

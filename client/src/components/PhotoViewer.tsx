@@ -8,6 +8,7 @@ import {
   type WheelEvent,
 } from 'react';
 import { client } from '../api';
+import { HeatmapOverlay } from './HeatmapOverlay';
 import { useApi } from '../hooks';
 import type { StaffPhoto } from '../api/types';
 import { AuthImage } from './Photo';
@@ -21,6 +22,8 @@ export interface PhotoViewerProps {
   /** The original of this photo was shown (the server recorded the view): the task page reloads what is unseen. */
   onViewed?: (photoId: string) => void;
   justification?: string;
+  /** Per photo, the flagged model check whose occlusion heatmap the viewer can overlay ("where the model looked"). */
+  explainChecks?: Record<string, string>;
 }
 
 export const MIN_ZOOM = 1;
@@ -86,7 +89,15 @@ function Metadata({ claimId, photoId, justification }: { claimId: string; photoI
  * double-click), pan (drag, arrow keys when zoomed), fit, full screen, a gallery (←/→ at fit, buttons) and a
  * metadata panel. Tab stays inside the dialog; Escape closes it and focus goes back to the opener.
  */
-export function PhotoViewer({ claimId, photos, startIndex, onClose, onViewed, justification }: PhotoViewerProps) {
+export function PhotoViewer({
+  claimId,
+  photos,
+  startIndex,
+  onClose,
+  onViewed,
+  justification,
+  explainChecks,
+}: PhotoViewerProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
   const [index, setIndex] = useState(startIndex);
@@ -282,14 +293,33 @@ export function PhotoViewer({ claimId, photos, startIndex, onClose, onViewed, ju
             style={{ transform: `translate(${offset.x}px, ${offset.y}px) scale(${zoom})` }}
             data-testid="viewer-frame"
           >
-            <ViewerImage
-              key={photo.id}
-              claimId={claimId}
-              photoId={photo.id}
-              alt={name}
-              justification={justification}
-              onLoaded={onViewed}
-            />
+            {explainChecks?.[photo.id] ? (
+              <HeatmapOverlay
+                key={photo.id}
+                claimId={claimId}
+                checkId={explainChecks[photo.id]}
+                photoId={photo.id}
+                imageWidth={photo.width}
+                imageHeight={photo.height}
+              >
+                <ViewerImage
+                  claimId={claimId}
+                  photoId={photo.id}
+                  alt={name}
+                  justification={justification}
+                  onLoaded={onViewed}
+                />
+              </HeatmapOverlay>
+            ) : (
+              <ViewerImage
+                key={photo.id}
+                claimId={claimId}
+                photoId={photo.id}
+                alt={name}
+                justification={justification}
+                onLoaded={onViewed}
+              />
+            )}
           </div>
         </div>
         <Metadata claimId={claimId} photoId={photo.id} justification={justification} />
