@@ -120,8 +120,13 @@ describe('AgreementChart', () => {
 describe('QualityPage', () => {
   /** The URL a request went to: openapi-fetch calls fetch(Request). */
   const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : String(input));
+  /** Answers the quality report's requests; the calibration panel's own request stays pending (not under test here). */
   function stubFetch(answer: (url: string) => Response) {
-    const fetchMock = vi.fn((input: RequestInfo | URL) => Promise.resolve(answer(urlOf(input))));
+    const fetchMock = vi.fn((input: RequestInfo | URL) =>
+      urlOf(input).includes('/v1/metrics/quality')
+        ? Promise.resolve(answer(urlOf(input)))
+        : new Promise<Response>(() => {}),
+    );
     vi.stubGlobal('fetch', fetchMock);
     setSession({
       accessToken: 'token',
@@ -149,17 +154,20 @@ describe('QualityPage', () => {
     };
     const fetchMock = stubFetch(() => json(report));
     render(<QualityPage />);
-    expect(screen.getByRole('status').textContent).toMatch(/Loading the quality report/);
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toContainEqual(
+      expect.stringMatching(/Loading the quality report/),
+    );
     await screen.findByRole('table', { name: /Agreement between the model/ });
     expect(screen.getAllByTestId('quality-row')).toHaveLength(1);
     expect(screen.getByText(/Not reviewed in this period: Exif anomaly/)).toBeTruthy();
-    const first = new URL(urlOf(fetchMock.mock.calls[0][0]), 'http://localhost');
+    const qualityCalls = () => fetchMock.mock.calls.filter(([input]) => urlOf(input).includes('/v1/metrics/quality'));
+    const first = new URL(urlOf(qualityCalls()[0][0]), 'http://localhost');
     expect(first.pathname).toBe('/v1/metrics/quality');
     const span = Date.parse(first.searchParams.get('to')!) - Date.parse(first.searchParams.get('from')!);
     expect(span).toBe(30 * 86_400_000);
     fireEvent.click(screen.getByRole('button', { name: 'Last 7 days' }));
-    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
-    const second = new URL(urlOf(fetchMock.mock.calls[1][0]), 'http://localhost');
+    await waitFor(() => expect(qualityCalls()).toHaveLength(2));
+    const second = new URL(urlOf(qualityCalls()[1][0]), 'http://localhost');
     expect(Date.parse(second.searchParams.get('to')!) - Date.parse(second.searchParams.get('from')!)).toBe(
       7 * 86_400_000,
     );
