@@ -78,6 +78,18 @@ export const RETENTION_TRIGGERS = allOf<Schemas['RetentionTrigger']>()(['claim_c
 export const RETENTION_ACTIONS = allOf<Schemas['RetentionAction']>()(['delete', 'redact', 'keep']);
 /** Every staff role of the contract (a new role in the API fails the typecheck here until it is listed). */
 export const STAFF_ROLES = allOf<Role>()(['adjuster', 'supervisor', 'compliance', 'admin', 'investigator']);
+/** Every claim status of the contract, in lifecycle order. */
+export const CLAIM_STATUSES = allOf<Schemas['ClaimStatus']>()([
+  'draft',
+  'queued',
+  'scoring',
+  'consistent',
+  'inconsistent',
+  'needs_review',
+  'information_requested',
+  'decided',
+  'closed',
+]);
 export const LINES_OF_BUSINESS = allOf<Schemas['LineOfBusiness']>()(['auto', 'property']);
 export const CHECK_KINDS = allOf<Schemas['CheckKind']>()([
   'peril_mismatch',

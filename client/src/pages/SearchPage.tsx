@@ -6,21 +6,11 @@ import { LoadedPage } from '../components/States';
 import { count, dateTime, label } from '../format';
 import { useApi, useSession } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
-import { CHECK_KINDS, LINES_OF_BUSINESS, type QueryOf } from '../api/types';
+import { CHECK_KINDS, CLAIM_STATUSES, LINES_OF_BUSINESS, type QueryOf } from '../api/types';
 
 type Query = QueryOf<'Claims_list'>;
 type Status = NonNullable<Query['status']>;
-const STATUSES: Status[] = [
-  'draft',
-  'queued',
-  'scoring',
-  'consistent',
-  'inconsistent',
-  'needs_review',
-  'information_requested',
-  'decided',
-  'closed',
-];
+const STATUSES: readonly Status[] = CLAIM_STATUSES;
 const PAGE_SIZE = 25;
 const FIELDS = ['q', 'status', 'peril', 'lineOfBusiness', 'team', 'createdFrom', 'createdTo', 'check'] as const;
 type Field = (typeof FIELDS)[number];
