@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createIntakeClient, createUser, type TestUser } from '../support/auth-helpers';
-import { REPO_ROOT, waitFor } from '../support/processes';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startBrowserHarness, type BrowserHarness } from '../support/browser-harness';
+import { waitFor } from '../support/processes';
+import type { TestApp } from '../support/test-app';
 import { createClaim, createPolicy } from '../fixtures/intake-fixtures';
 import { AUTO_POLICY, INCIDENT_DATE, claimScenarios, uploadAndSubmitScenario } from '../fixtures/claim-scenarios';
 
@@ -15,8 +12,6 @@ import { AUTO_POLICY, INCIDENT_DATE, claimScenarios, uploadAndSubmitScenario } f
  * The review client in a real browser (Debian's Chromium through playwright-core) against the real
  * server, served by Nest from client/dist, with claims scored by the real pipeline.
  */
-const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 jest.setTimeout(240_000);
 
 /** The page's document, typed just enough for page functions (this file is compiled without the DOM library). */
@@ -24,15 +19,10 @@ interface MiniDocument {
   querySelectorAll<T>(selector: string): ArrayLike<T>;
 }
 
-interface ConsoleProblem {
-  page: string;
-  text: string;
-}
-
 describe('review client in the browser', () => {
+  let harness: BrowserHarness;
   let testApp: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let apiKey: string;
   let adjuster: TestUser;
   let adjuster2: TestUser;
@@ -40,30 +30,11 @@ describe('review client in the browser', () => {
   let admin: TestUser;
   let supervisor: TestUser;
   const claims: Record<string, string> = {};
-  const problems: ConsoleProblem[] = [];
-  /** Console errors a step expects (the browser logs every failed response, e.g. the 409 of a stale decision). */
-  const expected: Array<{ page: string; pattern: RegExp }> = [];
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'))) {
-      execFileSync(
-        process.execPath,
-        [
-          path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-          'build',
-          '--config',
-          'client/vite.config.ts',
-          '--logLevel',
-          'warn',
-        ],
-        { cwd: REPO_ROOT, stdio: 'inherit' },
-      );
-    }
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    testApp = await startTestApp({ processJobs: true, label: 'browser' });
-    await testApp.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(testApp.app.getHttpServer().address() as AddressInfo).port}`;
+    harness = await startBrowserHarness({ label: 'browser' });
+    testApp = harness.testApp;
+    baseUrl = harness.baseUrl;
 
     apiKey = (await createIntakeClient(testApp, 'team-a')).apiKey;
     adjuster = await createUser(testApp, { role: 'adjuster', email: 'ada.adjuster@example.test' });
@@ -98,60 +69,14 @@ describe('review client in the browser', () => {
       );
       claims[scenario.name] = claim.id;
     }
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await testApp?.close();
-  });
+  afterAll(async () => harness?.close());
+  afterEach(() => harness.assertNoConsoleErrors());
 
-  afterEach(() => {
-    const unexpected = problems.filter(
-      (problem) => !expected.some((allowed) => allowed.page === problem.page && allowed.pattern.test(problem.text)),
-    );
-    problems.length = 0;
-    expected.length = 0;
-    expect(unexpected).toEqual([]);
-  });
-
-  async function newPage(
-    name: string,
-    options: { viewport?: { width: number; height: number }; headers?: Record<string, string> } = {},
-  ): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: options.viewport ?? { width: 1280, height: 800 },
-      extraHTTPHeaders: options.headers,
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error')
-        problems.push({ page: name, text: `${message.text()} ${message.location().url}`.trim() });
-    });
-    page.on('pageerror', (error) => problems.push({ page: name, text: `pageerror: ${error.message}` }));
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  }
-
-  async function signIn(page: Page, user: TestUser, landing: RegExp): Promise<void> {
-    await page.goto(`${baseUrl}/`);
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(landing);
-    await page.getByTestId('who').waitFor();
-  }
+  const newPage: BrowserHarness['newPage'] = (name, options) => harness.newPage(name, options);
+  const shot = (page: Page, name: string) => harness.shot(page, name);
+  const signIn = (page: Page, user: TestUser, landing: RegExp) => harness.signIn(page, user, landing);
 
   /** Waits until every photo preview on the page has loaded from a blob: URL. */
   async function photosLoaded(page: Page, count: number): Promise<void> {
@@ -289,7 +214,7 @@ describe('review client in the browser', () => {
     await shot(first, '07-next-task');
 
     // The second adjuster's stale decision: a clear conflict message, nothing overwritten.
-    expected.push({ page: 'adjuster2', pattern: /status of 409/ });
+    harness.expectConsole('adjuster2', /status of 409/);
     await second.getByRole('radio', { name: /Approve/ }).check();
     await second.getByLabel('Reason code').selectOption('evidence_consistent');
     await second.getByLabel(/Note/).fill('Looks consistent to me.');
