@@ -53,7 +53,8 @@ describe('scoring engine in the real app (real PostgreSQL, Redis, onnxruntime)',
       async () => {
         const response = await request(testApp.app.getHttpServer()).get('/health/ready');
         const checks = response.body as { checks: Record<string, { ok: boolean; detail?: string }> };
-        return checks.checks?.model?.ok ? checks : undefined;
+        // `verified` (files hash-checked, e.g. for the calibration's model hash) is ok too; wait for the preload.
+        return checks.checks?.model?.ok && / on \w+$/.test(checks.checks.model.detail ?? '') ? checks : undefined;
       },
       30_000,
       'the model to load',

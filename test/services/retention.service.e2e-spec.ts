@@ -64,6 +64,8 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
       trigger: 'claim_closed',
       action: 'delete',
     });
+    // Created before any claim exists, it makes nothing deletable within the notice: applied at once.
+    expect(policy).toMatchObject({ status: 'applied', policyId: expect.any(String) });
     const expired = await decidedClaim(jurisdiction, 60);
     const held = await decidedClaim(jurisdiction, 60);
     const fresh = await decidedClaim(jurisdiction, 10);
@@ -78,7 +80,7 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
     const dry = await purge.run(context, { dryRun: true });
     expect(claimIdsOf(dry.items)).toEqual([expired.claim.id]);
     expect(dry.items.map((item) => item.dataClass).sort()).toEqual(ALL_CLASSES);
-    expect(dry.items.every((item) => item.action === 'delete' && item.policyId === policy.id)).toBe(true);
+    expect(dry.items.every((item) => item.action === 'delete' && item.policyId === policy.policyId)).toBe(true);
     expect(await claimExists(expired.claim.id)).toBe(true);
 
     // The upcoming list shows the held claim, marked.
@@ -92,7 +94,7 @@ describe('RetentionService + PurgeService (real PostgreSQL)', () => {
     expect(await blobs.exists(expired.photo.originalBlobKey)).toBe(false);
     const receipts = await retention.listReceipts({ claimId: expired.claim.id });
     expect(receipts.items.map((receipt) => receipt.dataClass).sort()).toEqual(ALL_CLASSES);
-    expect(receipts.items.every((receipt) => receipt.policyId === policy.id)).toBe(true);
+    expect(receipts.items.every((receipt) => receipt.policyId === policy.policyId)).toBe(true);
 
     for (const kept of [held, fresh, elsewhere]) {
       expect(await claimExists(kept.claim.id)).toBe(true);
