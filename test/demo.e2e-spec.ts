@@ -91,7 +91,7 @@ describe('DEMO=1 npm start (built server, real PostgreSQL, in-process worker)', 
     }
     expect([...flaggedKinds].sort()).toEqual([...CHECK_KINDS].sort());
     expect(items.some((claim) => claim.status === 'consistent')).toBe(true);
-    // Claims for a peril the prompts do not describe are uncertain: review, not a verdict.
+    // Claims for a covered peril the prompts do not describe are uncertain: review, not a verdict.
     expect(items.some((claim) => claim.status === 'needs_review')).toBe(true);
 
     // The intake key works and was saved for the simulator.

@@ -57,6 +57,12 @@ export const DEMO_AUTO_POLICY = {
       text: 'We pay for the repair or replacement of the windscreen, side and rear windows and sunroof glass when broken or cracked, without applying the deductible to a repair.',
     },
     {
+      code: 'A.2.5',
+      kind: 'coverage',
+      perilKey: 'vandalism',
+      text: 'We pay for damage to the insured vehicle caused deliberately by another person (vandalism), provided it was reported to the police.',
+    },
+    {
       code: 'A.5.1',
       kind: 'exclusion',
       perilKey: 'wear_and_tear',
@@ -87,6 +93,12 @@ export const DEMO_PROPERTY_POLICY = {
       kind: 'coverage',
       perilKey: 'glass',
       text: 'We cover the breakage of fixed glazing in windows and doors, including emergency boarding-up until the glass is replaced.',
+    },
+    {
+      code: 'B.1.4',
+      kind: 'coverage',
+      perilKey: 'storm',
+      text: 'We cover damage to the buildings caused directly by storm, meaning wind of at least force 8, or by objects it throws against them.',
     },
     {
       code: 'B.4.1',
@@ -151,8 +163,9 @@ function ambiguousScenarios(seedBase: number): ClaimScenario[] {
       [107, 'sedan', 'blue', 'hail'],
       [109, 'sedan', 'blue', 'dents'],
     ]),
-    // Perils the prompt sets do not describe: the model cannot judge them, so they go to review as
-    // uncertain rather than being cleared or flagged.
+    // Covered perils the prompt sets do not describe: the model cannot judge them, so they go to review as
+    // uncertain rather than being cleared or flagged. (A peril the policy does not cover at all is a coverage
+    // fact, flagged with certainty: the peril-mismatch claims against the property policy's flood exclusion.)
     claim('uncertain-vandalism-0', 'auto', 'vandalism', [[113, 'sedan', 'red', 'broken glass']]),
     claim('uncertain-storm-0', 'property', 'storm', [[127, 'house', 'white', 'broken glass']]),
   ];
