@@ -63,6 +63,11 @@ describe('process start-up', () => {
           database: { ok: true },
           redis: { ok: true },
           model: { ok: true, detail: expect.stringMatching(/^fixture /) },
+          // The fixture model runs on its committed calibration (version 0), not in safe mode.
+          calibration: {
+            ok: true,
+            detail: expect.stringMatching(/^calibrated: auto v0, property v0 for model fixture/),
+          },
         },
       });
       await request(url).get('/health/live').expect(200, { status: 'ok' });
