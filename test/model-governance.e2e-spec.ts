@@ -36,8 +36,9 @@ async function scoreScenarios(testApp: TestApp): Promise<Routed[]> {
   const property = await createPolicy(testApp, apiKey, PROPERTY_POLICY);
   const dataSource = testApp.app.get(DataSource);
   const rendered = new Map<string, Buffer>();
-  const submitted: Array<{ scenario: string; claimId: string }> = [];
-  // none of these scenarios reuses another's photo, so they can be scored at once
+  const routed: Routed[] = [];
+  // One claim at a time: the duplicate check compares a photo with every photo stored before it, so scoring
+  // claims at once would make its score depend on which claim the workers finished first.
   for (const scenario of claimScenarios(9000).filter((s) => SCENARIOS.includes(s.name))) {
     const claim = await createClaim(testApp, apiKey, scenario.policy === 'auto' ? auto.id : property.id, {
       claimedPeril: scenario.claimedPeril,
@@ -45,10 +46,7 @@ async function scoreScenarios(testApp: TestApp): Promise<Routed[]> {
       photoSource: scenario.photoSource ?? 'camera',
     });
     await uploadAndSubmitScenario(testApp, apiKey, claim.id, scenario, rendered);
-    submitted.push({ scenario: scenario.name, claimId: claim.id });
-  }
-  const routed: Routed[] = [];
-  for (const { scenario, claimId } of submitted) {
+    const claimId = claim.id;
     const status = await waitFor(
       async () => {
         const [row] = (await dataSource.query(`SELECT status FROM claims WHERE id = $1`, [claimId])) as Array<{
@@ -57,7 +55,7 @@ async function scoreScenarios(testApp: TestApp): Promise<Routed[]> {
         return ['consistent', 'inconsistent', 'needs_review'].includes(row.status) ? row.status : undefined;
       },
       60_000,
-      `claim ${scenario} routed`,
+      `claim ${scenario.name} routed`,
     );
     const checks = (await dataSource.query(
       `SELECT kind, flagged, uncertain, score, severity FROM checks WHERE claim_id = $1`,
@@ -67,7 +65,7 @@ async function scoreScenarios(testApp: TestApp): Promise<Routed[]> {
       claimId,
     ])) as Array<{ reason: string; team: string }>;
     routed.push({
-      scenario,
+      scenario: scenario.name,
       claimId,
       status,
       // photo ids differ between the two apps: compare the checks as a sorted list
