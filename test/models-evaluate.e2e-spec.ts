@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderScene } from '../tools/scenes/scene-renderer';
 import type { ModelCard } from '../src/governance/model-card';
+import { defaultThresholds } from '../src/validation/default-thresholds';
 import { REPO_ROOT } from './support/processes';
 
 /** `npm run cli -- models:evaluate` on the fixture model, through the built CLI (dist/src/cli.js). */
@@ -70,7 +71,17 @@ describe('models:evaluate (fixture model)', () => {
     }
     // the peril and object checks both meet positives on 40 scenes of this seed
     expect(report.checks.peril_mismatch.positives).toBeGreaterThan(5);
-    expect(report.calibration).toBe('none');
+    // the fixture model ships with its version-0 calibration (the code's default thresholds); the card says so
+    // and that applied versions were not read (no database on this path)
+    const calibration = report.calibration as {
+      committed: { version: number; thresholds: Record<string, { flagAt: number; uncertainFrom: number }> };
+      inForceWithoutApplied: string;
+      applied: unknown;
+    };
+    expect(calibration.committed.version).toBe(0);
+    expect(calibration.committed.thresholds).toEqual(defaultThresholds('auto'));
+    expect(calibration.inForceWithoutApplied).toMatch(/^version 0/);
+    expect(calibration.applied).toMatch(/not read/);
 
     const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8')) as ModelCard & {
       driftReference: { counts: Record<string, number[]> };

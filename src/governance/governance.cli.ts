@@ -7,7 +7,12 @@ import { histogram, uniformEdges } from './psi';
 import { sceneClaims, readLabelsFile, type LabelledClaim } from './labelled-set';
 import { loadVerifiedManifest, modelHash, type ModelManifest } from '../scoring/model/model-manifest';
 import { GovernanceRepository } from './governance.repository';
-import { buildModelCard, modelCardMarkdown } from './model-card';
+import { LINES_OF_BUSINESS } from '../policies/policy.entity';
+import { builtinCalibration } from '../validation/builtin-calibrations';
+import { CalibrationsRepository } from '../validation/calibrations.repository';
+import { defaultThresholds } from '../validation/default-thresholds';
+import { PROMPT_TEMPLATES_VERSION } from '../validation/prompt-sets';
+import { buildModelCard, cardCalibration, modelCardMarkdown, type AppliedCalibration } from './model-card';
 import { scoreLabelledClaims, summariseEvaluation, summariseReviews, type EvaluationResult } from './model-evaluation';
 
 /** The model folder of `--model NAME`: a folder under MODELS_DIR, or a path. */
@@ -35,6 +40,7 @@ function report(
   folder: string,
   evaluation: EvaluationResult,
   data: { source: string; description: string },
+  applied?: AppliedCalibration[],
 ): void {
   const { source } = data;
   const card = buildModelCard({
@@ -42,7 +48,17 @@ function report(
     modelHash: hash,
     evaluation,
     evaluationData: data,
-    calibration: null,
+    calibration: cardCalibration({
+      promptSetVersion: PROMPT_TEMPLATES_VERSION,
+      committed: builtinCalibration(hash, PROMPT_TEMPLATES_VERSION)
+        ? {
+            // The code defaults; per-line admin overrides from before calibrations live in the database.
+            thresholds: defaultThresholds('auto'),
+            origin: 'src/validation/builtin-calibrations.ts: the thresholds of src/validation/default-thresholds.ts',
+          }
+        : null,
+      applied,
+    }),
     generatedAt: new Date(),
   });
   const edges = uniformEdges(10);
@@ -81,7 +97,10 @@ function report(
     console.log(
       `${kind.padEnd(18)}${String(m.n).padStart(4)}${String(m.positives).padStart(5)}  ${fmt(m.precision)}     ${fmt(m.recall)}  ${fmt(m.f1)}  ${fmt(m.ece)}  ${`${m.confusion.positive.flagged}/${m.confusion.positive.uncertain}/${m.confusion.positive.clear}`.padEnd(12)}  ${m.confusion.negative.flagged}/${m.confusion.negative.uncertain}/${m.confusion.negative.clear}`,
     );
-  console.log(`calibration: ${typeof card.calibration === 'string' ? card.calibration : 'see the card'}`);
+  const calibration = card.calibration as { committed: unknown; inForceWithoutApplied: string };
+  console.log(
+    `calibration: ${typeof calibration.committed === 'string' ? calibration.committed : 'version 0 committed with the code'}; without an applied version: ${calibration.inForceWithoutApplied}`,
+  );
   for (const file of written) console.log(`wrote ${file}`);
 }
 
@@ -111,7 +130,24 @@ export const GOVERNANCE_COMMANDS: Record<string, CliCommand> = {
         const hash = modelHash(manifest);
         const database = await context.openDatabase(appConfig, { runMigrations: false });
         let evaluation: EvaluationResult;
+        const applied: AppliedCalibration[] = [];
         try {
+          const calibrations = new CalibrationsRepository(database.dataSource);
+          for (const line of LINES_OF_BUSINESS) {
+            const row = await calibrations.latest({
+              modelHash: hash,
+              promptSetVersion: PROMPT_TEMPLATES_VERSION,
+              line,
+            });
+            if (row)
+              applied.push({
+                line,
+                version: row.version,
+                source: row.source,
+                createdAt: new Date(row.created_at).toISOString(),
+                thresholds: row.thresholds,
+              });
+          }
           const rows = await new GovernanceRepository(database.dataSource).reviewedModelChecks(hash, since);
           evaluation = summariseReviews(
             rows.map((row) => ({
@@ -127,11 +163,19 @@ export const GOVERNANCE_COMMANDS: Record<string, CliCommand> = {
         } finally {
           await database.close();
         }
-        report(args, manifest, hash, folder, evaluation, {
-          source: `reviews since ${since.toISOString()}`,
-          description:
-            'claims finally decided by reviewers, scored by this model (its scoring runs, or its shadow scores as the challenger); a check is labelled only where the decision speaks to it (an approval contradicts every flag, a denial reason confirms the checks it names)',
-        });
+        report(
+          args,
+          manifest,
+          hash,
+          folder,
+          evaluation,
+          {
+            source: `reviews since ${since.toISOString()}`,
+            description:
+              'claims finally decided by reviewers, scored by this model (its scoring runs, or its shadow scores as the challenger); a check is labelled only where the decision speaks to it (an approval contradicts every flag, a denial reason confirms the checks it names)',
+          },
+          applied,
+        );
         return;
       }
       let claims: LabelledClaim[];

@@ -35,7 +35,7 @@ export interface ModelCardInput {
   modelHash: string;
   evaluation: EvaluationResult;
   evaluationData: { source: string; description: string };
-  /** The calibration in force for this model, or null: the card then says "none". */
+  /** What cardCalibration says for this model; null: "none". */
   calibration: unknown;
   generatedAt: Date;
 }
@@ -88,7 +88,8 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
     factors: ['line of business (auto, property)', 'insured object class', 'claimed vs shown peril', 'photo quality'],
     metrics: {
       definitions: METRIC_DEFINITIONS,
-      decisionThresholds: 'the service thresholds in force (code defaults unless a calibration applies)',
+      decisionThresholds:
+        'the calibration in force for this model hash and prompt templates (see Calibration): version 0 committed with the code, or the newest version an admin applied; none: safe mode',
     },
     evaluationData: { ...input.evaluationData, claims: input.evaluation.claims },
     trainingData:
@@ -161,4 +162,46 @@ ${card.ethicalConsiderations}
 ## Caveats and recommendations
 ${card.caveatsAndRecommendations.map((item) => `- ${item}`).join('\n')}
 `;
+}
+
+/** A calibration version stored in the database (threshold_calibrations), as a card lists it. */
+export interface AppliedCalibration {
+  line: string;
+  version: number;
+  source: string;
+  createdAt: string;
+  thresholds: Record<string, { flagAt: number; uncertainFrom: number }>;
+}
+
+/**
+ * What a card says about calibration (Mitchell et al.'s "decision thresholds"), from what is known without
+ * guessing: the version 0 committed with the code for this model hash and prompt-templates version (or
+ * that there is none, so the service runs the model in safe mode), and — when the CLI has the database
+ * open (`--from-reviews`) — the versions applied there, newest per line of business.
+ */
+export function cardCalibration(input: {
+  promptSetVersion: string;
+  committed: { thresholds: Record<string, { flagAt: number; uncertainFrom: number }>; origin: string } | null;
+  applied?: AppliedCalibration[];
+}): Record<string, unknown> {
+  const applied =
+    input.applied === undefined
+      ? 'not read (the card was written without the database; `npm run cli -- calibration:status` lists the versions in force)'
+      : input.applied.length === 0
+        ? 'none applied in this database'
+        : input.applied;
+  if (!input.committed)
+    return {
+      promptSetVersion: input.promptSetVersion,
+      committed: 'none: no calibration ships with this model and prompt templates',
+      inForceWithoutApplied:
+        'safe mode — every flagged or borderline claim goes to review and none is auto-cleared, until an admin fits and applies a calibration (calibration:fit, the quality page)',
+      applied,
+    };
+  return {
+    promptSetVersion: input.promptSetVersion,
+    committed: { version: 0, origin: input.committed.origin, thresholds: input.committed.thresholds },
+    inForceWithoutApplied: 'version 0, for every line of business',
+    applied,
+  };
 }
