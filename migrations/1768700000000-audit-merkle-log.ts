@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { chainedEventBytes } from '../src/audit/audit-chain';
+import { chainedEventBytes } from '../src/audit/audit-leaf';
 import { CompactRange, leafHash } from '../src/audit/merkle/rfc6962';
 
 const REFUSE = `RAISE EXCEPTION 'audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'`;

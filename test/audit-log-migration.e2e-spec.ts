@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chainedEventBytes, GENESIS_HASH, hashAuditEvent, type ChainedEventFields } from '../src/audit/audit-chain';
+import { chainedEventBytes, type ChainedEventFields } from '../src/audit/audit-leaf';
 import { AuditSequencer } from '../src/audit/audit-sequencer.service';
 import { AuditSigningKey } from '../src/audit/audit-signing';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
@@ -54,7 +55,7 @@ describe('audit Merkle log migration and engines', () => {
       // The former chain, as the previous version wrote it: 7 linked events and a signed checkpoint.
       const { key } = services(database, config);
       const chain: Array<ChainedEventFields & { hash: string }> = [];
-      let prevHash = GENESIS_HASH;
+      let prevHash = '0'.repeat(64); // the former chain's genesis
       for (let seq = 1; seq <= 7; seq += 1) {
         const fields: ChainedEventFields = {
           seq,
@@ -70,7 +71,7 @@ describe('audit Merkle log migration and engines', () => {
           details: { seq, nested: { b: 1, a: [1, 2] } },
           prevHash,
         };
-        const hash = hashAuditEvent(fields);
+        const hash = createHash('sha256').update(chainedEventBytes(fields)).digest('hex');
         chain.push({ ...fields, hash });
         await ds.query(
           `INSERT INTO audit_events (seq, occurred_at, actor_type, actor_id, action, resource_type, resource_id, details, prev_hash, hash)

@@ -4,7 +4,7 @@
  * from rows, and verifying it offline with no database. See src/audit/README.md ("A claim's
  * history export") for the exact leaf bytes, so any RFC 6962 verifier can check it.
  */
-import { leafBytesOf } from './audit-leaf';
+import { encodedEntryFields, leafBytesOf, type EncodedEntryFields } from './audit-leaf';
 import type { AuditEventRecord } from './audit.repository';
 import { parseCosignatureLine, verifyCosignature } from './cosignature';
 import { leafHash, verifyInclusion } from './merkle/rfc6962';
@@ -12,19 +12,9 @@ import { openNote, parseCheckpoint, parseNote } from './signed-note';
 
 export const CLAIM_EXPORT_KIND = 'audit_claim_export';
 
-export interface ClaimExportEvent {
+export type ClaimExportEvent = EncodedEntryFields & {
   logIndex: number;
   seq: number;
-  occurredAt: string;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  requestId: string | null;
-  sourceIp: string | null;
-  justification: string | null;
-  details: Record<string, unknown>;
   /** Former hash chain events only (their leaf bytes include it); null otherwise. */
   prevHash: string | null;
   /** base64 of the exact leaf bytes (the entry); leafHash = SHA-256(0x00 ‖ these bytes). */
@@ -33,7 +23,7 @@ export interface ClaimExportEvent {
   leafHash: string;
   /** base64 hashes, RFC 9162 §2.1.3 order */
   auditPath: string[];
-}
+};
 
 export interface ClaimExport {
   kind: typeof CLAIM_EXPORT_KIND;
@@ -60,16 +50,7 @@ export function claimExportEvent(event: AuditEventRecord, auditPath: Buffer[]): 
   return {
     logIndex: event.logIndex as number,
     seq: event.seq,
-    occurredAt: new Date(event.occurredAt).toISOString(),
-    actorType: event.actorType,
-    actorId: event.actorId,
-    action: event.action,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId,
-    requestId: event.requestId,
-    sourceIp: event.sourceIp,
-    justification: event.justification,
-    details: event.details,
+    ...encodedEntryFields(event),
     prevHash: event.prevHash,
     leaf: bytes.toString('base64'),
     leafHash: leafHash(bytes).toString('base64'),

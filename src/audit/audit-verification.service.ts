@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { TransactionRunner, type Tx } from '../database/transaction-runner';
-import { chainedEventBytes, type ChainedEventFields } from './audit-chain';
-import { leafBytesOf } from './audit-leaf';
+import { chainedEventBytes, leafBytesOf } from './audit-leaf';
 import {
   countUnsequenced,
   findLeafIndex,
@@ -302,7 +301,7 @@ class LegacyWalker {
     if (event.prevHash === null) return undefined;
     const at = { logIndex: event.logIndex, seq: event.seq, treeSize: null };
     const hash = createHash('sha256')
-      .update(chainedEventBytes(event as unknown as ChainedEventFields))
+      .update(chainedEventBytes({ ...event, prevHash: event.prevHash }))
       .digest('hex');
     if (hash !== event.hash)
       return { kind: 'hash_mismatch', ...at, message: `former chain event seq ${event.seq}: its hash does not match` };

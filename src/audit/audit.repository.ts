@@ -5,22 +5,11 @@
  */
 import type { Tx } from '../database/transaction-runner';
 import type { ActorType } from './audit-event.entity';
+import type { AuditEntryFields } from './audit-leaf';
 import type { SignedCheckpoint } from './audit-signing';
 
 /** A new event as AuditService writes it (seq and log index come later, from the database). */
-export interface NewAuditEventRow {
-  occurredAt: Date;
-  actorType: ActorType;
-  actorId: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  requestId: string | null;
-  sourceIp: string | null;
-  justification: string | null;
-  details: Record<string, unknown>;
-  leafHash: Buffer;
-}
+export type NewAuditEventRow = AuditEntryFields & { actorType: ActorType; leafHash: Buffer };
 
 const INSERT_COLUMNS = 11;
 
@@ -84,27 +73,18 @@ export async function insertCheckpoint(tx: Tx, signed: SignedCheckpoint): Promis
 }
 
 /** An audit event as the log, the API and exports see it. */
-export interface AuditEventRecord {
+export type AuditEventRecord = AuditEntryFields & {
   /** Insertion id: unique, not gap-free, not commit-ordered. */
   seq: number;
   /** Position in the Merkle log (null until the sequencer reached it). */
   logIndex: number | null;
-  occurredAt: Date;
   actorType: ActorType;
-  actorId: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  requestId: string | null;
-  sourceIp: string | null;
-  justification: string | null;
-  details: Record<string, unknown>;
   /** Former hash chain only (events written before the Merkle log): the chain link and hash. */
   prevHash: string | null;
   hash: string | null;
   /** Hex SHA-256(0x00 ‖ leaf bytes), as stored when the event was written. */
   leafHash: string;
-}
+};
 
 const EVENT_COLUMNS = `seq, log_index, occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id, source_ip, justification, details, prev_hash, hash, leaf_hash`;
 
