@@ -165,9 +165,8 @@ export class ClaimsService {
       .update(canonicalJson({ policyId: input.policyId.toLowerCase(), ...claimFields(input) }))
       .digest('hex');
 
-    const replay = await this.claims.findByIdempotencyKey(actor.id, key);
-    if (replay) return { claim: await this.replayed(actor, replay, requestHash), created: false };
-
+    // A replay is found by the insert itself (ON CONFLICT DO NOTHING on the client's key) rather than by a
+    // lookup before it: the first call of a key — nearly every call — saves that round trip.
     if (Number.isNaN(Date.parse(`${input.incidentDate}T00:00:00Z`)))
       throw new BadRequestException('incidentDate is not a valid date');
     const policy = await this.policies.load(input.policyId);
@@ -183,7 +182,7 @@ export class ClaimsService {
         idempotencyKey: key,
         requestHash,
       });
-      if (!id) return null; // another request with this key won the race; nothing changed here
+      if (!id) return null; // a claim with this key exists (a replay, or a concurrent request won): nothing changed here
       tx.record({
         action: 'claim.created',
         resourceType: 'Claim',
@@ -198,10 +197,10 @@ export class ClaimsService {
       return id;
     });
     if (insertedId === null) {
-      const winner = await this.claims.findByIdempotencyKey(actor.id, key);
-      if (!winner)
+      const existing = await this.claims.findByIdempotencyKey(actor.id, key);
+      if (!existing)
         throw new ConflictException('a concurrent request with this Idempotency-Key did not complete; retry');
-      return { claim: await this.replayed(actor, winner, requestHash), created: false };
+      return { claim: await this.replayed(actor, existing, requestHash), created: false };
     }
     const claim = await this.claims.findByIdOrFail(insertedId);
     return { claim: toClaimView(actor, claim, []), created: true };

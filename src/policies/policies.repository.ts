@@ -7,8 +7,14 @@ import { Clause, Policy } from './policy.entity';
 @Injectable()
 export class PoliciesRepository extends OwnedTableRepository {
   /** The policy with its clauses. */
-  findWithClauses(id: string, tx?: Tx): Promise<Policy | null> {
-    return this.m(tx).findOne(Policy, { where: { id }, relations: { clauses: true } });
+  /**
+   * One query (`find`, not `findOne`: TypeORM pages a findOne with a joined relation in two round trips, a
+   * DISTINCT id query and then the join; the id is unique, so there is nothing to page). Every intake call
+   * loads its policy, so the round trip counts.
+   */
+  async findWithClauses(id: string, tx?: Tx): Promise<Policy | null> {
+    const [policy] = await this.m(tx).find(Policy, { where: { id }, relations: { clauses: true } });
+    return policy ?? null;
   }
 
   /**
