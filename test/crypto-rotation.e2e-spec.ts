@@ -5,6 +5,12 @@ import { EnvelopeCrypto, EvidenceShreddedError, shredDataKey, type BlobVariant }
 import { KeyRing } from '../src/crypto/key-ring';
 import { KeyInUseError, KeyRotationService } from '../src/crypto/key-rotation.service';
 import { BLOB_STORE, photoBlobKey, type BlobStore } from '../src/evidence/blob-store';
+import { UsersRepository } from '../src/auth/users.repository';
+import { MfaService } from '../src/mfa/mfa.service';
+import { base32 } from '../src/mfa/totp';
+import { WebhookEndpointsRepository, type WebhookEndpointRow } from '../src/webhooks/webhook-endpoints.repository';
+import { WebhookSecrets } from '../src/webhooks/webhook-secrets';
+import { createIntakeClient, createUser } from './support/auth-helpers';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -241,4 +247,71 @@ it('shredding destroys the data key: the photo is unreadable, rotation and retir
   expect(result).toMatchObject({ addedVersion: 5, completed: true, rewrapped: 25 });
   await rotation.retire(CONTEXT, 3);
   expect((await rotation.status()).shreddedPhotos).toBe(1);
+});
+
+describe('other keys wrapped by the ring: TOTP secrets and webhook signing secrets', () => {
+  it('rotation re-wraps them (same secrets after), and retirement refuses a version only they still use', async () => {
+    const users = testApp.app.get(UsersRepository);
+    const endpoints = testApp.app.get(WebhookEndpointsRepository);
+    const secrets = testApp.app.get(WebhookSecrets);
+    const { id: userId } = await createUser(testApp, { role: 'admin' });
+    const enrolment = await testApp.app.get(MfaService).startEnrolment(CONTEXT, (await users.findById(userId))!);
+    const client = await createIntakeClient(testApp);
+    const first = await secrets.generate();
+    const second = await secrets.generate();
+    const endpointId = await testApp.database.dataSource.transaction(async (tx) => {
+      const now = new Date();
+      const endpoint = await endpoints.insert(tx, {
+        clientId: client.id,
+        url: 'http://127.0.0.1:9/hook',
+        events: ['claim.decided'],
+        wrappedSecret: first.wrappedSecret,
+        keyVersion: first.keyVersion,
+        now,
+      });
+      await endpoints.rotateSecret(tx, endpoint.id, second, new Date(now.getTime() + 3_600_000), now);
+      return endpoint.id;
+    });
+    const before = keyRing.active().version;
+    expect((await rotation.status()).versions.find((v) => v.version === before)?.otherKeys).toEqual({
+      'TOTP secrets': 1,
+      'webhook signing secrets': 2,
+    });
+
+    const result = await rotation.rotate(CONTEXT);
+    expect(result).toMatchObject({ completed: true, remaining: 0, targetVersion: before + 1 });
+    expect(result.otherKeys).toEqual([
+      { label: 'TOTP secrets', rewrapped: 1, failures: [] },
+      { label: 'webhook signing secrets', rewrapped: 2, failures: [] },
+    ]);
+    // the same secrets, now under the new version: the authenticator app and the receivers need nothing
+    const stored = (await users.totpSecretOf(userId))!;
+    expect(stored.keyVersion).toBe(before + 1);
+    expect(base32(await envelope.unwrapDataKey(stored.wrapped, stored.keyVersion))).toBe(enrolment.secret);
+    const [endpoint] = (await testApp.database.dataSource.query(`SELECT * FROM webhook_endpoints WHERE id = $1`, [
+      endpointId,
+    ])) as WebhookEndpointRow[];
+    expect([endpoint.secret_key_version, endpoint.previous_secret_key_version]).toEqual([before + 1, before + 1]);
+    expect(await secrets.signingKeys(endpoint, new Date())).toEqual([second.key, first.key]);
+    const rewrapEvents = (await auditActions('keys.rewrapped')).filter((event) => 'keys' in event.details);
+    expect(rewrapEvents.slice(-2).map((event) => [event.details.keys, event.details.rewrapped])).toEqual([
+      ['TOTP secrets', 1],
+      ['webhook signing secrets', 2],
+    ]);
+
+    // A TOTP secret written by a process that still had the old active key: no photo uses that version any more,
+    // but retiring it would lock the user out of two-factor sign-in; it is refused, naming what still uses it.
+    const stale = await envelope.wrapDataKey(await envelope.unwrapDataKey(stored.wrapped, stored.keyVersion), before);
+    await testApp.database.dataSource.transaction((tx) =>
+      users.rewrapTotpKey(tx, userId, stale.wrappedDataKey, before),
+    );
+    await expect(rotation.retire(CONTEXT, before)).rejects.toThrow(
+      new RegExp(`version ${before} still wraps 1 of the TOTP secrets`),
+    );
+    expect((await rotation.rotate(CONTEXT)).otherKeys[0]).toMatchObject({ rewrapped: 1 });
+    await rotation.retire(CONTEXT, before);
+    expect(keyRing.versions()).not.toContain(before);
+    const after = (await users.totpSecretOf(userId))!;
+    expect(base32(await envelope.unwrapDataKey(after.wrapped, after.keyVersion))).toBe(enrolment.secret);
+  });
 });

@@ -131,4 +131,33 @@ export class UsersRepository extends OwnedTableRepository {
       [id],
     );
   }
+
+  /** TOTP secrets (pending or enabled) wrapped under a master key version below `version`, row-locked. */
+  async lockTotpKeysBelowVersion(
+    tx: Tx,
+    version: number,
+  ): Promise<Array<{ id: string; wrapped: Buffer; keyVersion: number }>> {
+    const rows = (await tx.query(
+      `SELECT id, totp_wrapped_secret, totp_key_version FROM users
+        WHERE totp_wrapped_secret IS NOT NULL AND totp_key_version < $1 ORDER BY id FOR UPDATE`,
+      [version],
+    )) as Array<{ id: string; totp_wrapped_secret: Buffer; totp_key_version: number }>;
+    return rows.map((row) => ({ id: row.id, wrapped: row.totp_wrapped_secret, keyVersion: row.totp_key_version }));
+  }
+
+  /** The same TOTP secret wrapped anew (key rotation): enrolment state and last step are kept. */
+  async rewrapTotpKey(tx: Tx, id: string, wrapped: Buffer, keyVersion: number): Promise<void> {
+    await tx.query(`UPDATE users SET totp_wrapped_secret = $2, totp_key_version = $3 WHERE id = $1`, [
+      id,
+      wrapped,
+      keyVersion,
+    ]);
+  }
+
+  async countTotpKeysByVersion(tx?: Tx): Promise<Array<{ version: number; count: number }>> {
+    return (await this.m(tx).query(
+      `SELECT totp_key_version AS version, count(*)::int AS count FROM users
+        WHERE totp_wrapped_secret IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    )) as Array<{ version: number; count: number }>;
+  }
 }

@@ -7,6 +7,10 @@ import type { AppConfig } from '../config/app-config';
 import type { DatabaseHandle } from '../database/data-source.factory';
 import { TransactionRunner } from '../database/transaction-runner';
 import { PhotosRepository } from '../claims/photos.repository';
+import { UsersRepository } from '../auth/users.repository';
+import { TotpKeyHolder } from '../mfa/totp-key-holder';
+import { WebhookEndpointsRepository } from '../webhooks/webhook-endpoints.repository';
+import { WebhookSecretKeyHolder } from '../webhooks/webhook-secret-key-holder';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing } from './key-ring';
 import { KeyRotationService } from './key-rotation.service';
@@ -20,7 +24,7 @@ class UsageError extends Error {}
 export function keyRotationService(config: AppConfig, database: DatabaseHandle): KeyRotationService {
   const keyRing = new KeyRing(config);
   const transactions = new TransactionRunner(database.dataSource);
-  return new KeyRotationService(
+  const service = new KeyRotationService(
     transactions,
     keyRing,
     new EnvelopeCrypto(keyRing),
@@ -28,6 +32,10 @@ export function keyRotationService(config: AppConfig, database: DatabaseHandle):
     new KeyRotationsRepository(database.dataSource),
     new PhotosRepository(database.dataSource),
   );
+  // The other tables that keep keys wrapped by the ring (in the app, their modules register them).
+  service.registerHolder(new TotpKeyHolder(new UsersRepository(database.dataSource)));
+  service.registerHolder(new WebhookSecretKeyHolder(new WebhookEndpointsRepository(database.dataSource)));
+  return service;
 }
 
 async function withService<T>(cli: CliContext, work: (service: KeyRotationService) => Promise<T>): Promise<T> {
@@ -61,7 +69,11 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
       );
       for (const version of status.versions)
         console.log(
-          `  v${version.version}${version.active ? ' (active)' : ''}: ${version.photos} photo(s)${version.createdAt ? `, created ${version.createdAt}` : ''}`,
+          `  v${version.version}${version.active ? ' (active)' : ''}: ${version.photos} photo(s)${Object.entries(
+            version.otherKeys,
+          )
+            .map(([label, count]) => `, ${count} ${label}`)
+            .join('')}${version.createdAt ? `, created ${version.createdAt}` : ''}`,
         );
       for (const unknown of status.unknownVersions)
         console.log(
@@ -98,14 +110,20 @@ export const KEY_COMMANDS: Record<string, CliCommand> = {
             `${result.rewrapped} data key(s) re-wrapped to v${result.targetVersion} in ${result.batches} batch(es); ` +
             (result.completed ? 'complete' : `${result.remaining} still under older versions — run keys:rotate again`),
         );
+        for (const other of result.otherKeys)
+          console.log(`  ${other.rewrapped} ${other.label} re-wrapped to v${result.targetVersion}`);
         for (const failure of result.failures)
           console.log(`  FAILED photo ${failure.photoId} (v${failure.keyVersion}): ${failure.reason}`);
+        for (const other of result.otherKeys)
+          for (const failure of other.failures)
+            console.log(`  FAILED ${other.label} ${failure.ref} (v${failure.keyVersion}): ${failure.reason}`);
       }
       if (!result.completed) process.exitCode = 1;
     },
   },
   'keys:retire': {
-    summary: 'remove a master key version from the file ring, refused while any photo uses it: --version N [--json]',
+    summary:
+      'remove a master key version from the file ring, refused while any photo, TOTP secret or webhook secret uses it: --version N [--json]',
     run: async (args, cli) => {
       const version = positiveInteger(option(args, 'version'), 'version');
       if (version === undefined) throw new UsageError('usage: keys:retire --version N [--json]');

@@ -6,6 +6,7 @@ import { PhotosRepository } from '../claims/photos.repository';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing, KeyRingError } from './key-ring';
 import { KeyRotationsRepository } from './key-rotations.repository';
+import type { WrappedKeyHolder } from './wrapped-key-holder';
 
 /** Session advisory lock: one rotation or retirement at a time across all hosts. */
 const KEY_ROTATION_LOCK = 7_204_312;
@@ -39,7 +40,13 @@ export interface RotationResult {
   rewrapped: number;
   /** Photos whose data key could not be unwrapped (ids only, never key material). */
   failures: Array<{ photoId: string; keyVersion: number; reason: string }>;
-  /** Photos still under an older version after this run. */
+  /** Other wrapped keys (TOTP secrets, webhook signing secrets) re-wrapped by this run, per holder. */
+  otherKeys: Array<{
+    label: string;
+    rewrapped: number;
+    failures: Array<{ ref: string; keyVersion: number; reason: string }>;
+  }>;
+  /** Photos and other keys still under an older version after this run. */
   remaining: number;
   completed: boolean;
 }
@@ -48,7 +55,14 @@ export interface KeyStatus {
   source: 'env' | 'file';
   ring: string;
   activeVersion: number;
-  versions: Array<{ version: number; createdAt: string | null; active: boolean; photos: number }>;
+  versions: Array<{
+    version: number;
+    createdAt: string | null;
+    active: boolean;
+    photos: number;
+    /** Other keys it wraps, per holder label (TOTP secrets, webhook signing secrets). */
+    otherKeys: Record<string, number>;
+  }>;
   /** Photos whose data key uses a version that is not in the ring (unreadable until it is restored). */
   unknownVersions: Array<{ version: number; photos: number }>;
   shreddedPhotos: number;
@@ -59,9 +73,11 @@ export class KeyInUseError extends KeyRingError {
   constructor(
     readonly version: number,
     readonly photos: number,
+    readonly otherKeys: Record<string, number> = {},
   ) {
+    const others = Object.entries(otherKeys).map(([label, count]) => `${count} of the ${label}`);
     super(
-      `master key version ${version} still wraps the data keys of ${photos} photo(s); run keys:rotate until it completes, then retire`,
+      `master key version ${version} still wraps ${[...(photos > 0 ? [`the data keys of ${photos} photo(s)`] : []), ...others].join(' and ')}; run keys:rotate until it completes, then retire`,
     );
   }
 }
@@ -80,6 +96,8 @@ export class RotationBusyError extends KeyRingError {
  */
 @Injectable()
 export class KeyRotationService {
+  private readonly holders: WrappedKeyHolder[] = [];
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly keyRing: KeyRing,
@@ -88,6 +106,13 @@ export class KeyRotationService {
     private readonly rotations: KeyRotationsRepository,
     private readonly photos: PhotosRepository,
   ) {}
+
+  /** A table that keeps data keys wrapped by the ring (its module registers it on start; the CLI, itself). */
+  registerHolder(holder: WrappedKeyHolder): void {
+    if (this.holders.includes(holder)) return;
+    this.holders.push(holder);
+    this.holders.sort((a, b) => a.label.localeCompare(b.label)); // the same order whichever module started first
+  }
 
   async rotate(context: AuditContext, options: RotateOptions = {}): Promise<RotationResult> {
     const batchSize = options.batchSize ?? 500;
@@ -142,6 +167,9 @@ export class KeyRotationService {
           failed: failures.length,
         });
       }
+      const otherKeys: RotationResult['otherKeys'] = [];
+      for (const holder of this.holders)
+        otherKeys.push(await this.rewrapHolder(context, holder, rotationId, targetVersion));
       const remaining = await this.countBelow(targetVersion);
       const completed = remaining === 0;
       if (completed) {
@@ -163,6 +191,7 @@ export class KeyRotationService {
         batches,
         rewrapped,
         failures,
+        otherKeys,
         remaining,
         completed,
       };
@@ -179,7 +208,12 @@ export class KeyRotationService {
         throw new KeyRingError(`version ${version} is the active key and cannot be retired; rotate first`);
       await this.audit.run(context, async (tx) => {
         const photos = await this.photos.countWithKeyVersion(version, tx.manager);
-        if (photos > 0) throw new KeyInUseError(version, photos);
+        const otherKeys: Record<string, number> = {};
+        for (const holder of this.holders) {
+          const count = (await holder.countByVersion(tx.manager)).find((row) => row.version === version)?.count ?? 0;
+          if (count > 0) otherKeys[holder.label] = count;
+        }
+        if (photos > 0 || Object.keys(otherKeys).length > 0) throw new KeyInUseError(version, photos, otherKeys);
         tx.record({
           action: 'keys.retired',
           resourceType: 'master_key',
@@ -199,6 +233,13 @@ export class KeyRotationService {
     const open = await this.rotations.findOpen();
     const keys = this.keyRing.keys();
     const active = this.keyRing.active().version;
+    const holderCounts = await Promise.all(
+      this.holders.map(async (holder) => ({ label: holder.label, counts: await holder.countByVersion() })),
+    );
+    const otherKeysOf = (version: number) =>
+      Object.fromEntries(
+        holderCounts.map(({ label, counts }) => [label, counts.find((row) => row.version === version)?.count ?? 0]),
+      );
     const inRing = new Set(keys.map((key) => key.version));
     return {
       source: this.keyRing.source,
@@ -209,6 +250,7 @@ export class KeyRotationService {
         createdAt: key.createdAt,
         active: key.version === active,
         photos: counts.find((count) => count.version === key.version)?.photos ?? 0,
+        otherKeys: otherKeysOf(key.version),
       })),
       unknownVersions: counts.filter((count) => !inRing.has(count.version)),
       shreddedPhotos: shredded,
@@ -270,8 +312,60 @@ export class KeyRotationService {
     });
   }
 
-  private countBelow(version: number): Promise<number> {
-    return this.photos.countBelowKeyVersion(version);
+  /**
+   * Re-wraps one holder's keys below the target in one audited transaction (the tables are small: a key per
+   * user with two-factor sign-in, one or two per webhook endpoint).
+   */
+  private async rewrapHolder(
+    context: AuditContext,
+    holder: WrappedKeyHolder,
+    rotationId: string,
+    targetVersion: number,
+  ) {
+    return this.audit.run(context, async (tx) => {
+      const rows = await holder.lockBelowVersion(tx.manager, targetVersion);
+      const failures: Array<{ ref: string; keyVersion: number; reason: string }> = [];
+      const fromVersions: Record<string, number> = {};
+      let rewrapped = 0;
+      for (const row of rows) {
+        let dataKey: Buffer | undefined;
+        try {
+          dataKey = await this.envelope.unwrapDataKey(row.wrapped, row.keyVersion);
+          const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
+          await holder.rewrap(tx.manager, row, wrapped.wrappedDataKey, targetVersion);
+          fromVersions[`v${row.keyVersion}`] = (fromVersions[`v${row.keyVersion}`] ?? 0) + 1;
+          rewrapped += 1;
+        } catch (error) {
+          failures.push({ ref: row.ref, keyVersion: row.keyVersion, reason: (error as Error).name });
+        } finally {
+          dataKey?.fill(0);
+        }
+      }
+      if (rows.length > 0)
+        tx.record({
+          action: 'keys.rewrapped',
+          resourceType: 'master_key',
+          resourceId: `v${targetVersion}`,
+          details: {
+            rotationId,
+            toVersion: targetVersion,
+            keys: holder.label,
+            rewrapped,
+            fromVersions,
+            failedRefs: failures.map((failure) => failure.ref),
+          },
+        });
+      return { label: holder.label, rewrapped, failures };
+    });
+  }
+
+  private async countBelow(version: number): Promise<number> {
+    let total = await this.photos.countBelowKeyVersion(version);
+    for (const holder of this.holders)
+      total += (await holder.countByVersion())
+        .filter((row) => row.version < version)
+        .reduce((sum, row) => sum + row.count, 0);
+    return total;
   }
 
   /** Runs `work` holding the rotation lock on a dedicated connection (session advisory locks belong to one). */

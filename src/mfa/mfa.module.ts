@@ -5,6 +5,7 @@ import { CryptoModule } from '../crypto/crypto.module';
 import { MfaAdminController, MfaController } from './mfa.controller';
 import { MfaService } from './mfa.service';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
+import { TotpKeyHolder } from './totp-key-holder';
 
 /**
  * Two-factor sign-in (TOTP). Its own folder: it needs the envelope encryption of src/crypto, which
@@ -14,6 +15,6 @@ import { RecoveryCodesRepository } from './recovery-codes.repository';
 @Module({
   imports: [AuditModule, AuthModule, CryptoModule],
   controllers: [MfaController, MfaAdminController],
-  providers: [MfaService, RecoveryCodesRepository],
+  providers: [MfaService, RecoveryCodesRepository, TotpKeyHolder],
 })
 export class MfaModule {}

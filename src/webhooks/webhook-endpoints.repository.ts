@@ -139,4 +139,58 @@ export class WebhookEndpointsRepository extends OwnedTableRepository {
       [id, at, reason],
     );
   }
+
+  /**
+   * Signing secrets (current, and previous while a rotation overlap may still use it) wrapped under a master
+   * key version below `version`, row-locked. `slot` says which column.
+   */
+  async lockSecretKeysBelowVersion(
+    tx: Tx,
+    version: number,
+  ): Promise<Array<{ id: string; slot: 'current' | 'previous'; wrapped: Buffer; keyVersion: number }>> {
+    const rows = (await tx.query(
+      `SELECT id, wrapped_secret, secret_key_version, previous_wrapped_secret, previous_secret_key_version
+         FROM webhook_endpoints
+        WHERE secret_key_version < $1 OR (previous_wrapped_secret IS NOT NULL AND previous_secret_key_version < $1)
+        ORDER BY id FOR UPDATE`,
+      [version],
+    )) as WebhookEndpointRow[];
+    return rows.flatMap((row) => [
+      ...(row.secret_key_version < version
+        ? [{ id: row.id, slot: 'current' as const, wrapped: row.wrapped_secret, keyVersion: row.secret_key_version }]
+        : []),
+      ...(row.previous_wrapped_secret &&
+      row.previous_secret_key_version !== null &&
+      row.previous_secret_key_version < version
+        ? [
+            {
+              id: row.id,
+              slot: 'previous' as const,
+              wrapped: row.previous_wrapped_secret,
+              keyVersion: row.previous_secret_key_version,
+            },
+          ]
+        : []),
+    ]);
+  }
+
+  /** The same secret wrapped anew (key rotation), in its slot; nothing else of the endpoint changes. */
+  async rewrapSecretKey(tx: Tx, id: string, slot: 'current' | 'previous', wrapped: Buffer, keyVersion: number) {
+    await tx.query(
+      slot === 'current'
+        ? `UPDATE webhook_endpoints SET wrapped_secret = $2, secret_key_version = $3 WHERE id = $1`
+        : `UPDATE webhook_endpoints SET previous_wrapped_secret = $2, previous_secret_key_version = $3 WHERE id = $1`,
+      [id, wrapped, keyVersion],
+    );
+  }
+
+  async countSecretKeysByVersion(tx?: Tx): Promise<Array<{ version: number; count: number }>> {
+    return (await this.m(tx).query(
+      `SELECT version, count(*)::int AS count FROM (
+         SELECT secret_key_version AS version FROM webhook_endpoints
+         UNION ALL
+         SELECT previous_secret_key_version FROM webhook_endpoints WHERE previous_wrapped_secret IS NOT NULL
+       ) keys GROUP BY 1 ORDER BY 1`,
+    )) as Array<{ version: number; count: number }>;
+  }
 }

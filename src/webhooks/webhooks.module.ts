@@ -10,6 +10,7 @@ import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookOutbox } from './webhook-outbox';
+import { WebhookSecretKeyHolder } from './webhook-secret-key-holder';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookTransport } from './webhook-transport';
 import { WebhooksController } from './webhooks.controller';
@@ -30,6 +31,7 @@ import { WebhooksController } from './webhooks.controller';
     WebhookDeliveryService,
     WebhookEndpointsService,
     WebhookOutbox,
+    WebhookSecretKeyHolder,
   ],
   exports: [WebhookOutbox, WebhookEndpointsService, WebhookDeliveryService, WebhookTransport, WebhookEventsRepository],
 })
