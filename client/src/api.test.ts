@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, client, getSession, login, logout, restoreSession, setSession, unwrap } from './api';
+import { ApiError, client, getSession, login, logout, onOtherTab, restoreSession, setSession, unwrap } from './api';
 
 const user = {
   id: 'u1',
@@ -159,6 +159,35 @@ describe('the typed client', () => {
     expect(getSession()).toBeNull();
     expect(sent[1].url.pathname).toBe('/v1/auth/logout');
     expect(JSON.parse(sent[1].body)).toEqual({});
+  });
+
+  it('tells the other tabs when it signs in or out, with no token in the message', async () => {
+    const other = new BroadcastChannel('claims-review-session');
+    const heard: unknown[] = [];
+    other.onmessage = (event: MessageEvent) => heard.push(event.data);
+    try {
+      stubFetch(() => json(tokens('secret-access')));
+      await login('a@example.test', 'password-long-enough');
+      await logout();
+      await vi.waitFor(() => expect(heard).toHaveLength(2));
+      expect(heard).toEqual([{ type: 'signed-in' }, { type: 'signed-out' }]);
+      expect(JSON.stringify(heard)).not.toContain('secret-access');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a tab signed out in another drops its session at once; a signed-out tab follows a sign-in by a refresh', async () => {
+    const sent = stubFetch(() => json(tokens('refreshed')));
+    setSession({ accessToken: 'mine', expiresAt: Date.now() + 60_000, user });
+    onOtherTab({ type: 'signed-out' });
+    expect(getSession()).toBeNull();
+    expect(sent).toHaveLength(0); // the other tab already told the server
+    onOtherTab({ type: 'signed-in' });
+    await vi.waitFor(() => expect(getSession()?.accessToken).toBe('refreshed'));
+    expect(sent.map((request) => request.url.pathname)).toEqual(['/v1/auth/refresh']);
+    onOtherTab({ type: 'signed-in' }); // already signed in: nothing to do
+    expect(sent).toHaveLength(1);
   });
 
   it('a new tab signs in with a refresh on load (the cookie), or stays signed out when it is refused', async () => {

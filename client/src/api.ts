@@ -57,6 +57,35 @@ export function setSession(next: Session | null): void {
   notify();
 }
 
+/**
+ * Tells the other tabs of this origin when this one signs in or out (BroadcastChannel, where there is
+ * one): a tab signed out elsewhere drops its access token at once instead of on its next 401, and a tab
+ * left on the sign-in page follows a sign-in made in another tab (through a refresh, one tab at a time).
+ * Messages carry no token: only what happened.
+ */
+type TabMessage = { type: 'signed-in' } | { type: 'signed-out' };
+const tabs: BroadcastChannel | null =
+  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('claims-review-session');
+
+function tellOtherTabs(message: TabMessage): void {
+  tabs?.postMessage(message);
+}
+
+/** What this tab does when another one signs in or out. Exported for tests. */
+export function onOtherTab(message: TabMessage): void {
+  if (message.type === 'signed-out' && session) setSession(null);
+  else if (message.type === 'signed-in' && !session) void refreshSession();
+}
+
+if (tabs) tabs.onmessage = (event: MessageEvent<TabMessage>) => onOtherTab(event.data);
+
+/** This tab signed in (password, second factor or enrolment): the session, and the other tabs told. */
+function signedIn(next: Session): Session {
+  setSession(next);
+  tellOtherTabs({ type: 'signed-in' });
+  return next;
+}
+
 function toSession(pair: TokenPair): Session {
   return {
     accessToken: pair.accessToken,
@@ -120,17 +149,13 @@ export async function login(email: string, password: string): Promise<Session | 
   const { data, error, response } = await publicClient.POST('/v1/auth/login', { body: { email, password } });
   if (!response.ok || !data) throw new ApiError(response.status, messageOf(error, response));
   if ('mfaToken' in data) return data;
-  const next = toSession(data);
-  setSession(next);
-  return next;
+  return signedIn(toSession(data));
 }
 
 /** The code step of a sign-in (TOTP or recovery code). */
 export async function verifyMfa(mfaToken: string, code: string): Promise<Session> {
   const pair = await unwrap(publicClient.POST('/v1/auth/mfa/verify', { body: { mfaToken, code } }));
-  const next = toSession(pair);
-  setSession(next);
-  return next;
+  return signedIn(toSession(pair));
 }
 
 /** Starts TOTP enrolment: with the sign-in challenge token, or (no token) as the signed-in user. */
@@ -155,7 +180,7 @@ export async function confirmMfaEnrolment(code: string, mfaToken?: string): Prom
 let pendingSession: Session | null = null;
 
 export function startPendingSession(): void {
-  if (pendingSession) setSession(pendingSession);
+  if (pendingSession) signedIn(pendingSession);
   pendingSession = null;
 }
 
@@ -207,6 +232,7 @@ export async function restoreSession(): Promise<Session | null> {
 
 export async function logout(): Promise<void> {
   setSession(null);
+  tellOtherTabs({ type: 'signed-out' });
   try {
     await publicClient.POST('/v1/auth/logout', { body: {} });
   } catch {
@@ -218,6 +244,7 @@ export async function logout(): Promise<void> {
 export async function logoutEverywhere(): Promise<void> {
   await unwrap(client.POST('/v1/auth/logout', { body: { everywhere: true } }));
   setSession(null);
+  tellOtherTabs({ type: 'signed-out' });
 }
 
 /** Sets a password with a one-time set-password token (from an admin). */

@@ -76,11 +76,20 @@ describe('identity in the review client', () => {
     await tab.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
     await tab.waitForURL(/\/login/);
 
-    // The first tab's access token (in its memory) is refused at its next request: it lands on the login.
+    // The other tabs are told at once (BroadcastChannel): they drop the access token in their memory and show
+    // the sign-in without waiting for a request to be refused (the server refuses it too: sign out everywhere
+    // ended every access token, test/identity-lifecycle).
     harness.expectConsole('tab-1', /401/);
-    await page.getByRole('link', { name: 'Team queue' }).click();
     await page.waitForURL(/\/login/);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await third.waitForURL(/\/login/);
+
+    // Signing in again in one tab brings the tab left on the sign-in page along (a refresh, not a second form).
+    await harness.signIn(tab, user, /\/tasks$/);
+    await page.waitForURL(/\/tasks$/);
+    await page.getByTestId('who').waitFor();
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
     expect((await page.context().cookies()).some((cookie) => cookie.name === '__Secure-cev-refresh')).toBe(false);
     await third.close();
   });
