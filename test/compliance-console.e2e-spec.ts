@@ -118,6 +118,17 @@ describe('compliance console: retention lifecycle, holds and erasure by what peo
     await http().post(`/v1/retention/changes/${proposal.id}/approve`).set(as(officerB)).send({}).expect(409);
     // In force only after the notice.
     expect(await dryRunClaims()).not.toContain(claim.id);
+    // ...and the upcoming list already shows it, due when the approved version takes effect, under it.
+    const upcoming = await http().get('/v1/retention/upcoming').query({ days: 60 }).set(as(officerA)).expect(200);
+    expect(
+      (upcoming.body as { items: Array<Record<string, unknown>> }).items.filter((item) => item.claimId === claim.id),
+    ).toEqual([
+      expect.objectContaining({
+        dataClass: 'exif_gps',
+        policyId: (approved.body as Change).policyId,
+        dueAt: new Date(approveAt + 30 * DAY).toISOString(),
+      }),
+    ]);
     await advance(31);
     expect(await dryRunClaims()).toContain(claim.id);
 

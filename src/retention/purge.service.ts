@@ -12,6 +12,7 @@ import {
   bindingDuty,
   planClaim,
   resolveClaim,
+  mergeSegmentPlans,
   sortItems,
   type ClaimFacts,
   type PolicyRule,
@@ -93,6 +94,22 @@ export class PurgeService {
     policiesAt: Date = this.clock.now(),
   ): Promise<Array<PurgeItem & { legalHold: boolean }>> {
     return this.planWith(await this.activePolicies(policiesAt), horizon, includeHeld);
+  }
+
+  /**
+   * What falls due between now and `until` under the versions in force at each moment — approved future
+   * versions included from when they take effect (mergeSegmentPlans): the period is cut where the versions in
+   * force change, and each part planned with its own.
+   */
+  async planUntil(until: Date, includeHeld = false): Promise<Array<PurgeItem & { legalHold: boolean }>> {
+    const now = this.clock.now();
+    const cuts = [now, ...(await this.retention.ruleChangesBetween(now, until))];
+    const segments: Array<{ from: Date; items: Array<PurgeItem & { legalHold: boolean }> }> = [];
+    for (const [index, from] of cuts.entries()) {
+      const to = index + 1 < cuts.length ? new Date(cuts[index + 1].getTime() - 1) : until;
+      segments.push({ from, items: await this.planWith(await this.activePolicies(from), to, includeHeld) });
+    }
+    return mergeSegmentPlans(segments);
   }
 
   /** `plan` with the given rules: also the dry run of a proposed retention change against current data. */

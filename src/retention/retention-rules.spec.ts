@@ -3,6 +3,7 @@ import {
   changeImpact,
   effectiveDate,
   inForce,
+  mergeSegmentPlans,
   planClaim,
   purgesWithinNotice,
   resolveClass,
@@ -195,5 +196,35 @@ describe('retention policy changes (versions, approval, notice)', () => {
     expect(inForce(version, new Date('2026-01-01T00:00:00Z'))).toBe(true);
     expect(inForce(version, new Date('2026-02-01T00:00:00Z'))).toBe(false);
     expect(inForce({ ...version, effectiveUntil: null }, new Date('2030-01-01T00:00:00Z'))).toBe(true);
+  });
+});
+
+describe('upcoming purges across an approved future version', () => {
+  const now = new Date('2026-03-01T00:00:00Z');
+  const closed = { ...claim, closedAt: new Date(now.getTime() - 40 * DAY) };
+  const at = (days: number) => new Date(now.getTime() + days * DAY);
+
+  it('a shorter version taking effect in the window makes the item due when it takes effect, under its policy', () => {
+    const today = rule({ periodDays: 100 }); // due at closed + 100 = now + 60 days
+    const shorter = rule({ periodDays: 30 }); // effective now + 20 days; due at closed + 30 = now - 10 days
+    const items = mergeSegmentPlans([
+      { from: now, items: planClaim([today], closed, new Set(), at(20)) },
+      { from: at(20), items: planClaim([shorter], closed, new Set(), at(90)) },
+    ]);
+    expect(items).toEqual([expect.objectContaining({ policyId: shorter.id, dueAt: at(20).toISOString() })]);
+    // what the versions in force today alone would have said
+    expect(planClaim([today], closed, new Set(), at(90))).toEqual([
+      expect.objectContaining({ policyId: today.id, dueAt: at(60).toISOString() }),
+    ]);
+  });
+
+  it('an item purged before a longer version takes effect stays at its earlier due date, listed once', () => {
+    const today = rule({ periodDays: 50 }); // due now + 10 days
+    const longer = rule({ periodDays: 200 });
+    const items = mergeSegmentPlans([
+      { from: now, items: planClaim([today], closed, new Set(), at(20)) },
+      { from: at(20), items: planClaim([longer], closed, new Set(), at(400)) },
+    ]);
+    expect(items).toEqual([expect.objectContaining({ policyId: today.id, dueAt: at(10).toISOString() })]);
   });
 });

@@ -316,3 +316,25 @@ export function effectiveDate(
   const earliest = approvedAt.getTime() + (needsApproval ? noticeDays * DAY_MS : 0);
   return new Date(Math.max(requested ? requested.getTime() : 0, earliest));
 }
+
+/**
+ * The upcoming purges across rule changes: `segments` are the plans of consecutive periods, in order, each
+ * made with the versions in force from its start (`from`) and due by its end. A run purges what is due under
+ * the versions in force at the time it runs, so an item purged in an earlier period is gone for the later
+ * ones (first occurrence kept), and an item a later period's versions make due before that period starts
+ * falls due when they take effect (dueAt moved to `from`). Sorted as sortItems.
+ */
+export function mergeSegmentPlans<T extends PurgeItem>(
+  segments: ReadonlyArray<{ from: Date; items: readonly T[] }>,
+): T[] {
+  const seen = new Set<string>();
+  const merged: T[] = [];
+  for (const { from, items } of segments)
+    for (const item of items) {
+      const key = `${item.claimId}/${item.dataClass}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      merged.push(Date.parse(item.dueAt) < from.getTime() ? { ...item, dueAt: from.toISOString() } : item);
+    }
+  return sortItems(merged);
+}

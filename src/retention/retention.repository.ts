@@ -47,6 +47,18 @@ export class RetentionRepository extends OwnedTableRepository {
     }));
   }
 
+  /** The times in (from, to] at which the set of versions in force changes (a version starts or ends), ascending. */
+  async ruleChangesBetween(from: Date, to: Date, tx?: Tx): Promise<Date[]> {
+    const rows = (await this.m(tx).query(
+      `SELECT DISTINCT at FROM (
+         SELECT effective_from AS at FROM retention_policies WHERE active
+         UNION SELECT effective_until FROM retention_policies WHERE active AND effective_until IS NOT NULL
+       ) changes WHERE at > $1 AND at <= $2 ORDER BY at`,
+      [from, to],
+    )) as Array<{ at: Date }>;
+    return rows.map((row) => new Date(row.at));
+  }
+
   /** Every version of every policy, grouped by policy (oldest first), versions in order. */
   listPolicies(): Promise<RetentionPolicy[]> {
     return this.m()

@@ -543,13 +543,17 @@ export class RetentionService {
     return holds.map((hold) => holdView(hold, numbers.get(hold.claimId)?.externalReference ?? null));
   }
 
-  /** What falls due within `days` (already due included); held claims are listed marked, never purged. */
+  /**
+   * What falls due within `days` (already due included), under the versions in force when it falls due — an
+   * approved change that takes effect within the window counts from then; held claims are listed marked,
+   * never purged.
+   */
   async upcoming(
     days: number,
   ): Promise<{ asOf: string; until: string; items: Array<PurgeItem & { legalHold: boolean }> }> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + days * DAY_MS);
-    return { asOf: now.toISOString(), until: until.toISOString(), items: await this.purge.plan(until, true) };
+    return { asOf: now.toISOString(), until: until.toISOString(), items: await this.purge.planUntil(until, true) };
   }
 
   async listReceipts(query: {
