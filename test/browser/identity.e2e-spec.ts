@@ -88,8 +88,10 @@ describe('identity in the review client', () => {
     await harness.signIn(tab, user, /\/tasks$/);
     await page.waitForURL(/\/tasks$/);
     await page.getByTestId('who').waitFor();
+    const loggedOut = tab.waitForResponse((response) => response.url().endsWith('/v1/auth/logout'));
     await tab.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
+    await loggedOut; // the other tab is told before the server answers; the cookie goes with the answer
     expect((await page.context().cookies()).some((cookie) => cookie.name === '__Secure-cev-refresh')).toBe(false);
     await third.close();
   });

@@ -20,6 +20,11 @@ const KINDS: readonly Kind[] = [
   'duplicate_photo',
 ];
 const LINES: readonly Line[] = ['auto', 'property'];
+/** The two editable bounds of a check's thresholds, in column order, with the words their inputs are labelled by. */
+const BOUNDS = [
+  { field: 'flagAt', name: 'flag at' },
+  { field: 'uncertainFrom', name: 'review from' },
+] as const;
 
 /** What the quality report recommends per check (its flagAt that agreed most with reviewers). */
 export interface QualityRecommendation {
@@ -133,7 +138,7 @@ function Calibration({
       setMessage(`Rolled ${label(line)} back to version ${to} (now version ${applied.calibration?.version ?? '?'}).`);
       status.reload();
     });
-  const setValue = (kind: Kind, field: 'flagAt' | 'uncertainFrom', value: string) =>
+  const setValue = (kind: Kind, field: (typeof BOUNDS)[number]['field'], value: string) =>
     setProposed({ ...proposed, [kind]: { ...proposed[kind], [field]: Number(value) } });
 
   const inForce = current.current.calibration;
@@ -205,28 +210,19 @@ function Calibration({
                           ? `${fmt(fitProposal[kind].uncertainFrom)} – ${fmt(fitProposal[kind].flagAt)}`
                           : '—'}
                       </td>
-                      <td>
-                        <input
-                          type="number"
-                          min={0}
-                          max={1}
-                          step={0.001}
-                          aria-label={`${label(kind)}: proposed flag at`}
-                          value={proposed[kind].flagAt}
-                          onChange={(event) => setValue(kind, 'flagAt', event.target.value)}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          type="number"
-                          min={0}
-                          max={1}
-                          step={0.001}
-                          aria-label={`${label(kind)}: proposed review from`}
-                          value={proposed[kind].uncertainFrom}
-                          onChange={(event) => setValue(kind, 'uncertainFrom', event.target.value)}
-                        />
-                      </td>
+                      {BOUNDS.map(({ field, name }) => (
+                        <td key={field}>
+                          <input
+                            type="number"
+                            min={0}
+                            max={1}
+                            step={0.001}
+                            aria-label={`${label(kind)}: proposed ${name}`}
+                            value={proposed[kind][field]}
+                            onChange={(event) => setValue(kind, field, event.target.value)}
+                          />
+                        </td>
+                      ))}
                     </>
                   )}
                 </tr>

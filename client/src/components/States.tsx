@@ -72,6 +72,36 @@ export function Alert({ ok = false, testId, children }: { ok?: boolean; testId?:
 }
 
 /**
+ * A result message, with a one-time secret (a new API key, a set-password link) after it when there is one:
+ * shown once, selectable, never stored by the client.
+ */
+export function SecretAlert({
+  ok,
+  testId,
+  text,
+  secret,
+}: {
+  ok: boolean;
+  testId: string;
+  text: string;
+  secret?: { value: string; testId: string };
+}) {
+  return (
+    <Alert ok={ok} testId={testId}>
+      {text}
+      {secret && (
+        <>
+          {' '}
+          <code className="secret" data-testid={secret.testId}>
+            {secret.value}
+          </code>
+        </>
+      )}
+    </Alert>
+  );
+}
+
+/**
  * What a loaded resource shows: its error (with a retry), a loading note until data comes, `empty` (or
  * `empty(data)`) when `isEmpty(data)` (by default: an empty list), else `children(data)`.
  */

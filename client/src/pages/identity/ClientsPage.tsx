@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { client, unwrap } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
-import { Alert, Loaded } from '../../components/States';
+import { Loaded, SecretAlert } from '../../components/States';
 import { dateTime } from '../../format';
 import { useApi } from '../../hooks';
 
@@ -118,17 +118,12 @@ export function ClientsPage() {
         </div>
       </form>
       {message && (
-        <Alert ok={message.ok} testId="clients-message">
-          {message.text}
-          {message.key && (
-            <>
-              {' '}
-              <code className="secret" data-testid="new-api-key">
-                {message.key}
-              </code>
-            </>
-          )}
-        </Alert>
+        <SecretAlert
+          ok={message.ok}
+          testId="clients-message"
+          text={message.text}
+          secret={message.key ? { value: message.key, testId: 'new-api-key' } : undefined}
+        />
       )}
       <Loaded
         state={clients}

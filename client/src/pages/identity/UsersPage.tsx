@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, client, unwrap } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable } from '../../components/DataTable';
-import { Alert, Loaded } from '../../components/States';
+import { Loaded, SecretAlert } from '../../components/States';
 import { dateTime } from '../../format';
 import { useApi, useSession } from '../../hooks';
 import { ALL_ROLES } from '../../roles';
@@ -212,17 +212,12 @@ export function UsersPage() {
         </div>
       </form>
       {message && (
-        <Alert ok={message.ok} testId="people-message">
-          {message.text}
-          {message.link && (
-            <>
-              {' '}
-              <code className="secret" data-testid="reset-link">
-                {message.link}
-              </code>
-            </>
-          )}
-        </Alert>
+        <SecretAlert
+          ok={message.ok}
+          testId="people-message"
+          text={message.text}
+          secret={message.link ? { value: message.link, testId: 'reset-link' } : undefined}
+        />
       )}
       <Loaded
         state={users}
