@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import { AUDIT_COMMANDS } from './audit/audit.cli';
 import { AUTH_COMMANDS } from './auth/auth.cli';
 import type { CliCommand } from './cli/cli-command';
-import { KEY_COMMANDS } from './crypto/crypto.cli';
+import { keyCommands } from './crypto/crypto.cli';
+import { UsersRepository } from './auth/users.repository';
+import { TotpKeyHolder } from './mfa/totp-key-holder';
+import { WebhookEndpointsRepository } from './webhooks/webhook-endpoints.repository';
+import { WebhookSecretKeyHolder } from './webhooks/webhook-secret-key-holder';
 import { BLOB_COMMANDS } from './evidence/blob-store.cli';
 import { SCORING_COMMANDS } from './scoring/scoring.cli';
 import { GOVERNANCE_COMMANDS } from './governance/governance.cli';
@@ -16,7 +20,10 @@ const commands: Record<string, CliCommand> = {
   ...AUTH_COMMANDS,
   ...AUDIT_COMMANDS,
   ...SCORING_COMMANDS,
-  ...KEY_COMMANDS,
+  ...keyCommands(({ dataSource }) => [
+    new TotpKeyHolder(new UsersRepository(dataSource)),
+    new WebhookSecretKeyHolder(new WebhookEndpointsRepository(dataSource)),
+  ]),
   ...BLOB_COMMANDS,
   ...WEBHOOK_COMMANDS,
   ...GOVERNANCE_COMMANDS,

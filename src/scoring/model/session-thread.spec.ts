@@ -4,6 +4,9 @@ import { ClipModel } from './clip-model';
 import { SessionThread } from './session-thread';
 
 const CPU = { executionProviders: ['cpu'], intraOpThreads: 1 };
+// A 512-image batch on one thread takes a few seconds on an idle 2-core machine and more on a busy one: the
+// default 5 s made the test fail on load, not on behaviour (it asserts the order of events, not a duration).
+jest.setTimeout(60_000);
 
 function workerOf(model: ClipModel): Worker {
   return (model as unknown as { thread: { worker: Worker } }).thread.worker;
