@@ -14,7 +14,9 @@ import {
   SCENE_OBJECTS,
   SceneSpec,
   randomSceneSpec,
+  randomSceneVariety,
 } from '../../tools/scenes/scene-renderer';
+import { deriveSeed, mulberry32 } from '../../tools/scenes/prng';
 
 export const POOL = 4;
 export const IMAGE_SIZE = 224;
@@ -35,8 +37,18 @@ export function sceneForIndex(
   const colour = SCENE_COLOURS[Math.floor(index / SCENE_OBJECTS.length) % SCENE_COLOURS.length];
   const damage =
     SCENE_DAMAGES[Math.floor(index / (SCENE_OBJECTS.length * SCENE_COLOURS.length)) % SCENE_DAMAGES.length];
-  return randomSceneSpec(SPLIT_SEED_BASE[split] + index, { object, colour, damage, width, height });
+  const spec = randomSceneSpec(SPLIT_SEED_BASE[split] + index, { object, colour, damage, width, height });
+  // Training scenes: 3 in 5 get extra variety (exposure, colour cast, paint shade, ground, camera, damage size)
+  // so the model does not tie a colour or a damage to one look; the other 2 in 5 and both eval splits
+  // are plain scenes, as the service's tests and the demo render them. 441 and 5 are coprime, so every
+  // attribute combination gets both kinds.
+  if (split === 'train' && index % 5 < 3)
+    spec.variety = randomSceneVariety(mulberry32(deriveSeed(spec.seed, VARIETY_STREAM)), colour);
+  return spec;
 }
+
+/** The stream a training scene's variety is drawn from (derived from its seed). */
+export const VARIETY_STREAM = 0x7a71e7;
 
 /**
  * 4x4 average pool of a CHW float32 CLIP tensor, returned de-normalised and quantised to uint8.
