@@ -64,8 +64,7 @@ function main(): void {
     name: 'fixture',
     description:
       'Tiny CLIP-style dual encoder (~0.44M parameters) trained on procedural claim photos (vehicles and buildings, ' +
-      '7 colours, 7 damage kinds; 3 in 5 training scenes with extra exposure, colour cast, paint shade, ground, camera ' +
-      'and damage-size variety). For tests and the demo only: it knows nothing about real photos.',
+      '7 colours, 7 damage kinds). For tests and the demo only: it knows nothing about real photos.',
     provenance:
       `trained by models/train/train_fixture.py on scenes from tools/scenes (train seeds ${report.trainSeeds.join('-')}, ` +
       `eval seeds ${report.evalSeeds.join('-')}), captions tokenized with merges learned by models/train/learn-merges.ts; ` +
