@@ -14,7 +14,9 @@ import {
   SCENE_OBJECTS,
   SceneSpec,
   randomSceneSpec,
+  randomSceneVariety,
 } from '../../tools/scenes/scene-renderer';
+import { deriveSeed, mulberry32 } from '../../tools/scenes/prng';
 
 export const POOL = 4;
 export const IMAGE_SIZE = 224;
@@ -24,19 +26,31 @@ export const POOLED_BYTES = 3 * POOLED_SIZE * POOLED_SIZE;
 /** Seeds of the splits: disjoint ranges. */
 export const SPLIT_SEED_BASE = { train: 0, eval: 1_000_000, tsEval: 2_000_000 } as const;
 
-/** Balanced attributes: scene i of a split gets combination i mod 441 (object fastest). */
+/**
+ * Balanced attributes: scene i of a split gets combination i mod 441 (object fastest). With `variety`
+ * (make-dataset --variety, off by default and not used for the committed model), 3 in 5 training scenes get a
+ * random variety (exposure, colour cast, paint shade, ground, camera, damage size); the eval splits stay plain.
+ * 441 and 5 are coprime, so every attribute combination gets both kinds.
+ */
 export function sceneForIndex(
   split: keyof typeof SPLIT_SEED_BASE,
   index: number,
   width?: number,
   height?: number,
+  variety = false,
 ): SceneSpec {
   const object = SCENE_OBJECTS[index % SCENE_OBJECTS.length];
   const colour = SCENE_COLOURS[Math.floor(index / SCENE_OBJECTS.length) % SCENE_COLOURS.length];
   const damage =
     SCENE_DAMAGES[Math.floor(index / (SCENE_OBJECTS.length * SCENE_COLOURS.length)) % SCENE_DAMAGES.length];
-  return randomSceneSpec(SPLIT_SEED_BASE[split] + index, { object, colour, damage, width, height });
+  const spec = randomSceneSpec(SPLIT_SEED_BASE[split] + index, { object, colour, damage, width, height });
+  if (variety && split === 'train' && index % 5 < 3)
+    spec.variety = randomSceneVariety(mulberry32(deriveSeed(spec.seed, VARIETY_STREAM)), colour);
+  return spec;
 }
+
+/** The stream a training scene's variety is drawn from (derived from its seed). */
+export const VARIETY_STREAM = 0x7a71e7;
 
 /**
  * 4x4 average pool of a CHW float32 CLIP tensor, returned de-normalised and quantised to uint8.

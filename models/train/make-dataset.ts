@@ -9,6 +9,8 @@
  *
  * Options: --train N --eval N --out DIR --merges FILE --workers N --captions-per-scene K
  *          --width W --height H (render size, default 640x480 like the TS eval and the demo)
+ *          --variety (3 in 5 training scenes with extra photographic variety; an experiment, see README:
+ *            the committed model was trained without it)
  *          --captions-only (rewrite the caption files, keep the images)
  *          --rerender-objects a,b --rerender-damages c,d (after a renderer change that only affects
  *            those objects/damages: re-render just the scenes with one of them, patching the existing
@@ -50,6 +52,7 @@ interface WorkerInput {
   jobs: Job[];
   width: number;
   height: number;
+  variety: boolean;
 }
 
 interface WorkerBatch {
@@ -66,7 +69,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
     const jobs = input.jobs.slice(start, start + BATCH);
     const data = new Uint8Array(jobs.length * POOLED_BYTES);
     for (let i = 0; i < jobs.length; i++) {
-      const spec = sceneForIndex(jobs[i].split, jobs[i].index, input.width, input.height);
+      const spec = sceneForIndex(jobs[i].split, jobs[i].index, input.width, input.height, input.variety);
       const jpeg = await renderScene(spec);
       const chw = await preprocessImage(jpeg, OPENAI_CLIP_IMAGE_CONFIG);
       poolToUint8(chw, mean, std, data, i * POOLED_BYTES);
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
   const perScene = Number(args['captions-per-scene'] ?? 8);
   const width = Number(args.width ?? 640);
   const height = Number(args.height ?? 480);
+  const variety = 'variety' in args;
   if (!existsSync(mergesPath))
     throw new Error(`${mergesPath} missing: run node dist/models/train/learn-merges.js first`);
   mkdirSync(outDir, { recursive: true });
@@ -167,7 +171,14 @@ async function main(): Promise<void> {
   for (const split of ['train', 'eval'] as const) {
     writeFileSync(
       join(outDir, `${split}.json`),
-      JSON.stringify({ split, seedBase: SPLIT_SEED_BASE[split], width, height, ...sceneMeta[split] }),
+      JSON.stringify({
+        split,
+        seedBase: SPLIT_SEED_BASE[split],
+        width,
+        height,
+        variety: variety && split === 'train',
+        ...sceneMeta[split],
+      }),
     );
   }
   console.log(`captions: ${table.length} unique, vocab ${tokenizer.vocabSize}`);
@@ -202,7 +213,9 @@ async function main(): Promise<void> {
     Array.from({ length: workers }, (_, w) => {
       const mine = jobs.filter((_, j) => j % workers === w);
       return new Promise<void>((resolveWorker, reject) => {
-        const worker = new Worker(__filename, { workerData: { jobs: mine, width, height } satisfies WorkerInput });
+        const worker = new Worker(__filename, {
+          workerData: { jobs: mine, width, height, variety } satisfies WorkerInput,
+        });
         worker.on('message', (msg: WorkerBatch) => {
           msg.jobs.forEach((job, i) => {
             buffers[job.split].set(

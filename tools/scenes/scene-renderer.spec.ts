@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { deriveSeed, mulberry32 } from './prng';
 import {
@@ -7,6 +8,7 @@ import {
   SceneConstraints,
   SceneSpec,
   randomSceneSpec,
+  randomSceneVariety,
   renderScene,
   sceneCaption,
   sceneSvg,
@@ -260,5 +262,53 @@ describe('renderScene', () => {
     const sharpImg = await laplacianEnergy(await renderScene(spec, 'png'));
     const blurred = await laplacianEnergy(await renderScene({ ...spec, blur: 4 }, 'png'));
     expect(blurred).toBeLessThan(sharpImg * 0.1);
+  });
+});
+
+describe('scene variety (optional, for the fixture training set)', () => {
+  jest.setTimeout(60_000);
+
+  it('leaves scenes without variety exactly as they were drawn before it existed', () => {
+    // SHA-256 of the SVGs of seeds 0-440, pinned from the renderer before variety was added: tests, the
+    // simulator and the demo render scenes by seed, and their images (and scores) must not move.
+    const hash = createHash('sha256');
+    for (let seed = 0; seed < 441; seed++) hash.update(sceneSvg(randomSceneSpec(seed)));
+    expect(hash.digest('hex')).toBe('403a97a01a0504078653defb5db2236f7cfd09527ac141271edba1abada39e65');
+  });
+
+  it('an empty variety renders the same bytes as none', async () => {
+    for (const seed of [5, 6]) {
+      const spec = randomSceneSpec(seed);
+      expect((await renderScene({ ...spec, variety: {} })).equals(await renderScene(spec))).toBe(true);
+    }
+  });
+
+  it('draws a deterministic variety that changes the photo but stays far brighter than dark lighting', async () => {
+    const v = (seed: number) => randomSceneVariety(mulberry32(seed), 'red');
+    expect(v(1)).toEqual(v(1));
+    expect(v(1)).not.toEqual(v(2));
+    for (const seed of [21, 22, 23, 24]) {
+      const spec = randomSceneSpec(seed);
+      const variety = randomSceneVariety(mulberry32(deriveSeed(seed, 9)), spec.colour);
+      expect(variety.exposure).toBeGreaterThanOrEqual(0.6);
+      const plain = await renderScene(spec, 'png');
+      const varied = await renderScene({ ...spec, variety }, 'png');
+      expect(await meanAbsDiff(plain, varied)).toBeGreaterThan(3);
+      const dark = await stats(await renderScene({ ...spec, lighting: 'dark' }));
+      expect((await stats(varied)).mean).toBeGreaterThan(dark.mean * 2);
+    }
+  });
+
+  it('scales the damage marks with damageScale', async () => {
+    for (const damage of ['rust', 'dents'] as const) {
+      const spec: SceneSpec = { object: 'sedan', colour: 'blue', damage, seed: 31, width: 320, height: 240 };
+      const clean = await renderScene({ ...spec, damage: 'none' }, 'png');
+      const marks = async (damageScale: number) =>
+        meanAbsDiff(clean, await renderScene({ ...spec, variety: { damageScale } }, 'png'));
+      expect(await marks(1.4)).toBeGreaterThan((await marks(0.75)) * 1.3);
+    }
+    // a 1x variety is the plain drawing
+    const plain: SceneSpec = { object: 'sedan', colour: 'blue', damage: 'rust', seed: 31 };
+    expect(sceneSvg({ ...plain, variety: { damageScale: 1 } })).toBe(sceneSvg(plain));
   });
 });

@@ -39,6 +39,37 @@ export interface SceneSpec {
   lighting?: 'normal' | 'dark';
   /** Gaussian blur sigma in output pixels (0 or undefined = sharp). */
   blur?: number;
+  /**
+   * Extra photographic variety (used by the fixture model's training set). Absent, the scene renders exactly
+   * as it did before this option existed: no field changes a random draw, each only scales or adds to one.
+   */
+  variety?: SceneVariety;
+}
+
+/** Ground covers a varied scene may have instead of its seed's ground colours (the texture stays). */
+export const VARIETY_GROUNDS = ['clay', 'snow', 'gravel', 'leaves', 'wet'] as const;
+
+/**
+ * Optional variation of a scene beyond what its seed varies. Every field is optional; `randomSceneVariety`
+ * draws all of them within ranges where the scene's labels stay true (never as dark as `lighting: 'dark'`).
+ */
+export interface SceneVariety {
+  /** Exposure gain on top of the seed's (1 = as drawn): dim to bright, 0.6–1.35 in `randomSceneVariety`. */
+  exposure?: number;
+  /** Contrast about mid-grey (1 = as drawn). */
+  contrast?: number;
+  /** A colour cast over the whole photo (sodium light, shade, dusk), stronger than the seed's tint. */
+  cast?: { colour: string; opacity: number };
+  /** Paint shade within its colour name: hue, saturation and lightness offsets added to the seed's paint. */
+  paint?: { dh: number; ds: number; dl: number };
+  /** Another ground cover (its colours only; the seed's texture and layout stay). */
+  ground?: (typeof VARIETY_GROUNDS)[number];
+  /** Camera: extra roll in degrees, zoom factor (below 1 pulls back, above 1 closes in), horizontal skew in degrees. */
+  roll?: number;
+  zoom?: number;
+  skew?: number;
+  /** Size factor of the damage marks (dents, hail pits, rust, soot, cracks). */
+  damageScale?: number;
 }
 
 export interface SceneConstraints {
@@ -146,9 +177,59 @@ const PAINT: Record<SceneColour, { h: number; s: number; l: number; dh: number; 
   yellow: { h: 48, s: 90, l: 52, dh: 4, ds: 6, dl: 4 },
 };
 
-function paintColour(rng: Rng, colour: SceneColour): string {
+function paintColour(rng: Rng, colour: SceneColour, shift?: SceneVariety['paint']): string {
   const p = PAINT[colour];
-  return hsl(p.h + uniform(rng, -p.dh, p.dh), p.s + uniform(rng, -p.ds, p.ds), p.l + uniform(rng, -p.dl, p.dl));
+  const h = p.h + uniform(rng, -p.dh, p.dh);
+  const s = p.s + uniform(rng, -p.ds, p.ds);
+  const l = p.l + uniform(rng, -p.dl, p.dl);
+  return shift ? hsl(h + shift.dh, s + shift.ds, l + shift.dl) : hsl(h, s, l);
+}
+
+/** Paint shifts that keep each colour name true (a darker red is still red; white never turns grey). */
+const PAINT_SHIFT: Record<SceneColour, { dh: number; ds: number; dl: readonly [number, number] }> = {
+  red: { dh: 8, ds: 15, dl: [-12, 10] },
+  blue: { dh: 14, ds: 15, dl: [-14, 14] },
+  green: { dh: 18, ds: 15, dl: [-10, 14] },
+  white: { dh: 30, ds: 4, dl: [-6, 4] },
+  black: { dh: 40, ds: 6, dl: [-5, 7] },
+  silver: { dh: 30, ds: 3, dl: [-8, 8] },
+  yellow: { dh: 6, ds: 10, dl: [-8, 8] },
+};
+
+/** Ground colours (near, far) of the variety grounds. */
+const VARIETY_GROUND_COLOURS: Record<(typeof VARIETY_GROUNDS)[number], { near: HslRange; far: HslRange }> = {
+  clay: { near: [12, 24, 35, 50, 30, 40], far: [15, 28, 30, 45, 44, 54] },
+  snow: { near: [200, 220, 8, 20, 86, 93], far: [200, 220, 6, 15, 90, 96] },
+  gravel: { near: [30, 40, 4, 10, 40, 50], far: [30, 40, 4, 10, 55, 65] },
+  leaves: { near: [18, 38, 50, 70, 32, 44], far: [25, 45, 40, 60, 44, 54] },
+  wet: { near: [205, 225, 5, 12, 16, 24], far: [205, 225, 5, 12, 30, 40] },
+};
+
+const CASTS = ['#ff9a3c', '#ffc070', '#5b8cff', '#8fb8ff', '#9cff9c', '#ff70a0', '#ffffff', '#402010'] as const;
+
+/**
+ * A random variety for a scene of this colour, from `rng` (deterministic): dim to bright exposure, a colour
+ * cast, another paint shade of the same colour name, a different ground in 2 of 5, camera roll/zoom/skew and
+ * damage marks from 0.75× to 1.4× their size.
+ */
+export function randomSceneVariety(rng: Rng, colour: SceneColour): SceneVariety {
+  const shift = PAINT_SHIFT[colour];
+  const variety: SceneVariety = {
+    exposure: uniform(rng, 0.6, 1.35),
+    contrast: uniform(rng, 0.8, 1.2),
+    cast: { colour: pick(rng, CASTS), opacity: uniform(rng, 0, 0.22) },
+    paint: {
+      dh: uniform(rng, -shift.dh, shift.dh),
+      ds: uniform(rng, -shift.ds, shift.ds),
+      dl: uniform(rng, ...shift.dl),
+    },
+    roll: uniform(rng, -7, 7),
+    zoom: uniform(rng, 0.82, 1.18),
+    skew: uniform(rng, -6, 6),
+    damageScale: uniform(rng, 0.75, 1.4),
+  };
+  if (chance(rng, 0.4)) variety.ground = pick(rng, VARIETY_GROUNDS);
+  return variety;
 }
 
 const f = (v: number): string => (Math.round(v * 10) / 10).toString();
@@ -1173,6 +1254,12 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   const rng = mulberry32(deriveSeed(spec.seed, 0x1a9e7));
   const s = Math.min(W / DEFAULT_SCENE_WIDTH, H / DEFAULT_SCENE_HEIGHT);
   const palette = chooseBackground(rng);
+  const variety = spec.variety;
+  if (variety?.ground) {
+    const grng = mulberry32(deriveSeed(spec.seed, 0x96a0d));
+    palette.ground = hslIn(grng, VARIETY_GROUND_COLOURS[variety.ground].near);
+    palette.groundFar = hslIn(grng, VARIETY_GROUND_COLOURS[variety.ground].far);
+  }
   const horizon = H * uniform(rng, 0.38, 0.6);
   const vehicle = isVehicle(spec.object);
 
@@ -1229,7 +1316,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     `<ellipse cx="${f(cx)}" cy="${f(groundY)}" rx="${f(objW * 0.55)}" ry="${f(Math.max(4, objH * 0.06))}" fill="#000" fill-opacity="${f(uniform(rng, 0.25, 0.45))}"/>`,
   );
 
-  const paint = paintColour(mulberry32(deriveSeed(spec.seed, 0xc0104)), spec.colour);
+  const paint = paintColour(mulberry32(deriveSeed(spec.seed, 0xc0104)), spec.colour, variety?.paint);
   // damage has its own stream: the same seed gives the same layout whatever the damage
   const drng = mulberry32(deriveSeed(spec.seed, 0xda3a9e));
   const surfaceClip = [...drawing.paintShapes, ...drawing.extraSurface].join('');
@@ -1237,7 +1324,8 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   defs.push(`<clipPath id="surfclip">${surfaceClip}</clipPath>`);
   defs.push(`<clipPath id="glassclip">${drawing.glassShapes.join('')}</clipPath>`);
 
-  const damageScale = vehicle ? 1 : 1.15;
+  const markScale = variety?.damageScale ?? 1;
+  const damageScale = (vehicle ? 1 : 1.15) * markScale;
   let obj = '';
   obj += `<g fill="${paint}">${drawing.paintShapes.join('')}</g>`;
   obj += `<g fill="url(#shade)">${drawing.paintShapes.join('')}</g>`;
@@ -1253,7 +1341,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     let cracks = '';
     const boxes = drawing.glassBoxes;
     const broken = boxes.filter((_, i) => i === 0 || chance(drng, boxes.length > 6 ? 0.45 : 0.8));
-    for (const b of broken) cracks += crackWeb(drng, b, vehicle ? 1 : 1.2);
+    for (const b of broken) cracks += crackWeb(drng, b, (vehicle ? 1 : 1.2) * markScale);
     obj += `<g clip-path="url(#glassclip)">${cracks}</g>`;
   }
   obj += drawing.over;
@@ -1283,13 +1371,17 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
   }
 
   // camera: roll + zoom (zoom hides the rotated corners), tint and vignette
-  const roll = uniform(rng, -3, 3);
-  const zoom = 1.06 + uniform(rng, 0, 0.1);
+  const roll = uniform(rng, -3, 3) + (variety?.roll ?? 0);
+  const zoom = (1.06 + uniform(rng, 0, 0.1)) * (variety?.zoom ?? 1);
   const panX = uniform(rng, -0.03, 0.03) * W;
   const panY = uniform(rng, -0.03, 0.03) * H;
   const tint = pick(rng, ['#ffb060', '#60a0ff', '#ffffff', '#ffe0a0', '#a0ffd0']);
   const tintOp = uniform(rng, 0, 0.08);
-  const camera = `translate(${f(W / 2 + panX)},${f(H / 2 + panY)}) rotate(${f(roll)}) scale(${f(zoom)}) translate(${f(-W / 2)},${f(-H / 2)})`;
+  const skew = variety?.skew ? ` skewX(${f(variety.skew)})` : '';
+  const camera = `translate(${f(W / 2 + panX)},${f(H / 2 + panY)}) rotate(${f(roll)})${skew} scale(${f(zoom)}) translate(${f(-W / 2)},${f(-H / 2)})`;
+  const cast = variety?.cast
+    ? `<rect width="${W}" height="${H}" fill="${variety.cast.colour}" fill-opacity="${Math.round(variety.cast.opacity * 1000) / 1000}"/>`
+    : '';
 
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
@@ -1297,6 +1389,7 @@ function buildSvg(spec: SceneSpec, W: number, H: number): string {
     `<rect width="${W}" height="${H}" fill="${palette.ground}"/>` +
     `<g transform="${camera}">${parts.join('')}</g>` +
     `<rect width="${W}" height="${H}" fill="${tint}" fill-opacity="${f(tintOp)}"/>` +
+    cast +
     `<rect width="${W}" height="${H}" fill="url(#vignette)"/>` +
     `</svg>`
   );
@@ -1328,6 +1421,13 @@ export async function renderScene(spec: SceneSpec, format: 'jpeg' | 'png' = 'jpe
     // under-exposed: crush to ~16% with a little lift in the blacks and a slight blue cast
     gains = gains.map((g, i) => g * (i === 2 ? 0.19 : 0.16));
     offsets = [3, 3, 5];
+  }
+  if (spec.variety) {
+    // exposure scales every channel; contrast pivots about mid-grey (out = c·in + 128·(1 − c))
+    const exposure = spec.variety.exposure ?? 1;
+    const contrast = spec.variety.contrast ?? 1;
+    gains = gains.map((g) => g * exposure * contrast);
+    offsets = offsets.map((o) => o * contrast + 128 * (1 - contrast));
   }
   let img = sharp(Buffer.from(svg), { density: 72 }).removeAlpha().linear(gains, offsets);
   if (spec.blur !== undefined && spec.blur > 0) img = img.blur(Math.max(0.3, spec.blur));
