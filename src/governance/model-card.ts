@@ -106,6 +106,50 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
 
 const pct = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
 
+type Thresholds = Record<string, { flagAt: number; uncertainFrom: number }>;
+
+function thresholdTable(thresholds: Thresholds): string {
+  return [
+    '| check | review from | flag at |',
+    '|---|---|---|',
+    ...Object.entries(thresholds).map(([kind, t]) => `| ${kind} | ${t.uncertainFrom} | ${t.flagAt} |`),
+  ].join('\n');
+}
+
+/** The calibration section in words and tables (cardCalibration's shape; anything else as JSON). */
+function calibrationMarkdown(calibration: unknown): string {
+  if (typeof calibration === 'string') return calibration;
+  const c = calibration as {
+    promptSetVersion?: string;
+    committed?: string | { version: number; origin: string; thresholds: Thresholds };
+    inForceWithoutApplied?: string;
+    applied?: string | AppliedCalibration[];
+  };
+  if (c.committed === undefined || c.inForceWithoutApplied === undefined)
+    return `\`\`\`json\n${JSON.stringify(calibration, null, 2)}\n\`\`\``;
+  const lines = [`- Prompt templates: \`${c.promptSetVersion}\``];
+  if (typeof c.committed === 'string') lines.push(`- Committed with the code: ${c.committed}`);
+  else
+    lines.push(
+      `- Committed with the code: version ${c.committed.version} (${c.committed.origin})`,
+      '',
+      thresholdTable(c.committed.thresholds),
+      '',
+    );
+  lines.push(`- In force where no version was applied: ${c.inForceWithoutApplied}`);
+  if (typeof c.applied === 'string' || c.applied === undefined)
+    lines.push(`- Applied in the database: ${c.applied ?? 'not read'}`);
+  else
+    for (const applied of c.applied)
+      lines.push(
+        `- Applied in the database, ${applied.line}: version ${applied.version} (${applied.source}, ${applied.createdAt})`,
+        '',
+        thresholdTable(applied.thresholds),
+        '',
+      );
+  return lines.join('\n');
+}
+
 export function modelCardMarkdown(card: ModelCard): string {
   const details = card.modelDetails;
   const rows = Object.entries(card.quantitativeAnalyses)
@@ -154,7 +198,7 @@ ${card.trainingData}
 ${rows}
 
 ## Calibration
-${typeof card.calibration === 'string' ? card.calibration : `\`\`\`json\n${JSON.stringify(card.calibration, null, 2)}\n\`\`\``}
+${calibrationMarkdown(card.calibration)}
 
 ## Ethical considerations
 ${card.ethicalConsiderations}
