@@ -1,12 +1,14 @@
 import { checkMetrics, confusionMatrix, expectedCalibrationError } from './evaluation-metrics';
 import { expectedFlags } from './labelled-set';
 import {
+  blurTensor,
   cellCoverage,
   cellRect,
-  heatmapFromScores,
+  heatmapFromWindowScores,
   heatmapRegionIou,
   iou,
-  occlusionBatch,
+  preservationBatch,
+  slidingWindows,
   topCells,
 } from './occlusion';
 import { summariseReviews } from './model-evaluation';
@@ -119,33 +121,74 @@ describe('occlusion', () => {
     expect(cellRect(8, 7, 224)).toEqual({ x0: 32, x1: 64, y0: 32, y1: 64 });
   });
 
-  it('builds one batch: the input, then one copy per cell with only that cell masked', () => {
-    const size = 4;
-    const pixels = new Float32Array(3 * size * size).fill(1);
-    const batch = occlusionBatch(pixels, size, 2);
-    expect(batch.length).toBe(5 * 3 * size * size);
-    const copy = (n: number) => batch.subarray(n * 48, (n + 1) * 48);
-    expect([...copy(0)].every((v) => v === 1)).toBe(true);
-    // copy 1 masks cell 0: rows 0-1, columns 0-1 of every channel
-    const c1 = copy(1);
-    for (let channel = 0; channel < 3; channel += 1)
-      for (let y = 0; y < size; y += 1)
-        for (let x = 0; x < size; x += 1) expect(c1[channel * 16 + y * size + x]).toBe(y < 2 && x < 2 ? 0 : 1);
-    expect([...copy(4)].filter((v) => v === 0)).toHaveLength(12);
-    expect(() => occlusionBatch(new Float32Array(5), size, 2)).toThrow(RangeError);
+  it('blurs a tensor: a flat image stays flat, a spike spreads, the total is kept away from the edges', () => {
+    const size = 16;
+    expect(
+      [...blurTensor(new Float32Array(3 * size * size).fill(0.5), size, 2)].every((v) => Math.abs(v - 0.5) < 1e-6),
+    ).toBe(true);
+    const spike = new Float32Array(3 * size * size);
+    spike[8 * size + 8] = 1;
+    const blurred = blurTensor(spike, size, 2);
+    expect(blurred[8 * size + 8]).toBeLessThan(0.2);
+    expect(blurred[8 * size + 9]).toBeGreaterThan(0);
+    expect(blurred.subarray(0, size * size).reduce((sum, v) => sum + v, 0)).toBeCloseTo(1, 5);
+    expect(blurred.subarray(size * size).every((v) => v === 0)).toBe(true);
+    expect(() => blurTensor(new Float32Array(5), size, 2)).toThrow(RangeError);
   });
 
-  it('drops, top cells and IoU against a region', () => {
-    const heatmap = heatmapFromScores([0.9, 0.9, 0.2, 0.8, 0.1], 2);
-    expect(heatmap.drops.map((d) => Math.round(d * 10) / 10)).toEqual([0, 0.7, 0.1, 0.8]);
-    expect([...topCells(heatmap.drops, 2)].sort()).toEqual([1, 3]);
+  it('slides one-cell windows by half a cell: (2·grid − 1)² of them, every half cell covered', () => {
+    const windows = slidingWindows(2);
+    expect(windows).toHaveLength(9);
+    expect(windows[0]).toEqual({ r0: 0, c0: 0, r1: 2, c1: 2 });
+    expect(windows[4]).toEqual({ r0: 1, c0: 1, r1: 3, c1: 3 });
+    expect(slidingWindows(7)).toHaveLength(169);
+  });
+
+  it('builds one batch: the input, the blurred input, then the blurred input showing one window each', () => {
+    const size = 4;
+    const pixels = new Float32Array(3 * size * size).fill(1);
+    const blurred = new Float32Array(3 * size * size).fill(0.25);
+    const batch = preservationBatch(pixels, blurred, size, 1);
+    // grid 1: half cells are 2 × 2 pixels, one window (the whole input)
+    expect(batch.length).toBe(3 * 3 * size * size);
+    const copy = (n: number) => batch.subarray(n * 48, (n + 1) * 48);
+    expect([...copy(0)].every((v) => v === 1)).toBe(true);
+    expect([...copy(1)].every((v) => v === 0.25)).toBe(true);
+    expect([...copy(2)].every((v) => v === 1)).toBe(true);
+    const grid2 = preservationBatch(new Float32Array(3 * 64).fill(1), new Float32Array(3 * 64), 8, 2);
+    // window 4 (the centre one) shows pixels 2–5 of rows 2–5, in every channel
+    const centre = grid2.subarray(6 * 192, 7 * 192);
+    for (let channel = 0; channel < 3; channel += 1)
+      for (let y = 0; y < 8; y += 1)
+        for (let x = 0; x < 8; x += 1)
+          expect(centre[channel * 64 + y * 8 + x]).toBe(y >= 2 && y < 6 && x >= 2 && x < 6 ? 1 : 0);
+    expect(() => preservationBatch(new Float32Array(5), blurred, size, 1)).toThrow(RangeError);
+    expect(() => preservationBatch(pixels, blurred, size, 3)).toThrow(RangeError);
+  });
+
+  it('credits each cell with the mean gain over the blurred input of the windows covering it', () => {
+    // grid 2, 9 windows: only the top-left window (cell 0 exactly) raises the score
+    const scores = [0.9, 0.1, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
+    const heatmap = heatmapFromWindowScores(scores, 2);
+    expect(heatmap.baseline).toBe(0.9);
+    expect(heatmap.reference).toBe(0.1);
+    // cell 0: its top-left half cell is covered by that window alone (0.4), the other three by 2 or 4 windows
+    expect(heatmap.drops[0]).toBeCloseTo((0.4 + 0.2 + 0.2 + 0.1) / 4);
+    // the window covers cell 0 only: the other cells gain nothing
+    expect(heatmap.drops.slice(1).map((d) => Math.abs(d) < 1e-9)).toEqual([true, true, true]);
+    expect(() => heatmapFromWindowScores([0.1, 0.2], 2)).toThrow(RangeError);
+  });
+
+  it('top cells and IoU against a region', () => {
+    const drops = [0, 0.7, 0.1, 0.8];
+    expect([...topCells(drops, 2)].sort()).toEqual([1, 3]);
     expect(iou(new Set([1, 3]), new Set([3]))).toBeCloseTo(0.5);
     expect(iou(new Set(), new Set())).toBe(0);
     // region: the right half covered
-    const region = heatmapRegionIou(heatmap.drops, [0, 1, 0, 1]);
+    const region = heatmapRegionIou(drops, [0, 1, 0, 1]);
     expect(region).toEqual({ iou: 1, regionCells: [1, 3], topCells: [1, 3] });
     // a tiny region still has its most covered cell
-    expect(heatmapRegionIou(heatmap.drops, [0, 0, 0, 0.01]).regionCells).toEqual([3]);
+    expect(heatmapRegionIou(drops, [0, 0, 0, 0.01]).regionCells).toEqual([3]);
   });
 
   it('maps a mask of the original picture onto the centre crop', () => {

@@ -125,7 +125,7 @@ export class HeatmapView {
     type: [Number],
     nullable: true,
     description:
-      'grid × grid, row-major over the model’s centre crop: how much the label’s probability falls when the cell is hidden',
+      'grid × grid, row-major over the model’s centre crop: the cell’s evidence for the label, how much the label’s probability rises over the blurred photo when the cell’s content is shown (higher = more; method in src/governance/README.md)',
   })
   drops!: number[] | null;
   @ApiProperty({ type: Number, nullable: true, description: 'the label’s probability on the whole photo' })

@@ -57,7 +57,7 @@ export interface HeatmapView {
   targetLabel: string;
   grid: number;
   modelHash: string;
-  /** grid × grid, row-major over the model's centre crop: how much the label's probability falls when the cell is hidden. */
+  /** grid × grid, row-major over the model's centre crop: how much the label's probability rises over the blurred photo when only the cell's content is shown (occlusion.ts). */
   drops: number[] | null;
   baseline: number | null;
   error: string | null;

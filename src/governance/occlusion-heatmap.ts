@@ -1,14 +1,23 @@
 import type { ClipModel } from '../scoring/model/clip-model';
 import { preprocessInto } from '../scoring/preprocess/clip-preprocess';
 import { scoreLabels } from '../scoring/scoring-math';
-import { heatmapFromScores, occlusionBatch, type Heatmap } from './occlusion';
+import {
+  blurTensor,
+  heatmapFromWindowScores,
+  hidingBlurRadius,
+  preservationBatch,
+  slidingWindows,
+  type Heatmap,
+} from './occlusion';
 
 export const DEFAULT_OCCLUSION_GRID = 7;
 
 /**
- * Occlusion heatmap of one photo for one label: the photo and its grid² masked copies go through the
- * real model in one batch; each cell's value is how much the label's zero-shot probability (softmax over
- * `labels`, as the checks use it) falls when that cell is hidden.
+ * Occlusion heatmap of one photo for one label (method in occlusion.ts): the photo, its blurred copy and
+ * one copy per window (one cell large, half-cell stride: 169 for the 7×7 grid) blurred everywhere but the
+ * window go through the real model in one batch; each cell's value is how much the label's zero-shot
+ * probability (softmax over `labels`, as the checks use it) rises over the blurred photo when the cell's
+ * content is shown.
  */
 export async function occlusionHeatmap(
   model: ClipModel,
@@ -22,10 +31,10 @@ export async function occlusionHeatmap(
   const size = model.imageConfig.imageSize;
   const pixels = new Float32Array(3 * size * size);
   await preprocessInto(image, model.imageConfig, pixels, 0);
-  const batch = occlusionBatch(pixels, size, grid);
-  const embeddings = await model.embedPixelBatch(batch, grid * grid + 1, { transfer: true });
+  const batch = preservationBatch(pixels, blurTensor(pixels, size, hidingBlurRadius(size)), size, grid);
+  const embeddings = await model.embedPixelBatch(batch, slidingWindows(grid).length + 2, { transfer: true });
   const scores = embeddings.map(
     (embedding) => scoreLabels(embedding, labels, model.manifest.logitScale)[index].probability,
   );
-  return heatmapFromScores(scores, grid);
+  return heatmapFromWindowScores(scores, grid);
 }

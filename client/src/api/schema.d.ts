@@ -2495,7 +2495,7 @@ export interface components {
             completedAt: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description grid × grid, row-major over the model’s centre crop: how much the label’s probability falls when the cell is hidden */
+            /** @description grid × grid, row-major over the model’s centre crop: the cell’s evidence for the label, how much the label’s probability rises over the blurred photo when the cell’s content is shown (higher = more; method in src/governance/README.md) */
             drops: number[] | null;
             error: string | null;
             /** @description cells per side */
