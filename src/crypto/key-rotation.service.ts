@@ -6,7 +6,7 @@ import { PhotosRepository } from '../claims/photos.repository';
 import { EnvelopeCrypto } from './envelope-crypto';
 import { KeyRing, KeyRingError } from './key-ring';
 import { KeyRotationsRepository } from './key-rotations.repository';
-import type { WrappedKeyHolder } from './wrapped-key-holder';
+import type { WrappedKeyHolder, WrappedKeyRow } from './wrapped-key-holder';
 
 /** Session advisory lock: one rotation or retirement at a time across all hosts. */
 const KEY_ROTATION_LOCK = 7_204_312;
@@ -274,23 +274,17 @@ export class KeyRotationService {
   ) {
     return this.audit.run(context, async (tx) => {
       const rows = await this.photos.lockKeysBelowVersion(tx.manager, targetVersion, after, limit);
-      const failures: RotationResult['failures'] = [];
-      const fromVersions: Record<string, number> = {};
-      let rewrapped = 0;
-      for (const row of rows) {
-        let dataKey: Buffer | undefined;
-        try {
-          dataKey = await this.envelope.unwrapDataKey(row.wrapped_data_key, row.key_version, row.id);
-          const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
-          await this.photos.rewrapDataKey(tx.manager, row.id, wrapped.wrappedDataKey, targetVersion);
-          fromVersions[`v${row.key_version}`] = (fromVersions[`v${row.key_version}`] ?? 0) + 1;
-          rewrapped += 1;
-        } catch (error) {
-          failures.push({ photoId: row.id, keyVersion: row.key_version, reason: (error as Error).name });
-        } finally {
-          dataKey?.fill(0);
-        }
-      }
+      const result = await this.rewrapKeys(
+        rows.map((row) => ({ ref: row.id, wrapped: row.wrapped_data_key, keyVersion: row.key_version })),
+        targetVersion,
+        (row, wrapped) => this.photos.rewrapDataKey(tx.manager, row.ref, wrapped, targetVersion),
+      );
+      const { rewrapped, fromVersions } = result;
+      const failures: RotationResult['failures'] = result.failures.map(({ ref, keyVersion, reason }) => ({
+        photoId: ref,
+        keyVersion,
+        reason,
+      }));
       if (rows.length > 0) {
         await this.rotations.addProgress(tx.manager, rotationId, rewrapped, failures.length);
         tx.record({
@@ -324,23 +318,9 @@ export class KeyRotationService {
   ) {
     return this.audit.run(context, async (tx) => {
       const rows = await holder.lockBelowVersion(tx.manager, targetVersion);
-      const failures: Array<{ ref: string; keyVersion: number; reason: string }> = [];
-      const fromVersions: Record<string, number> = {};
-      let rewrapped = 0;
-      for (const row of rows) {
-        let dataKey: Buffer | undefined;
-        try {
-          dataKey = await this.envelope.unwrapDataKey(row.wrapped, row.keyVersion);
-          const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
-          await holder.rewrap(tx.manager, row, wrapped.wrappedDataKey, targetVersion);
-          fromVersions[`v${row.keyVersion}`] = (fromVersions[`v${row.keyVersion}`] ?? 0) + 1;
-          rewrapped += 1;
-        } catch (error) {
-          failures.push({ ref: row.ref, keyVersion: row.keyVersion, reason: (error as Error).name });
-        } finally {
-          dataKey?.fill(0);
-        }
-      }
+      const { rewrapped, fromVersions, failures } = await this.rewrapKeys(rows, targetVersion, (row, wrapped) =>
+        holder.rewrap(tx.manager, row, wrapped, targetVersion),
+      );
       if (rows.length > 0)
         tx.record({
           action: 'keys.rewrapped',
@@ -357,6 +337,40 @@ export class KeyRotationService {
         });
       return { label: holder.label, rewrapped, failures };
     });
+  }
+
+  /**
+   * Unwraps each key, wraps it under `targetVersion` and hands it to `store` (in the caller's transaction); the
+   * plaintext key is zeroed whatever happens. A key that cannot be unwrapped is a failure (ref and version
+   * only, never key material), not an abort: the others still move.
+   */
+  private async rewrapKeys(
+    rows: readonly WrappedKeyRow[],
+    targetVersion: number,
+    store: (row: WrappedKeyRow, wrapped: Buffer) => Promise<void>,
+  ): Promise<{
+    rewrapped: number;
+    fromVersions: Record<string, number>;
+    failures: Array<{ ref: string; keyVersion: number; reason: string }>;
+  }> {
+    const failures: Array<{ ref: string; keyVersion: number; reason: string }> = [];
+    const fromVersions: Record<string, number> = {};
+    let rewrapped = 0;
+    for (const row of rows) {
+      let dataKey: Buffer | undefined;
+      try {
+        dataKey = await this.envelope.unwrapDataKey(row.wrapped, row.keyVersion, row.ref);
+        const wrapped = await this.envelope.wrapDataKey(dataKey, targetVersion);
+        await store(row, wrapped.wrappedDataKey);
+        fromVersions[`v${row.keyVersion}`] = (fromVersions[`v${row.keyVersion}`] ?? 0) + 1;
+        rewrapped += 1;
+      } catch (error) {
+        failures.push({ ref: row.ref, keyVersion: row.keyVersion, reason: (error as Error).name });
+      } finally {
+        dataKey?.fill(0);
+      }
+    }
+    return { rewrapped, fromVersions, failures };
   }
 
   private async countBelow(version: number): Promise<number> {
