@@ -14,6 +14,7 @@ import { IdentityLifecycle1768920000000 } from './1768920000000-identity-lifecyc
 import { ComplianceConsole1768930000000 } from './1768930000000-compliance-console';
 import { ThresholdCalibrations1768940000000 } from './1768940000000-threshold-calibrations';
 import { ModelGovernance1768950000000 } from './1768950000000-model-governance';
+import { AuditLogEntries1769000000000 } from './1769000000000-audit-log-entries';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs see the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ComplianceConsole1768930000000,
   ThresholdCalibrations1768940000000,
   ModelGovernance1768950000000,
+  AuditLogEntries1769000000000,
 ];

@@ -133,7 +133,7 @@ describe('audit HTTP API', () => {
 
     // Inclusion of every leaf against the published head, checked with the pure RFC 9162 verifier.
     const events = (await testApp.database.dataSource.query(
-      `SELECT log_index::int AS log_index, leaf_hash FROM audit_events WHERE log_index < $1 ORDER BY log_index`,
+      `SELECT log_index::int AS log_index, leaf_hash FROM audit_log WHERE log_index < $1 ORDER BY log_index`,
       [size],
     )) as Array<{ log_index: number; leaf_hash: Buffer }>;
     expect(events).toHaveLength(size);

@@ -99,7 +99,7 @@ describe('audit Merkle log migration and engines', () => {
 
       await ds.runMigrations({ transaction: 'each' });
       const rows = (await ds.query(
-        `SELECT seq::int AS seq, log_index::int AS log_index, leaf_hash FROM audit_events ORDER BY seq`,
+        `SELECT seq::int AS seq, log_index::int AS log_index, leaf_hash FROM audit_log ORDER BY seq`,
       )) as Array<{ seq: number; log_index: number; leaf_hash: Buffer }>;
       expect(rows.map((row) => row.log_index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       const leaves = chain.map((event) => leafHash(chainedEventBytes(event)));
@@ -111,7 +111,7 @@ describe('audit Merkle log migration and engines', () => {
       const { head } = await sequencer.flush();
       expect(head.treeSize).toBe(8);
       const [newRow] = (await ds.query(
-        `SELECT seq::int AS seq, log_index::int AS log_index, leaf_hash FROM audit_events WHERE action = 'new.event'`,
+        `SELECT seq::int AS seq, log_index::int AS log_index, leaf_hash FROM audit_log WHERE action = 'new.event'`,
       )) as Array<{ seq: number; log_index: number; leaf_hash: Buffer }>;
       expect(newRow).toMatchObject({ seq: 8, log_index: 7 });
       expect(head.rootHash).toEqual(rootOf([...leaves, Buffer.from(newRow.leaf_hash)]));

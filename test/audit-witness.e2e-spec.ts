@@ -354,14 +354,14 @@ describe('audit witness (loopback only)', () => {
       await client.query('DELETE FROM audit_tree_heads');
       await client.query('DELETE FROM audit_checkpoints');
       await client.query(
-        `UPDATE audit_events SET details = jsonb_set(details, '{rewritten}', 'true') WHERE log_index >= $1`,
+        `UPDATE audit_events SET details = jsonb_set(details, '{rewritten}', 'true') WHERE seq IN (SELECT seq FROM audit_log_entries WHERE log_index >= $1)`,
         [rewriteFrom],
       );
       // Recompute every leaf and the whole tree with the project's own functions.
       const rows = (
         await client.query(
           `SELECT seq, occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id,
-                  source_ip, justification, details, prev_hash FROM audit_events WHERE log_index IS NOT NULL ORDER BY log_index`,
+                  source_ip, justification, details, prev_hash FROM audit_log WHERE log_index IS NOT NULL ORDER BY log_index`,
         )
       ).rows as Array<Record<string, unknown>>;
       await client.query('DELETE FROM audit_tree_nodes');

@@ -30,7 +30,9 @@ const COMPLIANCE: AuditContext = {
   sourceIp: '127.0.0.1',
 };
 
-const AUDIT_TABLES = ['audit_events', 'audit_checkpoints', 'audit_tree_nodes', 'audit_tree_heads'];
+/** SQL for the seq of the event at a log index. */
+const AT = (logIndex: number) => `(SELECT seq FROM audit_log_entries WHERE log_index = ${Number(logIndex)})`;
+const AUDIT_TABLES = ['audit_events', 'audit_log_entries', 'audit_checkpoints', 'audit_tree_nodes', 'audit_tree_heads'];
 
 /**
  * The audit trail as a Merkle log against real PostgreSQL: lock-free appends, the sequencer (lease,
@@ -72,6 +74,12 @@ describe('audit log (real PostgreSQL)', () => {
     }
   }
 
+  /** Deletes the events at the log indexes `where` selects, and their entries (triggers off). */
+  async function deleteEvents(client: Client, where: string): Promise<void> {
+    await client.query(`DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_log_entries WHERE ${where})`);
+    await client.query(`DELETE FROM audit_log_entries WHERE ${where}`);
+  }
+
   /** Empties the log (triggers off), writes `count` events through AuditService and sequences them. */
   async function freshLog(count: number): Promise<void> {
     await tamper(async (client) => {
@@ -90,7 +98,7 @@ describe('audit log (real PostgreSQL)', () => {
   }
 
   async function logIndexes(): Promise<Array<number | null>> {
-    const rows = (await admin.query('SELECT log_index FROM audit_events ORDER BY log_index NULLS LAST, seq'))
+    const rows = (await admin.query('SELECT log_index FROM audit_log ORDER BY log_index NULLS LAST, seq'))
       .rows as Array<{ log_index: string | null }>;
     return rows.map((row) => (row.log_index === null ? null : Number(row.log_index)));
   }
@@ -113,7 +121,7 @@ describe('audit log (real PostgreSQL)', () => {
 
     it('reports a changed event as leaf_mismatch at exactly its log index', async () => {
       await tamper((client) =>
-        client.query(`UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE log_index = 6`),
+        client.query(`UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE seq = ${AT(6)}`),
       );
       const report = await verification.verify({ pageSize: 6 });
       expect(report).toMatchObject({ ok: false, eventsChecked: 6, problem: { kind: 'leaf_mismatch', logIndex: 6 } });
@@ -121,11 +129,13 @@ describe('audit log (real PostgreSQL)', () => {
 
     it('catches a changed event whose leaf and whole tree were recomputed, by the signed tree head', async () => {
       await tamper(async (client) => {
-        await client.query(`UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE log_index = 6`);
+        await client.query(
+          `UPDATE audit_events SET details = '{"index": 7, "note": "rewritten"}' WHERE seq = ${AT(6)}`,
+        );
         const rows = (
           await testApp.database.dataSource.query(
             `SELECT seq, log_index, occurred_at, actor_type, actor_id, action, resource_type, resource_id, request_id,
-                    source_ip, justification, details, prev_hash FROM audit_events ORDER BY log_index`,
+                    source_ip, justification, details, prev_hash FROM audit_log ORDER BY log_index`,
           )
         ).map((row: Record<string, unknown>) => ({
           seq: Number(row.seq),
@@ -159,16 +169,16 @@ describe('audit log (real PostgreSQL)', () => {
     });
 
     it('reports a deleted event as missing_event at its log index', async () => {
-      await tamper((client) => client.query('DELETE FROM audit_events WHERE log_index = 12'));
+      await tamper((client) => deleteEvents(client, 'log_index = 12'));
       expect((await verification.verify()).problem).toMatchObject({ kind: 'missing_event', logIndex: 12 });
     });
 
     it('reports events cut off the end, and a head beyond the log once the tree is cut too', async () => {
-      await tamper((client) => client.query('DELETE FROM audit_events WHERE log_index >= 17'));
+      await tamper((client) => deleteEvents(client, 'log_index >= 17'));
       expect((await verification.verify()).problem).toMatchObject({ kind: 'missing_event', logIndex: 17 });
       await tamper((client) => client.query('DELETE FROM audit_tree_nodes WHERE idx * 2 ^ level >= 16'));
       // The tree now ends at 16 leaves too, and events 16 (kept) … the head signs 20.
-      await tamper((client) => client.query('DELETE FROM audit_events WHERE log_index >= 16'));
+      await tamper((client) => deleteEvents(client, 'log_index >= 16'));
       expect((await verification.verify()).problem).toMatchObject({
         kind: 'head_beyond_log',
         logIndex: 16,
@@ -178,9 +188,12 @@ describe('audit log (real PostgreSQL)', () => {
 
     it('reports two events whose log indexes were swapped as reordered, at the first of them', async () => {
       await tamper(async (client) => {
-        await client.query('UPDATE audit_events SET log_index = -1 WHERE log_index = 9');
-        await client.query('UPDATE audit_events SET log_index = 9 WHERE log_index = 10');
-        await client.query('UPDATE audit_events SET log_index = 10 WHERE log_index = -1');
+        const [nine, ten] = (
+          await client.query('SELECT seq FROM audit_log_entries WHERE log_index IN (9, 10) ORDER BY log_index')
+        ).rows.map((row: { seq: string }) => row.seq);
+        await client.query('UPDATE audit_log_entries SET seq = -1 WHERE log_index = 9');
+        await client.query('UPDATE audit_log_entries SET seq = $1 WHERE log_index = 10', [nine]);
+        await client.query('UPDATE audit_log_entries SET seq = $1 WHERE log_index = 9', [ten]);
       });
       expect((await verification.verify()).problem).toMatchObject({ kind: 'reordered', logIndex: 9 });
     });
@@ -234,24 +247,31 @@ describe('audit log (real PostgreSQL)', () => {
       expect((await verification.verify()).problem).toMatchObject({ kind: 'bad_signature', treeSize: 20 });
     });
 
-    it('refuses UPDATE, DELETE and TRUNCATE, and lets only the sequencer set a log index once', async () => {
-      await expect(admin.query(`UPDATE audit_events SET action = 'x' WHERE log_index = 1`)).rejects.toThrow(
+    it('refuses UPDATE, DELETE and TRUNCATE, and gives an event one log index and a log index one event', async () => {
+      await expect(admin.query(`UPDATE audit_events SET action = 'x' WHERE seq = ${AT(1)}`)).rejects.toThrow(
         /append-only/,
       );
-      await expect(admin.query('UPDATE audit_events SET log_index = 99 WHERE log_index = 1')).rejects.toThrow(
+      await expect(admin.query('UPDATE audit_log_entries SET log_index = 99 WHERE log_index = 1')).rejects.toThrow(
         /append-only/,
       );
-      await expect(admin.query('DELETE FROM audit_events WHERE log_index = 1')).rejects.toThrow(/append-only/);
+      await expect(admin.query(`DELETE FROM audit_events WHERE seq = ${AT(1)}`)).rejects.toThrow(/append-only/);
       await expect(admin.query('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
-      for (const table of ['audit_tree_nodes', 'audit_tree_heads']) {
+      for (const table of ['audit_log_entries', 'audit_tree_nodes', 'audit_tree_heads']) {
         await expect(admin.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
         await expect(admin.query(`TRUNCATE ${table}`)).rejects.toThrow(/append-only/);
       }
       await audit.record(COMPLIANCE, { action: 'test.unsequenced' });
-      // NULL → a value is allowed only alone: with any other column changed it is refused.
+      // A second index for a sequenced event, or an index already given to another event: refused.
       await expect(
-        admin.query(`UPDATE audit_events SET log_index = 20, action = 'x' WHERE action = 'test.unsequenced'`),
-      ).rejects.toThrow(/append-only/);
+        admin.query(
+          'INSERT INTO audit_log_entries (log_index, seq) SELECT 20, seq FROM audit_log_entries WHERE log_index = 1',
+        ),
+      ).rejects.toThrow(/duplicate key/);
+      await expect(
+        admin.query(
+          `INSERT INTO audit_log_entries (log_index, seq) SELECT 1, seq FROM audit_events WHERE action = 'test.unsequenced'`,
+        ),
+      ).rejects.toThrow(/duplicate key/);
       expect((await verification.verify()).ok).toBe(true);
     });
   });
@@ -419,7 +439,7 @@ describe('audit log (real PostgreSQL)', () => {
     });
 
     it('exports a time range from the middle of the log with a range proof, and CSV with a header comment line', async () => {
-      const rows = (await admin.query('SELECT log_index, occurred_at FROM audit_events ORDER BY log_index'))
+      const rows = (await admin.query('SELECT log_index, occurred_at FROM audit_log ORDER BY log_index'))
         .rows as Array<{
         occurred_at: Date;
       }>;

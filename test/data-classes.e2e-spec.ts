@@ -43,7 +43,9 @@ afterAll(async () => {
 
 async function schemaColumns(): Promise<string[]> {
   const rows = (await database.dataSource.query(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`,
+    `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY 1, 2`,
   )) as Array<{ table_name: string; column_name: string }>;
   return rows.map((row) => `${row.table_name}.${row.column_name}`);
 }

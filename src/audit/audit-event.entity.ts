@@ -6,8 +6,9 @@ export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /**
  * One event of the append-only audit log. `seq` is its insertion id (from a sequence: unique,
- * not gap-free, not commit-ordered); `logIndex` its position in the Merkle log, set once by the
- * sequencer. `prevHash`/`hash` are set only on events of the former hash chain.
+ * not gap-free, not commit-ordered). Its position in the Merkle log (log index) is a row of
+ * audit_log_entries, written once by the sequencer; the row itself is never updated (the view
+ * audit_log joins the two). `prevHash`/`hash` are set only on events of the former hash chain.
  */
 @Entity('audit_events')
 export class AuditEvent {
@@ -25,7 +26,6 @@ export class AuditEvent {
   @Column({ name: 'prev_hash', type: 'text', nullable: true }) prevHash!: string | null;
   @Column({ type: 'text', nullable: true }) hash!: string | null;
   @Column({ name: 'leaf_hash', type: 'bytea' }) leafHash!: Buffer;
-  @Column({ name: 'log_index', type: 'bigint', nullable: true, transformer: bigintNumber }) logIndex!: number | null;
 }
 
 /** A signed statement "the chain had this head at this sequence". */

@@ -1,7 +1,8 @@
 /**
  * The Merkle log's tables: audit_tree_nodes (complete-subtree hashes), audit_tree_heads (signed
- * checkpoints), audit_sequencer_lease (who sequences), and the sequencer's view of audit_events
- * (the queue of events without a log index). The only code that reads or writes these rows.
+ * checkpoints), audit_sequencer_lease (who sequences, and its watermark), audit_log_entries (each
+ * event's log index) and the sequencer's view of audit_events (the queue of events without one).
+ * The only code that writes these rows.
  */
 import type { Tx } from '../database/transaction-runner';
 
@@ -50,48 +51,71 @@ export async function readLease(tx: Tx): Promise<{ holder: string | null; expire
 // ---------------------------------------------------------------------------------------------
 // the queue
 
+/** An event with no log index yet, of a transaction that has ended (see takeSequenceable). */
+const UNSEQUENCED = `e.tx_id >= (SELECT sequenced_below_tx FROM audit_sequencer_lease WHERE id = 1)
+  AND NOT EXISTS (SELECT 1 FROM audit_log_entries l WHERE l.seq = e.seq)`;
+
 /**
  * Up to `limit` events without a log index whose inserting transaction is older than every
- * transaction still running (tx_id below the snapshot's xmin), in insertion order. Such a set only
- * grows at its end: no transaction that could still commit an event has an id below xmin, so an
- * event can never appear "behind" indexes already given (see src/audit/README.md).
+ * transaction still running (tx_id below the snapshot's xmin), in (tx_id, seq) order, and that xmin.
+ * No transaction that could still commit an event has an id below xmin, so such a set only grows at
+ * its end: an event can never appear "behind" indexes already given (see src/audit/README.md).
+ * Only events at or above the watermark `sequenced_below_tx` are looked at (below it every event
+ * has its entry), through the (tx_id, seq) index.
  */
-export async function takeSequenceable(tx: Tx, limit: number): Promise<Array<{ seq: number; leafHash: Buffer }>> {
+export async function takeSequenceable(
+  tx: Tx,
+  limit: number,
+): Promise<{ events: Array<{ seq: number; leafHash: Buffer }>; xmin: string }> {
+  const [{ xmin }] = (await tx.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`)) as Array<{
+    xmin: string;
+  }>;
+  // xmin only grows, so this statement's own (newer) snapshot sees every event below it.
   const rows = (await tx.query(
-    `SELECT seq, leaf_hash FROM audit_events
-      WHERE log_index IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY seq LIMIT $1`,
-    [limit],
+    `SELECT e.seq, e.leaf_hash FROM audit_events e
+      WHERE e.tx_id < $1::xid8 AND ${UNSEQUENCED}
+      ORDER BY e.tx_id, e.seq LIMIT $2`,
+    [xmin, limit],
   )) as Array<{ seq: string; leaf_hash: Buffer }>;
-  return rows.map((row) => ({ seq: Number(row.seq), leafHash: Buffer.from(row.leaf_hash) }));
+  return { events: rows.map((row) => ({ seq: Number(row.seq), leafHash: Buffer.from(row.leaf_hash) })), xmin };
 }
 
-/** Sets each event's log index (once: the guard trigger refuses anything else). Returns rows changed. */
+/**
+ * Gives each event its log index: one row each in audit_log_entries (append-only; the primary key
+ * and the unique seq make an index and an event's place each given once). Returns rows written.
+ */
 export async function assignLogIndexes(tx: Tx, seqs: number[], firstIndex: number): Promise<number> {
+  if (seqs.length === 0) return 0;
   const indexes = seqs.map((_, i) => firstIndex + i);
-  const result = (await tx.query(
-    `UPDATE audit_events e SET log_index = v.idx
-       FROM (SELECT unnest($1::bigint[]) AS seq, unnest($2::bigint[]) AS idx) v
-      WHERE e.seq = v.seq AND e.log_index IS NULL
-      RETURNING e.seq`,
-    [seqs, indexes],
+  const rows = (await tx.query(
+    `INSERT INTO audit_log_entries (log_index, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[]) RETURNING seq`,
+    [indexes, seqs],
   )) as unknown[];
-  // TypeORM's postgres driver answers [rows, count] for UPDATE … RETURNING; PGlite's the rows.
-  const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
   return rows.length;
+}
+
+/**
+ * After a batch that took every sequenceable event: every event of a transaction below `xmin` now
+ * has its entry, so later batches start there. Only ever moves forward.
+ */
+export async function advanceSequencedWatermark(tx: Tx, xmin: string): Promise<void> {
+  await tx.query(
+    `UPDATE audit_sequencer_lease SET sequenced_below_tx = $1::xid8 WHERE id = 1 AND sequenced_below_tx < $1::xid8`,
+    [xmin],
+  );
 }
 
 /** Seconds since the oldest event still without a log index was written (0 when none). */
 export async function unsequencedAgeSeconds(tx: Tx): Promise<number> {
   const [row] = (await tx.query(
-    `SELECT COALESCE(extract(epoch FROM clock_timestamp() - min(occurred_at)), 0)::float8 AS age, count(*)::int AS count
-       FROM audit_events WHERE log_index IS NULL`,
+    `SELECT COALESCE(extract(epoch FROM clock_timestamp() - min(e.occurred_at)), 0)::float8 AS age
+       FROM audit_events e WHERE ${UNSEQUENCED}`,
   )) as Array<{ age: number }>;
   return Math.max(0, Number(row.age));
 }
 
 export async function countUnsequenced(tx: Tx): Promise<number> {
-  const [row] = (await tx.query(`SELECT count(*)::int AS count FROM audit_events WHERE log_index IS NULL`)) as Array<{
+  const [row] = (await tx.query(`SELECT count(*)::int AS count FROM audit_events e WHERE ${UNSEQUENCED}`)) as Array<{
     count: number;
   }>;
   return row.count;
@@ -236,7 +260,7 @@ export async function maxEventSeq(tx: Tx): Promise<number> {
 
 /** Whether a committed event with seq <= `upTo` still has no log index. */
 export async function hasUnsequencedUpTo(tx: Tx, upTo: number): Promise<boolean> {
-  const rows = (await tx.query(`SELECT 1 FROM audit_events WHERE log_index IS NULL AND seq <= $1 LIMIT 1`, [
+  const rows = (await tx.query(`SELECT 1 FROM audit_events e WHERE e.seq <= $1 AND ${UNSEQUENCED} LIMIT 1`, [
     upTo,
   ])) as unknown[];
   return rows.length > 0;

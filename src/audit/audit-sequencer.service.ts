@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionRunner, type Tx } from '../database/transaction-runner';
 import { AuditSigningKey } from './audit-signing';
 import {
+  advanceSequencedWatermark,
   assignLogIndexes,
   hasUnsequencedUpTo,
   maxEventSeq,
@@ -70,7 +71,7 @@ export class AuditSequencer {
     return this.transactions.run(async (tx): Promise<BatchResult> => {
       const lease = await lockLease(tx, holder, this.config.audit.sequencer.leaseMs);
       if (!lease.held) return { status: 'waiting', holder: lease.holder, expiresAt: lease.expiresAt };
-      const events = await takeSequenceable(tx, limit);
+      const { events, xmin } = await takeSequenceable(tx, limit);
       const range = await loadRange(tx);
       const firstIndex = range.size;
       const nodes: TreeNode[] = [];
@@ -85,6 +86,7 @@ export class AuditSequencer {
           throw new Error(`sequencer: ${events.length - assigned} events were sequenced by someone else meanwhile`);
         await insertTreeNodes(tx, nodes);
       }
+      if (events.length < limit) await advanceSequencedWatermark(tx, xmin);
       const head = await this.maybeSignHead(tx, range, options.signHead ?? 'if-due');
       if (options.beforeCommit) await options.beforeCommit(tx);
       return { status: 'sequenced', count: events.length, treeSize: range.size, ...(head ? { head } : {}) };

@@ -1,5 +1,7 @@
 /**
- * The audit tables (audit_events, audit_checkpoints): the only code that reads or writes their rows.
+ * The audit tables (audit_events, audit_checkpoints): the only code that writes their rows. Events
+ * are read through the view audit_log (each event with its log index from audit_log_entries, NULL
+ * while unsequenced).
  * Every function takes the transaction (or the plain manager) to run on: appends happen inside the
  * business transaction that AuditService.run opened.
  */
@@ -55,8 +57,8 @@ export async function eventIndexBounds(
   untilIndex: number,
 ): Promise<{ firstIndex: number | null; lastIndex: number | null }> {
   const [bounds] = (await tx.query(
-    `SELECT (SELECT min(log_index) FROM audit_events WHERE log_index < $3 AND ($1::timestamptz IS NULL OR occurred_at >= $1)) AS first_index,
-            (SELECT max(log_index) FROM audit_events WHERE log_index < $3 AND ($2::timestamptz IS NULL OR occurred_at < $2)) AS last_index`,
+    `SELECT (SELECT min(log_index) FROM audit_log WHERE log_index < $3 AND ($1::timestamptz IS NULL OR occurred_at >= $1)) AS first_index,
+            (SELECT max(log_index) FROM audit_log WHERE log_index < $3 AND ($2::timestamptz IS NULL OR occurred_at < $2)) AS last_index`,
     [from, to, untilIndex],
   )) as Array<{ first_index: string | null; last_index: string | null }>;
   return {
@@ -138,7 +140,7 @@ export async function* eventPages(
   let after = range.afterSeq;
   for (;;) {
     const rows = (await tx.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq > $1 AND ($2::bigint IS NULL OR seq <= $2) ORDER BY seq LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM audit_log WHERE seq > $1 AND ($2::bigint IS NULL OR seq <= $2) ORDER BY seq LIMIT $3`,
       [after, range.untilSeq ?? null, pageSize],
     )) as EventRow[];
     if (rows.length === 0) return;
@@ -158,7 +160,7 @@ export async function* logPages(
   let from = range.fromIndex;
   for (;;) {
     const rows = (await tx.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index >= $1 AND ($2::bigint IS NULL OR log_index < $2)
+      `SELECT ${EVENT_COLUMNS} FROM audit_log WHERE log_index >= $1 AND ($2::bigint IS NULL OR log_index < $2)
         ORDER BY log_index LIMIT $3`,
       [from, range.untilIndex ?? null, pageSize],
     )) as EventRow[];
@@ -175,7 +177,7 @@ export async function* unsequencedPages(tx: Tx, pageSize = 1000): AsyncGenerator
   let after = 0;
   for (;;) {
     const rows = (await tx.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      `SELECT ${EVENT_COLUMNS} FROM audit_log WHERE log_index IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
       [after, pageSize],
     )) as EventRow[];
     if (rows.length === 0) return;
@@ -188,14 +190,14 @@ export async function* unsequencedPages(tx: Tx, pageSize = 1000): AsyncGenerator
 
 /** The sequenced event at a log index. */
 export async function findEventAtIndex(tx: Tx, logIndex: number): Promise<AuditEventRecord | undefined> {
-  const [row] = (await tx.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE log_index = $1`, [
+  const [row] = (await tx.query(`SELECT ${EVENT_COLUMNS} FROM audit_log WHERE log_index = $1`, [
     logIndex,
   ])) as EventRow[];
   return row ? toEventRecord(row) : undefined;
 }
 
 export async function findEvent(tx: Tx, seq: number): Promise<AuditEventRecord | undefined> {
-  const [row] = (await tx.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq = $1`, [seq])) as EventRow[];
+  const [row] = (await tx.query(`SELECT ${EVENT_COLUMNS} FROM audit_log WHERE seq = $1`, [seq])) as EventRow[];
   return row ? toEventRecord(row) : undefined;
 }
 
@@ -269,7 +271,7 @@ export async function searchEvents(
     total: number;
   }>;
   const rows = (await tx.query(
-    `SELECT ${EVENT_COLUMNS} FROM audit_events e ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `SELECT ${EVENT_COLUMNS} FROM audit_log e ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, page.limit, page.offset],
   )) as EventRow[];
   return { items: rows.map(toEventRecord), total };
@@ -286,7 +288,7 @@ export async function* filteredLogPages(
     const params: unknown[] = [from, range.untilIndex];
     const conditions = ['e.log_index >= $1', 'e.log_index < $2', ...auditFilterSql(range.filter, params)];
     const rows = (await tx.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE ${conditions.join(' AND ')} ORDER BY log_index LIMIT ${Number(pageSize)}`,
+      `SELECT ${EVENT_COLUMNS} FROM audit_log e WHERE ${conditions.join(' AND ')} ORDER BY log_index LIMIT ${Number(pageSize)}`,
       params,
     )) as EventRow[];
     if (rows.length === 0) return;
@@ -307,7 +309,7 @@ export async function countFiltered(
   const params: unknown[] = [fromIndex, untilIndex];
   const conditions = ['e.log_index >= $1', 'e.log_index < $2', ...auditFilterSql(filter, params)];
   const [row] = (await tx.query(
-    `SELECT count(*)::int AS count FROM audit_events e WHERE ${conditions.join(' AND ')}`,
+    `SELECT count(*)::int AS count FROM audit_log e WHERE ${conditions.join(' AND ')}`,
     params,
   )) as Array<{ count: number }>;
   return row.count;

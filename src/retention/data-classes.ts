@@ -272,9 +272,9 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     prev_hash: audit,
     hash: audit,
     leaf_hash: audit,
-    log_index: audit,
     tx_id: audit,
   },
+  audit_log_entries: { log_index: audit, seq: audit },
   audit_tree_nodes: { level: audit, idx: audit, hash: audit },
   audit_tree_heads: {
     id: audit,
@@ -295,7 +295,7 @@ export const DATA_CLASS_MAP: Record<string, Record<string, ColumnRule>> = {
     line: audit,
     received_at: audit,
   },
-  audit_sequencer_lease: { id: op, holder: op, expires_at: op },
+  audit_sequencer_lease: { id: op, holder: op, expires_at: op, sequenced_below_tx: op },
   audit_checkpoints: {
     seq: audit,
     head_hash: audit,

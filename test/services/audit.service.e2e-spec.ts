@@ -76,7 +76,7 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
     );
     const { treeSize } = await sequencer.flush();
     const rows = (await spec.dataSource.query(
-      `SELECT log_index::int AS log_index FROM audit_events ORDER BY log_index`,
+      `SELECT log_index::int AS log_index FROM audit_log ORDER BY log_index`,
     )) as Array<{ log_index: number | null }>;
     expect(rows.length).toBe(treeSize);
     expect(rows.map((row) => row.log_index)).toEqual(Array.from({ length: treeSize }, (_, index) => index));
@@ -87,7 +87,7 @@ describe('AuditService + AuditVerificationService (real PostgreSQL)', () => {
     await audit.record(CONTEXT, { action: 'spec.tampered', details: { amount: 100 } });
     await sequencer.flush();
     const [row] = (await spec.dataSource.query(
-      `SELECT seq::int AS seq, log_index::int AS log_index FROM audit_events WHERE action = 'spec.tampered'`,
+      `SELECT seq::int AS seq, log_index::int AS log_index FROM audit_log WHERE action = 'spec.tampered'`,
     )) as Array<{ seq: number; log_index: number }>;
     const admin = spec.dataSource;
     // The append-only triggers refuse the change; a superuser who disables them is what the Merkle log is for.
