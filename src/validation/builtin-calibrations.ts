@@ -17,7 +17,7 @@ export interface BuiltinCalibration {
 export const BUILTIN_CALIBRATIONS: readonly BuiltinCalibration[] = [
   {
     modelName: 'fixture',
-    modelHash: 'bbd5d37432ecb10069670feffee99beef7d980ef40995a8b895e91af97676eff',
+    modelHash: '52f1526771e4b233b149913c32f648418e161f2d42447a5b155becdbaec4e73b',
     promptSetVersion: 'pt1-65f65c7d9227a299',
   },
 ];

@@ -991,26 +991,32 @@ function hailPits(rng: Rng, surface: Box, scale: number): string {
   return s;
 }
 
+/**
+ * Rust patches: a pale rim of blistered, flaking paint, bright orange oxide, a dark pitted core and
+ * streaks running down. Lightness and hue both differ from every paint colour, so a patch stays visible
+ * on red and yellow paint too (the first version drew red-brown blobs that nearly vanished there, and
+ * the fixture model learned to read plain red cars as rusty).
+ */
 function rustMarks(rng: Rng, surface: Box, scale: number): string {
   const n = randInt(rng, 4, 7);
   let s = '';
-  const cols = ['#8b4513', '#a0522d', '#b5541c', '#7a3b12', '#c0692a'];
+  const oxide = ['#d9782c', '#e38a36', '#c9661f', '#eb9a45'];
+  const core = ['#3d1d0a', '#4a230c', '#55290f', '#42200b'];
   for (let i = 0; i < n; i++) {
     const [x, y] = inBox(rng, surface);
     const rx = uniform(rng, 9, 22) * scale;
     const ry = rx * uniform(rng, 0.5, 1);
-    const c = pick(rng, cols);
-    s += `<path d="${blobPath(rng, x, y, rx, ry, 11)}" fill="${c}" fill-opacity="${f(uniform(rng, 0.8, 0.95))}"/>`;
-    s += `<path d="${blobPath(rng, x + uniform(rng, -3, 3), y, rx * 0.55, ry * 0.55, 8)}" fill="#5a2a0c" fill-opacity="0.7"/>`;
-    // streaks running down
+    s += `<path d="${blobPath(rng, x, y, rx * 1.3, ry * 1.3, 11)}" fill="#f1e7d2" fill-opacity="${f(uniform(rng, 0.6, 0.8))}"/>`;
+    s += `<path d="${blobPath(rng, x, y, rx, ry, 11)}" fill="${pick(rng, oxide)}" fill-opacity="0.95"/>`;
+    s += `<path d="${blobPath(rng, x + uniform(rng, -3, 3), y, rx * 0.6, ry * 0.6, 8)}" fill="${pick(rng, core)}" fill-opacity="0.95"/>`;
     const k = randInt(rng, 2, 4);
     for (let j = 0; j < k; j++) {
       const sx = x + uniform(rng, -rx * 0.7, rx * 0.7);
-      s += `<path d="M${f(sx)},${f(y)} l${f(uniform(rng, -2, 2))},${f(uniform(rng, 14, 34) * scale)}" stroke="${c}" stroke-opacity="0.6" stroke-width="${f(uniform(rng, 1.5, 3.5) * scale)}" stroke-linecap="round"/>`;
+      s += `<path d="M${f(sx)},${f(y)} l${f(uniform(rng, -2, 2))},${f(uniform(rng, 14, 34) * scale)}" stroke="${pick(rng, core)}" stroke-opacity="0.75" stroke-width="${f(uniform(rng, 1.5, 3.5) * scale)}" stroke-linecap="round"/>`;
     }
-    // speckles
-    for (let j = 0; j < 6; j++) {
-      s += `<circle cx="${f(x + uniform(rng, -rx * 1.6, rx * 1.6))}" cy="${f(y + uniform(rng, -ry * 1.5, ry * 1.5))}" r="${f(uniform(rng, 0.8, 2) * scale)}" fill="${pick(rng, cols)}" fill-opacity="0.8"/>`;
+    for (let j = 0; j < 8; j++) {
+      const c = j % 2 ? pick(rng, core) : pick(rng, oxide);
+      s += `<circle cx="${f(x + uniform(rng, -rx * 1.6, rx * 1.6))}" cy="${f(y + uniform(rng, -ry * 1.5, ry * 1.5))}" r="${f(uniform(rng, 0.8, 2) * scale)}" fill="${c}" fill-opacity="0.9"/>`;
     }
   }
   return s;
