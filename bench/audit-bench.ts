@@ -1,12 +1,14 @@
 /**
  * Audit log append, sequencing and verification against a real PostgreSQL server.
- *   npm run bench:audit [-- --json] [-- --seconds 10] [-- --verify-events 1000000]
+ *   npm run bench:audit [-- --json] [-- --seconds 10] [-- --verify-events 1000000] [-- --no-sequencer]
  * A temporary database on postgresql://postgres@127.0.0.1:5432 (BENCH_POSTGRES_URL), dropped after.
  *
  * - Append: 1 writer, then 16 concurrent writers, each committing one transaction per event through
  *   AuditService (no batching across transactions), for `--seconds` each; events/s, p50/p99 latency.
- * - Sequencer: the worker's sequencer loop runs in this process meanwhile (default settings);
- *   `sequencerLagP99Ms` is the p99, over samples every 25 ms, of the age of the oldest event not
+ * - Sequencer: the worker's sequencer loop runs meanwhile (default settings) in a child process of its
+ *   own, as it does in deployment (a worker process beside the API processes); `--sequencer-in-process`
+ *   runs it on the writers' event loop instead (the setup of the figures before 2026-12-03 evening), and
+ *   `--no-sequencer` not at all (the appends alone); `sequencerLagP99Ms` is the p99, over samples every 25 ms, of the age of the oldest event not
  *   yet given a log index (what `audit_unsequenced_age_seconds` reports), and the backlog after the
  *   writers stop.
  * - Verification (`--verify-events N`): loads N events (1000 per transaction), sequences them, then
@@ -14,6 +16,7 @@
  * Prints numbers, asserts nothing.
  */
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { unsequencedAgeSeconds } from '../src/audit/audit-log.repository';
@@ -67,8 +70,13 @@ async function main(): Promise<void> {
   const audit = new AuditService(transactions, clock);
   const sequencer = new AuditSequencer(transactions, signingKey, clock, config);
   const loop = new AuditSequencerLoop(sequencer, config);
+  let child: ChildProcess | undefined;
   try {
-    loop.start();
+    // --no-sequencer: the appends alone (the ceiling the sequencer's own writes are measured against).
+    const sequencing = !process.argv.includes('--no-sequencer');
+    // (An embedded database has one connection in one process: the sequencer stays in this one.)
+    if (sequencing && (process.argv.includes('--sequencer-in-process') || !temporary.url)) loop.start();
+    else if (sequencing) child = await startSequencerProcess(temporary.url as string, dataDir);
     const lagSamples: number[] = [];
     let sampling = true;
     const sampler = (async () => {
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
       );
     }
     const stopped = Date.now();
-    while ((await unsequencedAgeSeconds(transactions.manager)) > 0 && Date.now() - stopped < 30_000)
+    while (sequencing && (await unsequencedAgeSeconds(transactions.manager)) > 0 && Date.now() - stopped < 30_000)
       await new Promise((resolve) => setTimeout(resolve, 10));
     const drainMs = Date.now() - stopped;
     sampling = false;
@@ -129,6 +137,8 @@ async function main(): Promise<void> {
       `sequencer: oldest-unsequenced-event age p50 ${round(percentile(lagSamples, 50))} ms, p99 ${sequencerLagP99Ms} ms, max ${round(lagSamples[lagSamples.length - 1] ?? 0)} ms (${lagSamples.length} samples); backlog drained ${drainMs} ms after the writers stopped`,
     );
     await loop.stop();
+    await stopSequencerProcess(child);
+    child = undefined;
 
     let verify: Record<string, unknown> | undefined;
     if (verifyEvents > 0) {
@@ -187,13 +197,57 @@ async function main(): Promise<void> {
       );
   } finally {
     await loop.stop();
+    await stopSequencerProcess(child);
     await database.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     await temporary.drop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+/** This script again, as the worker: the sequencer loop alone on the same database and data dir (signing key). */
+async function startSequencerProcess(databaseUrl: string, dataDir: string): Promise<ChildProcess> {
+  const child = fork(__filename, ['--sequencer-child'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir },
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the sequencer process exited (${code}) before it started`)));
+  });
+  return child;
+}
+
+async function stopSequencerProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send('stop');
+  await exited;
+}
+
+async function sequencerChild(): Promise<void> {
+  const config = loadConfig({ ...process.env, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'silent' });
+  const database = await openAppDatabase(config, { runMigrations: false });
+  const clock = new SystemClock();
+  const loop = new AuditSequencerLoop(
+    new AuditSequencer(new TransactionRunner(database.dataSource), new AuditSigningKey(config), clock, config),
+    config,
+  );
+  loop.start();
+  process.on('message', () => {
+    void loop
+      .stop()
+      .then(() => database.close())
+      .then(() => process.exit(0));
+  });
+  process.send?.('ready');
+}
+
+if (process.argv.includes('--sequencer-child'))
+  sequencerChild().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+else
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

@@ -51,9 +51,22 @@ export async function readLease(tx: Tx): Promise<{ holder: string | null; expire
 // ---------------------------------------------------------------------------------------------
 // the queue
 
-/** An event with no log index yet, of a transaction that has ended (see takeSequenceable). */
-const UNSEQUENCED = `e.tx_id >= (SELECT sequenced_below_tx FROM audit_sequencer_lease WHERE id = 1)
-  AND NOT EXISTS (SELECT 1 FROM audit_log_entries l WHERE l.seq = e.seq)`;
+/**
+ * An event at or above the watermark ($1, from sequencedBelow) with no log index yet. The watermark
+ * is passed as a value, not a sub-select: planned with the value, the (tx_id, seq) index range is
+ * estimated as the few recent rows it is, and the anti-join probes audit_log_entries' seq index per
+ * row; planned with an unknown parameter, PostgreSQL guessed a third of the table and hashed every
+ * entry of the log on each call.
+ */
+const UNSEQUENCED = `e.tx_id >= $1::xid8 AND NOT EXISTS (SELECT 1 FROM audit_log_entries l WHERE l.seq = e.seq)`;
+
+/** The watermark: every event of a transaction below it has its log index. */
+async function sequencedBelow(tx: Tx): Promise<string> {
+  const [row] = (await tx.query(
+    `SELECT sequenced_below_tx::text AS below FROM audit_sequencer_lease WHERE id = 1`,
+  )) as Array<{ below: string }>;
+  return row.below;
+}
 
 /**
  * Up to `limit` events without a log index whose inserting transaction is older than every
@@ -67,15 +80,16 @@ export async function takeSequenceable(
   tx: Tx,
   limit: number,
 ): Promise<{ events: Array<{ seq: number; leafHash: Buffer }>; xmin: string }> {
-  const [{ xmin }] = (await tx.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`)) as Array<{
-    xmin: string;
-  }>;
+  const [{ xmin, below }] = (await tx.query(
+    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, sequenced_below_tx::text AS below
+       FROM audit_sequencer_lease WHERE id = 1`,
+  )) as Array<{ xmin: string; below: string }>;
   // xmin only grows, so this statement's own (newer) snapshot sees every event below it.
   const rows = (await tx.query(
     `SELECT e.seq, e.leaf_hash FROM audit_events e
-      WHERE e.tx_id < $1::xid8 AND ${UNSEQUENCED}
-      ORDER BY e.tx_id, e.seq LIMIT $2`,
-    [xmin, limit],
+      WHERE ${UNSEQUENCED} AND e.tx_id < $2::xid8
+      ORDER BY e.tx_id, e.seq LIMIT $3`,
+    [below, xmin, limit],
   )) as Array<{ seq: string; leaf_hash: Buffer }>;
   return { events: rows.map((row) => ({ seq: Number(row.seq), leafHash: Buffer.from(row.leaf_hash) })), xmin };
 }
@@ -110,14 +124,15 @@ export async function unsequencedAgeSeconds(tx: Tx): Promise<number> {
   const [row] = (await tx.query(
     `SELECT COALESCE(extract(epoch FROM clock_timestamp() - min(e.occurred_at)), 0)::float8 AS age
        FROM audit_events e WHERE ${UNSEQUENCED}`,
+    [await sequencedBelow(tx)],
   )) as Array<{ age: number }>;
   return Math.max(0, Number(row.age));
 }
 
 export async function countUnsequenced(tx: Tx): Promise<number> {
-  const [row] = (await tx.query(`SELECT count(*)::int AS count FROM audit_events e WHERE ${UNSEQUENCED}`)) as Array<{
-    count: number;
-  }>;
+  const [row] = (await tx.query(`SELECT count(*)::int AS count FROM audit_events e WHERE ${UNSEQUENCED}`, [
+    await sequencedBelow(tx),
+  ])) as Array<{ count: number }>;
   return row.count;
 }
 
@@ -260,7 +275,8 @@ export async function maxEventSeq(tx: Tx): Promise<number> {
 
 /** Whether a committed event with seq <= `upTo` still has no log index. */
 export async function hasUnsequencedUpTo(tx: Tx, upTo: number): Promise<boolean> {
-  const rows = (await tx.query(`SELECT 1 FROM audit_events e WHERE e.seq <= $1 AND ${UNSEQUENCED} LIMIT 1`, [
+  const rows = (await tx.query(`SELECT 1 FROM audit_events e WHERE ${UNSEQUENCED} AND e.seq <= $2 LIMIT 1`, [
+    await sequencedBelow(tx),
     upTo,
   ])) as unknown[];
   return rows.length > 0;
