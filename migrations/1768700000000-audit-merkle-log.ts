@@ -5,6 +5,22 @@ import { CompactRange, leafHash } from '../src/audit/merkle/rfc6962';
 const REFUSE = `RAISE EXCEPTION 'audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'`;
 
 /**
+ * Append-only, except that the sequencer sets log_index once: NULL → a value, nothing else. (Dropped
+ * again by 1769000000000-audit-log-entries, whose revert puts it back.)
+ */
+export const AUDIT_EVENTS_GUARD = [
+  `CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'UPDATE' AND OLD.log_index IS NULL AND NEW.log_index IS NOT NULL
+        AND (to_jsonb(NEW) - 'log_index') = (to_jsonb(OLD) - 'log_index') THEN
+       RETURN NEW;
+     END IF;
+     ${REFUSE};
+   END $$`,
+  `CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard()`,
+];
+
+/**
  * The audit trail becomes a Merkle log (RFC 9162): business transactions insert events with their
  * leaf hash and no lock; the sequencer later gives each event its log index (once: the guard
  * trigger allows only log_index NULL → value, nothing else) and appends it to the tree, whose
@@ -70,15 +86,7 @@ export class AuditMerkleLog1768700000000 implements MigrationInterface {
       // The sequencer's queue: only rows still without an index, in insertion order.
       `CREATE INDEX audit_events_unsequenced_idx ON audit_events (seq) WHERE log_index IS NULL`,
       // Append-only, except that the sequencer sets log_index once: NULL → a value, nothing else.
-      `CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP = 'UPDATE' AND OLD.log_index IS NULL AND NEW.log_index IS NOT NULL
-            AND (to_jsonb(NEW) - 'log_index') = (to_jsonb(OLD) - 'log_index') THEN
-           RETURN NEW;
-         END IF;
-         ${REFUSE};
-       END $$`,
-      `CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard()`,
+      ...AUDIT_EVENTS_GUARD,
     ])
       await queryRunner.query(sql);
   }

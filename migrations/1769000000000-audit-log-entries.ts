@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const REFUSE = `RAISE EXCEPTION 'audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'`;
+import { AUDIT_EVENTS_GUARD } from './1768700000000-audit-merkle-log';
 
 /**
  * The log index moves out of audit_events into its own append-only table, audit_log_entries
@@ -62,15 +61,7 @@ export class AuditLogEntries1769000000000 implements MigrationInterface {
       `UPDATE audit_events e SET log_index = l.log_index FROM audit_log_entries l WHERE l.seq = e.seq`,
       `CREATE UNIQUE INDEX audit_events_log_index_idx ON audit_events (log_index) WHERE log_index IS NOT NULL`,
       `CREATE INDEX audit_events_unsequenced_idx ON audit_events (seq) WHERE log_index IS NULL`,
-      `CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP = 'UPDATE' AND OLD.log_index IS NULL AND NEW.log_index IS NOT NULL
-            AND (to_jsonb(NEW) - 'log_index') = (to_jsonb(OLD) - 'log_index') THEN
-           RETURN NEW;
-         END IF;
-         ${REFUSE};
-       END $$`,
-      `CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard()`,
+      ...AUDIT_EVENTS_GUARD,
       `ALTER TABLE audit_sequencer_lease DROP COLUMN sequenced_below_tx`,
       `DROP TABLE audit_log_entries`,
     ])
